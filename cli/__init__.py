@@ -1,0 +1,1 @@
+"""The `cec` command line: thin click commands over the engine."""

@@ -1,0 +1,117 @@
+"""`cec`: evaluate applicants, validate and list rulesets.
+
+Exit codes: 0 decided (eligible or not) / valid; 2 bad input or invalid rulesets; 1 internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.facts.reading import read_applicant_file
+
+from .render import decision_json, decision_text
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+class IsoDate(click.ParamType):
+    """A YYYY-MM-DD date option."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+rulesets_option = click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
+                               help="A folder laid out like the repository's rulesets/, used instead of the bundled rulesets.")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _library(rulesets_dir: Path | None):
+    try:
+        return load_bundled_or(rulesets_dir)
+    except RulesetErrors as exc:
+        click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group()
+@click.version_option(package_name="cec-rules")
+def cli() -> None:
+    """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--as-of", type=IsoDate(), help="Assess on this date instead of each applicant's application_date.")
+@rulesets_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str) -> None:
+    """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
+    evaluator = Evaluator(_library(rulesets_dir))
+    bad = 0
+    for path in files:
+        try:
+            decision = evaluator.evaluate(read_applicant_file(path), as_of, source=str(path))
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            bad += 1
+            continue
+        except EngineError as exc:
+            _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
+        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision))
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.group()
+def rulesets() -> None:
+    """Inspect and check ruleset folders."""
+
+
+@rulesets.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check every ruleset under PATH (default: the bundled rulesets); print each problem as file:line:col."""
+    library = _library(path)
+    count = sum(len(editions) for editions in library.programs.values())
+    click.echo(f"ok: {count} edition(s) in {library.root} are valid")
+
+
+@rulesets.command(name="list")
+@rulesets_option
+def list_rulesets(rulesets_dir: Path | None) -> None:
+    """Show each program's editions and the dates they are in force."""
+    library = _library(rulesets_dir)
+    for program, editions in sorted(library.programs.items()):
+        click.echo(f"{program}:")
+        for edition in editions:
+            ruleset = edition.ruleset
+            until = ruleset.effective_to.isoformat() if ruleset.effective_to else "(no end)"
+            click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
+
+
+def main() -> None:
+    """Entry point that turns unexpected exceptions into exit code 1 without a traceback."""
+    try:
+        cli(standalone_mode=True)
+    except CecError as exc:  # pragma: no cover - commands handle these themselves
+        _fail(str(exc), EXIT_INTERNAL)

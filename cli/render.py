@@ -1,0 +1,25 @@
+"""Showing decisions and ruleset listings to people (text) and to programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from cec_rules.engine.decision import Decision
+
+
+def decision_text(decision: Decision) -> str:
+    """A decision for a person: the outcome, then one line per criterion with its reason and citation."""
+    outcome = "ELIGIBLE" if decision.eligible else "NOT ELIGIBLE"
+    lines = [f"{decision.applicant_id}: {outcome} for {decision.program.upper()} "
+             f"(edition {decision.edition}, as of {decision.as_of})"]
+    for criterion in decision.criteria:
+        mark = "met  " if criterion.met else "UNMET"
+        lines.append(f"  [{mark}] {criterion.id}: {criterion.reason}  ({criterion.citation})")
+    for finding in decision.derived.get("findings", []):
+        lines.append(f"  note: {finding}")
+    return "\n".join(lines)
+
+
+def decision_json(decision: Decision) -> str:
+    """One line of JSON in the output contract."""
+    return json.dumps(decision.to_json(), ensure_ascii=False, separators=(",", ":"))

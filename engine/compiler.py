@@ -1,0 +1,123 @@
+"""Compiling a ruleset edition (for one assessment date) into durable-rules JSON definitions.
+
+The compiled form is plain JSON (snapshot-tested); actions are bound by name. Parameters are resolved
+to literals here, so an edition with dated parameter values compiles once per parameter period.
+Rules with `not` patterns, and rules marked `phase: conclude`, are gated on a `conclude` fact the
+runtime asserts after all other facts (durable-rules does not re-check negation inside a cascade).
+Every fact kind gets a lowest-priority catch-all rule so that every assert is handled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset
+from .validator import CONCLUDE_FACT
+
+CATCH_ALL_PRIORITY = 1_000_000
+GATE_ALIAS = "conclude__"
+_RANGE_OPERATORS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """A durable-rules definition and what the runtime needs to act on its firings."""
+
+    name: str
+    definition: dict
+    rules: dict[str, Rule]          # action name -> rule
+    parameters: dict[str, object]   # resolved for the period
+    gated: bool                     # whether a conclude fact must be asserted
+    units: dict[str, str]           # parameter -> unit, for showing values in reasons
+
+    def to_json(self) -> str:
+        return json.dumps(self.definition, indent=1, sort_keys=True)
+
+
+def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:
+    """The start of the parameter period containing `day`: the latest dated value in effect, or the edition start."""
+    starts = [start for p in ruleset.parameters.values() if p.values for start in p.values if start <= day]
+    return max(starts + [ruleset.effective_from])
+
+
+def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], digest: str) -> CompiledRuleset:
+    """Compile `ruleset` with its parameters as they stand on `day`."""
+    period = parameter_period(ruleset, day)
+    parameters = {name: p.value_on(day) for name, p in ruleset.parameters.items()}
+    name = f"{ruleset.program}__{ruleset.edition}__{period.isoformat()}__{digest[:12]}"
+    body: dict[str, dict] = {}
+    actions: dict[str, Rule] = {}
+    gated = False
+    for rule in ruleset.rules:
+        action = f"{name}:{rule.id}"
+        conclude_phase = rule.phase == "conclude" or any(isinstance(p, Absent) for p in rule.when)
+        gated |= conclude_phase
+        body[rule.id] = _compile_rule(rule, parameters, conclude_phase, action)
+        actions[action] = rule
+    kinds = sorted(set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | ({CONCLUDE_FACT} if gated else set()))
+    for kind in kinds:
+        body[f"catch_all__{kind}"] = {"all": [{"m": {"t": kind}}], "pri": CATCH_ALL_PRIORITY, "run": "noop"}
+    units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
+    return CompiledRuleset(name, {name: body}, actions, parameters, gated, units)
+
+
+def _compile_rule(rule: Rule, parameters: dict, gated: bool, action: str) -> dict:
+    terms = [{GATE_ALIAS: {"t": CONCLUDE_FACT}}] if gated else []
+    for pattern in rule.when:
+        if isinstance(pattern, Absent):
+            terms.append({f"{pattern.not_.alias}$not": _compile_pattern(pattern.not_, parameters)})
+        else:
+            terms.append({pattern.alias: _compile_pattern(pattern, parameters)})
+    compiled = {"all": terms, "run": action}
+    if rule.priority:
+        compiled["pri"] = rule.priority
+    return compiled
+
+
+def _compile_pattern(pattern: FactPattern, parameters: dict) -> dict:
+    terms: list[dict] = [{"t": pattern.fact}]
+    terms += _compile_group(pattern.where or {}, parameters)
+    if pattern.any:
+        terms.append({"$or": [_and(_compile_group(group, parameters)) for group in pattern.any]})
+    return _and(terms)
+
+
+def _and(terms: list[dict]) -> dict:
+    if not terms:
+        return {"$nex": {"__never_set__": 1}}  # always true: no fact has this field
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _compile_group(group: dict[str, Comparison], parameters: dict) -> list[dict]:
+    terms = []
+    for field_name, comparison in group.items():
+        for op, operand in comparison.operators():
+            terms.append(_compile_comparison(field_name, op, _operand(operand, parameters)))
+    return terms
+
+
+def _operand(operand, parameters: dict):
+    """A literal, a resolved parameter, or durable's join reference `{alias: field}`."""
+    if isinstance(operand, ParamRef):
+        return parameters[operand.param]
+    if isinstance(operand, FactRef):
+        return {operand.alias: operand.field}
+    return operand
+
+
+_NEVER = {"$and": [{"__never__": 1}, {"$neq": {"__never__": 1}}]}
+
+
+def _compile_comparison(field_name: str, op: str, value) -> dict:
+    if op == "eq":
+        return {field_name: value}
+    if op in _RANGE_OPERATORS:
+        return {_RANGE_OPERATORS[op]: {field_name: value}}
+    if op == "exists":
+        return {"$ex" if value else "$nex": {field_name: 1}}
+    members = value if isinstance(value, list) else list(value) if isinstance(value, dict) else [value]
+    if op == "in":
+        return {"$or": [{field_name: m} for m in members]} if members else _NEVER
+    return {"$and": [{"$neq": {field_name: m}} for m in members]} if members else {"$nex": {"__never_set__": 1}}

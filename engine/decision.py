@@ -1,0 +1,52 @@
+"""The decision for one applicant, in the output contract of DESIGN.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    met: bool
+    reason: str
+    citation: str
+    rule: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "met": self.met, "reason": self.reason, "citation": self.citation}
+
+
+@dataclass
+class Decision:
+    """Criteria met/unmet with reasons and citations, derived values, and the trace of rule firings."""
+
+    applicant_id: str
+    program: str
+    ruleset_id: str
+    edition: str
+    sha256: str
+    as_of: str
+    criteria: list[CriterionResult]
+    derived: dict
+    trace: list[dict] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return all(c.met for c in self.criteria)
+
+    @property
+    def unmet(self) -> list[str]:
+        return [c.id for c in self.criteria if not c.met]
+
+    def to_json(self) -> dict:
+        return {
+            "applicant_id": self.applicant_id,
+            "program": self.program,
+            "ruleset": {"id": self.ruleset_id, "edition": self.edition, "sha256": self.sha256},
+            "as_of": self.as_of,
+            "eligible": self.eligible,
+            "criteria": [c.to_json() for c in self.criteria],
+            "derived": self.derived,
+            "trace": self.trace,
+        }

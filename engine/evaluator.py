@@ -1,0 +1,80 @@
+"""Deciding one applicant: pick the edition in force, derive the facts, run the rules, build the Decision.
+
+One `Evaluator` per process: it owns the durable-rules runtime and caches compiled rulesets per
+edition and parameter period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cec_rules.facts.applicant import Applicant
+from cec_rules.facts.catalog import FACT_KINDS
+from cec_rules.facts.derive import REQUIRED_PARAMETERS, derive
+
+from .compiler import CompiledRuleset, compile_ruleset, parameter_period
+from .decision import CriterionResult, Decision
+from .errors import EngineError, InputError
+from .library import Edition, Library, load_library
+from .runtime import RunResult, Runtime
+
+NOT_ESTABLISHED = "not established: no rule concluded this criterion"
+FIELD_TYPES = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}
+
+
+def load_bundled_or(root: Path | None) -> Library:
+    """The library of `root`, or of the bundled rulesets; raises RulesetErrors."""
+    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS)
+
+
+class Evaluator:
+    """Decides applicants under a library of rulesets."""
+
+    def __init__(self, library: Library, program: str = "cec"):
+        self.library = library
+        self.program = program
+        self.runtime = Runtime(FIELD_TYPES)
+        self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
+
+    def edition_for(self, day: dt.date, source: str) -> Edition:
+        edition = self.library.edition_for(self.program, day)
+        if edition is None:
+            raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
+        return edition
+
+    def evaluate(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>") -> Decision:
+        """Decide `applicant` as of `as_of` (default: its application date)."""
+        day = as_of or applicant.application_date
+        edition = self.edition_for(day, source)
+        compiled = self._compile(edition, day)
+        derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source)
+        result = self.runtime.run(compiled, derivation.facts)
+        derived = dict(derivation.derived)
+        for kind, values in result.derived:
+            derived.setdefault(kind, values)
+        return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
+
+    def _compile(self, edition: Edition, day: dt.date) -> CompiledRuleset:
+        key = (edition.sha256, parameter_period(edition.ruleset, day))
+        if key not in self._compiled:
+            self._compiled[key] = compile_ruleset(edition.ruleset, day, list(FACT_KINDS), edition.sha256)
+        return self._compiled[key]
+
+    @staticmethod
+    def _criteria(edition: Edition, result: RunResult) -> list[CriterionResult]:
+        """One result per criterion: met when a rule concluded it met; a conflict is an engine error."""
+        criteria = []
+        for name, criterion in edition.ruleset.criteria.items():
+            outcomes = [o for o in result.outcomes if o.criterion == name]
+            verdicts = {o.met for o in outcomes}
+            if len(verdicts) > 1:
+                rules = ", ".join(f"{o.rule} ({'met' if o.met else 'unmet'})" for o in outcomes)
+                raise EngineError(f"criterion {name!r} concluded both met and unmet by rules {rules}")
+            if not outcomes:
+                criteria.append(CriterionResult(name, False, NOT_ESTABLISHED, criterion.citation))
+                continue
+            reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
+            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule))
+        return criteria

@@ -1,0 +1,200 @@
+"""Loading a rulesets folder: every program's editions, their data tables, and the timeline checks.
+
+Layout (the path is the identifier): `<root>/<program>/<edition>/ruleset.yaml`, data tables under
+`<root>/data/`. Editions of one program must not overlap, and a gap between two editions is an
+error (a program ends only where its last edition has an `effective_to`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import Problem, RulesetErrors
+from .model import LanguageTest, Ruleset
+from .pydantic_problems import problems_from_validation
+from .tables import NocTables, load_language_test, load_noc
+from .validator import RulesetChecker
+from .yaml_source import Positions, YamlProblem, load_yaml
+
+RULESET_FILE = "ruleset.yaml"
+
+
+@dataclass
+class Edition:
+    """One loaded, validated edition with its data tables."""
+
+    ruleset: Ruleset
+    path: Path
+    display_path: str
+    positions: Positions
+    sha256: str
+    noc: NocTables
+    language_tests: dict[str, LanguageTest]
+
+    def in_force(self, day: dt.date) -> bool:
+        end = self.ruleset.effective_to
+        return self.ruleset.effective_from <= day and (end is None or day <= end)
+
+
+@dataclass
+class Library:
+    """All programs of a rulesets folder, each a date-ordered list of editions."""
+
+    root: Path
+    programs: dict[str, list[Edition]] = field(default_factory=dict)
+
+    def edition_for(self, program: str, day: dt.date) -> Edition | None:
+        """The edition of `program` in force on `day`, or None."""
+        return next((e for e in self.programs.get(program, []) if e.in_force(day)), None)
+
+
+def bundled_root() -> Path:
+    """The rulesets folder shipped inside the package."""
+    return Path(str(resources.files("cec_rules.rulesets")))
+
+
+def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict) -> Library:
+    """Load and validate every edition under `root` (the bundled rulesets when None).
+
+    Raises `RulesetErrors` with every problem found, across all files.
+    """
+    root = Path(root) if root is not None else bundled_root()
+    if not root.is_dir():
+        raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
+    problems: list[Problem] = []
+    loader = _EditionLoader(root, fact_kinds, required_parameters, problems)
+    library = Library(root)
+    files = sorted(root.glob(f"*/*/{RULESET_FILE}"))
+    if not files:
+        problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
+    for path in files:
+        edition = loader.load(path)
+        if edition is not None:
+            library.programs.setdefault(edition.ruleset.program, []).append(edition)
+    for editions in library.programs.values():
+        editions.sort(key=lambda e: e.ruleset.effective_from)
+        problems.extend(timeline_problems(editions))
+    if problems:
+        raise RulesetErrors(problems)
+    return library
+
+
+class _EditionLoader:
+    """Reads edition files; shares data tables between editions that name the same files."""
+
+    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, problems: list[Problem]):
+        self.root = root
+        self.fact_kinds = fact_kinds
+        self.required_parameters = required_parameters
+        self.problems = problems
+        self._noc_cache: dict[tuple, NocTables] = {}
+        self._language_cache: dict[str, LanguageTest | None] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def load(self, path: Path) -> Edition | None:
+        display = self.display(path)
+        parsed = self._parse(path, display)
+        if parsed is None:
+            return None
+        ruleset, positions, raw = parsed
+        before = len(self.problems)
+        self._check_location(ruleset, path, display, positions)
+        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters).check())
+        noc = self._noc(ruleset, display, positions)
+        tests = self._language_tests(ruleset, display, positions)
+        if len(self.problems) > before or noc is None:
+            return None
+        digest = hashlib.sha256(raw)
+        for data_path in self._data_paths(ruleset):
+            digest.update(data_path.read_bytes())
+        return Edition(ruleset, path, display, positions, digest.hexdigest(), noc, tests)
+
+    def _parse(self, path: Path, display: str):
+        try:
+            raw = path.read_bytes()
+            data, positions = load_yaml(raw.decode("utf-8"), display)
+        except YamlProblem as exc:
+            self.problems.append(exc.problem)
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(display, None, None, "", f"cannot read: {exc}"))
+            return None
+        try:
+            return Ruleset.model_validate(data), positions, raw
+        except ValidationError as exc:
+            self.problems.extend(problems_from_validation(exc, display, positions))
+            return None
+
+    def _check_location(self, ruleset: Ruleset, path: Path, display: str, positions: Positions) -> None:
+        """The path is the identifier: `<program>/<edition>/` must agree with the file's own fields."""
+        for key, expected in (("program", path.parent.parent.name), ("edition", path.parent.name)):
+            if getattr(ruleset, key) != expected:
+                line, column = positions.find((key,))
+                self.problems.append(Problem(display, line, column, key, f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}"))
+
+    def _resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
+        path = (self.root / relative).resolve()
+        if not path.is_file():
+            line, column = positions.find(key_path)
+            self.problems.append(Problem(display, line, column, ".".join(map(str, key_path)), f"data file {relative!r} not found under {self.root}"))
+            return None
+        return path
+
+    def _data_paths(self, ruleset: Ruleset) -> list[Path]:
+        data = ruleset.data
+        return [(self.root / p).resolve() for p in (data.noc_2021, data.noc_2016, data.noc_correspondence, *data.language_tests)]
+
+    def _noc(self, ruleset: Ruleset, display: str, positions: Positions) -> NocTables | None:
+        data = ruleset.data
+        names = {"noc_2021": data.noc_2021, "noc_2016": data.noc_2016, "noc_correspondence": data.noc_correspondence}
+        paths = {key: self._resolve(rel, display, positions, ("data", key)) for key, rel in names.items()}
+        if None in paths.values():
+            return None
+        cache_key = tuple(paths.values())
+        if cache_key not in self._noc_cache:
+            self._noc_cache[cache_key] = load_noc(
+                {2021: (paths["noc_2021"], self.display(paths["noc_2021"])), 2016: (paths["noc_2016"], self.display(paths["noc_2016"]))},
+                (paths["noc_correspondence"], self.display(paths["noc_correspondence"])), self.problems)
+        return self._noc_cache[cache_key]
+
+    def _language_tests(self, ruleset: Ruleset, display: str, positions: Positions) -> dict[str, LanguageTest]:
+        tests: dict[str, LanguageTest] = {}
+        for index, relative in enumerate(ruleset.data.language_tests):
+            path = self._resolve(relative, display, positions, ("data", "language_tests", index))
+            if path is None:
+                continue
+            key = str(path)
+            if key not in self._language_cache:
+                self._language_cache[key] = load_language_test(path, self.display(path), self.problems)
+            test = self._language_cache[key]
+            if test is not None:
+                tests[test.test] = test
+        return tests
+
+
+def timeline_problems(editions: list[Edition]) -> list[Problem]:
+    """Overlaps and gaps between consecutive editions of one program (sorted by effective_from)."""
+    problems = []
+    for previous, current in zip(editions, editions[1:]):
+        line, column = current.positions.find(("effective_from",))
+        end = previous.ruleset.effective_to
+        start = current.ruleset.effective_from
+        if end is None or end >= start:
+            until = "with no end" if end is None else f"until {end}"
+            problems.append(Problem(current.display_path, line, column, "effective_from",
+                                    f"edition {current.ruleset.edition} starts {start} while edition {previous.ruleset.edition} ({previous.display_path}) is in force {until}: editions overlap"))
+        elif end + dt.timedelta(days=1) != start:
+            problems.append(Problem(current.display_path, line, column, "effective_from",
+                                    f"gap: edition {previous.ruleset.edition} ends {end} but edition {current.ruleset.edition} starts {start}; no edition is in force from {end + dt.timedelta(days=1)} to {start - dt.timedelta(days=1)}"))
+    return problems

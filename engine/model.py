@@ -1,0 +1,280 @@
+"""Pydantic models of the ruleset language: what a ruleset file may contain, and nothing else.
+
+Every model forbids unknown keys, so a misspelt key is an error with its position, never ignored.
+The syntax is documented with a worked example in docs/ruleset-language.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors; models are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """A legal or official source a ruleset relies on."""
+
+    title: str
+    url: str | None = None
+
+
+# --- values used in conditions and conclusions -------------------------------------------------
+
+class ParamRef(Strict):
+    """`{param: name}`: the value of a parameter, resolved for the assessment date."""
+
+    param: Identifier
+
+
+class FactRef(Strict):
+    """`{ref: alias.field}`: a field of a fact matched earlier in the same rule (a join)."""
+
+    ref: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+
+    @property
+    def alias(self) -> str:
+        return self.ref.split(".", 1)[0]
+
+    @property
+    def field(self) -> str:
+        return self.ref.split(".", 1)[1]
+
+
+class Lookup(Strict):
+    """`{lookup: table_param, key: {ref: alias.field}}`: one entry of a table parameter."""
+
+    lookup: Identifier
+    key: Union[FactRef, ParamRef, Scalar]
+
+
+Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
+ValueExpr = Union[Lookup, ParamRef, FactRef, Scalar]
+
+
+class Comparison(Strict):
+    """Comparisons on one field; several keys mean all of them must hold."""
+
+    eq: Operand | None = None
+    ne: Operand | None = None
+    gt: Operand | None = None
+    gte: Operand | None = None
+    lt: Operand | None = None
+    lte: Operand | None = None
+    in_: Operand | None = Field(default=None, alias="in")
+    not_in: Operand | None = None
+    exists: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Comparison":
+        if not self.model_fields_set:
+            raise ValueError("a comparison needs at least one of eq, ne, gt, gte, lt, lte, in, not_in, exists")
+        return self
+
+    def operators(self) -> list[tuple[str, object]]:
+        """The (operator, operand) pairs given, in a fixed order."""
+        return [(name, getattr(self, "in_" if name == "in" else name)) for name in COMPARISON_OPERATORS
+                if ("in_" if name == "in" else name) in self.model_fields_set]
+
+
+COMPARISON_OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "exists")
+
+
+Where = dict[Identifier, Comparison]
+
+
+class FactPattern(Strict):
+    """Match one fact of a kind: `{fact: kind, as: alias, where: {...}, any: [{...}, ...]}`.
+
+    `where` comparisons must all hold; when `any` is given, at least one of its groups must hold too.
+    """
+
+    fact: Identifier
+    as_: Identifier | None = Field(default=None, alias="as")
+    where: Where | None = None
+    any: list[Where] | None = None
+
+    @property
+    def alias(self) -> str:
+        return self.as_ or self.fact
+
+
+class Absent(Strict):
+    """`{not: {fact: kind, where: ...}}`: no fact of that kind matches (decided in the conclude phase)."""
+
+    not_: FactPattern = Field(alias="not")
+
+
+Pattern = Union[Absent, FactPattern]
+
+
+# --- conclusions --------------------------------------------------------------------------------
+
+class DeriveFact(Strict):
+    """Assert an intermediate fact that other rules can match (forward chaining)."""
+
+    fact: Identifier
+    set: dict[Identifier, ValueExpr]
+
+
+class Conclusion(Strict):
+    """What a rule concludes: exactly one of meet, fail, derive."""
+
+    meet: Identifier | None = None
+    fail: Identifier | None = None
+    derive: DeriveFact | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Conclusion":
+        given = [name for name in ("meet", "fail", "derive") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a conclusion needs exactly one of meet, fail, derive (got {given or 'none'})")
+        if self.derive is None and not self.reason:
+            raise ValueError("a meet or fail conclusion needs a reason")
+        return self
+
+    @property
+    def criterion(self) -> str | None:
+        return self.meet or self.fail
+
+
+class Rule(Strict):
+    """A condition over the applicant's facts and one conclusion."""
+
+    id: Identifier
+    description: str
+    citation: str | None = None
+    phase: Literal["facts", "conclude"] = "facts"
+    priority: StrictInt = 0
+    when: Annotated[list[Pattern], Field(min_length=1)]
+    then: Conclusion
+
+
+# --- parameters and criteria -------------------------------------------------------------------
+
+ParamValue = Union[Scalar, list[Scalar], dict[Union[StrictStr, StrictInt], Scalar]]
+
+
+class Parameter(Strict):
+    """A named value (number, list or table); either one `value` or `values` keyed by the date they take effect."""
+
+    description: str
+    citation: str
+    unit: str | None = None
+    value: ParamValue | None = None
+    values: dict[dt.date, ParamValue] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Parameter":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("a parameter needs exactly one of value or values")
+        if self.values is not None and not self.values:
+            raise ValueError("values needs at least one date")
+        return self
+
+    def value_on(self, day: dt.date) -> ParamValue | None:
+        """The value in effect on `day`; None before the first dated value."""
+        if self.values is None:
+            return self.value
+        current = None
+        for start in sorted(self.values):
+            if start <= day:
+                current = self.values[start]
+        return current
+
+
+class Criterion(Strict):
+    """One requirement of the program: met only when a rule concludes it met."""
+
+    description: str
+    citation: str
+
+
+class DataFiles(Strict):
+    """Data tables an edition uses, as paths relative to the rulesets folder."""
+
+    noc_2021: str
+    noc_2016: str
+    noc_correspondence: str
+    language_tests: Annotated[list[str], Field(min_length=1)]
+
+
+class Ruleset(Strict):
+    """One edition of a program's rules, in force from `effective_from` to `effective_to` (inclusive)."""
+
+    id: Identifier
+    program: Identifier
+    title: str
+    edition: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    sources: dict[Identifier, Source]
+    data: DataFiles
+    parameters: dict[Identifier, Parameter]
+    criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
+    rules: Annotated[list[Rule], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Ruleset":
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError(f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
+        return self
+
+
+# --- language test tables (data files) ---------------------------------------------------------
+
+ABILITIES = ("listening", "reading", "writing", "speaking")
+
+
+class ScoreRange(Strict):
+    min: StrictInt | StrictFloat
+    max: StrictInt | StrictFloat
+    step: StrictInt | StrictFloat
+
+
+class ScoreTable(Strict):
+    """Scores -> levels for tests taken between two dates (inclusive; null = open)."""
+
+    name: str
+    tests_from: dt.date | None = None
+    tests_to: dt.date | None = None
+    score_range: dict[Literal["listening", "reading", "writing", "speaking"], ScoreRange]
+    minimum_score: dict[Literal["listening", "reading", "writing", "speaking"], dict[StrictInt, StrictInt | StrictFloat]]
+
+    @model_validator(mode="after")
+    def _complete_and_monotonic(self) -> "ScoreTable":
+        for ability in ABILITIES:
+            if ability not in self.score_range or ability not in self.minimum_score:
+                raise ValueError(f"{ability} needs a score_range and a minimum_score table")
+            levels = sorted(self.minimum_score[ability])
+            scores = [self.minimum_score[ability][level] for level in levels]
+            if any(a >= b for a, b in zip(scores, scores[1:])):
+                raise ValueError(f"minimum_score.{ability}: scores must rise with the level")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.tests_from is None or self.tests_from <= day) and (self.tests_to is None or day <= self.tests_to)
+
+
+class LanguageTest(Strict):
+    """One designated language test and its score tables by test date."""
+
+    test: Identifier
+    title: str
+    language: Literal["english", "french"]
+    level_name: Literal["CLB", "NCLC"]
+    sources: list[Source]
+    tables: Annotated[list[ScoreTable], Field(min_length=1)]
+
+    def table_for(self, day: dt.date) -> ScoreTable | None:
+        return next((table for table in self.tables if table.covers(day)), None)

@@ -1,0 +1,48 @@
+"""Rendering reason templates: `{alias.field}` and `{param.name}` placeholders, shown for people.
+
+Values are formatted by the field's declared type: dates (integers YYYYMMDD inside the engine) as ISO
+dates, hours with thousands separators and at most two decimals, lists joined with commas.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+
+
+def format_value(value, kind: str | None = None) -> str:
+    """Show one value.
+
+    Examples:
+        >>> format_value(20261101, "date"), format_value(1559.5714, "hours"), format_value(1560.0)
+        ('2026-11-01', '1,559.57', '1,560')
+    """
+    if kind == "date" and isinstance(value, int):
+        text = str(value)
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if isinstance(value, int) and kind == "hours" and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict], units: dict[str, str]) -> str:
+    """Fill a reason template from the facts a rule matched (by alias) and the parameters."""
+
+    def substitute(match: re.Match) -> str:
+        head, name = match.group(1), match.group(2)
+        if head == "param":
+            return format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None)
+        fact = matched.get(head, {})
+        kind = field_types.get(aliases.get(head, ""), {}).get(name)
+        return format_value(fact.get(name, "?"), kind)
+
+    return _PLACEHOLDER.sub(substitute, template)

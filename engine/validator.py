@@ -1,0 +1,149 @@
+"""Checks a loaded ruleset beyond its shape: names that must refer to something, and criteria that
+something must conclude. Every problem carries the file, line and key path, with a "did you mean".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problem
+from .model import Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset
+from .pydantic_problems import suggest
+from .yaml_source import Positions, format_key_path
+
+CONCLUDE_FACT = "conclude"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+_TYPE_CHECKS = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "list": lambda v: isinstance(v, list),
+    "table": lambda v: isinstance(v, dict),
+}
+
+
+def _has_type(value, kind: str) -> bool:
+    return _TYPE_CHECKS.get(kind, lambda v: True)(value)
+
+
+class RulesetChecker:
+    """Collects the semantic problems of one ruleset file."""
+
+    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str]):
+        self.ruleset = ruleset
+        self.path = path
+        self.positions = positions
+        self.kinds = {kind: set(fields) for kind, fields in fact_kinds.items()}
+        self.required_parameters = required_parameters
+        self.problems: list[Problem] = []
+        for rule in ruleset.rules:
+            if rule.then.derive is not None:
+                self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
+
+    def check(self) -> list[Problem]:
+        """Run every check; return all problems found."""
+        self._check_required_parameters()
+        seen_ids: dict[str, int] = {}
+        for index, rule in enumerate(self.ruleset.rules):
+            if rule.id in seen_ids:
+                self._add(("rules", index, "id"), f"duplicate rule id {rule.id!r} (also rules[{seen_ids[rule.id]}])")
+            seen_ids.setdefault(rule.id, index)
+            self._check_rule(index, rule)
+        self._check_criteria_concluded()
+        self._check_derived_facts_used()
+        return self.problems
+
+    def _add(self, key_path: tuple, message: str) -> None:
+        line, column = self.positions.find(key_path)
+        self.problems.append(Problem(self.path, line, column, format_key_path(key_path), message))
+
+    def _check_required_parameters(self) -> None:
+        for name, (kind, why) in self.required_parameters.items():
+            parameter = self.ruleset.parameters.get(name)
+            if parameter is None:
+                self._add(("parameters",), f"missing parameter {name!r} ({kind}): {why}")
+                continue
+            values = [parameter.value] if parameter.values is None else list(parameter.values.values())
+            if not all(_has_type(value, kind) for value in values):
+                self._add(("parameters", name), f"parameter {name!r} must be a {kind}: {why}")
+
+    def _check_rule(self, index: int, rule: Rule) -> None:
+        base = ("rules", index)
+        aliases: dict[str, str] = {}
+        for p_index, pattern in enumerate(rule.when):
+            where = base + ("when", p_index)
+            if isinstance(pattern, Absent):
+                self._check_pattern(pattern.not_, where + ("not",), aliases, negated=True)
+                continue
+            self._check_pattern(pattern, where, aliases, negated=False)
+            if pattern.alias in aliases:
+                self._add(where, f"alias {pattern.alias!r} is used twice in this rule; give one an `as:`")
+            aliases[pattern.alias] = pattern.fact
+        self._check_conclusion(base + ("then",), rule, aliases)
+
+    def _check_pattern(self, pattern: FactPattern, where: tuple, aliases: dict[str, str], negated: bool) -> None:
+        if pattern.fact not in self.kinds:
+            self._add(where + ("fact",), f"unknown fact {pattern.fact!r}{suggest(pattern.fact, self.kinds)}; known: {', '.join(sorted(self.kinds))}")
+            return
+        groups = [(where + ("where",), pattern.where or {})]
+        groups += [(where + ("any", i), group) for i, group in enumerate(pattern.any or [])]
+        for group_path, group in groups:
+            for field_name, comparison in group.items():
+                self._check_field(group_path + (field_name,), pattern.fact, field_name)
+                for op, operand in comparison.operators():
+                    self._check_operand(group_path + (field_name, op), operand, aliases)
+
+    def _check_field(self, where: tuple, kind: str, field_name: str) -> None:
+        if field_name not in self.kinds[kind]:
+            self._add(where, f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}")
+
+    def _check_operand(self, where: tuple, operand, aliases: dict[str, str]) -> None:
+        if isinstance(operand, ParamRef):
+            self._check_param(where + ("param",), operand.param)
+        elif isinstance(operand, FactRef):
+            if operand.alias not in aliases:
+                self._add(where + ("ref",), f"{operand.ref!r} refers to {operand.alias!r}, which no earlier pattern of this rule names{suggest(operand.alias, aliases)}")
+            else:
+                self._check_field(where + ("ref",), aliases[operand.alias], operand.field)
+        elif isinstance(operand, Lookup):
+            self._check_param(where + ("lookup",), operand.lookup)
+            self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_param(self, where: tuple, name: str) -> None:
+        if name not in self.ruleset.parameters:
+            self._add(where, f"unknown parameter {name!r}{suggest(name, self.ruleset.parameters)}")
+
+    def _check_conclusion(self, where: tuple, rule: Rule, aliases: dict[str, str]) -> None:
+        conclusion = rule.then
+        if conclusion.criterion is not None and conclusion.criterion not in self.ruleset.criteria:
+            key = "meet" if conclusion.meet else "fail"
+            self._add(where + (key,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+        if conclusion.derive is not None:
+            for name, value in conclusion.derive.set.items():
+                self._check_operand(where + ("derive", "set", name), value, aliases)
+        if conclusion.reason:
+            self._check_template(where + ("reason",), conclusion.reason, aliases)
+
+    def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
+        for name in _PLACEHOLDER.findall(template):
+            head, _, tail = name.partition(".")
+            if head == "param":
+                self._check_param(where, tail)
+            elif head in aliases and tail:
+                self._check_field(where, aliases[head], tail)
+            else:
+                self._add(where, f"placeholder {{{name}}} must be {{param.NAME}} or {{ALIAS.FIELD}} with an alias of this rule ({', '.join(aliases) or 'none'})")
+
+    def _check_criteria_concluded(self) -> None:
+        met = {rule.then.meet for rule in self.ruleset.rules if rule.then.meet}
+        for name in self.ruleset.criteria:
+            if name not in met:
+                self._add(("criteria", name), f"criterion {name!r} is never concluded met by any rule, so it could never be met")
+
+    def _check_derived_facts_used(self) -> None:
+        """A derived fact that no rule matches is a rule that can never matter: report it."""
+        matched = {p.fact if isinstance(p, FactPattern) else p.not_.fact for r in self.ruleset.rules for p in r.when}
+        for index, rule in enumerate(self.ruleset.rules):
+            if rule.then.derive is not None and rule.then.derive.fact not in matched:
+                self._add(("rules", index, "then", "derive", "fact"), f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect")

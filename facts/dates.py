@@ -1,0 +1,23 @@
+"""Calendar arithmetic for windows and validity limits (DESIGN.md: calendar years, 29 Feb -> 28 Feb)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier; from 29 February, 28 February.
+
+    Examples:
+        >>> years_before(dt.date(2024, 2, 29), 3), years_before(dt.date(2026, 11, 1), 2)
+        (datetime.date(2021, 2, 28), datetime.date(2024, 11, 1))
+    """
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def as_int(day: dt.date) -> int:
+    """Dates travel as integers YYYYMMDD inside durable-rules, which has no date type."""
+    return day.year * 10000 + day.month * 100 + day.day

@@ -1,0 +1,1 @@
+"""The bundled rulesets: YAML and CSV data only, located with importlib.resources."""
