@@ -57,8 +57,14 @@ class Lookup(Strict):
     key: Union[FactRef, ParamRef, Scalar]
 
 
+class Text(Strict):
+    """`{text: "... {alias.field} ..."}`: a string filled like a reason template."""
+
+    text: str
+
+
 Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
-ValueExpr = Union[Lookup, ParamRef, FactRef, Scalar]
+ValueExpr = Union[Lookup, ParamRef, FactRef, Text, Scalar]
 
 
 class Comparison(Strict):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
-from .model import FactRef, Lookup, ParamRef
+from .model import FactRef, Lookup, ParamRef, Text
 from .templates import render
 from .validator import CONCLUDE_FACT
 
@@ -115,7 +115,8 @@ class Runtime:
                 matched = {alias: _visible(fact) for alias, fact in c._m.items() if alias in aliases}
                 result.trace.append(Firing(rule.id, matched))
                 if conclusion.derive is not None:
-                    new = {name: _evaluate(value, matched, compiled.parameters) for name, value in conclusion.derive.set.items()}
+                    fill = lambda template: render(template, matched, aliases, compiled.parameters, self._field_types, compiled.units)
+                    new = {name: _evaluate(value, matched, compiled.parameters, fill) for name, value in conclusion.derive.set.items()}
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
@@ -136,15 +137,17 @@ def _visible(fact: dict) -> dict:
     return {k: v for k, v in fact.items() if k not in _HIDDEN_FIELDS}
 
 
-def _evaluate(value, matched: dict, parameters: dict):
-    """A `set:` value: literal, parameter, field of a matched fact, or an entry of a table parameter."""
+def _evaluate(value, matched: dict, parameters: dict, fill):
+    """A `set:` value: literal, parameter, field of a matched fact, filled text, or an entry of a table parameter."""
+    if isinstance(value, Text):
+        return fill(value.text)
     if isinstance(value, ParamRef):
         return parameters[value.param]
     if isinstance(value, FactRef):
         return matched[value.alias][value.field]
     if isinstance(value, Lookup):
         table = parameters[value.lookup]
-        key = _evaluate(value.key, matched, parameters)
+        key = _evaluate(value.key, matched, parameters, fill)
         for candidate in (key, str(key)):
             if candidate in table:
                 return table[candidate]

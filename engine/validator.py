@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problem
-from .model import Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset
+from .model import Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset, Text
 from .pydantic_problems import suggest
 from .yaml_source import Positions, format_key_path
 
@@ -121,7 +121,10 @@ class RulesetChecker:
             self._add(where + (key,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
-                self._check_operand(where + ("derive", "set", name), value, aliases)
+                if isinstance(value, Text):
+                    self._check_template(where + ("derive", "set", name, "text"), value.text, aliases)
+                else:
+                    self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.reason:
             self._check_template(where + ("reason",), conclusion.reason, aliases)
 
