@@ -133,7 +133,7 @@ class _EditionLoader:
         try:
             return Ruleset.model_validate(data), positions, raw
         except ValidationError as exc:
-            self.problems.extend(problems_from_validation(exc, display, positions))
+            self.problems.extend(problems_from_validation(exc, display, positions, Ruleset, data))
             return None
 
     def _check_location(self, ruleset: Ruleset, path: Path, display: str, positions: Positions) -> None:

@@ -1,4 +1,9 @@
-"""Turning pydantic's validation errors into `Problem`s that point at the YAML line and key path."""
+"""Turning pydantic's validation errors into `Problem`s that point at the YAML line and key path.
+
+pydantic reports a failed union once per branch ("not: missing", "as: unknown key" for the branch that
+was not meant). Here each union keeps only the branch that fits best (fewest errors), so a typo gives
+one message, with "did you mean" and the allowed keys.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +11,59 @@ from difflib import get_close_matches
 
 from pydantic import ValidationError
 
+from .allowed_keys import allowed_keys
 from .errors import Problem
 from .yaml_source import Positions, format_key_path
 
 
-def problems_from_validation(exc: ValidationError, path: str, positions: Positions) -> list[Problem]:
-    """One problem per pydantic error, located by its key path; union noise is collapsed."""
+def problems_from_validation(exc: ValidationError, path: str, positions: Positions, model=None, data=None) -> list[Problem]:
+    """One problem per real error, located by its key path.
+
+    With the root `model` and the `data`, an unknown key also gets "did you mean" and the allowed keys.
+    """
+    errors = _best_union_branches(exc.errors(include_url=False), data)
     problems: dict[tuple, Problem] = {}
-    for error in exc.errors(include_url=False):
-        key_path = _data_path(error["loc"])
+    for error, key_path in errors:
         line, column = positions.find(key_path)
         message = _message(error)
+        if error["type"] == "extra_forbidden" and model is not None:
+            message += _allowed_hint(model, key_path, data)
         problems.setdefault((key_path, message), Problem(path, line, column, format_key_path(key_path), message))
-    return _drop_union_duplicates(list(problems.values()))
+    return _drop_missing_explained_by_typo(list(problems.values()))
 
 
-def _data_path(loc: tuple) -> tuple:
-    """pydantic locations include union branch names ('function-after[...]', 'str'); keep real keys only."""
-    keep = []
-    for part in loc:
-        if isinstance(part, int) or (isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES):
-            keep.append(part)
-    return tuple(keep)
+def _split_loc(error: dict, data) -> list[tuple[int, str]]:
+    """Positions in `loc` that are union branch tags, not keys of the data."""
+    tags, node = [], data
+    loc = error["loc"]
+    for index, part in enumerate(loc):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        elif index == len(loc) - 1 and error["type"] in ("missing", "extra_forbidden"):
+            break
+        else:
+            tags.append((index, part))
+    return tags
 
 
-_TYPE_NAMES = {"str", "int", "float", "bool", "list", "dict", "date", "ParamRef", "FactRef", "Lookup", "Absent",
-               "FactPattern", "Comparison", "Scalar"}
+def _best_union_branches(errors: list[dict], data) -> list[tuple[dict, tuple]]:
+    """At each union (outermost first), keep the errors of the branch with the fewest; strip branch tags."""
+    items = [(error, _split_loc(error, data)) for error in errors]
+    depth = 0
+    while any(len(tags) > depth for _, tags in items):
+        counts: dict[tuple, dict[str, int]] = {}
+        for error, tags in items:
+            if len(tags) > depth:
+                index, tag = tags[depth]
+                branches = counts.setdefault(tuple(error["loc"][:index]), {})
+                branches[tag] = branches.get(tag, 0) + 1
+        best = {union: min(branches, key=lambda b: (branches[b], list(branches).index(b))) for union, branches in counts.items()}
+        items = [(error, tags) for error, tags in items
+                 if len(tags) <= depth or tags[depth][1] == best[tuple(error["loc"][:tags[depth][0]])]]
+        depth += 1
+    return [(error, tuple(p for i, p in enumerate(error["loc"]) if i not in {ti for ti, _ in tags})) for error, tags in items]
 
 
 def _message(error: dict) -> str:
@@ -41,15 +73,27 @@ def _message(error: dict) -> str:
     if kind == "missing":
         return f"missing required key {error['loc'][-1]!r}"
     text = error["msg"]
-    if "input" in error and kind not in ("value_error",) and not isinstance(error["input"], (dict, list)):
+    if "input" in error and kind != "value_error" and not isinstance(error["input"], (dict, list)):
         text += f" (got {error['input']!r})"
     return text.replace("Value error, ", "")
 
 
-def _drop_union_duplicates(problems: list[Problem]) -> list[Problem]:
-    """When one key has an 'unknown key' problem, the other union branches' complaints about it are noise."""
-    extra_parents = {p.key_path.rsplit(".", 1)[0] for p in problems if p.message.startswith("unknown key")}
-    return [p for p in problems if p.message.startswith("unknown key") or p.key_path not in extra_parents or p.message.startswith("missing")]
+def _drop_missing_explained_by_typo(problems: list[Problem]) -> list[Problem]:
+    """'missing citation' next to "unknown key 'citaton' (did you mean 'citation'?)" says the same thing twice."""
+    explained = set()
+    for p in problems:
+        if p.message.startswith("unknown key") and "did you mean '" in p.message:
+            parent = p.key_path.rsplit(".", 1)[0] if "." in p.key_path else ""
+            meant = p.message.split("did you mean '", 1)[1].split("'", 1)[0]
+            explained.add(f"{parent}.{meant}" if parent else meant)
+    return [p for p in problems if not (p.message.startswith("missing required key") and p.key_path in explained)]
+
+
+def _allowed_hint(model, key_path: tuple, data) -> str:
+    allowed = allowed_keys(model, key_path[:-1], data)
+    if not allowed:
+        return ""
+    return f"{suggest(str(key_path[-1]), allowed)}; allowed keys: {', '.join(allowed)}"
 
 
 def suggest(word: str, choices) -> str:

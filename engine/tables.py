@@ -99,5 +99,5 @@ def load_language_test(path: Path, display: str, problems: list[Problem]) -> Lan
     try:
         return LanguageTest.model_validate(data)
     except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, display, positions))
+        problems.extend(problems_from_validation(exc, display, positions, LanguageTest, data))
         return None
