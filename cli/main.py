@@ -82,6 +82,48 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
         sys.exit(EXIT_BAD_INPUT)
 
 
+EXIT_REJECTS = 3
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Decisions, in input order.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--as-of", type=IsoDate(), help="Assess every applicant on this date instead of its application_date.")
+@rulesets_option
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary as JSON here.")
+@click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format) -> None:
+    """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
+
+    Exit codes: 0 every record decided; 3 some records rejected (see the rejects file);
+    2 unreadable input or invalid rulesets; 1 fatal internal error.
+    """
+    import json
+    import os
+
+    from cec_rules.engine.batch.run import BatchOptions, run_batch
+    from cec_rules.engine.batch.summary import summary_text
+
+    options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
+                           workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
+                           str(rulesets_dir) if rulesets_dir else None, resume, output_format)
+    try:
+        doc = run_batch(options)
+    except RulesetErrors as exc:
+        _fail(f"the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", EXIT_BAD_INPUT)
+    except CecError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    click.echo(summary_text(doc), err=True)
+    if summary_path:
+        summary_path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    if doc["rejected"]:
+        click.echo(f"batch: {doc['rejected']:,} record(s) rejected: see {options.rejects}", err=True)
+        sys.exit(EXIT_REJECTS)
+
+
 @cli.group()
 def rulesets() -> None:
     """Inspect and check ruleset folders."""

@@ -4,7 +4,8 @@ The compiled form is plain JSON (snapshot-tested); actions are bound by name. Pa
 to literals here, so an edition with dated parameter values compiles once per parameter period.
 Rules with `not` patterns, and rules marked `phase: conclude`, are gated on a `conclude` fact the
 runtime asserts after all other facts (durable-rules does not re-check negation inside a cascade).
-Every fact kind gets a lowest-priority catch-all rule so that every assert is handled.
+Every fact kind that some rule might not match gets a catch-all rule that accepts it without ever
+firing, so that every assert is handled.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Rul
 from .validator import CONCLUDE_FACT
 
 CATCH_ALL_PRIORITY = 1_000_000
+NEVER_ASSERTED = "__never_asserted__"
 GATE_ALIAS = "conclude__"
 _RANGE_OPERATORS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
 
@@ -56,11 +58,36 @@ def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], diges
         gated |= conclude_phase
         body[rule.id] = _compile_rule(rule, parameters, conclude_phase, action)
         actions[action] = rule
-    kinds = sorted(set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | ({CONCLUDE_FACT} if gated else set()))
-    for kind in kinds:
-        body[f"catch_all__{kind}"] = {"all": [{"m": {"t": kind}}], "pri": CATCH_ALL_PRIORITY, "run": "noop"}
+    kinds = set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | ({CONCLUDE_FACT} if gated else set())
+    for kind in sorted(kinds - _always_handled(ruleset, gated)):
+        body[f"catch_all__{kind}"] = _catch_all(kind)
     units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
     return CompiledRuleset(name, {name: body}, actions, parameters, gated, units)
+
+
+def _catch_all(kind: str) -> dict:
+    """A rule that accepts every fact of `kind` but never fires: it joins with a kind nobody asserts.
+
+    durable-rules counts a fact as handled once it passes a pattern's own tests, so this keeps the
+    engine safe (no MessageNotHandledException, no crash on delete) without a firing per fact.
+    """
+    return {"all": [{"m": {"t": kind}}, {"never": {"t": NEVER_ASSERTED}}], "pri": CATCH_ALL_PRIORITY, "run": "noop"}
+
+
+def _always_handled(ruleset: Ruleset, gated: bool) -> set[str]:
+    """Kinds that some rule matches whatever their values: they need no catch-all (each one costs a firing).
+
+    durable-rules counts a fact as handled when it passes the literal tests of some rule's pattern;
+    comparisons with other facts (joins) are tested later and do not count.
+    """
+    kinds = {CONCLUDE_FACT} if gated else set()
+    for rule in ruleset.rules:
+        for pattern in rule.when:
+            pattern = pattern.not_ if isinstance(pattern, Absent) else pattern
+            if not pattern.any and all(isinstance(operand, FactRef) for comparison in (pattern.where or {}).values()
+                                       for _, operand in comparison.operators()):
+                kinds.add(pattern.fact)
+    return kinds
 
 
 def _compile_rule(rule: Rule, parameters: dict, gated: bool, action: str) -> dict:

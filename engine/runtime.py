@@ -78,9 +78,11 @@ class Runtime:
         self._current, self._compiled = result, compiled
         created = False
         try:
-            for fact in facts + ([{"t": CONCLUDE_FACT}] if compiled.gated else []):
-                host.assert_fact(compiled.name, {**fact, "sid": sid})
-                created = True
+            # One call for the facts (their cascades run before it returns), then the conclude step.
+            host.assert_facts(compiled.name, [{**fact, "sid": sid} for fact in facts])
+            created = True
+            if compiled.gated:
+                host.assert_fact(compiled.name, {"t": CONCLUDE_FACT, "sid": sid})
             state = host.get_state(compiled.name, sid)
         except MessageNotHandledException as exc:
             raise EngineError(f"a fact matched no rule, not even its catch-all: {exc}") from None

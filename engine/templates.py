@@ -36,13 +36,30 @@ def format_value(value, kind: str | None = None) -> str:
 
 def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict], units: dict[str, str]) -> str:
     """Fill a reason template from the facts a rule matched (by alias) and the parameters."""
-
-    def substitute(match: re.Match) -> str:
-        head, name = match.group(1), match.group(2)
+    out = []
+    for literal, head, name in _parts(template):
+        out.append(literal)
+        if head is None:
+            continue
         if head == "param":
-            return format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None)
-        fact = matched.get(head, {})
-        kind = field_types.get(aliases.get(head, ""), {}).get(name)
-        return format_value(fact.get(name, "?"), kind)
+            out.append(format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None))
+        else:
+            kind = field_types.get(aliases.get(head, ""), {}).get(name)
+            out.append(format_value(matched.get(head, {}).get(name, "?"), kind))
+    return "".join(out)
 
-    return _PLACEHOLDER.sub(substitute, template)
+
+_PARSED: dict[str, list[tuple[str, str | None, str | None]]] = {}
+
+
+def _parts(template: str) -> list[tuple[str, str | None, str | None]]:
+    """The template split once into (literal text, alias or 'param', field) parts, then cached."""
+    parts = _PARSED.get(template)
+    if parts is None:
+        parts, position = [], 0
+        for match in _PLACEHOLDER.finditer(template):
+            parts.append((template[position:match.start()], match.group(1), match.group(2)))
+            position = match.end()
+        parts.append((template[position:], None, None))
+        _PARSED[template] = parts
+    return parts

@@ -51,6 +51,7 @@ class _Period:
     status: OccupationStatus | None = None
     intervals: list = field(default_factory=list)
     excluded: str | None = None
+    rate: Fraction = Fraction(0)  # hours per week, exact (from the decimal text, not the binary float)
 
 
 def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str) -> Derivation:
@@ -60,7 +61,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     periods = _classify_periods(applicant, window, noc, params, source, findings)
     cap = Fraction(str(params["weekly_hours_cap"]))
     counted = [p for p in periods if p.excluded is None]
-    total = capped_hours([(i, _rate(p)) for p in counted for i in p.intervals], cap)
+    total = capped_hours([(i, p.rate) for p in counted for i in p.intervals], cap)
     by_occupation = _hours_by_occupation(counted, cap)
     top = max(by_occupation.values(), default=Fraction(0))
     primaries = [occ for occ, hours in by_occupation.items() if hours == top and hours > 0]
@@ -82,8 +83,9 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     return Derivation(facts, derived, findings)
 
 
-def _rate(period: _Period) -> Fraction:
-    return Fraction(str(period.period.hours_per_week))
+def _exact(hours: float) -> Fraction:
+    """37.5 -> 75/2 exactly; integers skip the string round trip."""
+    return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
 
 
 def _classify_periods(applicant, window, noc, params, source, findings) -> list[_Period]:
@@ -95,7 +97,7 @@ def _classify_periods(applicant, window, noc, params, source, findings) -> list[
         reported = noc.find(work.noc_version, work.noc_code)
         if reported is None:
             raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
-        period = _Period(index, work, classifier.status(reported))
+        period = _Period(index, work, classifier.status(reported), rate=_exact(work.hours_per_week))
         period.excluded = _exclusion(work, period.status, params)
         if period.status.finding:
             findings.append(f"work_history[{index}]: {period.status.finding}")
@@ -132,7 +134,7 @@ def _hours_by_occupation(counted: list[_Period], cap: Fraction) -> dict[tuple[in
     """Per occupation as reported (87.1(2)(e)), each with its own weekly cap across its own periods."""
     groups: dict[tuple[int, str], list] = {}
     for p in counted:
-        groups.setdefault(_occupation_key(p), []).extend((i, _rate(p)) for i in p.intervals)
+        groups.setdefault(_occupation_key(p), []).extend((i, p.rate) for i in p.intervals)
     return {key: capped_hours(items, cap) for key, items in groups.items()}
 
 
@@ -200,7 +202,7 @@ def _period_summary(p: _Period, cap: Fraction) -> dict:
             "via": [f"{o.version} {o.code}" for o in status.via],
             "counted": p.excluded is None, "excluded": p.excluded,
             "days_counted": sum(e - s + 1 for s, e in p.intervals) if p.excluded is None else 0,
-            "hours": _round(capped_hours([(i, _rate(p)) for i in p.intervals], cap)) if p.excluded is None else 0.0}
+            "hours": _round(capped_hours([(i, p.rate) for i in p.intervals], cap)) if p.excluded is None else 0.0}
 
 
 def _result_summary(result: ConvertedResult) -> dict:

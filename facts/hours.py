@@ -58,7 +58,7 @@ def capped_hours(periods: list[tuple[Interval, Fraction]], weekly_cap: Fraction)
     if not periods:
         return Fraction(0)
     denominator = math.lcm(weekly_cap.denominator, *(rate.denominator for _, rate in periods))
-    week_cap_units = int(weekly_cap * 7 * denominator)
+    week_cap_units = weekly_cap.numerator * 7 * (denominator // weekly_cap.denominator)
     full_weeks_units = 0
     partial: dict[int, int] = {}
     for (start, end), daily_units in _constant_rate_segments(periods, denominator):
@@ -77,7 +77,7 @@ def _constant_rate_segments(periods, denominator: int):
     """Split the union of periods into (interval, units per day) pieces where the total rate is constant."""
     changes: dict[int, int] = {}
     for (start, end), rate in periods:
-        units = int(rate * denominator)  # units of 1/(7·D) h per day: (rate/7) h = rate·D units
+        units = rate.numerator * (denominator // rate.denominator)  # (rate/7) h a day = rate·D units of 1/(7·D) h
         changes[start] = changes.get(start, 0) + units
         changes[end + 1] = changes.get(end + 1, 0) - units
     days = sorted(changes)

@@ -1,0 +1,43 @@
+"""Counting what a batch decided, for the final summary (text on stderr, JSON with --summary)."""
+
+from __future__ import annotations
+
+from .worker import Decided, Rejected
+
+
+def new_counts() -> dict:
+    return {"total": 0, "eligible": 0, "ineligible": 0, "rejected": 0, "unmet_by_criterion": {}, "by_edition": {}}
+
+
+def count(counts: dict, result: Decided | Rejected) -> None:
+    """Add one result to the counts (kept JSON-ready so a checkpoint can store them)."""
+    counts["total"] += 1
+    if isinstance(result, Rejected):
+        counts["rejected"] += 1
+        return
+    counts["eligible" if result.eligible else "ineligible"] += 1
+    counts["by_edition"][result.edition] = counts["by_edition"].get(result.edition, 0) + 1
+    for criterion in result.unmet:
+        counts["unmet_by_criterion"][criterion] = counts["unmet_by_criterion"].get(criterion, 0) + 1
+
+
+def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resumed_from: int) -> dict:
+    """The summary document."""
+    rate = (counts["total"] - resumed_from) / elapsed if elapsed > 0 else 0.0
+    return {**counts, "decided": counts["eligible"] + counts["ineligible"], "elapsed_seconds": round(elapsed, 3),
+            "records_per_second": round(rate, 1), "workers": workers, "worker_deaths": worker_deaths,
+            "resumed_from": resumed_from}
+
+
+def summary_text(doc: dict) -> str:
+    """A few lines for the operator."""
+    lines = [f"batch: {doc['total']:,} records: {doc['eligible']:,} eligible, {doc['ineligible']:,} not eligible, "
+             f"{doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
+             f"with {doc['workers']} worker(s)"]
+    for criterion, n in sorted(doc["unmet_by_criterion"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  unmet {criterion}: {n:,}")
+    if doc["worker_deaths"]:
+        lines.append(f"  worker processes that died and were replaced: {doc['worker_deaths']}")
+    if doc["resumed_from"]:
+        lines.append(f"  resumed after {doc['resumed_from']:,} records already done")
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""The worker process: builds one Evaluator (one durable-rules Host) and decides chunks of records.
+
+Each record becomes either a decision (the output-contract JSON line, a CSV row and the counts the
+summary needs) or a reject (line, id when known, error). Nothing a record contains can stop the worker;
+only a crash of the process itself, which the pool detects and isolates.
+
+Test-only fault hook: when the environment variable CEC_BATCH_FAULT_ID names a record id, the worker
+that reaches that record exits abruptly (os._exit), as a segfault in the C engine would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cec_rules.engine.errors import CecError, EngineError, InputError
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.yaml_source import YamlProblem, load_yaml
+from cec_rules.facts.reading import applicant_from_data
+
+from .records import Record
+from .tabular import csv_row
+
+FAULT_ENV = "CEC_BATCH_FAULT_ID"
+
+
+@dataclass(frozen=True)
+class Decided:
+    seq: int
+    line: str          # the JSON (or CSV) output line, without newline
+    eligible: bool
+    unmet: tuple[str, ...]
+    edition: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    seq: int
+    reject: dict       # {"line", "id", "source", "error"}
+
+
+class RecordDecider:
+    """Decides records for one worker process."""
+
+    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str):
+        self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None))
+        self.as_of = dt.date.fromisoformat(as_of) if as_of else None
+        self.output_format = output_format
+        self.fault_id = os.environ.get(FAULT_ENV)
+
+    def decide(self, record: Record) -> Decided | Rejected:
+        label = f"{record.source}:{record.line}" if record.line else record.source
+        data = None
+        try:
+            data = _parse(record, label)
+            if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
+                os._exit(70)
+            applicant = applicant_from_data(data, label)
+            decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
+        except InputError as exc:
+            return self._reject(record, data, str(exc))
+        except EngineError as exc:
+            return self._reject(record, data, f"{label}: internal error: {exc}")
+        except CecError as exc:
+            return self._reject(record, data, f"{label}: {exc}")
+        line = json.dumps(decision.to_json(), ensure_ascii=False, separators=(",", ":")) if self.output_format == "jsonl" else csv_row(decision)
+        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition)
+
+    @staticmethod
+    def _reject(record: Record, data, error: str) -> Rejected:
+        applicant_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+        return Rejected(record.seq, {"line": record.line, "id": applicant_id, "source": record.source, "error": error})
+
+
+def _parse(record: Record, label: str):
+    if record.text.startswith("\0unreadable: "):
+        raise InputError(label, "", record.text[len("\0unreadable: "):])
+    if record.syntax == "json":
+        try:
+            return json.loads(record.text)
+        except json.JSONDecodeError as exc:
+            raise InputError(label, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    try:
+        return load_yaml(record.text, label)[0]
+    except YamlProblem as exc:
+        raise InputError(label, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
+
+
+def worker_main(connection, rulesets_dir: str | None, as_of: str | None, output_format: str) -> None:
+    """Process entry point: receive (chunk id, records), send back (chunk id, results), until None."""
+    decider = RecordDecider(rulesets_dir, as_of, output_format)
+    connection.send(("ready", None))
+    while True:
+        message = connection.recv()
+        if message is None:
+            return
+        chunk_id, records = message
+        connection.send((chunk_id, [decider.decide(record) for record in records]))
