@@ -13,7 +13,7 @@ import click
 
 from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
-from cec_rules.facts.reading import read_applicant_file
+from cec_rules.facts.reading import locate, read_applicant_with_positions
 
 from .render import decision_json, decision_text
 
@@ -69,10 +69,12 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
     evaluator = Evaluator(_library(rulesets_dir))
     bad = 0
     for path in files:
+        positions = None
         try:
-            decision = evaluator.evaluate(read_applicant_file(path), as_of, source=str(path))
+            applicant, positions = read_applicant_with_positions(path)
+            decision = evaluator.evaluate(applicant, as_of, source=str(path))
         except InputError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {locate(exc, positions)}", err=True)
             bad += 1
             continue
         except EngineError as exc:

@@ -50,9 +50,7 @@ class Evaluator:
         compiled = self._compile(edition, day)
         derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source)
         result = self.runtime.run(compiled, derivation.facts)
-        derived = dict(derivation.derived)
-        for kind, values in result.derived:
-            derived.setdefault(kind, values)
+        derived = {**derivation.derived, **_rule_derived(result)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
 
@@ -78,3 +76,16 @@ class Evaluator:
             reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
             criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule))
         return criteria
+
+
+def _rule_derived(result: RunResult) -> dict:
+    """Facts the rules derived, by kind. When several of a kind exist (a tie), the one a concluding rule
+    used is shown, and all of them under `<kind>_candidates`."""
+    used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
+    shown: dict = {}
+    for kind in dict.fromkeys(kind for kind, _ in result.derived):
+        candidates = [values for k, values in result.derived if k == kind]
+        shown[kind] = next((c for c in candidates if c in used), candidates[0])
+        if len(candidates) > 1:
+            shown[f"{kind}_candidates"] = candidates
+    return shown

@@ -230,12 +230,6 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> "Ruleset":
-        if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError(f"effective_to {self.effective_to} is before effective_from {self.effective_from}")
-        return self
-
 
 # --- language test tables (data files) ---------------------------------------------------------
 

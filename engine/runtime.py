@@ -44,6 +44,7 @@ class Outcome:
     met: bool
     reason: str
     rule: str
+    facts: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,7 +125,7 @@ class Runtime:
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
                     reason = render(conclusion.reason, matched, aliases, compiled.parameters, self._field_types, compiled.units)
-                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.meet is not None, reason, rule.id))
+                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.meet is not None, reason, rule.id, matched))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 

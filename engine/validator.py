@@ -37,12 +37,14 @@ class RulesetChecker:
         self.kinds = {kind: set(fields) for kind, fields in fact_kinds.items()}
         self.required_parameters = required_parameters
         self.problems: list[Problem] = []
+        self._reported_parameters: set[str] = set()
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
 
     def check(self) -> list[Problem]:
         """Run every check; return all problems found."""
+        self._check_dates()
         self._check_required_parameters()
         seen_ids: dict[str, int] = {}
         for index, rule in enumerate(self.ruleset.rules):
@@ -58,6 +60,11 @@ class RulesetChecker:
         line, column = self.positions.find(key_path)
         self.problems.append(Problem(self.path, line, column, format_key_path(key_path), message))
 
+    def _check_dates(self) -> None:
+        ruleset = self.ruleset
+        if ruleset.effective_to is not None and ruleset.effective_to < ruleset.effective_from:
+            self._add(("effective_to",), f"effective_to {ruleset.effective_to} is before effective_from {ruleset.effective_from}")
+
     def _check_required_parameters(self) -> None:
         for name, (kind, why) in self.required_parameters.items():
             parameter = self.ruleset.parameters.get(name)
@@ -65,8 +72,9 @@ class RulesetChecker:
                 self._add(("parameters",), f"missing parameter {name!r} ({kind}): {why}")
                 continue
             values = [parameter.value] if parameter.values is None else list(parameter.values.values())
-            if not all(_has_type(value, kind) for value in values):
-                self._add(("parameters", name), f"parameter {name!r} must be a {kind}: {why}")
+            bad = [value for value in values if not _has_type(value, kind)]
+            if bad:
+                self._add(("parameters", name), f"parameter {name!r} must be a {kind} ({why}), not {bad[0]!r}")
 
     def _check_rule(self, index: int, rule: Rule) -> None:
         base = ("rules", index)
@@ -93,8 +101,11 @@ class RulesetChecker:
                 self._check_field(group_path + (field_name,), pattern.fact, field_name)
                 for op, operand in comparison.operators():
                     self._check_operand(group_path + (field_name, op), operand, aliases)
+                    self._check_operand_type(group_path + (field_name, op), op, operand)
 
     def _check_field(self, where: tuple, kind: str, field_name: str) -> None:
+        if kind not in self.kinds:
+            return  # the unknown kind is reported where it is named
         if field_name not in self.kinds[kind]:
             self._add(where, f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}")
 
@@ -108,7 +119,33 @@ class RulesetChecker:
                 self._check_field(where + ("ref",), aliases[operand.alias], operand.field)
         elif isinstance(operand, Lookup):
             self._check_param(where + ("lookup",), operand.lookup)
+            table = self.ruleset.parameters.get(operand.lookup)
+            if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
+                self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_operand_type(self, where: tuple, op: str, operand) -> None:
+        """Ordering needs numbers and membership needs lists: a wrong type would silently never match.
+
+        A parameter of the wrong type is reported once, at the parameter, naming the rule that needs it.
+        """
+        expected = {"gt": "number", "gte": "number", "lt": "number", "lte": "number", "in": "list", "not_in": "list"}.get(op)
+        if expected is None or isinstance(operand, FactRef):
+            return
+        if not isinstance(operand, ParamRef):
+            if not _has_type(operand, expected):
+                self._add(where, f"{op} needs a {expected}, not {operand!r}")
+            return
+        parameter = self.ruleset.parameters.get(operand.param)
+        if parameter is None or operand.param in self._reported_parameters:
+            return
+        dated = parameter.values is not None
+        for key, value in (parameter.values.items() if dated else [("value", parameter.value)]):
+            if not _has_type(value, expected):
+                self._reported_parameters.add(operand.param)
+                at = ("parameters", operand.param) + (("values", key) if dated else ("value",))
+                self._add(at, f"{value!r} is not a {expected}, but {format_key_path(where)} compares with it ({op})")
+                return
 
     def _check_param(self, where: tuple, name: str) -> None:
         if name not in self.ruleset.parameters:

@@ -52,6 +52,14 @@ def format_key_path(key_path: KeyPath) -> str:
     return text
 
 
+def parse_key_path(text: str) -> KeyPath:
+    """`rules[0].then` -> `('rules', 0, 'then')` (the inverse of `format_key_path`)."""
+    parts: list = []
+    for piece in re.findall(r"[^.\[\]]+|\[\d+\]", text):
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    return tuple(parts)
+
+
 class YamlProblem(Exception):
     """Raised for unreadable YAML: carries a `Problem`."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
@@ -30,9 +30,17 @@ class LanguageTestResult(Strict):
     speaking: Score
 
 
+def _end_not_before_start(end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    start = info.data.get("start")
+    if end is not None and start is not None and end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    return end
+
+
 class WorkPeriod(Strict):
-    noc_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,5}$")]
+    # noc_version is declared first so that the noc_code check can see it (fields validate in order).
     noc_version: Literal[2016, 2021]
+    noc_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,5}$")]
     country: CountryCode
     start: dt.date
     end: dt.date | None = None
@@ -41,14 +49,16 @@ class WorkPeriod(Strict):
     self_employed: StrictBool
     authorized: StrictBool
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "WorkPeriod":
-        expected = {2016: 4, 2021: 5}[self.noc_version]
-        if len(self.noc_code) != expected:
-            raise ValueError(f"noc_code {self.noc_code!r} has {len(self.noc_code)} digits but noc_version {self.noc_version} codes have {expected}")
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    _end_check = field_validator("end")(_end_not_before_start)
+
+    @field_validator("noc_code")
+    @classmethod
+    def _length_matches_version(cls, code: str, info: ValidationInfo) -> str:
+        version = info.data.get("noc_version")
+        expected = {2016: 4, 2021: 5}.get(version)
+        if expected is not None and len(code) != expected:
+            raise ValueError(f"{code!r} has {len(code)} digits but NOC {version} codes have {expected} (noc_version: {version})")
+        return code
 
 
 class StudyPeriod(Strict):
@@ -57,11 +67,7 @@ class StudyPeriod(Strict):
     full_time: StrictBool
     country: CountryCode
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "StudyPeriod":
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    _end_check = field_validator("end")(_end_not_before_start)
 
 
 class Applicant(Strict):

@@ -18,8 +18,8 @@ from .summary import count, new_counts, summary
 from .tabular import csv_header
 from .worker import Rejected
 
-CHECKPOINT_SECONDS = 2.0
-CHECKPOINT_RECORDS = 20_000
+CHECKPOINT_SECONDS = 1.0
+CHECKPOINT_RECORDS = 2_000
 
 
 @dataclass(frozen=True)

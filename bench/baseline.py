@@ -1,0 +1,451 @@
+"""An independent, plain-Python CEC decision: a speed baseline and a cross-check for the engine.
+
+Why it exists: the engine derives facts in `cec_rules.facts` and decides with durable-rules. A second
+implementation written from DESIGN.md ("CEC semantics fixed here") alone, sharing only the data files
+(NOC CSVs, language score tables), finds mistakes that a test written by the same hand would repeat.
+So this file imports nothing from `cec_rules`, and the rules themselves (window, cap, editions,
+thresholds, accepted tests) are hard-coded here on purpose: a ruleset typo must not fool both sides.
+
+Usage: python bench/baseline.py INPUT.jsonl -o OUT.jsonl   (malformed records are skipped and counted)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import re
+import sys
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "rulesets" / "data"
+
+# --- the rules, as DESIGN.md fixes them -----------------------------------------------------------
+EXPRESS_ENTRY_FROM = dt.date(2015, 1, 1)
+NOC2021_FROM = dt.date(2022, 11, 16)
+PTE_CORE_FROM = dt.date(2024, 1, 30)
+WINDOW_YEARS = 3
+VALIDITY_YEARS = 2
+WEEKLY_CAP = 30
+MIN_HOURS = 1560
+QUALIFYING_COUNTRIES = {"CA"}
+EXCLUDED_PROVINCES = {"QC"}
+CRITERIA = ("skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility")
+TESTS = ("ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada")
+ABILITIES = ("listening", "reading", "writing", "speaking")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What differs between the two CEC editions: the classification, skilled levels, thresholds."""
+
+    noc_version: int
+    thresholds: dict  # level -> CLB/NCLC needed; a level absent here is not skilled
+
+    @property
+    def lowest_threshold(self) -> int:
+        return min(self.thresholds.values())
+
+
+EDITION_2016 = Edition(2016, {"0": 7, "A": 7, "B": 5})
+EDITION_2021 = Edition(2021, {"0": 7, "1": 7, "2": 5, "3": 5})
+
+
+def edition_for(as_of: dt.date) -> Edition:
+    """The edition in force on the assessment date; none before Express Entry began."""
+    if as_of < EXPRESS_ENTRY_FROM:
+        raise ValueError(f"application_date: no CEC edition in force on {as_of}")
+    return EDITION_2021 if as_of >= NOC2021_FROM else EDITION_2016
+
+
+def accepted_tests(as_of: dt.date) -> set[str]:
+    """PTE Core counts only from IRCC's acceptance date, and so never in the NOC 2016 edition."""
+    tests = {"ielts_general", "celpip_general", "tef_canada", "tcf_canada"}
+    if as_of >= PTE_CORE_FROM:
+        tests.add("pte_core")
+    return tests
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """Calendar years back; 29 February falls back to 28 February."""
+    if day.month == 2 and day.day == 29 and not _is_leap(day.year - years):
+        return dt.date(day.year - years, 2, 28)
+    return day.replace(year=day.year - years)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# --- data files -----------------------------------------------------------------------------------
+
+def _read_csv(name: str) -> list[dict]:
+    with open(DATA / "noc" / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_noc() -> tuple[dict, dict]:
+    """Levels by (version, code), and the correspondence both ways by (version, code)."""
+    levels = {(2021, r["code"]): r["teer"] for r in _read_csv("noc2021.csv")}
+    levels.update({(2016, r["code"]): r["skill_level_derived"] for r in _read_csv("noc2016.csv")})
+    crosswalk: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for row in _read_csv("noc2016_to_2021.csv"):
+        old, new = (2016, row["noc2016"]), (2021, row["noc2021"])
+        crosswalk.setdefault(old, []).append(new)
+        crosswalk.setdefault(new, []).append(old)
+    return levels, crosswalk
+
+
+def load_score_tables() -> dict:
+    """Per test, its tables with the test-date range they cover (None = open-ended)."""
+    tables = {}
+    for test in TESTS:
+        with open(DATA / "language" / f"{test}.yaml", encoding="utf-8") as handle:
+            doc = yaml.safe_load(handle)
+        tables[test] = [_score_table(t) for t in doc["tables"]]
+    return tables
+
+
+def _score_table(raw: dict) -> dict:
+    """Scores are handled as whole steps above the scale's minimum: exact, and integer-fast."""
+    def day(value):
+        return None if value is None else dt.date.fromisoformat(str(value))
+    scales = {a: {k: Fraction(str(v)) for k, v in r.items()} for a, r in raw["score_range"].items()}
+    steps = {a: sorted(((Fraction(str(score)) - scales[a]["min"]) / scales[a]["step"], int(level))
+                       for level, score in m.items()) for a, m in raw["minimum_score"].items()}
+    return {"from": day(raw["tests_from"]), "to": day(raw["tests_to"]), "range": scales, "steps": steps}
+
+
+NOC_LEVELS, CROSSWALK = load_noc()
+SCORE_TABLES = load_score_tables()
+
+
+# --- strict input checks (the contract in DESIGN.md and docs/applicant-input.md) -----------------
+
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+NOC_TEXT = re.compile(r"[0-9]{4,5}")
+TOP_KEYS = ({"id", "application_date", "intended_province"},
+            {"language_tests", "work_history", "study_history", "admissible"})
+TEST_KEYS = ({"test", "date", *ABILITIES}, set())
+WORK_KEYS = ({"noc_code", "noc_version", "country", "start", "hours_per_week", "paid", "self_employed", "authorized"},
+             {"end"})
+STUDY_KEYS = ({"start", "full_time", "country"}, {"end"})
+
+
+def _keys(obj, keys: tuple[set, set], where: str) -> None:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a mapping, got {type(obj).__name__}")
+    required, optional = keys
+    if missing := required - obj.keys():
+        raise ValueError(f"{where}: missing {sorted(missing)}")
+    if unknown := obj.keys() - required - optional:
+        raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
+
+
+def _date(value, where: str, nullable: bool = False) -> dt.date | None:
+    """Only "YYYY-MM-DD" text: no timestamps, no datetimes, no impossible days."""
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or not DATE_TEXT.fullmatch(value):
+        raise ValueError(f"{where}: not a YYYY-MM-DD date: {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{where}: impossible date {value!r}") from None
+
+
+def _bool(value, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: not a boolean: {value!r}")
+    return value
+
+
+def _number(value, where: str, low, high=None) -> Fraction:
+    """A JSON number (not a boolean), finite, in range; exact as the decimal that was written."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{where}: not a number: {value!r}")
+    exact = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    if exact < low or (high is not None and exact > high):
+        raise ValueError(f"{where}: {value!r} out of range")
+    return exact
+
+
+def _text(value, pattern: re.Pattern, where: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"{where}: invalid {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Work:
+    occupation: tuple[int, str]  # (noc_version, code) as reported: the 87.1(2)(e) unit
+    country: str
+    start: dt.date
+    end: dt.date | None
+    rate: Fraction  # hours per week
+    paid: bool
+    self_employed: bool
+    authorized: bool
+
+
+@dataclass(frozen=True)
+class Study:
+    start: dt.date
+    end: dt.date | None
+    full_time: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    test: str
+    date: dt.date
+    levels: tuple[int, ...]
+
+
+def parse(record) -> dict:
+    """Check a record against the input contract; raise ValueError naming the first problem."""
+    _keys(record, TOP_KEYS, "applicant")
+    if not isinstance(record["id"], str) or not record["id"]:
+        raise ValueError(f"id: not a non-empty string: {record['id']!r}")
+    lists = {name: record.get(name, []) for name in ("language_tests", "work_history", "study_history")}
+    for name, items in lists.items():
+        if not isinstance(items, list):
+            raise ValueError(f"{name}: not a list")
+    return {"id": record["id"],
+            "as_of": _date(record["application_date"], "application_date"),
+            "province": _text(record["intended_province"], TWO_CAPITALS, "intended_province"),
+            "admissible": _bool(record.get("admissible", True), "admissible"),
+            "work": [_work(w, f"work_history[{i}]") for i, w in enumerate(lists["work_history"])],
+            "study": [_study(s, f"study_history[{i}]") for i, s in enumerate(lists["study_history"])],
+            "tests": [_result(t, f"language_tests[{i}]") for i, t in enumerate(lists["language_tests"])]}
+
+
+def _work(raw, where: str) -> Work:
+    _keys(raw, WORK_KEYS, where)
+    code = _text(raw["noc_code"], NOC_TEXT, f"{where}.noc_code")
+    version = raw["noc_version"]
+    if type(version) is not int or version not in (2016, 2021):
+        raise ValueError(f"{where}.noc_version: not 2016 or 2021: {version!r}")
+    if (version, code) not in NOC_LEVELS:
+        raise ValueError(f"{where}.noc_code: unknown NOC {version} code {code!r}")
+    work = Work((version, code), _text(raw["country"], TWO_CAPITALS, f"{where}.country"),
+                _date(raw["start"], f"{where}.start"), _date(raw.get("end"), f"{where}.end", nullable=True),
+                _number(raw["hours_per_week"], f"{where}.hours_per_week", 0, 168),
+                _bool(raw["paid"], f"{where}.paid"), _bool(raw["self_employed"], f"{where}.self_employed"),
+                _bool(raw["authorized"], f"{where}.authorized"))
+    _ordered(work.start, work.end, where)
+    return work
+
+
+def _study(raw, where: str) -> Study:
+    _keys(raw, STUDY_KEYS, where)
+    _text(raw["country"], TWO_CAPITALS, f"{where}.country")
+    study = Study(_date(raw["start"], f"{where}.start"), _date(raw.get("end"), f"{where}.end", nullable=True),
+                  _bool(raw["full_time"], f"{where}.full_time"))
+    _ordered(study.start, study.end, where)
+    return study
+
+
+def _ordered(start: dt.date, end: dt.date | None, where: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{where}: end {end} before start {start}")
+
+
+def _result(raw, where: str) -> Result:
+    """A result is checked against its table's scale even when it is expired or not accepted."""
+    _keys(raw, TEST_KEYS, where)
+    test = raw["test"]
+    if test not in SCORE_TABLES:
+        raise ValueError(f"{where}.test: unknown test {test!r}")
+    day = _date(raw["date"], f"{where}.date")
+    table = _table_for(test, day, where)
+    levels = tuple(_level(table, a, _number(raw[a], f"{where}.{a}", 0), f"{where}.{a}") for a in ABILITIES)
+    return Result(test, day, levels)
+
+
+def _table_for(test: str, day: dt.date, where: str) -> dict:
+    for table in SCORE_TABLES[test]:
+        if (table["from"] is None or table["from"] <= day) and (table["to"] is None or day <= table["to"]):
+            return table
+    raise ValueError(f"{where}.date: no {test} table for {day}")
+
+
+def _level(table: dict, ability: str, score: Fraction, where: str) -> int:
+    """The highest level whose minimum the score reaches (0 below the table); off-scale is malformed."""
+    scale = table["range"][ability]
+    steps = (score - scale["min"]) / scale["step"]
+    if steps.denominator != 1 or not scale["min"] <= score <= scale["max"]:
+        raise ValueError(f"{where}: {score} is off the scale")
+    level = 0
+    for minimum, candidate in table["steps"][ability]:
+        if steps < minimum:
+            break
+        level = candidate
+    return level
+
+
+# --- occupations ----------------------------------------------------------------------------------
+
+def outcome(occupation: tuple[int, str], edition: Edition) -> tuple[bool, int | None] | None:
+    """(skilled, threshold) under the edition, or None when a crosswalk split gives mixed outcomes."""
+    if occupation[0] == edition.noc_version:
+        threshold = edition.thresholds.get(NOC_LEVELS[occupation])
+        return threshold is not None, threshold
+    results = {outcome(target, edition) for target in CROSSWALK.get(occupation, [])}
+    return results.pop() if len(results) == 1 else None
+
+
+def qualifies(work: Work, edition: Edition) -> bool:
+    result = outcome(work.occupation, edition)
+    return (work.paid and not work.self_employed and work.authorized
+            and work.country in QUALIFYING_COUNTRIES and result is not None and result[0])
+
+
+# --- hours ----------------------------------------------------------------------------------------
+
+def day_ranges(work: Work, window: tuple[int, int], study: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Inclusive ordinal ranges of the period inside the window and outside full-time study."""
+    start = max(work.start.toordinal(), window[0])
+    end = min((work.end.toordinal() if work.end else window[1]), window[1])
+    ranges = [(start, end)] if start <= end else []
+    for s_start, s_end in study:
+        ranges = [piece for r in ranges for piece in _cut(r, s_start, s_end)]
+    return ranges
+
+
+def _cut(span: tuple[int, int], start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    if span[0] < start:
+        pieces.append((span[0], min(span[1], start - 1)))
+    if span[1] > end:
+        pieces.append((max(span[0], end + 1), span[1]))
+    return pieces if (start <= span[1] and end >= span[0]) else [span]
+
+
+def capped_hours(items: list[tuple[tuple[int, int], Fraction]]) -> Fraction:
+    """Hours summed per ISO week over all items, each week capped, exactly.
+
+    Integers in units of 1/(7·D) h (D = common denominator of the weekly rates): one day at r h/week
+    is r·D units. Ordinal 1 (0001-01-01) is a Monday, so (ordinal − 1) // 7 numbers ISO weeks. Whole
+    weeks go into a difference array over week numbers and partly worked weeks into a dict, so the
+    cost grows with the number of items, not with the number of weeks.
+    """
+    if not items:
+        return Fraction(0)
+    scale = math.lcm(*(rate.denominator for _, rate in items))
+    whole: dict[int, int] = {}  # week -> change of the units every whole week carries from then on
+    partial: dict[int, int] = {}  # week -> units of days that do not fill that week
+    for (start, end), rate in items:
+        _split_weeks(start, end, int(rate * scale), whole, partial)
+    return Fraction(_sweep(whole, partial, WEEKLY_CAP * 7 * scale), 7 * scale)
+
+
+def _split_weeks(start: int, end: int, per_day: int, whole: dict, partial: dict) -> None:
+    first, last = (start - 1) // 7, (end - 1) // 7
+    starts_monday, ends_sunday = start == 7 * first + 1, end == 7 * last + 7
+    if first == last and not (starts_monday and ends_sunday):
+        partial[first] = partial.get(first, 0) + (end - start + 1) * per_day
+        return
+    if not starts_monday:
+        partial[first] = partial.get(first, 0) + (7 * first + 7 - start + 1) * per_day
+    if not ends_sunday:
+        partial[last] = partial.get(last, 0) + (end - 7 * last) * per_day
+    low, high = (first if starts_monday else first + 1), (last if ends_sunday else last - 1)
+    if low <= high:
+        whole[low] = whole.get(low, 0) + 7 * per_day
+        whole[high + 1] = whole.get(high + 1, 0) - 7 * per_day
+
+
+def _sweep(whole: dict, partial: dict, cap: int) -> int:
+    """Capped units over all weeks: weeks between two breakpoints all carry the same units."""
+    points = sorted(whole.keys() | partial.keys())
+    total = running = 0
+    for week, following in zip(points, points[1:] + [points[-1] + 1]):
+        running += whole.get(week, 0)
+        total += min(cap, running + partial.get(week, 0)) + (following - week - 1) * min(cap, running)
+    return total
+
+
+# --- the decision ---------------------------------------------------------------------------------
+
+def decide(record) -> dict:
+    """The CEC decision for one record (a parsed JSON object); ValueError when it is malformed."""
+    applicant = parse(record)
+    as_of = applicant["as_of"]
+    edition = edition_for(as_of)
+    window = (years_before(as_of, WINDOW_YEARS).toordinal(), as_of.toordinal() - 1)
+    study = [(s.start.toordinal(), (s.end.toordinal() if s.end else window[1]))
+             for s in applicant["study"] if s.full_time]
+    counted = [(w, day_ranges(w, window, study)) for w in applicant["work"] if qualifies(w, edition)]
+    total = capped_hours([(r, w.rate) for w, ranges in counted for r in ranges])
+    met = {"skilled_work_experience": total >= MIN_HOURS,
+           "language_proficiency": _best_level(applicant["tests"], as_of) >= _threshold(counted, edition),
+           "outside_quebec": applicant["province"] not in EXCLUDED_PROVINCES,
+           "admissibility": applicant["admissible"] is not False}
+    unmet = [c for c in CRITERIA if not met[c]]
+    return {"applicant_id": applicant["id"], "eligible": not unmet, "unmet": unmet, "qualifying_hours_exact": str(total)}
+
+
+def _threshold(counted: list, edition: Edition) -> int:
+    """87.1(2)(e): the occupation with the most hours (own weekly cap); ties take the higher level."""
+    by_occupation: dict[tuple[int, str], list] = {}
+    for work, ranges in counted:
+        by_occupation.setdefault(work.occupation, []).extend((r, work.rate) for r in ranges)
+    hours = {occ: capped_hours(items) for occ, items in by_occupation.items()}
+    top = max(hours.values(), default=Fraction(0))
+    if top <= 0:
+        return edition.lowest_threshold
+    return max(outcome(occ, edition)[1] for occ, h in hours.items() if h == top)
+
+
+def _best_level(results: list[Result], as_of: dt.date) -> int:
+    """The highest lowest-ability level among valid results (0 when there is none)."""
+    oldest, accepted = years_before(as_of, VALIDITY_YEARS), accepted_tests(as_of)
+    valid = [min(r.levels) for r in results if r.test in accepted and oldest <= r.date <= as_of]
+    return max(valid, default=0)
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+def run(lines, out) -> tuple[int, int]:
+    """Decide each JSON line; returns (decided, skipped)."""
+    decided = skipped = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            decision = decide(json.loads(line))
+        except ValueError:  # json.JSONDecodeError is a ValueError too
+            skipped += 1
+            continue
+        out.write(json.dumps(decision) + "\n")
+        decided += 1
+    return decided, skipped
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("input", help="JSON Lines file of applicants (- for stdin)")
+    parser.add_argument("-o", "--output", default="-", help="decisions as JSON Lines (- for stdout)")
+    args = parser.parse_args(argv)
+    source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    began = time.perf_counter()
+    with source, out:
+        decided, skipped = run(source, out)
+    seconds = time.perf_counter() - began
+    rate = (decided + skipped) / seconds if seconds else float("inf")
+    print(f"baseline: {decided} decided, {skipped} malformed skipped in {seconds:.2f}s ({rate:,.0f} records/s)",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

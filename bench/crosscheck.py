@@ -1,0 +1,134 @@
+"""Cross-check the engine against the independent baseline, record by record.
+
+Why: the engine (rulesets + durable-rules + derivations) and bench/baseline.py (plain Python written from
+DESIGN.md) share only the data files. Where they disagree, one of them misreads the design; every
+disagreement is reported with its record so that it can be judged and turned into a test.
+
+Compared per record: eligible, the unmet criteria (in order), and qualifying_hours_exact. Malformed
+records must be rejected by both: the engine with InputError, the baseline with ValueError.
+
+Usage: python bench/crosscheck.py INPUT.jsonl [--report FILE] [--show N]
+       (make INPUT with bench/generate.py; the report gets one JSON line per disagreement)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import baseline  # noqa: E402  (the sibling file, not a package)
+from cec_rules.engine.errors import InputError  # noqa: E402
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or  # noqa: E402
+from cec_rules.facts.reading import applicant_from_data  # noqa: E402
+
+
+class Sides:
+    """Runs both implementations on one parsed record, timing each."""
+
+    def __init__(self):
+        self.evaluator = Evaluator(load_bundled_or(None))
+        self.seconds = Counter()
+
+    def engine(self, record) -> dict:
+        began = time.perf_counter()
+        try:
+            decision = self.evaluator.evaluate(applicant_from_data(record, "x"))
+            return {"eligible": decision.eligible, "unmet": decision.unmet,
+                    "qualifying_hours_exact": decision.derived["qualifying_hours_exact"]}
+        except InputError as exc:
+            return {"rejected": str(exc)}
+        except Exception as exc:  # noqa: BLE001: any other exception is an engine crash to report
+            return {"crashed": f"{type(exc).__name__}: {exc}"}
+        finally:
+            self.seconds["engine"] += time.perf_counter() - began
+
+    def baseline(self, record) -> dict:
+        began = time.perf_counter()
+        try:
+            decision = baseline.decide(record)
+            return {k: decision[k] for k in ("eligible", "unmet", "qualifying_hours_exact")}
+        except ValueError as exc:
+            return {"rejected": str(exc)}
+        finally:
+            self.seconds["baseline"] += time.perf_counter() - began
+
+
+def classify(engine: dict, base: dict) -> str | None:
+    """None when the two agree; otherwise a short name for the kind of disagreement."""
+    if "crashed" in engine:
+        return "engine_crashed"
+    if "rejected" in engine or "rejected" in base:
+        if "rejected" in engine and "rejected" in base:
+            return None
+        return "engine_rejects_baseline_accepts" if "rejected" in engine else "engine_accepts_baseline_rejects"
+    differing = [k for k in ("eligible", "unmet", "qualifying_hours_exact") if engine[k] != base[k]]
+    return "differ:" + ",".join(differing) if differing else None
+
+
+def check(lines, sides: Sides, report) -> Counter:
+    """Compare every line; write each disagreement to `report`; return the tallies."""
+    tally = Counter()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        tally["records"] += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            tally["invalid_json_rejected_by_both"] += 1  # neither side gets a record to decide
+            continue
+        engine, base = sides.engine(record), sides.baseline(record)
+        tally["rejected_by_both" if "rejected" in engine and "rejected" in base else
+              "decided_by_both" if "eligible" in engine and "eligible" in base else "mixed"] += 1
+        if "eligible" in base:
+            tally["baseline_eligible"] += base["eligible"]
+        kind = classify(engine, base)
+        if kind:
+            tally[f"disagree:{kind}"] += 1
+            report.write(json.dumps({"line": number, "kind": kind, "engine": engine, "baseline": base,
+                                     "record": record}) + "\n")
+    return tally
+
+
+def summarise(tally: Counter, seconds: Counter, report_path: str) -> str:
+    decided = tally["decided_by_both"] + tally["mixed"]
+    rate = {side: (tally["records"] - tally["invalid_json_rejected_by_both"]) / s for side, s in seconds.items() if s}
+    lines = [f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
+             f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
+             f"eligible (baseline): {tally['baseline_eligible']:,}"]
+    lines += [f"{side}: {seconds[side]:.2f}s, {rate.get(side, 0):,.0f} records/s" for side in ("engine", "baseline")]
+    disagreements = {k: v for k, v in sorted(tally.items()) if k.startswith("disagree:")}
+    lines.append(f"disagreements: {sum(disagreements.values())} (details in {report_path})")
+    lines += [f"  {k[len('disagree:'):]}: {v}" for k, v in disagreements.items()]
+    return "\n".join(lines) if decided or tally["records"] else "no records"
+
+
+def show(report_path: str, count: int) -> None:
+    """Print the first `count` disagreements in full, for a quick look."""
+    with open(report_path, encoding="utf-8") as handle:
+        for _, line in zip(range(count), handle):
+            print(line.rstrip())
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("input", help="JSON Lines of applicants (from bench/generate.py)")
+    parser.add_argument("--report", default="crosscheck-disagreements.jsonl", help="one JSON line per disagreement")
+    parser.add_argument("--show", type=int, default=0, help="print the first N disagreements")
+    args = parser.parse_args(argv)
+    sides = Sides()
+    with open(args.input, encoding="utf-8") as lines, open(args.report, "w", encoding="utf-8") as report:
+        tally = check(lines, sides, report)
+    print(summarise(tally, sides.seconds, args.report))
+    if args.show:
+        show(args.report, args.show)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Snapshot of the compiled durable-rules definition (STYLE.md practice 10): a change to the compiler or
+to the 2022-11-16 edition shows up as a reviewable diff of tests/snapshots/cec-2022-11-16.json.
+
+Rewrite the snapshot after an intended change with `UPDATE_SNAPSHOTS=1 pytest tests/test_compiler_snapshot.py`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cec_rules.engine.compiler import compile_ruleset
+from cec_rules.facts.catalog import FACT_KINDS
+from support import day
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "cec-2022-11-16.json"
+AS_OF = day("2026-11-01")
+
+
+@pytest.fixture(scope="module")
+def edition(library):
+    return next(e for e in library.programs["cec"] if e.ruleset.edition == "2022-11-16")
+
+
+@pytest.fixture(scope="module")
+def compiled(edition):
+    return compile_ruleset(edition.ruleset, AS_OF, list(FACT_KINDS), edition.sha256)
+
+
+def render(definition: dict) -> str:
+    return json.dumps(definition, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_definition_matches_the_snapshot(compiled):
+    text = render(compiled.definition)
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8"), (
+        f"compiled definition differs from {SNAPSHOT.name}; review the diff and rerun with UPDATE_SNAPSHOTS=1 if intended")
+
+
+def test_definition_is_plain_json(compiled):
+    assert json.loads(json.dumps(compiled.definition)) == compiled.definition
+
+
+def test_every_rule_appears_with_its_action_name(compiled, edition):
+    (name, body), = compiled.definition.items()
+    assert name == compiled.name
+    for rule in edition.ruleset.rules:
+        assert rule.id in body, rule.id
+        action = body[rule.id]["run"]
+        assert action == f"{compiled.name}:{rule.id}"
+        assert compiled.rules[action] is rule
+    rule_ids = {rule.id for rule in edition.ruleset.rules}
+    for key, compiled_rule in body.items():
+        if key not in rule_ids:  # the only other entries are catch-all rules that conclude nothing
+            assert key.startswith("catch_all__") and compiled_rule["run"] == "noop", key
+
+
+def test_compiling_is_deterministic(compiled, edition):
+    again = compile_ruleset(edition.ruleset, AS_OF, list(FACT_KINDS), edition.sha256)
+    assert render(again.definition) == render(compiled.definition)
+
+
+def test_registering_does_not_mutate_the_compiled_definition(evaluator, edition):
+    # durable-rules mutates the dict given to set_rulesets: the runtime must register a copy.
+    from support import applicant
+
+    compiled = evaluator._compile(edition, AS_OF)
+    before = copy.deepcopy(compiled.definition)
+    evaluator.evaluate(applicant(), as_of=AS_OF)
+    assert compiled.definition == before
