@@ -118,9 +118,17 @@ def _score_table(raw: dict) -> dict:
     def day(value):
         return None if value is None else dt.date.fromisoformat(str(value))
     scales = {a: {k: Fraction(str(v)) for k, v in r.items()} for a, r in raw["score_range"].items()}
-    steps = {a: sorted(((Fraction(str(score)) - scales[a]["min"]) / scales[a]["step"], int(level))
-                       for level, score in m.items()) for a, m in raw["minimum_score"].items()}
-    return {"from": day(raw["tests_from"]), "to": day(raw["tests_to"]), "range": scales, "steps": steps}
+    steps = {a: sorted((_whole_steps(scales[a], Fraction(str(score))), int(level)) for level, score in m.items())
+             for a, m in raw["minimum_score"].items()}
+    top = {a: _whole_steps(scale, scale["max"]) for a, scale in scales.items()}
+    return {"from": day(raw["tests_from"]), "to": day(raw["tests_to"]), "range": scales, "steps": steps, "top": top}
+
+
+def _whole_steps(scale: dict, score: Fraction) -> int:
+    steps = (score - scale["min"]) / scale["step"]
+    if steps.denominator != 1:
+        raise ValueError(f"score {score} is not a whole number of steps of {scale['step']} above {scale['min']}")
+    return int(steps)
 
 
 NOC_LEVELS, CROSSWALK = load_noc()
@@ -280,10 +288,12 @@ def _table_for(test: str, day: dt.date, where: str) -> dict:
 
 def _level(table: dict, ability: str, score: Fraction, where: str) -> int:
     """The highest level whose minimum the score reaches (0 below the table); off-scale is malformed."""
-    scale = table["range"][ability]
-    steps = (score - scale["min"]) / scale["step"]
-    if steps.denominator != 1 or not scale["min"] <= score <= scale["max"]:
-        raise ValueError(f"{where}: {score} is off the scale")
+    try:
+        steps = _whole_steps(table["range"][ability], score)
+    except ValueError:
+        raise ValueError(f"{where}: {score} is not on the scale's steps") from None
+    if not 0 <= steps <= table["top"][ability]:
+        raise ValueError(f"{where}: {score} is outside the scale")
     level = 0
     for minimum, candidate in table["steps"][ability]:
         if steps < minimum:

@@ -97,16 +97,18 @@ def check(lines, sides: Sides, report) -> Counter:
 
 
 def summarise(tally: Counter, seconds: Counter, report_path: str) -> str:
-    decided = tally["decided_by_both"] + tally["mixed"]
-    rate = {side: (tally["records"] - tally["invalid_json_rejected_by_both"]) / s for side, s in seconds.items() if s}
+    """Counts, the speed of each side (parsed records per second of its own time), and disagreements by kind."""
+    parsed = tally["records"] - tally["invalid_json_rejected_by_both"]
     lines = [f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
              f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
              f"eligible (baseline): {tally['baseline_eligible']:,}"]
-    lines += [f"{side}: {seconds[side]:.2f}s, {rate.get(side, 0):,.0f} records/s" for side in ("engine", "baseline")]
-    disagreements = {k: v for k, v in sorted(tally.items()) if k.startswith("disagree:")}
+    for side in ("engine", "baseline"):
+        rate = parsed / seconds[side] if seconds[side] else 0
+        lines.append(f"{side}: {seconds[side]:.2f}s, {rate:,.0f} records/s")
+    disagreements = {k[len("disagree:"):]: v for k, v in sorted(tally.items()) if k.startswith("disagree:")}
     lines.append(f"disagreements: {sum(disagreements.values())} (details in {report_path})")
-    lines += [f"  {k[len('disagree:'):]}: {v}" for k, v in disagreements.items()]
-    return "\n".join(lines) if decided or tally["records"] else "no records"
+    lines += [f"  {kind}: {count}" for kind, count in disagreements.items()]
+    return "\n".join(lines)
 
 
 def show(report_path: str, count: int) -> None:

@@ -153,6 +153,11 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
             click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
 
 
+from .testing import test_command  # noqa: E402  (commands live in their own modules)
+
+cli.add_command(test_command)
+
+
 def main() -> None:
     """Entry point that turns unexpected exceptions into exit code 1 without a traceback."""
     try:

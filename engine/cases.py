@@ -1,0 +1,210 @@
+"""Test cases as data: YAML files that policy editors write beside each edition, and their runner.
+
+A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
+
+    - name: 364 days at 30 h/week is exactly 1,560 hours
+      as_of: "2026-11-01"                 # optional; default: the applicant's application_date
+      applicant: {...}                    # inline, in the input contract, or:
+      applicant_file: ../../../../examples/eligible.yaml   # relative to the case file
+      expect:
+        eligible: true                    # optional
+        edition: "2022-11-16"             # optional
+        criteria: {skilled_work_experience: met, language_proficiency: unmet}   # optional, any subset
+        derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
+        reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
+
+`cec test` and the pytest plugin both run cases through `run_case`, so they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
+
+from .errors import InputError, Problem
+from .pydantic_problems import problems_from_validation
+from .yaml_source import Positions, YamlProblem, load_yaml
+
+CASES_FOLDER = "tests"
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    eligible: StrictBool | None = None
+    edition: StrictStr | None = None
+    criteria: dict[str, Literal["met", "unmet"]] = {}
+    derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | None] = {}
+    reasons: dict[str, str] = {}
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    as_of: dt.date | None = None
+    applicant: dict | None = None
+    applicant_file: str | None = None
+    expect: Expectation
+
+    @model_validator(mode="after")
+    def _one_applicant(self) -> "Case":
+        if (self.applicant is None) == (self.applicant_file is None):
+            raise ValueError("a case needs exactly one of applicant or applicant_file")
+        return self
+
+
+@dataclass
+class LoadedCase:
+    case: Case
+    path: Path
+    line: int | None
+    index: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case: its failures (empty when it passed) and what the decision covered."""
+
+    loaded: LoadedCase
+    failures: list[str] = field(default_factory=list)
+    rules_fired: set[str] = field(default_factory=set)
+    outcomes: set[tuple[str, bool]] = field(default_factory=set)
+    ruleset: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def find_case_files(paths: list[Path]) -> list[Path]:
+    """Case files under each path: a case file itself, or every `*/tests/*.yaml` below a folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+        else:
+            found.extend(sorted(p for p in path.rglob(f"{CASES_FOLDER}/*.yaml") if p.is_file()))
+            found.extend(sorted(p for p in path.rglob(f"{CASES_FOLDER}/*.yml") if p.is_file()))
+    return list(dict.fromkeys(found))
+
+
+def load_cases(path: Path) -> tuple[list[LoadedCase], list[Problem]]:
+    """Every case of a file, with its line; problems (bad YAML, unknown keys) instead of exceptions."""
+    try:
+        data, positions = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except YamlProblem as exc:
+        return [], [exc.problem]
+    except OSError as exc:
+        return [], [Problem(str(path), None, None, "", f"cannot read: {exc.strerror}")]
+    if not isinstance(data, list):
+        return [], [Problem(str(path), 1, 1, "", "a case file is a list of cases (each starting with '- name:')")]
+    cases, problems = [], []
+    for index, item in enumerate(data):
+        try:
+            case = Case.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(_shift(problems_from_validation(exc, str(path), _sub_positions(positions, index), Case, item), index))
+            continue
+        cases.append(LoadedCase(case, path, positions.find((index,))[0], index))
+    return cases, problems
+
+
+def _sub_positions(positions: Positions, index: int) -> Positions:
+    return Positions({key[1:]: mark for key, mark in positions.marks.items() if key[:1] == (index,)})
+
+
+def _shift(problems: list[Problem], index: int) -> list[Problem]:
+    return [Problem(p.path, p.line, p.column, f"[{index}]" + (f".{p.key_path}" if p.key_path else ""), p.message) for p in problems]
+
+
+def applicant_data(loaded: LoadedCase) -> tuple[dict, str]:
+    """The case's applicant as data, and a label for messages."""
+    case = loaded.case
+    if case.applicant is not None:
+        return case.applicant, f"{loaded.where} (case {case.name!r})"
+    target = (loaded.path.parent / case.applicant_file).resolve()
+    try:
+        data, _ = load_yaml(target.read_text(encoding="utf-8"), str(target))
+    except (OSError, YamlProblem) as exc:
+        raise InputError(loaded.where, "applicant_file", f"cannot read {case.applicant_file}: {exc}") from None
+    return data, str(target)
+
+
+def run_case(loaded: LoadedCase, evaluator) -> CaseResult:
+    """Decide the case's applicant and compare with its expectations."""
+    from cec_rules.facts.reading import applicant_from_data
+
+    result = CaseResult(loaded)
+    try:
+        data, label = applicant_data(loaded)
+        decision = evaluator.evaluate(applicant_from_data(data, label), loaded.case.as_of, source=label)
+    except InputError as exc:
+        result.failures.append(f"the applicant could not be decided: {exc}")
+        return result
+    result.ruleset = f"{decision.program}/{decision.edition}"
+    result.rules_fired = {firing["rule"] for firing in decision.trace}
+    result.outcomes = {(c.id, c.met) for c in decision.criteria}
+    result.failures = compare(loaded.case.expect, decision)
+    return result
+
+
+def compare(expect: Expectation, decision) -> list[str]:
+    """Each expectation that the decision does not meet, as 'what: expected X, got Y'."""
+    failures = []
+    if expect.eligible is not None and expect.eligible != decision.eligible:
+        failures.append(f"eligible: expected {expect.eligible}, got {decision.eligible} (unmet: {', '.join(decision.unmet) or 'none'})")
+    if expect.edition is not None and expect.edition != decision.edition:
+        failures.append(f"edition: expected {expect.edition}, got {decision.edition}")
+    criteria = {c.id: c for c in decision.criteria}
+    for name, wanted in expect.criteria.items():
+        got = criteria.get(name)
+        if got is None:
+            failures.append(f"criteria.{name}: no such criterion in {decision.program} {decision.edition}")
+        elif (wanted == "met") != got.met:
+            failures.append(f"criteria.{name}: expected {wanted}, got {'met' if got.met else 'unmet'} ({got.reason})")
+    for path, wanted in expect.derived.items():
+        got = _dig(decision.derived, path)
+        if not _same(wanted, got):
+            failures.append(f"derived.{path}: expected {wanted!r}, got {got!r}")
+    for name, text in expect.reasons.items():
+        got = criteria.get(name)
+        if got is None or text not in got.reason:
+            failures.append(f"reasons.{name}: expected to contain {text!r}, got {got.reason if got else None!r}")
+    return failures
+
+
+_MISSING = "<missing>"
+
+
+def _dig(data, path: str):
+    for part in path.split("."):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return _MISSING
+    return data
+
+
+def _same(wanted, got) -> bool:
+    if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return abs(wanted - got) < 0.005
+    return wanted == got
+
+
+def rulesets_root_of(case_file: Path) -> Path | None:
+    """The rulesets folder a case file belongs to: `<root>/<program>/<edition>/tests/<file>`."""
+    candidate = case_file.resolve().parents[3] if len(case_file.resolve().parents) > 3 else None
+    if candidate is not None and any(candidate.glob("*/*/ruleset.yaml")):
+        return candidate
+    return None
