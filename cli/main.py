@@ -153,9 +153,11 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
             click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
 
 
-from .testing import test_command  # noqa: E402  (commands live in their own modules)
+from .schema import schema_command  # noqa: E402  (commands live in their own modules)
+from .testing import test_command  # noqa: E402
 
 cli.add_command(test_command)
+cli.add_command(schema_command)
 
 
 def main() -> None:
