@@ -88,6 +88,7 @@ def check(lines, sides: Sides, report) -> Counter:
               "decided_by_both" if "eligible" in engine and "eligible" in base else "mixed"] += 1
         if "eligible" in base:
             tally["baseline_eligible"] += base["eligible"]
+            tally.update(f"unmet:{criterion}" for criterion in base["unmet"])
         kind = classify(engine, base)
         if kind:
             tally[f"disagree:{kind}"] += 1
@@ -102,6 +103,7 @@ def summarise(tally: Counter, seconds: Counter, report_path: str) -> str:
     lines = [f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
              f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
              f"eligible (baseline): {tally['baseline_eligible']:,}"]
+    lines.append("unmet (baseline): " + ", ".join(f"{k[len('unmet:'):]} {v:,}" for k, v in sorted(tally.items()) if k.startswith("unmet:")))
     for side in ("engine", "baseline"):
         rate = parsed / seconds[side] if seconds[side] else 0
         lines.append(f"{side}: {seconds[side]:.2f}s, {rate:,.0f} records/s")

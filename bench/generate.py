@@ -170,8 +170,15 @@ class Generator:
         return self.period(code, version, start, end, hours)
 
     def part_time_hours(self) -> float | int:
-        """10 to 29.5 hours, mostly whole or half hours, a few decimals as payroll exports write them."""
-        if self.rng.random() < 0.05:
+        """10 to 29.5 hours, mostly whole or half hours, a few decimals as payroll exports write them.
+
+        About 1% are float sums of three timesheet entries (e.g. 3.4 + 6.9 + 9.9 = 20.200000000000003),
+        as machine exports write them: exact arithmetic must take the decimal as written.
+        """
+        draw = self.rng.random()
+        if draw < 0.01:
+            return sum(self.rng.randrange(34, 100) / 10 for _ in range(3))
+        if draw < 0.05:
             return round(self.rng.uniform(10, 29), 2)
         value = self.rng.randrange(20, 60) / 2
         return int(value) if value == int(value) else value
@@ -186,7 +193,7 @@ class Generator:
         if kind == "concurrent":
             if rng.random() < 0.3:
                 code, version = main["noc_code"], main["noc_version"]
-            start = dt.date.fromisoformat(main["start"]) + days(rng.randint(0, 200))
+            start = min(dt.date.fromisoformat(main["start"]) + days(rng.randint(0, 200)), as_of - days(1))
             end = None if rng.random() < 0.5 else start + days(rng.randint(30, 600))
             return self.period(code, version, start, end, self.part_time_hours())
         end = dt.date.fromisoformat(main["start"]) - days(rng.randint(1, 400))
@@ -334,11 +341,12 @@ class Corrupter:
             record["work_history"] = work
         elif slip == "id_int":
             record["id"] = 1000 + self.rng.randint(0, 9999)
-        elif slip == "date_datetime":
-            record["application_date"] += "T00:00:00"
         else:
-            day = dt.date.fromisoformat(record["application_date"])
-            record["application_date"] = (day - dt.date(1970, 1, 1)).days * 86400
+            holder, key = self.rng.choice([(record, "application_date"), (work, "start"), (test, "date")])
+            if slip == "date_datetime":
+                holder[key] += "T00:00:00"
+            else:
+                holder[key] = (dt.date.fromisoformat(holder[key]) - dt.date(1970, 1, 1)).days * 86400
         return slip
 
     def impossible_date(self, record: dict) -> None:

@@ -12,6 +12,7 @@ class CriterionResult:
     reason: str
     citation: str
     rule: str | None = None
+    outcomes: list = field(default_factory=list)  # the runtime's Outcomes (rule, matched facts), for explanations
 
     def to_json(self) -> dict:
         return {"id": self.id, "met": self.met, "reason": self.reason, "citation": self.citation}

@@ -25,7 +25,9 @@ FIELD_TYPES = {kind: {name: spec[0] for name, spec in fields.items()} for kind, 
 
 def load_bundled_or(root: Path | None) -> Library:
     """The library of `root`, or of the bundled rulesets; raises RulesetErrors."""
-    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS)
+    from cec_rules.facts.advice import REQUIRED_ADVICE
+
+    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE)
 
 
 class Evaluator:
@@ -48,11 +50,22 @@ class Evaluator:
         day = as_of or applicant.application_date
         edition = self.edition_for(day, source)
         compiled = self._compile(edition, day)
-        derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source)
+        derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source, self._ability_names_fr(edition))
         result = self.runtime.run(compiled, derivation.facts)
         derived = {**derivation.derived, **_rule_derived(result)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
+
+    @staticmethod
+    def _ability_names_fr(edition: Edition) -> dict[str, str]:
+        advice = edition.ruleset.advice
+        return {name: advice[f"ability_{name}"].fr for name in ("listening", "reading", "writing", "speaking") if f"ability_{name}" in advice}
+
+    def context(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
+        """The edition and compiled ruleset (with its parameters) that decide `applicant`."""
+        day = as_of or applicant.application_date
+        edition = self.edition_for(day, source)
+        return edition, self._compile(edition, day)
 
     def _compile(self, edition: Edition, day: dt.date) -> CompiledRuleset:
         key = (edition.sha256, parameter_period(edition.ruleset, day))
@@ -74,7 +87,7 @@ class Evaluator:
                 criteria.append(CriterionResult(name, False, NOT_ESTABLISHED, criterion.citation))
                 continue
             reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
-            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule))
+            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes))
         return criteria
 
 

@@ -59,7 +59,7 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict) -> Library:
+def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None) -> Library:
     """Load and validate every edition under `root` (the bundled rulesets when None).
 
     Raises `RulesetErrors` with every problem found, across all files.
@@ -68,7 +68,7 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict)
     if not root.is_dir():
         raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
     problems: list[Problem] = []
-    loader = _EditionLoader(root, fact_kinds, required_parameters, problems)
+    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems)
     library = Library(root)
     files = sorted(root.glob(f"*/*/{RULESET_FILE}"))
     if not files:
@@ -88,10 +88,11 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict)
 class _EditionLoader:
     """Reads edition files; shares data tables between editions that name the same files."""
 
-    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, problems: list[Problem]):
+    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem]):
         self.root = root
         self.fact_kinds = fact_kinds
         self.required_parameters = required_parameters
+        self.required_advice = required_advice
         self.problems = problems
         self._noc_cache: dict[tuple, NocTables] = {}
         self._language_cache: dict[str, LanguageTest | None] = {}
@@ -110,7 +111,7 @@ class _EditionLoader:
         ruleset, positions, raw = parsed
         before = len(self.problems)
         self._check_location(ruleset, path, display, positions)
-        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters).check())
+        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice).check())
         noc = self._noc(ruleset, display, positions)
         tests = self._language_tests(ruleset, display, positions)
         if len(self.problems) > before or noc is None:

@@ -57,10 +57,28 @@ class Lookup(Strict):
     key: Union[FactRef, ParamRef, Scalar]
 
 
-class Text(Strict):
-    """`{text: "... {alias.field} ..."}`: a string filled like a reason template."""
+LANGUAGES = ("en", "fr")
 
-    text: str
+
+class Localized(Strict):
+    """The same text in Canada's two official languages."""
+
+    en: str
+    fr: str
+
+
+Wording = Union[str, Localized]
+
+
+def wording(value: "Wording", language: str = "en") -> str:
+    """The text of `value` in `language` (a plain string serves every language)."""
+    return value if isinstance(value, str) else getattr(value, language)
+
+
+class Text(Strict):
+    """`{text: "... {alias.field} ..."}` or `{text: {en: ..., fr: ...}}`: a string filled like a reason template."""
+
+    text: Wording
 
 
 Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
@@ -138,7 +156,7 @@ class Conclusion(Strict):
     meet: Identifier | None = None
     fail: Identifier | None = None
     derive: DeriveFact | None = None
-    reason: str | None = None
+    reason: Wording | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Conclusion":
@@ -202,7 +220,7 @@ class Parameter(Strict):
 class Criterion(Strict):
     """One requirement of the program: met only when a rule concludes it met."""
 
-    description: str
+    description: Wording
     citation: str
 
 
@@ -229,6 +247,7 @@ class Ruleset(Strict):
     parameters: dict[Identifier, Parameter]
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
+    advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
 
 
 # --- language test tables (data files) ---------------------------------------------------------

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
-from .model import FactRef, Lookup, ParamRef, Text
+from .model import FactRef, Lookup, ParamRef, Text, wording
+from .validator import TRANSLATION_SUFFIX
 from .templates import render
 from .validator import CONCLUDE_FACT
 
@@ -120,16 +121,23 @@ class Runtime:
                 if conclusion.derive is not None:
                     fill = lambda template: render(template, matched, aliases, compiled.parameters, self._field_types, compiled.units)
                     new = {name: _evaluate(value, matched, compiled.parameters, fill) for name, value in conclusion.derive.set.items()}
+                    new.update(_translations(conclusion.derive.set, fill))
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
-                    reason = render(conclusion.reason, matched, aliases, compiled.parameters, self._field_types, compiled.units)
+                    reason = render(wording(conclusion.reason, "en"), matched, aliases, compiled.parameters, self._field_types, compiled.units)
                     result.outcomes.append(Outcome(conclusion.criterion, conclusion.meet is not None, reason, rule.id, matched))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _translations(values: dict, fill) -> dict:
+    """French beside English for bilingual text fields (FIELD__fr), so reasons can be shown in French later."""
+    return {name + TRANSLATION_SUFFIX: fill(value.text.fr) for name, value in values.items()
+            if isinstance(value, Text) and not isinstance(value.text, str)}
 
 
 def _noop(c) -> None:
@@ -143,7 +151,7 @@ def _visible(fact: dict) -> dict:
 def _evaluate(value, matched: dict, parameters: dict, fill):
     """A `set:` value: literal, parameter, field of a matched fact, filled text, or an entry of a table parameter."""
     if isinstance(value, Text):
-        return fill(value.text)
+        return fill(wording(value.text, "en"))
     if isinstance(value, ParamRef):
         return parameters[value.param]
     if isinstance(value, FactRef):

@@ -11,30 +11,32 @@ import re
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
-def format_value(value, kind: str | None = None) -> str:
-    """Show one value.
+def format_value(value, kind: str | None = None, language: str = "en") -> str:
+    """Show one value, with the number conventions of `language`.
 
     Examples:
         >>> format_value(20261101, "date"), format_value(1559.5714, "hours"), format_value(1560.0)
         ('2026-11-01', '1,559.57', '1,560')
+        >>> format_value(1559.5714, "hours", "fr"), format_value(True, language="fr")
+        ('1\\u202f559,57', 'oui')
     """
     if kind == "date" and isinstance(value, int):
         text = str(value)
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return {"en": ("yes", "no"), "fr": ("oui", "non")}[language][0 if value else 1]
     if isinstance(value, str):
         return value
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-    if isinstance(value, int) and kind == "hours" and not isinstance(value, bool):
-        return f"{value:,}"
+    if isinstance(value, float) or (isinstance(value, int) and kind == "hours"):
+        text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
     if isinstance(value, list):
-        return ", ".join(format_value(v) for v in value)
+        return ", ".join(format_value(v, None, language) for v in value)
     return str(value)
 
 
-def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict], units: dict[str, str]) -> str:
+def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],
+           units: dict[str, str], language: str = "en") -> str:
     """Fill a reason template from the facts a rule matched (by alias) and the parameters."""
     out = []
     for literal, head, name in _parts(template):
@@ -42,10 +44,12 @@ def render(template: str, matched: dict[str, dict], aliases: dict[str, str], par
         if head is None:
             continue
         if head == "param":
-            out.append(format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None))
+            out.append(format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None, language))
         else:
             kind = field_types.get(aliases.get(head, ""), {}).get(name)
-            out.append(format_value(matched.get(head, {}).get(name, "?"), kind))
+            fact = matched.get(head, {})
+            value = fact.get(f"{name}__{language}", fact.get(name, "?")) if language != "en" else fact.get(name, "?")
+            out.append(format_value(value, kind, language))
     return "".join(out)
 
 

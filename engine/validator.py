@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from .errors import Problem
-from .model import Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset, Text
+from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
+TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -30,12 +31,14 @@ def _has_type(value, kind: str) -> bool:
 class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
-    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str]):
+    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
+                 required_advice: dict[str, set[str]] | None = None):
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
         self.kinds = {kind: set(fields) for kind, fields in fact_kinds.items()}
         self.required_parameters = required_parameters
+        self.required_advice = required_advice or {}
         self.problems: list[Problem] = []
         self._reported_parameters: set[str] = set()
         for rule in ruleset.rules:
@@ -46,6 +49,7 @@ class RulesetChecker:
         """Run every check; return all problems found."""
         self._check_dates()
         self._check_required_parameters()
+        self._check_advice()
         seen_ids: dict[str, int] = {}
         for index, rule in enumerate(self.ruleset.rules):
             if rule.id in seen_ids:
@@ -64,6 +68,18 @@ class RulesetChecker:
         ruleset = self.ruleset
         if ruleset.effective_to is not None and ruleset.effective_to < ruleset.effective_from:
             self._add(("effective_to",), f"effective_to {ruleset.effective_to} is before effective_from {ruleset.effective_from}")
+
+    def _check_advice(self) -> None:
+        """Explanation texts: each one the explainer uses must exist, in both languages, with known placeholders."""
+        for name, allowed in self.required_advice.items():
+            entry = self.ruleset.advice.get(name)
+            if entry is None:
+                self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
+                continue
+            for language in LANGUAGES:
+                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, language)):
+                    if placeholder not in allowed:
+                        self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why) in self.required_parameters.items():
@@ -159,15 +175,18 @@ class RulesetChecker:
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
-                    self._check_template(where + ("derive", "set", name, "text"), value.text, aliases)
+                    for language in LANGUAGES:
+                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.reason:
-            self._check_template(where + ("reason",), conclusion.reason, aliases)
+            for language in LANGUAGES:
+                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
 
     def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
         for name in _PLACEHOLDER.findall(template):
             head, _, tail = name.partition(".")
+            tail = tail.removesuffix(TRANSLATION_SUFFIX)
             if head == "param":
                 self._check_param(where, tail)
             elif head in aliases and tail:

@@ -32,6 +32,9 @@ REQUIRED_PARAMETERS: dict[str, tuple[str, str]] = {
     "language_level_by_occupation_level": ("table", "language threshold per occupation level"),
     "language_validity_years": ("integer", "how long a language result stays valid"),
     "accepted_language_tests": ("list", "designated tests accepted on the assessment date"),
+    "provinces_and_territories": ("list", "the two-letter codes an intended province may take"),
+    "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)"),
+    "excluded_provinces": ("list", "provinces an applicant may not intend to live in (explanations name them)"),
 }
 
 
@@ -45,23 +48,51 @@ class Derivation:
 
 
 @dataclass
-class _Period:
+class PeriodStatus:
     index: int
     period: WorkPeriod
-    status: OccupationStatus | None = None
+    status: OccupationStatus | None = None  # how the reported code stands under the edition
     intervals: list = field(default_factory=list)
     excluded: str | None = None
     rate: Fraction = Fraction(0)  # hours per week, exact (from the decimal text, not the binary float)
 
 
-def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str) -> Derivation:
-    """All facts for one applicant; raises `InputError` for codes or tests the data does not know."""
+@dataclass
+class Experience:
+    """The counting window and every period's status: what the hours, and advice about them, start from."""
+
+    window: tuple[dt.date, dt.date]
+    periods: list[PeriodStatus]
+    cap: Fraction
+    study: list[tuple[int, int]]
+    findings: list[str]
+
+    @property
+    def counted(self) -> list[PeriodStatus]:
+        return [p for p in self.periods if p.excluded is None]
+
+    def total(self) -> Fraction:
+        return capped_hours([(i, p.rate) for p in self.counted for i in p.intervals], self.cap)
+
+
+def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> Experience:
+    """Classify every work period for the edition and the window (raises `InputError` for unknown codes)."""
     findings: list[str] = []
     window = (years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1))
-    periods = _classify_periods(applicant, window, noc, params, source, findings)
-    cap = Fraction(str(params["weekly_hours_cap"]))
-    counted = [p for p in periods if p.excluded is None]
-    total = capped_hours([(i, p.rate) for p in counted for i in p.intervals], cap)
+    study = [(s.start.toordinal(), (s.end or window[1]).toordinal()) for s in applicant.study_history if s.full_time]
+    periods = _classify_periods(applicant, window, study, noc, params, source, findings)
+    return Experience(window, periods, _exact(params["weekly_hours_cap"]), study, findings)
+
+
+def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
+           ability_names_fr: dict[str, str] | None = None) -> Derivation:
+    """All facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know."""
+    if applicant.intended_province not in params["provinces_and_territories"]:
+        raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
+    state = experience(applicant, as_of, noc, params, source)
+    window, periods, cap, findings = state.window, state.periods, state.cap, state.findings
+    counted = state.counted
+    total = state.total()
     by_occupation = _hours_by_occupation(counted, cap)
     top = max(by_occupation.values(), default=Fraction(0))
     primaries = [occ for occ, hours in by_occupation.items() if hours == top and hours > 0]
@@ -69,7 +100,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     facts = [_applicant_fact(applicant, as_of), _experience_fact(total, by_occupation, window, periods)]
     facts += [_primary_fact(counted, key, by_occupation[key]) for key in sorted(primaries)]
     if best is not None:
-        facts.append(_language_fact(best))
+        facts.append(_language_fact(best, ability_names_fr or {}))
     derived = {
         "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
         "qualifying_hours": _round(total),
@@ -88,16 +119,15 @@ def _exact(hours: float) -> Fraction:
     return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
 
 
-def _classify_periods(applicant, window, noc, params, source, findings) -> list[_Period]:
+def _classify_periods(applicant, window, study, noc, params, source, findings) -> list[PeriodStatus]:
     classifier = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"], params["language_level_by_occupation_level"])
     window_days = (window[0].toordinal(), window[1].toordinal())
-    study = [(s.start.toordinal(), (s.end or window[1]).toordinal()) for s in applicant.study_history if s.full_time]
     periods = []
     for index, work in enumerate(applicant.work_history):
         reported = noc.find(work.noc_version, work.noc_code)
         if reported is None:
             raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
-        period = _Period(index, work, classifier.status(reported), rate=_exact(work.hours_per_week))
+        period = PeriodStatus(index, work, classifier.status(reported), rate=_exact(work.hours_per_week))
         period.excluded = _exclusion(work, period.status, params)
         if period.status.finding:
             findings.append(f"work_history[{index}]: {period.status.finding}")
@@ -126,11 +156,11 @@ def _exclusion(work: WorkPeriod, status: OccupationStatus, params: dict) -> str 
     return None
 
 
-def _occupation_key(period: _Period) -> tuple[int, str]:
+def _occupation_key(period: PeriodStatus) -> tuple[int, str]:
     return (period.period.noc_version, period.period.noc_code)
 
 
-def _hours_by_occupation(counted: list[_Period], cap: Fraction) -> dict[tuple[int, str], Fraction]:
+def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[tuple[int, str], Fraction]:
     """Per occupation as reported (87.1(2)(e)), each with its own weekly cap across its own periods."""
     groups: dict[tuple[int, str], list] = {}
     for p in counted:
@@ -163,27 +193,30 @@ def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
             "intended_province": applicant.intended_province, "admissible": applicant.admissible}
 
 
-def _experience_fact(total: Fraction, by_occupation: dict, window, periods: list[_Period]) -> dict:
+def _experience_fact(total: Fraction, by_occupation: dict, window, periods: list[PeriodStatus]) -> dict:
     return {"t": "work_experience", "qualifying_hours": float(total),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
             "window_start": as_int(window[0]), "window_end": as_int(window[1]),
             "unresolved_periods": sum(1 for p in periods if p.status and p.status.finding)}
 
 
-def _first_period(counted: list[_Period], key) -> _Period:
+def _first_period(counted: list[PeriodStatus], key) -> PeriodStatus:
     return next(p for p in counted if _occupation_key(p) == key)
 
 
-def _primary_fact(counted: list[_Period], key, hours: Fraction) -> dict:
+def _primary_fact(counted: list[PeriodStatus], key, hours: Fraction) -> dict:
     status = _first_period(counted, key).status
     return {"t": "primary_occupation", "noc_code": key[1], "noc_version": key[0], "title": status.reported.title,
             "level": status.level, "hours": float(hours)}
 
 
-def _language_fact(result: ConvertedResult) -> dict:
-    return {"t": "language_result", "test": result.test.test, "test_title": result.test.title,
+def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
+    fact = {"t": "language_result", "test": result.test.test, "test_title": result.test.title,
             "language": result.test.language, "level_name": result.test.level_name, "date": as_int(result.date),
             **result.levels, "lowest": result.lowest, "lowest_ability": result.lowest_ability}
+    if result.lowest_ability in ability_names_fr:
+        fact["lowest_ability__fr"] = ability_names_fr[result.lowest_ability]
+    return fact
 
 
 def _round(hours: Fraction) -> float:
@@ -195,7 +228,7 @@ def _occupation_summary(counted, key, hours) -> dict:
     return {"noc_code": key[1], "noc_version": key[0], "title": status.reported.title, "level": status.level, "hours": _round(hours)}
 
 
-def _period_summary(p: _Period, cap: Fraction) -> dict:
+def _period_summary(p: PeriodStatus, cap: Fraction) -> dict:
     status = p.status
     return {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
             "title": status.reported.title, "level": status.level,

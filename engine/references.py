@@ -1,0 +1,36 @@
+"""Which parameters a rule uses: in its conditions, its derived values and its reason placeholders.
+Explanations show these as the thresholds behind a conclusion, with their citations."""
+
+from __future__ import annotations
+
+import re
+
+from .model import LANGUAGES, Absent, Lookup, ParamRef, Rule, Text, wording
+
+_PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)\}")
+
+
+def parameters_of(rule: Rule) -> list[str]:
+    """Parameter names the rule refers to, in order of first use."""
+    names: list[str] = []
+    for pattern in rule.when:
+        pattern = pattern.not_ if isinstance(pattern, Absent) else pattern
+        for group in [pattern.where or {}] + list(pattern.any or []):
+            for comparison in group.values():
+                names.extend(_operand_params(operand) for _, operand in comparison.operators())
+    if rule.then.derive is not None:
+        for value in rule.then.derive.set.values():
+            names.append(_operand_params(value))
+            if isinstance(value, Text):
+                names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGUAGES)))
+    if rule.then.reason:
+        names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(rule.then.reason, lang) for lang in LANGUAGES)))
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def _operand_params(operand) -> str | None:
+    if isinstance(operand, ParamRef):
+        return operand.param
+    if isinstance(operand, Lookup):
+        return operand.lookup
+    return None

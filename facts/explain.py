@@ -1,0 +1,93 @@
+"""Explanations people can act on (`cec explain`): for each criterion, the facts and values used, the
+thresholds with their legal citations, and for an unmet criterion the smallest change that would meet it.
+Wording comes from the ruleset (reasons and `advice`), in English or French."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cec_rules.engine.evaluator import FIELD_TYPES, Evaluator
+from cec_rules.engine.model import FactPattern, wording
+from cec_rules.engine.references import parameters_of
+from cec_rules.engine.templates import format_value, render
+
+from . import advice
+from .applicant import Applicant
+from .derive import experience
+
+NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
+                   "fr": "non établi : aucune règle n'a conclu ce critère"}
+
+
+def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, language: str, source: str) -> dict:
+    """The decision with, per criterion, its facts, thresholds and what would meet it."""
+    decision = evaluator.evaluate(applicant, as_of, source=source)
+    edition, compiled = evaluator.context(applicant, as_of, source)
+    day = dt.date.fromisoformat(decision.as_of)
+    advisor = advice.Advisor(edition.ruleset.advice, compiled.parameters, language)
+    state = experience(applicant, day, edition.noc, compiled.parameters, source)
+    criteria = []
+    for result in decision.criteria:
+        criterion = edition.ruleset.criteria[result.id]
+        rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
+        entry = {
+            "id": result.id, "met": result.met, "citation": criterion.citation,
+            "description": wording(criterion.description, language),
+            "reason": _reason(result, rules, compiled, language),
+            "facts_used": {alias: _readable(fact) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
+            "thresholds": _thresholds(rules, decision.trace, edition, compiled),
+        }
+        if not result.met:
+            suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day)
+            entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
+        criteria.append(entry)
+    return {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
+            "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
+            "findings": decision.derived.get("findings", [])}
+
+
+def _readable(fact: dict) -> dict:
+    """A matched fact for people: dates as ISO dates, hours rounded; translations and the kind tag dropped."""
+    types = FIELD_TYPES.get(fact.get("t"), {})
+    shown = {}
+    for name, value in fact.items():
+        if name == "t" or name.endswith("__fr"):
+            continue
+        kind = types.get(name)
+        shown[name] = format_value(value, "date") if kind == "date" else round(value, 2) if kind == "hours" else value
+    return shown
+
+
+def _reason(result, rules, compiled, language: str) -> str:
+    if not result.outcomes:
+        return NOT_ESTABLISHED[language]
+    texts = []
+    for outcome, rule in zip(result.outcomes, rules):
+        aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
+        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, FIELD_TYPES, compiled.units, language))
+    return "; ".join(dict.fromkeys(texts))
+
+
+def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
+    """Parameters of the concluding rules and of the rules that derived the facts they matched."""
+    used = [name for rule in rules for name in parameters_of(rule)]
+    derived_kinds = {p.fact for rule in rules for p in rule.when if isinstance(p, FactPattern)}
+    for firing in trace:
+        rule = compiled.rules.get(f"{compiled.name}:{firing['rule']}")
+        if rule is not None and rule.then.derive is not None and rule.then.derive.fact in derived_kinds:
+            used.extend(parameters_of(rule))
+    return [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
+             "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]
+
+
+def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
+    if criterion == "skilled_work_experience":
+        occupation = advice.example_occupation(state, edition.noc, advisor.params)
+        return advice.more_hours(advisor, state, day, occupation)
+    if criterion == "language_proficiency":
+        return advice.better_language(advisor, applicant, decision.derived, edition.language_tests, day)
+    if criterion == "outside_quebec":
+        return advice.other_province(advisor)
+    if criterion == "admissibility":
+        return advice.admissibility(advisor)
+    return None
