@@ -37,6 +37,7 @@ WEEKLY_CAP = 30
 MIN_HOURS = 1560
 QUALIFYING_COUNTRIES = {"CA"}
 EXCLUDED_PROVINCES = {"QC"}
+PROVINCES = {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"}  # Canada Post codes
 CRITERIA = ("skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility")
 TESTS = ("ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada")
 ABILITIES = ("listening", "reading", "writing", "speaking")
@@ -229,11 +230,18 @@ def parse(record) -> dict:
             raise ValueError(f"{name}: not a list")
     return {"id": record["id"],
             "as_of": _date(record["application_date"], "application_date"),
-            "province": _text(record["intended_province"], TWO_CAPITALS, "intended_province"),
+            "province": _province(record["intended_province"]),
             "admissible": _bool(record.get("admissible", True), "admissible"),
             "work": [_work(w, f"work_history[{i}]") for i, w in enumerate(lists["work_history"])],
             "study": [_study(s, f"study_history[{i}]") for i, s in enumerate(lists["study_history"])],
             "tests": [_result(t, f"language_tests[{i}]") for i, t in enumerate(lists["language_tests"])]}
+
+
+def _province(value) -> str:
+    """Two capital letters naming a Canadian province or territory (old forms such as PQ are errors)."""
+    if _text(value, TWO_CAPITALS, "intended_province") not in PROVINCES:
+        raise ValueError(f"intended_province: {value!r} is not a province or territory of Canada")
+    return value
 
 
 def _work(raw, where: str) -> Work:

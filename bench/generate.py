@@ -43,7 +43,7 @@ TEST_WEIGHTS = {"ielts_general": 40, "celpip_general": 25, "pte_core": 10, "tef_
 TEST_WEIGHTS_FROM_PTE = {"ielts_general": 35, "celpip_general": 25, "pte_core": 20, "tef_canada": 12, "tcf_canada": 8}
 MALFORMED_KINDS = ("invalid_json", "wrong_type", "impossible_date", "unknown_test", "negative_hours",
                    "end_before_start", "noc_wrong_length", "noc_unknown", "score_off_scale", "not_an_object",
-                   "missing_field", "unknown_field")
+                   "missing_field", "unknown_field", "unknown_province")
 
 
 def pick(rng: random.Random, weights: dict):
@@ -391,6 +391,10 @@ class Corrupter:
 
     def missing_field(self, record: dict) -> None:
         del record[self.rng.choice(["id", "application_date", "intended_province"])]
+
+    def unknown_province(self, record: dict) -> None:
+        """Retired or mistaken abbreviations (PQ, NF, YK), a full name, lower case, or no province at all."""
+        record["intended_province"] = self.rng.choice(["PQ", "NF", "YK", "Ontario", "on", "XX", ""])
 
     def unknown_field(self, record: dict) -> None:
         self._work(record)["employer"] = "Acme Ltd."

@@ -154,12 +154,14 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
 
 
 from .schema import schema_command  # noqa: E402  (commands live in their own modules)
+from .diff import register as register_diff  # noqa: E402
 from .explain import register as register_explain  # noqa: E402
 from .testing import test_command  # noqa: E402
 
 cli.add_command(test_command)
 cli.add_command(schema_command)
 register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir)), IsoDate())
+register_diff(cli, IsoDate())
 
 
 def main() -> None:

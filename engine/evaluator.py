@@ -45,10 +45,11 @@ class Evaluator:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
         return edition
 
-    def evaluate(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>") -> Decision:
-        """Decide `applicant` as of `as_of` (default: its application date)."""
+    def evaluate(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None) -> Decision:
+        """Decide `applicant` as of `as_of` (default: its application date), with the edition in force then
+        (or with `edition`, whatever its dates: used to compare two editions on one population)."""
         day = as_of or applicant.application_date
-        edition = self.edition_for(day, source)
+        edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
         derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source, self._ability_names_fr(edition))
         result = self.runtime.run(compiled, derivation.facts)

@@ -44,10 +44,9 @@ class Worker:
 class WorkerPool:
     """Decides records on `size` worker processes; yields results strictly in input order."""
 
-    def __init__(self, size: int, rulesets_dir: str | None, as_of: str | None, output_format: str,
-                 chunk_size: int = 64, per_worker: int = 2):
+    def __init__(self, size: int, decider_path: str, decider_args: tuple, chunk_size: int = 64, per_worker: int = 2):
         self.size = max(1, size)
-        self.worker_args = (rulesets_dir, as_of, output_format)
+        self.worker_args = (decider_path, decider_args)
         self.chunk_size = chunk_size
         self.per_worker = per_worker
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")

@@ -18,6 +18,7 @@ from .summary import count, new_counts, summary
 from .tabular import csv_header
 from .worker import Rejected
 
+DECIDER = "cec_rules.engine.batch.worker:RecordDecider"
 CHECKPOINT_SECONDS = 1.0
 CHECKPOINT_RECORDS = 2_000
 
@@ -45,7 +46,7 @@ def run_batch(options: BatchOptions) -> dict:
     records = itertools.islice(open_records(options.input), progress.done, None)
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
-        with WorkerPool(options.workers, options.rulesets, options.as_of, options.output_format) as pool:
+        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format)) as pool:
             _consume(pool.run(records, first_seq=progress.done), writer, progress, counts, reporter, started)
             deaths = pool.worker_deaths
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started

@@ -11,6 +11,7 @@ that reaches that record exits abruptly (os._exit), as a segfault in the C engin
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 from dataclasses import dataclass
@@ -59,15 +60,22 @@ class RecordDecider:
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
             applicant = applicant_from_data(data, label)
-            decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
+            decision = self.evaluate(applicant, label)
         except InputError as exc:
             return self._reject(record, data, str(exc))
         except EngineError as exc:
             return self._reject(record, data, f"{label}: internal error: {exc}")
         except CecError as exc:
             return self._reject(record, data, f"{label}: {exc}")
+        return self.decided(record, decision)
+
+    def decided(self, record: Record, decision) -> Decided:
         line = json.dumps(decision.to_json(), ensure_ascii=False, separators=(",", ":")) if self.output_format == "jsonl" else csv_row(decision)
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition)
+
+    def evaluate(self, applicant, label: str):
+        """One decision; subclasses (e.g. the impact diff) decide twice."""
+        return self.evaluator.evaluate(applicant, self.as_of, source=label)
 
     @staticmethod
     def _reject(record: Record, data, error: str) -> Rejected:
@@ -89,9 +97,11 @@ def _parse(record: Record, label: str):
         raise InputError(label, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
 
 
-def worker_main(connection, rulesets_dir: str | None, as_of: str | None, output_format: str) -> None:
-    """Process entry point: receive (chunk id, records), send back (chunk id, results), until None."""
-    decider = RecordDecider(rulesets_dir, as_of, output_format)
+def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
+    """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
+    (chunk id, records) and send back (chunk id, results), until None."""
+    module_name, _, class_name = decider_path.partition(":")
+    decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
     connection.send(("ready", None))
     while True:
         message = connection.recv()

@@ -1,0 +1,51 @@
+"""`cec diff`: what a ruleset change does to a population, before it goes live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cec_rules.engine.errors import CecError, RulesetErrors
+
+
+def register(cli, iso_date) -> None:
+    """Add the command to the `cec` group."""
+
+    @cli.command(name="diff")
+    @click.argument("old")
+    @click.argument("new")
+    @click.option("--population", required=True, help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
+    @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("diff-report"),
+                  show_default=True, help="Folder for changes.jsonl, summary.json, report.md, report.html.")
+    @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="Where OLD/NEW editions are looked up (default: the bundled rulesets).")
+    @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+    @click.option("--as-of", type=iso_date, help="Assess everyone on this date.")
+    def diff_command(old, new, population, out_dir, rulesets_dir, workers, as_of):
+        """Decide the population under OLD and NEW and report who changes outcome and why.
+
+        OLD and NEW are rulesets folders (each applicant decided by the edition in force on its date) or
+        editions such as cec/2015-01-01 (everyone decided by that edition).
+        """
+        from cec_rules.engine.impact.run import DiffOptions, run_diff
+        from cec_rules.engine.impact.sides import parse_side
+
+        try:
+            options = DiffOptions(parse_side(old, rulesets_dir), parse_side(new, rulesets_dir), population, out_dir,
+                                  workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None)
+            summary = run_diff(options)
+        except RulesetErrors as exc:
+            click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", err=True)
+            sys.exit(2)
+        except CecError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        outcomes = summary["outcomes"]
+        click.echo(f"diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
+                   f"{outcomes['became_ineligible']:,} became ineligible, {summary['rejected']:,} rejected; "
+                   f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl)")
+        for change in summary["rules_changes"]:
+            click.echo(f"  {change['edition']} {change['kind']} {change['name']}: {change['change']}")

@@ -1,0 +1,76 @@
+"""Counting a population's changes with flat memory: totals, flips by direction and criterion, sample
+ids, and the distributions of the deciding values (qualifying hours, lowest language level)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cec_rules.engine.batch.worker import Rejected
+
+from .decider import Compared
+
+SAMPLES = 10
+HOURS_BIN = 120
+HOURS_TOP = 3120
+CATEGORIES = ("became_eligible", "became_ineligible", "eligible_both", "ineligible_both")
+
+
+def category(old: dict, new: dict) -> str:
+    if old["eligible"] != new["eligible"]:
+        return "became_eligible" if new["eligible"] else "became_ineligible"
+    return "eligible_both" if new["eligible"] else "ineligible_both"
+
+
+def hours_bin(hours) -> str:
+    if hours is None:
+        return "none"
+    start = min(int(hours // HOURS_BIN) * HOURS_BIN, HOURS_TOP)
+    return f"{start}+" if start == HOURS_TOP else f"{start}-{start + HOURS_BIN - 1}"
+
+
+@dataclass
+class ImpactCounts:
+    total: int = 0
+    rejected: int = 0
+    outcomes: dict = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
+    criteria_changed: dict = field(default_factory=dict)   # criterion -> {"met -> unmet": n, "unmet -> met": n}
+    changed_without_outcome: int = 0                       # a criterion changed but eligibility did not
+    samples: dict = field(default_factory=lambda: {"became_eligible": [], "became_ineligible": []})
+    hours: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})      # old hours, binned
+    language: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})   # old lowest level
+
+    def add(self, result) -> None:
+        self.total += 1
+        if isinstance(result, Rejected):
+            self.rejected += 1
+            return
+        kind = category(result.old, result.new)
+        self.outcomes[kind] += 1
+        if kind in self.samples and len(self.samples[kind]) < SAMPLES:
+            self.samples[kind].append(result.applicant_id)
+        changed = False
+        for criterion, met in result.new["criteria"].items():
+            if result.old["criteria"].get(criterion) != met:
+                direction = "unmet -> met" if met else "met -> unmet"
+                counts = self.criteria_changed.setdefault(criterion, {"met -> unmet": 0, "unmet -> met": 0})
+                counts[direction] += 1
+                changed = True
+        if changed and kind in ("eligible_both", "ineligible_both"):
+            self.changed_without_outcome += 1
+        _bump(self.hours[kind], hours_bin(result.old["qualifying_hours"]))
+        lowest = result.old["language_lowest"]
+        _bump(self.language[kind], "none" if lowest is None else str(lowest))
+
+    @property
+    def decided(self) -> int:
+        return self.total - self.rejected
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "decided": self.decided, "rejected": self.rejected, "outcomes": self.outcomes,
+                "changed_outcome": self.outcomes["became_eligible"] + self.outcomes["became_ineligible"],
+                "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
+                "samples": self.samples, "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
+
+
+def _bump(counter: dict, key: str) -> None:
+    counter[key] = counter.get(key, 0) + 1

@@ -1,0 +1,65 @@
+"""The worker side of `cec diff`: each record decided under both sides, reduced to what the report needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cec_rules.engine.batch.records import Record
+from cec_rules.engine.batch.worker import RecordDecider
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+
+from .sides import Side
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One applicant under both sides."""
+
+    seq: int
+    applicant_id: str
+    line: str | None   # the JSON Lines record when the outcome or a criterion changed, else None
+    old: dict
+    new: dict
+
+
+def outcome(decision) -> dict:
+    """The part of a decision the impact report looks at."""
+    derived = decision.derived
+    best = derived.get("best_language_result") or {}
+    requirement = derived.get("language_requirement") or {}
+    return {"eligible": decision.eligible, "edition": decision.edition,
+            "criteria": {c.id: c.met for c in decision.criteria},
+            "reasons": {c.id: c.reason for c in decision.criteria if not c.met},
+            "qualifying_hours": derived.get("qualifying_hours"), "language_lowest": best.get("lowest"),
+            "language_required": requirement.get("level")}
+
+
+class ImpactDecider(RecordDecider):
+    """Decides each record twice, once per side."""
+
+    def __init__(self, old: Side, new: Side, as_of: str | None):
+        self.as_of = dt.date.fromisoformat(as_of) if as_of else None
+        self.fault_id = None
+        self.sides = [(side, self._evaluator(side)) for side in (old, new)]
+
+    @staticmethod
+    def _evaluator(side: Side) -> tuple[Evaluator, object]:
+        evaluator = Evaluator(load_bundled_or(Path(side.root) if side.root else None), side.program)
+        return evaluator, side.pick(evaluator.library)
+
+    def evaluate(self, applicant, label: str):
+        return [evaluator.evaluate(applicant, self.as_of, source=label, edition=edition) for _, (evaluator, edition) in self.sides]
+
+    def decided(self, record: Record, decisions) -> Compared:
+        old, new = (outcome(d) for d in decisions)
+        changed = {c: f"{'met' if old['criteria'].get(c) else 'unmet'} -> {'met' if met else 'unmet'}"
+                   for c, met in new["criteria"].items() if old["criteria"].get(c) != met}
+        line = None
+        if changed or old["eligible"] != new["eligible"]:
+            line = json.dumps({"applicant_id": decisions[0].applicant_id, "line": record.line,
+                               "eligible": {"old": old["eligible"], "new": new["eligible"]},
+                               "criteria_changed": changed, "old": old, "new": new}, ensure_ascii=False, separators=(",", ":"))
+        return Compared(record.seq, decisions[0].applicant_id, line, old, new)

@@ -1,0 +1,111 @@
+"""The impact reports: Markdown for reading and reviewing, HTML with charts (inline SVG, no scripts,
+nothing fetched) for sharing. Every number in them comes from the summary JSON."""
+
+from __future__ import annotations
+
+import html
+
+from .aggregate import CATEGORIES, HOURS_BIN, HOURS_TOP
+
+LABELS = {"became_eligible": "became eligible", "became_ineligible": "became ineligible",
+          "eligible_both": "eligible under both", "ineligible_both": "ineligible under both"}
+COLOURS = {"became_eligible": "#1a7f37", "became_ineligible": "#cf222e", "eligible_both": "#8fbcbb", "ineligible_both": "#c8c8c8"}
+
+
+def markdown(summary: dict) -> str:
+    """The report as Markdown."""
+    lines = [f"# Impact of {summary['old']} -> {summary['new']}", "",
+             f"Population: `{summary['population']}`: {summary['total']:,} records, {summary['decided']:,} decided, "
+             f"{summary['rejected']:,} rejected.", "", "## Outcomes", "", "| outcome | applicants |", "|---|---|"]
+    lines += [f"| {LABELS[c]} | {summary['outcomes'][c]:,} |" for c in CATEGORIES]
+    lines += ["", f"{summary['changed_outcome']:,} applicant(s) change outcome; {summary['changed_criterion_without_outcome']:,} more "
+              "see a criterion change without a change of outcome.", "", "## Criteria responsible", "",
+              "| criterion | met -> unmet | unmet -> met |", "|---|---|---|"]
+    lines += [f"| {c} | {v['met -> unmet']:,} | {v['unmet -> met']:,} |" for c, v in sorted(summary["criteria_changed"].items())]
+    if not summary["criteria_changed"]:
+        lines.append("| (none) | 0 | 0 |")
+    lines += ["", "## Sample applicants", ""]
+    for direction in ("became_eligible", "became_ineligible"):
+        ids = summary["samples"][direction]
+        lines.append(f"- {LABELS[direction]}: {', '.join(ids) if ids else '(none)'}")
+    lines += ["", "## What changed in the rules", ""]
+    lines += [f"- `{c['edition']}` {c['kind']} `{c['name']}`: {c['change']}" for c in summary["rules_changes"]] or ["- (no difference)"]
+    lines += ["", f"Per-applicant differences: `{summary['files']['changes']}`. Rejected records: `{summary['files']['rejects']}`.", ""]
+    return "\n".join(lines)
+
+
+def html_report(summary: dict) -> str:
+    """The report as one self-contained HTML page with bar charts."""
+    body = [f"<h1>Impact of {_e(summary['old'])} &rarr; {_e(summary['new'])}</h1>",
+            f"<p>Population <code>{_e(summary['population'])}</code>: <span data-total='{summary['total']}'>{summary['total']:,}</span> records, "
+            f"{summary['decided']:,} decided, {summary['rejected']:,} rejected.</p>",
+            "<h2>Outcomes</h2>", _outcome_table(summary),
+            "<h2>Outcome flips by criterion</h2>", _criteria_chart(summary),
+            "<h2>Qualifying hours (old rules) by outcome</h2>", _stacked_chart(summary["distributions"]["qualifying_hours_old"], _hour_keys(), "hours"),
+            "<h2>Lowest language level (old rules) by outcome</h2>", _stacked_chart(summary["distributions"]["lowest_language_level_old"], _level_keys(), "level"),
+            "<h2>What changed in the rules</h2>", _changes_list(summary)]
+    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>cec diff</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th:first-child,td:first-child{text-align:left}"
+            ".legend span{display:inline-block;margin-right:1em}.swatch{width:.8em;height:.8em;display:inline-block;margin-right:.3em}</style>"
+            "</head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _outcome_table(summary: dict) -> str:
+    rows = "".join(f"<tr><td>{LABELS[c]}</td><td data-outcome='{c}'>{summary['outcomes'][c]}</td></tr>" for c in CATEGORIES)
+    return f"<table><tr><th>outcome</th><th>applicants</th></tr>{rows}</table>"
+
+
+def _criteria_chart(summary: dict) -> str:
+    items = [(f"{c}: {d}", n, "#cf222e" if d == "met -> unmet" else "#1a7f37", f"{c}|{d}")
+             for c, v in sorted(summary["criteria_changed"].items()) for d, n in v.items()]
+    if not items:
+        return "<p>No criterion changed for any applicant.</p>"
+    top = max(n for _, n, _, _ in items) or 1
+    height = 28 * len(items) + 10
+    bars = "".join(f"<text x='0' y='{28 * i + 18}' font-size='12'>{_e(label)}</text>"
+                   f"<rect x='220' y='{28 * i + 5}' width='{400 * n / top:.1f}' height='18' fill='{colour}' data-criterion='{_e(key)}' data-count='{n}'/>"
+                   f"<text x='{225 + 400 * n / top:.1f}' y='{28 * i + 18}' font-size='12'>{n}</text>"
+                   for i, (label, n, colour, key) in enumerate(items))
+    return f"<svg role='img' aria-label='flips by criterion' width='700' height='{height}' xmlns='http://www.w3.org/2000/svg'>{bars}</svg>"
+
+
+def _hour_keys() -> list[str]:
+    return [f"{s}-{s + HOURS_BIN - 1}" for s in range(0, HOURS_TOP, HOURS_BIN)] + [f"{HOURS_TOP}+", "none"]
+
+
+def _level_keys() -> list[str]:
+    return [str(level) for level in range(0, 13)] + ["none"]
+
+
+def _stacked_chart(distribution: dict, keys: list[str], name: str) -> str:
+    """Bars per bin, stacked by outcome; the flips are drawn at the bottom so they stand out."""
+    order = ("became_ineligible", "became_eligible", "eligible_both", "ineligible_both")
+    totals = [sum(distribution[c].get(k, 0) for c in order) for k in keys]
+    top = max(totals) or 1
+    width, height, bar = 720, 240, 720 / len(keys)
+    parts = []
+    for i, key in enumerate(keys):
+        y = height
+        for c in order:
+            n = distribution[c].get(key, 0)
+            if n:
+                h = (height - 20) * n / top
+                y -= h
+                parts.append(f"<rect x='{i * bar:.1f}' y='{y:.1f}' width='{bar - 2:.1f}' height='{h:.1f}' fill='{COLOURS[c]}' "
+                             f"data-{name}='{_e(key)}' data-outcome='{c}' data-count='{n}'><title>{_e(key)}: {n} {LABELS[c]}</title></rect>")
+        if i % max(1, len(keys) // 9) == 0:
+            parts.append(f"<text x='{i * bar:.1f}' y='{height + 14}' font-size='10'>{_e(key)}</text>")
+    legend = "".join(f"<span><span class='swatch' style='background:{COLOURS[c]}'></span>{LABELS[c]}</span>" for c in order)
+    return (f"<svg role='img' aria-label='{name} distribution' width='{width}' height='{height + 20}' xmlns='http://www.w3.org/2000/svg'>"
+            + "".join(parts) + f"</svg><div class='legend'>{legend}</div>")
+
+
+def _changes_list(summary: dict) -> str:
+    items = "".join(f"<li><code>{_e(c['edition'])}</code> {_e(c['kind'])} <code>{_e(c['name'])}</code>: {_e(c['change'])}</li>"
+                    for c in summary["rules_changes"])
+    return f"<ul>{items or '<li>(no difference)</li>'}</ul>"

@@ -1,0 +1,87 @@
+"""`cec diff` as a library call: decide a population under two sides on the batch worker pool, count,
+describe the rule changes, and write the reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cec_rules.engine.batch.pool import WorkerPool
+from cec_rules.engine.batch.records import open_records
+from cec_rules.engine.batch.worker import Rejected
+from cec_rules.engine.evaluator import load_bundled_or
+
+from .aggregate import ImpactCounts
+from .report import html_report, markdown
+from .rules_diff import compare_editions
+from .sides import Side
+
+DECIDER = "cec_rules.engine.impact.decider:ImpactDecider"
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    old: Side
+    new: Side
+    population: str
+    out_dir: Path
+    workers: int
+    as_of: str | None
+
+
+def run_diff(options: DiffOptions) -> dict:
+    """Write changes.jsonl, rejects.jsonl, summary.json, report.md and report.html; return the summary."""
+    editions = [_editions(side) for side in (options.old, options.new)]
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html")}
+    counts = ImpactCounts()
+    started = time.monotonic()
+    with _Writer(files["changes.jsonl"]) as changes, _Writer(files["rejects.jsonl"]) as rejects, \
+            WorkerPool(options.workers, DECIDER, (options.old, options.new, options.as_of)) as pool:
+        for result in pool.run(open_records(options.population)):
+            counts.add(result)
+            if isinstance(result, Rejected):
+                rejects.write(json.dumps(result.reject, ensure_ascii=False))
+            elif result.line is not None:
+                changes.write(result.line)
+    summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
+               "rules_changes": compare_editions(*editions), "elapsed_seconds": round(time.monotonic() - started, 3),
+               "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
+    _write(files["summary.json"], json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _write(files["report.md"], markdown(summary))
+    _write(files["report.html"], html_report(summary))
+    return summary
+
+
+def _editions(side: Side):
+    library = load_bundled_or(Path(side.root) if side.root else None)
+    picked = side.pick(library)
+    return [picked] if picked is not None else [e for eds in library.programs.values() for e in eds]
+
+
+class _Writer:
+    """Lines to `<path>.partial`, renamed to `path` when complete."""
+
+    def __init__(self, path: Path):
+        self.path, self.partial = path, path.with_name(path.name + ".partial")
+
+    def __enter__(self):
+        self.handle = open(self.partial, "w", encoding="utf-8")
+        return self
+
+    def write(self, line: str) -> None:
+        self.handle.write(line + "\n")
+
+    def __exit__(self, kind, *rest):
+        self.handle.close()
+        if kind is None:
+            os.replace(self.partial, self.path)
+
+
+def _write(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
