@@ -11,6 +11,7 @@ A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
         edition: "2022-11-16"             # optional
         criteria: {skilled_work_experience: met, language_proficiency: unmet}   # optional, any subset
         derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
+                                          # (lists and mappings compare whole: `findings: []`)
         reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
 
 `cec test` and the pytest plugin both run cases through `run_case`, so they agree.
@@ -38,7 +39,7 @@ class Expectation(BaseModel):
     eligible: StrictBool | None = None
     edition: StrictStr | None = None
     criteria: dict[str, Literal["met", "unmet"]] = {}
-    derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | None] = {}
+    derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
 
 
@@ -91,6 +92,8 @@ def find_case_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_file():
             found.append(path)
+        elif path.name == CASES_FOLDER:
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
         else:
             found.extend(sorted(p for p in path.rglob(f"{CASES_FOLDER}/*.yaml") if p.is_file()))
             found.extend(sorted(p for p in path.rglob(f"{CASES_FOLDER}/*.yml") if p.is_file()))

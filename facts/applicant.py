@@ -8,10 +8,28 @@ derivation, which reports them with the same field paths. Strict types on purpos
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 
+def _iso_date_only(value):
+    """Dates are "YYYY-MM-DD" text (or date objects from code): no datetimes, no epoch seconds."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+def _whole_number(value):
+    """`2021.0` or `"2021"` are not a NOC version: only the integer."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected 2016 or 2021 as a whole number, got {value!r}")
+    return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
 CountryCode = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
@@ -23,7 +41,7 @@ class Strict(BaseModel):
 
 class LanguageTestResult(Strict):
     test: StrictStr
-    date: dt.date
+    date: IsoDate
     listening: Score
     reading: Score
     writing: Score
@@ -39,11 +57,11 @@ def _end_not_before_start(end: dt.date | None, info: ValidationInfo) -> dt.date 
 
 class WorkPeriod(Strict):
     # noc_version is declared first so that the noc_code check can see it (fields validate in order).
-    noc_version: Literal[2016, 2021]
+    noc_version: Annotated[Literal[2016, 2021], BeforeValidator(_whole_number)]
     noc_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,5}$")]
     country: CountryCode
-    start: dt.date
-    end: dt.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     hours_per_week: Hours
     paid: StrictBool
     self_employed: StrictBool
@@ -62,8 +80,8 @@ class WorkPeriod(Strict):
 
 
 class StudyPeriod(Strict):
-    start: dt.date
-    end: dt.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     full_time: StrictBool
     country: CountryCode
 
@@ -72,7 +90,7 @@ class StudyPeriod(Strict):
 
 class Applicant(Strict):
     id: Annotated[StrictStr, Field(min_length=1)]
-    application_date: dt.date
+    application_date: IsoDate
     intended_province: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
     language_tests: list[LanguageTestResult] = []
     work_history: list[WorkPeriod] = []

@@ -9,6 +9,7 @@ each language result's levels. Every number and list it uses is a ruleset parame
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -194,7 +195,7 @@ def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
 
 
 def _experience_fact(total: Fraction, by_occupation: dict, window, periods: list[PeriodStatus]) -> dict:
-    return {"t": "work_experience", "qualifying_hours": float(total),
+    return {"t": "work_experience", "qualifying_hours": float_not_above(total),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
             "window_start": as_int(window[0]), "window_end": as_int(window[1]),
             "unresolved_periods": sum(1 for p in periods if p.status and p.status.finding)}
@@ -207,7 +208,7 @@ def _first_period(counted: list[PeriodStatus], key) -> PeriodStatus:
 def _primary_fact(counted: list[PeriodStatus], key, hours: Fraction) -> dict:
     status = _first_period(counted, key).status
     return {"t": "primary_occupation", "noc_code": key[1], "noc_version": key[0], "title": status.reported.title,
-            "level": status.level, "hours": float(hours)}
+            "level": status.level, "hours": float_not_above(hours)}
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
@@ -217,6 +218,13 @@ def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) ->
     if result.lowest_ability in ability_names_fr:
         fact["lowest_ability__fr"] = ability_names_fr[result.lowest_ability]
     return fact
+
+
+def float_not_above(value: Fraction) -> float:
+    """The largest float not above `value`, so that `hours >= threshold` in the rules never holds when the
+    exact sum is below a threshold (a plain float() can round 1,559.999999999999996 up to 1,560.0)."""
+    result = float(value)
+    return math.nextafter(result, -math.inf) if Fraction(result) > value else result
 
 
 def _round(hours: Fraction) -> float:

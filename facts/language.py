@@ -8,6 +8,7 @@ is the one whose lowest ability is highest (the program threshold applies to all
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from dataclasses import dataclass
 
 from cec_rules.engine.errors import InputError
@@ -63,8 +64,12 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str) -> 
     return ConvertedResult(index, test, result.date, levels)
 
 
+def _exact(number) -> Fraction:
+    return Fraction(str(number))
+
+
 def _check_score(table: ScoreTable, ability: str, score: float, source: str, field: str, title: str) -> None:
     scale = table.score_range[ability]
-    steps = (score - scale.min) / scale.step
-    if not scale.min <= score <= scale.max or abs(steps - round(steps)) > 1e-9:
+    steps = (_exact(score) - _exact(scale.min)) / _exact(scale.step)  # exact: 6.4999999999 is not on a 0.5 step
+    if not scale.min <= score <= scale.max or steps.denominator != 1:
         raise InputError(source, field, f"{score!r} is not a {title} {ability} score for this test date ({table.name}): expected {scale.min} to {scale.max} in steps of {scale.step}")
