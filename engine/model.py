@@ -81,8 +81,14 @@ class Text(Strict):
     text: Wording
 
 
+class Lowest(Strict):
+    """`{lowest: table_or_list_param}`: the smallest value of a table or list parameter."""
+
+    lowest: Identifier
+
+
 Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
-ValueExpr = Union[Lookup, ParamRef, FactRef, Text, Scalar]
+ValueExpr = Union[Lookup, Lowest, ParamRef, FactRef, Text, Scalar]
 
 
 class Comparison(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import LANGUAGES, Absent, Lookup, ParamRef, Rule, Text, wording
+from .model import LANGUAGES, Absent, Lookup, Lowest, ParamRef, Rule, Text, wording
 
 _PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)\}")
 
@@ -33,4 +33,6 @@ def _operand_params(operand) -> str | None:
         return operand.param
     if isinstance(operand, Lookup):
         return operand.lookup
+    if isinstance(operand, Lowest):
+        return operand.lowest
     return None

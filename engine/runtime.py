@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
-from .model import FactRef, Lookup, ParamRef, Text, wording
+from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
 from .validator import TRANSLATION_SUFFIX
 from .templates import render
 from .validator import CONCLUDE_FACT
@@ -154,6 +154,9 @@ def _evaluate(value, matched: dict, parameters: dict, fill):
         return fill(wording(value.text, "en"))
     if isinstance(value, ParamRef):
         return parameters[value.param]
+    if isinstance(value, Lowest):
+        values = parameters[value.lowest]
+        return min(values.values() if isinstance(values, dict) else values)
     if isinstance(value, FactRef):
         return matched[value.alias][value.field]
     if isinstance(value, Lookup):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .errors import Problem
-from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, ParamRef, Rule, Ruleset, Text, wording
+from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
 from .yaml_source import Positions, format_key_path
 
@@ -133,6 +133,12 @@ class RulesetChecker:
                 self._add(where + ("ref",), f"{operand.ref!r} refers to {operand.alias!r}, which no earlier pattern of this rule names{suggest(operand.alias, aliases)}")
             else:
                 self._check_field(where + ("ref",), aliases[operand.alias], operand.field)
+        elif isinstance(operand, Lowest):
+            self._check_param(where + ("lowest",), operand.lowest)
+            collection = self.ruleset.parameters.get(operand.lowest)
+            values = [] if collection is None else [collection.value] if collection.values is None else list(collection.values.values())
+            if not all(isinstance(v, (dict, list)) and v and all(_has_type(x, "number") for x in (v.values() if isinstance(v, dict) else v)) for v in values):
+                self._add(where + ("lowest",), f"lowest needs a non-empty table or list of numbers, but {operand.lowest!r} is not one")
         elif isinstance(operand, Lookup):
             self._check_param(where + ("lookup",), operand.lookup)
             table = self.ruleset.parameters.get(operand.lookup)
