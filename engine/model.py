@@ -212,12 +212,14 @@ class Parameter(Strict):
             raise ValueError("values needs at least one date")
         return self
 
-    def value_on(self, day: dt.date) -> ParamValue | None:
-        """The value in effect on `day`; None before the first dated value."""
+    def value_on(self, day: dt.date) -> ParamValue:
+        """The value in effect on `day`. Before the first date the first value applies: that only happens when
+        an edition is used outside its own dates on purpose (e.g. `cec diff` of two editions)."""
         if self.values is None:
             return self.value
-        current = None
-        for start in sorted(self.values):
+        dates = sorted(self.values)
+        current = self.values[dates[0]]
+        for start in dates:
             if start <= day:
                 current = self.values[start]
         return current

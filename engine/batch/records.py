@@ -7,7 +7,7 @@ malformed record becomes a reject with its line number instead of stopping the r
 
 from __future__ import annotations
 
-import io
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
@@ -59,12 +59,18 @@ def _first_significant_char(handle) -> str:
 
 def _json_lines(handle, source: str) -> Iterator[Record]:
     seq = 0
-    for number, line in enumerate(handle, start=1):
-        text = line.strip()
-        if not text:
-            continue
-        yield Record(seq, number, source, text, "json")
-        seq += 1
+    with _closing_unless_stdin(handle):
+        for number, line in enumerate(handle, start=1):
+            text = line.strip()
+            if not text:
+                continue
+            yield Record(seq, number, source, text, "json")
+            seq += 1
+
+
+def _closing_unless_stdin(handle):
+    """Close the input when the records are done (or abandoned); never close stdin."""
+    return contextlib.nullcontext(handle) if handle is sys.stdin else handle
 
 
 def _folder(folder: Path) -> Iterator[Record]:
@@ -84,6 +90,11 @@ _MAX_ELEMENT = 16 << 20  # an applicant larger than this is taken as a syntax er
 
 def _json_array(handle, source: str) -> Iterator[Record]:
     """Elements of a top-level JSON array, decoded incrementally with raw_decode."""
+    with handle:
+        yield from _array_elements(handle, source)
+
+
+def _array_elements(handle, source: str) -> Iterator[Record]:
     decoder = json.JSONDecoder()
     buffer, position, line, seq = "", 0, 1, 0
     eof = False

@@ -67,6 +67,8 @@ class RecordDecider:
             return self._reject(record, data, f"{label}: internal error: {exc}")
         except CecError as exc:
             return self._reject(record, data, f"{label}: {exc}")
+        except Exception as exc:  # a bug must cost one record, not the run: it is rejected with its cause
+            return self._reject(record, data, f"{label}: internal error: {type(exc).__name__}: {exc}")
         return self.decided(record, decision)
 
     def decided(self, record: Record, decision) -> Decided:
