@@ -160,7 +160,7 @@ from .testing import test_command  # noqa: E402
 
 cli.add_command(test_command)
 cli.add_command(schema_command)
-register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir)), IsoDate())
+register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
 register_diff(cli, IsoDate())
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from cec_rules.engine.decision import Decision
 
 
@@ -22,4 +20,4 @@ def decision_text(decision: Decision) -> str:
 
 def decision_json(decision: Decision) -> str:
     """One line of JSON in the output contract."""
-    return json.dumps(decision.to_json(), ensure_ascii=False, separators=(",", ":"))
+    return decision.to_json_line()

@@ -33,10 +33,10 @@ def load_bundled_or(root: Path | None) -> Library:
 class Evaluator:
     """Decides applicants under a library of rulesets."""
 
-    def __init__(self, library: Library, program: str = "cec"):
+    def __init__(self, library: Library, program: str = "cec", translations: bool = False):
         self.library = library
         self.program = program
-        self.runtime = Runtime(FIELD_TYPES)
+        self.runtime = Runtime(FIELD_TYPES, translations)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:

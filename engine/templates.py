@@ -53,6 +53,35 @@ def render(template: str, matched: dict[str, dict], aliases: dict[str, str], par
     return "".join(out)
 
 
+def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], language: str = "en"):
+    """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
+
+    Rules fire for every applicant; their templates are known when the ruleset is compiled."""
+    parts = []
+    for literal, head, name in _parts(template):
+        if head == "param":
+            kind = "hours" if "hours" in units.get(name, "") else None
+        else:
+            kind = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
+        parts.append((literal, head, name, kind, f"{name}__{language}"))
+
+    def fill(matched: dict[str, dict], parameters: dict) -> str:
+        out = []
+        for literal, head, name, kind, translated in parts:
+            out.append(literal)
+            if head is None:
+                continue
+            if head == "param":
+                out.append(format_value(parameters.get(name), kind, language))
+                continue
+            fact = matched.get(head, {})
+            value = fact.get(translated, fact.get(name, "?")) if language != "en" else fact.get(name, "?")
+            out.append(format_value(value, kind, language))
+        return "".join(out)
+
+    return fill
+
+
 _PARSED: dict[str, list[tuple[str, str | None, str | None]]] = {}
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.model import LanguageTest
@@ -56,6 +57,7 @@ class PeriodStatus:
     intervals: list = field(default_factory=list)
     excluded: str | None = None
     rate: Fraction = Fraction(0)  # hours per week, exact (from the decimal text, not the binary float)
+    hours: Fraction = Fraction(0)  # its own qualifying hours (weekly cap within the period), when counted
 
 
 @dataclass
@@ -73,7 +75,10 @@ class Experience:
         return [p for p in self.periods if p.excluded is None]
 
     def total(self) -> Fraction:
-        return capped_hours([(i, p.rate) for p in self.counted for i in p.intervals], self.cap)
+        counted = self.counted
+        if len(counted) == 1:  # the usual case: one job, whose own hours were already summed
+            return counted[0].hours
+        return capped_hours([(i, p.rate) for p in counted for i in p.intervals], self.cap)
 
 
 def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> Experience:
@@ -115,6 +120,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     return Derivation(facts, derived, findings)
 
 
+@lru_cache(maxsize=4096)
 def _exact(hours: float) -> Fraction:
     """37.5 -> 75/2 exactly; integers skip the string round trip."""
     return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
@@ -136,6 +142,8 @@ def _classify_periods(applicant, window, study, noc, params, source, findings) -
         period.intervals = subtract(inside, study) if inside else []
         if period.excluded is None and not period.intervals:
             period.excluded = "no days in the counting window outside full-time study" if inside else "outside the counting window"
+        if period.excluded is None:
+            period.hours = capped_hours([(i, period.rate) for i in period.intervals], _exact(params["weekly_hours_cap"]))
         periods.append(period)
     return periods
 
@@ -163,10 +171,11 @@ def _occupation_key(period: PeriodStatus) -> tuple[int, str]:
 
 def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[tuple[int, str], Fraction]:
     """Per occupation as reported (87.1(2)(e)), each with its own weekly cap across its own periods."""
-    groups: dict[tuple[int, str], list] = {}
+    groups: dict[tuple[int, str], list[PeriodStatus]] = {}
     for p in counted:
-        groups.setdefault(_occupation_key(p), []).extend((i, p.rate) for i in p.intervals)
-    return {key: capped_hours(items, cap) for key, items in groups.items()}
+        groups.setdefault(_occupation_key(p), []).append(p)
+    return {key: periods[0].hours if len(periods) == 1 else capped_hours([(i, p.rate) for p in periods for i in p.intervals], cap)
+            for key, periods in groups.items()}
 
 
 def _language(applicant, as_of, tests, params, source) -> tuple[list[dict], ConvertedResult | None]:
@@ -243,7 +252,7 @@ def _period_summary(p: PeriodStatus, cap: Fraction) -> dict:
             "via": [f"{o.version} {o.code}" for o in status.via],
             "counted": p.excluded is None, "excluded": p.excluded,
             "days_counted": sum(e - s + 1 for s, e in p.intervals) if p.excluded is None else 0,
-            "hours": _round(capped_hours([(i, p.rate) for i in p.intervals], cap)) if p.excluded is None else 0.0}
+            "hours": _round(p.hours) if p.excluded is None else 0.0}
 
 
 def _result_summary(result: ConvertedResult) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from functools import lru_cache
 from dataclasses import dataclass
 
 from cec_rules.engine.errors import InputError
@@ -64,12 +65,22 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str) -> 
     return ConvertedResult(index, test, result.date, levels)
 
 
+def _on_step(score: float, minimum, step) -> bool:
+    """Whether `score` is exactly min + k*step. The float test settles the usual case (a result that is a
+    whole number of steps); anything else is checked exactly on the decimal text, so 6.4999999999 is refused."""
+    steps = (score - minimum) / step
+    if steps == int(steps):
+        return True
+    exact = (_exact(score) - _exact(minimum)) / _exact(step)
+    return exact.denominator == 1
+
+
+@lru_cache(maxsize=4096)
 def _exact(number) -> Fraction:
     return Fraction(str(number))
 
 
 def _check_score(table: ScoreTable, ability: str, score: float, source: str, field: str, title: str) -> None:
     scale = table.score_range[ability]
-    steps = (_exact(score) - _exact(scale.min)) / _exact(scale.step)  # exact: 6.4999999999 is not on a 0.5 step
-    if not scale.min <= score <= scale.max or steps.denominator != 1:
+    if not scale.min <= score <= scale.max or not _on_step(score, scale.min, scale.step):
         raise InputError(source, field, f"{score!r} is not a {title} {ability} score for this test date ({table.name}): expected {scale.min} to {scale.max} in steps of {scale.step}")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+import orjson
 
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
@@ -72,7 +73,7 @@ class RecordDecider:
         return self.decided(record, decision)
 
     def decided(self, record: Record, decision) -> Decided:
-        line = json.dumps(decision.to_json(), ensure_ascii=False, separators=(",", ":")) if self.output_format == "jsonl" else csv_row(decision)
+        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition)
 
     def evaluate(self, applicant, label: str):
@@ -90,8 +91,8 @@ def _parse(record: Record, label: str):
         raise InputError(label, "", record.text[len("\0unreadable: "):])
     if record.syntax == "json":
         try:
-            return json.loads(record.text)
-        except json.JSONDecodeError as exc:
+            return orjson.loads(record.text)
+        except orjson.JSONDecodeError as exc:
             raise InputError(label, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     try:
         return load_yaml(record.text, label)[0]
