@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import orjson
@@ -29,8 +29,9 @@ from .tabular import csv_row
 FAULT_ENV = "CEC_BATCH_FAULT_ID"
 
 
-@dataclass(frozen=True)
-class Decided:
+class Decided(NamedTuple):
+    """One decided record (a named tuple: results cross a pipe per record, and tuples pickle cheaply)."""
+
     seq: int
     line: str          # the JSON (or CSV) output line, without newline
     eligible: bool
@@ -38,8 +39,9 @@ class Decided:
     edition: str
 
 
-@dataclass(frozen=True)
-class Rejected:
+class Rejected(NamedTuple):
+    """One record that could not be decided."""
+
     seq: int
     reject: dict       # {"line", "id", "source", "error"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from cec_rules.engine.batch.records import Record
@@ -14,8 +14,7 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from .sides import Side
 
 
-@dataclass(frozen=True)
-class Compared:
+class Compared(NamedTuple):
     """One applicant under both sides."""
 
     seq: int

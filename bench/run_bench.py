@@ -1,0 +1,123 @@
+"""Benchmark `cec batch` end to end (parse, derive, decide, write) against a plain-Python baseline
+measured in the same run, on generated populations of 100k and 1M records, with 1 and 2 workers.
+
+Reports records/s, peak resident memory of the whole process tree (parent and workers, sampled every
+50 ms from /proc), and the ratio of each run to the baseline's records/s. Timings are for this machine
+at this moment: compare the ratios, not the absolute numbers, across machines.
+
+Usage: python bench/run_bench.py [--sizes 100000,1000000] [--workers 1,2] [--seed 1] [--out bench/out]
+Writes bench/out/results.json and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CEC = shutil.which("cec") or str(Path(sys.executable).with_name("cec"))
+
+
+def tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                pages = int(handle.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str]) -> dict:
+    """Wall time and peak tree RSS of one command."""
+    peak = [0]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kib(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.monotonic() - started
+    sampler.join()
+    if process.returncode not in (0, 3):
+        raise RuntimeError(f"{command} failed ({process.returncode}): {stderr[-2000:]}")
+    return {"seconds": round(elapsed, 2), "peak_rss_mib": round(peak[0] / 1024, 1), "stderr_tail": stderr.strip().splitlines()[-1:]}
+
+
+def population(size: int, seed: int, out: Path) -> Path:
+    path = out / f"population-{size}-{seed}.jsonl"
+    if not path.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(size), "--seed", str(seed), "-o", str(path)],
+                       check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
+def run(sizes: list[int], workers: list[int], seed: int, out: Path) -> list[dict]:
+    results = []
+    for size in sizes:
+        source = population(size, seed, out)
+        base = measure([sys.executable, str(HERE / "baseline.py"), str(source), "-o", str(out / "baseline.jsonl")])
+        base_rate = size / base["seconds"]
+        results.append({"size": size, "run": "baseline (plain Python, 1 process)", **base, "records_per_second": round(base_rate)})
+        for count in workers:
+            result = measure([CEC, "batch", str(source), "-o", str(out / f"decisions-{count}.jsonl"), "--workers", str(count)])
+            rate = size / result["seconds"]
+            results.append({"size": size, "run": f"cec batch --workers {count}", **result, "records_per_second": round(rate),
+                            "ratio_to_baseline": round(rate / base_rate, 3)})
+        same = all((out / f"decisions-{c}.jsonl").read_bytes() == (out / f"decisions-{workers[0]}.jsonl").read_bytes() for c in workers)
+        results.append({"size": size, "run": "outputs identical across worker counts", "identical": same})
+    return results
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| records | run | seconds | records/s | ratio to baseline | peak RSS (MiB) |", "|---|---|---|---|---|---|"]
+    for r in results:
+        if "seconds" in r:
+            lines.append(f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} | {r['peak_rss_mib']} |")
+        else:
+            lines.append(f"| {r['size']:,} | {r['run']} | | | | {r['identical']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = run([int(s) for s in args.sizes.split(",")], [int(w) for w in args.workers.split(",")], args.seed, args.out)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
