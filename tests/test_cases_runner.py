@@ -60,7 +60,7 @@ def test_invalid_case_file_is_reported_with_its_line(tmp_path):
     case_file.write_text(WRONG_CASE.replace("  expect:", "  expekt:"))
     result = CliRunner().invoke(cli, ["test", str(case_file)])
     assert result.exit_code == 1
-    assert f"INVALID {case_file}:14:3: [0].expekt: unknown key 'expekt' (did you mean 'expect'?)" in result.stdout
+    assert f"INVALID {case_file}:13:3: [0].expekt: unknown key 'expekt' (did you mean 'expect'?)" in result.stdout
 
 
 def test_coverage_names_what_no_case_exercises(tmp_path):
