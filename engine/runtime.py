@@ -70,8 +70,7 @@ class Runtime:
         self._registered: set[str] = set()
         self._actions: dict[str, object] = {"noop": _noop}
         self._sids = itertools.count(1)
-        self._current: RunResult | None = None
-        self._compiled: CompiledRuleset | None = None
+        self._current: RunResult | None = None  # the applicant being decided: actions write into it
 
     def run(self, compiled: CompiledRuleset, facts: list[dict]) -> RunResult:
         """Assert `facts` (each with a `t` kind) in a fresh session, then the conclude fact; return what fired."""
@@ -80,7 +79,7 @@ class Runtime:
         host = self._host_for(compiled)
         sid = str(next(self._sids))
         result = RunResult()
-        self._current, self._compiled = result, compiled
+        self._current = result
         created = False
         try:
             # One call for the facts (their cascades run before it returns), then the conclude step.
