@@ -41,8 +41,12 @@ def html_report(summary: dict) -> str:
             f"{summary['decided']:,} decided, {summary['rejected']:,} rejected.</p>",
             "<h2>Outcomes</h2>", _outcome_table(summary),
             "<h2>Outcome flips by criterion</h2>", _criteria_chart(summary),
-            "<h2>Qualifying hours (old rules) by outcome</h2>", _stacked_chart(summary["distributions"]["qualifying_hours_old"], _hour_keys(), "hours"),
-            "<h2>Lowest language level (old rules) by outcome</h2>", _stacked_chart(summary["distributions"]["lowest_language_level_old"], _level_keys(), "level"),
+            "<h2>Qualifying hours (old rules) by outcome, with the hours thresholds</h2>",
+            _stacked_chart(summary["distributions"]["qualifying_hours_old"], _hour_keys(), "hours",
+                           _markers(summary.get("thresholds", {}).get("qualifying_hours"), lambda v: v / HOURS_BIN)),
+            "<h2>Lowest language level (old rules) by outcome, with the required levels</h2>",
+            _stacked_chart(summary["distributions"]["lowest_language_level_old"], _level_keys(), "level",
+                           _markers(summary.get("thresholds", {}).get("language_level"), lambda v: v)),
             "<h2>What changed in the rules</h2>", _changes_list(summary)]
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>cec diff</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}"
@@ -82,8 +86,19 @@ def _level_keys() -> list[str]:
     return [str(level) for level in range(0, 13)] + ["none"]
 
 
-def _stacked_chart(distribution: dict, keys: list[str], name: str) -> str:
-    """Bars per bin, stacked by outcome; the flips are drawn at the bottom so they stand out."""
+def _markers(values: dict | None, position) -> list[tuple[float, str, str]]:
+    """(bar position, label, colour) for each threshold value: unchanged ones grey, old red, new green."""
+    if not values:
+        return []
+    old, new = set(values["old"]), set(values["new"])
+    marks = [(position(v), f"{v:g}", "#555") for v in sorted(old & new)]
+    marks += [(position(v), f"old {v:g}", "#cf222e") for v in sorted(old - new)]
+    marks += [(position(v), f"new {v:g}", "#1a7f37") for v in sorted(new - old)]
+    return marks
+
+
+def _stacked_chart(distribution: dict, keys: list[str], name: str, marks: list | None = None) -> str:
+    """Bars per bin, stacked by outcome (the flips at the bottom so they stand out); thresholds as dashed lines."""
     order = ("became_ineligible", "became_eligible", "eligible_both", "ineligible_both")
     totals = [sum(distribution[c].get(k, 0) for c in order) for k in keys]
     top = max(totals) or 1
@@ -100,6 +115,10 @@ def _stacked_chart(distribution: dict, keys: list[str], name: str) -> str:
                              f"data-{name}='{_e(key)}' data-outcome='{c}' data-count='{n}'><title>{_e(key)}: {n} {LABELS[c]}</title></rect>")
         if i % max(1, len(keys) // 9) == 0:
             parts.append(f"<text x='{i * bar:.1f}' y='{height + 14}' font-size='10'>{_e(key)}</text>")
+    for offset, label, colour in marks or []:
+        x = offset * bar
+        parts.append(f"<line x1='{x:.1f}' y1='0' x2='{x:.1f}' y2='{height}' stroke='{colour}' stroke-dasharray='4 3' data-threshold='{_e(label)}'/>"
+                     f"<text x='{x + 3:.1f}' y='12' font-size='11' fill='{colour}'>{_e(label)}</text>")
     legend = "".join(f"<span><span class='swatch' style='background:{COLOURS[c]}'></span>{LABELS[c]}</span>" for c in order)
     return (f"<svg role='img' aria-label='{name} distribution' width='{width}' height='{height + 20}' xmlns='http://www.w3.org/2000/svg'>"
             + "".join(parts) + f"</svg><div class='legend'>{legend}</div>")

@@ -48,12 +48,31 @@ def run_diff(options: DiffOptions) -> dict:
             elif result.line is not None:
                 changes.write(result.line)
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
-               "rules_changes": compare_editions(*editions), "elapsed_seconds": round(time.monotonic() - started, 3),
+               "rules_changes": compare_editions(*editions), "thresholds": thresholds(*editions),
+               "elapsed_seconds": round(time.monotonic() - started, 3),
                "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
     _write(files["summary.json"], json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
     _write(files["report.html"], html_report(summary))
     return summary
+
+
+THRESHOLD_PARAMETERS = {"qualifying_hours": "min_qualifying_hours", "language_level": "language_level_by_occupation_level"}
+
+
+def thresholds(old: list, new: list) -> dict:
+    """The values of the deciding thresholds on each side, to mark them on the distributions."""
+    def values(editions: list, name: str) -> list:
+        found = set()
+        for edition in editions:
+            parameter = edition.ruleset.parameters.get(name)
+            if parameter is None:
+                continue
+            for value in ([parameter.value] if parameter.values is None else parameter.values.values()):
+                found.update(value.values() if isinstance(value, dict) else [value])
+        return sorted(found)
+
+    return {key: {"old": values(old, name), "new": values(new, name)} for key, name in THRESHOLD_PARAMETERS.items()}
 
 
 def _editions(side: Side):
