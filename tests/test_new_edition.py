@@ -68,3 +68,30 @@ def test_forgetting_to_close_the_old_edition_is_an_overlap(tmp_path):
     assert result.exit_code == 2
     assert "rulesets/cec/2027-01-01/ruleset.yaml:" in result.stderr
     assert "overlap" in result.stderr
+
+
+def test_dated_parameter_values_change_a_threshold_on_their_date(tmp_path):
+    """OpenFisca-style `values:` inside an edition: 1,560 hours until 2027-06-30, 1,000 from 2027-07-01."""
+    root = _copy_rulesets(tmp_path)
+    edition = root / "cec" / "2022-11-16" / "ruleset.yaml"
+    text = edition.read_text()
+    assert "    unit: hours\n    value: 1560\n" in text
+    edition.write_text(text.replace("    unit: hours\n    value: 1560\n", '    unit: hours\n    values:\n      "2022-11-16": 1560\n      "2027-07-01": 1000\n'))
+    import json
+
+    applicant = tmp_path / "part-time.json"  # 2026-01-05 to 2027-02-28 at 20 h/week: 60 weeks, 1,200 hours
+    applicant.write_text(json.dumps({
+        "id": "DATED", "application_date": "2027-07-01", "intended_province": "ON",
+        "language_tests": [{"test": "celpip_general", "date": "2027-01-10", "listening": 9, "reading": 9, "writing": 9, "speaking": 9}],
+        "work_history": [{"noc_code": "21231", "noc_version": 2021, "country": "CA", "start": "2026-01-05", "end": "2027-02-28",
+                          "hours_per_week": 20, "paid": True, "self_employed": False, "authorized": True}]}))
+
+    def decide(as_of: str) -> dict:
+        result = CliRunner().invoke(cli, ["evaluate", str(applicant), "--rulesets", str(root), "--as-of", as_of, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    before, after = decide("2027-06-30"), decide("2027-07-01")
+    experience = lambda d: next(c for c in d["criteria"] if c["id"] == "skilled_work_experience")
+    assert experience(before)["met"] is False and "at least 1,560 needed" in experience(before)["reason"]
+    assert experience(after)["met"] is True and "at least 1,000 needed" in experience(after)["reason"]
