@@ -165,8 +165,13 @@ register_diff(cli, IsoDate())
 
 
 def main() -> None:
-    """Entry point that turns unexpected exceptions into exit code 1 without a traceback."""
+    """Entry point: an unexpected exception is an internal error, exit 1, one line on stderr (set
+    CEC_DEBUG=1 to see the traceback when reporting it)."""
+    import os
+
     try:
         cli(standalone_mode=True)
-    except CecError as exc:  # pragma: no cover - commands handle these themselves
-        _fail(str(exc), EXIT_INTERNAL)
+    except Exception as exc:  # commands handle CecErrors themselves; anything else is a bug
+        if os.environ.get("CEC_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set CEC_DEBUG=1 for the traceback)", EXIT_INTERNAL)
