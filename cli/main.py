@@ -114,6 +114,8 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
                            str(rulesets_dir) if rulesets_dir else None, resume, output_format)
     try:
         doc = run_batch(options)
+    except KeyboardInterrupt:
+        _fail(f"interrupted; what was decided is kept: run the same command with --resume to finish {options.output}", 130)
     except RulesetErrors as exc:
         _fail(f"the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", EXIT_BAD_INPUT)
     except CecError as exc:

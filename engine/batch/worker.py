@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import signal
 from typing import NamedTuple
 from pathlib import Path
 
@@ -105,6 +106,7 @@ def _parse(record: Record, label: str):
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
     (chunk id, records) and send back (chunk id, results), until None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers cleanly
     module_name, _, class_name = decider_path.partition(":")
     decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
     connection.send(("ready", None))
