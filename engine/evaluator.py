@@ -38,6 +38,7 @@ class Evaluator:
         self.program = program
         self.runtime = Runtime(FIELD_TYPES, translations)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
+        self._names_fr: dict[str, dict[str, str]] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         edition = self.library.edition_for(self.program, day)
@@ -57,10 +58,13 @@ class Evaluator:
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
 
-    @staticmethod
-    def _ability_names_fr(edition: Edition) -> dict[str, str]:
-        advice = edition.ruleset.advice
-        return {name: advice[f"ability_{name}"].fr for name in ("listening", "reading", "writing", "speaking") if f"ability_{name}" in advice}
+    def _ability_names_fr(self, edition: Edition) -> dict[str, str]:
+        """French names of the abilities, from the edition's advice texts (once per edition)."""
+        if edition.sha256 not in self._names_fr:
+            advice = edition.ruleset.advice
+            self._names_fr[edition.sha256] = {name: advice[f"ability_{name}"].fr for name in ("listening", "reading", "writing", "speaking")
+                                              if f"ability_{name}" in advice}
+        return self._names_fr[edition.sha256]
 
     def context(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""

@@ -126,8 +126,20 @@ def _exact(hours: float) -> Fraction:
     return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
 
 
+_CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
+
+
+def _classifier(noc: NocTables, params: dict) -> OccupationClassifier:
+    """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
+    thresholds = params["language_level_by_occupation_level"]
+    key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]), tuple(sorted((str(k), v) for k, v in thresholds.items())))
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"], thresholds)
+    return _CLASSIFIERS[key]
+
+
 def _classify_periods(applicant, window, study, noc, params, source, findings) -> list[PeriodStatus]:
-    classifier = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"], params["language_level_by_occupation_level"])
+    classifier = _classifier(noc, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
     periods = []
     for index, work in enumerate(applicant.work_history):
