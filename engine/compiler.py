@@ -11,7 +11,6 @@ firing, so that every assert is handled.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset
@@ -33,9 +32,6 @@ class CompiledRuleset:
     parameters: dict[str, object]   # resolved for the period
     gated: bool                     # whether a conclude fact must be asserted
     units: dict[str, str]           # parameter -> unit, for showing values in reasons
-
-    def to_json(self) -> str:
-        return json.dumps(self.definition, indent=1, sort_keys=True)
 
 
 def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:

@@ -37,20 +37,8 @@ def format_value(value, kind: str | None = None, language: str = "en") -> str:
 
 def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],
            units: dict[str, str], language: str = "en") -> str:
-    """Fill a reason template from the facts a rule matched (by alias) and the parameters."""
-    out = []
-    for literal, head, name in _parts(template):
-        out.append(literal)
-        if head is None:
-            continue
-        if head == "param":
-            out.append(format_value(parameters.get(name), "hours" if "hours" in units.get(name, "") else None, language))
-        else:
-            kind = field_types.get(aliases.get(head, ""), {}).get(name)
-            fact = matched.get(head, {})
-            value = fact.get(f"{name}__{language}", fact.get(name, "?")) if language != "en" else fact.get(name, "?")
-            out.append(format_value(value, kind, language))
-    return "".join(out)
+    """Fill a reason template once (explanations); rules firing per applicant use `compile_template`."""
+    return compile_template(template, aliases, field_types, units, language)(matched, parameters)
 
 
 def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], language: str = "en"):

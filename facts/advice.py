@@ -22,7 +22,7 @@ from fractions import Fraction
 from cec_rules.engine.model import ABILITIES, LanguageTest
 
 from .applicant import Applicant
-from .derive import Experience, PeriodStatus
+from .derive import Experience
 from .hours import capped_hours, subtract
 
 REQUIRED_ADVICE = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from cec_rules.engine.batch.worker import Rejected
 
-from .decider import Compared
 
 SAMPLES = 10
 HOURS_BIN = 120
