@@ -7,7 +7,8 @@ durable-rules' sharp edges, and what this module does about each (see DESIGN.md)
   and a session is only deleted once it exists and its actions have run;
 - negation is not re-checked inside a cascade: gated rules wait for a separate `conclude` fact;
 - action exceptions are swallowed into the session state: the state is checked after every run;
-- a Host is not thread-safe: one per process, created lazily.
+- a Host is not thread-safe and runs pending actions on its own timer thread: one per process, created
+  lazily, with that thread switched off (every action runs synchronously in the assert that caused it).
 """
 
 from __future__ import annotations
@@ -204,5 +205,12 @@ def _new_host(actions: dict):
     class ActionHost(engine.Host):
         def get_action(self, action_name):
             return actions[action_name]
+
+        def _run(self):
+            """No background dispatch threads. durable-rules' Host starts a timer that every 0.2 s runs
+            *any* pending action on another thread; it could take an action of the applicant being decided
+            while the main thread is still asserting, so a conclusion would land after the decision was read
+            (or be lost). Every action here runs synchronously inside assert_facts/assert_fact, and the
+            engine uses no durable-rules timers, so nothing needs that thread."""
 
     return ActionHost()

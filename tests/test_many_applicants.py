@@ -43,3 +43,18 @@ def test_two_thousand_applicants_each_get_their_own_decision(evaluator):
                     assert fact["qualifying_hours"] == expected["hours"]
         rules = [step["rule"] for step in decision.trace]
         assert len(rules) == len(set(rules)), f"{expected['id']}: a rule fired twice: {rules}"
+
+
+def test_the_engine_runs_no_background_dispatch_thread(evaluator):
+    """durable-rules' timer thread could run an applicant's pending action concurrently and lose a
+    conclusion; the runtime's Host must not start it."""
+    import threading
+    import time
+
+    from support import applicant
+
+    evaluator.evaluate(applicant())
+    time.sleep(0.3)  # the Host's first dispatch timer would have fired after 0.1 s
+    host = evaluator.runtime._host
+    assert host is not None and not hasattr(host, "_d_timer") and not hasattr(host, "_t_timer")
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
