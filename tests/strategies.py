@@ -80,6 +80,18 @@ def _code_pools() -> dict[str, list[tuple[int, str]]]:
     return pools
 
 
+@lru_cache(maxsize=1)
+def one_to_one_codes() -> list[tuple[str, str]]:
+    """(NOC 2016 code, NOC 2021 code) pairs that correspond only to each other: one unit group, two names."""
+    tables = noc()
+    pairs = []
+    for code in sorted(tables.units[2016]):
+        targets = tables.counterparts(2016, code)
+        if len(targets) == 1 and [o.code for o in tables.counterparts(2021, targets[0].code)] == [code]:
+            pairs.append((code, targets[0].code))
+    return pairs
+
+
 def _period_code(pair: tuple[int, str]) -> dict:
     return {"noc_version": pair[0], "noc_code": pair[1]}
 

@@ -19,6 +19,7 @@ settings profile in conftest.py is derandomized); `pytest --hypothesis-profile=t
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -34,6 +35,14 @@ pytestmark = pytest.mark.slow
 
 SOURCE = "<generated>"
 RANK = {False: 0, None: 1, True: 2}  # false < undetermined < true
+
+# Bugs the properties found. Each has a strict-xfail regression test with its minimal example; while it
+# fails, the property steers around the bug's inputs. When a fix lands, that test XPASSes, which strict
+# mode reports as a failure: then delete the entry here and the xfail mark there.
+KNOWN_BUGS = {
+    "validity_edge": "a result dated exactly 2 years before the application counts as valid",
+    "unit_groups_by_reported_code": "occupations are grouped by the code as reported, not by unit group",
+}
 
 
 def decide(evaluator, record: dict):
@@ -139,6 +148,121 @@ def test_more_work_in_a_more_demanding_occupation_can_raise_the_threshold(evalua
     assert (after["eligible"], after["language_proficiency"], after["skilled_work_experience"]) == (False, False, True)
 
 
+@given(record=gen.applicants(), more=st.data())
+def test_naming_a_unit_group_in_either_classification_gives_the_same_outcome(evaluator, record, more):
+    """A period reported with a NOC 2016 code, or with the NOC 2021 code that corresponds to it and to it
+    only (a 1:1 row both ways in StatCan's correspondence), gives the same outcome and the same hours.
+
+    Why it is true: it is the same unit group under two names. DESIGN.md "Editions": a code in the other
+    classification goes through the correspondence, and when its only target settles the edition's
+    result it is used; occupations are compared as unit groups of the edition's classification, whatever
+    classification the input used, so the period's hours join those of any other period in that unit
+    group for the predominant occupation (IRPR 87.1(2)(e)) and its weekly cap, whichever name it has.
+    """
+    day = gen.application_day(record)
+    pairs, present = gen.one_to_one_codes(), {p["noc_code"] for p in record["work_history"]}
+    shared = [pair for pair in pairs if present & set(pair)]  # the unit group of a period already there
+    if "unit_groups_by_reported_code" in KNOWN_BUGS:
+        pairs, shared = [pair for pair in pairs if not present & set(pair)], []
+    codes = st.one_of(st.sampled_from(shared), st.sampled_from(pairs)) if shared else st.sampled_from(pairs)
+    old_code, new_code = more.draw(codes, label="codes (2016, 2021)")
+    period = more.draw(gen.work_periods(day), label="period")
+    position = more.draw(st.integers(0, 9), label="position")
+    as_2016 = with_item(record, "work_history", {**period, "noc_version": 2016, "noc_code": old_code}, position)
+    as_2021 = with_item(record, "work_history", {**period, "noc_version": 2021, "noc_code": new_code}, position)
+    before, after = decide(evaluator, as_2016), decide(evaluator, as_2021)
+    assert outcome(after) == outcome(before), as_2021
+    assert qualifying_hours(after) == qualifying_hours(before), as_2021
+
+
+@pytest.mark.xfail(strict=True, reason="facts/derive.py groups qualifying hours by the code as reported ((version, code)), so "
+                   "one unit group named once in NOC 2016 and once in NOC 2021 counts as two occupations (DESIGN.md: "
+                   "occupations are compared as unit groups of the edition's classification)")
+def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
+    """Found by the property above, minimised by hand. Registered nurses, 3012 (NOC 2016) = 31301
+    (NOC 2021, TEER 1), 1:1 in the correspondence: 52 weeks at 30 h reported as 3012 and 52 weeks as
+    31301 are 3,120 h of TEER 1 nursing, more than the 2,730 h (91 weeks) as a truck driver (73300,
+    TEER 3). So nursing is the predominant occupation (IRPR 87.1(2)(e)), CLB 7 is needed and CLB 5 is
+    short. The derivation sees 1,560 h + 1,560 h in two "occupations" against 2,730 h and asks CLB 5:
+    the applicant is found eligible. Naming both periods 31301 gives the right answer (unmet)."""
+    work = {"country": "CA", "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}
+    record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON", "study_history": [],
+              "language_tests": [{"test": "celpip_general", "date": "2026-01-10", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}],
+              "work_history": [{**work, "noc_version": 2021, "noc_code": "31301", "start": "2024-01-01", "end": "2024-12-29"},
+                               {**work, "noc_version": 2016, "noc_code": "3012", "start": "2024-12-30", "end": "2025-12-28"},
+                               {**work, "noc_version": 2021, "noc_code": "73300", "start": "2024-01-01", "end": "2025-09-28"}]}
+    same_names = copy.deepcopy(record)
+    same_names["work_history"][1].update(noc_version=2021, noc_code="31301")
+    assert outcome(decide(evaluator, same_names))["language_proficiency"] is False  # the right answer, reached today
+    assert outcome(decide(evaluator, record))["language_proficiency"] is False
+
+
+@st.composite
+def split_point(draw, record: dict) -> tuple[int, dt.date] | None:
+    """(index of a period of at least two days, the last day of its first part), or None."""
+    spans = [(i, gen.day_of(p["start"]), gen.day_of(p["end"]) if p["end"] else gen.application_day(record) - dt.timedelta(days=1))
+             for i, p in enumerate(record["work_history"])]
+    spans = [(i, start, end) for i, start, end in spans if end > start]
+    if not spans:
+        return None
+    index, start, end = draw(st.sampled_from(spans))
+    return index, start + dt.timedelta(days=draw(st.integers(0, (end - start).days - 1)))
+
+
+@given(record=gen.applicants(), more=st.data())
+def test_splitting_a_period_in_two_changes_nothing(evaluator, record, more):
+    """Cutting a work period in two back-to-back periods, identical otherwise, gives the same outcome and
+    the same hours.
+
+    Why it is true: it is the same work. Each day contributes hours_per_week / 7 and the cap applies per
+    ISO week across everything in force that week (DESIGN.md "Hours"), so the days and their hours are
+    the same whichever way they are grouped into periods; the occupation, and so the threshold, too.
+    """
+    cut = more.draw(split_point(record), label="cut after")
+    assume(cut is not None)
+    index, last = cut
+    changed = copy.deepcopy(record)
+    period = changed["work_history"][index]
+    second = {**period, "start": (last + dt.timedelta(days=1)).isoformat()}
+    period["end"] = last.isoformat()
+    changed["work_history"].insert(index + 1, second)
+    before, after = decide(evaluator, record), decide(evaluator, changed)
+    assert outcome(after) == outcome(before), changed
+    assert qualifying_hours(after) == qualifying_hours(before), changed
+
+
+# --- study ----------------------------------------------------------------------------------------
+
+@given(record=gen.applicants(), more=st.data())
+def test_part_time_study_changes_nothing(evaluator, record, more):
+    """Adding a part-time study period changes no outcome and no hours: IRPR 87.1(3)(a) excludes only
+    work done while a full-time student."""
+    day = gen.application_day(record)
+    study = {**more.draw(gen.study_periods(day), label="study"), "full_time": False}
+    changed = with_item(record, "study_history", study, more.draw(st.integers(0, 9), label="position"))
+    before, after = decide(evaluator, record), decide(evaluator, changed)
+    assert outcome(after) == outcome(before), changed
+    assert qualifying_hours(after) == qualifying_hours(before), changed
+
+
+@given(record=gen.applicants(), more=st.data())
+def test_full_time_study_never_adds_experience(evaluator, record, more):
+    """Adding a full-time study period never raises the qualifying hours nor moves `skilled_work_experience`
+    up, and leaves province and admissibility alone.
+
+    Why it is true: work during full-time study does not count (IRPR 87.1(3)(a)), so the new period can
+    only take days away. (Language can move either way: removing days can change which occupation has the
+    most hours, IRPR 87.1(2)(e), so it is not compared.)
+    """
+    day = gen.application_day(record)
+    study = {**more.draw(gen.study_periods(day), label="study"), "full_time": True}
+    changed = with_item(record, "study_history", study, more.draw(st.integers(0, 9), label="position"))
+    before, after = decide(evaluator, record), decide(evaluator, changed)
+    assert qualifying_hours(after) <= qualifying_hours(before), changed
+    assert_never_lower(only(outcome(after), "skilled_work_experience"), only(outcome(before), "skilled_work_experience"), changed)
+    assert only(outcome(after), "outside_quebec", "admissibility") == only(outcome(before), "outside_quebec", "admissibility")
+
+
 # --- language results -------------------------------------------------------------------------------
 
 @st.composite
@@ -196,11 +320,6 @@ def test_adding_a_valid_language_result_never_hurts(evaluator, record, more):
     assert_never_lower(before, outcome(decide(evaluator, changed)), changed)
 
 
-# The exact 2-year edge is left out of the property below while the regression test after it fails: drop
-# this `assume` when that test passes (its xfail is strict, so the fix cannot go unnoticed).
-KNOWN_BUG = "dated exactly at the validity limit"
-
-
 @given(record=gen.applicants(), more=st.data())
 def test_a_result_that_is_not_valid_changes_no_criterion(evaluator, record, more):
     """Adding a result that is not valid on the application date changes no criterion: one dated 2 years
@@ -210,7 +329,8 @@ def test_a_result_that_is_not_valid_changes_no_criterion(evaluator, record, more
     """
     day = gen.application_day(record)
     result = more.draw(gen.language_results(day, "not valid"), label="added result")
-    assume(gen.why_not_valid(result, day) != KNOWN_BUG)
+    if "validity_edge" in KNOWN_BUGS:
+        assume(gen.why_not_valid(result, day) != "dated exactly at the validity limit")
     changed = with_item(record, "language_tests", result, more.draw(st.integers(0, 9), label="position"))
     event(f"invalid because: {gen.why_not_valid(result, day)}")
     assert outcome(decide(evaluator, changed)) == outcome(decide(evaluator, record)), changed
