@@ -147,8 +147,9 @@ def mostly(value: bool) -> st.SearchStrategy[bool]:
 
 
 def _spans(application_date: dt.date, back_years: int):
-    """(start, end) with end null ("still there") a third of the time; starts cluster on the window start."""
-    window_start = years_before(application_date, 3)
+    """(start, end), the end often null ("still there"); starts spread over the years before the application
+    and cluster on the first day of the counting window."""
+    window_start = years_before(application_date, parameter(application_date, "experience_window_years"))
     start = st.one_of(days_around(application_date, back_years * 366, 20), days_around(window_start, 30, 30))
     return start.flatmap(lambda s: st.tuples(st.just(s), st.one_of(
         st.none(), st.integers(0, 4 * 366).map(lambda n: s + dt.timedelta(days=n)))))
@@ -216,7 +217,9 @@ def scores(table: ScoreTable, ability: str) -> st.SearchStrategy:
 def scores_reaching(table: ScoreTable, ability: str, level: int) -> st.SearchStrategy:
     """A score at `level`'s minimum for `ability` or a few steps above it (so results pass thresholds often)."""
     scale = table.score_range[ability]
-    first = round((table.minimum_score[ability][level] - scale.min) / scale.step)
+    minimums = table.minimum_score[ability]  # abilities may list different levels: the nearest one at or below
+    minimum = max((score for lvl, score in minimums.items() if lvl <= level), default=scale.min)
+    first = round((minimum - scale.min) / scale.step)
     return st.integers(first, min(first + 3, score_steps(table, ability))).map(lambda s: score_at(table, ability, s))
 
 
