@@ -236,30 +236,47 @@ def language_test_names() -> list[str]:
     return sorted(editions()[-1].language_tests)
 
 
-VALIDITY = ("any", "valid", "not valid")
+def _accepted_from(day: dt.date) -> dict[str, dt.date]:
+    """Per test, the first result date that counts (a test designated later), from the edition's table."""
+    return {test: dt.date.fromisoformat(str(first)) for test, first in parameter(day, "language_results_accepted_from").items()}
+
+
+def _day_in(first: dt.date, last: dt.date) -> st.SearchStrategy[dt.date]:
+    """A day from `first` to `last`, often one of the two ends."""
+    return st.one_of(st.integers(0, (last - first).days).map(lambda n: first + dt.timedelta(days=n)), st.sampled_from([first, last]))
+
+
+def _not_valid(application_date: dt.date, oldest: dt.date, accepted: list[str], first: dict[str, dt.date]):
+    """(test, date) of a result that does not count, for one of the reasons `why_not_valid` gives."""
+    day = dt.timedelta(days=1)
+    expired = st.one_of(st.just(oldest), st.integers(1, 400).map(lambda n: oldest - n * day))  # 2 years old, or older
+    reasons = [st.tuples(st.sampled_from(language_test_names()), expired),
+               st.tuples(st.sampled_from(language_test_names()), st.integers(1, 60).map(lambda n: application_date + n * day))]
+    refused = [name for name in language_test_names() if name not in accepted]
+    if refused:
+        reasons.append(st.tuples(st.sampled_from(refused), _day_in(oldest + day, application_date)))
+    for name in accepted:
+        if first.get(name, oldest) > oldest + day:  # designated within the validity period: dated just before
+            reasons.append(st.tuples(st.just(name), _day_in(oldest + day, min(first[name], application_date + day) - day)))
+    return st.one_of(reasons)
 
 
 @st.composite
 def language_results(draw, application_date: dt.date, validity: str = "any") -> dict:
-    """One result of a designated test, with dates around the 2-year validity edge, inside it, or after the
-    application date. `validity` "valid" keeps to results that count on `application_date` (an accepted test,
-    dated less than 2 years before it and not after it); "not valid" to results that do not."""
+    """One result of a designated test, with dates around the 2-year validity edge, inside it, before the
+    test was designated, or after the application date. `validity` "valid" keeps to results that count on
+    `application_date` (see `why_not_valid`); "not valid" to results that do not."""
     oldest = years_before(application_date, parameter(application_date, "language_validity_years"))
-    accepted = sorted(parameter(application_date, "accepted_language_tests"))
-    refused = [name for name in language_test_names() if name not in accepted]
-    inside = st.integers(1, (application_date - oldest).days).map(lambda n: oldest + dt.timedelta(days=n))
-    edges = st.sampled_from([oldest + dt.timedelta(days=1), application_date])
-    expired = st.one_of(st.just(oldest), st.integers(1, 400).map(lambda n: oldest - dt.timedelta(days=n)))  # exactly 2 years old, or older
-    later = st.integers(1, 60).map(lambda n: application_date + dt.timedelta(days=n))
+    accepted, first = sorted(parameter(application_date, "accepted_language_tests")), _accepted_from(application_date)
+    countable = [name for name in accepted if first.get(name, oldest) <= application_date]
     if validity == "valid":
-        name, date = draw(st.sampled_from(accepted)), draw(st.one_of(inside, edges))
+        name = draw(st.sampled_from(countable))
+        date = draw(_day_in(max(oldest + dt.timedelta(days=1), first.get(name, oldest)), application_date))
     elif validity == "not valid":
-        reason = draw(st.sampled_from(["expired", "later"] + (["refused"] if refused else [])))
-        name = draw(st.sampled_from(refused if reason == "refused" else language_test_names()))
-        date = draw({"expired": expired, "later": later, "refused": st.one_of(inside, edges)}[reason])
+        name, date = draw(_not_valid(application_date, oldest, accepted, first))
     else:
         name = draw(st.sampled_from(language_test_names()))
-        date = draw(st.one_of(inside, inside, edges, expired, later))
+        date = draw(st.one_of(_day_in(oldest + dt.timedelta(days=1), application_date), _not_valid(application_date, oldest, accepted, first).map(lambda pair: pair[1])))
     table = editions()[-1].language_tests[name].table_for(date)
     return {"test": name, "date": date.isoformat(), **draw(result_scores(table))}
 
@@ -296,14 +313,17 @@ def application_day(record: dict) -> dt.date:
 
 
 def why_not_valid(result: dict, application_date: dt.date) -> str | None:
-    """Why a result does not count on `application_date` (DESIGN.md: it must be dated less than 2 years
-    before, not after it, and be from a test accepted that day), or None when it counts."""
+    """Why a result does not count on `application_date`, or None when it counts. DESIGN.md and the
+    editions: a test accepted on that day, a result dated on or after the day its test was designated,
+    less than 2 years old (so dated after the day 2 years before), and not after the application."""
     date = day_of(result["date"])
     oldest = years_before(application_date, parameter(application_date, "language_validity_years"))
     if result["test"] not in parameter(application_date, "accepted_language_tests"):
         return "test not accepted"
+    if date < _accepted_from(application_date).get(result["test"], date):
+        return "dated before the test was designated"
     if date <= oldest:
-        return "expired" if date < oldest else "dated exactly at the validity limit"
+        return "expired" if date < oldest else "exactly 2 years old"
     if date > application_date:
         return "dated after the application"
     return None

@@ -14,6 +14,10 @@ criterion is unmet, else null if any is undetermined, else true).
 Decisions go through the library as `cec evaluate` and `cec batch` do: the record is validated as input
 (`applicant_from_data`) and decided by one Evaluator for the module. The examples are fixed (the "ci"
 settings profile in conftest.py is derandomized); `pytest --hypothesis-profile=thorough` searches more.
+
+When a property finds a bug: keep the property as it is, add the minimal example as a plain regression
+test marked `xfail(strict=True, reason=...)`, and let the owner of the code fix it (strict, so the fix
+turns the mark into a failure that asks for its removal). Two such tests below came this way.
 """
 
 from __future__ import annotations
@@ -35,14 +39,6 @@ pytestmark = pytest.mark.slow
 
 SOURCE = "<generated>"
 RANK = {False: 0, None: 1, True: 2}  # false < undetermined < true
-
-# Bugs the properties found. Each has a strict-xfail regression test with its minimal example; while it
-# fails, the property steers around the bug's inputs. When a fix lands, that test XPASSes, which strict
-# mode reports as a failure: then delete the entry here and the xfail mark there.
-KNOWN_BUGS = {
-    "validity_edge": "a result dated exactly 2 years before the application counts as valid",
-    "unit_groups_by_reported_code": "occupations are grouped by the code as reported, not by unit group",
-}
 
 
 def decide(evaluator, record: dict):
@@ -162,8 +158,6 @@ def test_naming_a_unit_group_in_either_classification_gives_the_same_outcome(eva
     day = gen.application_day(record)
     pairs, present = gen.one_to_one_codes(), {p["noc_code"] for p in record["work_history"]}
     shared = [pair for pair in pairs if present & set(pair)]  # the unit group of a period already there
-    if "unit_groups_by_reported_code" in KNOWN_BUGS:
-        pairs, shared = [pair for pair in pairs if not present & set(pair)], []
     codes = st.one_of(st.sampled_from(shared), st.sampled_from(pairs)) if shared else st.sampled_from(pairs)
     old_code, new_code = more.draw(codes, label="codes (2016, 2021)")
     period = more.draw(gen.work_periods(day), label="period")
@@ -175,16 +169,14 @@ def test_naming_a_unit_group_in_either_classification_gives_the_same_outcome(eva
     assert qualifying_hours(after) == qualifying_hours(before), as_2021
 
 
-@pytest.mark.xfail(strict=True, reason="facts/derive.py groups qualifying hours by the code as reported ((version, code)), so "
-                   "one unit group named once in NOC 2016 and once in NOC 2021 counts as two occupations (DESIGN.md: "
-                   "occupations are compared as unit groups of the edition's classification)")
 def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
-    """Found by the property above, minimised by hand. Registered nurses, 3012 (NOC 2016) = 31301
+    """Regression: found by the property above, minimised by hand (fixed by the law corrections, which
+    compare occupations as unit groups of the edition). Registered nurses, 3012 (NOC 2016) = 31301
     (NOC 2021, TEER 1), 1:1 in the correspondence: 52 weeks at 30 h reported as 3012 and 52 weeks as
     31301 are 3,120 h of TEER 1 nursing, more than the 2,730 h (91 weeks) as a truck driver (73300,
     TEER 3). So nursing is the predominant occupation (IRPR 87.1(2)(e)), CLB 7 is needed and CLB 5 is
-    short. The derivation sees 1,560 h + 1,560 h in two "occupations" against 2,730 h and asks CLB 5:
-    the applicant is found eligible. Naming both periods 31301 gives the right answer (unmet)."""
+    short. Grouping by the code as reported saw 1,560 h + 1,560 h in two "occupations" against 2,730 h,
+    asked CLB 5 and found the applicant eligible."""
     work = {"country": "CA", "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}
     record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON", "study_history": [],
               "language_tests": [{"test": "celpip_general", "date": "2026-01-10", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}],
@@ -193,7 +185,7 @@ def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
                                {**work, "noc_version": 2021, "noc_code": "73300", "start": "2024-01-01", "end": "2025-09-28"}]}
     same_names = copy.deepcopy(record)
     same_names["work_history"][1].update(noc_version=2021, noc_code="31301")
-    assert outcome(decide(evaluator, same_names))["language_proficiency"] is False  # the right answer, reached today
+    assert outcome(decide(evaluator, same_names))["language_proficiency"] is False
     assert outcome(decide(evaluator, record))["language_proficiency"] is False
 
 
@@ -322,28 +314,23 @@ def test_adding_a_valid_language_result_never_hurts(evaluator, record, more):
 
 @given(record=gen.applicants(), more=st.data())
 def test_a_result_that_is_not_valid_changes_no_criterion(evaluator, record, more):
-    """Adding a result that is not valid on the application date changes no criterion: one dated 2 years
-    or more before it (the result must be *less than* 2 years old, DESIGN.md "Counting window"), one
-    dated after it, or one from a test not accepted on that day (PTE Core before 2024-01-30). The law
-    gives such a result no weight at all.
+    """Adding a result that does not count on the application date changes no criterion: one dated 2
+    years or more before it (a result must be *less than* 2 years old, DESIGN.md "Counting window"), one
+    dated after it, one from a test not accepted on that day, or one dated before its test was
+    designated (PTE Core results before 2024-01-30). The law gives such a result no weight at all.
     """
     day = gen.application_day(record)
     result = more.draw(gen.language_results(day, "not valid"), label="added result")
-    if "validity_edge" in KNOWN_BUGS:
-        assume(gen.why_not_valid(result, day) != "dated exactly at the validity limit")
     changed = with_item(record, "language_tests", result, more.draw(st.integers(0, 9), label="position"))
     event(f"invalid because: {gen.why_not_valid(result, day)}")
     assert outcome(decide(evaluator, changed)) == outcome(decide(evaluator, record)), changed
 
 
-@pytest.mark.xfail(strict=True, reason="facts/derive.py counts a result dated exactly 2 years before the application "
-                   "as valid (`result.date < oldest` is expired); DESIGN.md and IRCC: it must be less than 2 years old")
 def test_a_result_dated_exactly_two_years_before_the_application_is_expired(evaluator):
-    """Found by the property above (minimal example): applying on 2015-01-01 with one CELPIP result of
-    2013-01-01 (CLB 5 everywhere, the threshold with no work). The result is exactly 2 years old, not
-    less, so it is expired and language is unmet; the derivation takes it as valid (and the 2022-11-16
-    test cases "a result dated exactly 2 years before the assessment date is still valid" encode
-    the same reading, in both editions)."""
+    """Regression: found by the property above (its minimal example; fixed by the law corrections).
+    Applying on 2015-01-01 with one CELPIP result of 2013-01-01 (CLB 5 everywhere, the threshold with
+    no work): the result is exactly 2 years old, not less, so it is expired and language is unmet. The
+    derivation used to take it as valid (`result.date < oldest` was the expiry test)."""
     record = {"id": "P-1", "application_date": "2015-01-01", "intended_province": "ON", "work_history": [], "study_history": [],
               "language_tests": [{"test": "celpip_general", "date": "2013-01-01", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}]}
     decision = decide(evaluator, record)
