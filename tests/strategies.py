@@ -92,6 +92,33 @@ def one_to_one_codes() -> list[tuple[str, str]]:
     return pairs
 
 
+@lru_cache(maxsize=4)
+def _disputed_codes(edition_from: dt.date) -> list[tuple[int, str]]:
+    """Codes of the other classification whose counterparts differ under the edition (skilled or not, or
+    the language threshold): the inputs that may leave a criterion undetermined."""
+    thresholds = {str(k): v for k, v in parameter(edition_from, "language_level_by_occupation_level").items()}
+    skilled = {str(level) for level in parameter(edition_from, "skilled_levels")}
+    other = 2016 if parameter(edition_from, "noc_version") == 2021 else 2021
+    outcome = lambda o: (o.level in skilled, thresholds.get(o.level))  # noqa: E731
+    return [pair for pair in _code_pools()[f"split_{other}"] if len({outcome(o) for o in noc().counterparts(*pair)}) > 1]
+
+
+def other_classification_codes(day: dt.date) -> st.SearchStrategy[tuple[int, str]]:
+    """A code of the classification the edition in force on `day` does not use (the edition reads it
+    through the correspondence), with counterparts: often one whose counterparts differ under the edition,
+    else any that splits, else any."""
+    other = 2016 if parameter(day, "noc_version") == 2021 else 2021
+    pools = _code_pools()
+    mapped = [pair for pair in pools[f"all_{other}"] if noc().counterparts(*pair)]
+    disputed = _disputed_codes(edition_on(day).ruleset.effective_from)
+    return st.one_of(st.sampled_from(disputed), st.sampled_from(pools[f"split_{other}"]), st.sampled_from(mapped))
+
+
+def counterpart_codes(pair: tuple[int, str]) -> list[tuple[int, str]]:
+    """The unit groups of the other classification that the code corresponds to."""
+    return [(o.version, o.code) for o in noc().counterparts(*pair)]
+
+
 def _period_code(pair: tuple[int, str]) -> dict:
     return {"noc_version": pair[0], "noc_code": pair[1]}
 
@@ -167,14 +194,16 @@ def work_periods(draw, application_date: dt.date, codes: st.SearchStrategy[dict]
 
 
 @st.composite
-def qualifying_work_periods(draw, application_date: dt.date) -> dict:
+def qualifying_work_periods(draw, application_date: dt.date, codes: st.SearchStrategy[tuple[int, str]] | None = None) -> dict:
     """A period that counts under the edition in force: paid, employed, authorized, in Canada, in a code of
-    the edition's own classification that it counts as skilled, mostly inside the counting window."""
+    the edition's own classification that it counts as skilled (or one from `codes`), mostly inside the
+    counting window."""
     version = parameter(application_date, "noc_version")
     window_start = years_before(application_date, parameter(application_date, "experience_window_years"))
     start = draw(days_around(window_start, 60, (application_date - window_start).days - 30))
-    end = draw(st.one_of(st.none(), days_around(application_date, 60, 0).filter(lambda d: d >= start)))
-    return {**_period_code(draw(st.sampled_from(_code_pools()[f"skilled_{version}"]))), "country": "CA",
+    end = draw(st.one_of(st.none(), _day_in(max(start, application_date - dt.timedelta(days=60)), max(start, application_date))))
+    code = draw(codes if codes is not None else st.sampled_from(_code_pools()[f"skilled_{version}"]))
+    return {**_period_code(code), "country": "CA",
             "start": start.isoformat(), "end": end.isoformat() if end else None, "hours_per_week": draw(hours_per_week()),
             "paid": True, "self_employed": False, "authorized": True}
 

@@ -189,6 +189,30 @@ def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
     assert outcome(decide(evaluator, record))["language_proficiency"] is False
 
 
+@given(record=gen.applicants(), more=st.data())
+def test_settling_a_split_code_never_contradicts_a_determined_answer(evaluator, record, more):
+    """Replacing a period's code from the other classification by one of its counterparts in the edition's
+    classification (the applicant says which unit group they meant) never turns a met criterion unmet or
+    an unmet one met, nor `eligible`; only undetermined answers may become determined.
+
+    Why it is true: DESIGN.md "Editions": where a code splits, the decision is what every reading of it
+    agrees on, and undetermined where the readings disagree. The counterpart names one reading, so any
+    answer that held in every reading holds in that one. Codes that do not split are the degenerate case
+    (one reading): there the answer must not change at all, which this checks too.
+    """
+    day = gen.application_day(record)
+    pair = more.draw(gen.other_classification_codes(day), label="reported code")
+    chosen = more.draw(st.sampled_from(gen.counterpart_codes(pair)), label="meant code")
+    period = more.draw(st.one_of(gen.qualifying_work_periods(day), gen.work_periods(day)), label="period")
+    position = more.draw(st.integers(0, 9), label="position")
+    reported = with_item(record, "work_history", {**period, **gen._period_code(pair)}, position)
+    settled = with_item(record, "work_history", {**period, **gen._period_code(chosen)}, position)
+    before, after = outcome(decide(evaluator, reported)), outcome(decide(evaluator, settled))
+    event(f"undetermined before: {sorted(key for key, met in before.items() if met is None)}")
+    contradicted = {key: (before[key], after[key]) for key in before if before[key] is not None and after[key] != before[key]}
+    assert not contradicted, f"determined answers changed (reported, settled): {contradicted}\nsettled record: {settled}"
+
+
 @st.composite
 def split_point(draw, record: dict) -> tuple[int, dt.date] | None:
     """(index of a period of at least two days, the last day of its first part), or None."""
