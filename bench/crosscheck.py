@@ -35,8 +35,8 @@ COMPARED = ("eligible", "met", "qualifying_hours_exact")
 class Sides:
     """Runs both implementations on one parsed record, timing each."""
 
-    def __init__(self):
-        self.evaluator = Evaluator(load_bundled_or(None))
+    def __init__(self, evaluator: Evaluator | None = None):
+        self.evaluator = evaluator or Evaluator(load_bundled_or(None))
         self.seconds = Counter()
 
     def engine(self, record) -> dict:
