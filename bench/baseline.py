@@ -439,7 +439,7 @@ def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     shared = _groups_meant_twice(counted)
     choices = [_distinct_options(n, c, shared) for n, c in enumerate(split)]
     if math.prod(len(options) for options in choices) > MAX_READINGS:
-        raise ValueError(f"work_history: {len(split)} split NOC codes give more than {MAX_READINGS:,} readings")
+        return reachable_thresholds(counted, edition)
     every = set(edition.thresholds.values())
     found: set[int] = set()
     for reading in itertools.product(*choices):
@@ -450,7 +450,46 @@ def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     return found
 
 
-MAX_READINGS = 1 << 16
+MAX_READINGS = 4096  # beyond, `reachable_thresholds` searches instead of enumerating
+
+
+def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
+    """The same set as `possible_thresholds`, without enumerating every reading (many split periods).
+
+    Level L is required in some reading when a unit group G of level L can have the most hours (more than
+    any group of a higher level, at least as many as the others), or, for the lowest level, when no hours
+    need count at all. If a reading makes G the predominant occupation, so does the reading where every
+    period that can mean G means G, and every other period that can fail to count does not count: hours
+    moved into G, or out of another group, never take G's place. Only the remaining periods are searched.
+    """
+    found = set()
+    if all(not c.always or capped_hours(c.items) == 0 for c in counted):
+        found.add(edition.lowest_threshold)
+    for group, level in sorted({option for c in counted for option in c.options if option[1] is not None}):
+        if level in found:
+            continue
+        mine = [c for c in counted if (group, level) in c.options]
+        hours = capped_hours([item for c in mine for item in c.items])
+        rest = [c for c in counted if c.always and (group, level) not in c.options]
+        rest.sort(key=lambda c: len(c.options))
+        if hours > 0 and _others_fit(rest, {}, hours, level):
+            found.add(level)
+    return found
+
+
+def _others_fit(rest: list[Counted], others: dict, hours: Fraction, level: int) -> bool:
+    """Whether the periods in `rest` can each mean one of their unit groups so that no group of a higher
+    level reaches `hours` and no other group exceeds it (depth first; a group only gains hours)."""
+    if not rest:
+        return True
+    period, later = rest[0], rest[1:]
+    for option in period.options:
+        items = others.get(option, []) + list(period.items)
+        total = capped_hours(items)
+        if total < hours or (total == hours and option[1] <= level):
+            if _others_fit(later, {**others, option: items}, hours, level):
+                return True
+    return False
 
 
 def _groups_meant_twice(counted: list[Counted]) -> set:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import sys
+from fractions import Fraction
 
 import pytest
 
@@ -15,7 +17,8 @@ from support import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-import crosscheck  # noqa: E402  (bench/ is a folder of scripts, not a package)
+import baseline  # noqa: E402  (bench/ is a folder of scripts, not a package)
+import crosscheck  # noqa: E402
 import edge_cases  # noqa: E402
 import generate  # noqa: E402
 
@@ -69,3 +72,23 @@ def test_engine_and_baseline_agree_on_a_generated_population(sides, population):
     assert tally["decided_by_both"] and tally["rejected_by_both"]
     assert tally["undetermined:skilled_work_experience"] and tally["undetermined:language_proficiency"]
     assert tally["baseline_eligible:True"] and tally["baseline_eligible:False"] and tally["baseline_eligible:None"]
+
+
+def _random_periods(rng: random.Random) -> list:
+    """A few periods, each meaning one to three unit groups of a small pool (some not skilled), over a few weeks."""
+    pool = [((2021, f"g{n}"), level) for n, level in enumerate([7, 7, 5, 5, 5, None])]
+    periods = []
+    for _ in range(rng.randint(1, 6)):
+        start = 738000 + rng.randint(0, 60)
+        items = (((start, start + rng.randint(0, 80)), Fraction(rng.choice([5, 10, 15, 20, 25, 30, 40]))),)
+        periods.append(baseline.Counted(tuple(rng.sample(pool, rng.choice([1, 1, 2, 3]))), items))
+    return [p for p in periods if p.sometimes]
+
+
+def test_the_search_for_many_split_codes_finds_the_levels_that_enumeration_finds():
+    """The baseline enumerates readings up to MAX_READINGS and searches beyond; both must give the same levels."""
+    rng = random.Random(SEED)
+    for _ in range(400):
+        periods = _random_periods(rng)
+        assert baseline.reachable_thresholds(periods, baseline.EDITION_2021) == \
+            baseline.possible_thresholds(periods, baseline.EDITION_2021), periods
