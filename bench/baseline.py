@@ -427,7 +427,21 @@ def three_valued(low, high, needed) -> bool | None:
 # --- 87.1(2)(e): the language level of the predominant occupation, over all readings ---------------
 
 def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
-    """Every level 87.1(2)(e) can require, one per reading of the split codes.
+    """Every level 87.1(2)(e) can require, one per reading of the split codes: the readings enumerated,
+    or searched when there are too many of them."""
+    split = [c for c in counted if len(c.options) > 1]
+    if math.prod(len(options) for options in _choices(counted, split)) > MAX_READINGS:
+        return reachable_thresholds(counted, edition)
+    return enumerated_thresholds(counted, edition)
+
+
+def _choices(counted: list[Counted], split: list[Counted]) -> list[list]:
+    shared = _groups_meant_twice(counted)
+    return [_distinct_options(n, c, shared) for n, c in enumerate(split)]
+
+
+def enumerated_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
+    """The level each reading requires, reading by reading.
 
     A reading picks one unit group for each split period, independently. To keep the enumeration small,
     options that cannot make a difference are merged: every unskilled option (the period does not
@@ -435,11 +449,8 @@ def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     level matters, not their name).
     """
     fixed = [(c.options[0], c.items) for c in counted if len(c.options) == 1 and c.options[0][1] is not None]
-    split = [c for c in counted if len(c.options) > 1 and c.sometimes]
-    shared = _groups_meant_twice(counted)
-    choices = [_distinct_options(n, c, shared) for n, c in enumerate(split)]
-    if math.prod(len(options) for options in choices) > MAX_READINGS:
-        return reachable_thresholds(counted, edition)
+    split = [c for c in counted if len(c.options) > 1]
+    choices = _choices(counted, split)
     every = set(edition.thresholds.values())
     found: set[int] = set()
     for reading in itertools.product(*choices):
