@@ -159,11 +159,13 @@ from .schema import schema_command  # noqa: E402  (commands live in their own mo
 from .diff import register as register_diff  # noqa: E402
 from .explain import register as register_explain  # noqa: E402
 from .testing import test_command  # noqa: E402
+from .editions import register as register_editions  # noqa: E402
 
 cli.add_command(test_command)
 cli.add_command(schema_command)
 register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
 register_diff(cli, IsoDate())
+register_editions(rulesets, _library, IsoDate(), rulesets_option)
 
 
 def main() -> None:
