@@ -37,6 +37,7 @@ class ImpactCounts:
     samples: dict = field(default_factory=lambda: {"became_eligible": [], "became_ineligible": []})
     hours: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})      # old hours, binned
     language: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})   # old lowest level
+    editions: dict = field(default_factory=dict)                                  # (old edition, new edition) -> n
 
     def add(self, result) -> None:
         self.total += 1
@@ -45,6 +46,8 @@ class ImpactCounts:
             return
         kind = category(result.old, result.new)
         self.outcomes[kind] += 1
+        pair = (result.old["edition"], result.new["edition"])
+        self.editions[pair] = self.editions.get(pair, 0) + 1
         if kind in self.samples and len(self.samples[kind]) < SAMPLES:
             self.samples[kind].append(result.applicant_id)
         changed = False
@@ -68,7 +71,9 @@ class ImpactCounts:
         return {"total": self.total, "decided": self.decided, "rejected": self.rejected, "outcomes": self.outcomes,
                 "changed_outcome": self.outcomes["became_eligible"] + self.outcomes["became_ineligible"],
                 "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
-                "samples": self.samples, "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
+                "samples": self.samples,
+                "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
+                "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
 
 
 def _bump(counter: dict, key: str) -> None:
