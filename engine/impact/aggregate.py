@@ -73,7 +73,17 @@ class ImpactCounts:
                 "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
                 "samples": self.samples,
                 "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
-                "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
+                "distributions": {"qualifying_hours_old": _ordered(self.hours), "lowest_language_level_old": _ordered(self.language)}}
+
+
+def bucket_order(key: str) -> tuple:
+    """Buckets in numeric order ("120-239" after "0-119", "3120+" last of the numbers), "none" at the end."""
+    digits = key.split("-")[0].rstrip("+")
+    return (0, int(digits), key) if digits.isdigit() else (1, 0, key)
+
+
+def _ordered(by_outcome: dict) -> dict:
+    return {c: dict(sorted(counter.items(), key=lambda item: bucket_order(item[0]))) for c, counter in by_outcome.items()}
 
 
 def _bump(counter: dict, key: str) -> None:

@@ -56,7 +56,8 @@ def run_diff(options: DiffOptions) -> dict:
                "rules_changes": compare_editions(*editions, pairs=counts.editions), "thresholds": thresholds(*editions),
                "elapsed_seconds": round(time.monotonic() - started, 3),
                "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
-    _write(files["summary.json"], json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    summary = dict(sorted(summary.items()))  # top-level keys sorted; histogram buckets keep their numeric order
+    _write(files["summary.json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
     _write(files["report.html"], html_report(summary))
     return summary
