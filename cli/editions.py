@@ -13,6 +13,8 @@ import click
 from cec_rules.engine.errors import CecError, RulesetErrors
 from cec_rules.engine.model import wording
 
+from .paths import from_here
+
 
 def register(group, library_of, iso_date, rulesets_option) -> None:
     """Add the commands to the `cec rulesets` group."""
@@ -87,15 +89,6 @@ def show_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def from_here(path: Path) -> str:
-    """A path a user can open from the current folder: relative when under it, else absolute."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _print_report(report, day: dt.date) -> None:

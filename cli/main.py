@@ -44,12 +44,19 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _library(rulesets_dir: Path | None):
+def _library(rulesets_dir: Path | None, only: Path | None = None):
+    """Load a rulesets folder, or exit 2 listing every problem (of the file `only`, when given) with a path
+    that opens from the current folder."""
+    from .paths import openable_problems
+
     try:
         return load_bundled_or(rulesets_dir)
     except RulesetErrors as exc:
-        click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):", err=True)
-        click.echo(str(exc), err=True)
+        problems = openable_problems(exc.problems, rulesets_dir, only)
+        if not problems:
+            return None
+        click.echo(f"error: the rulesets are not valid ({len(problems)} problem(s)):", err=True)
+        click.echo("\n".join(problems), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -134,12 +141,22 @@ def rulesets() -> None:
 
 
 @rulesets.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def validate(path: Path | None) -> None:
-    """Check every ruleset under PATH (default: the bundled rulesets); print each problem as file:line:col."""
+    """Check the rulesets folder PATH, or one ruleset.yaml (default: the bundled rulesets).
+
+    Each problem is printed as file:line:col: key.path: message, with a path that opens from the current folder.
+    """
+    from .paths import from_here, rulesets_root_of_file
+
+    if path is not None and path.is_file():
+        root = rulesets_root_of_file(path)
+        _library(root, only=path)  # exits 2 when this file has problems; others' problems are not its own
+        click.echo(f"ok: {from_here(path)} is valid")
+        return
     library = _library(path)
     count = sum(len(editions) for editions in library.programs.values())
-    click.echo(f"ok: {count} edition(s) in {library.root} are valid")
+    click.echo(f"ok: {count} edition(s) in {from_here(library.root)} are valid")
 
 
 @rulesets.command(name="list")
