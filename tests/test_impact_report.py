@@ -18,7 +18,7 @@ def _summary() -> dict:
     levels["ineligible_both"] = {"5": 5000, "none": 43}
     levels["became_ineligible"] = {"5": 1}
     return {"old": "a", "new": "b", "population": "p.jsonl", "total": 5045, "decided": 5044, "rejected": 1,
-            "outcomes": {"became_eligible": 0, "became_ineligible": 1, "eligible_both": 0, "ineligible_both": 5043},
+            "outcomes": {c: 0 for c in CATEGORIES} | {"became_ineligible": 1, "ineligible_both": 5043},
             "changed_outcome": 1, "changed_criterion_without_outcome": 0,
             "criteria_changed": {"language_proficiency": {"met -> unmet": 1, "unmet -> met": 0}, "skilled_work_experience": {"met -> unmet": 4000, "unmet -> met": 0}},
             "samples": {"became_eligible": [], "became_ineligible": ["A-7"]},
