@@ -141,7 +141,7 @@ def rulesets() -> None:
 
 
 @rulesets.command()
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
     """Check the rulesets folder PATH, or one ruleset.yaml (default: the bundled rulesets).
 
