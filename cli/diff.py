@@ -14,10 +14,10 @@ from cec_rules.engine.errors import CecError, RulesetErrors
 def register(cli, iso_date) -> None:
     """Add the command to the `cec` group."""
 
-    @cli.command(name="diff")
+    @cli.command(name="diff", short_help="Compare two rulesets on a population: who changes outcome, and why.")
     @click.argument("old")
     @click.argument("new")
-    @click.option("--population", required=True, help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
+    @click.option("--population", required=True, type=click.Path(allow_dash=True), help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
     @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("diff-report"),
                   show_default=True, help="Folder for changes.jsonl, summary.json, report.md, report.html.")
     @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),

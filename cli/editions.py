@@ -19,7 +19,7 @@ from .paths import from_here
 def register(group, library_of, iso_date, rulesets_option) -> None:
     """Add the commands to the `cec rulesets` group."""
 
-    @group.command(name="new-edition")
+    @group.command(name="new-edition", short_help="Start a new edition of PROGRAM on DATE, its test cases re-dated.")
     @click.argument("program")
     @click.argument("day", metavar="DATE", type=iso_date)
     @rulesets_option
@@ -47,7 +47,7 @@ def register(group, library_of, iso_date, rulesets_option) -> None:
         if any(c.status == "stuck" for c in report.cases):
             sys.exit(1)
 
-    @group.command(name="show")
+    @group.command(name="show", short_help="The edition in force on a date, its parameter values and citations.")
     @click.argument("program")
     @click.option("--as-of", type=iso_date, help="The date to look at (default: today).")
     @rulesets_option

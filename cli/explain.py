@@ -57,12 +57,14 @@ def _value(value) -> str:
 def register(cli, evaluator_factory, iso_date) -> None:
     """Add the command to the `cec` group (kept here so main.py stays a list of commands)."""
 
-    @cli.command(name="explain")
+    @cli.command(name="explain", short_help="Explain decisions: facts, thresholds, citations, what would meet each criterion.")
     @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+    @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                  help="Language of the explanation: en (English) or fr (French).")
     @click.option("--as-of", type=iso_date, help="Assess on this date instead of the application_date.")
     @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path), help="Use this rulesets folder.")
-    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                  help="text for people; json: one object per line.")
     def explain_command(files, language, as_of, rulesets_dir, output_format):
         """Explain each applicant's decision: facts, thresholds, citations, and what would meet each unmet criterion."""
         evaluator = evaluator_factory(rulesets_dir)

@@ -16,6 +16,7 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.facts.reading import locate, read_applicant_with_positions
 
 from .render import decision_json, decision_text
+from .version import version_option
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -61,7 +62,7 @@ def _library(rulesets_dir: Path | None, only: Path | None = None):
 
 
 @click.group()
-@click.version_option(package_name="cec-rules")
+@version_option
 def cli() -> None:
     """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
 
@@ -70,7 +71,8 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", type=IsoDate(), help="Assess on this date instead of each applicant's application_date.")
 @rulesets_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json: one object per line, the output contract.")
 def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
     evaluator = Evaluator(_library(rulesets_dir))
@@ -94,7 +96,7 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
 EXIT_REJECTS = 3
 
 
-@cli.command()
+@cli.command(short_help="Decide a file or folder of applicants in parallel, resumably, with a rejects file.")
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Decisions, in input order.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
@@ -103,12 +105,19 @@ EXIT_REJECTS = 3
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary as JSON here.")
 @click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format) -> None:
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.")
+@click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format, csv_rejects) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
-    Exit codes: 0 every record decided; 3 some records rejected (see the rejects file);
-    2 unreadable input or invalid rulesets; 1 fatal internal error.
+    \b
+    Exit codes:
+      0    every record decided
+      3    some records rejected (see the rejects file)
+      2    unreadable input or invalid rulesets
+      1    fatal internal error
+      130  interrupted (Ctrl-C): what was decided is kept; run again with --resume
     """
     import json
     import os
@@ -118,7 +127,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
 
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
-                           str(rulesets_dir) if rulesets_dir else None, resume, output_format)
+                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects)
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:
@@ -140,7 +149,7 @@ def rulesets() -> None:
     """Inspect and check ruleset folders."""
 
 
-@rulesets.command()
+@rulesets.command(short_help="Check a rulesets folder or one ruleset.yaml; each problem as file:line:col.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
     """Check the rulesets folder PATH, or one ruleset.yaml (default: the bundled rulesets).
