@@ -11,7 +11,7 @@ from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
 from cec_rules.engine.templates import format_value, render
 
-from . import advice
+from . import advice, forward
 from .applicant import Applicant
 from .derive import experience
 
@@ -84,8 +84,9 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
 
 def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
     if criterion == "skilled_work_experience":
-        occupation = advice.example_occupation(state, edition.noc, advisor.params)
-        return advice.more_hours(advisor, state, day, occupation)
+        occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.noc, advisor.params)) \
+            or advice.example_occupation(state, edition.noc, advisor.params)
+        return forward.more_hours(advisor, applicant, day, edition.noc, occupation, "explain")
     if criterion == "language_proficiency":
         return advice.better_language(advisor, applicant, decision.derived, edition.language_tests, day)
     if criterion == "outside_quebec":

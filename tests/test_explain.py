@@ -74,17 +74,37 @@ def test_suggestions_work_in_harder_cases(evaluator, data):
         assert _met(evaluator, apply_changes(data, criterion["to_meet"]["changes"]), criterion["id"]), criterion
 
 
-def test_hours_suggestion_names_the_shortfall_and_deadline(evaluator):
+def test_hours_suggestion_names_the_day_current_work_reaches_the_minimum(evaluator):
+    """20 h/week from 2025-09-01 (still going): 1,560 h / (20/7 h a day) = 546 days, 2025-09-01 .. 2027-02-28,
+    so an application on 2027-03-01 counts them all."""
     data = yaml.safe_load((EXAMPLES / "ineligible-work-experience.yaml").read_text())
     doc, unmet = _unmet_with_changes(evaluator, data)
-    text = " ".join(unmet[0]["to_meet"]["text"])
-    assert "342.86 more qualifying hours in TEER 0-3 occupations before 2026-11-01" in text
+    assert unmet[0]["to_meet"]["text"] == ["eligible on this criterion if you apply on or after 2027-03-01"]
+    assert unmet[0]["to_meet"]["changes"] == [{"op": "set", "path": "application_date", "value": "2027-03-01"}]
+
+
+def test_a_new_job_is_never_in_the_past_and_is_in_the_applicants_own_skilled_occupation(evaluator):
+    """TEER 4 work now (does not count) and an old TEER 1 job outside the window: the example is TEER 1
+    work (the applicant's own 21231) from the assessment date, 52 weeks at 30 h, then apply."""
+    data = applicant_data(work_history=[job("21231", "2019-01-07", "2020-12-31", 40), job("64100", "2023-01-02", None, 40)])
+    _, unmet = _unmet_with_changes(evaluator, data)
+    hours = next(c for c in unmet if c["id"] == "skilled_work_experience")["to_meet"]
+    period = hours["changes"][0]["value"]
+    assert period["noc_code"] == "21231" and period["start"] == data["application_date"] == "2026-11-01"
+    assert period["end"] == "2027-10-30" and hours["text"][-1] == "eligible on this criterion if you apply on or after 2027-10-31"
+    assert hours["changes"][1] == {"op": "set", "path": "application_date", "value": "2027-10-31"}
+
+
+def test_forward_advice_in_french(evaluator):
+    data = yaml.safe_load((EXAMPLES / "ineligible-work-experience.yaml").read_text())
+    _, unmet = _unmet_with_changes(evaluator, data, "fr")
+    assert unmet[0]["to_meet"]["text"] == ["critère rempli si la demande est présentée le 2027-03-01 ou après"]
 
 
 def test_language_suggestion_gives_the_score_for_the_level(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     _, unmet = _unmet_with_changes(evaluator, data)
-    assert unmet[0]["to_meet"]["text"] == ["writing must reach CLB 7: IELTS General Training 6"]
+    assert unmet[0]["to_meet"]["text"] == ["writing must reach CLB 7: IELTS General Training 6.0 or higher (the minimum)"]
     assert unmet[0]["to_meet"]["changes"] == [{"op": "set", "path": "language_tests[0].writing", "value": 6.0}]
 
 
@@ -102,7 +122,7 @@ def test_explanation_lists_facts_thresholds_and_citations(evaluator):
 def test_french_explanation_uses_the_french_wording(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     doc, unmet = _unmet_with_changes(evaluator, data, "fr")
-    assert unmet[0]["to_meet"]["text"] == ["expression écrite doit atteindre le CLB 7 : IELTS General Training 6"]
+    assert unmet[0]["to_meet"]["text"] == ["expression écrite doit atteindre le CLB 7 : IELTS General Training 6,0 ou plus (le minimum)"]
     assert "exigé dans les quatre compétences" in unmet[0]["reason"]
     assert "heures de travail admissibles" in _criterion(doc, "skilled_work_experience")["reason"]
 
