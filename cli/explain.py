@@ -32,7 +32,8 @@ def explanation_text(doc: dict) -> str:
         mark = {True: t["met"], False: t["unmet"], None: t["undetermined"]}[c["met"]]
         lines += ["", f"[{mark}] {c['id']}: {c['description']} ({c['citation']})",
                   f"  {t['why']}: {c['reason']}"]
-        facts = "; ".join(f"{alias}: " + ", ".join(f"{k}={v}" for k, v in fact.items()) for alias, fact in c["facts_used"].items())
+        facts = "; ".join(f"{alias}: " + ", ".join(f"{k}={_fact(v, doc['language'])}" for k, v in fact.items())
+                          for alias, fact in c["facts_used"].items())
         if facts:
             lines.append(f"  {t['facts']}: {facts}")
         for threshold in c["thresholds"]:
@@ -44,6 +45,16 @@ def explanation_text(doc: dict) -> str:
     for finding in doc.get("findings", []):
         lines.append(f"{t['note']}: {finding}")
     return "\n".join(lines)
+
+
+PLAIN = {"en": {True: "yes", False: "no", None: "none"}, "fr": {True: "oui", False: "non", None: "aucun"}}
+
+
+def _fact(value, language: str) -> str:
+    """A fact's value in words: yes/no and none (oui/non, aucun) rather than Python's True/False/None."""
+    if value is None or isinstance(value, bool):
+        return PLAIN[language][value]
+    return _value(value)
 
 
 def _value(value) -> str:

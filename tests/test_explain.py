@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
+from cec_rules.engine.evaluator import Evaluator
 from cec_rules.facts.explain import explain
 from cec_rules.facts.reading import applicant_from_data
 from support import EXAMPLES, applicant_data, job
@@ -141,3 +142,19 @@ def test_cli_explain_text_and_json(tmp_path):
     bad.write_text("id: X\napplication_date: '2026-13-01'\nintended_province: ON\n")
     failed = runner.invoke(cli, ["explain", str(bad)])
     assert failed.exit_code == 2 and "application_date" in failed.stderr
+
+
+def test_french_explanation_is_french_throughout(library):
+    """Citations under the French names of the acts, the basis of the language level in French, NOC titles
+    (English only here) marked, and no Python words for facts."""
+    data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
+    doc, _ = _unmet_with_changes(Evaluator(library, translations=True), data, "fr")
+    language = _criterion(doc, "language_proficiency")
+    assert language["citation"].startswith("RIPR ") and "IRPR" not in json.dumps(doc)
+    assert _criterion(doc, "admissibility")["citation"].startswith("LIPR ")
+    basis = language["facts_used"]["required"]["basis"]
+    assert "celle qui compte le plus d'heures admissibles" in basis and "which has" not in json.dumps(doc, ensure_ascii=False)
+    assert "Software engineers and designers (titre anglais)" in basis
+    assert all("(texte anglais)" in t["citation"] for t in language["thresholds"] if "IRCC" in t["citation"])
+    text = CliRunner().invoke(cli, ["explain", str(EXAMPLES / "ineligible-language.yaml"), "--lang", "fr"]).output
+    assert "admissible=oui" in text and "True" not in text and "None" not in text
