@@ -73,22 +73,27 @@ def cli() -> None:
 @rulesets_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people; json: one object per line, the output contract.")
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str) -> None:
+@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the reasons and the text: en (English) or fr (French).")
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
-    evaluator = Evaluator(_library(rulesets_dir))
+    from cec_rules.facts.translated import translated
+
+    evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
     bad = 0
     for path in files:
         positions = None
         try:
             applicant, positions = read_applicant_with_positions(path)
             decision = evaluator.evaluate(applicant, as_of, source=str(path))
+            decision = translated(evaluator, decision, applicant, as_of, str(path), language)
         except InputError as exc:
             click.echo(f"error: {locate(exc, positions)}", err=True)
             bad += 1
             continue
         except EngineError as exc:
             _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
-        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision))
+        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision, language))
     if bad:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -107,8 +112,10 @@ EXIT_REJECTS = 3
 @click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.")
+@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the reasons in the output: en (English) or fr (French).")
 @click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format, csv_rejects) -> None:
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format, csv_rejects, language) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
     \b
@@ -127,7 +134,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
 
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
-                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects)
+                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects, language=language)
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:

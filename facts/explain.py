@@ -59,10 +59,15 @@ def in_french(doc: dict, decision, edition) -> dict:
     return french.mark_titles(doc, _titles(doc, decision, edition))
 
 
+def noc_titles(decision) -> set[str]:
+    """The NOC titles a decision's texts may quote: of the facts matched and of the derived occupations."""
+    titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
+    return titles | {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
+
+
 def _titles(doc: dict, decision, edition) -> set[str]:
     """The NOC titles the explanation may show: of the facts matched, the derived occupations and the advice."""
-    titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
-    titles |= {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
+    titles = noc_titles(decision)
     for entry in doc["criteria"]:
         for change in (entry.get("to_meet") or {}).get("changes", []):
             value = change["value"]

@@ -54,3 +54,15 @@ def test_progress_line_has_percent_and_time_left_when_the_total_is_known():
     unknown = _Log()
     ProgressReporter(None, 0, interval=0.0, stream=unknown).advance(5)
     assert "%" not in unknown.getvalue() and "5 records done" in unknown.getvalue()
+
+
+def test_lang_fr_on_evaluate_and_batch(tmp_path):
+    text = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "ineligible-language.yaml"), "--lang", "fr"])
+    assert text.exit_code == 0 and "NON ADMISSIBLE" in text.output and "le CLB 7 est exigé" in text.output
+    assert "(RIPR 87.1(2)(d)-(e), 74(1))" in text.output and "(titre anglais)" in text.output
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["batch", str(_records(tmp_path)), "-o", str(out), "--lang", "fr", "--workers", "1"])
+    assert result.exit_code == 3, result.output
+    decision = json.loads(out.read_text().splitlines()[0])
+    language = next(c for c in decision["criteria"] if c["id"] == "language_proficiency")
+    assert "le CLB 7 est exigé" in language["reason"] and language["citation"].startswith("RIPR")

@@ -34,6 +34,7 @@ class BatchOptions:
     resume: bool
     output_format: str  # jsonl | csv
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
+    language: str = "en"       # of the reasons
 
 
 def run_batch(options: BatchOptions) -> dict:
@@ -47,7 +48,7 @@ def run_batch(options: BatchOptions) -> dict:
     records = itertools.islice(open_records(options.input), progress.done, None)
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
-        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format)) as pool:
+        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
             _consume(pool.run(records, first_seq=progress.done), writer, progress, counts, reporter, started,
                      options.output_format == "csv" and options.csv_rejects)
             deaths = pool.worker_deaths
@@ -84,4 +85,5 @@ def _fingerprint(options: BatchOptions, library) -> dict:
     """What must not change between a run and its resumption."""
     editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
     return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
-            "format": options.output_format, "rulesets": editions, **({"csv_rejects": True} if options.csv_rejects else {})}
+            "format": options.output_format, "rulesets": editions, **({"csv_rejects": True} if options.csv_rejects else {}),
+            **({"language": options.language} if options.language != "en" else {})}
