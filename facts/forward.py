@@ -30,7 +30,7 @@ def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occu
     hours_on = lambda person, day: experience(person, day, noc, params, source).total()
     suggestion = Suggestion("skilled_work_experience")
     for period in experience(applicant, as_of, noc, params, source).periods:
-        if period.status.finding:
+        if period.excluded is None and period.status.split:
             suggestion.text.append(advisor.say("unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code))
     current = first_day(lambda day: hours_on(applicant, day) >= need, as_of + dt.timedelta(days=1))
     if current is not None:
