@@ -49,3 +49,17 @@ def test_batch_help_lists_every_exit_code():
 def test_version_names_the_package_and_the_rulesets_editions():
     text = CliRunner().invoke(cli, ["--version"]).output
     assert text.startswith("cec-rules ") and "cec: 2015-01-01 (sha256 " in text and "2022-11-16" in text
+
+
+def test_shell_completion_is_documented_and_works():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from support import REPO
+
+    assert "_CEC_COMPLETE=bash_source cec" in (REPO / "README.md").read_text()
+    cec = Path(sys.executable).parent / "cec"
+    script = subprocess.run([str(cec)], env={**os.environ, "_CEC_COMPLETE": "bash_source"}, capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0 and "complete" in script.stdout and "_cec_completion" in script.stdout

@@ -102,3 +102,25 @@ def test_a_yaml_syntax_error_says_where_what_was_expected_and_the_key_path(tmp_p
     message = result.stderr.splitlines()[1]
     assert "ruleset.yaml:" in message and "parameters.weekly_hours_cap" in message
     assert "expected ',' or ']'" in message and "while parsing a flow sequence started on line" in message
+
+
+def test_diff_of_two_folders_compares_the_editions_that_decided_each_applicant(new_edition, tmp_path):
+    """After adding an edition, the diff names the parameter change between the editions the population was
+    decided by (old -> new), not only "edition added"."""
+    from support import EXAMPLES, NEW_EDITION, edit
+    import json
+
+    root, _ = new_edition
+    edit(root, "cec/2027-01-01/ruleset.yaml", '{"0": 7, "1": 7, "2": 5, "3": 5}', '{"0": 7, "1": 7, "2": 6, "3": 6}')
+    old = copy_rulesets(tmp_path / "old")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(root), "--population", str(EXAMPLES), "--as-of", "2027-01-01",
+                                      "-o", str(tmp_path / "out"), "--workers", "1"])
+    edit(root, "cec/2027-01-01/ruleset.yaml", '{"0": 7, "1": 7, "2": 6, "3": 6}', '{"0": 7, "1": 7, "2": 5, "3": 5}')
+    assert result.exit_code == 0, result.output
+    changes = json.loads((tmp_path / "out" / "summary.json").read_text())["rules_changes"]
+    pair = "cec/2022-11-16 -> cec/2027-01-01"
+    assert {"edition": pair, "kind": "parameter", "name": "language_level_by_occupation_level",
+            "change": "{0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}"} in changes
+    assert any(c["edition"] == pair and c["kind"] == "editions" for c in changes)
+    assert any(c["kind"] == "edition" and "added" in c["change"] for c in changes)
+    assert "None" not in json.dumps(changes)
