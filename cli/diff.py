@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from cec_rules.engine.errors import CecError, RulesetErrors
+from .failures import exit_on_cec_errors
 
 
 def register(cli, iso_date) -> None:
@@ -33,16 +32,10 @@ def register(cli, iso_date) -> None:
         from cec_rules.engine.impact.run import DiffOptions, run_diff
         from cec_rules.engine.impact.sides import parse_side
 
-        try:
+        with exit_on_cec_errors():
             options = DiffOptions(parse_side(old, rulesets_dir), parse_side(new, rulesets_dir), population, out_dir,
                                   workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None)
             summary = run_diff(options)
-        except RulesetErrors as exc:
-            click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", err=True)
-            sys.exit(2)
-        except CecError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
         outcomes = summary["outcomes"]
         click.echo(f"diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
                    f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from cec_rules.engine.errors import CecError, RulesetErrors
 from cec_rules.engine.model import wording
 
+from .failures import exit_on_cec_errors
 from .paths import from_here
 
 
@@ -34,14 +34,8 @@ def register(group, library_of, iso_date, rulesets_option) -> None:
         from cec_rules.engine.new_edition import new_edition
 
         library_of(rulesets_dir)  # report invalid rulesets before touching anything
-        try:
+        with exit_on_cec_errors(" after the copy"):
             report = new_edition(rulesets_dir, program, day)
-        except RulesetErrors as exc:
-            click.echo(f"error: the rulesets are not valid after the copy ({len(exc.problems)} problem(s)):\n{exc}", err=True)
-            sys.exit(2)
-        except CecError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
         click.echo(from_here(report.path))
         _print_report(report, day)
         if any(c.status == "stuck" for c in report.cases):

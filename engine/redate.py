@@ -140,14 +140,14 @@ class Redater:
         return results
 
     def _redate_block(self, path: Path, block: str, source_edition: str, note: str) -> tuple[str, Redated]:
-        renamed = re.sub(rf"(edition:\s*[\"']?){re.escape(source_edition)}([\"']?)", rf"\g<1>{self.edition}\g<2>", block)
+        renamed = self._rename(block, source_edition)
         day = _case_day(path, block)
         name = _case_name(block)
         if day is None or (self.start <= day and (self.end is None or day <= self.end)):
             return renamed, Redated(path, name, "kept")
         for shift in candidates(day, self.start, self.end, dates_in(block)):
             moved = shift_text(block, shift, keep=source_edition)
-            moved = re.sub(rf"(edition:\s*[\"']?){re.escape(source_edition)}([\"']?)", rf"\g<1>{self.edition}\g<2>", moved)
+            moved = self._rename(moved, source_edition)
             if self._passes(path, moved):
                 comment = f"# {note}: every date {shift} (`cec rulesets new-edition`)."
                 return _add_comment(moved, comment), Redated(path, name, "moved", str(shift))
@@ -156,6 +156,10 @@ class Redater:
                    f"and passes (it is about a fixed date); it stays in edition {source_edition}'s tests.")
             return "\n".join([why] + [f"# {line}" if line else "#" for line in block.split("\n")]), Redated(path, name, "left out")
         return block, Redated(path, name, "stuck")
+
+    def _rename(self, block: str, source_edition: str) -> str:
+        """`expect.edition` names the target edition."""
+        return re.sub(rf"(edition:\s*[\"']?){re.escape(source_edition)}([\"']?)", rf"\g<1>{self.edition}\g<2>", block)
 
     def _passes(self, path: Path, block: str) -> bool:
         with tempfile.TemporaryDirectory() as folder:
