@@ -119,14 +119,14 @@ def counterpart_codes(pair: tuple[int, str]) -> list[tuple[int, str]]:
     return [(o.version, o.code) for o in noc().counterparts(*pair)]
 
 
-def _period_code(pair: tuple[int, str]) -> dict:
+def period_code(pair: tuple[int, str]) -> dict:
     return {"noc_version": pair[0], "noc_code": pair[1]}
 
 
 def noc_codes() -> st.SearchStrategy[dict]:
     """`{noc_version, noc_code}` from the real tables, weighted toward skilled codes and split codes."""
     pools = _code_pools()
-    return st.one_of(*(st.sampled_from(pools[name]) for name in sorted(pools))).map(_period_code)
+    return st.one_of(*(st.sampled_from(pools[name]) for name in sorted(pools))).map(period_code)
 
 
 @lru_cache(maxsize=4)
@@ -203,7 +203,7 @@ def qualifying_work_periods(draw, application_date: dt.date, codes: st.SearchStr
     start = draw(days_around(window_start, 60, (application_date - window_start).days - 30))
     end = draw(st.one_of(st.none(), _day_in(max(start, application_date - dt.timedelta(days=60)), max(start, application_date))))
     code = draw(codes if codes is not None else st.sampled_from(_code_pools()[f"skilled_{version}"]))
-    return {**_period_code(code), "country": "CA",
+    return {**period_code(code), "country": "CA",
             "start": start.isoformat(), "end": end.isoformat() if end else None, "hours_per_week": draw(hours_per_week()),
             "paid": True, "self_employed": False, "authorized": True}
 
@@ -305,7 +305,8 @@ def language_results(draw, application_date: dt.date, validity: str = "any") -> 
         name, date = draw(_not_valid(application_date, oldest, accepted, first))
     else:
         name = draw(st.sampled_from(language_test_names()))
-        date = draw(st.one_of(_day_in(oldest + dt.timedelta(days=1), application_date), _not_valid(application_date, oldest, accepted, first).map(lambda pair: pair[1])))
+        not_valid = _not_valid(application_date, oldest, accepted, first).map(lambda pair: pair[1])
+        date = draw(st.one_of(_day_in(oldest + dt.timedelta(days=1), application_date), not_valid))
     table = editions()[-1].language_tests[name].table_for(date)
     return {"test": name, "date": date.isoformat(), **draw(result_scores(table))}
 

@@ -17,7 +17,8 @@ settings profile in conftest.py is derandomized); `pytest --hypothesis-profile=t
 
 When a property finds a bug: keep the property as it is, add the minimal example as a plain regression
 test marked `xfail(strict=True, reason=...)`, and let the owner of the code fix it (strict, so the fix
-turns the mark into a failure that asks for its removal). Two such tests below came this way.
+turns the mark into a failure that asks for its removal). The two regression tests below came this way;
+both bugs are fixed, so they are plain tests now.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ def outcome(decision) -> dict:
 
 def qualifying_hours(decision) -> Fraction:
     """The exact qualifying hours (the rounded figure would hide a change below 0.01 h)."""
-    derived = decision.derived
-    return Fraction(derived["qualifying_hours_exact"]) if "qualifying_hours_exact" in derived else Fraction(str(derived["qualifying_hours"]))
+    return Fraction(decision.derived["qualifying_hours_exact"])
 
 
 def only(values: dict, *keys: str) -> dict:
@@ -69,6 +69,11 @@ def assert_never_lower(before: dict, after: dict, record: dict) -> None:
 def label(before: dict, key: str) -> None:
     """Record in hypothesis' statistics how often the interesting side of a property was reached."""
     event(f"{key} before: {before[key]}")
+
+
+def celpip(date: str, score: int) -> dict:
+    """A CELPIP-General result with the same score (= CLB level) in all four abilities."""
+    return {"test": "celpip_general", "date": date, **{ability: score for ability in ABILITIES}}
 
 
 def with_item(record: dict, field: str, item: dict, position: int) -> dict:
@@ -121,7 +126,7 @@ def test_adding_work_at_the_lowest_threshold_never_hurts(evaluator, record, more
     qualify changes nothing at all.
     """
     day = gen.application_day(record)
-    codes = st.sampled_from(gen.lowest_threshold_codes(gen.edition_on(day).ruleset.effective_from)).map(gen._period_code)
+    codes = st.sampled_from(gen.lowest_threshold_codes(gen.edition_on(day).ruleset.effective_from)).map(gen.period_code)
     changed = with_item(record, "work_history", more.draw(gen.work_periods(day, codes), label="added period"),
                         more.draw(st.integers(0, 9), label="position"))
     before = outcome(decide(evaluator, record))
@@ -134,11 +139,12 @@ def test_more_work_in_a_more_demanding_occupation_can_raise_the_threshold(evalua
     being eligible when more hours in a TEER 1 occupation make it the predominant one (CLB 7 needed,
     IRPR 87.1(2)(e)). Adding work is not monotone in law, only the hours are."""
     record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON",
-              "language_tests": [{"test": "celpip_general", "date": "2026-01-10", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}],
+              "language_tests": [celpip("2026-01-10", 5)],
               "work_history": [{"noc_code": "73300", "noc_version": 2021, "country": "CA", "start": "2024-06-01", "end": None,
                                 "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}],
               "study_history": []}
-    changed = with_item(record, "work_history", {**record["work_history"][0], "noc_code": "21231", "start": "2023-11-01", "hours_per_week": 40}, 1)
+    software = {**record["work_history"][0], "noc_code": "21231", "start": "2023-11-01", "hours_per_week": 40}
+    changed = with_item(record, "work_history", software, 1)
     before, after = outcome(decide(evaluator, record)), outcome(decide(evaluator, changed))
     assert (before["eligible"], before["language_proficiency"]) == (True, True)
     assert (after["eligible"], after["language_proficiency"], after["skilled_work_experience"]) == (False, False, True)
@@ -179,7 +185,7 @@ def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
     asked CLB 5 and found the applicant eligible."""
     work = {"country": "CA", "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}
     record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON", "study_history": [],
-              "language_tests": [{"test": "celpip_general", "date": "2026-01-10", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}],
+              "language_tests": [celpip("2026-01-10", 5)],
               "work_history": [{**work, "noc_version": 2021, "noc_code": "31301", "start": "2024-01-01", "end": "2024-12-29"},
                                {**work, "noc_version": 2016, "noc_code": "3012", "start": "2024-12-30", "end": "2025-12-28"},
                                {**work, "noc_version": 2021, "noc_code": "73300", "start": "2024-01-01", "end": "2025-09-28"}]}
@@ -205,8 +211,8 @@ def test_settling_a_split_code_never_contradicts_a_determined_answer(evaluator, 
     chosen = more.draw(st.sampled_from(gen.counterpart_codes(pair)), label="meant code")
     period = more.draw(st.one_of(gen.qualifying_work_periods(day), gen.work_periods(day)), label="period")
     position = more.draw(st.integers(0, 9), label="position")
-    reported = with_item(record, "work_history", {**period, **gen._period_code(pair)}, position)
-    settled = with_item(record, "work_history", {**period, **gen._period_code(chosen)}, position)
+    reported = with_item(record, "work_history", {**period, **gen.period_code(pair)}, position)
+    settled = with_item(record, "work_history", {**period, **gen.period_code(chosen)}, position)
     before, after = outcome(decide(evaluator, reported)), outcome(decide(evaluator, settled))
     event(f"undetermined before: {sorted(key for key, met in before.items() if met is None)}")
     contradicted = {key: (before[key], after[key]) for key in before if before[key] is not None and after[key] != before[key]}
@@ -356,7 +362,7 @@ def test_a_result_dated_exactly_two_years_before_the_application_is_expired(eval
     no work): the result is exactly 2 years old, not less, so it is expired and language is unmet. The
     derivation used to take it as valid (`result.date < oldest` was the expiry test)."""
     record = {"id": "P-1", "application_date": "2015-01-01", "intended_province": "ON", "work_history": [], "study_history": [],
-              "language_tests": [{"test": "celpip_general", "date": "2013-01-01", "listening": 5, "reading": 5, "writing": 5, "speaking": 5}]}
+              "language_tests": [celpip("2013-01-01", 5)]}
     decision = decide(evaluator, record)
     assert decision.derived["language_results"][0]["valid"] is False
     assert outcome(decision)["language_proficiency"] is False
