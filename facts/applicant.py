@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from .countries import check_country
+
 
 def _iso_date_only(value):
     """Dates are "YYYY-MM-DD" text (or date objects from code): no datetimes, no epoch seconds."""
@@ -32,7 +34,7 @@ def _whole_number(value):
     return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
-CountryCode = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+CountryCode = Annotated[StrictStr, AfterValidator(check_country)]  # ISO 3166-1 alpha-2, from the data list
 
 
 class Strict(BaseModel):
