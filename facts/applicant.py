@@ -34,7 +34,8 @@ def _whole_number(value):
     return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
-CountryCode = Annotated[StrictStr, AfterValidator(check_country)]  # ISO 3166-1 alpha-2, from the data list
+# ISO 3166-1 alpha-2, checked against the data list (the schema keeps the shape, for editors)
+CountryCode = Annotated[StrictStr, AfterValidator(check_country), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
 
 
 class Strict(BaseModel):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import queue
 import signal
+import threading
 from typing import NamedTuple
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 from cec_rules.facts.reading import applicant_from_data
 
-from .records import Record
+from .records import UNREADABLE, Record
 from .tabular import csv_row
 
 FAULT_ENV = "CEC_BATCH_FAULT_ID"
@@ -38,6 +40,9 @@ class Decided(NamedTuple):
     eligible: bool
     unmet: tuple[str, ...]
     edition: str
+    applicant_id: str = ""  # for the parent's check that ids are unique within the batch
+    input_line: int | None = None  # where the record is, for a duplicate-id reject
+    source: str = ""
 
 
 class Rejected(NamedTuple):
@@ -77,7 +82,8 @@ class RecordDecider:
 
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition)
+        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition,
+                       decision.applicant_id, record.line, record.source)
 
     def evaluate(self, applicant, label: str):
         """One decision; subclasses (e.g. the impact diff) decide twice."""
@@ -90,8 +96,8 @@ class RecordDecider:
 
 
 def _parse(record: Record, label: str):
-    if record.text.startswith("\0unreadable: "):
-        raise InputError(label, "", record.text[len("\0unreadable: "):])
+    if record.text.startswith(UNREADABLE):
+        raise InputError(label, "", record.text[len(UNREADABLE):])
     if record.syntax == "json":
         try:
             return orjson.loads(record.text)
@@ -105,14 +111,32 @@ def _parse(record: Record, label: str):
 
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
-    (chunk id, records) and send back (chunk id, results), until None."""
+    (chunk id, records) and send back (chunk id, results), until None.
+
+    Messages are received on a thread of their own, so the pipe from the parent is always drained:
+    otherwise, with large records, the parent blocks sending the next chunk while this process blocks
+    sending results the parent is not reading, and the batch hangs forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers cleanly
     module_name, _, class_name = decider_path.partition(":")
     decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
     connection.send(("ready", None))
     while True:
-        message = connection.recv()
+        message = inbox.get()
         if message is None:
             return
         chunk_id, records = message
         connection.send((chunk_id, [decider.decide(record) for record in records]))
+
+
+def _receive(connection, inbox: queue.SimpleQueue) -> None:
+    """Move every message from the parent into `inbox`; None (stop) when the parent is gone."""
+    try:
+        while True:
+            message = connection.recv()
+            inbox.put(message)
+            if message is None:
+                return
+    except (EOFError, OSError):
+        inbox.put(None)
