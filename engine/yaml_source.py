@@ -17,10 +17,27 @@ import yaml
 from .errors import Problem
 
 KeyPath = tuple  # tuple of str keys and int indexes
+MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused (an applicant needs 3 levels)
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    """Nesting past MAX_DEPTH, found while composing (before Python's stack or the scanner's time runs out)."""
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 bool words, timestamps or number forms (YAML 1.2 core numbers only)."""
+    """SafeLoader without YAML 1.1 bool words, timestamps or number forms (YAML 1.2 core numbers only),
+    refusing nesting deeper than MAX_DEPTH as soon as it is seen."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise _TooDeep(problem=_too_deep(), problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _DROPPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -43,7 +60,6 @@ _StrictLoader.add_implicit_resolver(
                r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)$"),
     list("-+0123456789"))
 
-MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused (an applicant needs 3 levels)
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {_LEGACY_NUMBER}
 
 
@@ -112,7 +128,8 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlProblem(Problem(path, line, col, "", f"not valid YAML: {exc.problem or exc}")) from None
+        message = exc.problem if isinstance(exc, _TooDeep) else f"not valid YAML: {exc.problem or exc}"
+        raise YamlProblem(Problem(path, line, col, "", message)) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise YamlProblem(Problem(path, line, None, "", f"not valid YAML: character U+{exc.character:04X} is not allowed in YAML text")) from None

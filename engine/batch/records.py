@@ -46,20 +46,22 @@ def open_records(input_path: str, max_bytes: int = 1 << 20) -> Iterator[Record]:
         return _folder(path, max_bytes)
     if not path.is_file():
         raise InputFormatError(f"{input_path}: no such file or folder")
-    handle = path.open("rb")
-    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(handle) == b"[":
-        handle.close()
-        return _json_array(path.open("r", encoding="utf-8", newline=""), str(path), max_bytes)
-    return _json_lines(handle, str(path), max_bytes)
+    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(path) == b"[":
+        return _json_array(path, str(path), max_bytes)
+    return _json_lines_file(path, max_bytes)
 
 
-def _first_significant_byte(handle) -> bytes:
-    position = handle.tell()
-    while True:
-        char = handle.read(1)
-        if not char or not char.isspace():
-            handle.seek(position)
-            return char
+def _first_significant_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        while True:
+            char = handle.read(1)
+            if not char or not char.isspace():
+                return char
+
+
+def _json_lines_file(path: Path, max_bytes: int) -> Iterator[Record]:
+    """JSON Lines from a file opened only when the first record is wanted (and closed with the iterator)."""
+    yield from _json_lines(path.open("rb"), str(path), max_bytes)
 
 
 def _json_lines(handle, source: str, max_bytes: int) -> Iterator[Record]:
@@ -127,9 +129,9 @@ def _file_text(path: Path, max_bytes: int) -> str:
 _CHUNK = 1 << 16
 
 
-def _json_array(handle, source: str, max_bytes: int) -> Iterator[Record]:
+def _json_array(path: Path, source: str, max_bytes: int) -> Iterator[Record]:
     """Elements of a top-level JSON array, decoded incrementally with raw_decode."""
-    with handle:
+    with path.open("r", encoding="utf-8", newline="") as handle:
         try:
             yield from _array_elements(handle, source, max_bytes)
         except UnicodeDecodeError as exc:
