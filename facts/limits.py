@@ -56,13 +56,22 @@ def check_limits(data: object, source: str, limits: Limits, line_of=None) -> Non
         key_path, value = stack.pop()
         problem = _problem(key_path, value, limits)
         if problem:
-            if key_path and isinstance(key_path[-1], str) and len(key_path[-1]) > limits.string_chars:
-                key_path = key_path[:-1]  # never echo an oversized key
+            key_path = _field(key_path, limits)
             raise InputError(source, format_key_path(key_path), problem, line=line_of(key_path) if line_of else None)
         if isinstance(value, dict):
             stack.extend((key_path + (key,), item) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend((key_path + (index,), item) for index, item in enumerate(value))
+
+
+def _field(key_path: tuple, limits: Limits) -> tuple:
+    """The path to name in the message: never an oversized key, and no hundred `[0]`s for deep nesting."""
+    if key_path and isinstance(key_path[-1], str) and len(key_path[-1]) > limits.string_chars:
+        key_path = key_path[:-1]
+    if len(key_path) > MAX_DEPTH:
+        named = [i for i, part in enumerate(key_path) if isinstance(part, str)]
+        key_path = key_path[:named[-1] + 1] if named else ()
+    return key_path
 
 
 def _problem(key_path: tuple, value: object, limits: Limits) -> str | None:

@@ -54,7 +54,7 @@ def _read_text(path: Path, display: str, limits: Limits) -> str:
 def decode_utf8(raw: bytes, source: str, first_line: int = 1) -> str:
     """UTF-8 text, or an `InputError` naming the line and the first byte that is not UTF-8."""
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff")  # a byte order mark (Windows editors) is not content
     except UnicodeDecodeError as exc:
         line = first_line + raw.count(b"\n", 0, exc.start)
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1

@@ -71,6 +71,8 @@ def _json_lines(handle, source: str, max_bytes: int) -> Iterator[Record]:
     with _closing_unless_stdin(handle):
         for number, raw in enumerate(_lines(handle, max_bytes), start=1):
             text = _line_text(raw, max_bytes)
+            if number == 1:
+                text = text.removeprefix("\ufeff")  # a byte order mark starts the file, not the record
             if not text.strip(" \t\r\n"):
                 continue
             yield Record(seq, number, source, text.strip(" \t\r\n") if not text.startswith(UNREADABLE) else text, "json")
