@@ -37,9 +37,10 @@ class Decided(NamedTuple):
 
     seq: int
     line: str          # the JSON (or CSV) output line, without newline
-    eligible: bool
+    eligible: bool | None
     unmet: tuple[str, ...]
     edition: str
+    undetermined: tuple[str, ...] = ()
     applicant_id: str = ""  # for the parent's check that ids are unique within the batch
     input_line: int | None = None  # where the record is, for a duplicate-id reject
     source: str = ""
@@ -82,7 +83,7 @@ class RecordDecider:
 
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition,
+        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
                        decision.applicant_id, record.line, record.source)
 
     def evaluate(self, applicant, label: str):
