@@ -16,9 +16,8 @@ import re
 from json.decoder import scanstring
 
 from .errors import Problem
-from .yaml_source import MAX_DEPTH, KeyPath, Positions, YamlProblem, format_key_path
+from .yaml_source import MAX_DEPTH, MAX_NUMBER_CHARS, KeyPath, Positions, YamlProblem, format_key_path
 
-MAX_NUMBER_CHARS = 100  # a longer number literal is refused (Python refuses ints over 4,300 digits anyway)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -18,6 +18,8 @@ from .errors import Problem
 
 KeyPath = tuple  # tuple of str keys and int indexes
 MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused (an applicant needs 3 levels)
+MAX_NUMBER_CHARS = 100  # a longer number literal is refused (Python refuses ints over 4,300 digits anyway)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _TooDeep(yaml.MarkedYAMLError):
@@ -175,6 +177,8 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, position
         raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: input is plain data (mappings, lists, text, numbers, true/false, null)"))
     if len(key_path) > MAX_DEPTH:
         raise YamlProblem(Problem(path, *where, "", _too_deep()))
+    if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+        raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"a number written with {len(node.value):,} characters; at most {MAX_NUMBER_CHARS} are allowed"))
     if isinstance(node, yaml.MappingNode):
         return _build_mapping(loader, node, key_path, positions, path, budget)
     if isinstance(node, yaml.SequenceNode):

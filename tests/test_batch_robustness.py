@@ -225,3 +225,20 @@ def test_diff_exits_3_when_records_were_rejected(tmp_path):
     assert result.exit_code == 3, result.output
     assert "1 record(s) rejected" in result.stderr
     assert len(_lines(tmp_path / "report" / "rejects.jsonl")) == 1
+
+
+@pytest.mark.parametrize("name", ["in.json", "in.txt"])
+def test_json_lines_starting_with_a_list_are_not_read_as_one_array(tmp_path, name):
+    source = tmp_path / name
+    source.write_text("\n".join([json.dumps([dict(EXAMPLE, id="L-1")]), _line("A-1"), _line("A-2")]) + "\n")
+    result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 1)
+    assert result.returncode == 3, result.stderr
+    assert [d["applicant_id"] for d in _lines(tmp_path / "out.jsonl")] == ["A-1", "A-2"]
+    assert [r["line"] for r in _lines(tmp_path / "out.jsonl.rejects.jsonl")] == [1]
+
+
+def test_text_after_a_json_array_is_an_error_not_ignored(tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text("[" + _line("A-1") + ",\n" + _line("A-2") + "]\n" + _line("A-3") + "\n")
+    result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 1)
+    assert result.returncode == 2 and f"{source}:3: text after the end of the JSON array" in result.stderr

@@ -162,3 +162,8 @@ def test_every_country_in_the_list_is_accepted_and_foreign_work_still_does_not_c
     path = _write(tmp_path, "fr.json", ELIGIBLE.replace('"country": "CA"', '"country": "FR"', 1))
     result = _evaluate(path)
     assert result.exit_code == 0 and json.loads(result.stdout)["eligible"] is False
+
+
+def test_a_4301_digit_integer_in_yaml_is_an_input_error(tmp_path):
+    text = (EXAMPLES / "eligible.yaml").read_text().replace("hours_per_week: 40", "hours_per_week: " + "1" * 4301)
+    assert "work_history[0].hours_per_week: a number written with 4,301 characters" in _error(_write(tmp_path, "big.yaml", text))

@@ -46,7 +46,7 @@ def open_records(input_path: str, max_bytes: int = 1 << 20) -> Iterator[Record]:
         return _folder(path, max_bytes)
     if not path.is_file():
         raise InputFormatError(f"{input_path}: no such file or folder")
-    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(path) == b"[":
+    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(path) == b"[" and not _first_line_is_a_record(path):
         return _json_array(path, str(path), max_bytes)
     return _json_lines_file(path, max_bytes)
 
@@ -57,6 +57,19 @@ def _first_significant_byte(path: Path) -> bytes:
             char = handle.read(1)
             if not char or not char.isspace():
                 return char
+
+
+def _first_line_is_a_record(path: Path) -> bool:
+    """True when the first line is a whole JSON value and more lines follow: JSON Lines whose first record is
+    a list (a reject), not a JSON array whose other lines would be ignored."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+        more = any(line.strip() for line in iter(lambda: handle.readline(1 << 20), b""))
+    try:
+        json.loads(first)
+    except ValueError:
+        return False
+    return more
 
 
 def _json_lines_file(path: Path, max_bytes: int) -> Iterator[Record]:
@@ -157,6 +170,7 @@ def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
             position, state = position + 1, "first"
             continue
         if char == "]" and state in ("first", "comma"):
+            _expect_end(handle, buffer[position + 1:], source, line)
             return
         if state == "comma":
             if char != ",":
@@ -174,6 +188,19 @@ def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
         seq += 1
         line += text.count("\n")
         position, state = end, "comma"
+
+
+def _expect_end(handle, rest: str, source: str, line: int) -> None:
+    """Only whitespace may follow the array: anything else would be records silently ignored."""
+    while True:
+        text = rest.lstrip()
+        if text:
+            line += rest[:len(rest) - len(text)].count("\n")
+            raise InputFormatError(f"{source}:{line}: text after the end of the JSON array; if this is JSON Lines "
+                                   f"(one applicant per line), name the file .jsonl")
+        rest = handle.read(_CHUNK)
+        if not rest:
+            return
 
 
 def _refill(handle, buffer: str, position: int, eof: bool, force: bool = False):
