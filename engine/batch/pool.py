@@ -191,7 +191,7 @@ def _id_of(record: Record) -> str | None:
     """The record's id, for the reject line, when it can be read without the engine."""
     try:
         data = json.loads(record.text) if record.syntax == "json" else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 
