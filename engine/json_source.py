@@ -30,7 +30,7 @@ def load_json(text: str, path: str) -> tuple[object, Positions]:
     Examples:
         >>> data, pos = load_json('{"a":\\n  {"b": [1, 4e1]}}', "x.json")
         >>> data, pos.find(("a", "b", 1))
-        ({'a': {'b': [1, 40.0]}}, (2, 15))
+        ({'a': {'b': [1, 40.0]}}, (2, 13))
     """
     parser = _Parser(text, path)
     return parser.document(), parser.positions

@@ -121,7 +121,7 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
     Examples:
         >>> data, pos = load_yaml("a:\\n  b: [1, 2]\\n", "x.yaml")
         >>> data, pos.find(("a", "b", 1))
-        ({'a': {'b': [1, 2]}}, (2, 11))
+        ({'a': {'b': [1, 2]}}, (2, 10))
     """
     loader = None
     try:

@@ -50,18 +50,26 @@ def size_problem(size: int, limits: Limits) -> str | None:
 
 def check_limits(data: object, source: str, limits: Limits, line_of=None) -> None:
     """Raise `InputError` for the first value over a limit. Walks the data without recursion, so no nesting
-    overflows the stack; `line_of(key_path)` gives the line of a field when positions are known."""
+    overflows the stack; `line_of(key_path)` gives the line of a field when positions are known. Leaves are
+    checked in place (a key path is built only for containers): this runs on every batch record."""
     stack = [((), data)]
     while stack:
-        key_path, value = stack.pop()
-        problem = _problem(key_path, value, limits)
+        key_path, container = stack.pop()
+        problem = _container_problem(key_path, container, limits)
         if problem:
-            key_path = _field(key_path, limits)
-            raise InputError(source, format_key_path(key_path), problem, line=line_of(key_path) if line_of else None)
-        if isinstance(value, dict):
-            stack.extend((key_path + (key,), item) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend((key_path + (index,), item) for index, item in enumerate(value))
+            _fail(source, key_path, problem, limits, line_of)
+        for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
+            if isinstance(item, (dict, list)):
+                stack.append((key_path + (key,), item))
+                continue
+            problem = _leaf_problem(key, item, limits)
+            if problem:
+                _fail(source, key_path + (key,), problem, limits, line_of)
+
+
+def _fail(source: str, key_path: tuple, problem: str, limits: Limits, line_of) -> None:
+    key_path = _field(key_path, limits)
+    raise InputError(source, format_key_path(key_path), problem, line=line_of(key_path) if line_of else None)
 
 
 def _field(key_path: tuple, limits: Limits) -> tuple:
@@ -74,18 +82,28 @@ def _field(key_path: tuple, limits: Limits) -> tuple:
     return key_path
 
 
-def _problem(key_path: tuple, value: object, limits: Limits) -> str | None:
+def _container_problem(key_path: tuple, value: dict | list, limits: Limits) -> str | None:
     if len(key_path) > MAX_DEPTH:
         return f"nested deeper than {MAX_DEPTH} levels of mappings and lists"
-    if isinstance(value, str) and len(value) > limits.string_chars:
-        return f"text of {len(value):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
     if key_path and isinstance(key_path[-1], str) and len(key_path[-1]) > limits.string_chars:
-        return f"a key of {len(key_path[-1]):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 18:
-        return "a whole number of more than 18 digits is out of range"
+        return _long_key(key_path[-1], limits)
     if len(key_path) == 1 and key_path[0] in LISTS and isinstance(value, list):
         name = LISTS[key_path[0]]
         limit = getattr(limits, name)
         if len(value) > limit:
             return f"{len(value):,} entries is more than the limit of {limit:,} (CEC_MAX_{name.upper()})"
     return None
+
+
+def _leaf_problem(key, value: object, limits: Limits) -> str | None:
+    if isinstance(key, str) and len(key) > limits.string_chars:
+        return _long_key(key, limits)
+    if isinstance(value, str) and len(value) > limits.string_chars:
+        return f"text of {len(value):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 18:
+        return "a whole number of more than 18 digits is out of range"
+    return None
+
+
+def _long_key(key: str, limits: Limits) -> str:
+    return f"a key of {len(key):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"

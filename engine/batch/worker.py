@@ -11,6 +11,7 @@ that reaches that record exits abruptly (os._exit), as a segfault in the C engin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import os
 import queue
@@ -24,6 +25,7 @@ import orjson
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
+from cec_rules.facts.limits import Limits
 from cec_rules.facts.reading import applicant_from_data
 
 from .records import UNREADABLE, Record
@@ -62,6 +64,11 @@ class RecordDecider:
         self.output_format = output_format
         self.fault_id = os.environ.get(FAULT_ENV)
 
+    @functools.cached_property
+    def limits(self) -> Limits:
+        """Read once per worker: the limits of the command that started it (subclasses inherit this)."""
+        return Limits.from_env()
+
     def decide(self, record: Record) -> Decided | Rejected:
         label = f"{record.source}:{record.line}" if record.line else record.source
         data = None
@@ -69,7 +76,7 @@ class RecordDecider:
             data = _parse(record, label)
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
-            applicant = applicant_from_data(data, label)
+            applicant = applicant_from_data(data, label, limits=self.limits)
             decision = self.evaluate(applicant, label)
         except InputError as exc:
             return self._reject(record, data, str(exc))
