@@ -6,8 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,7 @@ def test_bad_lines_are_single_rejects_and_the_rest_is_decided(tmp_path):
     assert f"{source}:6: id: duplicate id 'A-1'" in rejects[2]["error"] and rejects[2]["id"] == "A-1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["long ids", "many periods", "near the size limit"])
 def test_large_records_flow_through_two_workers(tmp_path, kind):
     """The parent and the workers once blocked each other on full pipes with records of a few KB."""
@@ -242,3 +245,26 @@ def test_text_after_a_json_array_is_an_error_not_ignored(tmp_path):
     source.write_text("[" + _line("A-1") + ",\n" + _line("A-2") + "]\n" + _line("A-3") + "\n")
     result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 1)
     assert result.returncode == 2 and f"{source}:3: text after the end of the JSON array" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_output_folder_removed_mid_run_is_a_clear_error_and_resume_finishes(tmp_path):
+    source, folder = tmp_path / "in.jsonl", tmp_path / "results"
+    source.write_text("\n".join(_line(f"R-{i}") for i in range(3000)) + "\n")
+    folder.mkdir()
+    out = folder / "out.jsonl"
+    process = subprocess.Popen([CEC, "batch", str(source), "-o", str(out), "--workers", "1"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (folder / "out.jsonl.progress").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    shutil.rmtree(folder)
+    stderr = process.communicate(timeout=300)[1]
+    assert process.returncode == 2, stderr
+    (message,) = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert "cannot write the output" in message and "No such file or directory" in message and "--resume" in message
+    assert "Traceback" not in stderr
+    assert "does not exist" in _batch(source, "-o", out, "--resume").stderr
+    folder.mkdir()
+    resumed = _batch(source, "-o", out, "--resume", "--workers", 2)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(out.read_text().splitlines()) == 3000

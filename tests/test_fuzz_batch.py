@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from support import EXAMPLES, applicant_data, job, lang, study
@@ -117,6 +118,7 @@ def _population(rng: random.Random) -> list[bytes]:
     return lines
 
 
+@pytest.mark.slow
 def test_mutated_records_are_each_decided_or_rejected_exactly_once(tmp_path):
     lines = _population(random.Random(SEED))
     source, out = tmp_path / "fuzz.jsonl", tmp_path / "out.jsonl"
