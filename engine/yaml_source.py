@@ -128,10 +128,15 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
         loader = _StrictLoader(text)  # the reader checks the characters here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        from .yaml_context import key_path_before, syntax_message
+
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = exc.problem if isinstance(exc, _TooDeep) else f"not valid YAML: {exc.problem or exc}"
-        raise YamlProblem(Problem(path, line, col, "", message)) from None
+        if isinstance(exc, _TooDeep):
+            raise YamlProblem(Problem(path, line, col, "", exc.problem)) from None
+        anchor = exc.context_mark or mark
+        around = key_path_before(text, anchor.line + 1) if anchor else ""
+        raise YamlProblem(Problem(path, line, col, around, f"not valid YAML: {syntax_message(exc)}")) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise YamlProblem(Problem(path, line, None, "", f"not valid YAML: character U+{exc.character:04X} is not allowed in YAML text")) from None

@@ -17,7 +17,7 @@ from .pool import WorkerPool
 from .progress import ProgressReporter, count_lines
 from .records import open_records
 from .summary import count, new_counts, summary
-from .tabular import csv_header
+from .tabular import csv_header, csv_reject_row
 from .unique import IdLedger
 from .worker import Rejected
 
@@ -36,6 +36,8 @@ class BatchOptions:
     rulesets: str | None
     resume: bool
     output_format: str  # jsonl | csv
+    csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
+    language: str = "en"       # of the reasons
     restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
 
 
@@ -50,7 +52,7 @@ def run_batch(options: BatchOptions) -> dict:
     limits = Limits.from_env()
     records = open_records(options.input, limits.record_bytes)  # a missing input fails here, before any file exists
     writer = _writer(options)
-    with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format)) as pool:
+    with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
             return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options)
@@ -114,7 +116,7 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
         results = map(ledger.check, pool.run(records, first_seq=progress.done))
-        _consume(results, writer, progress, counts, reporter, started)
+        _consume(results, writer, progress, counts, reporter, started, options.output_format == "csv" and options.csv_rejects)
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
     finally:
@@ -128,11 +130,14 @@ def _write_failure(exc: OSError, options: BatchOptions) -> str:
             f"fix the cause (disk space, the folder or its permissions) and run the same command with --resume to finish")
 
 
-def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float) -> None:
+def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float,
+             reject_rows: bool = False) -> None:
     last_checkpoint, since = time.monotonic(), 0
     for result in results:
         if isinstance(result, Rejected):
             writer.write_reject(result.reject)
+            if reject_rows:
+                writer.write_decision(csv_reject_row(result.reject))
         else:
             writer.write_decision(result.line)
         count(counts, result)
@@ -150,4 +155,5 @@ def _fingerprint(options: BatchOptions, library) -> dict:
     """What must not change between a run and its resumption."""
     editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
     return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
-            "format": options.output_format, "rulesets": editions}
+            "format": options.output_format, "rulesets": editions, **({"csv_rejects": True} if options.csv_rejects else {}),
+            **({"language": options.language} if options.language != "en" else {})}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import itertools
 from pathlib import Path
 
 import orjson
@@ -42,11 +44,11 @@ class IdLedger:
     def read_output(self, path: Path, length: int, output_format: str) -> "IdLedger":
         """Add the ids of the decisions in the first `length` bytes of an output file (resuming)."""
         with open(path, "rb") as handle:
-            lines = handle.read(length).decode("utf-8").splitlines()
-        if output_format == "csv":
-            ids = (row[0] for row in csv.reader(lines[1:]) if row)
+            text = handle.read(length).decode("utf-8")
+        if output_format == "csv":  # skip the header, and the rows of rejects (--csv-rejects)
+            ids = (row[0] for row in itertools.islice(csv.reader(io.StringIO(text)), 1, None) if row and row[1] != "rejected")
         else:
-            ids = (orjson.loads(line)["applicant_id"] for line in lines if line)
+            ids = (orjson.loads(line)["applicant_id"] for line in text.split("\n") if line)
         for applicant_id in ids:
             self.add(applicant_id)
         return self
