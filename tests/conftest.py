@@ -32,7 +32,3 @@ settings.register_profile("ci", max_examples=120, derandomize=True, database=Non
                           suppress_health_check=[HealthCheck.too_slow], print_blob=False)
 settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a slow test (still run in CI)")
