@@ -1,5 +1,7 @@
-"""Benchmark `cec batch` end to end (parse, derive, decide, write) against a plain-Python baseline
-measured in the same run, on generated populations of 100k and 1M records, with 1 and 2 workers.
+"""Benchmark `cec batch` end to end (parse, derive, decide, write) against two peers measured in the
+same run on the same file: a plain-Python baseline (`baseline.py`, one process) and the same pipeline
+deciding with zen-engine (`zen_pipeline.py`, a JDM graph; with as many workers as the batch run; needs
+the `bench` extra), on generated populations of 100k and 1M records, with 1 and 2 workers.
 
 Reports records/s, peak resident memory of the whole process tree (parent and workers, sampled every
 50 ms from /proc), and the ratio of each run to the baseline's records/s. Timings are for this machine
@@ -12,6 +14,7 @@ Writes bench/out/results.json and prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +25,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ZEN_AVAILABLE = importlib.util.find_spec("zen") is not None
 CEC = shutil.which("cec") or str(Path(sys.executable).with_name("cec"))
 
 
@@ -87,22 +91,30 @@ def run(sizes: list[int], workers: list[int], seed: int, out: Path) -> list[dict
         base_rate = size / base["seconds"]
         results.append({"size": size, "run": "baseline (plain Python, 1 process)", **base, "records_per_second": round(base_rate)})
         for count in workers:
+            if ZEN_AVAILABLE:
+                zen = measure([sys.executable, str(HERE / "zen_pipeline.py"), str(source), "-o", str(out / f"zen-{count}.jsonl"), "--workers", str(count)])
+                zen_rate = size / zen["seconds"]
+                results.append({"size": size, "run": f"zen-engine pipeline --workers {count}", **zen, "records_per_second": round(zen_rate),
+                                "ratio_to_baseline": round(zen_rate / base_rate, 3)})
             result = measure([CEC, "batch", str(source), "-o", str(out / f"decisions-{count}.jsonl"), "--workers", str(count)])
             rate = size / result["seconds"]
             results.append({"size": size, "run": f"cec batch --workers {count}", **result, "records_per_second": round(rate),
                             "ratio_to_baseline": round(rate / base_rate, 3)})
+            if ZEN_AVAILABLE:
+                results[-1]["ratio_to_zen"] = round(rate / zen_rate, 3)
         same = all((out / f"decisions-{c}.jsonl").read_bytes() == (out / f"decisions-{workers[0]}.jsonl").read_bytes() for c in workers)
         results.append({"size": size, "run": "outputs identical across worker counts", "identical": same})
     return results
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| records | run | seconds | records/s | ratio to baseline | peak RSS (MiB) |", "|---|---|---|---|---|---|"]
+    lines = ["| records | run | seconds | records/s | ratio to baseline | ratio to zen-engine | peak RSS (MiB) |", "|---|---|---|---|---|---|---|"]
     for r in results:
         if "seconds" in r:
-            lines.append(f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} | {r['peak_rss_mib']} |")
+            lines.append(f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} "
+                         f"| {r.get('ratio_to_zen', '')} | {r['peak_rss_mib']} |")
         else:
-            lines.append(f"| {r['size']:,} | {r['run']} | | | | {r['identical']} |")
+            lines.append(f"| {r['size']:,} | {r['run']} | | | | | {r['identical']} |")
     return "\n".join(lines)
 
 
