@@ -7,7 +7,10 @@ Reports records/s, peak resident memory of the whole process tree (parent and wo
 50 ms from /proc), and the ratio of each run to the baseline's records/s. Timings are for this machine
 at this moment: compare the ratios, not the absolute numbers, across machines.
 
-Usage: python bench/run_bench.py [--sizes 100000,1000000] [--workers 1,2] [--seed 1] [--out bench/out]
+Also: the decision-pattern hit rate, and a run with the pattern cache off (CEC_PATTERN_CACHE=0) whose
+output must be byte-identical.
+
+Usage: python bench/run_bench.py [--sizes 100000,1000000] [--workers 1,2] [--seed 1] [--out bench/out] [--no-cache-off-run]
 Writes bench/out/results.json and prints a Markdown table.
 """
 
@@ -54,11 +57,11 @@ def tree_rss_kib(root_pid: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> dict:
+def measure(command: list[str], env: dict | None = None) -> dict:
     """Wall time and peak tree RSS of one command."""
     peak = [0]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
 
     def sample() -> None:
         while process.poll() is None:
@@ -83,7 +86,7 @@ def population(size: int, seed: int, out: Path) -> Path:
     return path
 
 
-def run(sizes: list[int], workers: list[int], seed: int, out: Path) -> list[dict]:
+def run(sizes: list[int], workers: list[int], seed: int, out: Path, cache_off_check: bool = True) -> list[dict]:
     results = []
     for size in sizes:
         source = population(size, seed, out)
@@ -102,9 +105,36 @@ def run(sizes: list[int], workers: list[int], seed: int, out: Path) -> list[dict
                             "ratio_to_baseline": round(rate / base_rate, 3)})
             if ZEN_AVAILABLE:
                 results[-1]["ratio_to_zen"] = round(rate / zen_rate, 3)
+        results.append({"size": size, "run": "decision-pattern cache (one process, first 20,000 records)", **pattern_hit_rate(source, 20_000)})
         same = all((out / f"decisions-{c}.jsonl").read_bytes() == (out / f"decisions-{workers[0]}.jsonl").read_bytes() for c in workers)
         results.append({"size": size, "run": "outputs identical across worker counts", "identical": same})
+        if cache_off_check:
+            off = measure([CEC, "batch", str(source), "-o", str(out / "decisions-nocache.jsonl"), "--workers", str(workers[-1])],
+                          env={**os.environ, "CEC_PATTERN_CACHE": "0"})
+            off_rate = size / off["seconds"]
+            results.append({"size": size, "run": f"cec batch --workers {workers[-1]}, pattern cache off", **off, "records_per_second": round(off_rate),
+                            "ratio_to_baseline": round(off_rate / base_rate, 3)})
+            identical = (out / "decisions-nocache.jsonl").read_bytes() == (out / f"decisions-{workers[-1]}.jsonl").read_bytes()
+            results.append({"size": size, "run": "output identical with the pattern cache on and off", "identical": identical})
     return results
+
+
+def pattern_hit_rate(source: Path, limit: int) -> dict:
+    """How often the runtime replayed a recorded decision pattern instead of running durable-rules: the
+    same decider `cec batch` uses, in one process over the first `limit` records of the file."""
+    from cec_rules.engine.batch.records import Record
+    from cec_rules.engine.batch.worker import RecordDecider
+
+    decider = RecordDecider(None, None, "jsonl")
+    with source.open(encoding="utf-8") as lines:
+        for seq, line in zip(range(limit), lines):
+            decider.decide(Record(seq, seq + 1, source.name, line.rstrip("\n"), "json"))
+    patterns = decider.evaluator.runtime.patterns
+    if patterns is None:
+        return {"hit_rate": None, "note": "switched off (CEC_PATTERN_CACHE=0)"}
+    stats = patterns.stats
+    return {"hit_rate": round(stats.hit_rate, 4), "hits": stats.hits, "misses": stats.misses, "uncacheable": stats.uncacheable,
+            "patterns_kept": len(patterns._entries)}
 
 
 def table(results: list[dict]) -> str:
@@ -113,6 +143,9 @@ def table(results: list[dict]) -> str:
         if "seconds" in r:
             lines.append(f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} "
                          f"| {r.get('ratio_to_zen', '')} | {r['peak_rss_mib']} |")
+        elif "hit_rate" in r:
+            lines.append(f"| {r['size']:,} | {r['run']}: hit rate {r['hit_rate']} ({r.get('hits')} hits, {r.get('misses')} misses, "
+                         f"{r.get('uncacheable')} uncacheable) | | | | | |")
         else:
             lines.append(f"| {r['size']:,} | {r['run']} | | | | | {r['identical']} |")
     return "\n".join(lines)
@@ -124,9 +157,10 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--no-cache-off-run", action="store_true", help="skip the run with the decision-pattern cache off")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    results = run([int(s) for s in args.sizes.split(",")], [int(w) for w in args.workers.split(",")], args.seed, args.out)
+    results = run([int(s) for s in args.sizes.split(",")], [int(w) for w in args.workers.split(",")], args.seed, args.out, not args.no_cache_off_run)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
 
