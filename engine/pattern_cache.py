@@ -29,6 +29,7 @@ kept per process (least recently used first out; default 4096).
 from __future__ import annotations
 
 import math
+import operator
 import os
 import re
 from collections import OrderedDict
@@ -44,7 +45,9 @@ DEFAULT_SIZE = 4096
 _OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 _ABSENT = object()
+_NOTHING = ((), ())
 _SAFE_INTEGER = 2 ** 53
+_NUMERIC = {"$eq": operator.eq, "$neq": operator.ne, "$gt": operator.gt, "$gte": operator.ge, "$lt": operator.lt, "$lte": operator.le}
 
 
 class Uncacheable(Exception):
@@ -57,6 +60,11 @@ class KeySpec:
 
     tests: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)  # kind -> (field, op, constant)
     exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
+
+    def plan(self) -> dict[str, tuple[tuple, tuple]]:
+        """Per kind, the comparisons and the exact fields as tuples (read once per fact)."""
+        return {kind: (tuple(self.tests.get(kind, ())), tuple(sorted(self.exact.get(kind, ()))))
+                for kind in set(self.tests) | set(self.exact)}
 
 
 @dataclass
@@ -87,7 +95,7 @@ class PatternCache:
     def __init__(self, size: int | None = None):
         self.size = size if size is not None else int(os.environ.get(SIZE_ENV, DEFAULT_SIZE))
         self.stats = Stats()
-        self._specs: dict[str, KeySpec | None] = {}
+        self._plans: dict[str, dict | None] = {}
         self._entries: OrderedDict = OrderedDict()
 
     @classmethod
@@ -101,23 +109,23 @@ class PatternCache:
 
     def key(self, compiled, facts: list[dict]):
         """The decision pattern of `facts` under `compiled`, or None when it cannot be cached."""
-        if compiled.name not in self._specs:
+        plan = self._plans.get(compiled.name, False)
+        if plan is False:
             try:
-                self._specs[compiled.name] = key_spec(compiled)
+                plan = self._plans[compiled.name] = key_spec(compiled).plan()
             except Uncacheable:
-                self._specs[compiled.name] = None
-        spec = self._specs[compiled.name]
-        if spec is None:
+                plan = self._plans[compiled.name] = None
+        if plan is None:
             return None
         seen: dict[bytes, int] = {}
         parts = [compiled.name]
         for index, fact in enumerate(facts):
             kind = fact.get("t")
-            text = orjson.dumps(fact)
-            same = seen.setdefault(text, index)
-            tests = tuple(_outcome(fact.get(f, _ABSENT), op, constant) for f, op, constant in spec.tests.get(kind, ()))
-            exact = tuple(_exact(fact.get(f, _ABSENT)) for f in sorted(spec.exact.get(kind, ())))
-            parts.append((kind, same, tests, exact))
+            tests, exact = plan.get(kind, _NOTHING)
+            get = fact.get
+            parts.append((kind, seen.setdefault(orjson.dumps(fact), index),
+                          tuple([_outcome(get(f, _ABSENT), op, constant) for f, op, constant in tests]),
+                          tuple([_exact(get(f, _ABSENT)) for f in exact])))
         return tuple(parts)
 
     # --- recording and replaying ------------------------------------------------------------------
@@ -302,27 +310,19 @@ def _exact(value):
 def _outcome(value, op: str, constant):
     """Which side of the comparison the value falls on; the exact value wherever Python and
     durable-rules might not agree (mixed types, strings ordered, integers past 2**53, NaN)."""
+    kind, constant_kind = type(value), type(constant)
+    if (kind is float or kind is int) and (constant_kind is float or constant_kind is int) and op in _NUMERIC:
+        if _plain_number(value) and _plain_number(constant):
+            return _NUMERIC[op](value, constant)
+        return _exact(value)
     if op == "$ex":
         return value is not _ABSENT
     if value is _ABSENT:
         return "absent"
-    kind, constant_kind = type(value), type(constant)
     if kind is str and constant_kind is str and op in ("$eq", "$neq"):
         return (value == constant) is (op == "$eq")
     if kind is bool and constant_kind is bool and op in ("$eq", "$neq"):
         return (value == constant) is (op == "$eq")
-    if kind in (int, float) and constant_kind in (int, float) and _plain_number(value) and _plain_number(constant):
-        if op == "$eq":
-            return value == constant
-        if op == "$neq":
-            return value != constant
-        if op == "$gt":
-            return value > constant
-        if op == "$gte":
-            return value >= constant
-        if op == "$lt":
-            return value < constant
-        return value <= constant
     return _exact(value)
 
 

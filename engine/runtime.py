@@ -163,6 +163,8 @@ class Runtime:
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare)
 
+        criterion, met = conclusion.criterion, conclusion.met  # properties of the rule: computed once, not per firing
+
         def action(c):
             result = self._current
             try:
@@ -178,7 +180,7 @@ class Runtime:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
-                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.met, reason(matched, compiled.parameters),
+                    result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
                                                    rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")

@@ -25,7 +25,7 @@ CEC = str(Path(sys.executable).with_name("cec"))
 def population(tmp_path_factory) -> Path:
     """The benchmark's own generator (a realistic mix, with malformed records), a few thousand records."""
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "3000", "--seed", "7", "--malformed-share", "0.02", "-o", str(path)],
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "2500", "--seed", "7", "--malformed-share", "0.02", "-o", str(path)],
                    check=True, capture_output=True)
     return path
 
@@ -47,18 +47,20 @@ def test_the_population_is_decided_byte_for_byte_the_same_with_the_cache_on_and_
     assert off.evaluator.runtime.patterns is None
     stats = on.evaluator.runtime.patterns.stats
     assert stats.hits > stats.misses, f"the population should mostly replay: {stats}"
-    assert sum(1 for line in with_cache if line.startswith("{")) > 2500
+    assert sum(1 for line in with_cache if line.startswith("{")) > 2000
     differing = [i for i, (a, b) in enumerate(zip(without, with_cache)) if a != b]
     assert len(without) == len(with_cache) and not differing, f"first differing record: {differing[:1]}"
 
 
 @pytest.mark.slow
 def test_cec_batch_output_is_the_same_with_the_cache_on_and_off(population, tmp_path):
+    head = tmp_path / "head.jsonl"
+    head.write_text("".join(population.read_text().splitlines(keepends=True)[:800]))
     outputs = []
     for setting in ("0", "1"):
         out = tmp_path / f"decisions-{setting}.jsonl"
         env = {**os.environ, pattern_cache.CACHE_ENV: setting}
-        result = subprocess.run([CEC, "batch", str(population), "-o", str(out), "--workers", "2"], capture_output=True, text=True, env=env, timeout=600)
+        result = subprocess.run([CEC, "batch", str(head), "-o", str(out), "--workers", "2"], capture_output=True, text=True, env=env, timeout=600)
         assert result.returncode in (0, 3), result.stderr
         outputs.append((out.read_bytes(), (tmp_path / f"decisions-{setting}.jsonl.rejects.jsonl").read_bytes()))
     assert outputs[0] == outputs[1]
