@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -119,6 +120,62 @@ def run(sizes: list[int], workers: list[int], seed: int, out: Path, cache_off_ch
     return results
 
 
+def cold_start(runs: int = 5) -> list[dict]:
+    """Median wall time of `cec evaluate` on one example, each a new process: with the library cache
+    (after one run that fills it) and without it (CEC_RULES_CACHE=0)."""
+    example = HERE.parent / "examples" / "eligible.yaml"
+    results = []
+    for label, env in (("library cache on", dict(os.environ)), ("library cache off", {**os.environ, "CEC_RULES_CACHE": "0"})):
+        subprocess.run([CEC, "evaluate", str(example)], env=env, check=True, capture_output=True)
+        times = []
+        for _ in range(runs):
+            started = time.monotonic()
+            subprocess.run([CEC, "evaluate", str(example)], env=env, check=True, capture_output=True)
+            times.append(time.monotonic() - started)
+        results.append({"run": f"cold cec evaluate, {label}", "median_ms": round(statistics.median(times) * 1000), "runs": runs})
+    return results
+
+
+def cpu_per_record(source: Path, limit: int, rounds: int = 3) -> dict:
+    """CPU microseconds per record of each pipeline, one process, on the same first `limit` records.
+
+    On a shared machine wall-clock runs taken minutes apart see different loads; CPU time of the same
+    process, with the pipelines interleaved round after round, compares them under the same conditions.
+    Each pipeline produces its full output line per record (written nowhere)."""
+    import io
+
+    sys.path.insert(0, str(HERE))
+    import baseline
+    from cec_rules.engine.batch.records import Record
+    from cec_rules.engine.batch.worker import RecordDecider
+
+    lines = source.read_text(encoding="utf-8").splitlines()[:limit]
+    records = [Record(seq, seq + 1, source.name, line, "json") for seq, line in enumerate(lines)]
+    pipelines = {"baseline": lambda: baseline.run(lines, io.StringIO())}
+    for label, setting in (("cec, pattern cache on", "1"), ("cec, pattern cache off", "0")):
+        os.environ["CEC_PATTERN_CACHE"] = setting
+        decider = RecordDecider(None, None, "jsonl")
+        pipelines[label] = lambda decider=decider: [decider.decide(r) for r in records]
+    os.environ.pop("CEC_PATTERN_CACHE")
+    if ZEN_AVAILABLE:
+        from zen_pipeline import ZenDecider
+
+        zen = ZenDecider()
+        encoded = [line.encode() for line in lines]
+        pipelines["zen-engine"] = lambda: [zen.decide(line, n) for n, line in enumerate(encoded, 1)]
+    spent = dict.fromkeys(pipelines, 0.0)
+    for round_ in range(rounds + 1):  # round 0 warms up (caches, first compile)
+        for label, pipeline in pipelines.items():
+            started = time.process_time()
+            pipeline()
+            if round_:
+                spent[label] += time.process_time() - started
+    per_record = {label: round(seconds / (rounds * len(lines)) * 1e6, 1) for label, seconds in spent.items()}
+    cec = per_record["cec, pattern cache on"]
+    return {"records": len(lines), "cpu_us_per_record": per_record,
+            "cec_speed_ratio": {label: round(value / cec, 3) for label, value in per_record.items()}}
+
+
 def pattern_hit_rate(source: Path, limit: int) -> dict:
     """How often the runtime replayed a recorded decision pattern instead of running durable-rules: the
     same decider `cec batch` uses, in one process over the first `limit` records of the file."""
@@ -161,8 +218,15 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = run([int(s) for s in args.sizes.split(",")], [int(w) for w in args.workers.split(",")], args.seed, args.out, not args.no_cache_off_run)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    starts = cold_start()
+    cpu = cpu_per_record(population(int(args.sizes.split(",")[0]), args.seed, args.out), 5000)
+    (args.out / "results.json").write_text(json.dumps(results + starts + [cpu], indent=2) + "\n")
     print(table(results))
+    for start in starts:
+        print(f"{start['run']}: median of {start['runs']} {start['median_ms']} ms")
+    print(f"CPU per record, one process, first {cpu['records']:,} records (speed of cec relative to each):")
+    for label, value in cpu["cpu_us_per_record"].items():
+        print(f"  {label}: {value} us (cec with the cache is {cpu['cec_speed_ratio'][label]}x its speed)")
 
 
 if __name__ == "__main__":
