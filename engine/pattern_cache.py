@@ -28,7 +28,6 @@ kept per process (least recently used first out; default 4096).
 
 from __future__ import annotations
 
-import math
 import operator
 import os
 import re
@@ -312,7 +311,7 @@ def _outcome(value, op: str, constant):
     durable-rules might not agree (mixed types, strings ordered, integers past 2**53, NaN)."""
     kind, constant_kind = type(value), type(constant)
     if (kind is float or kind is int) and (constant_kind is float or constant_kind is int) and op in _NUMERIC:
-        if _plain_number(value) and _plain_number(constant):
+        if _plain_number(value, kind) and _plain_number(constant, constant_kind):
             return _NUMERIC[op](value, constant)
         return _exact(value)
     if op == "$ex":
@@ -326,5 +325,6 @@ def _outcome(value, op: str, constant):
     return _exact(value)
 
 
-def _plain_number(value) -> bool:
-    return math.isfinite(value) and (not isinstance(value, int) or -_SAFE_INTEGER <= value <= _SAFE_INTEGER)
+def _plain_number(value, kind) -> bool:
+    """Compared the same way by Python and by durable-rules (doubles): finite, and exact as a double."""
+    return -_SAFE_INTEGER <= value <= _SAFE_INTEGER if kind is int else value - value == 0.0

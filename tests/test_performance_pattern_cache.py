@@ -106,3 +106,14 @@ def test_the_key_separates_each_side_of_a_threshold_and_joins_exactly(evaluator)
     below, above, far_above = (cache.key(compiled, [dict(work, qualifying_hours=h)]) for h in (1559.99, 1560.0, 4000.0))
     assert below != above and above == far_above
     assert NEVER_ASSERTED not in spec.tests
+
+
+def test_values_python_and_durable_might_compare_differently_are_keyed_exactly():
+    outcome = pattern_cache._outcome
+    assert outcome(1560.0, "$gte", 1560) is True and outcome(1559.5, "$gte", 1560) is False
+    assert outcome(2 ** 60, "$gt", 10) != outcome(2 ** 60 + 1, "$gt", 10), "past 2**53: the exact value"
+    assert outcome(float("nan"), "$lt", 1) == ("float", outcome(float("nan"), "$lt", 1)[1])
+    assert outcome("12", "$gt", 10) == ("str", "12"), "a text compared with a number: the exact text"
+    assert outcome(True, "$eq", 1) == ("bool", True), "a boolean compared with a number: the exact value"
+    assert outcome("QC", "$eq", "QC") is True and outcome("ON", "$neq", "QC") is True
+    assert outcome(pattern_cache._ABSENT, "$ex", None) is False
