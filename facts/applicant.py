@@ -11,7 +11,11 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from cec_rules.engine.shown import literal
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+
+from .countries import check_country
+
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # compiled once: every date of every record goes through it
 
@@ -22,7 +26,7 @@ def _iso_date_only(value):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {literal(value)}")
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
@@ -31,11 +35,12 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 def _whole_number(value):
     """`2021.0` or `"2021"` are not a NOC version: only the integer."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected 2016 or 2021 as a whole number, got {value!r}")
+        raise ValueError(f"expected 2016 or 2021 as a whole number, got {literal(value)}")
     return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
-CountryCode = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+# ISO 3166-1 alpha-2, checked against the data list (the schema keeps the shape, for editors)
+CountryCode = Annotated[StrictStr, AfterValidator(check_country), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
 
 
 class Strict(BaseModel):
