@@ -82,7 +82,7 @@ class RulesetChecker:
                         self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
-        for name, (kind, why) in self.required_parameters.items():
+        for name, (kind, why, *_spec) in self.required_parameters.items():
             parameter = self.ruleset.parameters.get(name)
             if parameter is None:
                 self._add(("parameters",), f"missing parameter {name!r} ({kind}): {why}")
