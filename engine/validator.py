@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 
+from .conflicts import contradiction_problems, cycle_problems
 from .errors import Problem
 from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
+from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
+MAX_RULES = 200
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -58,7 +61,16 @@ class RulesetChecker:
             self._check_rule(index, rule)
         self._check_criteria_concluded()
         self._check_derived_facts_used()
+        self._check_rule_count()
+        self.problems += cycle_problems(self.ruleset, self.path, self.positions)
+        self.problems += contradiction_problems(self.ruleset, self.path, self.positions)
         return self.problems
+
+    def _check_rule_count(self) -> None:
+        """durable-rules refuses a ruleset when one condition node feeds more than 256 rules (measured: 250
+        copies of one rule load, 300 do not); the limit leaves room for the compiler's catch-all rules."""
+        if len(self.ruleset.rules) > MAX_RULES:
+            self._add(("rules",), f"{len(self.ruleset.rules)} rules; a ruleset may have at most {MAX_RULES} (durable-rules' limit, see docs/ruleset-language.md)")
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
@@ -118,6 +130,7 @@ class RulesetChecker:
                 for op, operand in comparison.operators():
                     self._check_operand(group_path + (field_name, op), operand, aliases)
                     self._check_operand_type(group_path + (field_name, op), op, operand)
+                    self._check_literal(group_path + (field_name, op), operand)
 
     def _check_field(self, where: tuple, kind: str, field_name: str) -> None:
         if kind not in self.kinds:
@@ -145,6 +158,13 @@ class RulesetChecker:
             if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_literal(self, where: tuple, operand) -> None:
+        """A number written in a condition must be one the engine can compare (finite, within 2**53)."""
+        for index, value in enumerate(operand) if isinstance(operand, list) else [(None, operand)]:
+            problem = number_problem(value)
+            if problem:
+                self._add(where if index is None else where + (index,), problem)
 
     def _check_operand_type(self, where: tuple, op: str, operand) -> None:
         """Ordering needs numbers and membership needs lists: a wrong type would silently never match.
