@@ -4,6 +4,7 @@ something must conclude. Every problem carries the file, line and key path, with
 
 from __future__ import annotations
 
+import math
 import re
 
 from .conflicts import contradiction_problems, cycle_problems
@@ -17,6 +18,21 @@ CONCLUDE_FACT = "conclude"
 MAX_RULES = 200
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\w.])|\d+(?:\.\d+)?")
+
+
+def _parameter_numbers(ruleset: Ruleset) -> dict[float, str]:
+    """Every number a parameter holds (scalars, list items, table values, on every date) -> a parameter name."""
+    numbers: dict[float, str] = {}
+    for name, parameter in ruleset.parameters.items():
+        for value in [parameter.value] if parameter.values is None else list(parameter.values.values()):
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+            for item in items:
+                if _has_type(item, "number") and math.isfinite(item):
+                    numbers.setdefault(float(item), name)
+    return numbers
 
 
 _TYPE_CHECKS = {
@@ -60,6 +76,7 @@ class RulesetChecker:
             seen_ids.setdefault(rule.id, index)
             self._check_rule(index, rule)
         self._check_criteria_concluded()
+        self._check_criterion_descriptions()
         self._check_derived_facts_used()
         self._check_rule_count()
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
@@ -225,6 +242,20 @@ class RulesetChecker:
         for name in self.ruleset.criteria:
             if name not in met:
                 self._add(("criteria", name), f"criterion {name!r} is never concluded met by any rule, so it could never be met")
+
+    def _check_criterion_descriptions(self) -> None:
+        """A description states thresholds through `{param.NAME}` only: a number written out that equals a
+        parameter's value would go stale when the parameter changes, so it is an error."""
+        numbers = _parameter_numbers(self.ruleset)
+        for name, criterion in self.ruleset.criteria.items():
+            for language in LANGUAGES:
+                text = wording(criterion.description, language)
+                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+                self._check_template(where, text, {})
+                for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
+                    value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))
+                    if value in numbers:
+                        self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
 
     def _check_derived_facts_used(self) -> None:
         """A derived fact that no rule matches is a rule that can never matter: report it."""
