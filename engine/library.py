@@ -91,20 +91,21 @@ def edition_files(root: Path, problems: list[Problem]) -> list[Path]:
     """Every `<program>/<edition>/ruleset.yaml`, sorted. Unlike a glob, a ruleset file or edition folder
     that is a broken or looping symbolic link is reported, not silently skipped (its edition would go missing)."""
     files = []
-    for program in _entries(root, problems):
-        for edition in _entries(program, problems) if program.is_dir() else []:
+    for program in _entries(root, root, problems):
+        for edition in _entries(program, root, problems) if program.is_dir() else []:
             candidate = edition / RULESET_FILE
             if edition.is_dir() and os.path.lexists(candidate):
                 files.append(candidate)
     return files
 
 
-def _entries(folder: Path, problems: list[Problem]) -> list[Path]:
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     """The sorted entries of `folder`, reporting symbolic links that lead nowhere."""
     entries = sorted(folder.iterdir())
     for entry in entries:
         if entry.is_symlink() and not entry.exists():
-            problems.append(Problem(str(entry), None, None, "", "broken or looping symbolic link: its edition cannot be read"))
+            shown = entry.relative_to(root.parent)
+            problems.append(Problem(str(shown), None, None, "", "broken or looping symbolic link: what it names cannot be read"))
     return entries
 
 

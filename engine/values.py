@@ -129,7 +129,7 @@ class _ValueChecker:
         shown = str(value)
         hint = suggest(shown, [str(v) for v in vocabulary]) if isinstance(value, str) else ""
         kind = "" if isinstance(value, str) else f" ({type(value).__name__}; the vocabulary is text)" if all(isinstance(v, str) for v in vocabulary) else ""
-        self.add(key_path, f"unknown value {value!r}{kind}{hint}; known: {', '.join(map(str, vocabulary))}")
+        self.add(key_path, f"unknown value {value!r}{kind}{hint}{_listing(vocabulary)}")
 
     def _check_covers(self, key_path: tuple, day, table: dict, spec: ValueSpec) -> None:
         if spec.covers is None or spec.covers not in self.ruleset.parameters:
@@ -153,5 +153,9 @@ def _bound(value) -> str:
     return "any" if value is None else f"{value:,}"
 
 
-def _listing(vocabulary) -> str:
-    return f"; known: {', '.join(map(str, vocabulary))}" if vocabulary else ""
+def _listing(vocabulary, shown: int = 20) -> str:
+    """`; known: a, b, c` (the first `shown` of a long vocabulary, such as the world's countries)."""
+    if not vocabulary:
+        return ""
+    more = f", ... ({len(vocabulary)} in all)" if len(vocabulary) > shown else ""
+    return f"; known: {', '.join(map(str, vocabulary[:shown]))}{more}"
