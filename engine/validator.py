@@ -15,7 +15,8 @@ from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
-MAX_RULES = 200
+MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
+MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -63,6 +64,7 @@ class RulesetChecker:
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
+        self._unset = self._fields_not_always_set(fact_kinds)
 
     def check(self) -> list[Problem]:
         """Run every check; return all problems found."""
@@ -85,9 +87,18 @@ class RulesetChecker:
 
     def _check_rule_count(self) -> None:
         """durable-rules refuses a ruleset when one condition node feeds more than 256 rules (measured: 250
-        copies of one rule load, 300 do not); the limit leaves room for the compiler's catch-all rules."""
+        copies of one rule load, 300 do not), and fails an assert when one fact matches more than 64
+        condition nodes at once (measured: 63 rules on one kind decide, 65 do not). The limits leave room
+        for the compiler's catch-all rules; docs/ruleset-language.md "Limits"."""
         if len(self.ruleset.rules) > MAX_RULES:
             self._add(("rules",), f"{len(self.ruleset.rules)} rules; a ruleset may have at most {MAX_RULES} (durable-rules' limit, see docs/ruleset-language.md)")
+        per_kind: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.ruleset.rules):
+            for pattern in rule.when:
+                per_kind.setdefault(pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact, []).append(index)
+        for kind, indexes in per_kind.items():
+            if len(indexes) > MAX_PATTERNS_PER_KIND:
+                self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
@@ -149,9 +160,24 @@ class RulesetChecker:
                     self._check_operand_type(group_path + (field_name, op), op, operand)
                     self._check_literal(group_path + (field_name, op), operand)
 
+    def _fields_not_always_set(self, fact_kinds: dict) -> dict[tuple[str, str], list[str]]:
+        """(derived kind, field) -> the rules deriving that kind without setting the field. durable-rules
+        cannot compare a field a fact lacks (it fails the whole decision), so using one is an error."""
+        missing: dict[tuple[str, str], list[str]] = {}
+        for rule in self.ruleset.rules:
+            derive = rule.then.derive
+            if derive is not None and derive.fact not in fact_kinds:
+                for name in self.kinds[derive.fact] - set(derive.set):
+                    missing.setdefault((derive.fact, name), []).append(rule.id)
+        return missing
+
     def _check_field(self, where: tuple, kind: str, field_name: str) -> None:
         if kind not in self.kinds:
             return  # the unknown kind is reported where it is named
+        if (kind, field_name) in self._unset:
+            rules = ", ".join(self._unset[(kind, field_name)])
+            self._add(where, f"field {field_name!r} of derived fact {kind!r} is not set by rule(s) {rules}: every rule deriving {kind!r} must set it")
+            return
         if field_name not in self.kinds[kind]:
             self._add(where, f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}")
 
