@@ -15,6 +15,9 @@ from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
+# Phases after "facts", in order, each gated on a fact the runtime asserts once the previous phase has
+# settled: stratified negation (a `not` in the final phase sees what the conclude phase derived).
+PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
 MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
@@ -239,8 +242,7 @@ class RulesetChecker:
     def _check_conclusion(self, where: tuple, rule: Rule, aliases: dict[str, str]) -> None:
         conclusion = rule.then
         if conclusion.criterion is not None and conclusion.criterion not in self.ruleset.criteria:
-            key = "meet" if conclusion.meet else "fail"
-            self._add(where + (key,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+            self._add(where + (conclusion.verdict,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
@@ -251,6 +253,14 @@ class RulesetChecker:
         if conclusion.reason:
             for language in LANGUAGES:
                 self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
+        for index, need in enumerate(conclusion.needs or []):
+            for name in ("field", "why"):
+                value = getattr(need, name)
+                if isinstance(value, Text):
+                    for language in LANGUAGES:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                else:
+                    self._check_operand(where + ("needs", index, name), value, aliases)
 
     def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
         for name in _PLACEHOLDER.findall(template):
