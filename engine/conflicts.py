@@ -6,8 +6,10 @@ Contradictions are found by interval analysis: each rule's conditions become, pe
 an interval and a set of allowed/excluded values (constants and parameters resolved on each date the
 parameters change; `{ref: alias.field}` operands kept symbolic). Two rules are *separated* when some fact
 kind both match once has a field whose two constraints cannot hold together, or when one rule's `not:`
-pattern matches every fact the other rule needs. Two rules that are not separated, and whose constraints
-are all of a kind this analysis understands, can fire together: that is reported with both rules' lines.
+pattern matches every fact the other rule needs. Two rules that are not separated are reported with both
+rules' lines when the question is decidable here: every constraint is of a kind this analysis models, and
+one rule constrains nothing the other leaves free (a deleted `where:`, two membership tests of one field).
+Fields of one fact are otherwise taken as independent.
 What the analysis cannot decide (a membership test against a fact's field, for example) is left to the
 runtime, which stops a decision whose rules conclude a criterion two ways (engine/evaluator.py).
 """
@@ -161,7 +163,8 @@ def separated(a: Conditions, b: Conditions) -> bool | None:
     for kind in {k for k, _ in a.positive} & {k for k, _ in b.positive}:
         mine, theirs = [c for k, c in a.positive if k == kind], [c for k, c in b.positive if k == kind]
         if len(mine) != 1 or len(theirs) != 1:
-            continue  # several facts of one kind: the two rules may match different ones
+            unsure = True  # several facts of one kind: the two rules may match different ones
+            continue
         for name in set(mine[0]) & set(theirs[0]):
             merged = mine[0][name].merge(theirs[0][name])
             if merged.opaque:
@@ -170,7 +173,19 @@ def separated(a: Conditions, b: Conditions) -> bool | None:
                 return True
     if _excludes(a, b) or _excludes(b, a):
         return True
-    return None if unsure else False
+    return None if unsure or not (_covers(a, b) or _covers(b, a)) else False
+
+
+def _covers(weaker: Conditions, stronger: Conditions) -> bool:
+    """Whether `weaker` constrains nothing `stronger` leaves free: no fact kind or field of its own, and only
+    `not:` patterns `stronger` has too. Only then are two rules reported as able to fire together: fields
+    the two rules constrain separately may be tied by the derivation (hours that can only grow, say), which
+    this analysis does not know; a field both constrain is compared value against value."""
+    theirs = {kind: set(c) for kind, c in stronger.positive}
+    for kind, constraints in weaker.positive:
+        if kind not in theirs or not set(constraints) <= theirs[kind]:
+            return False
+    return all(negative in stronger.negative for negative in weaker.negative)
 
 
 def _excludes(a: Conditions, b: Conditions) -> bool:
