@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from cec_rules.engine.validator import MAX_RULES
+from cec_rules.engine.validator import MAX_PATTERNS_PER_KIND, MAX_RULES
 from support import NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
 from test_loader_errors import Expected, describe, load_problems
 
@@ -170,16 +170,28 @@ def overlapping_membership(root: Path) -> Expected:
 
 
 def rule_derives_its_own_kind(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "      derive:\n        fact: language_requirement\n        set:\n          level: {lookup:",
-                "      derive:\n        fact: primary_occupation\n        set:\n          level: {lookup:")
-    return Expected(NEW_FILE, line + 1, "rules[3].then.derive.fact", ("'language_level_from_main_occupation'", "primary_occupation -> primary_occupation", "forever"))
+    line = edit(root, NEW_EDITION, "          tied: {eq: false}\n    then:\n      derive:\n        fact: language_requirement\n",
+                "          tied: {eq: false}\n    then:\n      derive:\n        fact: primary_occupation\n")
+    return Expected(NEW_FILE, line + 3, re.compile(r"rules\[\d+\]\.then\.derive\.fact"),
+                    ("'language_level_from_main_occupation'", "primary_occupation -> primary_occupation", "forever"))
+
+
+def _copies(root: Path, count: int, kind: str = "applicant", where: str = "admissible: {eq: true}", meet: str = "admissibility") -> None:
+    copies = "".join(f"  - id: copy_{i}\n    description: copy\n    when:\n      - fact: {kind}\n        where:\n          {where}\n"
+                     f"    then:\n      meet: {meet}\n      reason: copy\n" for i in range(count))
+    edit(root, NEW_EDITION, "\n# --- explanations", "\n" + copies + "\n# --- explanations")
 
 
 def too_many_rules(root: Path) -> Expected:
-    copies = "".join(f"  - id: copy_{i}\n    description: copy\n    when:\n      - fact: applicant\n        where:\n          admissible: {{eq: true}}\n"
-                     f"    then:\n      meet: admissibility\n      reason: copy\n" for i in range(MAX_RULES))
-    edit(root, NEW_EDITION, "\n# --- explanations", "\n" + copies + "\n# --- explanations")
-    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "\nrules:") + 1, "rules", (f"{MAX_RULES + 12} rules", f"at most {MAX_RULES}"))
+    _copies(root, MAX_RULES)
+    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "\nrules:") + 1, "rules", (" rules; a ruleset may have at most", str(MAX_RULES)))
+
+
+def too_many_patterns_on_one_kind(root: Path) -> Expected:
+    existing = (root / NEW_EDITION).read_text(encoding="utf-8").count("fact: applicant\n")
+    _copies(root, MAX_PATTERNS_PER_KIND)
+    first_beyond = line_of(root, NEW_EDITION, f"  - id: copy_{MAX_PATTERNS_PER_KIND - existing}\n")
+    return Expected(NEW_FILE, first_beyond, re.compile(r"rules\[\d+\]"), ("match fact 'applicant'", f"at most {MAX_PATTERNS_PER_KIND} per fact kind"))
 
 
 # --- criterion descriptions ------------------------------------------------------------------------
@@ -200,7 +212,7 @@ FIXTURES = [excluded_province_typo, accepted_test_typo, numbers_where_levels_exp
             window_3000_years, weekly_cap_zero, infinite_number_in_a_condition, step_zero, step_vanishing,
             minimum_above_maximum, level_13, minimum_outside_range, renamed_test_id, teer_9, duplicate_noc_row,
             row_cut_to_one_field, missing_title, where_deleted, overlapping_membership, rule_derives_its_own_kind,
-            too_many_rules, stale_number_in_description, unknown_parameter_in_description]
+            too_many_rules, too_many_patterns_on_one_kind, stale_number_in_description, unknown_parameter_in_description]
 IDS = [f.__name__ for f in FIXTURES]
 
 
