@@ -8,6 +8,7 @@ line, the key path and the offending word (STYLE.md practice 5), through the lib
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -16,8 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
+from cec_rules.engine.errors import EngineError
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.model import Rule
+from cec_rules.facts.reading import read_applicant_file
 from cec_rules.engine.validator import MAX_PATTERNS_PER_KIND, MAX_RULES
-from support import NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
+from support import EXAMPLES, NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
 from test_loader_errors import Expected, describe, load_problems
 
 NEW_FILE = f"rulesets/{NEW_EDITION}"
@@ -257,3 +262,45 @@ def test_a_data_file_that_is_a_symlink_loop_is_reported(tmp_path):
     problems = load_problems(root)
     line = line_of(root, NEW_EDITION, "    - data/language/ielts_general.yaml")
     assert any(p.path == NEW_FILE and p.line == line and "ielts_general.yaml" in p.message for p in problems), describe(problems)
+
+
+# --- contradictions include undetermined (a third verdict) ------------------------------------------
+
+def test_a_deleted_where_contradicts_the_undetermined_rule_too(tmp_path):
+    root = copy_rulesets(tmp_path)
+    where_deleted(root)
+    line = line_of(root, NEW_EDITION, "      undetermined: skilled_work_experience")
+    problems = load_problems(root)
+    assert any(p.line == line and "'experience_hours_reached'" in p.message and "(undetermined)" in p.message for p in problems), describe(problems)
+
+
+# --- the last line of defence: a bound on rule firings per decision -----------------------------------
+
+def test_a_decision_that_fires_more_rules_than_the_bound_is_an_internal_error_naming_them():
+    result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml")], env={"CEC_MAX_FIRINGS": "3"})
+    assert result.exit_code == 1
+    assert "more than 3 rule firings" in result.stderr and "experience_hours_reached" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_that_feed_each_other_stop_at_the_bound():
+    """The validator refuses such a ruleset; this builds one past it, as a last line of defence."""
+    library = load_bundled_or(None)
+    edition = library.programs["cec"][-1]
+    loop = Rule.model_validate({"id": "feeds_itself", "description": "x", "when": [{"fact": "language_requirement", "as": "r"}],
+                                "then": {"derive": {"fact": "language_requirement",
+                                                    "set": {"reading": {"ref": "r.reading"}, "level": {"ref": "r.level"}, "basis": {"text": "again {r.basis}"}}}}})
+    looping = dataclasses.replace(edition, ruleset=edition.ruleset.model_copy(update={"rules": [*edition.ruleset.rules, loop]}), sha256="loop")
+    with pytest.raises(EngineError, match=r"more than 1,000 rule firings .* feeds_itself \(\d+ times\)"):
+        Evaluator(library).evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
+
+
+# --- descriptions show the parameter's value ----------------------------------------------------------
+
+def test_explain_fills_a_criterion_description_from_the_parameter(tmp_path):
+    root = copy_rulesets(tmp_path)
+    edit(root, NEW_EDITION, "    value: 1560", "    value: 1700")
+    result = CliRunner().invoke(cli, ["explain", "--rulesets", str(root), str(EXAMPLES / "eligible.yaml")])
+    assert result.exit_code == 0, result.stderr
+    assert "At least 1,700 hours of paid, authorized work" in result.stdout
+    assert "At least 1,560" not in result.stdout and "{param." not in result.stdout
