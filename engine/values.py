@@ -9,6 +9,7 @@ reports each problem at the value's own line with a "did you mean".
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -30,7 +31,8 @@ class ValueSpec:
     `minimum`/`maximum` bound every number (a scalar, list items, table values); `items` is the vocabulary of a
     scalar, of list items and of table keys: a tuple, or a function of the edition (`EditionData`) giving one;
     `non_empty` refuses an empty list or table; `complete` asks for the whole vocabulary (a fixed list such as
-    Canada's provinces); `covers` names a list parameter whose every item must be a key of this table.
+    Canada's provinces); `covers` names a list parameter whose every item must be a key of this table;
+    `dates` asks for ISO dates as values.
     """
 
     minimum: float | None = None
@@ -39,6 +41,7 @@ class ValueSpec:
     non_empty: bool = False
     complete: bool = False
     covers: str | None = None
+    dates: bool = False  # table values (or list items) are ISO dates, YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class _ValueChecker:
             self.add(key_path, f"must not be empty{_listing(vocabulary)}")
         for key, item in entries:
             self._check_number(key_path + (key,), item, spec)
+            if spec.dates and not _is_date(item):
+                self.add(key_path + (key,), f"{item!r} is not a date (YYYY-MM-DD)")
         for index, name in enumerate(names):
             self._check_name(key_path + ((name,) if isinstance(value, dict) else (index,)), name, vocabulary)
         if spec.complete and vocabulary is not None and value:
@@ -147,6 +152,14 @@ class _ValueChecker:
             return tuple(spec.items(EditionData(parameters, self.language_tests, self.noc)))
         except (KeyError, TypeError, ValueError):
             return None  # the vocabulary depends on a parameter that is itself wrong: reported there
+
+
+def _is_date(value) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
 
 
 def _bound(value) -> str:

@@ -49,7 +49,7 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "accepted_language_tests": ("list", "designated tests accepted on the assessment date",
                                 ValueSpec(items=lambda d: sorted(d.language_tests), non_empty=True)),
     "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)",
-                                       ValueSpec(items=lambda d: sorted(d.language_tests))),
+                                       ValueSpec(items=lambda d: sorted(d.language_tests), dates=True)),
     "provinces_and_territories": ("list", "the two-letter codes an intended province may take",
                                   ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
     "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)", HOURS),

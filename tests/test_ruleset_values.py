@@ -83,6 +83,16 @@ def level_table_value_out_of_range(root: Path) -> Expected:
     return Expected(NEW_FILE, line, "parameters.language_level_by_occupation_level.value.0", ("70", "outside the sane range 1 to 12"))
 
 
+def accepted_from_unknown_test(root: Path) -> Expected:
+    line = edit(root, NEW_EDITION, '    value: {pte_core: "2024-01-30"}', '    value: {pte_cor: "2024-01-30"}')
+    return Expected(NEW_FILE, line, "parameters.language_results_accepted_from.value.pte_cor", ("'pte_cor'", "did you mean 'pte_core'"))
+
+
+def accepted_from_not_a_date(root: Path) -> Expected:
+    line = edit(root, NEW_EDITION, '    value: {pte_core: "2024-01-30"}', '    value: {pte_core: "2024-01-3x"}')
+    return Expected(NEW_FILE, line, "parameters.language_results_accepted_from.value.pte_core", ("'2024-01-3x'", "not a date"))
+
+
 # --- parameters: numbers finite and in a sane range for their unit ---------------------------------
 
 def _number(old: str, new: str, key_path: str, *words: str):
@@ -213,7 +223,7 @@ def unknown_parameter_in_description(root: Path) -> Expected:
 
 FIXTURES = [excluded_province_typo, accepted_test_typo, numbers_where_levels_expected, level_not_in_the_classification,
             unknown_country, unknown_noc_version, empty_province_list, incomplete_province_list, level_table_missing_a_level,
-            level_table_value_out_of_range, infinite_hours, huge_negative_hours, weekly_cap_10_to_30, validity_2_to_63,
+            level_table_value_out_of_range, accepted_from_unknown_test, accepted_from_not_a_date, infinite_hours, huge_negative_hours, weekly_cap_10_to_30, validity_2_to_63,
             window_3000_years, weekly_cap_zero, infinite_number_in_a_condition, step_zero, step_vanishing,
             minimum_above_maximum, level_13, minimum_outside_range, renamed_test_id, teer_9, duplicate_noc_row,
             row_cut_to_one_field, missing_title, where_deleted, overlapping_membership, rule_derives_its_own_kind,
