@@ -232,20 +232,15 @@ IDS = [f.__name__ for f in FIXTURES]
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=IDS)
-def test_library_reports_file_line_key_path_and_word(tmp_path, fixture):
+def test_reported_with_file_line_key_path_and_word_and_cli_exits_2(tmp_path, fixture):
     root = copy_rulesets(tmp_path)
     expected = fixture(root)
     problems = load_problems(root)
     assert any(expected.matches(p) for p in problems), f"expected {expected}\ngot:\n{describe(problems)}"
-
-
-@pytest.mark.parametrize("fixture", FIXTURES, ids=IDS)
-def test_cli_validate_exits_2_without_a_traceback(tmp_path, fixture):
-    root = copy_rulesets(tmp_path)
-    fixture(root)
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2 and result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert str(next(p for p in problems if expected.matches(p))) in result.stderr
 
 
 # --- symbolic links: reported, never silently skipped --------------------------------------------------
