@@ -7,9 +7,10 @@ an interval and a set of allowed/excluded values (constants and parameters resol
 parameters change; `{ref: alias.field}` operands kept symbolic). Two rules are *separated* when some fact
 kind both match once has a field whose two constraints cannot hold together, or when one rule's `not:`
 pattern matches every fact the other rule needs. Two rules that are not separated are reported with both
-rules' lines when the question is decidable here: every constraint is of a kind this analysis models, and
-one rule constrains nothing the other leaves free (a deleted `where:`, two membership tests of one field).
-Fields of one fact are otherwise taken as independent.
+rules' lines when the question is decidable here: no comparison with another fact's field (`{ref: ...}`,
+whose value this analysis does not know), no kind matched twice, and every comparison of a kind modelled.
+Fields of one fact are taken as independent, except for the relations the program declares between them
+(`FIELD_RELATIONS` in facts/derive.py: `qualifying_hours <= possible_hours`), which narrow each other.
 What the analysis cannot decide (a membership test against a fact's field, for example) is left to the
 runtime, which stops a decision whose rules conclude a criterion two ways (engine/evaluator.py).
 """
@@ -157,35 +158,35 @@ def _constraints(groups: list[dict], parameters: dict, aliases: dict[str, str]) 
     return constraints
 
 
-def separated(a: Conditions, b: Conditions) -> bool | None:
-    """True: the two cannot hold together; False: they can; None: this analysis cannot tell."""
-    unsure = False
+def separated(a: Conditions, b: Conditions, relations: dict | None = None) -> bool | None:
+    """True: the two cannot hold together; False: they can; None: this analysis cannot tell.
+
+    `relations` (kind -> [(lesser, greater)]) are what the program guarantees between two fields of one
+    fact (qualifying_hours <= possible_hours): without them, fields of one fact are taken as independent."""
+    unsure = any(c.symbolic or c.opaque for side in (a, b) for _, cs in side.positive + side.negative for c in cs.values())
     for kind in {k for k, _ in a.positive} & {k for k, _ in b.positive}:
         mine, theirs = [c for k, c in a.positive if k == kind], [c for k, c in b.positive if k == kind]
         if len(mine) != 1 or len(theirs) != 1:
             unsure = True  # several facts of one kind: the two rules may match different ones
             continue
-        for name in set(mine[0]) & set(theirs[0]):
-            merged = mine[0][name].merge(theirs[0][name])
-            if merged.opaque:
-                unsure = True
-            elif merged.empty():
-                return True
+        merged = dict(mine[0])
+        for name, c in theirs[0].items():
+            merged[name] = merged[name].merge(c) if name in merged else c
+        _apply_relations(merged, (relations or {}).get(kind, ()))
+        if any(not c.opaque and c.empty() for c in merged.values()):
+            return True
     if _excludes(a, b) or _excludes(b, a):
         return True
-    return None if unsure or not (_covers(a, b) or _covers(b, a)) else False
+    return None if unsure else False
 
 
-def _covers(weaker: Conditions, stronger: Conditions) -> bool:
-    """Whether `weaker` constrains nothing `stronger` leaves free: no fact kind or field of its own, and only
-    `not:` patterns `stronger` has too. Only then are two rules reported as able to fire together: fields
-    the two rules constrain separately may be tied by the derivation (hours that can only grow, say), which
-    this analysis does not know; a field both constrain is compared value against value."""
-    theirs = {kind: set(c) for kind, c in stronger.positive}
-    for kind, constraints in weaker.positive:
-        if kind not in theirs or not set(constraints) <= theirs[kind]:
-            return False
-    return all(negative in stronger.negative for negative in weaker.negative)
+def _apply_relations(merged: dict[str, Constraint], relations) -> None:
+    """Narrow both fields of each `lesser <= greater` pair by the other's bound."""
+    for lesser, greater in relations:
+        if lesser in merged or greater in merged:
+            low, high = merged.get(lesser, Constraint()), merged.get(greater, Constraint())
+            merged[lesser] = low.merge(Constraint(high=high.high, high_open=high.high_open))
+            merged[greater] = high.merge(Constraint(low=low.low, low_open=low.low_open))
 
 
 def _excludes(a: Conditions, b: Conditions) -> bool:
@@ -208,7 +209,7 @@ def criterion_of(rule: Rule) -> str | None:
     return next((getattr(rule.then, name) for name in VERDICTS if getattr(rule.then, name, None) is not None), None)
 
 
-def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions) -> list[Problem]:
+def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions, relations: dict | None = None) -> list[Problem]:
     """Pairs of rules that conclude one criterion two ways and whose conditions can hold together."""
     days = sorted({ruleset.effective_from, *(d for p in ruleset.parameters.values() for d in (p.values or {}))})
     per_day = [({n: p.value_on(day) for n, p in ruleset.parameters.items()}) for day in days]
@@ -217,7 +218,7 @@ def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions) ->
     for (i, a), (j, b) in itertools.combinations(concluding, 2):
         if criterion_of(a) != criterion_of(b) or verdict(a) == verdict(b):
             continue
-        if any(_can_fire_together(a, b, parameters) for parameters in per_day):
+        if any(_can_fire_together(a, b, parameters, relations) for parameters in per_day):
             line, _ = positions.find(("rules", i))
             where = ("rules", j, "then", verdict(b))
             at_line, column = positions.find(where)
@@ -227,11 +228,11 @@ def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions) ->
     return problems
 
 
-def _can_fire_together(a: Rule, b: Rule, parameters: dict) -> bool:
+def _can_fire_together(a: Rule, b: Rule, parameters: dict, relations: dict | None) -> bool:
     left, right = rule_conditions(a, parameters), rule_conditions(b, parameters)
     if left is None or right is None:
         return False
-    return any(separated(x, y) is False for x in left for y in right)
+    return any(separated(x, y, relations) is False for x in left for y in right)
 
 
 def cycle_problems(ruleset: Ruleset, path: str, positions: Positions) -> list[Problem]:

@@ -61,8 +61,10 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None) -> Library:
-    """Load and validate every edition under `root` (the bundled rulesets when None).
+def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None,
+                 field_relations: dict | None = None) -> Library:
+    """Load and validate every edition under `root` (the bundled rulesets when None). `field_relations`
+    (kind -> [(lesser, greater)]) are orderings the program guarantees between fields of one fact.
 
     Raises `RulesetErrors` with every problem found, across all files.
     """
@@ -70,7 +72,7 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict,
     if not root.is_dir():
         raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
     problems: list[Problem] = []
-    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems)
+    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems, field_relations or {})
     library = Library(root)
     files = edition_files(root, problems)
     if not files:
@@ -112,7 +114,9 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
 class _EditionLoader:
     """Reads edition files; shares data tables between editions that name the same files."""
 
-    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem]):
+    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem],
+                 field_relations: dict):
+        self.field_relations = field_relations
         self.root = root
         self.fact_kinds = fact_kinds
         self.required_parameters = required_parameters
@@ -135,7 +139,8 @@ class _EditionLoader:
         ruleset, positions, raw = parsed
         before = len(self.problems)
         self._check_location(ruleset, path, display, positions)
-        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice).check())
+        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice,
+                                            self.field_relations).check())
         noc = self._noc(ruleset, display, positions)
         tests = self._language_tests(ruleset, display, positions)
         if noc is not None and len(tests) == len(ruleset.data.language_tests):  # vocabularies come from the data tables

@@ -55,7 +55,8 @@ class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
     def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
-                 required_advice: dict[str, set[str]] | None = None):
+                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None):
+        self.field_relations = field_relations or {}
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
@@ -85,7 +86,7 @@ class RulesetChecker:
         self._check_derived_facts_used()
         self._check_rule_count()
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
-        self.problems += contradiction_problems(self.ruleset, self.path, self.positions)
+        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, self.field_relations)
         return self.problems
 
     def _check_rule_count(self) -> None:

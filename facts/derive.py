@@ -57,6 +57,12 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
                            ValueSpec(items=PROVINCES_AND_TERRITORIES)),
 }
 
+# What the derivation guarantees between fields of one fact (kind -> [(lesser, greater)]): the validator's
+# contradiction analysis uses it, so that rules split on hours "however codes are read" are seen as exclusive.
+FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
+    "work_experience": [("qualifying_hours", "possible_hours")],
+}
+
 
 @dataclass
 class Derivation:

@@ -17,9 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from cec_rules.engine.errors import EngineError
+from cec_rules.engine.errors import EngineError, RulesetErrors
+from cec_rules.engine.library import load_library
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.model import Rule
+from cec_rules.facts.advice import REQUIRED_ADVICE
+from cec_rules.facts.catalog import FACT_KINDS
+from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS
 from cec_rules.facts.reading import read_applicant_file
 from cec_rules.engine.validator import MAX_PATTERNS_PER_KIND, MAX_RULES
 from support import EXAMPLES, NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
@@ -179,6 +183,13 @@ def where_deleted(root: Path) -> Expected:
     return Expected(NEW_FILE, line, "rules[1].then.fail", ("'experience_hours_short'", "'experience_hours_reached'", "line ", "concluded two ways"))
 
 
+def comparison_dropped(root: Path) -> Expected:
+    """The two rules then test different fields: independent fields can both hold."""
+    line = edit(root, NEW_EDITION, "          possible_hours: {lt: {param: min_qualifying_hours}}\n          unsettled_periods: {eq: 0}\n",
+                "          unsettled_periods: {eq: 0}\n")
+    return Expected(NEW_FILE, line + 2, "rules[1].then.fail", ("'experience_hours_short'", "'experience_hours_reached'"))
+
+
 def overlapping_membership(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, "          intended_province: {in: {param: excluded_provinces}}", "          intended_province: {in: [ON, QC]}")
     return Expected(NEW_FILE, line + 2, re.compile(r"rules\[\d+\]\.then\.fail"), ("'intends_to_live_in_quebec'", "'intends_to_live_outside_quebec'"))
@@ -226,7 +237,7 @@ FIXTURES = [excluded_province_typo, accepted_test_typo, numbers_where_levels_exp
             level_table_value_out_of_range, accepted_from_unknown_test, accepted_from_not_a_date, infinite_hours, huge_negative_hours, weekly_cap_10_to_30, validity_2_to_63,
             window_3000_years, weekly_cap_zero, infinite_number_in_a_condition, step_zero, step_vanishing,
             minimum_above_maximum, level_13, minimum_outside_range, renamed_test_id, teer_9, duplicate_noc_row,
-            row_cut_to_one_field, missing_title, where_deleted, overlapping_membership, rule_derives_its_own_kind,
+            row_cut_to_one_field, missing_title, where_deleted, comparison_dropped, overlapping_membership, rule_derives_its_own_kind,
             too_many_rules, too_many_patterns_on_one_kind, stale_number_in_description, unknown_parameter_in_description]
 IDS = [f.__name__ for f in FIXTURES]
 
@@ -309,3 +320,11 @@ def test_explain_fills_a_criterion_description_from_the_parameter(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "At least 1,700 hours of paid, authorized work" in result.stdout
     assert "At least 1,560" not in result.stdout and "{param." not in result.stdout
+
+
+def test_field_relations_the_program_declares_separate_the_bundled_experience_rules():
+    """qualifying_hours <= possible_hours is what makes "reached" and "short however codes are read"
+    exclusive; without that declaration the analysis would report them (fields are otherwise independent)."""
+    load_library(None, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS)
+    with pytest.raises(RulesetErrors, match="'experience_hours_short' \\(fail\\) and 'experience_hours_reached'"):
+        load_library(None, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, {})
