@@ -48,16 +48,17 @@ def cache_dir() -> Path | None:
     return Path(base) / "cec-rules"
 
 
-def load_library_cached(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None) -> Library:
-    """`load_library`, served from the cache when every file it would read is unchanged."""
+def load_library_cached(root: Path | None, *checks) -> Library:
+    """`load_library(root, *checks)`, served from the cache when every file it would read is unchanged
+    (`checks`: the fact kinds, required parameters, ... the load validates against, part of the key)."""
     folder = cache_dir()
     if folder is None:
-        return load_library(root, fact_kinds, required_parameters, required_advice)
+        return load_library(root, *checks)
     given = Path(root) if root is not None else bundled_root()  # kept as given: display paths derive from it
-    entry = folder / f"library-{_entry_name(given, fact_kinds, required_parameters, required_advice)}.pickle"
+    entry = folder / f"library-{_entry_name(given, *checks)}.pickle"
     library = _read(entry, given)
     if library is None:
-        library = load_library(root, fact_kinds, required_parameters, required_advice)
+        library = load_library(root, *checks)
         _write(entry, folder, library)
     return library
 

@@ -97,9 +97,9 @@ def test_an_entry_others_may_write_is_ignored(tmp_path, cache):
 def _inputs():
     from cec_rules.facts.advice import REQUIRED_ADVICE
     from cec_rules.facts.catalog import FACT_KINDS
-    from cec_rules.facts.derive import REQUIRED_PARAMETERS
+    from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS
 
-    return FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE
+    return FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS
 
 
 def _entry(cache):
