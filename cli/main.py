@@ -159,9 +159,11 @@ from .schema import schema_command  # noqa: E402  (commands live in their own mo
 from .diff import register as register_diff  # noqa: E402
 from .explain import register as register_explain  # noqa: E402
 from .testing import test_command  # noqa: E402
+from .serve import serve_command  # noqa: E402
 
 cli.add_command(test_command)
 cli.add_command(schema_command)
+cli.add_command(serve_command)
 register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
 register_diff(cli, IsoDate())
 

@@ -1,0 +1,106 @@
+"""The service's worker-process side: one Evaluator (one durable-rules Host) per process, deciding
+requests that the pool sends through `cec_rules.engine.batch.worker.worker_main`, and recording each
+decision before it is answered (so an answered request always has its record).
+
+A request fails as a problem (RFC 9457 fields), never by raising: nothing a client sends can stop a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from cec_rules.engine.decision import Decision
+from cec_rules.engine.errors import CecError, EngineError, InputError
+from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.yaml_source import YamlProblem, load_yaml
+from cec_rules.facts.reading import applicant_from_data, locate
+
+from .problems import input_problem, internal_problem
+from .records import Recorder, outcome_of
+from .store import DecisionStore
+
+
+class Job(NamedTuple):
+    """One applicant to decide. `strict` parses like `cec evaluate` (the YAML reader, which names lines
+    and rejects duplicate keys); otherwise like `cec batch` (JSON Lines, fast)."""
+
+    seq: int
+    text: bytes
+    as_of: str | None
+    language: str
+    source: str
+    strict: bool
+
+
+class Answer(NamedTuple):
+    seq: int
+    record_id: str | None     # None: not decided (see problem)
+    body: str | None          # the decision in the output contract, one JSON line
+    outcome: str | None       # eligible | not_eligible | undetermined
+    problem: dict | None
+
+
+class ServiceDecider:
+    """Built once in each worker process (by name, from the pool's arguments)."""
+
+    def __init__(self, rulesets_dir: str | None, db_url: str | None):
+        self.library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
+        self.evaluator = Evaluator(self.library)
+        self._french: Evaluator | None = None
+        self.recorder = Recorder(DecisionStore(db_url)) if db_url else None
+
+    def decide(self, job: Job) -> Answer:
+        positions = None
+        try:
+            data, positions = self._parse(job)
+            applicant = applicant_from_data(data, job.source, positions)
+            as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
+            decision = self.evaluator.evaluate(applicant, as_of, source=job.source)
+            line = decision.to_json_line()
+            record_id = self.recorder.record(self.evaluator, applicant, decision, line) if self.recorder else None
+            body = self._in_french(applicant, as_of, decision, job.source) if job.language == "fr" else line
+            return Answer(job.seq, record_id, body, outcome_of(decision.eligible), None)
+        except InputError as exc:
+            return Answer(job.seq, None, None, None, input_problem(locate(exc, positions)))
+        except EngineError as exc:
+            return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: internal error: {exc}"))
+        except CecError as exc:  # e.g. the record store failed: the decision was not kept, so it is not answered
+            return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: {exc}"))
+        except Exception as exc:  # a bug costs one request, not the worker
+            return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: internal error: {type(exc).__name__}: {exc}"))
+
+    @staticmethod
+    def _parse(job: Job):
+        if not job.strict:
+            try:
+                return orjson.loads(job.text), None
+            except orjson.JSONDecodeError as exc:
+                raise InputError(job.source, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        try:
+            text = job.text.decode("utf-8")
+            json.loads(text)
+        except UnicodeDecodeError:
+            raise InputError(job.source, "", "not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(job.source, "", f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+        try:
+            return load_yaml(text, job.source)
+        except YamlProblem as exc:
+            raise InputError(job.source, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
+
+    def _in_french(self, applicant, as_of, decision: Decision, source: str) -> str:
+        """The same decision with each criterion's reason in French (the wording `cec explain --lang fr` uses)."""
+        from cec_rules.facts.explain import explain
+
+        if self._french is None:  # bilingual texts need a runtime that fills both languages
+            self._french = Evaluator(self.library, translations=True)
+        reasons = {c["id"]: c["reason"] for c in explain(self._french, applicant, as_of, "fr", source)["criteria"]}
+        doc = decision.to_json()
+        for criterion in doc["criteria"]:
+            criterion["reason"] = reasons.get(criterion["id"], criterion["reason"])
+        return orjson.dumps(doc).decode("utf-8")
