@@ -53,6 +53,19 @@ def _library(rulesets_dir: Path | None):
         sys.exit(EXIT_BAD_INPUT)
 
 
+def _recorder(url: str):
+    """The decision record at `url`, tables created or upgraded (exit 2 when it cannot be opened)."""
+    from cec_rules.service.records import Recorder
+    from cec_rules.service.store import DecisionStore
+
+    try:
+        store = DecisionStore(url)
+        store.migrate()
+    except CecError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    return Recorder(store)
+
+
 @click.group()
 @click.version_option(package_name="cec-rules")
 def cli() -> None:
@@ -64,9 +77,11 @@ def cli() -> None:
 @click.option("--as-of", type=IsoDate(), help="Assess on this date instead of each applicant's application_date.")
 @rulesets_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str) -> None:
+@click.option("--record", "record_url", metavar="URL", help="Also store each decision in this decision record (sqlite:///FILE or postgresql://…); its id goes to stderr.")
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, record_url: str | None) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
     evaluator = Evaluator(_library(rulesets_dir))
+    recorder = _recorder(record_url) if record_url else None
     bad = 0
     for path in files:
         positions = None
@@ -79,6 +94,8 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
             continue
         except EngineError as exc:
             _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
+        if recorder:
+            click.echo(f"{path}: record {recorder.record(evaluator, applicant, decision, decision_json(decision))}", err=True)
         click.echo(decision_json(decision) if output_format == "json" else decision_text(decision))
     if bad:
         sys.exit(EXIT_BAD_INPUT)
@@ -160,10 +177,12 @@ from .diff import register as register_diff  # noqa: E402
 from .explain import register as register_explain  # noqa: E402
 from .testing import test_command  # noqa: E402
 from .serve import serve_command  # noqa: E402
+from .replay import replay_command  # noqa: E402
 
 cli.add_command(test_command)
 cli.add_command(schema_command)
 cli.add_command(serve_command)
+cli.add_command(replay_command)
 register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
 register_diff(cli, IsoDate())
 
