@@ -228,6 +228,8 @@ async def _line_chunks(request: Request):
             number += 1
             if skipping:
                 skipping = False
+            elif len(line) > limit:
+                items.append((number, None))
             elif line.strip():
                 items.append((number, line))
         if not skipping and len(buffer) > limit:
