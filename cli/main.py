@@ -63,6 +63,7 @@ def _recorder(url: str):
         store.migrate()
     except CecError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
+    click.get_current_context().call_on_close(store.close)
     return Recorder(store)
 
 

@@ -104,9 +104,13 @@ class DecisionStore:
 
     def put(self, record: StoredRecord, ruleset: dict) -> None:
         """Store a decision (once per id: a repeat only counts and dates it) and its ruleset (once per sha)."""
-        self._execute(_PUT_RULESET, ruleset)
-        self._execute(_UPSERT, record.__dict__)
-        self._commit()
+        try:
+            self._execute(_PUT_RULESET, ruleset)
+            self._execute(_UPSERT, record.__dict__)
+            self._commit()
+        except Exception as exc:  # leave the connection usable for the next decision
+            self._connection.rollback()
+            raise StoreError(f"the decision could not be recorded in {redact(self.url)}: {exc}") from None
 
     def get(self, record_id: str) -> StoredRecord | None:
         row = self._query_one(f"SELECT {', '.join(_COLUMNS)} FROM decisions WHERE id = %(id)s", {"id": record_id})
