@@ -113,7 +113,7 @@ async def show_ruleset(request: Request, program: str, edition: str) -> dict:
                             "values": _dated(p, ruleset.effective_from)} for name, p in ruleset.parameters.items()]}
 
 
-@v1.post("/admin/reload", response_model=Status, dependencies=[Depends(require_admin)], responses=_problems(401, 403, 422, 500))
+@router.post("/v1/admin/reload", response_model=Status, dependencies=[Depends(require_admin)], responses=_problems(401, 403, 422, 500))
 async def reload(request: Request) -> dict:
     """Validate the rulesets folder and replace the workers one by one; an invalid folder is refused
     (422, with every problem) and the current rules keep serving."""
