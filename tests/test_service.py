@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from service_support import CEC, Server
+from service_support import CEC
 from support import EXAMPLES, applicant_data, job
 
 pytestmark = pytest.mark.slow
@@ -26,11 +26,8 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve")
-    server = Server("--db", f"sqlite:///{folder}/records.db", cwd=folder)
-    yield server
-    server.stop()
+def server(service):
+    return service
 
 
 @pytest.fixture(scope="module")

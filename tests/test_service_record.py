@@ -99,7 +99,9 @@ def test_replay_of_an_unknown_record_is_an_error(db_url):
     assert result.exit_code == 2 and "no decision record" in result.stderr
 
 
-def test_the_server_records_in_the_given_database(db_url, tmp_path):
+def test_the_server_records_in_postgresql(postgres, tmp_path):
+    """(The SQLite server is test_service's.)"""
+    db_url = postgres.url
     server = Server("--db", db_url, cwd=tmp_path, workers=1)
     try:
         with server.client() as http:
