@@ -45,7 +45,8 @@ def register(cli, iso_date) -> None:
             sys.exit(2)
         outcomes = summary["outcomes"]
         click.echo(f"diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
-                   f"{outcomes['became_ineligible']:,} became ineligible, {summary['rejected']:,} rejected; "
+                   f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "
+                   f"{summary['rejected']:,} rejected; "
                    f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl)")
         for change in summary["rules_changes"]:
             click.echo(f"  {change['edition']} {change['kind']} {change['name']}: {change['change']}")

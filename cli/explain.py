@@ -15,20 +15,22 @@ from cec_rules.facts.reading import locate, read_applicant_with_positions
 LABELS = {
     "en": {"eligible": "ELIGIBLE", "not": "NOT ELIGIBLE", "met": "met", "unmet": "UNMET", "why": "Why",
            "facts": "Facts used", "thresholds": "Thresholds", "to_meet": "To meet it", "edition": "edition", "as_of": "as of",
-           "note": "Note"},
+           "note": "Note", "undetermined": "UNDETERMINED", "to_settle": "To settle it, give"},
     "fr": {"eligible": "ADMISSIBLE", "not": "NON ADMISSIBLE", "met": "rempli", "unmet": "NON REMPLI", "why": "Motif",
            "facts": "Faits utilisés", "thresholds": "Seuils", "to_meet": "Pour le remplir", "edition": "édition", "as_of": "au",
-           "note": "Remarque"},
+           "note": "Remarque", "undetermined": "INDÉTERMINÉ", "to_settle": "Pour le trancher, indiquez"},
 }
 
 
 def explanation_text(doc: dict) -> str:
     """The explanation laid out for reading."""
     t = LABELS[doc["language"]]
-    lines = [f"{doc['applicant_id']}: {t['eligible'] if doc['eligible'] else t['not']} - {doc['program'].upper()} "
+    outcome = {True: t["eligible"], False: t["not"], None: t["undetermined"]}[doc["eligible"]]
+    lines = [f"{doc['applicant_id']}: {outcome} - {doc['program'].upper()} "
              f"({t['edition']} {doc['edition']}, {t['as_of']} {doc['as_of']})"]
     for c in doc["criteria"]:
-        lines += ["", f"[{t['met'] if c['met'] else t['unmet']}] {c['id']}: {c['description']} ({c['citation']})",
+        mark = {True: t["met"], False: t["unmet"], None: t["undetermined"]}[c["met"]]
+        lines += ["", f"[{mark}] {c['id']}: {c['description']} ({c['citation']})",
                   f"  {t['why']}: {c['reason']}"]
         facts = "; ".join(f"{alias}: " + ", ".join(f"{k}={v}" for k, v in fact.items()) for alias, fact in c["facts_used"].items())
         if facts:
@@ -37,6 +39,8 @@ def explanation_text(doc: dict) -> str:
             lines.append(f"  {t['thresholds']}: {threshold['parameter']} = {_value(threshold['value'])} ({threshold['citation']})")
         for sentence in (c.get("to_meet") or {}).get("text", []):
             lines.append(f"  {t['to_meet']}: {sentence}")
+        for need in c.get("to_settle") or []:
+            lines.append(f"  {t['to_settle']} {need['field']}: {need['why']}")
     for finding in doc.get("findings", []):
         lines.append(f"{t['note']}: {finding}")
     return "\n".join(lines)

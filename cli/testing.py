@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cec_rules.engine.cases import CaseResult, find_case_files, load_cases, rulesets_root_of, run_case
+from cec_rules.engine.cases import OUTCOME_WORDS, CaseResult, find_case_files, load_cases, rulesets_root_of, run_case
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.library import Library, bundled_root
 
@@ -45,6 +45,12 @@ def run_cases(paths: list[Path], forced_root: Path | None, echo) -> tuple[list[C
     return results, invalid, evaluators
 
 
+def _possible_outcomes(ruleset) -> list[tuple[str, bool | None]]:
+    """Every (criterion, met) the rules can conclude, plus unmet for every criterion (by "not established")."""
+    concluded = {(rule.then.criterion, rule.then.met) for rule in ruleset.rules if rule.then.criterion}
+    return [(c, met) for c in ruleset.criteria for met in (True, False, None) if met is False or (c, met) in concluded]
+
+
 def coverage_lines(results: list[CaseResult], evaluators: EvaluatorsByRoot) -> list[str]:
     """Per edition: rules no case fired, and criterion outcomes (met/unmet) no case produced."""
     lines = []
@@ -56,7 +62,7 @@ def coverage_lines(results: list[CaseResult], evaluators: EvaluatorsByRoot) -> l
                 fired = set().union(*(r.rules_fired for r in mine)) if mine else set()
                 seen = set().union(*(r.outcomes for r in mine)) if mine else set()
                 rules = [rule.id for rule in edition.ruleset.rules if rule.id not in fired]
-                outcomes = [f"{c} {'met' if met else 'unmet'}" for c in edition.ruleset.criteria for met in (True, False) if (c, met) not in seen]
+                outcomes = [f"{c} {OUTCOME_WORDS[met]}" for c, met in _possible_outcomes(edition.ruleset) if (c, met) not in seen]
                 lines.append(f"{key}: {len(mine)} case(s); rules never fired: {', '.join(rules) or 'none'}; "
                              f"criterion outcomes never seen: {', '.join(outcomes) or 'none'}")
     return lines

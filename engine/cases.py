@@ -36,9 +36,10 @@ CASES_FOLDER = "tests"
 class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    eligible: StrictBool | None = None
+    eligible: StrictBool | Literal["undetermined"] | None = None
     edition: StrictStr | None = None
-    criteria: dict[str, Literal["met", "unmet"]] = {}
+    criteria: dict[str, Literal["met", "unmet", "undetermined"]] = {}
+    needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
 
@@ -160,11 +161,16 @@ def run_case(loaded: LoadedCase, evaluator) -> CaseResult:
     return result
 
 
+OUTCOME_WORDS = {True: "met", False: "unmet", None: "undetermined"}
+ELIGIBLE_WORDS = {None: "undetermined"}
+
+
 def compare(expect: Expectation, decision) -> list[str]:
     """Each expectation that the decision does not meet, as 'what: expected X, got Y'."""
     failures = []
-    if expect.eligible is not None and expect.eligible != decision.eligible:
-        failures.append(f"eligible: expected {expect.eligible}, got {decision.eligible} (unmet: {', '.join(decision.unmet) or 'none'})")
+    if expect.eligible is not None and expect.eligible != ELIGIBLE_WORDS.get(decision.eligible, decision.eligible):
+        failures.append(f"eligible: expected {expect.eligible}, got {ELIGIBLE_WORDS.get(decision.eligible, decision.eligible)} "
+                        f"(unmet: {', '.join(decision.unmet) or 'none'}; undetermined: {', '.join(decision.undetermined) or 'none'})")
     if expect.edition is not None and expect.edition != decision.edition:
         failures.append(f"edition: expected {expect.edition}, got {decision.edition}")
     criteria = {c.id: c for c in decision.criteria}
@@ -172,8 +178,13 @@ def compare(expect: Expectation, decision) -> list[str]:
         got = criteria.get(name)
         if got is None:
             failures.append(f"criteria.{name}: no such criterion in {decision.program} {decision.edition}")
-        elif (wanted == "met") != got.met:
-            failures.append(f"criteria.{name}: expected {wanted}, got {'met' if got.met else 'unmet'} ({got.reason})")
+        elif wanted != OUTCOME_WORDS[got.met]:
+            failures.append(f"criteria.{name}: expected {wanted}, got {OUTCOME_WORDS[got.met]} ({got.reason})")
+    for name, fields in expect.needs.items():
+        named = [need["field"] for need in criteria[name].needs] if name in criteria else []
+        missing = [f for f in fields if f not in named]
+        if missing or (not fields and named):
+            failures.append(f"needs.{name}: expected {fields}, got {named}")
     for path, wanted in expect.derived.items():
         got = _dig(decision.derived, path)
         if not _same(wanted, got):

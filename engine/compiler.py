@@ -3,7 +3,9 @@
 The compiled form is plain JSON (snapshot-tested); actions are bound by name. Parameters are resolved
 to literals here, so an edition with dated parameter values compiles once per parameter period.
 Rules with `not` patterns, and rules marked `phase: conclude`, are gated on a `conclude` fact the
-runtime asserts after all other facts (durable-rules does not re-check negation inside a cascade).
+runtime asserts after all other facts (durable-rules does not re-check negation inside a cascade);
+rules marked `phase: final` are gated on a later fact, so their negations see what the conclude phase
+derived.
 Every fact kind that some rule might not match gets a catch-all rule that accepts it without ever
 firing, so that every assert is handled.
 """
@@ -14,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset
-from .validator import CONCLUDE_FACT
+from .validator import PHASE_GATES
 
 CATCH_ALL_PRIORITY = 1_000_000
 NEVER_ASSERTED = "__never_asserted__"
@@ -30,7 +32,7 @@ class CompiledRuleset:
     definition: dict
     rules: dict[str, Rule]          # action name -> rule
     parameters: dict[str, object]   # resolved for the period
-    gated: bool                     # whether a conclude fact must be asserted
+    gates: tuple[str, ...]          # gate facts to assert after the facts, in phase order
     units: dict[str, str]           # parameter -> unit, for showing values in reasons
 
 
@@ -47,18 +49,27 @@ def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], diges
     name = f"{ruleset.program}__{ruleset.edition}__{period.isoformat()}__{digest[:12]}"
     body: dict[str, dict] = {}
     actions: dict[str, Rule] = {}
-    gated = False
+    used_gates: set[str] = set()
     for rule in ruleset.rules:
         action = f"{name}:{rule.id}"
-        conclude_phase = rule.phase == "conclude" or any(isinstance(p, Absent) for p in rule.when)
-        gated |= conclude_phase
-        body[rule.id] = _compile_rule(rule, parameters, conclude_phase, action)
+        gate = PHASE_GATES.get(rule_phase(rule))
+        if gate:
+            used_gates.add(gate)
+        body[rule.id] = _compile_rule(rule, parameters, gate, action)
         actions[action] = rule
-    kinds = set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | ({CONCLUDE_FACT} if gated else set())
-    for kind in sorted(kinds - _always_handled(ruleset, gated)):
+    gates = tuple(g for g in PHASE_GATES.values() if g in used_gates)
+    kinds = set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | set(gates)
+    for kind in sorted(kinds - _always_handled(ruleset, gates)):
         body[f"catch_all__{kind}"] = _catch_all(kind)
     units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
-    return CompiledRuleset(name, {name: body}, actions, parameters, gated, units)
+    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units)
+
+
+def rule_phase(rule: Rule) -> str:
+    """The phase a rule runs in: a rule with a `not` pattern waits at least for the conclude phase."""
+    if rule.phase == "facts" and any(isinstance(p, Absent) for p in rule.when):
+        return "conclude"
+    return rule.phase
 
 
 def _catch_all(kind: str) -> dict:
@@ -70,13 +81,13 @@ def _catch_all(kind: str) -> dict:
     return {"all": [{"m": {"t": kind}}, {"never": {"t": NEVER_ASSERTED}}], "pri": CATCH_ALL_PRIORITY, "run": "noop"}
 
 
-def _always_handled(ruleset: Ruleset, gated: bool) -> set[str]:
+def _always_handled(ruleset: Ruleset, gates: tuple[str, ...]) -> set[str]:
     """Kinds that some rule matches whatever their values: they need no catch-all (each one costs a firing).
 
     durable-rules counts a fact as handled when it passes the literal tests of some rule's pattern;
     comparisons with other facts (joins) are tested later and do not count.
     """
-    kinds = {CONCLUDE_FACT} if gated else set()
+    kinds = set(gates)
     for rule in ruleset.rules:
         for pattern in rule.when:
             pattern = pattern.not_ if isinstance(pattern, Absent) else pattern
@@ -86,8 +97,8 @@ def _always_handled(ruleset: Ruleset, gated: bool) -> set[str]:
     return kinds
 
 
-def _compile_rule(rule: Rule, parameters: dict, gated: bool, action: str) -> dict:
-    terms = [{GATE_ALIAS: {"t": CONCLUDE_FACT}}] if gated else []
+def _compile_rule(rule: Rule, parameters: dict, gate: str | None, action: str) -> dict:
+    terms = [{GATE_ALIAS: {"t": gate}}] if gate else []
     for pattern in rule.when:
         if isinstance(pattern, Absent):
             terms.append({f"{pattern.not_.alias}$not": _compile_pattern(pattern.not_, parameters)})

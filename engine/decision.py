@@ -9,15 +9,22 @@ import orjson
 
 @dataclass
 class CriterionResult:
+    """`met` is True, False, or None when the input does not settle the law's answer (then `needs` says
+    which input fields would)."""
+
     id: str
-    met: bool
+    met: bool | None
     reason: str
     citation: str
     rule: str | None = None
     outcomes: list = field(default_factory=list)  # the runtime's Outcomes (rule, matched facts), for explanations
+    needs: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "met": self.met, "reason": self.reason, "citation": self.citation}
+        data = {"id": self.id, "met": self.met, "reason": self.reason, "citation": self.citation}
+        if self.met is None:
+            data["needs"] = self.needs
+        return data
 
 
 @dataclass
@@ -35,12 +42,19 @@ class Decision:
     trace: list[dict] = field(default_factory=list)
 
     @property
-    def eligible(self) -> bool:
-        return all(c.met for c in self.criteria)
+    def eligible(self) -> bool | None:
+        """Kleene conjunction: False when any criterion is unmet, else None when any is undetermined."""
+        if any(c.met is False for c in self.criteria):
+            return False
+        return None if any(c.met is None for c in self.criteria) else True
 
     @property
     def unmet(self) -> list[str]:
-        return [c.id for c in self.criteria if not c.met]
+        return [c.id for c in self.criteria if c.met is False]
+
+    @property
+    def undetermined(self) -> list[str]:
+        return [c.id for c in self.criteria if c.met is None]
 
     def to_json(self) -> dict:
         return {

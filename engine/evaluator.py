@@ -80,20 +80,24 @@ class Evaluator:
 
     @staticmethod
     def _criteria(edition: Edition, result: RunResult) -> list[CriterionResult]:
-        """One result per criterion: met when a rule concluded it met; a conflict is an engine error."""
+        """One result per criterion: what its rules concluded (met, unmet or undetermined); rules that
+        conclude one criterion two ways contradict each other, which is an engine error naming them."""
         criteria = []
         for name, criterion in edition.ruleset.criteria.items():
             outcomes = [o for o in result.outcomes if o.criterion == name]
-            verdicts = {o.met for o in outcomes}
-            if len(verdicts) > 1:
-                rules = ", ".join(f"{o.rule} ({'met' if o.met else 'unmet'})" for o in outcomes)
-                raise EngineError(f"criterion {name!r} concluded both met and unmet by rules {rules}")
+            if len({o.met for o in outcomes}) > 1:
+                rules = ", ".join(f"{o.rule} ({VERDICT_WORDS[o.met]})" for o in outcomes)
+                raise EngineError(f"criterion {name!r} concluded in contradictory ways by rules {rules}")
             if not outcomes:
                 criteria.append(CriterionResult(name, False, NOT_ESTABLISHED, criterion.citation))
                 continue
             reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
-            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes))
+            needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values())
+            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes, needs))
         return criteria
+
+
+VERDICT_WORDS = {True: "met", False: "unmet", None: "undetermined"}
 
 
 def _rule_derived(result: RunResult) -> dict:

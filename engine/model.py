@@ -156,26 +156,55 @@ class DeriveFact(Strict):
     set: dict[Identifier, ValueExpr]
 
 
+class Need(Strict):
+    """One piece of information an undetermined criterion needs: the input field, and what to give there."""
+
+    field: ValueExpr
+    why: ValueExpr
+
+
+VERDICTS = ("meet", "fail", "undetermined")
+
+
 class Conclusion(Strict):
-    """What a rule concludes: exactly one of meet, fail, derive."""
+    """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive.
+
+    `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
+    name the input fields that would settle it (each rule firing adds its needs to the criterion)."""
 
     meet: Identifier | None = None
     fail: Identifier | None = None
+    undetermined: Identifier | None = None
+    needs: list[Need] | None = None
     derive: DeriveFact | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Conclusion":
-        given = [name for name in ("meet", "fail", "derive") if getattr(self, name) is not None]
+        given = [name for name in (*VERDICTS, "derive") if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"a conclusion needs exactly one of meet, fail, derive (got {given or 'none'})")
+            raise ValueError(f"a conclusion needs exactly one of meet, fail, undetermined, derive (got {given or 'none'})")
         if self.derive is None and not self.reason:
-            raise ValueError("a meet or fail conclusion needs a reason")
+            raise ValueError(f"a {given[0]} conclusion needs a reason")
+        if self.undetermined is None and self.needs is not None:
+            raise ValueError("needs: only an undetermined conclusion names what it needs")
+        if self.undetermined is not None and not self.needs:
+            raise ValueError("an undetermined conclusion needs `needs`: the input fields that would settle it")
         return self
 
     @property
     def criterion(self) -> str | None:
-        return self.meet or self.fail
+        return self.meet or self.fail or self.undetermined
+
+    @property
+    def verdict(self) -> str | None:
+        """meet, fail or undetermined; None for a derive conclusion."""
+        return next((name for name in VERDICTS if getattr(self, name) is not None), None)
+
+    @property
+    def met(self) -> bool | None:
+        """The criterion's value this conclusion gives: True, False, or None (undetermined)."""
+        return {"meet": True, "fail": False}.get(self.verdict)
 
 
 class Rule(Strict):
@@ -184,7 +213,7 @@ class Rule(Strict):
     id: Identifier
     description: str
     citation: str | None = None
-    phase: Literal["facts", "conclude"] = "facts"
+    phase: Literal["facts", "conclude", "final"] = "facts"
     priority: StrictInt = 0
     when: Annotated[list[Pattern], Field(min_length=1)]
     then: Conclusion

@@ -23,10 +23,8 @@ import orjson
 from .compiler import CompiledRuleset
 from .errors import EngineError
 from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
-from .validator import TRANSLATION_SUFFIX
 from .templates import compile_template
-from .validator import CONCLUDE_FACT
-
+from .validator import TRANSLATION_SUFFIX
 
 
 @dataclass
@@ -42,13 +40,14 @@ class Firing:
 
 @dataclass
 class Outcome:
-    """A met/fail conclusion for a criterion."""
+    """A meet/fail/undetermined conclusion for a criterion (`met` True, False or None)."""
 
     criterion: str
-    met: bool
+    met: bool | None
     reason: str
     rule: str
     facts: dict[str, dict] = field(default_factory=dict)
+    needs: list[dict] = field(default_factory=list)  # undetermined: [{field, why}]
 
 
 @dataclass
@@ -86,8 +85,8 @@ class Runtime:
             # One call for the facts (their cascades run before it returns), then the conclude step.
             host.assert_facts(compiled.name, [{**fact, "sid": sid} for fact in facts])
             created = True
-            if compiled.gated:
-                host.assert_fact(compiled.name, {"t": CONCLUDE_FACT, "sid": sid})
+            for gate in compiled.gates:  # each later phase once the one before has settled
+                host.assert_fact(compiled.name, {"t": gate, "sid": sid})
             state = host.get_state(compiled.name, sid)
         except MessageNotHandledException as exc:
             raise EngineError(f"a fact matched no rule, not even its catch-all: {exc}") from None
@@ -119,6 +118,7 @@ class Runtime:
         prepare = lambda text, language="en": compile_template(text, aliases, self._field_types, compiled.units, language)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
+        needs = _need_fillers(conclusion, prepare)
 
         def action(c):
             result = self._current
@@ -135,8 +135,8 @@ class Runtime:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
-                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.meet is not None,
-                                                   reason(matched, compiled.parameters), rule.id, matched))
+                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.met, reason(matched, compiled.parameters),
+                                                   rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
@@ -154,6 +154,16 @@ def _text_fillers(conclusion, prepare, translations: bool) -> dict:
             if translations and not isinstance(value.text, str):
                 fillers[name + TRANSLATION_SUFFIX] = prepare(value.text.fr, "fr")
     return fillers
+
+
+def _need_fillers(conclusion, prepare) -> list:
+    """Prepared `needs` of an undetermined conclusion: each a function of (matched facts, parameters)."""
+    def filler(need):
+        parts = {name: prepare(wording(value.text, "en")) if isinstance(value, Text) else value
+                 for name, value in (("field", need.field), ("why", need.why))}
+        return lambda matched, parameters: {name: part(matched, parameters) if callable(part) else _evaluate(part, matched, parameters)
+                                            for name, part in parts.items()}
+    return [filler(need) for need in conclusion.needs or []]
 
 
 def _noop(c) -> None:

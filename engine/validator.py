@@ -12,6 +12,9 @@ from .pydantic_problems import suggest
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
+# Phases after "facts", in order, each gated on a fact the runtime asserts once the previous phase has
+# settled: stratified negation (a `not` in the final phase sees what the conclude phase derived).
+PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -176,8 +179,7 @@ class RulesetChecker:
     def _check_conclusion(self, where: tuple, rule: Rule, aliases: dict[str, str]) -> None:
         conclusion = rule.then
         if conclusion.criterion is not None and conclusion.criterion not in self.ruleset.criteria:
-            key = "meet" if conclusion.meet else "fail"
-            self._add(where + (key,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+            self._add(where + (conclusion.verdict,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
@@ -188,6 +190,14 @@ class RulesetChecker:
         if conclusion.reason:
             for language in LANGUAGES:
                 self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
+        for index, need in enumerate(conclusion.needs or []):
+            for name in ("field", "why"):
+                value = getattr(need, name)
+                if isinstance(value, Text):
+                    for language in LANGUAGES:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                else:
+                    self._check_operand(where + ("needs", index, name), value, aliases)
 
     def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
         for name in _PLACEHOLDER.findall(template):

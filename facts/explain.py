@@ -37,7 +37,9 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
             "facts_used": {alias: _readable(fact) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
         }
-        if not result.met:
+        if result.met is None:
+            entry["to_settle"] = result.needs  # the input that would settle it: [{field, why}]
+        if result.met is False:
             suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
         criteria.append(entry)

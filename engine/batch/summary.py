@@ -5,8 +5,12 @@ from __future__ import annotations
 from .worker import Decided, Rejected
 
 
+OUTCOME_KEYS = {True: "eligible", False: "ineligible", None: "undetermined"}
+
+
 def new_counts() -> dict:
-    return {"total": 0, "eligible": 0, "ineligible": 0, "rejected": 0, "unmet_by_criterion": {}, "by_edition": {}}
+    return {"total": 0, "eligible": 0, "ineligible": 0, "undetermined": 0, "rejected": 0, "unmet_by_criterion": {},
+            "undetermined_by_criterion": {}, "by_edition": {}}
 
 
 def count(counts: dict, result: Decided | Rejected) -> None:
@@ -15,16 +19,19 @@ def count(counts: dict, result: Decided | Rejected) -> None:
     if isinstance(result, Rejected):
         counts["rejected"] += 1
         return
-    counts["eligible" if result.eligible else "ineligible"] += 1
+    counts[OUTCOME_KEYS[result.eligible]] += 1
     counts["by_edition"][result.edition] = counts["by_edition"].get(result.edition, 0) + 1
     for criterion in result.unmet:
         counts["unmet_by_criterion"][criterion] = counts["unmet_by_criterion"].get(criterion, 0) + 1
+    for criterion in result.undetermined:
+        by_criterion = counts.setdefault("undetermined_by_criterion", {})  # absent in checkpoints of older runs
+        by_criterion[criterion] = by_criterion.get(criterion, 0) + 1
 
 
 def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resumed_from: int) -> dict:
     """The summary document."""
     rate = (counts["total"] - resumed_from) / elapsed if elapsed > 0 else 0.0
-    return {**counts, "decided": counts["eligible"] + counts["ineligible"], "elapsed_seconds": round(elapsed, 3),
+    return {**counts, "decided": counts["eligible"] + counts["ineligible"] + counts.get("undetermined", 0), "elapsed_seconds": round(elapsed, 3),
             "records_per_second": round(rate, 1), "workers": workers, "worker_deaths": worker_deaths,
             "resumed_from": resumed_from}
 
@@ -32,10 +39,12 @@ def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resu
 def summary_text(doc: dict) -> str:
     """A few lines for the operator."""
     lines = [f"batch: {doc['total']:,} records: {doc['eligible']:,} eligible, {doc['ineligible']:,} not eligible, "
-             f"{doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
+             f"{doc.get('undetermined', 0):,} undetermined, {doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
              f"with {doc['workers']} worker(s)"]
     for criterion, n in sorted(doc["unmet_by_criterion"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  unmet {criterion}: {n:,}")
+    for criterion, n in sorted(doc.get("undetermined_by_criterion", {}).items(), key=lambda kv: -kv[1]):
+        lines.append(f"  undetermined {criterion}: {n:,}")
     if doc["worker_deaths"]:
         lines.append(f"  worker processes that died and were replaced: {doc['worker_deaths']}")
     if doc["resumed_from"]:

@@ -7,8 +7,11 @@ import io
 
 from cec_rules.engine.decision import Decision
 
-CSV_COLUMNS = ["applicant_id", "eligible", "unmet_criteria", "program", "edition", "as_of", "qualifying_hours",
+CSV_COLUMNS = ["applicant_id", "eligible", "unmet_criteria", "undetermined_criteria", "program", "edition", "as_of", "qualifying_hours",
                "main_occupation", "main_occupation_level", "language_level_required", "language_test", "language_lowest_level"]
+
+
+ELIGIBLE_CELLS = {True: "true", False: "false", None: "undetermined"}
 
 
 def csv_header() -> str:
@@ -22,7 +25,7 @@ def csv_row(decision: Decision) -> str:
     best = derived.get("best_language_result") or {}
     requirement = derived.get("language_requirement") or {}
     return _line([
-        decision.applicant_id, "true" if decision.eligible else "false", ";".join(decision.unmet), decision.program,
+        decision.applicant_id, ELIGIBLE_CELLS[decision.eligible], ";".join(decision.unmet), ";".join(decision.undetermined), decision.program,
         decision.edition, decision.as_of, derived.get("qualifying_hours", ""),
         occupations[0].get("noc_code", ""), occupations[0].get("level", ""), requirement.get("level", ""),
         best.get("test", ""), best.get("lowest", ""),

@@ -35,9 +35,10 @@ class Decided(NamedTuple):
 
     seq: int
     line: str          # the JSON (or CSV) output line, without newline
-    eligible: bool
+    eligible: bool | None
     unmet: tuple[str, ...]
     edition: str
+    undetermined: tuple[str, ...] = ()
 
 
 class Rejected(NamedTuple):
@@ -77,7 +78,7 @@ class RecordDecider:
 
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition)
+        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined))
 
     def evaluate(self, applicant, label: str):
         """One decision; subclasses (e.g. the impact diff) decide twice."""

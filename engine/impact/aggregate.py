@@ -11,13 +11,21 @@ from cec_rules.engine.batch.worker import Rejected
 SAMPLES = 10
 HOURS_BIN = 120
 HOURS_TOP = 3120
-CATEGORIES = ("became_eligible", "became_ineligible", "eligible_both", "ineligible_both")
+CATEGORIES = ("became_eligible", "became_ineligible", "became_undetermined", "eligible_both", "ineligible_both", "undetermined_both")
+FLIPS = ("became_eligible", "became_ineligible", "became_undetermined")
+_BECAME = {True: "became_eligible", False: "became_ineligible", None: "became_undetermined"}
+_BOTH = {True: "eligible_both", False: "ineligible_both", None: "undetermined_both"}
+OUTCOME_WORDS = {True: "met", False: "unmet", None: "undetermined"}
 
 
 def category(old: dict, new: dict) -> str:
-    if old["eligible"] != new["eligible"]:
-        return "became_eligible" if new["eligible"] else "became_ineligible"
-    return "eligible_both" if new["eligible"] else "ineligible_both"
+    """Where one applicant's outcome went (eligible is True, False or None: undetermined)."""
+    return (_BECAME if old["eligible"] != new["eligible"] else _BOTH)[new["eligible"]]
+
+
+def criterion_change(old_met: bool | None, new_met: bool | None) -> str:
+    """`met -> undetermined`, and so on."""
+    return f"{OUTCOME_WORDS[old_met]} -> {OUTCOME_WORDS[new_met]}"
 
 
 def hours_bin(hours) -> str:
@@ -34,7 +42,7 @@ class ImpactCounts:
     outcomes: dict = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
     criteria_changed: dict = field(default_factory=dict)   # criterion -> {"met -> unmet": n, "unmet -> met": n}
     changed_without_outcome: int = 0                       # a criterion changed but eligibility did not
-    samples: dict = field(default_factory=lambda: {"became_eligible": [], "became_ineligible": []})
+    samples: dict = field(default_factory=lambda: {c: [] for c in FLIPS})
     hours: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})      # old hours, binned
     language: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})   # old lowest level
 
@@ -49,12 +57,12 @@ class ImpactCounts:
             self.samples[kind].append(result.applicant_id)
         changed = False
         for criterion, met in result.new["criteria"].items():
-            if result.old["criteria"].get(criterion) != met:
-                direction = "unmet -> met" if met else "met -> unmet"
+            if criterion in result.old["criteria"] and result.old["criteria"][criterion] != met:
                 counts = self.criteria_changed.setdefault(criterion, {"met -> unmet": 0, "unmet -> met": 0})
-                counts[direction] += 1
+                direction = criterion_change(result.old["criteria"][criterion], met)
+                counts[direction] = counts.get(direction, 0) + 1
                 changed = True
-        if changed and kind in ("eligible_both", "ineligible_both"):
+        if changed and kind not in FLIPS:
             self.changed_without_outcome += 1
         _bump(self.hours[kind], hours_bin(result.old["qualifying_hours"]))
         lowest = result.old["language_lowest"]
@@ -66,7 +74,7 @@ class ImpactCounts:
 
     def to_json(self) -> dict:
         return {"total": self.total, "decided": self.decided, "rejected": self.rejected, "outcomes": self.outcomes,
-                "changed_outcome": self.outcomes["became_eligible"] + self.outcomes["became_ineligible"],
+                "changed_outcome": sum(self.outcomes[c] for c in FLIPS),
                 "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
                 "samples": self.samples, "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
 

@@ -11,6 +11,7 @@ from cec_rules.engine.batch.records import Record
 from cec_rules.engine.batch.worker import RecordDecider
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 
+from .aggregate import criterion_change
 from .sides import Side
 
 
@@ -31,7 +32,7 @@ def outcome(decision) -> dict:
     requirement = derived.get("language_requirement") or {}
     return {"eligible": decision.eligible, "edition": decision.edition,
             "criteria": {c.id: c.met for c in decision.criteria},
-            "reasons": {c.id: c.reason for c in decision.criteria if not c.met},
+            "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
             "qualifying_hours": derived.get("qualifying_hours"), "language_lowest": best.get("lowest"),
             "language_required": requirement.get("level")}
 
@@ -54,8 +55,8 @@ class ImpactDecider(RecordDecider):
 
     def decided(self, record: Record, decisions) -> Compared:
         old, new = (outcome(d) for d in decisions)
-        changed = {c: f"{'met' if old['criteria'].get(c) else 'unmet'} -> {'met' if met else 'unmet'}"
-                   for c, met in new["criteria"].items() if old["criteria"].get(c) != met}
+        changed = {c: criterion_change(old["criteria"].get(c, False), met)
+                   for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
         line = None
         if changed or old["eligible"] != new["eligible"]:
             line = json.dumps({"applicant_id": decisions[0].applicant_id, "line": record.line,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 
-from .aggregate import CATEGORIES, HOURS_BIN, HOURS_TOP
+from .aggregate import CATEGORIES, FLIPS, HOURS_BIN, HOURS_TOP
 
 LABELS = {"became_eligible": "became eligible", "became_ineligible": "became ineligible",
-          "eligible_both": "eligible under both", "ineligible_both": "ineligible under both"}
-COLOURS = {"became_eligible": "#1a7f37", "became_ineligible": "#cf222e", "eligible_both": "#8fbcbb", "ineligible_both": "#c8c8c8"}
+          "became_undetermined": "became undetermined", "eligible_both": "eligible under both",
+          "ineligible_both": "ineligible under both", "undetermined_both": "undetermined under both"}
+COLOURS = {"became_eligible": "#1a7f37", "became_ineligible": "#cf222e", "became_undetermined": "#bf8700",
+           "eligible_both": "#8fbcbb", "ineligible_both": "#c8c8c8", "undetermined_both": "#e6d3a3"}
 
 
 def markdown(summary: dict) -> str:
@@ -20,13 +22,14 @@ def markdown(summary: dict) -> str:
     lines += [f"| {LABELS[c]} | {summary['outcomes'][c]:,} |" for c in CATEGORIES]
     lines += ["", f"{summary['changed_outcome']:,} applicant(s) change outcome; {summary['changed_criterion_without_outcome']:,} more "
               "see a criterion change without a change of outcome.", "", "## Criteria responsible", "",
-              "| criterion | met -> unmet | unmet -> met |", "|---|---|---|"]
-    lines += [f"| {c} | {v['met -> unmet']:,} | {v['unmet -> met']:,} |" for c, v in sorted(summary["criteria_changed"].items())]
+              "| criterion | change | applicants |", "|---|---|---|"]
+    lines += [f"| {c} | {direction} | {n:,} |" for c, v in sorted(summary["criteria_changed"].items())
+              for direction, n in sorted(v.items()) if n]
     if not summary["criteria_changed"]:
-        lines.append("| (none) | 0 | 0 |")
+        lines.append("| (none) | | 0 |")
     lines += ["", "## Sample applicants", ""]
-    for direction in ("became_eligible", "became_ineligible"):
-        ids = summary["samples"][direction]
+    for direction in FLIPS:
+        ids = summary["samples"].get(direction, [])
         lines.append(f"- {LABELS[direction]}: {', '.join(ids) if ids else '(none)'}")
     lines += ["", "## What changed in the rules", ""]
     lines += [f"- `{c['edition']}` {c['kind']} `{c['name']}`: {c['change']}" for c in summary["rules_changes"]] or ["- (no difference)"]
@@ -99,7 +102,7 @@ def _markers(values: dict | None, position) -> list[tuple[float, str, str]]:
 
 def _stacked_chart(distribution: dict, keys: list[str], name: str, marks: list | None = None) -> str:
     """Bars per bin, stacked by outcome (the flips at the bottom so they stand out); thresholds as dashed lines."""
-    order = ("became_ineligible", "became_eligible", "eligible_both", "ineligible_both")
+    order = ("became_ineligible", "became_eligible", "became_undetermined", "eligible_both", "ineligible_both", "undetermined_both")
     totals = [sum(distribution[c].get(k, 0) for c in order) for k in keys]
     top = max(totals) or 1
     width, height, bar = 720, 240, 720 / len(keys)
