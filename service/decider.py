@@ -35,6 +35,8 @@ class Job(NamedTuple):
     language: str
     source: str
     strict: bool
+    program: str = "cec"
+    explain: bool = False     # answer with the explanation (`cec explain --format json`) instead of the decision
 
 
 class Answer(NamedTuple):
@@ -50,20 +52,24 @@ class ServiceDecider:
 
     def __init__(self, rulesets_dir: str | None, db_url: str | None):
         self.library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
-        self.evaluator = Evaluator(self.library)
-        self._french: Evaluator | None = None
+        self._evaluators: dict[str, Evaluator] = {}
+        self._explainers: dict[str, Evaluator] = {}
         self.recorder = Recorder(DecisionStore(db_url)) if db_url else None
 
     def decide(self, job: Job) -> Answer:
         positions = None
         try:
+            evaluator = self._evaluator(job.program, job.source)
             data, positions = self._parse(job)
             applicant = applicant_from_data(data, job.source, positions)
             as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
-            decision = self.evaluator.evaluate(applicant, as_of, source=job.source)
+            decision = evaluator.evaluate(applicant, as_of, source=job.source)
             line = decision.to_json_line()
-            record_id = self.recorder.record(self.evaluator, applicant, decision, line) if self.recorder else None
-            body = self._in_french(applicant, as_of, decision, job.source) if job.language == "fr" else line
+            record_id = self.recorder.record(evaluator, applicant, decision, line) if self.recorder else None
+            if job.explain:
+                body = orjson.dumps(self._explanation(job, applicant, as_of)).decode("utf-8")
+            else:
+                body = self._in_french(job, applicant, as_of, decision) if job.language == "fr" else line
             return Answer(job.seq, record_id, body, outcome_of(decision.eligible), None)
         except InputError as exc:
             return Answer(job.seq, None, None, None, input_problem(locate(exc, positions)))
@@ -93,13 +99,25 @@ class ServiceDecider:
         except YamlProblem as exc:
             raise InputError(job.source, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
 
-    def _in_french(self, applicant, as_of, decision: Decision, source: str) -> str:
-        """The same decision with each criterion's reason in French (the wording `cec explain --lang fr` uses)."""
+    def _evaluator(self, program: str, source: str) -> Evaluator:
+        """One Evaluator per program, made when the program is first asked for."""
+        if program not in self._evaluators:
+            if program not in self.library.programs:
+                raise InputError(source, "program", f"unknown program {program!r}; known: {', '.join(sorted(self.library.programs))}")
+            self._evaluators[program] = Evaluator(self.library, program)
+        return self._evaluators[program]
+
+    def _explanation(self, job: Job, applicant, as_of) -> dict:
+        """`cec explain`'s document; bilingual texts need a runtime that fills both languages."""
         from cec_rules.facts.explain import explain
 
-        if self._french is None:  # bilingual texts need a runtime that fills both languages
-            self._french = Evaluator(self.library, translations=True)
-        reasons = {c["id"]: c["reason"] for c in explain(self._french, applicant, as_of, "fr", source)["criteria"]}
+        if job.program not in self._explainers:
+            self._explainers[job.program] = Evaluator(self.library, job.program, translations=True)
+        return explain(self._explainers[job.program], applicant, as_of, job.language, job.source)
+
+    def _in_french(self, job: Job, applicant, as_of, decision: Decision) -> str:
+        """The same decision with each criterion's reason in French (the wording `cec explain --lang fr` uses)."""
+        reasons = {c["id"]: c["reason"] for c in self._explanation(job, applicant, as_of)["criteria"]}
         doc = decision.to_json()
         for criterion in doc["criteria"]:
             criterion["reason"] = reasons.get(criterion["id"], criterion["reason"])

@@ -54,6 +54,11 @@ class DecisionEnvelope(BaseModel):
     decision: DecisionOut
 
 
+class ExplanationEnvelope(BaseModel):
+    record_id: str | None = Field(description="Id of the record of the decision explained")
+    explanation: dict[str, Any] = Field(description="As `cec explain --format json` prints it")
+
+
 class BatchLine(BaseModel):
     """One line of a batch answer: the input line number, and either the decision or a problem."""
 

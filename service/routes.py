@@ -15,7 +15,7 @@ from cec_rules.engine.model import wording
 
 from .app import ProblemError, reload_rules, require_admin, require_token
 from .decider import Answer, Job
-from .models import BatchLine, DecisionEnvelope, EditionOut, RecordOut, RulesetsOut, Status
+from .models import BatchLine, DecisionEnvelope, EditionOut, ExplanationEnvelope, RecordOut, RulesetsOut, Status
 from .pool import WorkerLost
 from .problems import MEDIA_TYPE, internal_problem, problem
 from .store import DecisionStore
@@ -24,6 +24,8 @@ router = APIRouter()
 v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_token)])
 
 BATCH_CHUNK = 16
+AS_OF = Query(None, description="Assess on this date instead of the application_date")
+PROGRAM = Query("cec", description="The program whose rules decide (GET /v1/rulesets lists them)")
 
 
 def _problems(*codes: int) -> dict:
@@ -39,12 +41,25 @@ _BATCH_BODY = {"requestBody": {"required": True, "content": {
 
 @v1.post("/decisions", response_model=None, openapi_extra=_APPLICANT_BODY,
          responses={200: {"model": DecisionEnvelope}, **_problems(401, 413, 422, 500)})
-async def decide(request: Request, as_of: dt.date | None = Query(None, description="Assess on this date instead of the application_date")) -> Response:
+async def decide(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
     """Decide one applicant (the input contract, as JSON); the answer is the decision exactly as
     `cec evaluate --format json` prints it, with the id of its record. `Accept-Language: fr` gives the
     criteria's reasons in French."""
+    return await _decide_one(request, as_of, program, explain=False)
+
+
+@v1.post("/explanations", response_model=None, openapi_extra=_APPLICANT_BODY,
+         responses={200: {"model": ExplanationEnvelope}, **_problems(401, 413, 422, 500)})
+async def explain(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
+    """Decide one applicant and explain the decision as `cec explain --format json` does: per criterion
+    the facts used, the thresholds with citations, and what would meet an unmet one (`Accept-Language: fr`
+    for French). The decision is recorded like any other; `record_id` is its record."""
+    return await _decide_one(request, as_of, program, explain=True)
+
+
+async def _decide_one(request: Request, as_of: dt.date | None, program: str, explain: bool) -> Response:
     body = await _read_body(request)
-    job = Job(0, body, as_of.isoformat() if as_of else None, _language(request), "request", True)
+    job = Job(0, body, as_of.isoformat() if as_of else None, _language(request), "request", True, program, explain)
     answer = (await _run(request, [job]))[0]
     if answer.problem:
         raise ProblemError(answer.problem)
@@ -52,14 +67,14 @@ async def decide(request: Request, as_of: dt.date | None = Query(None, descripti
     headers = {"Content-Language": job.language}
     if answer.record_id:
         headers["Location"] = f"/v1/decisions/{answer.record_id}"
-    return Response(_envelope(answer), media_type="application/json", headers=headers)
+    return Response(_envelope(answer, "explanation" if explain else "decision"), media_type="application/json", headers=headers)
 
 
 @v1.post("/decisions/batch", response_model=None, openapi_extra=_BATCH_BODY,
          responses={200: {"description": "One BatchLine (JSON) per input line, in input order",
                           "content": {"application/x-ndjson": {"schema": BatchLine.model_json_schema(ref_template="#/components/schemas/{model}")}}},
                     **_problems(401, 422)})
-async def decide_batch(request: Request, as_of: dt.date | None = Query(None)) -> Response:
+async def decide_batch(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
     """Decide a stream of applicants (JSON Lines in, JSON Lines out, in order, as they are decided).
     A bad line answers with its problem; the other lines are decided. Memory stays bounded: at most
     a few chunks per worker are in flight."""
@@ -70,7 +85,7 @@ async def decide_batch(request: Request, as_of: dt.date | None = Query(None)) ->
         window = 2 * request.app.state.pool.size
         pending: deque = deque()
         async for items in _line_chunks(request):
-            jobs = [Job(n, text, day, language, f"body:{n}", False) for n, text in items]
+            jobs = [Job(n, text, day, language, f"body:{n}", False, program) for n, text in items]
             pending.append(asyncio.ensure_future(_decide_lines(request, jobs)))
             while len(pending) >= window:
                 yield await pending.popleft()
@@ -188,10 +203,10 @@ async def _decide_lines(request: Request, jobs: list[Job]) -> bytes:
     return b"\n".join(out) + b"\n"
 
 
-def _envelope(answer: Answer) -> bytes:
+def _envelope(answer: Answer, key: str = "decision") -> bytes:
     """`{"record_id": …, "decision": <the decision's own bytes>}`: the decision is not re-serialised."""
     record_id = orjson.dumps(answer.record_id)
-    return b'{"record_id":' + record_id + b',"decision":' + answer.body.encode("utf-8") + b"}"
+    return b'{"record_id":' + record_id + b',"' + key.encode() + b'":' + answer.body.encode("utf-8") + b"}"
 
 
 async def _read_body(request: Request) -> bytes:

@@ -181,3 +181,19 @@ def test_killing_a_worker_mid_load_loses_no_answered_record(server, http):
     for response in responses:
         assert http.get(f"/v1/decisions/{response.json()['record_id']}").status_code == 200
     assert http.get("/readyz").json()["workers"] == 2
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_explanations_are_those_of_cec_explain(http, language):
+    path = EXAMPLES / "ineligible-work-experience.yaml"
+    expected = json.loads(CliRunner().invoke(cli, ["explain", str(path), "--lang", language, "--format", "json"]).stdout)
+    response = http.post("/v1/explanations", content=as_json(path), headers={"Accept-Language": language})
+    assert response.status_code == 200, response.text
+    assert response.json()["explanation"] == expected
+    assert http.get(f"/v1/decisions/{response.json()['record_id']}").json()["outcome"] == "not_eligible"
+
+
+def test_an_unknown_program_is_a_problem(http):
+    response = http.post("/v1/decisions", params={"program": "fsw"}, content=as_json(EXAMPLES / "eligible.yaml"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'fsw'; known: cec"}
