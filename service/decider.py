@@ -26,8 +26,8 @@ from .store import DecisionStore
 
 
 class Job(NamedTuple):
-    """One applicant to decide. `strict` parses like `cec evaluate` (the YAML reader, which names lines
-    and rejects duplicate keys); otherwise like `cec batch` (JSON Lines, fast)."""
+    """One applicant to decide. `strict`: read like `cec evaluate` reads a .json file (errors name the
+    line; duplicate keys are refused); otherwise like `cec batch` reads JSON Lines."""
 
     seq: int
     text: bytes
@@ -60,10 +60,14 @@ class ServiceDecider:
         positions = None
         try:
             evaluator = self._evaluator(job.program, job.source)
-            data, positions = self._parse(job)
-            applicant = applicant_from_data(data, job.source, positions)
+            applicant, positions = self._applicant(job)
             as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
-            decision = evaluator.evaluate(applicant, as_of, source=job.source)
+            try:
+                decision = evaluator.evaluate(applicant, as_of, source=job.source)
+            except InputError:  # a derivation check (e.g. an unknown NOC code): find its line as the CLI does
+                if job.strict and positions is None:
+                    positions = self._parse_strict(job)[1]
+                raise
             line = decision.to_json_line()
             record_id = self.recorder.record(evaluator, applicant, decision, line) if self.recorder else None
             if job.explain:
@@ -80,13 +84,31 @@ class ServiceDecider:
         except Exception as exc:  # a bug costs one request, not the worker
             return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: internal error: {type(exc).__name__}: {exc}"))
 
-    @staticmethod
-    def _parse(job: Job):
+    def _applicant(self, job: Job):
+        """(applicant, positions or None). The strict reader (YAML with positions) costs more than the
+        decision, so well-formed JSON without duplicate keys is read with `json`, and only a record with
+        a problem is read again strictly, for the CLI's message with its line."""
         if not job.strict:
+            return applicant_from_data(self._parse_fast(job), job.source), None
+        data = _plain_json(job.text)
+        if data is not None:
             try:
-                return orjson.loads(job.text), None
-            except orjson.JSONDecodeError as exc:
-                raise InputError(job.source, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+                return applicant_from_data(data, job.source), None
+            except InputError:
+                pass
+        data, positions = self._parse_strict(job)
+        return applicant_from_data(data, job.source, positions), positions
+
+    @staticmethod
+    def _parse_fast(job: Job):
+        try:
+            return orjson.loads(job.text)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(job.source, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+
+    @staticmethod
+    def _parse_strict(job: Job):
+        """As `read_applicant_with_positions` reads a .json file: the JSON check, then the strict YAML reader."""
         try:
             text = job.text.decode("utf-8")
             json.loads(text)
@@ -122,3 +144,22 @@ class ServiceDecider:
         for criterion in doc["criteria"]:
             criterion["reason"] = reasons.get(criterion["id"], criterion["reason"])
         return orjson.dumps(doc).decode("utf-8")
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list) -> dict:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _Duplicate
+    return data
+
+
+def _plain_json(text: bytes):
+    """The parsed JSON, or None when it is not UTF-8 JSON or repeats a key (the strict reader then says why)."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except (ValueError, _Duplicate):
+        return None

@@ -72,12 +72,12 @@ class Recorder:
 
     def __init__(self, store: DecisionStore):
         self.store = store
-        self._rulesets: dict[str, dict] = {}
+        self._stored: set[str] = set()  # ruleset shas this process has written
 
     def record(self, evaluator: Evaluator, applicant: Applicant, decision: Decision, decision_line: str) -> str:
         """Store the decision; returns its record id."""
         record, edition = build_record(evaluator, applicant, decision, decision_line)
-        if edition.sha256 not in self._rulesets:
-            self._rulesets[edition.sha256] = ruleset_row(edition)
-        self.store.put(record, self._rulesets[edition.sha256])
+        known = edition.sha256 in self._stored
+        self.store.put(record, None if known else ruleset_row(edition))
+        self._stored.add(edition.sha256)
         return record.id

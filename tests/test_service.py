@@ -71,6 +71,8 @@ def test_as_of_picks_the_edition_in_force(http):
     ('{"id": "x", "application_date": "2026-01-01",\n "intended_province": "ON", "admissible": "yes"}', ".json"),
     ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON", "work_history": [' + json.dumps(job(noc_code="99999")) + ']}', ".json"),
     ('{"id": "x", ', ".json"),
+    ('{"id": "x", "id": "y", "application_date": "2026-01-01", "intended_province": "ON"}', ".json"),
+    ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON",\n "work_history": [' + json.dumps(job(noc_code="9999", noc_version=2016)) + ']}', ".json"),
 ])
 def test_bad_input_gets_the_cli_message_as_a_problem(http, tmp_path, text, file_suffix):
     path = tmp_path / f"applicant{file_suffix}"
