@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from cec_rules.engine.batch.pool import _widen
 from cec_rules.engine.batch.worker import worker_main
 
+from .logs import log
+
 DECIDER = "cec_rules.service.decider:ServiceDecider"
 ATTEMPTS = 3  # a request is tried on up to three workers before it is answered as an internal error
 
@@ -130,6 +132,7 @@ class DeciderPool:
         dead.connection.close()
         new = await self._in_thread(self._spawn, decider_args, generation)
         self._swap(dead, new)
+        log("worker_replaced", dead_pid=dead.process.pid, exit_code=dead.process.exitcode, new_pid=new.process.pid)
         return new
 
     def _swap(self, old: Slot, new: Slot) -> None:

@@ -100,6 +100,17 @@ class Postgres:
         options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} -c fsync=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
         self.url = f"postgresql://{user}@127.0.0.1:{self.port}/postgres"
+        self._databases = 0
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database on this server."""
+        import psycopg
+
+        self._databases += 1
+        name = f"cec_test_{self._databases}"
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + "/" + name
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin / program), *args]

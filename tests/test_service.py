@@ -183,6 +183,8 @@ def test_killing_a_worker_mid_load_loses_no_answered_record(server, http):
     for response in responses:
         assert http.get(f"/v1/decisions/{response.json()['record_id']}").status_code == 200
     assert http.get("/readyz").json()["workers"] == 2
+    replaced = [e for e in server.log() if e["event"] == "worker_replaced"]
+    assert replaced and replaced[0]["exit_code"] == -signal.SIGKILL
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

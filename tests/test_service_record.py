@@ -34,13 +34,7 @@ def postgres():
 def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/records.db"
-    url = request.getfixturevalue("postgres").url
-    with DecisionStore(url) as store:  # each test starts from empty tables
-        store.migrate()
-        store._execute("DELETE FROM decisions")
-        store._execute("DELETE FROM rulesets")
-        store._commit()
-    return url
+    return request.getfixturevalue("postgres").new_database()
 
 
 def evaluate_recorded(db_url: str, path, *extra: str) -> tuple[str, str]:
