@@ -7,6 +7,7 @@ dates, hours with thousands separators and at most two decimals, lists joined wi
 from __future__ import annotations
 
 import re
+from decimal import ROUND_DOWN, Decimal
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
@@ -28,11 +29,21 @@ def format_value(value, kind: str | None = None, language: str = "en") -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, float) or (isinstance(value, int) and kind == "hours"):
-        text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        text = f"{value:,.0f}" if value == int(value) else f"{_truncated(value):,.2f}"
         return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
     if isinstance(value, list):
         return ", ".join(format_value(v, None, language) for v in value)
     return str(value)
+
+
+def _truncated(value: float) -> Decimal:
+    """Two decimals, rounded toward zero: 1,559.9986 shows as 1,559.99, never as a 1,560.00 it does not reach.
+
+    Examples:
+        >>> str(_truncated(1559.9986)), str(_truncated(1559.57))
+        ('1559.99', '1559.57')
+    """
+    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],

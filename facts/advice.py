@@ -76,7 +76,7 @@ def more_hours(advisor: Advisor, state: Experience, as_of: dt.date, occupation: 
     shortfall = Fraction(str(params["min_qualifying_hours"])) - state.total()
     suggestion = Suggestion("skilled_work_experience")
     for period in state.periods:
-        if period.status.finding:
+        if period.excluded is None and period.status.split:
             suggestion.text.append(advisor.say("unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code))
     hours = _ceil_hundredth(shortfall)
     placed = _place(state, shortfall)

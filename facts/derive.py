@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.model import LanguageTest
-from cec_rules.engine.tables import NocTables
+from cec_rules.engine.tables import NocTables, Occupation
 
 from .applicant import Applicant, WorkPeriod
 from .dates import as_int, years_before
 from .hours import capped_hours, clip, subtract
 from .language import ConvertedResult, convert
-from .occupations import OccupationClassifier, OccupationStatus, describe
+from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
+from .readings import Countable, Reading, hours_by_group, readings
 
 # name -> (type, why the derivation needs it); the validator checks each edition defines them.
 REQUIRED_PARAMETERS: dict[str, tuple[str, str]] = {
@@ -31,9 +32,10 @@ REQUIRED_PARAMETERS: dict[str, tuple[str, str]] = {
     "qualifying_work_countries": ("list", "countries where work counts (ISO 3166 alpha-2)"),
     "noc_version": ("integer", "the NOC classification of the edition (2016 or 2021)"),
     "skilled_levels": ("list", "NOC levels (TEER digits, or 0/A/B) that count as skilled"),
-    "language_level_by_occupation_level": ("table", "language threshold per occupation level"),
+    "language_level_by_occupation_level": ("table", "language threshold per occupation level (explanations use it too)"),
     "language_validity_years": ("integer", "how long a language result stays valid"),
     "accepted_language_tests": ("list", "designated tests accepted on the assessment date"),
+    "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)"),
     "provinces_and_territories": ("list", "the two-letter codes an intended province may take"),
     "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)"),
     "excluded_provinces": ("list", "provinces an applicant may not intend to live in (explanations name them)"),
@@ -59,6 +61,11 @@ class PeriodStatus:
     rate: Fraction = Fraction(0)  # hours per week, exact (from the decimal text, not the binary float)
     hours: Fraction = Fraction(0)  # its own qualifying hours (weekly cap within the period), when counted
 
+    @property
+    def unsettled(self) -> bool:
+        """Counts only if its split code is read as a skilled unit group."""
+        return self.excluded is None and self.status.skilled is None
+
 
 @dataclass
 class Experience:
@@ -72,13 +79,19 @@ class Experience:
 
     @property
     def counted(self) -> list[PeriodStatus]:
+        """Periods that count in every reading of split codes."""
+        return [p for p in self.periods if p.excluded is None and p.status.skilled]
+
+    @property
+    def possible(self) -> list[PeriodStatus]:
+        """Periods that count in at least one reading."""
         return [p for p in self.periods if p.excluded is None]
 
-    def total(self) -> Fraction:
-        counted = self.counted
-        if len(counted) == 1:  # the usual case: one job, whose own hours were already summed
-            return counted[0].hours
-        return capped_hours([(i, p.rate) for p in counted for i in p.intervals], self.cap)
+    def total(self, periods: list[PeriodStatus] | None = None) -> Fraction:
+        periods = self.counted if periods is None else periods
+        if len(periods) == 1:  # the usual case: one job, whose own hours were already summed
+            return periods[0].hours
+        return capped_hours([(i, p.rate) for p in periods for i in p.intervals], self.cap)
 
 
 def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> Experience:
@@ -86,7 +99,7 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     findings: list[str] = []
     window = (years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1))
     study = [(s.start.toordinal(), (s.end or window[1]).toordinal()) for s in applicant.study_history if s.full_time]
-    periods = _classify_periods(applicant, window, study, noc, params, source, findings)
+    periods = _classify_periods(applicant, as_of, window, study, noc, params, source, findings)
     return Experience(window, periods, _exact(params["weekly_hours_cap"]), study, findings)
 
 
@@ -97,26 +110,27 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
     state = experience(applicant, as_of, noc, params, source)
     window, periods, cap, findings = state.window, state.periods, state.cap, state.findings
-    counted = state.counted
-    total = state.total()
-    by_occupation = _hours_by_occupation(counted, cap)
-    top = max(by_occupation.values(), default=Fraction(0))
-    primaries = [occ for occ, hours in by_occupation.items() if hours == top and hours > 0]
+    total, possible = state.total(), state.total(state.possible)
+    by_occupation = _hours_by_occupation(state.counted, cap)
+    all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
     results, best = _language(applicant, as_of, tests, params, source)
-    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, by_occupation, window, periods)]
-    facts += [_primary_fact(counted, key, by_occupation[key]) for key in sorted(primaries)]
+    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, window, periods)]
+    facts += _reading_facts(all_readings)
+    facts += [_question_fact(p) for p in state.possible if p.status.split]
     if best is not None:
         facts.append(_language_fact(best, ability_names_fr or {}))
     derived = {
         "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
         "qualifying_hours": _round(total),
         "qualifying_hours_exact": str(total),
-        "occupations": [_occupation_summary(counted, key, hours) for key, hours in sorted(by_occupation.items(), key=lambda kv: -kv[1])],
-        "periods": [_period_summary(p, cap) for p in periods],
+        "occupations": [_occupation_summary(o, hours) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
+        "periods": [_period_summary(p) for p in periods],
         "language_results": results,
         "best_language_result": _result_summary(best) if best else None,
         "findings": findings,
     }
+    if possible != total:
+        derived["possible_qualifying_hours"] = _round(possible)
     return Derivation(facts, derived, findings)
 
 
@@ -131,14 +145,13 @@ _CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
 
 def _classifier(noc: NocTables, params: dict) -> OccupationClassifier:
     """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
-    thresholds = params["language_level_by_occupation_level"]
-    key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]), tuple(sorted((str(k), v) for k, v in thresholds.items())))
+    key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]))
     if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"], thresholds)
+        _CLASSIFIERS[key] = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"])
     return _CLASSIFIERS[key]
 
 
-def _classify_periods(applicant, window, study, noc, params, source, findings) -> list[PeriodStatus]:
+def _classify_periods(applicant, as_of, window, study, noc, params, source, findings) -> list[PeriodStatus]:
     classifier = _classifier(noc, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
     periods = []
@@ -147,21 +160,20 @@ def _classify_periods(applicant, window, study, noc, params, source, findings) -
         if reported is None:
             raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
         period = PeriodStatus(index, work, classifier.status(reported), rate=_exact(work.hours_per_week))
-        period.excluded = _exclusion(work, period.status, params)
-        if period.status.finding:
-            findings.append(f"work_history[{index}]: {period.status.finding}")
-        inside = clip((work.start.toordinal(), (work.end or window[1]).toordinal()), window_days)
-        period.intervals = subtract(inside, study) if inside else []
-        if period.excluded is None and not period.intervals:
-            period.excluded = "no days in the counting window outside full-time study" if inside else "outside the counting window"
+        period.excluded = _exclusion(work, params) or _timing(period, as_of, window_days, study)
+        if period.excluded is None:
+            period.excluded = _skill_exclusion(period.status)
         if period.excluded is None:
             period.hours = capped_hours([(i, period.rate) for i in period.intervals], _exact(params["weekly_hours_cap"]))
+        finding = _finding(period, as_of)
+        if finding:
+            findings.append(f"work_history[{index}]: {finding}")
         periods.append(period)
     return periods
 
 
-def _exclusion(work: WorkPeriod, status: OccupationStatus, params: dict) -> str | None:
-    """Why a period does not count, or None when it qualifies (before window and study checks)."""
+def _exclusion(work: WorkPeriod, params: dict) -> str | None:
+    """Why a period does not count whatever its occupation, or None."""
     if not work.paid:
         return "unpaid work is not work"
     if work.self_employed:
@@ -170,37 +182,73 @@ def _exclusion(work: WorkPeriod, status: OccupationStatus, params: dict) -> str 
         return "work without authorization and temporary resident status does not count"
     if work.country not in params["qualifying_work_countries"]:
         return f"work in {work.country} does not count (only {', '.join(params['qualifying_work_countries'])})"
-    if status.level is None:
-        return "the NOC code could not be resolved for this edition"
-    if not status.skilled:
-        return f"{describe(status.reported)} is not a skilled occupation under this edition"
     return None
 
 
-def _occupation_key(period: PeriodStatus) -> tuple[int, str]:
-    return (period.period.noc_version, period.period.noc_code)
+def _timing(period: PeriodStatus, as_of: dt.date, window_days, study) -> str | None:
+    """Sets the period's days in the window outside full-time study; says why there are none."""
+    work = period.period
+    if work.start >= as_of:
+        return "starts on or after the assessment date, so it never counts"
+    inside = clip((work.start.toordinal(), (work.end or dt.date.fromordinal(window_days[1])).toordinal()), window_days)
+    period.intervals = subtract(inside, study) if inside else []
+    if not period.intervals:
+        return "no days in the counting window outside full-time study" if inside else "outside the counting window"
+    return None
 
 
-def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[tuple[int, str], Fraction]:
-    """Per occupation as reported (87.1(2)(e)), each with its own weekly cap across its own periods."""
-    groups: dict[tuple[int, str], list[PeriodStatus]] = {}
-    for p in counted:
-        groups.setdefault(_occupation_key(p), []).append(p)
-    return {key: periods[0].hours if len(periods) == 1 else capped_hours([(i, p.rate) for p in periods for i in p.intervals], cap)
-            for key, periods in groups.items()}
+def _skill_exclusion(status: OccupationStatus) -> str | None:
+    if not status.candidates:
+        return "the NOC code has no counterpart in the edition's classification"
+    if status.skilled is False:
+        return f"{describe(status.reported)} is not a skilled occupation under this edition" if not status.via else \
+            f"{candidates_text(status)}: not a skilled occupation under this edition"
+    return None
+
+
+def _finding(period: PeriodStatus, as_of: dt.date) -> str | None:
+    """A note on a period only where it matters: a code that does not settle the occupation of work that
+    would otherwise count, or work dated after the assessment date."""
+    if period.period.start >= as_of:
+        return f"starts on {period.period.start}, on or after the assessment date {as_of}: it never counts"
+    status = period.status
+    if period.excluded is None and status.split and len({c.level for c in status.candidates}) > 1:
+        return f"{candidates_text(status)}; give the NOC {status.candidates[0].version} code"
+    if period.excluded is not None and not status.candidates and _exclusion_is_occupation(period):
+        return f"{describe(status.reported)} has no counterpart in the correspondence; give the code in the edition's classification"
+    return None
+
+
+def _exclusion_is_occupation(period: PeriodStatus) -> bool:
+    return period.excluded == "the NOC code has no counterpart in the edition's classification"
+
+
+def _countable(period: PeriodStatus, classifier: OccupationClassifier) -> Countable:
+    status = period.status
+    skilled = tuple(c for c in status.candidates if c.code in status.skilled_candidates)
+    return Countable(period.index, tuple(period.intervals), period.rate, skilled, status.skilled is None)
+
+
+def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[Occupation, Fraction]:
+    """Hours per unit group of the periods whose unit group is known, each with its own weekly cap."""
+    known = [p for p in counted if not p.status.split]
+    return hours_by_group([_countable(p, None) for p in known], [p.status.candidates[0] for p in known], cap)
 
 
 def _language(applicant, as_of, tests, params, source) -> tuple[list[dict], ConvertedResult | None]:
     oldest = years_before(as_of, params["language_validity_years"])
     accepted = set(params["accepted_language_tests"])
+    accepted_from = _dates(params["language_results_accepted_from"])
     summaries, valid = [], []
     for index, result in enumerate(applicant.language_tests):
         converted = convert(index, result, tests, source)
         note = None
         if result.test not in accepted:
             note = f"{converted.test.title} is not accepted for assessments on {as_of}"
-        elif result.date < oldest:
-            note = f"expired: dated before {oldest} ({params['language_validity_years']} years before {as_of})"
+        elif result.date < accepted_from.get(result.test, result.date):
+            note = f"{converted.test.title} results count only when dated on or after {accepted_from[result.test]}"
+        elif result.date <= oldest:
+            note = f"expired: a result must be less than {params['language_validity_years']} years old, so dated after {oldest}"
         elif result.date > as_of:
             note = f"dated after the assessment date {as_of}"
         else:
@@ -210,26 +258,47 @@ def _language(applicant, as_of, tests, params, source) -> tuple[list[dict], Conv
     return summaries, best
 
 
+@lru_cache(maxsize=64)
+def _dates_cached(items: tuple) -> dict[str, dt.date]:
+    return {test: dt.date.fromisoformat(str(day)) for test, day in items}
+
+
+def _dates(table: dict) -> dict[str, dt.date]:
+    """A table of test -> ISO date parameter, as dates (parsed once per table)."""
+    return _dates_cached(tuple(sorted(table.items())))
+
+
 def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
     return {"t": "applicant", "id": applicant.id, "as_of": as_int(as_of),
             "intended_province": applicant.intended_province, "admissible": applicant.admissible}
 
 
-def _experience_fact(total: Fraction, by_occupation: dict, window, periods: list[PeriodStatus]) -> dict:
-    return {"t": "work_experience", "qualifying_hours": float_not_above(total),
+def _experience_fact(total: Fraction, possible: Fraction, by_occupation: dict, window, periods: list[PeriodStatus]) -> dict:
+    return {"t": "work_experience", "qualifying_hours": float_not_above(total), "possible_hours": float_not_above(possible),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
             "window_start": as_int(window[0]), "window_end": as_int(window[1]),
-            "unresolved_periods": sum(1 for p in periods if p.status and p.status.finding)}
+            "unsettled_periods": sum(1 for p in periods if p.unsettled)}
 
 
-def _first_period(counted: list[PeriodStatus], key) -> PeriodStatus:
-    return next(p for p in counted if _occupation_key(p) == key)
+def _reading_facts(all_readings: list[Reading]) -> list[dict]:
+    """Per reading, its number of predominant occupations, and each of them (tied ones name each other)."""
+    facts = []
+    for number, reading in enumerate(all_readings):
+        facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings)})
+        for occupation, hours in reading.primaries:
+            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation]
+            facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,
+                          "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours),
+                          "tied": bool(others), "tied_with": " and ".join(others)})
+    return facts
 
 
-def _primary_fact(counted: list[PeriodStatus], key, hours: Fraction) -> dict:
-    status = _first_period(counted, key).status
-    return {"t": "primary_occupation", "noc_code": key[1], "noc_version": key[0], "title": status.reported.title,
-            "level": status.level, "hours": float_not_above(hours)}
+def _question_fact(period: PeriodStatus) -> dict:
+    """What the input leaves open about a split code: the field to give, and why."""
+    status = period.status
+    return {"t": "unresolved_code", "period": period.index, "field": f"work_history[{period.index}].noc_code",
+            "why": f"the NOC {status.candidates[0].version} code of work_history[{period.index}]: {candidates_text(status)}",
+            "affects_experience": status.skilled is None}
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
@@ -249,22 +318,28 @@ def float_not_above(value: Fraction) -> float:
 
 
 def _round(hours: Fraction) -> float:
-    return round(float(hours), 2)
+    """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach."""
+    return math.floor(hours * 100) / 100
 
 
-def _occupation_summary(counted, key, hours) -> dict:
-    status = _first_period(counted, key).status
-    return {"noc_code": key[1], "noc_version": key[0], "title": status.reported.title, "level": status.level, "hours": _round(hours)}
+def _occupation_summary(occupation: Occupation, hours: Fraction) -> dict:
+    return {"noc_code": occupation.code, "noc_version": occupation.version, "title": occupation.title,
+            "level": occupation.level, "hours": _round(hours)}
 
 
-def _period_summary(p: PeriodStatus, cap: Fraction) -> dict:
+def _period_summary(p: PeriodStatus) -> dict:
     status = p.status
-    return {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
-            "title": status.reported.title, "level": status.level,
-            "via": [f"{o.version} {o.code}" for o in status.via],
-            "counted": p.excluded is None, "excluded": p.excluded,
-            "days_counted": sum(e - s + 1 for s, e in p.intervals) if p.excluded is None else 0,
-            "hours": _round(p.hours) if p.excluded is None else 0.0}
+    counts = p.excluded is None and status.skilled is True
+    summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
+               "title": status.reported.title, "level": status.level,
+               "via": [f"{o.version} {o.code}" for o in status.via],
+               "counted": counts, "excluded": p.excluded,
+               "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
+               "hours": _round(p.hours) if counts else 0.0}
+    if p.unsettled:
+        summary["counted"] = None  # counts only if its split code is read as a skilled unit group
+        summary["possible_hours"] = _round(p.hours)
+    return summary
 
 
 def _result_summary(result: ConvertedResult) -> dict:

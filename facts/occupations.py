@@ -1,10 +1,11 @@
-"""Classifying a reported NOC code under an edition: its level, whether it is skilled, and its
-language threshold, going through StatCan's 2016 <-> 2021 correspondence when the code is in the
-other classification than the edition's (DESIGN.md "Editions").
+"""Classifying a reported NOC code under an edition: the unit group(s) of the edition's classification
+it can be, their levels, and whether the work is skilled (DESIGN.md "Editions").
 
-A code in the other classification is used only when every corresponding unit group gives the same
-result for the edition (skilled or not, and the same language threshold); a split with mixed results
-is reported as a finding and the period does not count: never a guess.
+A code in the edition's classification is its own unit group. A code in the other classification goes
+through StatCan's 2016 <-> 2021 correspondence: a code with one counterpart is that unit group; a code
+that splits into several is one of them, and which one the input does not say. Nothing here guesses:
+the status lists every candidate, and says the work is skilled only when every candidate is skilled,
+unskilled only when none is, and unsettled (None) otherwise.
 """
 
 from __future__ import annotations
@@ -19,26 +20,48 @@ class OccupationStatus:
     """How one reported code stands under the edition."""
 
     reported: Occupation
-    level: str | None          # None when unresolved
-    skilled: bool
-    via: tuple[Occupation, ...] = ()  # correspondence targets used, if any
-    finding: str | None = None
+    candidates: tuple[Occupation, ...]  # the unit groups of the edition's classification it can be
+    skilled: bool | None                # None: some candidates are skilled and some are not
+    skilled_candidates: frozenset[str]  # codes of the candidates that are skilled
+
+    @property
+    def level(self) -> str | None:
+        """The level when the unit group is known; None for a split code (never a guessed level)."""
+        return self.candidates[0].level if len(self.candidates) == 1 else None
+
+    @property
+    def split(self) -> bool:
+        return len(self.candidates) > 1
+
+    @property
+    def via(self) -> tuple[Occupation, ...]:
+        """The correspondence targets used, if the code is in the other classification."""
+        return self.candidates if self.candidates and self.candidates[0].version != self.reported.version else ()
 
 
 def describe(occupation: Occupation) -> str:
     """`NOC 2021 73300 Transport truck drivers (TEER 3)`."""
-    level = f"TEER {occupation.level}" if occupation.version == 2021 else f"skill level {occupation.level}"
-    return f"NOC {occupation.version} {occupation.code} {occupation.title} ({level})"
+    return f"NOC {occupation.version} {occupation.code} {occupation.title} ({level_label(occupation)})"
+
+
+def level_label(occupation: Occupation) -> str:
+    """`TEER 3` (NOC 2021) or `skill level B` (NOC 2016)."""
+    return f"TEER {occupation.level}" if occupation.version == 2021 else f"skill level {occupation.level}"
+
+
+def candidates_text(status: OccupationStatus) -> str:
+    """`3142 became 31202 (TEER 1) or 32109 (TEER 2)`: what a split code can be, for reasons and needs."""
+    listing = " or ".join(f"{c.code} {c.title} ({level_label(c)})" for c in status.candidates)
+    return f"NOC {status.reported.version} {status.reported.code} ({status.reported.title}) became {listing}"
 
 
 class OccupationClassifier:
-    """Resolves codes for one edition's classification, skilled levels and language thresholds."""
+    """Resolves codes for one edition's classification and skilled levels (kept across applicants)."""
 
-    def __init__(self, tables: NocTables, edition_version: int, skilled_levels: list, threshold_by_level: dict):
+    def __init__(self, tables: NocTables, edition_version: int, skilled_levels: list):
         self.tables = tables
         self.edition_version = edition_version
         self.skilled_levels = {str(level) for level in skilled_levels}
-        self.thresholds = {str(level): value for level, value in threshold_by_level.items()}
         self._cache: dict[tuple[int, str], OccupationStatus] = {}
 
     def status(self, reported: Occupation) -> OccupationStatus:
@@ -47,20 +70,14 @@ class OccupationClassifier:
             self._cache[key] = self._resolve(reported)
         return self._cache[key]
 
-    def _outcome(self, level: str) -> tuple[bool, object]:
-        return level in self.skilled_levels, self.thresholds.get(level)
+    def is_skilled(self, occupation: Occupation) -> bool:
+        return occupation.level in self.skilled_levels
 
     def _resolve(self, reported: Occupation) -> OccupationStatus:
         if reported.version == self.edition_version:
-            return OccupationStatus(reported, reported.level, self._outcome(reported.level)[0])
-        targets = self.tables.counterparts(reported.version, reported.code)
-        if not targets:
-            return OccupationStatus(reported, None, False, (), f"{describe(reported)} has no NOC {self.edition_version} counterpart in the correspondence; give the NOC {self.edition_version} code")
-        outcomes = {self._outcome(t.level) for t in targets}
-        if len(outcomes) == 1:
-            level = sorted(t.level for t in targets)[0]
-            return OccupationStatus(reported, level, outcomes.pop()[0], tuple(targets))
-        listing = " and ".join(describe(t) for t in targets)
-        finding = (f"NOC {reported.version} {reported.code} ({reported.title}) maps to {listing}, which differ under this edition; "
-                   f"give the NOC {self.edition_version} code")
-        return OccupationStatus(reported, None, False, tuple(targets), finding)
+            candidates = (reported,)
+        else:
+            candidates = tuple(sorted(self.tables.counterparts(reported.version, reported.code), key=lambda o: o.code))
+        skilled = frozenset(c.code for c in candidates if self.is_skilled(c))
+        verdict = None if skilled and len(skilled) < len(candidates) else bool(skilled)
+        return OccupationStatus(reported, candidates, verdict, skilled)

@@ -57,19 +57,23 @@ def test_as_of_overrides_the_application_date(evaluator):
     assert not before.eligible
 
 
-def test_split_with_mixed_teers_gives_a_finding_and_does_not_count(evaluator):
-    # NOC 2016 6331 splits into 63201 (TEER 3) and 65202 (TEER 5): skilled or not depends on the target.
+def test_split_with_mixed_teers_gives_a_finding_and_is_undetermined(evaluator):
+    # NOC 2016 6331 splits into 63201 (TEER 3) and 65202 (TEER 5): skilled or not depends on the target,
+    # so the period counts in one reading and not in the other: the experience criterion is undetermined.
     decision = evaluator.evaluate(worker("6331", FIRST_NEW_DAY))
     assert decision.edition == "2022-11-16"
     period = decision.derived["periods"][0]
-    assert period["counted"] is False
-    assert period["hours"] == 0
+    assert period["counted"] is None
+    assert period["hours"] == 0 and period["possible_hours"] >= 1560
     findings = decision.derived["findings"]
     assert len(findings) == 1
     assert "work_history[0]" in findings[0]
     for code in ("6331", "63201", "65202"):
         assert code in findings[0]
-    assert not criterion(decision, "skilled_work_experience").met
+    experience = criterion(decision, "skilled_work_experience")
+    assert experience.met is None
+    assert [need["field"] for need in experience.needs] == ["work_history[0].noc_code"]
+    assert decision.eligible is None
     assert [c.id for c in decision.criteria] == ["skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility"]
 
 
@@ -83,7 +87,7 @@ def test_split_period_does_not_stop_other_periods_from_counting(evaluator):
     person = applicant(application_date=FIRST_NEW_DAY, language_tests=[IELTS_2022],
                        work_history=[job("6331", "2020-01-06", "2020-06-28", 40), job("73300", "2020-07-06", "2021-12-26", 40)])
     decision = evaluator.evaluate(person)
-    assert [p["counted"] for p in decision.derived["periods"]] == [False, True]
+    assert [p["counted"] for p in decision.derived["periods"]] == [None, True]
     assert len(decision.derived["findings"]) == 1
     assert decision.eligible
 

@@ -150,8 +150,8 @@ def test_tef_old_scale_range_applies_to_tests_before_2019_10_01(evaluator):
 
 # --- validity ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("date", "valid"), [("2024-11-01", True), ("2024-10-31", False)])
-def test_result_validity_is_two_calendar_years(evaluator, date, valid):
+@pytest.mark.parametrize(("date", "valid"), [("2024-11-02", True), ("2024-11-01", False), ("2024-10-31", False)])
+def test_result_must_be_less_than_two_years_old(evaluator, date, valid):
     result = lang("ielts_general", date, 8.0, 7.0, 7.0, 7.0)
     decision = evaluator.evaluate(applicant(work_history=[TEER1_FULL_TIME], language_tests=[result]))
     assert decision.derived["language_results"][0]["valid"] is valid
@@ -165,9 +165,14 @@ def test_result_dated_after_the_assessment_date_is_not_valid(evaluator):
     assert not language(decision).met
 
 
-@pytest.mark.parametrize(("application_date", "accepted"), [("2024-01-29", False), ("2024-01-30", True)])
-def test_pte_core_accepted_from_2024_01_30(evaluator, application_date, accepted):
-    result = lang("pte_core", "2024-01-15", 82, 78, 88, 84)  # CLB 9 in all four
+@pytest.mark.parametrize(("application_date", "result_date", "accepted"), [
+    ("2024-01-29", "2024-01-15", False),  # not yet designated on the assessment date
+    ("2024-01-30", "2024-01-15", False),  # designated, but a result dated before 2024-01-30 never counts
+    ("2024-03-01", "2024-01-29", False),
+    ("2024-03-01", "2024-01-30", True),
+])
+def test_pte_core_accepted_from_2024_01_30_by_assessment_and_result_date(evaluator, application_date, result_date, accepted):
+    result = lang("pte_core", result_date, 82, 78, 88, 84)  # CLB 9 in all four
     person = applicant(application_date=application_date, work_history=[job("21231", "2022-01-03", None, 40)],
                        language_tests=[result])
     decision = evaluator.evaluate(person)

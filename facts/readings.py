@@ -1,0 +1,99 @@
+"""The occupation with the most qualifying hours (IRPR 87.1(2)(e)), under every reading of split codes.
+
+Occupations are compared as unit groups of the edition's classification, whatever classification the
+input used: a NOC 2016 code with a single NOC 2021 counterpart is that unit group, so the same job
+reported once in each classification is one occupation. Each occupation's hours are its own periods'
+hours with the weekly cap applied within that occupation.
+
+A period whose code splits into several unit groups could be any of them (and, when some candidates are
+not skilled, might not count at all). A *reading* picks one candidate for every such period; the rules
+then decide the language threshold in every reading and conclude it only when all readings agree
+(DESIGN.md). Readings are told apart by their set of predominant occupations, so many assignments
+usually collapse into a few readings. When there are too many assignments to enumerate, each occupation
+that could be predominant becomes a reading of its own: a superset of the true readings' thresholds, so
+a conclusion drawn from it still holds in every true reading (it can only say "undetermined" more often).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from cec_rules.engine.tables import Occupation
+
+from .hours import capped_hours
+
+MAX_ASSIGNMENTS = 4096
+
+
+@dataclass(frozen=True)
+class Countable:
+    """A period that counts in at least one reading: its intervals, weekly rate and candidate unit groups."""
+
+    index: int
+    intervals: tuple
+    rate: Fraction
+    candidates: tuple[Occupation, ...]  # the unit groups it can be in, skilled ones only (it counts there)
+    may_not_count: bool                 # some candidates are not skilled: in those readings it does not count
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way the split codes can be read, as far as 87.1(2)(e) cares: the predominant occupations."""
+
+    primaries: tuple[tuple[Occupation, Fraction], ...]  # (unit group, its hours), tied at the top
+
+
+def readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
+    """The distinct readings of `periods` (in a stable order); one reading when no code splits."""
+    choices = [_choices(p) for p in periods]
+    total = 1
+    for options in choices:
+        total *= len(options)
+        if total > MAX_ASSIGNMENTS:
+            return _candidate_readings(periods, cap)
+    found: dict[tuple, Reading] = {}
+    for assignment in itertools.product(*choices):
+        reading = _reading(periods, assignment, cap)
+        found.setdefault(tuple(o.code for o, _ in reading.primaries), reading)
+    return list(found.values())
+
+
+def hours_by_group(periods: list[Countable], assignment, cap: Fraction) -> dict[Occupation, Fraction]:
+    """Each unit group's hours under one assignment (None = the period does not count), capped per group."""
+    groups: dict[Occupation, list[Countable]] = {}
+    for period, occupation in zip(periods, assignment):
+        if occupation is not None:
+            groups.setdefault(occupation, []).append(period)
+    return {occupation: _hours(members, cap) for occupation, members in groups.items()}
+
+
+def _choices(period: Countable) -> tuple:
+    return period.candidates + ((None,) if period.may_not_count else ())
+
+
+def _hours(members: list[Countable], cap: Fraction) -> Fraction:
+    return capped_hours([(interval, p.rate) for p in members for interval in p.intervals], cap)
+
+
+def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
+    by_group = {o: h for o, h in hours_by_group(periods, assignment, cap).items() if h > 0}
+    top = max(by_group.values(), default=Fraction(0))
+    return Reading(tuple(sorted(((o, h) for o, h in by_group.items() if h == top), key=lambda item: item[0].code)))
+
+
+def _candidate_readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
+    """Too many assignments: one reading per unit group that could be predominant (a sound superset)."""
+    certain = {o: h for o, h in hours_by_group([p for p in periods if len(_choices(p)) == 1],
+                                               [p.candidates[0] for p in periods if len(_choices(p)) == 1], cap).items()}
+    floor = max(certain.values(), default=Fraction(0))
+    candidates = sorted({o for p in periods for o in p.candidates}, key=lambda o: o.code)
+    found = []
+    for occupation in candidates:
+        most = _hours([p for p in periods if occupation in p.candidates], cap)
+        if most > 0 and most >= floor:
+            found.append(Reading(((occupation, most),)))
+    if floor == 0:
+        found.append(Reading(()))
+    return found
