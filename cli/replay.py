@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cec_rules.engine.errors import CecError, RulesetErrors
+from cec_rules.engine.errors import CecError
 
 EXIT_DIFFERENT = 3
 
@@ -25,20 +25,17 @@ def replay_command(record_id: str, db_url: str | None, rulesets_dir: Path | None
     """
     import orjson
 
-    from cec_rules.engine.evaluator import load_bundled_or
     from cec_rules.service.replay import replay, replay_text
     from cec_rules.service.store import DEFAULT_URL, DecisionStore
 
+    from .main import EXIT_BAD_INPUT, _fail, _library
+
+    library = _library(rulesets_dir)
     try:
-        library = load_bundled_or(rulesets_dir)
         with DecisionStore(db_url or DEFAULT_URL) as store:
             result = replay(store, record_id, library)
-    except RulesetErrors as exc:
-        click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", err=True)
-        sys.exit(2)
     except CecError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc), EXIT_BAD_INPUT)
     click.echo(orjson.dumps(result.to_json()).decode("utf-8") if output_format == "json" else replay_text(result))
     if not result.same:
         sys.exit(EXIT_DIFFERENT)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 
 import click
 
@@ -37,21 +36,19 @@ def serve_command(host: str, port: int, rulesets_dir: str | None, db_url: str, w
     """
     import uvicorn
 
-    from cec_rules.engine.errors import CecError, RulesetErrors
-    from cec_rules.service.app import Settings, create_app, preflight
+    from cec_rules.engine.errors import CecError
+    from cec_rules.service.app import Settings, create_app, prepare_store
+
+    from .main import EXIT_BAD_INPUT, _fail, _library
 
     api_token = os.environ.get("CEC_API_TOKEN") or None
     if not api_token and not is_loopback(host):
-        click.echo(f"error: --host {host} is not a loopback address: set CEC_API_TOKEN to serve other machines", err=True)
-        sys.exit(2)
+        _fail(f"--host {host} is not a loopback address: set CEC_API_TOKEN to serve other machines", EXIT_BAD_INPUT)
     settings = Settings(rulesets_dir, None if db_url == "none" else db_url, workers, api_token,
                         os.environ.get("CEC_ADMIN_TOKEN") or None)
+    library = _library(rulesets_dir)  # invalid rulesets: every problem, exit 2, before listening
     try:
-        app = create_app(settings, preflight(settings))
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
-    except RulesetErrors as exc:
-        click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", err=True)
-        sys.exit(2)
+        prepare_store(settings.db_url)
     except CecError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc), EXIT_BAD_INPUT)
+    uvicorn.run(create_app(settings, library), host=host, port=port, log_level="warning", access_log=False, lifespan="on")

@@ -55,17 +55,16 @@ def problem_response(body: dict) -> JSONResponse:
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE)
 
 
-def preflight(settings: Settings):
-    """Check what the server needs before it listens: the rulesets load and the record store opens
-    (creating or upgrading its tables). Raises RulesetErrors or StoreError; returns the library."""
-    if settings.db_url:
-        _migrate(settings.db_url)
-    return _load_library(settings.rulesets_dir)
+def prepare_store(url: str | None) -> None:
+    """Open the record store (creating or upgrading its tables) before the server listens; raises StoreError."""
+    if url:
+        with DecisionStore(url) as store:
+            store.migrate()
 
 
 def create_app(settings: Settings, library=None) -> FastAPI:
-    """The application; workers start with it (lifespan) and stop with it. `library`: already loaded
-    by `preflight`, else loaded at start-up."""
+    """The application; workers start with it (lifespan) and stop with it. `library`: the rulesets,
+    already loaded by the caller, else loaded (and the store prepared) at start-up."""
     app = FastAPI(title="cec-rules decision service", version="1", lifespan=_lifespan,
                   description="Decides Canadian Experience Class eligibility from dated YAML rulesets and keeps a replayable record of every decision.")
     app.state.settings = settings
@@ -90,7 +89,8 @@ async def _lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     loop = asyncio.get_running_loop()
     if app.state.library is None:
-        app.state.library = await loop.run_in_executor(None, preflight, settings)
+        await loop.run_in_executor(None, prepare_store, settings.db_url)
+        app.state.library = await loop.run_in_executor(None, _load_library, settings.rulesets_dir)
     app.state.pool = DeciderPool(settings.workers, (settings.rulesets_dir, settings.db_url))
     await app.state.pool.start()
     app.state.reloading = asyncio.Lock()
@@ -103,11 +103,6 @@ async def _lifespan(app: FastAPI):
         loop.remove_signal_handler(signal.SIGHUP)
         await app.state.pool.stop()
         log("stopped")
-
-
-def _migrate(url: str) -> None:
-    with DecisionStore(url) as store:
-        store.migrate()
 
 
 def _load_library(rulesets_dir: str | None):

@@ -16,7 +16,7 @@ import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from cec_rules.engine.batch.pool import _widen
+from cec_rules.engine.batch.pool import WorkerPool, _widen
 from cec_rules.engine.batch.worker import worker_main
 
 from .logs import log
@@ -160,13 +160,4 @@ class DeciderPool:
         return [slot.process.pid for slot in self._slots]
 
 
-def _stop(slot: Slot) -> None:
-    try:
-        slot.connection.send(None)
-    except (OSError, ValueError):
-        pass
-    slot.process.join(timeout=5)
-    if slot.process.is_alive():
-        slot.process.kill()
-        slot.process.join(timeout=5)
-    slot.connection.close()
+_stop = WorkerPool._stop  # ask the worker to finish, then kill it if it does not (a Slot has the same fields)
