@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 import time
 
 import pytest
@@ -17,6 +18,7 @@ from support import EXAMPLES, NEW_EDITION, copy_rulesets, edit
 pytestmark = pytest.mark.slow
 API, ADMIN = "api-secret", "admin-secret"
 LANGUAGE_TABLE = '{"0": 7, "1": 7, "2": 5, "3": 5}'
+APPLICANT = json.dumps({"id": "R-1", "application_date": "2026-11-01", "intended_province": "ON"}).encode()
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +75,24 @@ def test_an_invalid_change_is_refused_and_the_old_rules_keep_serving(server, rul
 
 def test_a_valid_change_is_served_after_reload_then_sighup(server, rules):
     edit(rules, NEW_EDITION, LANGUAGE_TABLE, '{"0": 6, "1": 6, "2": 5, "3": 5}')
-    with server.client(ADMIN) as admin:
-        answer = admin.post("/v1/admin/reload")
+    statuses, reloading = [], threading.Event()
+
+    def keep_asking():  # decisions keep being answered while the workers are replaced
+        with server.client(API) as http:
+            while reloading.is_set():
+                statuses.append(http.post("/v1/decisions", content=APPLICANT).status_code)
+
+    reloading.set()
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        with server.client(ADMIN) as admin:
+            answer = admin.post("/v1/admin/reload")
+    finally:
+        reloading.clear()
+        asker.join()
     assert answer.status_code == 200 and answer.json()["generation"] == 1
+    assert statuses and set(statuses) == {200}
     assert language_met(server) is True
     edit(rules, NEW_EDITION, '{"0": 6, "1": 6, "2": 5, "3": 5}', LANGUAGE_TABLE)
     server.process.send_signal(signal.SIGHUP)
