@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from cec_rules.engine.errors import CecError, RulesetErrors
+from .failures import exit_on_cec_errors
 
 
 def register(cli, iso_date) -> None:
     """Add the command to the `cec` group."""
 
-    @cli.command(name="diff")
+    @cli.command(name="diff", short_help="Compare two rulesets on a population: who changes outcome, and why.")
     @click.argument("old")
     @click.argument("new")
-    @click.option("--population", required=True, help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
+    @click.option("--population", required=True, type=click.Path(allow_dash=True), help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
     @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("diff-report"),
                   show_default=True, help="Folder for changes.jsonl, summary.json, report.md, report.html.")
     @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -33,16 +32,10 @@ def register(cli, iso_date) -> None:
         from cec_rules.engine.impact.run import DiffOptions, run_diff
         from cec_rules.engine.impact.sides import parse_side
 
-        try:
+        with exit_on_cec_errors():
             options = DiffOptions(parse_side(old, rulesets_dir), parse_side(new, rulesets_dir), population, out_dir,
                                   workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None)
             summary = run_diff(options)
-        except RulesetErrors as exc:
-            click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", err=True)
-            sys.exit(2)
-        except CecError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
         outcomes = summary["outcomes"]
         click.echo(f"diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
                    f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "

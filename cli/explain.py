@@ -32,7 +32,8 @@ def explanation_text(doc: dict) -> str:
         mark = {True: t["met"], False: t["unmet"], None: t["undetermined"]}[c["met"]]
         lines += ["", f"[{mark}] {c['id']}: {c['description']} ({c['citation']})",
                   f"  {t['why']}: {c['reason']}"]
-        facts = "; ".join(f"{alias}: " + ", ".join(f"{k}={v}" for k, v in fact.items()) for alias, fact in c["facts_used"].items())
+        facts = "; ".join(f"{alias}: " + ", ".join(f"{k}={_fact(v, doc['language'])}" for k, v in fact.items())
+                          for alias, fact in c["facts_used"].items())
         if facts:
             lines.append(f"  {t['facts']}: {facts}")
         for threshold in c["thresholds"]:
@@ -46,6 +47,16 @@ def explanation_text(doc: dict) -> str:
     return "\n".join(lines)
 
 
+PLAIN = {"en": {True: "yes", False: "no", None: "none"}, "fr": {True: "oui", False: "non", None: "aucun"}}
+
+
+def _fact(value, language: str) -> str:
+    """A fact's value in words: yes/no and none (oui/non, aucun) rather than Python's True/False/None."""
+    if value is None or isinstance(value, bool):
+        return PLAIN[language][value]
+    return _value(value)
+
+
 def _value(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
@@ -57,12 +68,14 @@ def _value(value) -> str:
 def register(cli, evaluator_factory, iso_date) -> None:
     """Add the command to the `cec` group (kept here so main.py stays a list of commands)."""
 
-    @cli.command(name="explain")
+    @cli.command(name="explain", short_help="Explain decisions: facts, thresholds, citations, what would meet each criterion.")
     @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+    @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                  help="Language of the explanation: en (English) or fr (French).")
     @click.option("--as-of", type=iso_date, help="Assess on this date instead of the application_date.")
     @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path), help="Use this rulesets folder.")
-    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                  help="text for people; json: one object per line.")
     def explain_command(files, language, as_of, rulesets_dir, output_format):
         """Explain each applicant's decision: facts, thresholds, citations, and what would meet each unmet criterion."""
         evaluator = evaluator_factory(rulesets_dir)

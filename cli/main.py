@@ -16,6 +16,7 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.facts.reading import locate, read_applicant_with_positions
 
 from .render import decision_json, decision_text
+from .version import version_option
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -44,16 +45,23 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _library(rulesets_dir: Path | None):
+def _library(rulesets_dir: Path | None, only: Path | None = None):
+    """Load a rulesets folder, or exit 2 listing every problem (of the file `only`, when given) with a path
+    that opens from the current folder."""
+    from .paths import openable_problems
+
     try:
         return load_bundled_or(rulesets_dir)
     except RulesetErrors as exc:
-        click.echo(f"error: the rulesets are not valid ({len(exc.problems)} problem(s)):", err=True)
-        click.echo(str(exc), err=True)
+        problems = openable_problems(exc.problems, rulesets_dir, only)
+        if not problems:
+            return None
+        click.echo(f"error: the rulesets are not valid ({len(problems)} problem(s)):", err=True)
+        click.echo("\n".join(problems), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _recorder(url: str):
+def _recorder(url: str, library):
     """The decision record at `url`, tables created or upgraded (exit 2 when it cannot be opened)."""
     from cec_rules.service.records import Recorder
     from cec_rules.service.store import DecisionStore
@@ -64,11 +72,11 @@ def _recorder(url: str):
     except CecError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
     click.get_current_context().call_on_close(store.close)
-    return Recorder(store)
+    return Recorder(store, library)
 
 
 @click.group()
-@click.version_option(package_name="cec-rules")
+@version_option
 def cli() -> None:
     """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
 
@@ -77,27 +85,37 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", type=IsoDate(), help="Assess on this date instead of each applicant's application_date.")
 @rulesets_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--record", "record_url", metavar="URL", help="Also store each decision in this decision record (sqlite:///FILE or postgresql://…); its id goes to stderr.")
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, record_url: str | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json: one object per line, the output contract.")
+@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the reasons and the text: en (English) or fr (French).")
+@click.option("--record", "record_url", metavar="URL",
+              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
+             record_url: str | None) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
-    evaluator = Evaluator(_library(rulesets_dir))
-    recorder = _recorder(record_url) if record_url else None
+    from cec_rules.facts.translated import translated
+
+    evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
+    recorder = _recorder(record_url, evaluator.library) if record_url else None
     bad = 0
     for path in files:
         positions = None
         try:
             applicant, positions = read_applicant_with_positions(path)
             decision = evaluator.evaluate(applicant, as_of, source=str(path))
+            if recorder:
+                record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
+                             else recorder.record_english(applicant, as_of, str(path)))
+                click.echo(f"{path}: record {record_id}", err=True)
+            decision = translated(evaluator, decision, applicant, as_of, str(path), language)
         except InputError as exc:
             click.echo(f"error: {locate(exc, positions)}", err=True)
             bad += 1
             continue
         except EngineError as exc:
             _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
-        if recorder:
-            click.echo(f"{path}: record {recorder.record(evaluator, applicant, decision, decision_json(decision))}", err=True)
-        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision))
+        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision, language))
     if bad:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -105,7 +123,7 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
 EXIT_REJECTS = 3
 
 
-@cli.command()
+@cli.command(short_help="Decide a file or folder of applicants in parallel, resumably, with a rejects file.")
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Decisions, in input order.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
@@ -114,12 +132,21 @@ EXIT_REJECTS = 3
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary as JSON here.")
 @click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format) -> None:
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.")
+@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the reasons in the output: en (English) or fr (French).")
+@click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format, csv_rejects, language) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
-    Exit codes: 0 every record decided; 3 some records rejected (see the rejects file);
-    2 unreadable input or invalid rulesets; 1 fatal internal error.
+    \b
+    Exit codes:
+      0    every record decided
+      3    some records rejected (see the rejects file)
+      2    unreadable input or invalid rulesets
+      1    fatal internal error
+      130  interrupted (Ctrl-C): what was decided is kept; run again with --resume
     """
     import json
     import os
@@ -129,7 +156,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
 
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
-                           str(rulesets_dir) if rulesets_dir else None, resume, output_format)
+                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects, language=language)
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:
@@ -151,13 +178,23 @@ def rulesets() -> None:
     """Inspect and check ruleset folders."""
 
 
-@rulesets.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@rulesets.command(short_help="Check a rulesets folder or one ruleset.yaml; each problem as file:line:col.")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
-    """Check every ruleset under PATH (default: the bundled rulesets); print each problem as file:line:col."""
+    """Check the rulesets folder PATH, or one ruleset.yaml (default: the bundled rulesets).
+
+    Each problem is printed as file:line:col: key.path: message, with a path that opens from the current folder.
+    """
+    from .paths import from_here, rulesets_root_of_file
+
+    if path is not None and path.is_file():
+        root = rulesets_root_of_file(path)
+        _library(root, only=path)  # exits 2 when this file has problems; others' problems are not its own
+        click.echo(f"ok: {from_here(path)} is valid")
+        return
     library = _library(path)
     count = sum(len(editions) for editions in library.programs.values())
-    click.echo(f"ok: {count} edition(s) in {library.root} are valid")
+    click.echo(f"ok: {count} edition(s) in {from_here(library.root)} are valid")
 
 
 @rulesets.command(name="list")
@@ -177,6 +214,7 @@ from .schema import schema_command  # noqa: E402  (commands live in their own mo
 from .diff import register as register_diff  # noqa: E402
 from .explain import register as register_explain  # noqa: E402
 from .testing import test_command  # noqa: E402
+from .editions import register as register_editions  # noqa: E402
 from .serve import serve_command  # noqa: E402
 from .replay import replay_command  # noqa: E402
 
@@ -186,6 +224,7 @@ cli.add_command(serve_command)
 cli.add_command(replay_command)
 register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
 register_diff(cli, IsoDate())
+register_editions(rulesets, _library, IsoDate(), rulesets_option)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .allowed_keys import allowed_keys
 from .errors import Problem
+from .shown import literal
 from .yaml_source import Positions, format_key_path
 
 
@@ -74,7 +75,7 @@ def _message(error: dict) -> str:
         return f"missing required key {error['loc'][-1]!r}"
     text = error["msg"]
     if "input" in error and kind != "value_error" and not isinstance(error["input"], (dict, list)):
-        text += f" (got {error['input']!r})"
+        text += f" (got {literal(error['input'])})"
     return text.replace("Value error, ", "")
 
 

@@ -9,6 +9,7 @@ import re
 from .errors import Problem
 from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
+from .shown import a, literal
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
@@ -93,7 +94,7 @@ class RulesetChecker:
             values = [parameter.value] if parameter.values is None else list(parameter.values.values())
             bad = [value for value in values if not _has_type(value, kind)]
             if bad:
-                self._add(("parameters", name), f"parameter {name!r} must be a {kind} ({why}), not {bad[0]!r}")
+                self._add(("parameters", name), f"parameter {name!r} must be {a(kind)} ({why}), not {literal(bad[0])}")
 
     def _check_rule(self, index: int, rule: Rule) -> None:
         base = ("rules", index)
@@ -159,7 +160,7 @@ class RulesetChecker:
             return
         if not isinstance(operand, ParamRef):
             if not _has_type(operand, expected):
-                self._add(where, f"{op} needs a {expected}, not {operand!r}")
+                self._add(where, f"{op} needs {a(expected)}, not {literal(operand)}")
             return
         parameter = self.ruleset.parameters.get(operand.param)
         if parameter is None or operand.param in self._reported_parameters:
@@ -169,7 +170,7 @@ class RulesetChecker:
             if not _has_type(value, expected):
                 self._reported_parameters.add(operand.param)
                 at = ("parameters", operand.param) + (("values", key) if dated else ("value",))
-                self._add(at, f"{value!r} is not a {expected}, but {format_key_path(where)} compares with it ({op})")
+                self._add(at, f"{literal(value)} is not {a(expected)}, but {format_key_path(where)} compares with it ({op})")
                 return
 
     def _check_param(self, where: tuple, name: str) -> None:

@@ -80,9 +80,13 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        from .yaml_context import key_path_before, syntax_message
+
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlProblem(Problem(path, line, col, "", f"not valid YAML: {exc.problem or exc}")) from None
+        anchor = exc.context_mark or mark
+        around = key_path_before(text, anchor.line + 1) if anchor else ""
+        raise YamlProblem(Problem(path, line, col, around, f"not valid YAML: {syntax_message(exc)}")) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(path, None, None, "", f"not valid YAML: {exc}")) from None
     finally:

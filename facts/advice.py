@@ -1,9 +1,9 @@
 """What would meet an unmet criterion: the smallest change, worded from the ruleset's `advice` texts
 (English or French) and given as edits that can be applied to the applicant file.
 
-- hours: the shortfall, and an example period at the weekly cap in the applicant's main occupation (or
-  a skilled occupation with the lowest language level), placed in the shortest run of recent weeks
-  that can hold it, outside full-time study, counting the cap against the work already there;
+- hours: looking forward from the assessment date (see `facts.forward`): the day current work reaches the
+  minimum, or a job from the assessment date in the applicant's main occupation (else their own skilled
+  occupation, else a skilled one with the lowest language level) and the day to apply after it;
 - language: for the valid result needing the fewest abilities raised, each ability's minimum score for
   the required level in that test's table; with no valid result, a new result with those minimums;
 - province: any province or territory not excluded; admissibility: not something an applicant changes.
@@ -23,14 +23,16 @@ from cec_rules.engine.model import ABILITIES, LanguageTest
 
 from .applicant import Applicant
 from .derive import Experience
-from .hours import capped_hours, subtract
+from .hours import capped_hours
 
 REQUIRED_ADVICE = {
     "more_hours": {"hours", "levels", "deadline"},
     "example_period": {"weeks", "weekly_hours", "occupation", "start", "end"},
     "hours_unreachable": {"hours", "deadline"},
+    "apply_from": {"date"},
     "unresolved_code": {"version", "index", "code"},
     "raise_ability": {"ability", "level_name", "level", "test", "score"},
+    "at_least": {"score"},
     "new_result": {"test", "oldest", "latest", "scores"},
     "province": {"excluded", "example"},
     "admissibility": set(),
@@ -70,65 +72,8 @@ class Advisor:
 
 # --- hours ---------------------------------------------------------------------------------------
 
-def more_hours(advisor: Advisor, state: Experience, as_of: dt.date, occupation: tuple[int, str, str]) -> Suggestion:
-    """The shortfall in hours and an example period that would make it up."""
-    params = advisor.params
-    shortfall = Fraction(str(params["min_qualifying_hours"])) - state.total()
-    suggestion = Suggestion("skilled_work_experience")
-    for period in state.periods:
-        if period.excluded is None and period.status.split:
-            suggestion.text.append(advisor.say("unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code))
-    hours = _ceil_hundredth(shortfall)
-    placed = _place(state, shortfall)
-    if placed is None:
-        suggestion.text.append(advisor.say("hours_unreachable", hours=hours, deadline=as_of.isoformat()))
-        return suggestion
-    start, end, weeks = placed
-    version, code, title = occupation
-    suggestion.text.append(advisor.say("more_hours", hours=hours, levels=advisor.say("levels_skilled"), deadline=as_of.isoformat()))
-    suggestion.text.append(advisor.say("example_period", weeks=weeks, weekly_hours=float(state.cap), occupation=f"{code} {title}",
-                                       start=start.isoformat(), end=end.isoformat()))
-    suggestion.changes.append({"op": "append", "path": "work_history", "value": {
-        "noc_code": code, "noc_version": version, "country": params["qualifying_work_countries"][0],
-        "start": start.isoformat(), "end": end.isoformat(), "hours_per_week": float(state.cap),
-        "paid": True, "self_employed": False, "authorized": True}})
-    return suggestion
-
-
 def _ceil_hundredth(hours: Fraction) -> float:
     return math.ceil(hours * 100) / 100
-
-
-def _place(state: Experience, shortfall: Fraction) -> tuple[dt.date, dt.date, int] | None:
-    """The shortest run of whole ISO weeks, latest first, where a job at the cap adds `shortfall` hours."""
-    first_week = (state.window[0].toordinal() - 1) // 7
-    last_week = (state.window[1].toordinal() - 1) // 7
-    gains = [_gain(state, week) for week in range(first_week, last_week + 1)]
-    best = None
-    low, total = 0, Fraction(0)
-    for high, gain in enumerate(gains):
-        total += gain
-        while low < high and total - gains[low] >= shortfall:
-            total -= gains[low]
-            low += 1
-        if total >= shortfall and (best is None or high - low <= best[1] - best[0]):
-            best = (low, high)
-    if best is None:
-        return None
-    start = max(state.window[0], dt.date.fromordinal(7 * (first_week + best[0]) + 1))
-    end = min(state.window[1], dt.date.fromordinal(7 * (first_week + best[1]) + 7))
-    return start, end, best[1] - best[0] + 1
-
-
-def _gain(state: Experience, week: int) -> Fraction:
-    """Hours a job at the weekly cap would add in one ISO week, given the work already counted there."""
-    days = (max(7 * week + 1, state.window[0].toordinal()), min(7 * week + 7, state.window[1].toordinal()))
-    if days[0] > days[1]:
-        return Fraction(0)
-    existing = [(i, p.rate) for p in state.counted for i in p.intervals if i[0] <= days[1] and i[1] >= days[0]]
-    existing = [((max(i[0], days[0]), min(i[1], days[1])), rate) for i, rate in existing]
-    new = [(piece, state.cap) for piece in subtract(days, state.study)]
-    return capped_hours(existing + new, state.cap) - capped_hours(existing, state.cap)
 
 
 def example_occupation(state: Experience, noc, params: dict) -> tuple[int, str, str]:
@@ -168,7 +113,7 @@ def better_language(advisor: Advisor, applicant: Applicant, decision_derived: di
             if best["levels"][ability] < level:
                 score = _minimum(table, ability, level)
                 suggestion.text.append(advisor.say("raise_ability", ability=advisor.ability(ability), level_name=test.level_name, level=level,
-                                                   test=test.title, score=_number(score)))
+                                                   test=test.title, score=advisor.say("at_least", score=_number(score, advisor.language))))
                 suggestion.changes.append({"op": "set", "path": f"language_tests[{best['index']}].{ability}", "value": score})
         return suggestion
     return _new_result(advisor, applicant, tests, as_of, level, suggestion)
@@ -184,7 +129,7 @@ def _new_result(advisor: Advisor, applicant: Applicant, tests: dict[str, Languag
     from .dates import years_before
 
     oldest = years_before(as_of, advisor.params["language_validity_years"])
-    shown = ", ".join(f"{advisor.ability(a)} {_number(s)}" for a, s in scores.items())
+    shown = ", ".join(f"{advisor.ability(a)} {_number(s, advisor.language)}" for a, s in scores.items())
     suggestion.text.append(advisor.say("new_result", test=test.title, oldest=oldest.isoformat(), latest=latest.isoformat(), scores=shown))
     suggestion.changes.append({"op": "append", "path": "language_tests", "value": {"test": test.test, "date": latest.isoformat(), **scores}})
     return suggestion
@@ -196,8 +141,10 @@ def _minimum(table, ability: str, level: int):
     return table.minimum_score[ability][levels[0]] if levels else table.score_range[ability].max
 
 
-def _number(score) -> str:
-    return f"{score:g}" if isinstance(score, float) else str(score)
+def _number(score, language: str = "en") -> str:
+    """A score as the test reports it: IELTS bands keep their decimal (6.0, not 6); French uses a comma."""
+    text = f"{score:.1f}" if isinstance(score, float) else str(score)
+    return text.replace(".", ",") if language == "fr" else text
 
 
 # --- province and admissibility --------------------------------------------------------------------

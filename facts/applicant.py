@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
+from cec_rules.engine.shown import literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 
 def _iso_date_only(value):
@@ -19,7 +20,7 @@ def _iso_date_only(value):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {literal(value)}")
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
@@ -28,7 +29,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 def _whole_number(value):
     """`2021.0` or `"2021"` are not a NOC version: only the integer."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected 2016 or 2021 as a whole number, got {value!r}")
+        raise ValueError(f"expected 2016 or 2021 as a whole number, got {literal(value)}")
     return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]

@@ -11,7 +11,7 @@ from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
 from cec_rules.engine.templates import format_value, render
 
-from . import advice
+from . import advice, forward, french
 from .applicant import Applicant
 from .derive import experience
 
@@ -34,7 +34,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
             "id": result.id, "met": result.met, "citation": criterion.citation,
             "description": wording(criterion.description, language),
             "reason": _reason(result, rules, compiled, language),
-            "facts_used": {alias: _readable(fact) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
+            "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
         }
         if result.met is None:
@@ -43,17 +43,50 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
             suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
         criteria.append(entry)
-    return {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
-            "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
-            "findings": decision.derived.get("findings", [])}
+    doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
+           "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
+           "findings": decision.derived.get("findings", [])}
+    return in_french(doc, decision, edition) if language == "fr" else doc
 
 
-def _readable(fact: dict) -> dict:
-    """A matched fact for people: dates as ISO dates, hours rounded; translations and the kind tag dropped."""
+def in_french(doc: dict, decision, edition) -> dict:
+    """Citations under their French names; NOC titles, which exist here only in English, marked as such."""
+    for entry in doc["criteria"]:
+        entry["citation"] = french.citation(entry["citation"])
+        for threshold in entry["thresholds"]:
+            threshold["citation"] = french.citation(threshold["citation"])
+            threshold["description"] = french.citation(threshold["description"])  # parameters are described in English only
+    return french.mark_titles(doc, _titles(doc, decision, edition))
+
+
+def noc_titles(decision) -> set[str]:
+    """The NOC titles a decision's texts may quote: of the facts matched and of the derived occupations."""
+    titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
+    return titles | {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
+
+
+def _titles(doc: dict, decision, edition) -> set[str]:
+    """The NOC titles the explanation may show: of the facts matched, the derived occupations and the advice."""
+    titles = noc_titles(decision)
+    for entry in doc["criteria"]:
+        for change in (entry.get("to_meet") or {}).get("changes", []):
+            value = change["value"]
+            if change["path"] == "work_history" and isinstance(value, dict):
+                found = edition.noc.find(value["noc_version"], value["noc_code"])
+                titles |= {found.title} if found else set()
+    return titles
+
+
+def _readable(fact: dict, language: str = "en") -> dict:
+    """A matched fact for people: dates as ISO dates, hours rounded; the kind tag dropped, and each text in
+    the chosen language (a FIELD__fr translation replaces FIELD in French)."""
     types = FIELD_TYPES.get(fact.get("t"), {})
     shown = {}
     for name, value in fact.items():
         if name == "t" or name.endswith("__fr"):
+            continue
+        if language == "fr" and f"{name}__fr" in fact:
+            shown[name] = fact[f"{name}__fr"]
             continue
         kind = types.get(name)
         shown[name] = format_value(value, "date") if kind == "date" else round(value, 2) if kind == "hours" else value
@@ -84,8 +117,9 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
 
 def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
     if criterion == "skilled_work_experience":
-        occupation = advice.example_occupation(state, edition.noc, advisor.params)
-        return advice.more_hours(advisor, state, day, occupation)
+        occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.noc, advisor.params)) \
+            or advice.example_occupation(state, edition.noc, advisor.params)
+        return forward.more_hours(advisor, applicant, day, edition.noc, occupation, "explain")
     if criterion == "language_proficiency":
         return advice.better_language(advisor, applicant, decision.derived, edition.language_tests, day)
     if criterion == "outside_quebec":

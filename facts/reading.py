@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.allowed_keys import allowed_keys
 from cec_rules.engine.pydantic_problems import suggest
+from cec_rules.engine.shown import literal
 from cec_rules.engine.yaml_source import Positions, YamlProblem, format_key_path, load_yaml, parse_key_path
 
 from .applicant import Applicant
@@ -74,5 +75,5 @@ def _message(error: dict, data) -> str:
     text = error["msg"].replace("Value error, ", "")
     value = error.get("input")
     if not isinstance(value, (dict, list)) and error["type"] != "value_error":
-        text += f" (got {value!r})"
+        text += f" (got {literal(value)})"
     return text

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 import orjson
 
-from cec_rules.engine.decision import Decision
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
@@ -73,7 +72,7 @@ class ServiceDecider:
             if job.explain:
                 body = orjson.dumps(self._explanation(job, applicant, as_of)).decode("utf-8")
             else:
-                body = self._in_french(job, applicant, as_of, decision) if job.language == "fr" else line
+                body = self._in_french(job, applicant, as_of) if job.language == "fr" else line
             return Answer(job.seq, record_id, body, outcome_of(decision.eligible), None)
         except InputError as exc:
             return Answer(job.seq, None, None, None, input_problem(locate(exc, positions)))
@@ -129,22 +128,25 @@ class ServiceDecider:
             self._evaluators[program] = Evaluator(self.library, program)
         return self._evaluators[program]
 
+    def _explainer(self, program: str) -> Evaluator:
+        """An Evaluator whose runtime also fills the French of bilingual texts (for French and explanations)."""
+        if program not in self._explainers:
+            self._explainers[program] = Evaluator(self.library, program, translations=True)
+        return self._explainers[program]
+
     def _explanation(self, job: Job, applicant, as_of) -> dict:
-        """`cec explain`'s document; bilingual texts need a runtime that fills both languages."""
+        """`cec explain`'s document."""
         from cec_rules.facts.explain import explain
 
-        if job.program not in self._explainers:
-            self._explainers[job.program] = Evaluator(self.library, job.program, translations=True)
-        return explain(self._explainers[job.program], applicant, as_of, job.language, job.source)
+        return explain(self._explainer(job.program), applicant, as_of, job.language, job.source)
 
-    def _in_french(self, job: Job, applicant, as_of, decision: Decision) -> str:
-        """The same decision with each criterion's reason in French (the wording `cec explain --lang fr` uses)."""
-        reasons = {c["id"]: c["reason"] for c in self._explanation(job, applicant, as_of)["criteria"]}
-        doc = decision.to_json()
-        for criterion in doc["criteria"]:
-            criterion["reason"] = reasons.get(criterion["id"], criterion["reason"])
-        return orjson.dumps(doc).decode("utf-8")
+    def _in_french(self, job: Job, applicant, as_of) -> str:
+        """The decision as `cec evaluate --lang fr --format json` prints it (reasons and citations in French)."""
+        from cec_rules.facts.translated import translated
 
+        evaluator = self._explainer(job.program)
+        decision = evaluator.evaluate(applicant, as_of, source=job.source)
+        return translated(evaluator, decision, applicant, as_of, job.source, job.language).to_json_line()
 
 class _Duplicate(Exception):
     pass

@@ -70,9 +70,11 @@ def ruleset_row(edition) -> dict:
 class Recorder:
     """Stores decisions in one store; each ruleset's definition is written once per process."""
 
-    def __init__(self, store: DecisionStore):
+    def __init__(self, store: DecisionStore, library=None):
         self.store = store
         self._stored: set[str] = set()  # ruleset shas this process has written
+        self._library = library
+        self._english: Evaluator | None = None
 
     def record(self, evaluator: Evaluator, applicant: Applicant, decision: Decision, decision_line: str) -> str:
         """Store the decision; returns its record id."""
@@ -81,3 +83,11 @@ class Recorder:
         self.store.put(record, None if known else ruleset_row(edition))
         self._stored.add(edition.sha256)
         return record.id
+
+    def record_english(self, applicant: Applicant, as_of: dt.date | None, source: str) -> str:
+        """Decide `applicant` in English (the record's language, the one `cec replay` compares) and store it:
+        for a caller whose own Evaluator renders another language."""
+        if self._english is None:
+            self._english = Evaluator(self._library)
+        decision = self._english.evaluate(applicant, as_of, source=source)
+        return self.record(self._english, applicant, decision, decision.to_json_line())

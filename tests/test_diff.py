@@ -126,10 +126,25 @@ def test_html_report_opens_in_a_headless_browser_and_matches_the_json(report):
     for outcome, count in summary["outcomes"].items():
         assert re.search(rf"data-outcome=\"{outcome}\">{count}<", dom), outcome
     shown = {html.unescape(m[0]): int(m[1]) for m in re.findall(r'data-criterion="([^"]+)" data-count="(\d+)"', dom)}
-    expected = {f"{c}|{d}": n for c, v in summary["criteria_changed"].items() for d, n in v.items()}
+    expected = {f"{c}|{d}": n for c, v in summary["criteria_changed"].items() for d, n in v.items() if n}
     assert shown == expected
     bars = sum(int(n) for n in re.findall(r'data-hours="[^"]+" data-outcome="[^"]+" data-count="(\d+)"', dom))
     assert bars == summary["decided"]
+    for direction, ids in summary["samples"].items():
+        assert re.search(rf'data-samples="{direction}">{re.escape(", ".join(ids) or "(none)")}<', dom), direction
+    _assert_every_bar_visible(dom)
+
+
+def _assert_every_bar_visible(dom: str) -> None:
+    """Every bar with a count is drawn at least 3 px wide and high (a flip of 1 among thousands still shows)."""
+    rects = re.findall(r"<rect ([^>]*)>", dom)
+    counted = [dict(re.findall(r'([\w-]+)="([^"]*)"', attrs)) for attrs in rects if "data-count" in attrs]
+    assert counted
+    for bar in counted:
+        assert int(bar["data-count"]) > 0
+        assert float(bar["width"]) >= 3 and float(bar["height"]) >= 3, bar
+    labels = re.findall(r'data-axis="([^"]+)">([^<]+)<', dom)
+    assert ("none", "no value") in labels and all(text != "none" for _, text in labels)
 
 
 def test_two_editions_can_be_compared(population, tmp_path):

@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
+from cec_rules.engine.evaluator import Evaluator
 from cec_rules.facts.explain import explain
 from cec_rules.facts.reading import applicant_from_data
 from support import EXAMPLES, applicant_data, job
@@ -74,17 +75,37 @@ def test_suggestions_work_in_harder_cases(evaluator, data):
         assert _met(evaluator, apply_changes(data, criterion["to_meet"]["changes"]), criterion["id"]), criterion
 
 
-def test_hours_suggestion_names_the_shortfall_and_deadline(evaluator):
+def test_hours_suggestion_names_the_day_current_work_reaches_the_minimum(evaluator):
+    """20 h/week from 2025-09-01 (still going): 1,560 h / (20/7 h a day) = 546 days, 2025-09-01 .. 2027-02-28,
+    so an application on 2027-03-01 counts them all."""
     data = yaml.safe_load((EXAMPLES / "ineligible-work-experience.yaml").read_text())
     doc, unmet = _unmet_with_changes(evaluator, data)
-    text = " ".join(unmet[0]["to_meet"]["text"])
-    assert "342.86 more qualifying hours in TEER 0-3 occupations before 2026-11-01" in text
+    assert unmet[0]["to_meet"]["text"] == ["eligible on this criterion if you apply on or after 2027-03-01"]
+    assert unmet[0]["to_meet"]["changes"] == [{"op": "set", "path": "application_date", "value": "2027-03-01"}]
+
+
+def test_a_new_job_is_never_in_the_past_and_is_in_the_applicants_own_skilled_occupation(evaluator):
+    """TEER 4 work now (does not count) and an old TEER 1 job outside the window: the example is TEER 1
+    work (the applicant's own 21231) from the assessment date, 52 weeks at 30 h, then apply."""
+    data = applicant_data(work_history=[job("21231", "2019-01-07", "2020-12-31", 40), job("64100", "2023-01-02", None, 40)])
+    _, unmet = _unmet_with_changes(evaluator, data)
+    hours = next(c for c in unmet if c["id"] == "skilled_work_experience")["to_meet"]
+    period = hours["changes"][0]["value"]
+    assert period["noc_code"] == "21231" and period["start"] == data["application_date"] == "2026-11-01"
+    assert period["end"] == "2027-10-30" and hours["text"][-1] == "eligible on this criterion if you apply on or after 2027-10-31"
+    assert hours["changes"][1] == {"op": "set", "path": "application_date", "value": "2027-10-31"}
+
+
+def test_forward_advice_in_french(evaluator):
+    data = yaml.safe_load((EXAMPLES / "ineligible-work-experience.yaml").read_text())
+    _, unmet = _unmet_with_changes(evaluator, data, "fr")
+    assert unmet[0]["to_meet"]["text"] == ["critère rempli si la demande est présentée le 2027-03-01 ou après"]
 
 
 def test_language_suggestion_gives_the_score_for_the_level(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     _, unmet = _unmet_with_changes(evaluator, data)
-    assert unmet[0]["to_meet"]["text"] == ["writing must reach CLB 7: IELTS General Training 6"]
+    assert unmet[0]["to_meet"]["text"] == ["writing must reach CLB 7: IELTS General Training 6.0 or higher (the minimum)"]
     assert unmet[0]["to_meet"]["changes"] == [{"op": "set", "path": "language_tests[0].writing", "value": 6.0}]
 
 
@@ -102,7 +123,7 @@ def test_explanation_lists_facts_thresholds_and_citations(evaluator):
 def test_french_explanation_uses_the_french_wording(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     doc, unmet = _unmet_with_changes(evaluator, data, "fr")
-    assert unmet[0]["to_meet"]["text"] == ["expression écrite doit atteindre le CLB 7 : IELTS General Training 6"]
+    assert unmet[0]["to_meet"]["text"] == ["expression écrite doit atteindre le CLB 7 : IELTS General Training 6,0 ou plus (le minimum)"]
     assert "exigé dans les quatre compétences" in unmet[0]["reason"]
     assert "heures de travail admissibles" in _criterion(doc, "skilled_work_experience")["reason"]
 
@@ -121,3 +142,19 @@ def test_cli_explain_text_and_json(tmp_path):
     bad.write_text("id: X\napplication_date: '2026-13-01'\nintended_province: ON\n")
     failed = runner.invoke(cli, ["explain", str(bad)])
     assert failed.exit_code == 2 and "application_date" in failed.stderr
+
+
+def test_french_explanation_is_french_throughout(library):
+    """Citations under the French names of the acts, the basis of the language level in French, NOC titles
+    (English only here) marked, and no Python words for facts."""
+    data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
+    doc, _ = _unmet_with_changes(Evaluator(library, translations=True), data, "fr")
+    language = _criterion(doc, "language_proficiency")
+    assert language["citation"].startswith("RIPR ") and "IRPR" not in json.dumps(doc)
+    assert _criterion(doc, "admissibility")["citation"].startswith("LIPR ")
+    basis = language["facts_used"]["required"]["basis"]
+    assert "celle qui compte le plus d'heures admissibles" in basis and "which has" not in json.dumps(doc, ensure_ascii=False)
+    assert "Software engineers and designers (titre anglais)" in basis
+    assert all("(texte anglais)" in t["citation"] for t in language["thresholds"] if "IRCC" in t["citation"])
+    text = CliRunner().invoke(cli, ["explain", str(EXAMPLES / "ineligible-language.yaml"), "--lang", "fr"]).output
+    assert "admissible=oui" in text and "True" not in text and "None" not in text

@@ -59,6 +59,14 @@ def test_the_same_input_under_the_same_rules_is_one_record(db_url, evaluator):
     assert record.code_version.startswith("cec-rules ")
 
 
+def test_a_french_evaluation_records_the_english_decision(db_url):
+    english_id, english = evaluate_recorded(db_url, EXAMPLES / "ineligible-quebec.yaml")
+    french_id, french = evaluate_recorded(db_url, EXAMPLES / "ineligible-quebec.yaml", "--lang", "fr")
+    assert english_id == french_id and french != english
+    with DecisionStore(db_url) as store:
+        assert store.get(english_id).decision == english
+
+
 def test_migrations_are_idempotent(db_url):
     with DecisionStore(db_url) as store:
         assert store.migrate() == store.migrate() == 1

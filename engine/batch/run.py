@@ -15,7 +15,7 @@ from .pool import WorkerPool
 from .progress import ProgressReporter, count_lines
 from .records import open_records
 from .summary import count, new_counts, summary
-from .tabular import csv_header
+from .tabular import csv_header, csv_reject_row
 from .worker import Rejected
 
 DECIDER = "cec_rules.engine.batch.worker:RecordDecider"
@@ -33,6 +33,8 @@ class BatchOptions:
     rulesets: str | None
     resume: bool
     output_format: str  # jsonl | csv
+    csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
+    language: str = "en"       # of the reasons
 
 
 def run_batch(options: BatchOptions) -> dict:
@@ -46,8 +48,9 @@ def run_batch(options: BatchOptions) -> dict:
     records = itertools.islice(open_records(options.input), progress.done, None)
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
-        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format)) as pool:
-            _consume(pool.run(records, first_seq=progress.done), writer, progress, counts, reporter, started)
+        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
+            _consume(pool.run(records, first_seq=progress.done), writer, progress, counts, reporter, started,
+                     options.output_format == "csv" and options.csv_rejects)
             deaths = pool.worker_deaths
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
@@ -57,11 +60,14 @@ def run_batch(options: BatchOptions) -> dict:
     return summary(counts, time.monotonic() - started, options.workers, deaths, resumed_from)
 
 
-def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float) -> None:
+def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float,
+             reject_rows: bool = False) -> None:
     last_checkpoint, since = time.monotonic(), 0
     for result in results:
         if isinstance(result, Rejected):
             writer.write_reject(result.reject)
+            if reject_rows:
+                writer.write_decision(csv_reject_row(result.reject))
         else:
             writer.write_decision(result.line)
         count(counts, result)
@@ -79,4 +85,5 @@ def _fingerprint(options: BatchOptions, library) -> dict:
     """What must not change between a run and its resumption."""
     editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
     return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
-            "format": options.output_format, "rulesets": editions}
+            "format": options.output_format, "rulesets": editions, **({"csv_rejects": True} if options.csv_rejects else {}),
+            **({"language": options.language} if options.language != "en" else {})}

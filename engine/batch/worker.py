@@ -51,8 +51,9 @@ class Rejected(NamedTuple):
 class RecordDecider:
     """Decides records for one worker process."""
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str):
-        self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None))
+    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, language: str = "en"):
+        self.language = language
+        self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None), translations=language != "en")
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
         self.output_format = output_format
         self.fault_id = os.environ.get(FAULT_ENV)
@@ -81,8 +82,11 @@ class RecordDecider:
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined))
 
     def evaluate(self, applicant, label: str):
-        """One decision; subclasses (e.g. the impact diff) decide twice."""
-        return self.evaluator.evaluate(applicant, self.as_of, source=label)
+        """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
+        from cec_rules.facts.translated import translated
+
+        decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
+        return translated(self.evaluator, decision, applicant, self.as_of, label, self.language)
 
     @staticmethod
     def _reject(record: Record, data, error: str) -> Rejected:

@@ -45,6 +45,7 @@ class ImpactCounts:
     samples: dict = field(default_factory=lambda: {c: [] for c in FLIPS})
     hours: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})      # old hours, binned
     language: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})   # old lowest level
+    editions: dict = field(default_factory=dict)                                  # (old edition, new edition) -> n
 
     def add(self, result) -> None:
         self.total += 1
@@ -53,6 +54,8 @@ class ImpactCounts:
             return
         kind = category(result.old, result.new)
         self.outcomes[kind] += 1
+        pair = (result.old["edition"], result.new["edition"])
+        self.editions[pair] = self.editions.get(pair, 0) + 1
         if kind in self.samples and len(self.samples[kind]) < SAMPLES:
             self.samples[kind].append(result.applicant_id)
         changed = False
@@ -76,7 +79,19 @@ class ImpactCounts:
         return {"total": self.total, "decided": self.decided, "rejected": self.rejected, "outcomes": self.outcomes,
                 "changed_outcome": sum(self.outcomes[c] for c in FLIPS),
                 "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
-                "samples": self.samples, "distributions": {"qualifying_hours_old": self.hours, "lowest_language_level_old": self.language}}
+                "samples": self.samples,
+                "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
+                "distributions": {"qualifying_hours_old": _ordered(self.hours), "lowest_language_level_old": _ordered(self.language)}}
+
+
+def bucket_order(key: str) -> tuple:
+    """Buckets in numeric order ("120-239" after "0-119", "3120+" last of the numbers), "none" at the end."""
+    digits = key.split("-")[0].rstrip("+")
+    return (0, int(digits), key) if digits.isdigit() else (1, 0, key)
+
+
+def _ordered(by_outcome: dict) -> dict:
+    return {c: dict(sorted(counter.items(), key=lambda item: bucket_order(item[0]))) for c, counter in by_outcome.items()}
 
 
 def _bump(counter: dict, key: str) -> None:

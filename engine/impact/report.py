@@ -44,6 +44,7 @@ def html_report(summary: dict) -> str:
             f"{summary['decided']:,} decided, {summary['rejected']:,} rejected.</p>",
             "<h2>Outcomes</h2>", _outcome_table(summary),
             "<h2>Outcome flips by criterion</h2>", _criteria_chart(summary),
+            "<h2>Sample applicants</h2>", _samples(summary),
             "<h2>Qualifying hours (old rules) by outcome, with the hours thresholds</h2>",
             _stacked_chart(summary["distributions"]["qualifying_hours_old"], _hour_keys(), "hours",
                            _markers(summary.get("thresholds", {}).get("qualifying_hours"), lambda v: v / HOURS_BIN)),
@@ -67,17 +68,28 @@ def _outcome_table(summary: dict) -> str:
     return f"<table><tr><th>outcome</th><th>applicants</th></tr>{rows}</table>"
 
 
+def _samples(summary: dict) -> str:
+    """The same sample ids as the Markdown report, to look up in changes.jsonl."""
+    items = "".join(f"<li>{LABELS[d]}: <span data-samples='{d}'>{_e(', '.join(summary['samples'].get(d, [])) or '(none)')}</span></li>"
+                    for d in FLIPS)
+    return f"<ul>{items}</ul>"
+
+
+MIN_BAR = 3  # pixels: a count of 1 among thousands still shows as a bar, with its number beside it
+
+
 def _criteria_chart(summary: dict) -> str:
     items = [(f"{c}: {d}", n, "#cf222e" if d == "met -> unmet" else "#1a7f37", f"{c}|{d}")
-             for c, v in sorted(summary["criteria_changed"].items()) for d, n in v.items()]
+             for c, v in sorted(summary["criteria_changed"].items()) for d, n in v.items() if n]
     if not items:
         return "<p>No criterion changed for any applicant.</p>"
     top = max(n for _, n, _, _ in items) or 1
     height = 28 * len(items) + 10
+    widths = [max(MIN_BAR, 400 * n / top) if n else 0 for _, n, _, _ in items]
     bars = "".join(f"<text x='0' y='{28 * i + 18}' font-size='12'>{_e(label)}</text>"
-                   f"<rect x='220' y='{28 * i + 5}' width='{400 * n / top:.1f}' height='18' fill='{colour}' data-criterion='{_e(key)}' data-count='{n}'/>"
-                   f"<text x='{225 + 400 * n / top:.1f}' y='{28 * i + 18}' font-size='12'>{n}</text>"
-                   for i, (label, n, colour, key) in enumerate(items))
+                   f"<rect x='220' y='{28 * i + 5}' width='{w:.1f}' height='18' fill='{colour}' data-criterion='{_e(key)}' data-count='{n}'/>"
+                   f"<text x='{225 + w:.1f}' y='{28 * i + 18}' font-size='12'>{n:,}</text>"
+                   for i, ((label, n, colour, key), w) in enumerate(zip(items, widths)))
     return f"<svg role='img' aria-label='flips by criterion' width='700' height='{height}' xmlns='http://www.w3.org/2000/svg'>{bars}</svg>"
 
 
@@ -101,30 +113,34 @@ def _markers(values: dict | None, position) -> list[tuple[float, str, str]]:
 
 
 def _stacked_chart(distribution: dict, keys: list[str], name: str, marks: list | None = None) -> str:
-    """Bars per bin, stacked by outcome (the flips at the bottom so they stand out); thresholds as dashed lines."""
+    """Bars per bin, stacked by outcome (the flips at the bottom so they stand out); thresholds as dashed lines.
+    A non-empty segment is at least MIN_BAR high; the bin with no value ("none") stands apart, labelled."""
     order = ("became_ineligible", "became_eligible", "became_undetermined", "eligible_both", "ineligible_both", "undetermined_both")
     totals = [sum(distribution[c].get(k, 0) for c in order) for k in keys]
     top = max(totals) or 1
-    width, height, bar = 720, 240, 720 / len(keys)
+    width, height, bar = 720, 240, 720 / (len(keys) + 1)
     parts = []
+    step = max(1, (len(keys) - 1) // 8)
     for i, key in enumerate(keys):
+        x = (i + 1 if key == "none" else i) * bar
         y = height
         for c in order:
             n = distribution[c].get(key, 0)
             if n:
-                h = (height - 20) * n / top
+                h = max(MIN_BAR, (height - 20 - len(order) * MIN_BAR) * n / top)
                 y -= h
-                parts.append(f"<rect x='{i * bar:.1f}' y='{y:.1f}' width='{bar - 2:.1f}' height='{h:.1f}' fill='{COLOURS[c]}' "
-                             f"data-{name}='{_e(key)}' data-outcome='{c}' data-count='{n}'><title>{_e(key)}: {n} {LABELS[c]}</title></rect>")
-        if i % max(1, len(keys) // 9) == 0:
-            parts.append(f"<text x='{i * bar:.1f}' y='{height + 14}' font-size='10'>{_e(key)}</text>")
+                parts.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{bar - 2:.1f}' height='{h:.1f}' fill='{COLOURS[c]}' "
+                             f"data-{name}='{_e(key)}' data-outcome='{c}' data-count='{n}'><title>{_e(key)}: {n:,} {LABELS[c]}</title></rect>")
+        if key == "none" or i % step == 0 or i == len(keys) - 2:
+            label = "no value" if key == "none" else key
+            parts.append(f"<text x='{x + (bar - 2) / 2:.1f}' y='{height + 14}' font-size='10' text-anchor='middle' data-axis='{_e(key)}'>{_e(label)}</text>")
     for offset, label, colour in marks or []:
         x = offset * bar
         parts.append(f"<line x1='{x:.1f}' y1='0' x2='{x:.1f}' y2='{height}' stroke='{colour}' stroke-dasharray='4 3' data-threshold='{_e(label)}'/>"
                      f"<text x='{x + 3:.1f}' y='12' font-size='11' fill='{colour}'>{_e(label)}</text>")
     legend = "".join(f"<span><span class='swatch' style='background:{COLOURS[c]}'></span>{LABELS[c]}</span>" for c in order)
-    return (f"<svg role='img' aria-label='{name} distribution' width='{width}' height='{height + 20}' xmlns='http://www.w3.org/2000/svg'>"
-            + "".join(parts) + f"</svg><div class='legend'>{legend}</div>")
+    return (f"<svg role='img' aria-label='{name} distribution' width='{width + 40}' height='{height + 24}' xmlns='http://www.w3.org/2000/svg' "
+            f"style='overflow:visible'>" + "".join(parts) + f"</svg><div class='legend'>{legend}</div>")
 
 
 def _changes_list(summary: dict) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cec_rules.engine.batch.pool import WorkerPool
+from cec_rules.engine.batch.progress import ProgressReporter, count_lines
 from cec_rules.engine.batch.records import open_records
 from cec_rules.engine.batch.worker import Rejected
 from cec_rules.engine.evaluator import load_bundled_or
@@ -39,19 +40,24 @@ def run_diff(options: DiffOptions) -> dict:
     files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html")}
     counts = ImpactCounts()
     started = time.monotonic()
+    known = options.population != "-" and os.path.isfile(options.population)
+    reporter = ProgressReporter(count_lines(options.population) if known else None, 0, label="diff")
     with _Writer(files["changes.jsonl"]) as changes, _Writer(files["rejects.jsonl"]) as rejects, \
             WorkerPool(options.workers, DECIDER, (options.old, options.new, options.as_of)) as pool:
         for result in pool.run(open_records(options.population)):
             counts.add(result)
+            reporter.advance()
             if isinstance(result, Rejected):
                 rejects.write(json.dumps(result.reject, ensure_ascii=False))
             elif result.line is not None:
                 changes.write(result.line)
+    reporter.close()
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
-               "rules_changes": compare_editions(*editions), "thresholds": thresholds(*editions),
+               "rules_changes": compare_editions(*editions, pairs=counts.editions), "thresholds": thresholds(*editions),
                "elapsed_seconds": round(time.monotonic() - started, 3),
                "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
-    _write(files["summary.json"], json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    summary = dict(sorted(summary.items()))  # top-level keys sorted; histogram buckets keep their numeric order
+    _write(files["summary.json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
     _write(files["report.html"], html_report(summary))
     return summary

@@ -1,0 +1,45 @@
+"""French output that stays French: legal citations in their French names, and English-only texts marked.
+
+Why: the rulesets carry French wording for reasons and advice, but citations are written once (in English
+abbreviations) and the NOC titles come from StatCan's English tables; no French CNP titles are bundled
+(this machine cannot fetch them). Rather than mix languages silently, the French output names the acts by
+their French abbreviations (IRPR -> RIPR, IRPA -> LIPR) and marks what is only available in English.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACTS = {"IRPR": "RIPR", "IRPA": "LIPR"}
+ENGLISH_TITLE = "titre anglais"
+ENGLISH_TEXT = "texte anglais"
+_REFERENCE = re.compile(r"\b(?:RIPR|LIPR)\b(?:\s*(?:ss?\.|art\.)?\s*[\d.]+(?:\([\w.]+\))*(?:\s*(?:-|–|and|et|,)\s*[\d.]*(?:\([\w.]+\))*)*)?")
+
+
+def citation(text: str) -> str:
+    """`IRPR 87.1(2)(a), 87.1(3)` -> `RIPR 87.1(2)(a), 87.1(3)`; a citation with English commentary beyond the
+    references gets `(texte anglais)`.
+
+    Examples:
+        >>> citation("IRPR 87.1(2)(a), 87.1(3)")
+        'RIPR 87.1(2)(a), 87.1(3)'
+        >>> citation("IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)")
+        'RIPR 87.1(2)(a); IRCC CEC page (1,560 hours) (texte anglais)'
+    """
+    translated = re.sub(r"\b(IRPR|IRPA)\b", lambda m: ACTS[m[1]], text).replace(" and ", " et ")
+    rest = _REFERENCE.sub("", translated)
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", rest) if w not in ACTS.values()]
+    return f"{translated} ({ENGLISH_TEXT})" if words else translated
+
+
+def mark_titles(value, titles: set[str]):
+    """Every NOC title in the strings of `value` (a doc of dicts, lists and strings) followed by `(titre anglais)`."""
+    if isinstance(value, str):
+        for title in sorted(titles, key=len, reverse=True):
+            value = re.sub(rf"{re.escape(title)}(?! \({ENGLISH_TITLE}\))", f"{title} ({ENGLISH_TITLE})", value)
+        return value
+    if isinstance(value, list):
+        return [mark_titles(v, titles) for v in value]
+    if isinstance(value, dict):
+        return {k: mark_titles(v, titles) for k, v in value.items()}
+    return value
