@@ -22,9 +22,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.command(name="serve")
+@click.command(name="serve", short_help="Serve decisions over HTTP (OpenAPI), recording every decision.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (not loopback: needs CEC_API_TOKEN).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port to listen on.")
 @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False), help="A rulesets folder instead of the bundled one (reloaded on SIGHUP).")
 @click.option("--db", "db_url", default=DEFAULT_URL, show_default=True,
               help="Decision record: sqlite:///FILE, postgresql://…, or 'none' to keep no record.")
