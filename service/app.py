@@ -27,7 +27,7 @@ from .logs import RequestLog, log
 from .metrics import Metrics
 from .models import ProblemOut
 from .pool import DeciderPool
-from .problems import MEDIA_TYPE, problem
+from .problems import MEDIA_TYPE, printable, problem
 from .store import DecisionStore, redact
 
 MAX_BODY = 1 << 20  # one applicant, or one batch line: 1 MiB, far above any real record
@@ -158,7 +158,8 @@ async def require_admin(request: Request, credentials: HTTPAuthorizationCredenti
 
 
 async def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": ".".join(str(p) for p in e["loc"][1:]) or e["loc"][0], "message": e["msg"]} for e in exc.errors()]
+    errors = [{"field": printable(".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0])), "message": printable(e["msg"])}
+              for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem_response(problem(422, "Invalid request", detail, "invalid-request", errors=errors))
 

@@ -89,6 +89,15 @@ def test_bad_input_gets_the_cli_message_as_a_problem(http, tmp_path, text, file_
     assert problem["errors"][0]["message"] in cli_message
 
 
+def test_a_lone_surrogate_in_the_input_is_a_problem_not_a_500(http):
+    """Found by schemathesis: JSON may escape a lone surrogate, which a message quoting it cannot encode."""
+    body = b'{"id": "a\\udc00b", "application_date": "2026-11-01", "intended_province": "ON"}'
+    for path in ("/v1/decisions", "/v1/decisions/batch"):
+        response = http.post(path, content=body)
+        problem = response.json() if path == "/v1/decisions" else response.json()["problem"]
+        assert problem["status"] == 422 and problem["errors"][0]["field"] == ("id" if path == "/v1/decisions" else "")
+
+
 def test_french_decisions_are_those_of_cec_evaluate_lang_fr(http):
     path = EXAMPLES / "ineligible-language.yaml"
     expected = CliRunner().invoke(cli, ["evaluate", str(path), "--lang", "fr", "--format", "json"]).stdout.strip().encode()
