@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import json
 import math
 import re
@@ -31,6 +32,7 @@ DATA = Path(__file__).resolve().parent.parent / "rulesets" / "data"
 EXPRESS_ENTRY_FROM = dt.date(2015, 1, 1)
 NOC2021_FROM = dt.date(2022, 11, 16)
 PTE_CORE_FROM = dt.date(2024, 1, 30)
+ACCEPTED_FROM = {"pte_core": PTE_CORE_FROM}  # a test designated later: first assessment and result date
 WINDOW_YEARS = 3
 VALIDITY_YEARS = 2
 WEEKLY_CAP = 30
@@ -64,14 +66,6 @@ def edition_for(as_of: dt.date) -> Edition:
     if as_of < EXPRESS_ENTRY_FROM:
         raise ValueError(f"application_date: no CEC edition in force on {as_of}")
     return EDITION_2021 if as_of >= NOC2021_FROM else EDITION_2016
-
-
-def accepted_tests(as_of: dt.date) -> set[str]:
-    """PTE Core counts only from IRCC's acceptance date, and so never in the NOC 2016 edition."""
-    tests = {"ielts_general", "celpip_general", "tef_canada", "tcf_canada"}
-    if as_of >= PTE_CORE_FROM:
-        tests.add("pte_core")
-    return tests
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -195,7 +189,7 @@ def _text(value, pattern: re.Pattern, where: str) -> str:
 
 @dataclass(frozen=True)
 class Work:
-    occupation: tuple[int, str]  # (noc_version, code) as reported: the 87.1(2)(e) unit
+    occupation: tuple[int, str]  # (noc_version, code) as reported
     country: str
     start: dt.date
     end: dt.date | None
@@ -312,19 +306,42 @@ def _level(table: dict, ability: str, score: Fraction, where: str) -> int:
 
 # --- occupations ----------------------------------------------------------------------------------
 
-def outcome(occupation: tuple[int, str], edition: Edition) -> tuple[bool, int | None] | None:
-    """(skilled, threshold) under the edition, or None when a crosswalk split gives mixed outcomes."""
+@dataclass(frozen=True)
+class Counted:
+    """A period that counts if its occupation is skilled: the unit groups of the edition's classification
+    its code can mean (one, or several for a split code), each with its threshold (None = not skilled),
+    and its days in the window outside full-time study with its weekly rate."""
+
+    options: tuple[tuple[tuple[int, str], int | None], ...]
+    items: tuple[tuple[tuple[int, int], Fraction], ...]
+
+    @property
+    def always(self) -> bool:
+        """Counts in every reading: every unit group it can mean is skilled."""
+        return all(threshold is not None for _, threshold in self.options)
+
+    @property
+    def sometimes(self) -> bool:
+        """Counts in some reading: some unit group it can mean is skilled."""
+        return any(threshold is not None for _, threshold in self.options)
+
+
+def counterparts(occupation: tuple[int, str], edition: Edition) -> tuple[tuple[int, str], ...]:
+    """The unit groups of the edition's classification a reported code can mean: itself, or its
+    correspondence targets (one target is that unit group; several make a split, each a possible reading)."""
     if occupation[0] == edition.noc_version:
-        threshold = edition.thresholds.get(NOC_LEVELS[occupation])
-        return threshold is not None, threshold
-    results = {outcome(target, edition) for target in CROSSWALK.get(occupation, [])}
-    return results.pop() if len(results) == 1 else None
+        return (occupation,)
+    return tuple(sorted(set(CROSSWALK.get(occupation, []))))
 
 
-def qualifies(work: Work, edition: Edition) -> bool:
-    result = outcome(work.occupation, edition)
-    return (work.paid and not work.self_employed and work.authorized
-            and work.country in QUALIFYING_COUNTRIES and result is not None and result[0])
+def options(occupation: tuple[int, str], edition: Edition) -> tuple:
+    """Each possible unit group with its language level under the edition (None: not skilled)."""
+    return tuple((group, edition.thresholds.get(NOC_LEVELS[group])) for group in counterparts(occupation, edition))
+
+
+def worked_as_the_law_counts(work: Work) -> bool:
+    """Paid, not self-employed, authorized with status, in Canada: the flags that do not depend on the NOC."""
+    return work.paid and not work.self_employed and work.authorized and work.country in QUALIFYING_COUNTRIES
 
 
 # --- hours ----------------------------------------------------------------------------------------
@@ -348,7 +365,7 @@ def _cut(span: tuple[int, int], start: int, end: int) -> list[tuple[int, int]]:
     return pieces if (start <= span[1] and end >= span[0]) else [span]
 
 
-def capped_hours(items: list[tuple[tuple[int, int], Fraction]]) -> Fraction:
+def capped_hours(items) -> Fraction:
     """Hours summed per ISO week over all items, each week capped, exactly.
 
     Integers in units of 1/(7·D) h (D = common denominator of the weekly rates): one day at r h/week
@@ -392,43 +409,203 @@ def _sweep(whole: dict, partial: dict, cap: int) -> int:
     return total
 
 
-# --- the decision ---------------------------------------------------------------------------------
-
-def decide(record) -> dict:
-    """The CEC decision for one record (a parsed JSON object); ValueError when it is malformed."""
-    applicant = parse(record)
-    as_of = applicant["as_of"]
-    edition = edition_for(as_of)
-    window = (years_before(as_of, WINDOW_YEARS).toordinal(), as_of.toordinal() - 1)
-    study = [(s.start.toordinal(), (s.end.toordinal() if s.end else window[1]))
-             for s in applicant["study"] if s.full_time]
-    counted = [(w, day_ranges(w, window, study)) for w in applicant["work"] if qualifies(w, edition)]
-    total = capped_hours([(r, w.rate) for w, ranges in counted for r in ranges])
-    met = {"skilled_work_experience": total >= MIN_HOURS,
-           "language_proficiency": _best_level(applicant["tests"], as_of) >= _threshold(counted, edition),
-           "outside_quebec": applicant["province"] not in EXCLUDED_PROVINCES,
-           "admissibility": applicant["admissible"] is not False}
-    unmet = [c for c in CRITERIA if not met[c]]
-    return {"applicant_id": applicant["id"], "eligible": not unmet, "unmet": unmet, "qualifying_hours_exact": str(total)}
+def experience_bounds(counted: list[Counted]) -> tuple[Fraction, Fraction]:
+    """(hours in every reading, hours in some reading): only periods that count in every reading, and every
+    period that counts in some reading. Each split period chooses on its own, so these are the exact
+    lowest and highest hours over all readings (capped hours only grow with more periods)."""
+    low = capped_hours([item for c in counted if c.always for item in c.items])
+    if all(c.always or not c.sometimes for c in counted):
+        return low, low
+    return low, capped_hours([item for c in counted if c.sometimes for item in c.items])
 
 
-def _threshold(counted: list, edition: Edition) -> int:
-    """87.1(2)(e): the occupation with the most hours (own weekly cap); ties take the higher level."""
-    by_occupation: dict[tuple[int, str], list] = {}
-    for work, ranges in counted:
-        by_occupation.setdefault(work.occupation, []).extend((r, work.rate) for r in ranges)
-    hours = {occ: capped_hours(items) for occ, items in by_occupation.items()}
+def three_valued(low, high, needed) -> bool | None:
+    """Met in every reading (True), in none (False), or it depends on the reading (None)."""
+    return True if low >= needed else False if high < needed else None
+
+
+# --- 87.1(2)(e): the language level of the predominant occupation, over all readings ---------------
+
+def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
+    """Every level 87.1(2)(e) can require, one per reading of the split codes: the readings enumerated,
+    or searched when there are too many of them."""
+    split = [c for c in counted if len(c.options) > 1]
+    if math.prod(len(options) for options in _choices(counted, split)) > MAX_READINGS:
+        return reachable_thresholds(counted, edition)
+    return enumerated_thresholds(counted, edition)
+
+
+def _choices(counted: list[Counted], split: list[Counted]) -> list[list]:
+    shared = _groups_meant_twice(counted)
+    return [_distinct_options(n, c, shared) for n, c in enumerate(split)]
+
+
+def enumerated_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
+    """The level each reading requires, reading by reading.
+
+    A reading picks one unit group for each split period, independently. To keep the enumeration small,
+    options that cannot make a difference are merged: every unskilled option (the period does not
+    count), and the skilled options of one period whose unit group no other period can mean (only their
+    level matters, not their name).
+    """
+    fixed = [(c.options[0], c.items) for c in counted if len(c.options) == 1 and c.options[0][1] is not None]
+    split = [c for c in counted if len(c.options) > 1]
+    choices = _choices(counted, split)
+    every = set(edition.thresholds.values())
+    found: set[int] = set()
+    for reading in itertools.product(*choices):
+        chosen = [(option, c.items) for option, c in zip(reading, split) if option is not None]
+        found.add(_predominant_threshold(fixed + chosen, edition))
+        if found == every:
+            break
+    return found
+
+
+MAX_READINGS = 4096  # beyond, `reachable_thresholds` searches instead of enumerating
+
+
+def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
+    """The same set as `possible_thresholds`, without enumerating every reading (many split periods).
+
+    Level L is required in some reading when a unit group G of level L can have the most hours (more than
+    any group of a higher level, at least as many as the others), or, for the lowest level, when no hours
+    need count at all. If a reading makes G the predominant occupation, so does the reading where every
+    period that can mean G means G, and every other period that can fail to count does not count: hours
+    moved into G, or out of another group, never take G's place. Only the remaining periods are searched.
+    """
+    found = set()
+    if all(not c.always or capped_hours(c.items) == 0 for c in counted):
+        found.add(edition.lowest_threshold)
+    for group, level in sorted({option for c in counted for option in c.options if option[1] is not None}):
+        if level in found:
+            continue
+        mine = [c for c in counted if (group, level) in c.options]
+        hours = capped_hours([item for c in mine for item in c.items])
+        rest = [c for c in counted if c.always and (group, level) not in c.options]
+        rest.sort(key=lambda c: len(c.options))
+        if hours > 0 and _others_fit(rest, {}, hours, level):
+            found.add(level)
+    return found
+
+
+def _others_fit(rest: list[Counted], others: dict, hours: Fraction, level: int) -> bool:
+    """Whether the periods in `rest` can each mean one of their unit groups so that no group of a higher
+    level reaches `hours` and no other group exceeds it (depth first; a group only gains hours)."""
+    if not rest:
+        return True
+    period, later = rest[0], rest[1:]
+    for option in period.options:
+        items = others.get(option, []) + list(period.items)
+        total = capped_hours(items)
+        if total < hours or (total == hours and option[1] <= level):
+            if _others_fit(later, {**others, option: items}, hours, level):
+                return True
+    return False
+
+
+def _groups_meant_twice(counted: list[Counted]) -> set:
+    seen, twice = set(), set()
+    for c in counted:
+        for group in {group for group, threshold in c.options if threshold is not None}:
+            (twice if group in seen else seen).add(group)
+    return twice
+
+
+def _distinct_options(n: int, period: Counted, shared: set) -> list:
+    """The options of split period n that can lead to different outcomes (None = does not count)."""
+    distinct = {}
+    for group, threshold in period.options:
+        if threshold is None:
+            distinct[None] = None
+        elif group in shared:
+            distinct[group] = (group, threshold)
+        else:
+            distinct[("alone", threshold)] = (("alone", n, threshold), threshold)
+    return list(distinct.values())
+
+
+def _predominant_threshold(occupations: list, edition: Edition) -> int:
+    """The level of the occupation with the most hours (each capped within itself); ties take the higher
+    level; with no qualifying hours the lowest level of the edition."""
+    by_group: dict = {}
+    for (group, threshold), items in occupations:
+        by_group.setdefault((group, threshold), []).extend(items)
+    hours = {key: capped_hours(items) for key, items in by_group.items()}
     top = max(hours.values(), default=Fraction(0))
     if top <= 0:
         return edition.lowest_threshold
-    return max(outcome(occ, edition)[1] for occ, h in hours.items() if h == top)
+    return max(threshold for (_, threshold), h in hours.items() if h == top)
 
 
-def _best_level(results: list[Result], as_of: dt.date) -> int:
+def language_met(best: int, counted: list[Counted], edition: Edition) -> bool | None:
+    """Met when the best valid level reaches the level every reading requires; unmet when it reaches
+    none of them; otherwise undetermined. Readings are enumerated only when the level is in between."""
+    levels = set(edition.thresholds.values())
+    if best >= max(levels):
+        return True
+    if best < min(levels):
+        return False
+    required = possible_thresholds(counted, edition)
+    return True if best >= max(required) else False if best < min(required) else None
+
+
+# --- language results -----------------------------------------------------------------------------
+
+def valid(result: Result, as_of: dt.date) -> bool:
+    """Less than 2 years old on the assessment date, not after it, and of a test accepted for it."""
+    return years_before(as_of, VALIDITY_YEARS) < result.date <= as_of and accepted(result, as_of)
+
+
+def accepted(result: Result, as_of: dt.date) -> bool:
+    """PTE Core: for assessments from IRCC's acceptance date, and only results dated from it."""
+    since = ACCEPTED_FROM.get(result.test)
+    return since is None or (as_of >= since and result.date >= since)
+
+
+def best_level(results: list[Result], as_of: dt.date) -> int:
     """The highest lowest-ability level among valid results (0 when there is none)."""
-    oldest, accepted = years_before(as_of, VALIDITY_YEARS), accepted_tests(as_of)
-    valid = [min(r.levels) for r in results if r.test in accepted and oldest <= r.date <= as_of]
-    return max(valid, default=0)
+    return max((min(r.levels) for r in results if valid(r, as_of)), default=0)
+
+
+# --- the decision ---------------------------------------------------------------------------------
+
+def decide(record) -> dict:
+    """The CEC decision for one record (a parsed JSON object); ValueError when it is malformed.
+
+    `met` per criterion is True, False or None (undetermined: the readings of a split NOC code
+    disagree); `eligible` is Kleene's conjunction of them.
+    """
+    applicant = parse(record)
+    as_of = applicant["as_of"]
+    edition = edition_for(as_of)
+    counted = _counted(applicant, as_of, edition)
+    low, high = experience_bounds(counted)
+    met = {"skilled_work_experience": three_valued(low, high, MIN_HOURS),
+           "language_proficiency": language_met(best_level(applicant["tests"], as_of), counted, edition),
+           "outside_quebec": applicant["province"] not in EXCLUDED_PROVINCES,
+           "admissibility": applicant["admissible"] is not False}
+    values = set(met.values())
+    eligible = False if False in values else None if None in values else True
+    return {"applicant_id": applicant["id"], "eligible": eligible, "met": met,
+            "unmet": [c for c in CRITERIA if met[c] is False],
+            "undetermined": [c for c in CRITERIA if met[c] is None],
+            "qualifying_hours_exact": str(low), "qualifying_hours_max_exact": str(high)}
+
+
+def _counted(applicant: dict, as_of: dt.date, edition: Edition) -> list[Counted]:
+    """The periods with qualifying days in the window that some reading of their code makes skilled."""
+    window = (years_before(as_of, WINDOW_YEARS).toordinal(), as_of.toordinal() - 1)
+    study = [(s.start.toordinal(), (s.end.toordinal() if s.end else window[1]))
+             for s in applicant["study"] if s.full_time]
+    counted = []
+    for work in applicant["work"]:
+        if not worked_as_the_law_counts(work):
+            continue
+        period = Counted(options(work.occupation, edition),
+                         tuple((r, work.rate) for r in day_ranges(work, window, study)))
+        if period.items and period.sometimes:
+            counted.append(period)
+    return counted
 
 
 # --- command line ---------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ Why: the engine (rulesets + durable-rules + derivations) and bench/baseline.py (
 DESIGN.md) share only the data files. Where they disagree, one of them misreads the design; every
 disagreement is reported with its record so that it can be judged and turned into a test.
 
-Compared per record: eligible, the unmet criteria (in order), and qualifying_hours_exact. Malformed
-records must be rejected by both: the engine with InputError, the baseline with ValueError.
+Compared per record, three-valued: eligible (True, False or None = undetermined), each criterion's `met`
+(True, False or None), and qualifying_hours_exact (the hours that count in every reading of split NOC
+codes). Malformed records must be rejected by both: the engine with InputError, the baseline with ValueError.
 
 Usage: python bench/crosscheck.py INPUT.jsonl [--report FILE] [--show N]
        (make INPUT with bench/generate.py; the report gets one JSON line per disagreement)
@@ -28,18 +29,21 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or  # noqa: E402
 from cec_rules.facts.reading import applicant_from_data  # noqa: E402
 
 
+COMPARED = ("eligible", "met", "qualifying_hours_exact")
+
+
 class Sides:
     """Runs both implementations on one parsed record, timing each."""
 
-    def __init__(self):
-        self.evaluator = Evaluator(load_bundled_or(None))
+    def __init__(self, evaluator: Evaluator | None = None):
+        self.evaluator = evaluator or Evaluator(load_bundled_or(None))
         self.seconds = Counter()
 
     def engine(self, record) -> dict:
         began = time.perf_counter()
         try:
             decision = self.evaluator.evaluate(applicant_from_data(record, "x"))
-            return {"eligible": decision.eligible, "unmet": decision.unmet,
+            return {"eligible": decision.eligible, "met": {c.id: c.met for c in decision.criteria},
                     "qualifying_hours_exact": decision.derived["qualifying_hours_exact"]}
         except InputError as exc:
             return {"rejected": str(exc)}
@@ -52,7 +56,7 @@ class Sides:
         began = time.perf_counter()
         try:
             decision = baseline.decide(record)
-            return {k: decision[k] for k in ("eligible", "unmet", "qualifying_hours_exact")}
+            return {k: decision[k] for k in COMPARED}
         except ValueError as exc:
             return {"rejected": str(exc)}
         finally:
@@ -67,8 +71,14 @@ def classify(engine: dict, base: dict) -> str | None:
         if "rejected" in engine and "rejected" in base:
             return None
         return "engine_rejects_baseline_accepts" if "rejected" in engine else "engine_accepts_baseline_rejects"
-    differing = [k for k in ("eligible", "unmet", "qualifying_hours_exact") if engine[k] != base[k]]
+    differing = ["eligible"] if engine["eligible"] is not base["eligible"] else []
+    differing += [f"met.{c}" for c in sorted(engine["met"].keys() | base["met"].keys())
+                  if engine["met"].get(c, "absent") is not base["met"].get(c, "absent")]
+    differing += ["qualifying_hours_exact"] if engine["qualifying_hours_exact"] != base["qualifying_hours_exact"] else []
     return "differ:" + ",".join(differing) if differing else None
+
+
+OUTCOME = {False: "unmet", None: "undetermined"}
 
 
 def check(lines, sides: Sides, report) -> Counter:
@@ -87,8 +97,8 @@ def check(lines, sides: Sides, report) -> Counter:
         tally["rejected_by_both" if "rejected" in engine and "rejected" in base else
               "decided_by_both" if "eligible" in engine and "eligible" in base else "mixed"] += 1
         if "eligible" in base:
-            tally["baseline_eligible"] += base["eligible"]
-            tally.update(f"unmet:{criterion}" for criterion in base["unmet"])
+            tally[f"baseline_eligible:{base['eligible']}"] += 1
+            tally.update(f"{OUTCOME[met]}:{criterion}" for criterion, met in base["met"].items() if met is not True)
         kind = classify(engine, base)
         if kind:
             tally[f"disagree:{kind}"] += 1
@@ -102,8 +112,11 @@ def summarise(tally: Counter, seconds: Counter, report_path: str) -> str:
     parsed = tally["records"] - tally["invalid_json_rejected_by_both"]
     lines = [f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
              f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
-             f"eligible (baseline): {tally['baseline_eligible']:,}"]
-    lines.append("unmet (baseline): " + ", ".join(f"{k[len('unmet:'):]} {v:,}" for k, v in sorted(tally.items()) if k.startswith("unmet:")))
+             f"eligible (baseline): {tally['baseline_eligible:True']:,} yes, {tally['baseline_eligible:False']:,} no, "
+             f"{tally['baseline_eligible:None']:,} undetermined"]
+    for outcome in OUTCOME.values():
+        lines.append(f"{outcome} (baseline): " + ", ".join(
+            f"{k.split(':', 1)[1]} {v:,}" for k, v in sorted(tally.items()) if k.startswith(outcome + ":")))
     for side in ("engine", "baseline"):
         rate = parsed / seconds[side] if seconds[side] else 0
         lines.append(f"{side}: {seconds[side]:.2f}s, {rate:,.0f} records/s")

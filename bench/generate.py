@@ -5,6 +5,11 @@ editions, concurrent and part-time jobs, study overlaps, every designated test o
 expired results, boundary dates) plus a small share of the mistakes real input files contain. The
 same --seed always gives the same bytes: only `random.Random(seed)` is used, never the clock.
 
+It also puts applicants where the law is delicate, so that a cross-check sees them often: NOC codes
+of the other classification that split into several unit groups (under both editions), one unit group
+reported in both classifications, ties between occupations of different language levels, PTE Core
+results dated around IRCC's acceptance date, and results on the day they turn 2 years old.
+
 Usage: python bench/generate.py --count N --seed S [--malformed-share 0.005] -o FILE   (-o - = stdout)
 Mix statistics go to stderr (as JSON) when the file is written.
 """
@@ -25,17 +30,20 @@ import yaml
 DATA = Path(__file__).resolve().parent.parent / "rulesets" / "data"
 FIRST_DAY, LAST_DAY = dt.date(2016, 1, 1), dt.date(2026, 11, 1)
 NOC2021_FROM = dt.date(2022, 11, 16)
+PTE_ACCEPTED = dt.date(2024, 1, 30)
 PTE_FIRST_SITTING = dt.date(2024, 2, 12)
 ABILITIES = ("listening", "reading", "writing", "speaking")
 # Dates where rules change or calendars are awkward: a few applicants are put right on them.
 BOUNDARY_DAYS = [dt.date(2016, 2, 29), dt.date(2020, 2, 29), dt.date(2024, 2, 29), dt.date(2022, 11, 15),
                  dt.date(2022, 11, 16), dt.date(2024, 1, 29), dt.date(2024, 1, 30), dt.date(2024, 2, 12),
-                 dt.date(2021, 10, 1), dt.date(2025, 12, 11)]
+                 dt.date(2021, 10, 1), dt.date(2025, 12, 11), dt.date(2028, 2, 29)]
 
 PROVINCES = {"ON": 40, "BC": 19, "AB": 15, "MB": 5, "SK": 4, "NS": 4, "NB": 2, "QC": 3,
              "NL": 1, "PE": 1, "YT": 0.4, "NT": 0.3, "NU": 0.3}
 LEVEL_WEIGHTS = {2021: {"0": 10, "1": 30, "2": 30, "3": 15, "4": 10, "5": 5},
                  2016: {"0": 10, "A": 30, "B": 40, "C": 13, "D": 7}}
+# Levels whose CEC language level is 7 or 5 (for ties between occupations of different levels).
+LEVELS_AT = {2021: {7: ["0", "1"], 5: ["2", "3"]}, 2016: {7: ["0", "A"], 5: ["B"]}}
 FOREIGN = ["US", "IN", "PH", "CN", "GB", "FR", "NG", "MX", "BR", "IR", "KR", "VN"]
 FULL_TIME_HOURS = {37.5: 30, 40: 30, 35: 10, 30: 8, 44: 5, 45: 5, 50: 4, 32.5: 3, 42.5: 2}
 TEST_WEIGHTS = {"ielts_general": 40, "celpip_general": 25, "pte_core": 10, "tef_canada": 15, "tcf_canada": 10}
@@ -74,6 +82,16 @@ def load_codes() -> dict[int, dict[str, list[str]]]:
     return codes
 
 
+def load_crosswalk() -> dict[tuple[int, str], list[str]]:
+    """(version, code) -> the codes of the other classification it corresponds to (StatCan's file)."""
+    targets: dict[tuple[int, str], list[str]] = {}
+    with open(DATA / "noc" / "noc2016_to_2021.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            targets.setdefault((2016, row["noc2016"]), []).append(row["noc2021"])
+            targets.setdefault((2021, row["noc2021"]), []).append(row["noc2016"])
+    return {key: sorted(set(codes)) for key, codes in targets.items()}
+
+
 def load_tables() -> dict[str, list[dict]]:
     tables = {}
     for test in TEST_WEIGHTS:
@@ -85,6 +103,33 @@ def load_tables() -> dict[str, list[dict]]:
 CODES = load_codes()
 LEVEL_OF = {(version, code): level for version, by_level in CODES.items() for level, codes in by_level.items() for code in codes}
 TABLES = load_tables()
+CROSSWALK = load_crosswalk()
+# Codes that mean several unit groups of the other classification: a reading must pick one.
+SPLIT_CODES = {version: [code for code in codes_in_file_order if len(CROSSWALK[(version, code)]) > 1]
+               for version, codes_in_file_order in ((v, [c for lvl in CODES[v].values() for c in lvl]) for v in (2016, 2021))}
+
+
+def unit_group(code: str, version: int, edition_version: int) -> str | None:
+    """The edition's unit group a reported code denotes, or None for a split code."""
+    if version == edition_version:
+        return code
+    targets = CROSSWALK[(version, code)]
+    return targets[0] if len(targets) == 1 else None
+
+
+def load_aliases() -> dict[int, dict[str, list[tuple[str, int]]]]:
+    """Per edition classification: unit group -> every (code, version) that denotes it (itself, and the
+    codes of the other classification whose only counterpart it is)."""
+    aliases: dict[int, dict[str, list[tuple[str, int]]]] = {2016: {}, 2021: {}}
+    for edition_version, by_group in aliases.items():
+        for version, code in LEVEL_OF:
+            group = unit_group(code, version, edition_version)
+            if group is not None:
+                by_group.setdefault(group, []).append((code, version))
+    return aliases
+
+
+ALIASES = load_aliases()
 UNUSED_CODES = {2021: [c for c in (f"{n:05d}" for n in range(0, 100000, 7)) if (2021, c) not in LEVEL_OF][:200],
                 2016: [c for c in (f"{n:04d}" for n in range(0, 10000, 3)) if (2016, c) not in LEVEL_OF][:200]}
 
@@ -129,12 +174,28 @@ class Generator:
 
     # work ----------------------------------------------------------------------------------------
     def occupation(self, as_of: dt.date) -> tuple[str, int]:
-        """Mostly the edition's classification; about 5% report the other one (old or new forms)."""
+        """Mostly the edition's classification; about 5% report the other one (old or new forms), and 4%
+        more a code of the other one that splits into several unit groups of the edition's."""
         version = 2021 if as_of >= NOC2021_FROM else 2016
-        if self.rng.random() < 0.05:
+        draw = self.rng.random()
+        if draw < 0.09:
             version = 2016 if version == 2021 else 2021
+        if draw < 0.04:
+            return self.rng.choice(SPLIT_CODES[version]), version
         level = pick(self.rng, LEVEL_WEIGHTS[version])
         return self.rng.choice(CODES[version][level]), version
+
+    def alias(self, code: str, version: int, as_of: dt.date) -> tuple[str, int]:
+        """The same unit group of the edition, reported in the other form when there is one (6322 for 63200)."""
+        edition_version = 2021 if as_of >= NOC2021_FROM else 2016
+        group = unit_group(code, version, edition_version)
+        others = [alias for alias in ALIASES[edition_version].get(group, []) if alias != (code, version)]
+        return self.rng.choice(others) if others else (code, version)
+
+    def level_code(self, as_of: dt.date, language_level: int) -> tuple[str, int]:
+        """A code of the edition's classification whose occupation needs `language_level`."""
+        version = 2021 if as_of >= NOC2021_FROM else 2016
+        return self.rng.choice(CODES[version][self.rng.choice(LEVELS_AT[version][language_level])]), version
 
     def work_history(self, as_of: dt.date, study: list[dict]) -> list[dict]:
         rng = self.rng
@@ -143,6 +204,8 @@ class Generator:
             return []
         if shape < 0.08:
             return [self.exact_year_job(as_of)]
+        if shape < 0.10:
+            return self.tied_jobs(as_of)
         main = self.main_job(as_of)
         periods = [main]
         for _ in range(pick(rng, {0: 40, 1: 30, 2: 20, 3: 10})):
@@ -191,8 +254,11 @@ class Generator:
             return self.job_during(study[0], as_of)
         code, version = self.occupation(as_of)
         if kind == "concurrent":
-            if rng.random() < 0.3:
+            same = rng.random()
+            if same < 0.3:
                 code, version = main["noc_code"], main["noc_version"]
+            elif same < 0.45:
+                code, version = self.alias(main["noc_code"], main["noc_version"], as_of)
             start = min(dt.date.fromisoformat(main["start"]) + days(rng.randint(0, 200)), as_of - days(1))
             end = None if rng.random() < 0.5 else start + days(rng.randint(30, 600))
             return self.period(code, version, start, end, self.part_time_hours())
@@ -219,6 +285,22 @@ class Generator:
         job = self.period(code, version, start, end, rng.choice([30, 30, 37.5, 40]))
         job.update(paid=True, self_employed=False, authorized=True)
         return job
+
+    def tied_jobs(self, as_of: dt.date) -> list[dict]:
+        """Two concurrent jobs with the same days and hours, one needing CLB 7 and one CLB 5: a tie that
+        87.1(2)(e) breaks by taking the higher level. Sometimes one of them is a split code instead."""
+        rng = self.rng
+        end = None if rng.random() < 0.5 else as_of - days(rng.randint(1, 200))
+        start = (end or as_of) - days(rng.randint(200, 1100))
+        hours = rng.choice([15, 15, 20, 20, 25, 30])
+        first, second = self.level_code(as_of, 7), self.level_code(as_of, 5)
+        if rng.random() < 0.25:
+            second = self.occupation(as_of) if rng.random() < 0.5 else self.alias(*first, as_of)
+        jobs = [self.period(code, version, start, end, hours) for code, version in (first, second)]
+        for job in jobs:
+            job.update(paid=True, self_employed=False, authorized=True)
+        rng.shuffle(jobs)
+        return jobs
 
     # study ---------------------------------------------------------------------------------------
     def study_history(self, as_of: dt.date) -> list[dict]:
@@ -258,6 +340,8 @@ class Generator:
         test = pick(rng, TEST_WEIGHTS_FROM_PTE if day >= PTE_FIRST_SITTING else TEST_WEIGHTS)
         if test == "pte_core" and day < PTE_FIRST_SITTING:
             test = "ielts_general"  # no PTE Core sitting existed yet
+        if as_of >= PTE_ACCEPTED - days(3) and rng.random() < 0.04:
+            test, day = "pte_core", PTE_ACCEPTED + days(rng.randint(-3, 3))  # around the acceptance date
         table = table_for(test, day)
         result = {"test": test, "date": day.isoformat()}
         for ability in ABILITIES:
@@ -423,6 +507,7 @@ class Stats:
         self.add("language_tests", len(record["language_tests"]))
         for work in record["work_history"]:
             self.work(work, edition)
+        self.add("same_unit_group_in_both_classifications", _both_forms(record["work_history"], edition))
         for study in record["study_history"]:
             self.add("study_full_time", study["full_time"])
         for test in record["language_tests"]:
@@ -430,7 +515,10 @@ class Stats:
 
     def work(self, work: dict, edition: int) -> None:
         version, code = work["noc_version"], work["noc_code"]
-        self.add("noc_version_vs_edition", "same" if version == edition else "other")
+        split = unit_group(code, version, edition) is None
+        self.add("noc_version_vs_edition", "same" if version == edition else "other, split" if split else "other")
+        if split:
+            self.add("split_codes_by_edition", edition)
         self.add(f"noc{version}_level", LEVEL_OF[(version, code)])
         self.add("hours_per_week", "37.5" if work["hours_per_week"] == 37.5 else
                  "<30" if work["hours_per_week"] < 30 else "30-37" if work["hours_per_week"] < 37.5 else ">37.5")
@@ -443,13 +531,27 @@ class Stats:
     def test(self, test: dict, as_of: dt.date) -> None:
         self.add("test_kind", test["test"])
         day = dt.date.fromisoformat(test["date"])
-        status = "later" if day > as_of else "expired" if day < years_before(as_of, 2) else "in_window"
+        oldest = years_before(as_of, 2)
+        status = ("later" if day > as_of else "2 years old: expired" if day == oldest else "expired" if day < oldest
+                  else "a day under 2 years old" if day == oldest + days(1) else "valid")
         self.add("test_date", status)
+        if test["test"] == "pte_core" and abs((day - PTE_ACCEPTED).days) <= 3:
+            self.add("pte_core_around_acceptance", "before" if day < PTE_ACCEPTED else "from")
         if test["test"] == "tef_canada":
             self.add("tef_table", table_for("tef_canada", day)["name"][:60])
 
     def as_json(self) -> str:
         return json.dumps({g: dict(sorted(c.items())) for g, c in sorted(self.c.items())}, indent=1)
+
+
+def _both_forms(work_history: list[dict], edition: int) -> bool:
+    """Whether one unit group of the edition is reported in both classifications."""
+    forms: dict[str, set[int]] = {}
+    for work in work_history:
+        group = unit_group(work["noc_code"], work["noc_version"], edition)
+        if group is not None:
+            forms.setdefault(group, set()).add(work["noc_version"])
+    return any(len(versions) == 2 for versions in forms.values())
 
 
 def generate(count: int, seed: int, malformed_share: float, out) -> Stats:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -26,6 +27,9 @@ def register(cli, iso_date) -> None:
     def diff_command(old, new, population, out_dir, rulesets_dir, workers, as_of):
         """Decide the population under OLD and NEW and report who changes outcome and why.
 
+        Exit codes: 0 every record decided; 3 done, with rejected records (see rejects.jsonl);
+        2 unreadable population or invalid rulesets; 1 fatal internal error.
+
         OLD and NEW are rulesets folders (each applicant decided by the edition in force on its date) or
         editions such as cec/2015-01-01 (everyone decided by that edition).
         """
@@ -43,3 +47,6 @@ def register(cli, iso_date) -> None:
                    f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl)")
         for change in summary["rules_changes"]:
             click.echo(f"  {change['edition']} {change['kind']} {change['name']}: {change['change']}")
+        if summary["rejected"]:
+            click.echo(f"diff: {summary['rejected']:,} record(s) rejected: see {out_dir}/rejects.jsonl", err=True)
+            sys.exit(3)

@@ -125,19 +125,21 @@ EXIT_REJECTS = 3
 
 @cli.command(short_help="Decide a file or folder of applicants in parallel, resumably, with a rejects file.")
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Decisions, in input order.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Decisions, in input order (- for standard output; then --rejects is required).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--as-of", type=IsoDate(), help="Assess every applicant on this date instead of its application_date.")
 @rulesets_option
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary as JSON here.")
 @click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
+@click.option("--restart", is_flag=True, help="Start over, discarding the checkpoint of an interrupted run.")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.")
 @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the reasons in the output: en (English) or fr (French).")
 @click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, output_format, csv_rejects, language) -> None:
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, restart, output_format, csv_rejects, language) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
     \b
@@ -154,9 +156,14 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     from cec_rules.engine.batch.run import BatchOptions, run_batch
     from cec_rules.engine.batch.summary import summary_text
 
+    if resume and restart:
+        _fail("--resume and --restart exclude each other: --resume finishes the interrupted run, --restart discards it", EXIT_BAD_INPUT)
+    if str(output) == "-" and rejects is None:
+        _fail("with -o - (decisions on standard output) give --rejects FILE for the records that cannot be decided", EXIT_BAD_INPUT)
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
-                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects, language=language)
+                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects,
+                           language=language, restart=restart)
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:

@@ -12,7 +12,10 @@ import re
 from typing import Annotated, Literal
 
 from cec_rules.engine.shown import literal
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+
+from .countries import check_country
+
 
 def _iso_date_only(value):
     """Dates are "YYYY-MM-DD" text (or date objects from code): no datetimes, no epoch seconds."""
@@ -33,7 +36,8 @@ def _whole_number(value):
     return value
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
-CountryCode = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+# ISO 3166-1 alpha-2, checked against the data list (the schema keeps the shape, for editors)
+CountryCode = Annotated[StrictStr, AfterValidator(check_country), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
 
 
 class Strict(BaseModel):

@@ -1,12 +1,12 @@
 """Reading applicant records from JSON or YAML, with errors that name the file, line and field.
 
-JSON files go through the strict YAML reader too (JSON is YAML), which gives line numbers; batch
-input (JSON Lines) uses `applicant_from_data` on already-parsed records.
+JSON files are read by the strict JSON reader and YAML files by the strict YAML reader, both of which
+give line numbers; batch input (JSON Lines) uses `applicant_from_data` on already-parsed records. Size
+limits (facts/limits.py) are checked before parsing (file size) and before validation (everything else).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.allowed_keys import allowed_keys
 from cec_rules.engine.pydantic_problems import suggest
+from cec_rules.engine.json_source import load_json
 from cec_rules.engine.shown import literal
 from cec_rules.engine.yaml_source import Positions, YamlProblem, format_key_path, load_yaml, parse_key_path
 
 from .applicant import Applicant
+from .limits import Limits, check_limits, size_problem
 
 
 def read_applicant_file(path: Path) -> Applicant:
@@ -28,26 +30,44 @@ def read_applicant_file(path: Path) -> Applicant:
 def read_applicant_with_positions(path: Path) -> tuple[Applicant, Positions]:
     """The applicant and where each of its fields is in the file (for errors found later)."""
     display = str(path)
+    limits = Limits.from_env()
+    text = _read_text(path, display, limits)
+    parse = load_json if path.suffix.lower() == ".json" else load_yaml
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(display, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(display, "", f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
-    try:
-        data, positions = load_yaml(text, display)
+        data, positions = parse(text, display)
     except YamlProblem as exc:
         raise InputError(display, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
-    return applicant_from_data(data, display, positions), positions
+    return applicant_from_data(data, display, positions, limits), positions
 
 
-def applicant_from_data(data: object, source: str, positions: Positions | None = None) -> Applicant:
-    """Validate parsed data as an applicant; the first problem becomes an `InputError` with its field path."""
+def _read_text(path: Path, display: str, limits: Limits) -> str:
+    """The file as text: refused before reading when too large, and with the line of a non-UTF-8 byte."""
+    try:
+        too_large = size_problem(path.stat().st_size, limits)
+        if too_large:
+            raise InputError(display, "", too_large)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, "", f"cannot read: {exc.strerror or exc}") from None
+    return decode_utf8(raw, display)
+
+
+def decode_utf8(raw: bytes, source: str, first_line: int = 1) -> str:
+    """UTF-8 text, or an `InputError` naming the line and the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")  # a byte order mark (Windows editors) is not content
+    except UnicodeDecodeError as exc:
+        line = first_line + raw.count(b"\n", 0, exc.start)
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(source, "", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} (save the file as UTF-8)", line=line) from None
+
+
+def applicant_from_data(data: object, source: str, positions: Positions | None = None, limits: Limits | None = None) -> Applicant:
+    """Validate parsed data as an applicant; the first problem becomes an `InputError` with its field path.
+    The size limits are checked first, so no oversized value reaches the model or the engine."""
     if not isinstance(data, dict):
         raise InputError(source, "", f"an applicant must be a mapping of fields, not {type(data).__name__}")
+    check_limits(data, source, limits or Limits.from_env(), (lambda key_path: positions.find(key_path)[0]) if positions else None)
     try:
         return Applicant.model_validate(data)
     except ValidationError as exc:

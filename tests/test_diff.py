@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,22 @@ def report(population, tmp_path_factory) -> tuple[Path, dict]:
     old = copy_rulesets(tmp_path_factory.mktemp("old"))
     out = tmp_path_factory.mktemp("report")
     result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--population", str(population), "-o", str(out), "--workers", "2"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # the population holds malformed records (exit 3, like cec batch)
     return out, json.loads((out / "summary.json").read_text())
 
 
-def _independent_changes(population: Path) -> tuple[set[str], set[str]]:
-    """Applicants whose language criterion, and whose outcome, change: computed by the plain-Python baseline
-    with the TEER 2/3 level raised to 6 (its own thresholds table, not the rulesets)."""
+WORD = {True: "met", False: "unmet", None: "undetermined"}
+BECAME = {True: "eligible", False: "ineligible", None: "undetermined"}
+
+
+def _independent_changes(population: Path) -> tuple[dict[str, str], dict[str, tuple]]:
+    """Per applicant whose language criterion changes, its change ("met -> unmet", "undetermined -> unmet", ...),
+    and per applicant whose outcome changes, (eligible before, after): computed three-valued by the
+    plain-Python baseline with the TEER 2/3 level raised to 6 (its own thresholds table, not the rulesets)."""
     baseline = _load("baseline")
     old_edition = baseline.EDITION_2021
     new_edition = dataclasses.replace(old_edition, thresholds={"0": 7, "1": 7, "2": 6, "3": 6})
-    language, outcome = set(), set()
+    language, outcome = {}, {}
     for line in population.read_text().splitlines():
         try:
             record = json.loads(line)
@@ -70,27 +76,35 @@ def _independent_changes(population: Path) -> tuple[set[str], set[str]]:
             continue
         finally:
             baseline.EDITION_2021 = old_edition
-        if ("language_proficiency" in before["unmet"]) != ("language_proficiency" in after["unmet"]):
-            language.add(before["applicant_id"])
-        if before["eligible"] != after["eligible"]:
-            outcome.add(before["applicant_id"])
+        was, now = before["met"]["language_proficiency"], after["met"]["language_proficiency"]
+        if was is not now:
+            language[before["applicant_id"]] = f"{WORD[was]} -> {WORD[now]}"
+        if before["eligible"] is not after["eligible"]:
+            outcome[before["applicant_id"]] = (before["eligible"], after["eligible"])
     return language, outcome
 
 
 def test_exactly_the_applicants_between_the_levels_change(report, population):
     out, summary = report
     changes = [json.loads(line) for line in (out / "changes.jsonl").read_text().splitlines()]
-    language_flips = {c["applicant_id"] for c in changes if "language_proficiency" in c["criteria_changed"]}
-    outcome_flips = {c["applicant_id"] for c in changes if c["eligible"]["old"] != c["eligible"]["new"]}
+    language_changes = {c["applicant_id"]: c["criteria_changed"]["language_proficiency"]
+                        for c in changes if "language_proficiency" in c["criteria_changed"]}
+    outcome_flips = {c["applicant_id"]: (c["eligible"]["old"], c["eligible"]["new"])
+                     for c in changes if c["eligible"]["old"] is not c["eligible"]["new"]}
     expected_language, expected_outcome = _independent_changes(population)
 
     assert expected_outcome, "the population should contain applicants between the levels"
-    assert language_flips == expected_language
+    assert language_changes == expected_language
     assert outcome_flips == expected_outcome
-    assert all(c["criteria_changed"] == {"language_proficiency": "met -> unmet"} for c in changes)
-    assert all(c["old"]["language_lowest"] == 5 and c["old"]["language_required"] == 5 for c in changes)
-    assert summary["outcomes"]["became_ineligible"] == len(expected_outcome) and summary["outcomes"]["became_eligible"] == 0
-    assert summary["criteria_changed"] == {"language_proficiency": {"met -> unmet": len(expected_language), "unmet -> met": 0}}
+    assert all(set(c["criteria_changed"]) == {"language_proficiency"} for c in changes)
+    assert all(c["old"]["language_lowest"] == 5 and c["old"]["language_required"] == 5
+               for c in changes if c["criteria_changed"]["language_proficiency"] == "met -> unmet")
+    became = Counter(f"became_{BECAME[new]}" for _, new in expected_outcome.values())
+    assert {k: summary["outcomes"][k] for k in ("became_eligible", "became_ineligible", "became_undetermined")} == {
+        k: became[k] for k in ("became_eligible", "became_ineligible", "became_undetermined")}
+    shown = {change: n for change, n in summary["criteria_changed"]["language_proficiency"].items() if n}
+    assert list(summary["criteria_changed"]) == ["language_proficiency"]
+    assert shown == dict(Counter(expected_language.values()))
 
 
 def test_summary_names_the_rule_change_and_counts_everyone(report):
@@ -150,7 +164,7 @@ def _assert_every_bar_visible(dom: str) -> None:
 def test_two_editions_can_be_compared(population, tmp_path):
     result = CliRunner().invoke(cli, ["diff", "cec/2015-01-01", "cec/2022-11-16", "--population", str(population),
                                       "-o", str(tmp_path), "--workers", "1"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["outcomes"]["became_eligible"] + summary["outcomes"]["became_ineligible"] > 0
     names = {c["name"] for c in summary["rules_changes"]}

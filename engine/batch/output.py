@@ -4,13 +4,17 @@ Decisions and rejects are appended to `<file>.partial`; every checkpoint flushes
 atomically replaces `<output>.progress` with the number of records done, the byte length of each
 file at that point, and the summary counts. After a kill (even SIGKILL), `--resume` truncates both
 files back to the lengths of the last checkpoint (dropping any torn or unrecorded tail) and skips the
-records already done. At the end the partial files are renamed to their final names.
+records already done. At the end the last checkpoint is marked `finished`, then the partial files are
+renamed to their final names: a kill between the renames leaves a run that `--resume` completes.
+An existing `.progress` file without `--resume` is refused (or discarded with `--restart`): an
+interrupted run is never silently thrown away.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +35,7 @@ class Progress:
     counts: dict = field(default_factory=dict)
     elapsed: float = 0.0
     fingerprint: dict = field(default_factory=dict)
+    finished: bool = False  # every record is written; only the final renames may remain
 
 
 class DurableWriter:
@@ -43,12 +48,18 @@ class DurableWriter:
         self.rejects_partial = rejects.with_name(rejects.name + ".partial")
         self._out = self._rej = None
 
-    def start(self, resume: bool, fingerprint: dict) -> Progress:
+    def start(self, resume: bool, fingerprint: dict, restart: bool = False) -> Progress:
         """Open the partial files: fresh, or cut back to the last checkpoint when resuming."""
         progress = self._load_progress() if resume else None
+        if not resume and not restart and self.progress_path.exists():
+            raise ResumeError(f"{self.progress_path} exists: an earlier run writing {self.output} did not finish; run the same "
+                              f"command with --resume to finish it, or with --restart to start over")
         if progress is not None:
             if progress.fingerprint != fingerprint:
                 raise ResumeError(f"{self.progress_path} was written by a different run ({_difference(progress.fingerprint, fingerprint)}); remove it or drop --resume")
+            if progress.finished:
+                self._rename_final()
+                return progress
             self._out = _open_truncated(self.output_partial, progress.output_bytes)
             self._rej = _open_truncated(self.rejects_partial, progress.rejects_bytes)
             return progress
@@ -77,12 +88,27 @@ class DurableWriter:
         os.replace(temporary, self.progress_path)
 
     def finish(self, progress: Progress) -> None:
-        """Last checkpoint, then the final names appear whole (rename is atomic)."""
+        """Last checkpoint (marked finished), then the final names appear whole (rename is atomic)."""
+        progress.finished = True
         self.checkpoint(progress)
         self.close()
-        os.replace(self.output_partial, self.output)
-        os.replace(self.rejects_partial, self.rejects)
-        self.progress_path.unlink()
+        self._rename_final()
+
+    def _rename_final(self) -> None:
+        """The renames of a finished run; each is skipped when an earlier, killed attempt already did it."""
+        for partial, final in ((self.output_partial, self.output), (self.rejects_partial, self.rejects)):
+            if partial.exists():
+                os.replace(partial, final)
+        self.progress_path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Remove what a run that failed before deciding anything created (best effort)."""
+        self.close()
+        for path in (self.output_partial, self.rejects_partial, self.progress_path):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def close(self) -> None:
         for handle in (self._out, self._rej):
@@ -110,3 +136,37 @@ def _open_truncated(path: Path, length: int):
 def _difference(saved: dict, current: dict) -> str:
     keys = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
     return ", ".join(f"{k}: {saved.get(k)!r} then, {current.get(k)!r} now" for k in keys)
+
+
+class StreamWriter(DurableWriter):
+    """`-o -`: decisions go to standard output as they are decided (no resume); rejects still go to a file."""
+
+    def __init__(self, rejects: Path, header: str | None, stream=None):
+        super().__init__(rejects.with_name(rejects.name + ".stdout"), rejects, header)
+        self.stream = stream
+
+    def start(self, resume: bool, fingerprint: dict, restart: bool = False) -> Progress:
+        if resume:
+            raise ResumeError("--resume needs -o FILE: decisions streamed to standard output cannot be resumed")
+        self._out = self.stream or sys.stdout.buffer
+        self._rej = open(self.rejects_partial, "wb")
+        if self.header:
+            self._out.write((self.header + "\n").encode("utf-8"))
+        return Progress(fingerprint=fingerprint)
+
+    def checkpoint(self, progress: Progress) -> None:
+        self._out.flush()
+        self._rej.flush()
+
+    def finish(self, progress: Progress) -> None:
+        self.checkpoint(progress)
+        self.close()
+        os.replace(self.rejects_partial, self.rejects)
+
+    def close(self) -> None:
+        if self._rej is not None and not self._rej.closed:
+            self._rej.close()
+
+    def discard(self) -> None:
+        self.close()
+        self.rejects_partial.unlink(missing_ok=True)

@@ -22,6 +22,8 @@ from .records import Record
 from .worker import Decided, Rejected, worker_main
 
 CRASHES_BEFORE_REJECT = 2
+CHUNK_CHARS = 1 << 20        # a chunk closes at this much record text, even before chunk_size records
+WINDOW_CHARS = 32 << 20      # record text read ahead of the output, at most (plus one record)
 
 
 @dataclass
@@ -29,6 +31,11 @@ class Chunk:
     id: int
     records: list[Record]
     suspect: bool = False  # a single record retried after a crash: run alone
+
+    @property
+    def size(self) -> int:
+        """Characters of record text: bounds memory and each pipe message when records are large."""
+        return sum(len(record.text) for record in self.records)
 
 
 @dataclass
@@ -115,19 +122,22 @@ class WorkerPool:
             raise RuntimeError(f"results out of order: {len(done)} result(s) after record {next_seq} were never yielded")
 
     def _fill(self, queue: deque, source: Iterator, exhausted: bool, done: dict, window: int) -> bool:
-        """Read more input while the amount of work in flight stays bounded (flat memory)."""
-        held = sum(len(c.records) for w in self.workers for c in w.held.values())
-        queued = sum(len(c.records) for c in queue)
-        while not exhausted and held + queued + len(done) < window:
-            records = []
+        """Read more input while the amount of work in flight stays bounded (flat memory), in records and in text."""
+        chunks = [c for w in self.workers for c in w.held.values()] + list(queue)
+        in_flight = sum(len(c.records) for c in chunks) + len(done)
+        chars = sum(c.size for c in chunks)
+        while not exhausted and in_flight < window and chars < WINDOW_CHARS:
+            records, size = [], 0
             for record in source:
                 records.append(record)
-                if len(records) == self.chunk_size:
+                size += len(record.text)
+                if len(records) == self.chunk_size or size >= CHUNK_CHARS:
                     break
             if not records:
                 return True
             queue.append(self._chunk(records))
-            queued += len(records)
+            in_flight += len(records)
+            chars += size
         return exhausted
 
     def _chunk(self, records: list[Record], suspect: bool = False) -> Chunk:
@@ -181,7 +191,7 @@ def _id_of(record: Record) -> str | None:
     """The record's id, for the reject line, when it can be read without the engine."""
     try:
         data = json.loads(record.text) if record.syntax == "json" else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 

@@ -32,69 +32,128 @@ class Record:
     syntax: str       # "json" or "yaml"
 
 
-def open_records(input_path: str) -> Iterator[Record]:
-    """Records of `input_path`: `-` (stdin, JSON Lines), a folder, a `.json` file holding an array, or JSON Lines."""
+UNREADABLE = "\0unreadable: "  # a record whose text could not be read: the rest of the text is the reason
+
+
+def open_records(input_path: str, max_bytes: int = 1 << 20) -> Iterator[Record]:
+    """Records of `input_path`: `-` (stdin, JSON Lines), a folder, a file holding a JSON array (first character
+    `[`, not named .jsonl/.ndjson), or JSON Lines. A record over `max_bytes` is passed on as unreadable
+    (a reject), never buffered whole."""
     if input_path == "-":
-        return _json_lines(sys.stdin, "<stdin>")
+        return _json_lines(sys.stdin.buffer, "<stdin>", max_bytes)
     path = Path(input_path)
     if path.is_dir():
-        return _folder(path)
+        return _folder(path, max_bytes)
     if not path.is_file():
         raise InputFormatError(f"{input_path}: no such file or folder")
-    handle = path.open("r", encoding="utf-8", newline="")
-    first = _first_significant_char(handle)
-    if first == "[":
-        return _json_array(handle, str(path))
-    return _json_lines(handle, str(path))
+    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(path) == b"[" and not _first_line_is_a_record(path):
+        return _json_array(path, str(path), max_bytes)
+    return _json_lines_file(path, max_bytes)
 
 
-def _first_significant_char(handle) -> str:
-    position = handle.tell()
-    while True:
-        char = handle.read(1)
-        if not char or not char.isspace():
-            handle.seek(position)
-            return char
+def _first_significant_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        while True:
+            char = handle.read(1)
+            if not char or not char.isspace():
+                return char
 
 
-def _json_lines(handle, source: str) -> Iterator[Record]:
+def _first_line_is_a_record(path: Path) -> bool:
+    """True when the first line is a whole JSON value and more lines follow: JSON Lines whose first record is
+    a list (a reject), not a JSON array whose other lines would be ignored."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+        more = any(line.strip() for line in iter(lambda: handle.readline(1 << 20), b""))
+    try:
+        json.loads(first)
+    except ValueError:
+        return False
+    return more
+
+
+def _json_lines_file(path: Path, max_bytes: int) -> Iterator[Record]:
+    """JSON Lines from a file opened only when the first record is wanted (and closed with the iterator)."""
+    yield from _json_lines(path.open("rb"), str(path), max_bytes)
+
+
+def _json_lines(handle, source: str, max_bytes: int) -> Iterator[Record]:
+    """One record per line. Lines are split on \\n only (a \\r is JSON whitespace) and decoded one by one,
+    so a line that is not UTF-8, or too long, is one reject and the others are decided."""
     seq = 0
     with _closing_unless_stdin(handle):
-        for number, line in enumerate(handle, start=1):
-            text = line.strip()
-            if not text:
+        for number, raw in enumerate(_lines(handle, max_bytes), start=1):
+            text = _line_text(raw, max_bytes)
+            if number == 1:
+                text = text.removeprefix("\ufeff")  # a byte order mark starts the file, not the record
+            if not text.strip(" \t\r\n"):
                 continue
-            yield Record(seq, number, source, text, "json")
+            yield Record(seq, number, source, text.strip(" \t\r\n") if not text.startswith(UNREADABLE) else text, "json")
             seq += 1
+
+
+def _lines(handle, max_bytes: int) -> Iterator[bytes | int]:
+    """Each line as bytes, or, for a line longer than `max_bytes`, its length (the line itself is skipped)."""
+    while True:
+        raw = handle.readline(max_bytes + 2)
+        if not raw:
+            return
+        if len(raw) - raw.endswith(b"\n") <= max_bytes:
+            yield raw
+            continue
+        size = len(raw)
+        while not raw.endswith(b"\n"):
+            raw = handle.readline(1 << 20)
+            if not raw:
+                break
+            size += len(raw)
+        yield size
+
+
+def _line_text(raw: bytes | int, max_bytes: int) -> str:
+    if isinstance(raw, int):
+        return f"{UNREADABLE}{raw:,} bytes is larger than the limit of {max_bytes:,} bytes per applicant (CEC_MAX_RECORD_BYTES)"
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{UNREADABLE}not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
 
 
 def _closing_unless_stdin(handle):
     """Close the input when the records are done (or abandoned); never close stdin."""
-    return contextlib.nullcontext(handle) if handle is sys.stdin else handle
+    return contextlib.nullcontext(handle) if handle is sys.stdin.buffer or handle is sys.stdin else handle
 
 
-def _folder(folder: Path) -> Iterator[Record]:
+def _folder(folder: Path, max_bytes: int) -> Iterator[Record]:
     """Every .json/.yaml/.yml file of the folder, in sorted order, one applicant per file."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".json", ".yaml", ".yml") and p.is_file())
     for seq, path in enumerate(files):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            text = f"\0unreadable: {exc}"
-        yield Record(seq, 1, str(path), text, "json" if path.suffix.lower() == ".json" else "yaml")
+        yield Record(seq, 1, str(path), _file_text(path, max_bytes), "json" if path.suffix.lower() == ".json" else "yaml")
+
+
+def _file_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _line_text(size, max_bytes)
+        return _line_text(path.read_bytes(), max_bytes)
+    except OSError as exc:
+        return f"{UNREADABLE}cannot read: {exc.strerror or exc}"
 
 
 _CHUNK = 1 << 16
-_MAX_ELEMENT = 16 << 20  # an applicant larger than this is taken as a syntax error, not buffered further
 
 
-def _json_array(handle, source: str) -> Iterator[Record]:
+def _json_array(path: Path, source: str, max_bytes: int) -> Iterator[Record]:
     """Elements of a top-level JSON array, decoded incrementally with raw_decode."""
-    with handle:
-        yield from _array_elements(handle, source)
+    with path.open("r", encoding="utf-8", newline="") as handle:
+        try:
+            yield from _array_elements(handle, source, max_bytes)
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start} of a block); the rest of the JSON array cannot be read") from None
 
 
-def _array_elements(handle, source: str) -> Iterator[Record]:
+def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
     decoder = json.JSONDecoder()
     buffer, position, line, seq = "", 0, 1, 0
     eof = False
@@ -111,6 +170,7 @@ def _array_elements(handle, source: str) -> Iterator[Record]:
             position, state = position + 1, "first"
             continue
         if char == "]" and state in ("first", "comma"):
+            _expect_end(handle, buffer[position + 1:], source, line)
             return
         if state == "comma":
             if char != ",":
@@ -119,7 +179,7 @@ def _array_elements(handle, source: str) -> Iterator[Record]:
             continue
         end = _decode_end(decoder, buffer, position, eof)
         while end is None:
-            if eof or len(buffer) - position > _MAX_ELEMENT:
+            if eof or len(buffer) - position > max_bytes:
                 raise InputFormatError(f"{source}:{line}: array element {seq + 1} is not valid JSON; the rest of the array cannot be read")
             buffer, position, eof = _refill(handle, buffer, position, eof, force=True)
             end = _decode_end(decoder, buffer, position, eof)
@@ -128,6 +188,19 @@ def _array_elements(handle, source: str) -> Iterator[Record]:
         seq += 1
         line += text.count("\n")
         position, state = end, "comma"
+
+
+def _expect_end(handle, rest: str, source: str, line: int) -> None:
+    """Only whitespace may follow the array: anything else would be records silently ignored."""
+    while True:
+        text = rest.lstrip()
+        if text:
+            line += rest[:len(rest) - len(text)].count("\n")
+            raise InputFormatError(f"{source}:{line}: text after the end of the JSON array; if this is JSON Lines "
+                                   f"(one applicant per line), name the file .jsonl")
+        rest = handle.read(_CHUNK)
+        if not rest:
+            return
 
 
 def _refill(handle, buffer: str, position: int, eof: bool, force: bool = False):

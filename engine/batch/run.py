@@ -8,14 +8,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cec_rules.engine.errors import CecError
 from cec_rules.engine.evaluator import load_bundled_or
+from cec_rules.facts.limits import Limits
 
-from .output import DurableWriter
+from .output import DurableWriter, Progress, StreamWriter
 from .pool import WorkerPool
 from .progress import ProgressReporter, count_lines
 from .records import open_records
 from .summary import count, new_counts, summary
 from .tabular import csv_header, csv_reject_row
+from .unique import IdLedger
 from .worker import Rejected
 
 DECIDER = "cec_rules.engine.batch.worker:RecordDecider"
@@ -26,7 +29,7 @@ CHECKPOINT_RECORDS = 2_000
 @dataclass(frozen=True)
 class BatchOptions:
     input: str
-    output: Path
+    output: Path          # Path("-"): decisions to standard output
     rejects: Path
     workers: int
     as_of: str | None
@@ -35,29 +38,96 @@ class BatchOptions:
     output_format: str  # jsonl | csv
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
     language: str = "en"       # of the reasons
+    restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
+
+
+class OutputError(CecError):
+    """The output cannot be written where the options say (a bad path), or stopped being writable mid-run."""
 
 
 def run_batch(options: BatchOptions) -> dict:
     """Decide every record of the input; return the summary. Raises CecError subclasses for fatal problems."""
+    check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
-    writer = DurableWriter(options.output, options.rejects, csv_header() if options.output_format == "csv" else None)
-    progress = writer.start(options.resume, _fingerprint(options, library))
+    limits = Limits.from_env()
+    records = open_records(options.input, limits.record_bytes)  # a missing input fails here, before any file exists
+    writer = _writer(options)
+    with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
+        progress = _start(writer, options, _fingerprint(options, library))
+        try:
+            return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options)
+        except OSError as exc:
+            raise OutputError(_write_failure(exc, options)) from None
+        except BaseException:
+            if progress.done == 0:
+                writer.discard()  # a failed start leaves no .partial files behind
+            raise
+        finally:
+            writer.close()
+
+
+def check_paths(options: BatchOptions) -> None:
+    """Refuse outputs that would overwrite the input or each other, or land in a folder that does not exist."""
+    written = [("-o", options.output), ("--rejects", options.rejects)]
+    for option, path in written:
+        if str(path) == "-" and option == "-o":
+            continue
+        if not path.parent.is_dir():
+            raise OutputError(f"{option} {path}: the folder {path.parent} does not exist; create it first")
+        if options.input != "-" and _same_file(path, Path(options.input)):
+            raise OutputError(f"{option} {path} is the input file: choose another name (the input would be overwritten)")
+    if _same_file(options.output, options.rejects):
+        raise OutputError(f"-o and --rejects are the same file ({options.rejects}): choose another name for one of them")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _writer(options: BatchOptions) -> DurableWriter:
+    header = csv_header() if options.output_format == "csv" else None
+    if str(options.output) == "-":
+        return StreamWriter(options.rejects, header)
+    return DurableWriter(options.output, options.rejects, header)
+
+
+def _start(writer: DurableWriter, options: BatchOptions, fingerprint: dict) -> Progress:
+    try:
+        return writer.start(options.resume, fingerprint, options.restart)
+    except OSError as exc:
+        writer.discard()
+        raise OutputError(f"cannot create the output files: {exc.strerror or exc} ({exc.filename or options.output})") from None
+
+
+def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, options: BatchOptions) -> dict:
     counts = progress.counts or new_counts()
     resumed_from = progress.done
     started = time.monotonic()
-    records = itertools.islice(open_records(options.input), progress.done, None)
+    if progress.finished:  # a run killed during its final renames: start() completed them
+        return summary(counts, progress.elapsed, options.workers, 0, resumed_from)
+    ledger = IdLedger()
+    if options.resume and progress.done:
+        ledger.read_output(writer.output_partial, progress.output_bytes, options.output_format)
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
-        with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
-            _consume(pool.run(records, first_seq=progress.done), writer, progress, counts, reporter, started,
-                     options.output_format == "csv" and options.csv_rejects)
-            deaths = pool.worker_deaths
+        results = map(ledger.check, pool.run(records, first_seq=progress.done))
+        _consume(results, writer, progress, counts, reporter, started, options.output_format == "csv" and options.csv_rejects)
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
     finally:
         reporter.close()
-        writer.close()
-    return summary(counts, time.monotonic() - started, options.workers, deaths, resumed_from)
+    return summary(counts, time.monotonic() - started, options.workers, pool.worker_deaths, resumed_from)
+
+
+def _write_failure(exc: OSError, options: BatchOptions) -> str:
+    where = exc.filename or (options.output.parent if str(options.output) != "-" else "standard output")
+    return (f"cannot write the output ({where}): {exc.strerror or exc}; the decisions up to the last checkpoint are kept: "
+            f"fix the cause (disk space, the folder or its permissions) and run the same command with --resume to finish")
 
 
 def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float,

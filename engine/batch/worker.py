@@ -11,9 +11,12 @@ that reaches that record exits abruptly (os._exit), as a segfault in the C engin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import os
+import queue
 import signal
+import threading
 from typing import NamedTuple
 from pathlib import Path
 
@@ -22,9 +25,10 @@ import orjson
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
+from cec_rules.facts.limits import Limits
 from cec_rules.facts.reading import applicant_from_data
 
-from .records import Record
+from .records import UNREADABLE, Record
 from .tabular import csv_row
 
 FAULT_ENV = "CEC_BATCH_FAULT_ID"
@@ -39,6 +43,9 @@ class Decided(NamedTuple):
     unmet: tuple[str, ...]
     edition: str
     undetermined: tuple[str, ...] = ()
+    applicant_id: str = ""  # for the parent's check that ids are unique within the batch
+    input_line: int | None = None  # where the record is, for a duplicate-id reject
+    source: str = ""
 
 
 class Rejected(NamedTuple):
@@ -58,6 +65,11 @@ class RecordDecider:
         self.output_format = output_format
         self.fault_id = os.environ.get(FAULT_ENV)
 
+    @functools.cached_property
+    def limits(self) -> Limits:
+        """Read once per worker: the limits of the command that started it (subclasses inherit this)."""
+        return Limits.from_env()
+
     def decide(self, record: Record) -> Decided | Rejected:
         label = f"{record.source}:{record.line}" if record.line else record.source
         data = None
@@ -65,7 +77,7 @@ class RecordDecider:
             data = _parse(record, label)
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
-            applicant = applicant_from_data(data, label)
+            applicant = applicant_from_data(data, label, limits=self.limits)
             decision = self.evaluate(applicant, label)
         except InputError as exc:
             return self._reject(record, data, str(exc))
@@ -79,7 +91,8 @@ class RecordDecider:
 
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined))
+        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
+                       decision.applicant_id, record.line, record.source)
 
     def evaluate(self, applicant, label: str):
         """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
@@ -95,8 +108,8 @@ class RecordDecider:
 
 
 def _parse(record: Record, label: str):
-    if record.text.startswith("\0unreadable: "):
-        raise InputError(label, "", record.text[len("\0unreadable: "):])
+    if record.text.startswith(UNREADABLE):
+        raise InputError(label, "", record.text[len(UNREADABLE):])
     if record.syntax == "json":
         try:
             return orjson.loads(record.text)
@@ -110,14 +123,32 @@ def _parse(record: Record, label: str):
 
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
-    (chunk id, records) and send back (chunk id, results), until None."""
+    (chunk id, records) and send back (chunk id, results), until None.
+
+    Messages are received on a thread of their own, so the pipe from the parent is always drained:
+    otherwise, with large records, the parent blocks sending the next chunk while this process blocks
+    sending results the parent is not reading, and the batch hangs forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers cleanly
     module_name, _, class_name = decider_path.partition(":")
     decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
     connection.send(("ready", None))
     while True:
-        message = connection.recv()
+        message = inbox.get()
         if message is None:
             return
         chunk_id, records = message
         connection.send((chunk_id, [decider.decide(record) for record in records]))
+
+
+def _receive(connection, inbox: queue.SimpleQueue) -> None:
+    """Move every message from the parent into `inbox`; None (stop) when the parent is gone."""
+    try:
+        while True:
+            message = connection.recv()
+            inbox.put(message)
+            if message is None:
+                return
+    except (EOFError, OSError):
+        inbox.put(None)
