@@ -10,7 +10,7 @@ import asyncio
 import hmac
 import signal
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from cec_rules.engine.errors import RulesetErrors
 from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.facts.applicant import Applicant
+from cec_rules.facts.limits import Limits
 
 from .logs import RequestLog, log
 from .metrics import Metrics
@@ -30,7 +31,9 @@ from .pool import DeciderPool
 from .problems import MEDIA_TYPE, printable, problem
 from .store import DecisionStore, redact
 
-MAX_BODY = 1 << 20  # one applicant, or one batch line: 1 MiB, far above any real record
+def _record_bytes() -> int:
+    """The CLI's limit on one applicant (CEC_MAX_RECORD_BYTES, default 1 MiB): a body, or a batch line."""
+    return Limits.from_env().record_bytes
 
 
 @dataclass
@@ -40,7 +43,7 @@ class Settings:
     workers: int = 2
     api_token: str | None = None
     admin_token: str | None = None
-    max_body: int = MAX_BODY
+    max_body: int = field(default_factory=_record_bytes)
 
 
 class ProblemError(Exception):

@@ -8,7 +8,6 @@ A request fails as a problem (RFC 9457 fields), never by raising: nothing a clie
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,8 +15,10 @@ import orjson
 
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
-from cec_rules.engine.yaml_source import YamlProblem, load_yaml
-from cec_rules.facts.reading import applicant_from_data, locate
+from cec_rules.engine.json_source import load_json
+from cec_rules.engine.yaml_source import YamlProblem
+from cec_rules.facts.limits import Limits, size_problem
+from cec_rules.facts.reading import applicant_from_data, decode_utf8, locate
 
 from .problems import input_problem, internal_problem
 from .records import Recorder, outcome_of
@@ -61,12 +62,7 @@ class ServiceDecider:
             evaluator = self._evaluator(job.program, job.source)
             applicant, positions = self._applicant(job)
             as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
-            try:
-                decision = evaluator.evaluate(applicant, as_of, source=job.source)
-            except InputError:  # a derivation check (e.g. an unknown NOC code): find its line as the CLI does
-                if job.strict and positions is None:
-                    positions = self._parse_strict(job)[1]
-                raise
+            decision = evaluator.evaluate(applicant, as_of, source=job.source)
             line = decision.to_json_line()
             record_id = self.recorder.record(evaluator, applicant, decision, line) if self.recorder else None
             if job.explain:
@@ -84,17 +80,10 @@ class ServiceDecider:
             return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: internal error: {type(exc).__name__}: {exc}"))
 
     def _applicant(self, job: Job):
-        """(applicant, positions or None). The strict reader (YAML with positions) costs more than the
-        decision, so well-formed JSON without duplicate keys is read with `json`, and only a record with
-        a problem is read again strictly, for the CLI's message with its line."""
+        """(applicant, positions or None): read as `cec evaluate` reads a .json file (strict), or as
+        `cec batch` reads a JSON Lines record."""
         if not job.strict:
             return applicant_from_data(self._parse_fast(job), job.source), None
-        data = _plain_json(job.text)
-        if data is not None:
-            try:
-                return applicant_from_data(data, job.source), None
-            except InputError:
-                pass
         data, positions = self._parse_strict(job)
         return applicant_from_data(data, job.source, positions), positions
 
@@ -107,16 +96,14 @@ class ServiceDecider:
 
     @staticmethod
     def _parse_strict(job: Job):
-        """As `read_applicant_with_positions` reads a .json file: the JSON check, then the strict YAML reader."""
+        """As `read_applicant_with_positions` reads a .json file: size, UTF-8, then the strict JSON reader
+        (which names lines and refuses duplicate keys, NaN and lone surrogates)."""
+        too_large = size_problem(len(job.text), Limits.from_env())
+        if too_large:
+            raise InputError(job.source, "", too_large)
+        text = decode_utf8(job.text, job.source)
         try:
-            text = job.text.decode("utf-8")
-            json.loads(text)
-        except UnicodeDecodeError:
-            raise InputError(job.source, "", "not UTF-8 text") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(job.source, "", f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
-        try:
-            return load_yaml(text, job.source)
+            return load_json(text, job.source)
         except YamlProblem as exc:
             raise InputError(job.source, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
 
@@ -147,21 +134,3 @@ class ServiceDecider:
         evaluator = self._explainer(job.program)
         decision = evaluator.evaluate(applicant, as_of, source=job.source)
         return translated(evaluator, decision, applicant, as_of, job.source, job.language).to_json_line()
-
-class _Duplicate(Exception):
-    pass
-
-
-def _no_duplicates(pairs: list) -> dict:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        raise _Duplicate
-    return data
-
-
-def _plain_json(text: bytes):
-    """The parsed JSON, or None when it is not UTF-8 JSON or repeats a key (the strict reader then says why)."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except (ValueError, _Duplicate):
-        return None

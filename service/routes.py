@@ -191,7 +191,7 @@ async def _decide_lines(request: Request, jobs: list[Job]) -> bytes:
     out = []
     for job in jobs:
         if job.seq in too_long:
-            body = {"line": job.seq, "problem": problem(413, "Line too long", f"{job.source}: longer than {request.app.state.settings.max_body} bytes", "too-large")}
+            body = {"line": job.seq, "problem": problem(413, "Line too long", f"{job.source}: longer than the limit of {request.app.state.settings.max_body:,} bytes per applicant (CEC_MAX_RECORD_BYTES)", "too-large")}
             out.append(orjson.dumps(body))
             continue
         answer = answers[job.seq]
@@ -224,7 +224,7 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _too_large(limit: int) -> dict:
-    return problem(413, "Request too large", f"the body is larger than {limit} bytes", "too-large")
+    return problem(413, "Request too large", f"the body is larger than the limit of {limit:,} bytes per applicant (CEC_MAX_RECORD_BYTES)", "too-large")
 
 
 async def _line_chunks(request: Request):
