@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cec_rules.facts.applicant import Applicant
 from cec_rules.facts.catalog import FACT_KINDS
-from cec_rules.facts.derive import REQUIRED_PARAMETERS, derive
+from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, derive
 
 from .compiler import CompiledRuleset, compile_ruleset, parameter_period
 from .decision import CriterionResult, Decision
@@ -27,7 +27,7 @@ def load_bundled_or(root: Path | None) -> Library:
     """The library of `root`, or of the bundled rulesets; raises RulesetErrors."""
     from cec_rules.facts.advice import REQUIRED_ADVICE
 
-    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE)
+    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS)
 
 
 class Evaluator:

@@ -13,9 +13,11 @@ durable-rules' sharp edges, and what this module does about each (see DESIGN.md)
 
 from __future__ import annotations
 
+import collections
 import copy
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 
 import orjson
@@ -60,10 +62,20 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
 
 
+DEFAULT_MAX_FIRINGS = 1_000  # a decision fires about ten rules; see docs/engine.md "Firing bound"
+
+
+def max_firings_setting() -> int:
+    """The firing bound: `CEC_MAX_FIRINGS` when set to a positive integer, else `DEFAULT_MAX_FIRINGS`."""
+    text = os.environ.get("CEC_MAX_FIRINGS", "")
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_FIRINGS
+
+
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False):
+    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None):
+        self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
@@ -97,7 +109,7 @@ class Runtime:
         if state.get("exception"):
             result.errors.append(str(state["exception"]))
         if result.errors:
-            raise EngineError("a rule action failed: " + "; ".join(result.errors))
+            raise EngineError(("" if result.errors[0].startswith("more than") else "a rule action failed: ") + "; ".join(result.errors))
         return result
 
     def _host_for(self, compiled: CompiledRuleset):
@@ -122,6 +134,9 @@ class Runtime:
 
         def action(c):
             result = self._current
+            if len(result.trace) >= self._max_firings:
+                _stop(result, self._max_firings)  # assert nothing more: the chain of firings ends here
+                return
             try:
                 matched = {alias: fact for alias, fact in c._m.items() if alias in aliases}
                 for fact in matched.values():
@@ -141,6 +156,16 @@ class Runtime:
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _stop(result: RunResult, bound: int) -> None:
+    """Record, once, that a decision fired more rules than the bound, naming the rules that fired most."""
+    if any(e.startswith("more than") for e in result.errors):
+        return
+    counts = collections.Counter(f.rule for f in result.trace).most_common(5)
+    named = ", ".join(f"{rule} ({n} times)" for rule, n in counts)
+    result.errors.append(f"more than {bound:,} rule firings for one decision (CEC_MAX_FIRINGS), most by {named}: "
+                         "do rules derive facts that make each other fire again?")
 
 
 def _text_fillers(conclusion, prepare, translations: bool) -> dict:
