@@ -61,6 +61,20 @@ def _library(rulesets_dir: Path | None, only: Path | None = None):
         sys.exit(EXIT_BAD_INPUT)
 
 
+def _recorder(url: str, library):
+    """The decision record at `url`, tables created or upgraded (exit 2 when it cannot be opened)."""
+    from cec_rules.service.records import Recorder
+    from cec_rules.service.store import DecisionStore
+
+    try:
+        store = DecisionStore(url)
+        store.migrate()
+    except CecError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    click.get_current_context().call_on_close(store.close)
+    return Recorder(store, library)
+
+
 class _LazyGroup(click.Group):
     """Commands that live in their own modules are imported on first use, so `cec evaluate` starts
     without importing what explain, diff, schema and test need (a cold start is mostly imports)."""
@@ -98,17 +112,25 @@ def cli() -> None:
               help="text for people; json: one object per line, the output contract.")
 @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the reasons and the text: en (English) or fr (French).")
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str) -> None:
+@click.option("--record", "record_url", metavar="URL",
+              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
+             record_url: str | None) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
     from cec_rules.facts.translated import translated
 
     evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
+    recorder = _recorder(record_url, evaluator.library) if record_url else None
     bad = 0
     for path in files:
         positions = None
         try:
             applicant, positions = read_applicant_with_positions(path)
             decision = evaluator.evaluate(applicant, as_of, source=str(path))
+            if recorder:
+                record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
+                             else recorder.record_english(applicant, as_of, str(path)))
+                click.echo(f"{path}: record {record_id}", err=True)
             decision = translated(evaluator, decision, applicant, as_of, str(path), language)
         except InputError as exc:
             click.echo(f"error: {locate(exc, positions)}", err=True)
@@ -222,11 +244,15 @@ def _register_command_modules(group) -> None:
     """Commands that live in their own modules (registered on first use, see _LazyGroup)."""
     from .diff import register as register_diff
     from .explain import register as register_explain
+    from .replay import replay_command
     from .schema import schema_command
+    from .serve import serve_command
     from .testing import test_command
 
     group.add_command(test_command)
     group.add_command(schema_command)
+    group.add_command(serve_command)
+    group.add_command(replay_command)
     register_explain(group, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
     register_diff(group, IsoDate())
 

@@ -19,3 +19,15 @@ def library():
 @pytest.fixture(scope="module")
 def evaluator(library):
     return Evaluator(library)
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    """One `cec serve` (SQLite decision record, 2 workers) shared by the service test modules: starting
+    one takes seconds."""
+    from service_support import Server
+
+    folder = tmp_path_factory.mktemp("service")
+    server = Server("--db", f"sqlite:///{folder}/records.db", cwd=folder)
+    yield server
+    server.stop()
