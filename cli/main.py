@@ -75,7 +75,30 @@ def _recorder(url: str, library):
     return Recorder(store, library)
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """Commands that live in their own modules are imported on first use, so `cec evaluate` starts
+    without importing what explain, diff, schema and test need (a cold start is mostly imports)."""
+
+    _more_registered = False
+
+    def _register_more(self) -> None:
+        if not self._more_registered:
+            self._more_registered = True
+            _register_command_modules(self)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._register_more()
+            command = super().get_command(ctx, name)
+        return command
+
+    def list_commands(self, ctx):
+        self._register_more()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_LazyGroup)
 @version_option
 def cli() -> None:
     """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
@@ -217,20 +240,25 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
             click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
 
 
-from .schema import schema_command  # noqa: E402  (commands live in their own modules)
-from .diff import register as register_diff  # noqa: E402
-from .explain import register as register_explain  # noqa: E402
-from .testing import test_command  # noqa: E402
-from .editions import register as register_editions  # noqa: E402
-from .serve import serve_command  # noqa: E402
-from .replay import replay_command  # noqa: E402
+def _register_command_modules(group) -> None:
+    """Commands that live in their own modules (registered on first use, see _LazyGroup)."""
+    from .diff import register as register_diff
+    from .explain import register as register_explain
+    from .replay import replay_command
+    from .schema import schema_command
+    from .serve import serve_command
+    from .testing import test_command
 
-cli.add_command(test_command)
-cli.add_command(schema_command)
-cli.add_command(serve_command)
-cli.add_command(replay_command)
-register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
-register_diff(cli, IsoDate())
+    group.add_command(test_command)
+    group.add_command(schema_command)
+    group.add_command(serve_command)
+    group.add_command(replay_command)
+    register_explain(group, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
+    register_diff(group, IsoDate())
+
+
+from .editions import register as register_editions  # noqa: E402  (subcommands of `rulesets`: light, registered now)
+
 register_editions(rulesets, _library, IsoDate(), rulesets_option)
 
 

@@ -19,7 +19,7 @@ Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 class Strict(BaseModel):
     """Base: unknown keys are errors; models are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first validation: a cached library needs none
 
 
 class Source(Strict):

@@ -24,6 +24,7 @@ import orjson
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
+from .pattern_cache import PatternCache, Recorder, replay
 from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
 from .templates import compile_template
 from .validator import TRANSLATION_SUFFIX
@@ -83,14 +84,47 @@ class Runtime:
         self._actions: dict[str, object] = {"noop": _noop}
         self._sids = itertools.count(1)
         self._current: RunResult | None = None  # the applicant being decided: actions write into it
+        self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
+        self._recorder: Recorder | None = None
 
     def run(self, compiled: CompiledRuleset, facts: list[dict]) -> RunResult:
+        """Decide `facts`: replay the firings of an earlier applicant with the same decision pattern, or
+        run durable-rules (and record its firings for the next applicant of this pattern)."""
+        key = self.patterns.key(compiled, facts) if self.patterns is not None else None
+        if key is None:
+            if self.patterns is not None:
+                self.patterns.stats.uncacheable += 1
+            return self._run_engine(compiled, facts)
+        recording = self.patterns.lookup(key)
+        if recording is not None:
+            self._host_for(compiled)  # the actions of this ruleset
+            result = RunResult()
+            self._current = result
+            try:
+                replayed = replay(recording, facts, result, self._actions)
+            finally:
+                self._current = None
+            if replayed:
+                self.patterns.stats.hits += 1
+                return result
+        self.patterns.stats.misses += 1
+        result = RunResult()
+        self._recorder = Recorder(facts, result.derived)
+        try:
+            result = self._run_engine(compiled, facts, result)
+            if self._recorder.valid:
+                self.patterns.store(key, self._recorder.recording())
+        finally:
+            self._recorder = None
+        return result
+
+    def _run_engine(self, compiled: CompiledRuleset, facts: list[dict], result: RunResult | None = None) -> RunResult:
         """Assert `facts` (each with a `t` kind) in a fresh session, then the conclude fact; return what fired."""
         from durable.engine import MessageNotHandledException
 
         host = self._host_for(compiled)
         sid = str(next(self._sids))
-        result = RunResult()
+        result = result if result is not None else RunResult()
         self._current = result
         created = False
         try:
@@ -117,10 +151,19 @@ class Runtime:
             self._host = _new_host(self._actions)
         if compiled.name not in self._registered:
             for action, rule in compiled.rules.items():
-                self._actions[action] = self._make_action(rule, compiled)
+                self._actions[action] = self._noted(action, self._make_action(rule, compiled))
             self._host.set_rulesets(copy.deepcopy(compiled.definition))  # durable-rules mutates its argument
             self._registered.add(compiled.name)
         return self._host
+
+    def _noted(self, name: str, action):
+        """`action`, telling the pattern recorder (when one listens) which facts each firing matched."""
+        def noted(c):
+            if self._recorder is not None:
+                self._recorder.note(name, c._m)
+            return action(c)
+
+        return noted
 
     def _make_action(self, rule, compiled: CompiledRuleset):
         """The callable durable-rules runs when `rule` fires: record, conclude, or derive and chain.
@@ -131,6 +174,8 @@ class Runtime:
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare)
+
+        criterion, met = conclusion.criterion, conclusion.met  # properties of the rule: computed once, not per firing
 
         def action(c):
             result = self._current
@@ -150,7 +195,7 @@ class Runtime:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
-                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.met, reason(matched, compiled.parameters),
+                    result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
                                                    rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
