@@ -61,7 +61,44 @@ def _library(rulesets_dir: Path | None, only: Path | None = None):
         sys.exit(EXIT_BAD_INPUT)
 
 
-@click.group()
+def _recorder(url: str, library):
+    """The decision record at `url`, tables created or upgraded (exit 2 when it cannot be opened)."""
+    from cec_rules.service.records import Recorder
+    from cec_rules.service.store import DecisionStore
+
+    try:
+        store = DecisionStore(url)
+        store.migrate()
+    except CecError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    click.get_current_context().call_on_close(store.close)
+    return Recorder(store, library)
+
+
+class _LazyGroup(click.Group):
+    """Commands that live in their own modules are imported on first use, so `cec evaluate` starts
+    without importing what explain, diff, schema and test need (a cold start is mostly imports)."""
+
+    _more_registered = False
+
+    def _register_more(self) -> None:
+        if not self._more_registered:
+            self._more_registered = True
+            _register_command_modules(self)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._register_more()
+            command = super().get_command(ctx, name)
+        return command
+
+    def list_commands(self, ctx):
+        self._register_more()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_LazyGroup)
 @version_option
 def cli() -> None:
     """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
@@ -75,17 +112,25 @@ def cli() -> None:
               help="text for people; json: one object per line, the output contract.")
 @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the reasons and the text: en (English) or fr (French).")
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str) -> None:
+@click.option("--record", "record_url", metavar="URL",
+              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
+             record_url: str | None) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
     from cec_rules.facts.translated import translated
 
     evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
+    recorder = _recorder(record_url, evaluator.library) if record_url else None
     bad = 0
     for path in files:
         positions = None
         try:
             applicant, positions = read_applicant_with_positions(path)
             decision = evaluator.evaluate(applicant, as_of, source=str(path))
+            if recorder:
+                record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
+                             else recorder.record_english(applicant, as_of, str(path)))
+                click.echo(f"{path}: record {record_id}", err=True)
             decision = translated(evaluator, decision, applicant, as_of, str(path), language)
         except InputError as exc:
             click.echo(f"error: {locate(exc, positions)}", err=True)
@@ -195,16 +240,25 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
             click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
 
 
-from .schema import schema_command  # noqa: E402  (commands live in their own modules)
-from .diff import register as register_diff  # noqa: E402
-from .explain import register as register_explain  # noqa: E402
-from .testing import test_command  # noqa: E402
-from .editions import register as register_editions  # noqa: E402
+def _register_command_modules(group) -> None:
+    """Commands that live in their own modules (registered on first use, see _LazyGroup)."""
+    from .diff import register as register_diff
+    from .explain import register as register_explain
+    from .replay import replay_command
+    from .schema import schema_command
+    from .serve import serve_command
+    from .testing import test_command
 
-cli.add_command(test_command)
-cli.add_command(schema_command)
-register_explain(cli, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
-register_diff(cli, IsoDate())
+    group.add_command(test_command)
+    group.add_command(schema_command)
+    group.add_command(serve_command)
+    group.add_command(replay_command)
+    register_explain(group, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
+    register_diff(group, IsoDate())
+
+
+from .editions import register as register_editions  # noqa: E402  (subcommands of `rulesets`: light, registered now)
+
 register_editions(rulesets, _library, IsoDate(), rulesets_option)
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from cec_rules.facts.applicant import Applicant
 from cec_rules.facts.catalog import FACT_KINDS
-from cec_rules.facts.derive import REQUIRED_PARAMETERS, derive
+from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, derive
 
 from .compiler import CompiledRuleset, compile_ruleset, parameter_period
 from .decision import CriterionResult, Decision
 from .errors import EngineError, InputError
-from .library import Edition, Library, load_library
+from .library import Edition, Library
+from .library_cache import load_library_cached
 from .runtime import RunResult, Runtime
 
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
@@ -27,7 +28,7 @@ def load_bundled_or(root: Path | None) -> Library:
     """The library of `root`, or of the bundled rulesets; raises RulesetErrors."""
     from cec_rules.facts.advice import REQUIRED_ADVICE
 
-    return load_library(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE)
+    return load_library_cached(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS)
 
 
 class Evaluator:

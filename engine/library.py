@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from .model import LanguageTest, Ruleset
 from .pydantic_problems import problems_from_validation
 from .tables import NocTables, load_language_test, load_noc
 from .validator import RulesetChecker
+from .values import parameter_value_problems
 from .yaml_source import Positions, YamlProblem, load_yaml
 
 RULESET_FILE = "ruleset.yaml"
@@ -59,8 +61,10 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None) -> Library:
-    """Load and validate every edition under `root` (the bundled rulesets when None).
+def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None,
+                 field_relations: dict | None = None) -> Library:
+    """Load and validate every edition under `root` (the bundled rulesets when None). `field_relations`
+    (kind -> [(lesser, greater)]) are orderings the program guarantees between fields of one fact.
 
     Raises `RulesetErrors` with every problem found, across all files.
     """
@@ -68,9 +72,9 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict,
     if not root.is_dir():
         raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
     problems: list[Problem] = []
-    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems)
+    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems, field_relations or {})
     library = Library(root)
-    files = sorted(root.glob(f"*/*/{RULESET_FILE}"))
+    files = edition_files(root, problems)
     if not files:
         problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
     for path in files:
@@ -85,10 +89,34 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict,
     return library
 
 
+def edition_files(root: Path, problems: list[Problem]) -> list[Path]:
+    """Every `<program>/<edition>/ruleset.yaml`, sorted. Unlike a glob, a ruleset file or edition folder
+    that is a broken or looping symbolic link is reported, not silently skipped (its edition would go missing)."""
+    files = []
+    for program in _entries(root, root, problems):
+        for edition in _entries(program, root, problems) if program.is_dir() else []:
+            candidate = edition / RULESET_FILE
+            if edition.is_dir() and os.path.lexists(candidate):
+                files.append(candidate)
+    return files
+
+
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The sorted entries of `folder`, reporting symbolic links that lead nowhere."""
+    entries = sorted(folder.iterdir())
+    for entry in entries:
+        if entry.is_symlink() and not entry.exists():
+            shown = entry.relative_to(root.parent)
+            problems.append(Problem(str(shown), None, None, "", "broken or looping symbolic link: what it names cannot be read"))
+    return entries
+
+
 class _EditionLoader:
     """Reads edition files; shares data tables between editions that name the same files."""
 
-    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem]):
+    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem],
+                 field_relations: dict):
+        self.field_relations = field_relations
         self.root = root
         self.fact_kinds = fact_kinds
         self.required_parameters = required_parameters
@@ -111,9 +139,13 @@ class _EditionLoader:
         ruleset, positions, raw = parsed
         before = len(self.problems)
         self._check_location(ruleset, path, display, positions)
-        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice).check())
+        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice,
+                                            self.field_relations).check())
         noc = self._noc(ruleset, display, positions)
         tests = self._language_tests(ruleset, display, positions)
+        if noc is not None and len(tests) == len(ruleset.data.language_tests):  # vocabularies come from the data tables
+            specs = {name: entry[2] for name, entry in self.required_parameters.items() if len(entry) > 2}
+            self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tests, noc))
         if len(self.problems) > before or noc is None:
             return None
         digest = hashlib.sha256(raw)
@@ -145,7 +177,10 @@ class _EditionLoader:
                 self.problems.append(Problem(display, line, column, key, f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}"))
 
     def _resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
-        path = (self.root / relative).resolve()
+        try:
+            path = (self.root / relative).resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+            path = self.root / relative
         if not path.is_file():
             line, column = positions.find(key_path)
             self.problems.append(Problem(display, line, column, ".".join(map(str, key_path)), f"data file {relative!r} not found under {self.root}"))

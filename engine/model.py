@@ -7,6 +7,7 @@ The syntax is documented with a worked example in docs/ruleset-language.md.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
@@ -18,7 +19,7 @@ Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 class Strict(BaseModel):
     """Base: unknown keys are errors; models are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first validation: a cached library needs none
 
 
 class Source(Strict):
@@ -292,10 +293,28 @@ class Ruleset(Strict):
 ABILITIES = ("listening", "reading", "writing", "speaking")
 
 
+MAX_SCORE_STEPS = 10_000  # more steps than any designated test's scale has: anything above is a typo
+LANGUAGE_LEVELS = range(1, 13)  # CLB and NCLC levels 1-12
+
+
 class ScoreRange(Strict):
+    """A test's scale for one ability: scores from min to max in whole steps."""
+
     min: StrictInt | StrictFloat
     max: StrictInt | StrictFloat
     step: StrictInt | StrictFloat
+
+    @model_validator(mode="after")
+    def _sane(self) -> "ScoreRange":
+        """Each result is checked against this scale; a scale that is infinite, reversed or of a zero or
+        vanishing step would refuse every applicant or fail on every division."""
+        if not all(math.isfinite(v) for v in (self.min, self.max, self.step)):
+            raise ValueError(f"min, max and step must be finite numbers (got {self.min}, {self.max}, {self.step})")
+        if self.min >= self.max:
+            raise ValueError(f"min {self.min} must be below max {self.max}")
+        if self.step <= 0 or (self.max - self.min) / self.step > MAX_SCORE_STEPS:
+            raise ValueError(f"step {self.step} must be positive and divide {self.min}-{self.max} into at most {MAX_SCORE_STEPS:,} steps")
+        return self
 
 
 class ScoreTable(Strict):
@@ -313,6 +332,12 @@ class ScoreTable(Strict):
             if ability not in self.score_range or ability not in self.minimum_score:
                 raise ValueError(f"{ability} needs a score_range and a minimum_score table")
             levels = sorted(self.minimum_score[ability])
+            if any(level not in LANGUAGE_LEVELS for level in levels):
+                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[l for l in levels if l not in LANGUAGE_LEVELS]}")
+            scale = self.score_range[ability]
+            outside = [m for m in self.minimum_score[ability].values() if not scale.min <= m <= scale.max]
+            if outside:
+                raise ValueError(f"minimum_score.{ability}: {outside[0]} is outside the score range {scale.min}-{scale.max}")
             scores = [self.minimum_score[ability][level] for level in levels]
             if any(a >= b for a, b in zip(scores, scores[1:])):
                 raise ValueError(f"minimum_score.{ability}: scores must rise with the level")

@@ -13,15 +13,18 @@ durable-rules' sharp edges, and what this module does about each (see DESIGN.md)
 
 from __future__ import annotations
 
+import collections
 import copy
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 
 import orjson
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
+from .pattern_cache import PatternCache, Recorder, replay
 from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
 from .templates import compile_template
 from .validator import TRANSLATION_SUFFIX
@@ -60,10 +63,20 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
 
 
+DEFAULT_MAX_FIRINGS = 1_000  # a decision fires about ten rules; see docs/engine.md "Firing bound"
+
+
+def max_firings_setting() -> int:
+    """The firing bound: `CEC_MAX_FIRINGS` when set to a positive integer, else `DEFAULT_MAX_FIRINGS`."""
+    text = os.environ.get("CEC_MAX_FIRINGS", "")
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_FIRINGS
+
+
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False):
+    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None):
+        self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
@@ -71,14 +84,47 @@ class Runtime:
         self._actions: dict[str, object] = {"noop": _noop}
         self._sids = itertools.count(1)
         self._current: RunResult | None = None  # the applicant being decided: actions write into it
+        self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
+        self._recorder: Recorder | None = None
 
     def run(self, compiled: CompiledRuleset, facts: list[dict]) -> RunResult:
+        """Decide `facts`: replay the firings of an earlier applicant with the same decision pattern, or
+        run durable-rules (and record its firings for the next applicant of this pattern)."""
+        key = self.patterns.key(compiled, facts) if self.patterns is not None else None
+        if key is None:
+            if self.patterns is not None:
+                self.patterns.stats.uncacheable += 1
+            return self._run_engine(compiled, facts)
+        recording = self.patterns.lookup(key)
+        if recording is not None:
+            self._host_for(compiled)  # the actions of this ruleset
+            result = RunResult()
+            self._current = result
+            try:
+                replayed = replay(recording, facts, result, self._actions)
+            finally:
+                self._current = None
+            if replayed:
+                self.patterns.stats.hits += 1
+                return result
+        self.patterns.stats.misses += 1
+        result = RunResult()
+        self._recorder = Recorder(facts, result.derived)
+        try:
+            result = self._run_engine(compiled, facts, result)
+            if self._recorder.valid:
+                self.patterns.store(key, self._recorder.recording())
+        finally:
+            self._recorder = None
+        return result
+
+    def _run_engine(self, compiled: CompiledRuleset, facts: list[dict], result: RunResult | None = None) -> RunResult:
         """Assert `facts` (each with a `t` kind) in a fresh session, then the conclude fact; return what fired."""
         from durable.engine import MessageNotHandledException
 
         host = self._host_for(compiled)
         sid = str(next(self._sids))
-        result = RunResult()
+        result = result if result is not None else RunResult()
         self._current = result
         created = False
         try:
@@ -97,7 +143,7 @@ class Runtime:
         if state.get("exception"):
             result.errors.append(str(state["exception"]))
         if result.errors:
-            raise EngineError("a rule action failed: " + "; ".join(result.errors))
+            raise EngineError(("" if result.errors[0].startswith("more than") else "a rule action failed: ") + "; ".join(result.errors))
         return result
 
     def _host_for(self, compiled: CompiledRuleset):
@@ -105,10 +151,19 @@ class Runtime:
             self._host = _new_host(self._actions)
         if compiled.name not in self._registered:
             for action, rule in compiled.rules.items():
-                self._actions[action] = self._make_action(rule, compiled)
+                self._actions[action] = self._noted(action, self._make_action(rule, compiled))
             self._host.set_rulesets(copy.deepcopy(compiled.definition))  # durable-rules mutates its argument
             self._registered.add(compiled.name)
         return self._host
+
+    def _noted(self, name: str, action):
+        """`action`, telling the pattern recorder (when one listens) which facts each firing matched."""
+        def noted(c):
+            if self._recorder is not None:
+                self._recorder.note(name, c._m)
+            return action(c)
+
+        return noted
 
     def _make_action(self, rule, compiled: CompiledRuleset):
         """The callable durable-rules runs when `rule` fires: record, conclude, or derive and chain.
@@ -120,8 +175,13 @@ class Runtime:
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare)
 
+        criterion, met = conclusion.criterion, conclusion.met  # properties of the rule: computed once, not per firing
+
         def action(c):
             result = self._current
+            if len(result.trace) >= self._max_firings:
+                _stop(result, self._max_firings)  # assert nothing more: the chain of firings ends here
+                return
             try:
                 matched = {alias: fact for alias, fact in c._m.items() if alias in aliases}
                 for fact in matched.values():
@@ -135,12 +195,22 @@ class Runtime:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
                 else:
-                    result.outcomes.append(Outcome(conclusion.criterion, conclusion.met, reason(matched, compiled.parameters),
+                    result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
                                                    rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _stop(result: RunResult, bound: int) -> None:
+    """Record, once, that a decision fired more rules than the bound, naming the rules that fired most."""
+    if any(e.startswith("more than") for e in result.errors):
+        return
+    counts = collections.Counter(f.rule for f in result.trace).most_common(5)
+    named = ", ".join(f"{rule} ({n} times)" for rule, n in counts)
+    result.errors.append(f"more than {bound:,} rule firings for one decision (CEC_MAX_FIRINGS), most by {named}: "
+                         "do rules derive facts that make each other fire again?")
 
 
 def _text_fillers(conclusion, prepare, translations: bool) -> dict:

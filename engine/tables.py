@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .errors import Problem
 from .model import LanguageTest
-from .pydantic_problems import problems_from_validation
+from .pydantic_problems import problems_from_validation, suggest
 from .yaml_source import YamlProblem, load_yaml
 
 
@@ -47,6 +47,8 @@ class NocTables:
 
 _NOC_COLUMNS = {2021: ("code", "title", "teer"), 2016: ("code", "title", "skill_level_derived")}
 _CODE_LENGTH = {2021: 5, 2016: 4}
+# The levels each classification defines: NOC 2021 TEER categories 0-5; NOC 2016 skill type 0 and levels A-D.
+NOC_LEVELS = {2021: ("0", "1", "2", "3", "4", "5"), 2016: ("0", "A", "B", "C", "D")}
 
 
 def read_csv_rows(path: Path, display: str, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:
@@ -61,18 +63,32 @@ def read_csv_rows(path: Path, display: str, columns: tuple[str, ...], problems: 
     if missing:
         problems.append(Problem(display, 1, 1, "", f"missing column(s) {', '.join(missing)}; header is {reader.fieldnames}"))
         return []
-    return [(reader.line_num, row) for row in reader]
+    rows = []
+    for row in reader:
+        if None in row or None in row.values():  # DictReader's marks for too many / too few fields
+            problems.append(Problem(display, reader.line_num, None, "", f"row has {len(_fields(row))} field(s) but the header has {len(reader.fieldnames)}"))
+            continue
+        rows.append((reader.line_num, row))
+    return rows
+
+
+def _fields(row: dict) -> list:
+    """The fields a short or long CSV row really had (DictReader pads with None, collects extras under None)."""
+    return [v for k, v in row.items() if k is not None and v is not None] + list(row.get(None) or [])
 
 
 def load_noc(paths: dict[int, tuple[Path, str]], correspondence: tuple[Path, str], problems: list[Problem]) -> NocTables:
     """Read both classifications, then the correspondence, checking every code against them."""
     tables = NocTables()
     for version, (path, display) in paths.items():
+        first_line: dict[str, int] = {}
         for line, row in read_csv_rows(path, display, _NOC_COLUMNS[version], problems):
             code, title, level = (row[c].strip() for c in _NOC_COLUMNS[version])
-            if len(code) != _CODE_LENGTH[version] or not code.isdigit():
-                problems.append(Problem(display, line, None, "code", f"{code!r} is not a {_CODE_LENGTH[version]}-digit NOC {version} code"))
+            problem = _unit_problem(version, code, title, level, first_line)
+            if problem:
+                problems.append(Problem(display, line, None, problem[0], problem[1]))
                 continue
+            first_line[code] = line
             tables.units[version][code] = Occupation(code, version, title, level)
     path, display = correspondence
     for line, row in read_csv_rows(path, display, ("noc2016", "noc2021"), problems):
@@ -86,6 +102,20 @@ def load_noc(paths: dict[int, tuple[Path, str]], correspondence: tuple[Path, str
     return tables
 
 
+def _unit_problem(version: int, code: str, title: str, level: str, first_line: dict[str, int]) -> tuple[str, str] | None:
+    """(column, message) when a NOC row is unusable: a malformed or repeated code, no title, an unknown level."""
+    if len(code) != _CODE_LENGTH[version] or not code.isdigit():
+        return "code", f"{code!r} is not a {_CODE_LENGTH[version]}-digit NOC {version} code"
+    if code in first_line:
+        return "code", f"duplicate NOC {version} code {code!r} (first on line {first_line[code]})"
+    if not title:
+        return "title", f"NOC {version} code {code!r} has no title"
+    if level not in NOC_LEVELS[version]:
+        column = _NOC_COLUMNS[version][2]
+        return column, f"{level!r} is not a NOC {version} level{suggest(level, NOC_LEVELS[version])}; levels: {', '.join(NOC_LEVELS[version])}"
+    return None
+
+
 def load_language_test(path: Path, display: str, problems: list[Problem]) -> LanguageTest | None:
     """One language test's score tables, or None with the problems recorded."""
     try:
@@ -97,7 +127,12 @@ def load_language_test(path: Path, display: str, problems: list[Problem]) -> Lan
         problems.append(exc.problem)
         return None
     try:
-        return LanguageTest.model_validate(data)
+        test = LanguageTest.model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from_validation(exc, display, positions, LanguageTest, data))
         return None
+    if test.test != path.stem:  # the path is the identifier: a renamed id would orphan every result of the test
+        line, column = positions.find(("test",))
+        problems.append(Problem(display, line, column, "test", f"test id {test.test!r} disagrees with the file name {path.name!r} (expected {path.stem!r})"))
+        return None
+    return test

@@ -33,7 +33,20 @@ def format_value(value, kind: str | None = None, language: str = "en") -> str:
         return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
     if isinstance(value, list):
         return ", ".join(format_value(v, None, language) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{format_value(k, None, language)} \u2192 {format_value(v, None, language)}" for k, v in value.items())
     return str(value)
+
+
+def fill_parameters(text: str, parameters: dict, units: dict[str, str], language: str = "en") -> str:
+    """A criterion description with its `{param.NAME}` placeholders filled, so the number shown is the one
+    the rules use (a changed threshold cannot leave a stale number in the description).
+
+    Examples:
+        >>> fill_parameters("At least {param.hours} hours", {"hours": 1560}, {"hours": "hours"}, "fr")
+        'At least 1\u202f560 hours'
+    """
+    return compile_template(text, {}, {}, units, language)({}, parameters)
 
 
 def _truncated(value: float) -> Decimal:

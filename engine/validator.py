@@ -4,20 +4,40 @@ something must conclude. Every problem carries the file, line and key path, with
 
 from __future__ import annotations
 
+import math
 import re
 
+from .conflicts import contradiction_problems, cycle_problems
 from .errors import Problem
 from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
 from .shown import a, literal
+from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
 CONCLUDE_FACT = "conclude"
 # Phases after "facts", in order, each gated on a fact the runtime asserts once the previous phase has
 # settled: stratified negation (a `not` in the final phase sees what the conclude phase derived).
 PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
+MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
+MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\w.])|\d+(?:\.\d+)?")
+
+
+def _parameter_numbers(ruleset: Ruleset) -> dict[float, str]:
+    """Every number a parameter holds (scalars, list items, table values, on every date) -> a parameter name."""
+    numbers: dict[float, str] = {}
+    for name, parameter in ruleset.parameters.items():
+        for value in [parameter.value] if parameter.values is None else list(parameter.values.values()):
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+            for item in items:
+                if _has_type(item, "number") and math.isfinite(item):
+                    numbers.setdefault(float(item), name)
+    return numbers
 
 
 _TYPE_CHECKS = {
@@ -36,7 +56,8 @@ class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
     def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
-                 required_advice: dict[str, set[str]] | None = None):
+                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None):
+        self.field_relations = field_relations or {}
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
@@ -48,6 +69,7 @@ class RulesetChecker:
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
+        self._unset = self._fields_not_always_set(fact_kinds)
 
     def check(self) -> list[Problem]:
         """Run every check; return all problems found."""
@@ -61,8 +83,27 @@ class RulesetChecker:
             seen_ids.setdefault(rule.id, index)
             self._check_rule(index, rule)
         self._check_criteria_concluded()
+        self._check_criterion_descriptions()
         self._check_derived_facts_used()
+        self._check_rule_count()
+        self.problems += cycle_problems(self.ruleset, self.path, self.positions)
+        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, self.field_relations)
         return self.problems
+
+    def _check_rule_count(self) -> None:
+        """durable-rules refuses a ruleset when one condition node feeds more than 256 rules (measured: 250
+        copies of one rule load, 300 do not), and fails an assert when one fact matches more than 64
+        condition nodes at once (measured: 63 rules on one kind decide, 65 do not). The limits leave room
+        for the compiler's catch-all rules; docs/ruleset-language.md "Limits"."""
+        if len(self.ruleset.rules) > MAX_RULES:
+            self._add(("rules",), f"{len(self.ruleset.rules)} rules; a ruleset may have at most {MAX_RULES} (durable-rules' limit, see docs/ruleset-language.md)")
+        per_kind: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.ruleset.rules):
+            for pattern in rule.when:
+                per_kind.setdefault(pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact, []).append(index)
+        for kind, indexes in per_kind.items():
+            if len(indexes) > MAX_PATTERNS_PER_KIND:
+                self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
@@ -86,7 +127,7 @@ class RulesetChecker:
                         self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
-        for name, (kind, why) in self.required_parameters.items():
+        for name, (kind, why, *_spec) in self.required_parameters.items():
             parameter = self.ruleset.parameters.get(name)
             if parameter is None:
                 self._add(("parameters",), f"missing parameter {name!r} ({kind}): {why}")
@@ -122,10 +163,26 @@ class RulesetChecker:
                 for op, operand in comparison.operators():
                     self._check_operand(group_path + (field_name, op), operand, aliases)
                     self._check_operand_type(group_path + (field_name, op), op, operand)
+                    self._check_literal(group_path + (field_name, op), operand)
+
+    def _fields_not_always_set(self, fact_kinds: dict) -> dict[tuple[str, str], list[str]]:
+        """(derived kind, field) -> the rules deriving that kind without setting the field. durable-rules
+        cannot compare a field a fact lacks (it fails the whole decision), so using one is an error."""
+        missing: dict[tuple[str, str], list[str]] = {}
+        for rule in self.ruleset.rules:
+            derive = rule.then.derive
+            if derive is not None and derive.fact not in fact_kinds:
+                for name in self.kinds[derive.fact] - set(derive.set):
+                    missing.setdefault((derive.fact, name), []).append(rule.id)
+        return missing
 
     def _check_field(self, where: tuple, kind: str, field_name: str) -> None:
         if kind not in self.kinds:
             return  # the unknown kind is reported where it is named
+        if (kind, field_name) in self._unset:
+            rules = ", ".join(self._unset[(kind, field_name)])
+            self._add(where, f"field {field_name!r} of derived fact {kind!r} is not set by rule(s) {rules}: every rule deriving {kind!r} must set it")
+            return
         if field_name not in self.kinds[kind]:
             self._add(where, f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}")
 
@@ -149,6 +206,13 @@ class RulesetChecker:
             if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_literal(self, where: tuple, operand) -> None:
+        """A number written in a condition must be one the engine can compare (finite, within 2**53)."""
+        for index, value in enumerate(operand) if isinstance(operand, list) else [(None, operand)]:
+            problem = number_problem(value)
+            if problem:
+                self._add(where if index is None else where + (index,), problem)
 
     def _check_operand_type(self, where: tuple, op: str, operand) -> None:
         """Ordering needs numbers and membership needs lists: a wrong type would silently never match.
@@ -216,6 +280,20 @@ class RulesetChecker:
         for name in self.ruleset.criteria:
             if name not in met:
                 self._add(("criteria", name), f"criterion {name!r} is never concluded met by any rule, so it could never be met")
+
+    def _check_criterion_descriptions(self) -> None:
+        """A description states thresholds through `{param.NAME}` only: a number written out that equals a
+        parameter's value would go stale when the parameter changes, so it is an error."""
+        numbers = _parameter_numbers(self.ruleset)
+        for name, criterion in self.ruleset.criteria.items():
+            for language in LANGUAGES:
+                text = wording(criterion.description, language)
+                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+                self._check_template(where, text, {})
+                for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
+                    value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))
+                    if value in numbers:
+                        self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
 
     def _check_derived_facts_used(self) -> None:
         """A derived fact that no rule matches is a rule that can never matter: report it."""

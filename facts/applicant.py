@@ -17,11 +17,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .countries import check_country
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # compiled once: every date of every record goes through it
+
+
 def _iso_date_only(value):
     """Dates are "YYYY-MM-DD" text (or date objects from code): no datetimes, no epoch seconds."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
     raise ValueError(f"expected a date as YYYY-MM-DD, got {literal(value)}")
 

@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.model import LanguageTest
-from cec_rules.engine.tables import NocTables, Occupation
+from cec_rules.engine.tables import NOC_LEVELS, NocTables, Occupation
+from cec_rules.engine.values import ValueSpec
 
 from .applicant import Applicant, WorkPeriod
 from .dates import as_int, years_before
@@ -24,21 +25,42 @@ from .hours import capped_hours, clip, subtract
 from .language import ConvertedResult, convert
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
 from .readings import Countable, Reading, hours_by_group, readings
+from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 
-# name -> (type, why the derivation needs it); the validator checks each edition defines them.
-REQUIRED_PARAMETERS: dict[str, tuple[str, str]] = {
-    "experience_window_years": ("integer", "length of the window in which work counts"),
-    "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs"),
-    "qualifying_work_countries": ("list", "countries where work counts (ISO 3166 alpha-2)"),
-    "noc_version": ("integer", "the NOC classification of the edition (2016 or 2021)"),
-    "skilled_levels": ("list", "NOC levels (TEER digits, or 0/A/B) that count as skilled"),
-    "language_level_by_occupation_level": ("table", "language threshold per occupation level (explanations use it too)"),
-    "language_validity_years": ("integer", "how long a language result stays valid"),
-    "accepted_language_tests": ("list", "designated tests accepted on the assessment date"),
-    "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)"),
-    "provinces_and_territories": ("list", "the two-letter codes an intended province may take"),
-    "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)"),
-    "excluded_provinces": ("list", "provinces an applicant may not intend to live in (explanations name them)"),
+# Sane ranges by unit (engine/values.py checks them): beyond these a value is a typo, and date or hour
+# arithmetic on it would fail for every applicant (a 3,000-year window, a week of more than 168 hours).
+YEARS = ValueSpec(minimum=1, maximum=50)
+HOURS = ValueSpec(minimum=1, maximum=100_000)
+HOURS_PER_WEEK = ValueSpec(minimum=1, maximum=168)
+CLB_LEVELS = ValueSpec(minimum=1, maximum=12, items=lambda d: NOC_LEVELS[d.parameters["noc_version"]], non_empty=True,
+                       covers="skilled_levels")
+NOC_LEVEL_LIST = ValueSpec(items=lambda d: NOC_LEVELS[d.parameters["noc_version"]], non_empty=True)
+
+# name -> (type, why the derivation needs it, what its values may be); the validator checks each edition
+# defines them, with values of that type and within that spec.
+REQUIRED_PARAMETERS: dict[str, tuple] = {
+    "experience_window_years": ("integer", "length of the window in which work counts", YEARS),
+    "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs", HOURS_PER_WEEK),
+    "qualifying_work_countries": ("list", "countries where work counts (ISO 3166 alpha-2)", ValueSpec(items=COUNTRIES, non_empty=True)),
+    "noc_version": ("integer", "the NOC classification of the edition (2016 or 2021)", ValueSpec(items=tuple(NOC_LEVELS))),
+    "skilled_levels": ("list", "NOC levels (TEER digits, or 0/A/B) that count as skilled", NOC_LEVEL_LIST),
+    "language_level_by_occupation_level": ("table", "language threshold per occupation level (explanations use it too)", CLB_LEVELS),
+    "language_validity_years": ("integer", "how long a language result stays valid", YEARS),
+    "accepted_language_tests": ("list", "designated tests accepted on the assessment date",
+                                ValueSpec(items=lambda d: sorted(d.language_tests), non_empty=True)),
+    "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)",
+                                       ValueSpec(items=lambda d: sorted(d.language_tests), dates=True)),
+    "provinces_and_territories": ("list", "the two-letter codes an intended province may take",
+                                  ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
+    "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)", HOURS),
+    "excluded_provinces": ("list", "provinces an applicant may not intend to live in (explanations name them)",
+                           ValueSpec(items=PROVINCES_AND_TERRITORIES)),
+}
+
+# What the derivation guarantees between fields of one fact (kind -> [(lesser, greater)]): the validator's
+# contradiction analysis uses it, so that rules split on hours "however codes are read" are seen as exclusive.
+FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
+    "work_experience": [("qualifying_hours", "possible_hours")],
 }
 
 

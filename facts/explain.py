@@ -9,7 +9,7 @@ import datetime as dt
 from cec_rules.engine.evaluator import FIELD_TYPES, Evaluator
 from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
-from cec_rules.engine.templates import format_value, render
+from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
@@ -32,7 +32,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         entry = {
             "id": result.id, "met": result.met, "citation": criterion.citation,
-            "description": wording(criterion.description, language),
+            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language),
             "reason": _reason(result, rules, compiled, language),
             "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),

@@ -21,7 +21,19 @@ def evaluator(library):
     return Evaluator(library)
 
 
-# --- hypothesis (tests/test_properties.py) ------------------------------------------------------
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    """One `cec serve` (SQLite decision record, 2 workers) shared by the service test modules: starting
+    one takes seconds."""
+    from service_support import Server
+
+    folder = tmp_path_factory.mktemp("service")
+    server = Server("--db", f"sqlite:///{folder}/records.db", cwd=folder)
+    yield server
+    server.stop()
+
+
+# --- hypothesis: property tests (tests/test_properties.py); a test with its own @settings keeps them ---
 # "ci", the default, is bounded and deterministic: the same examples on every run and machine
 # (derandomize, no example database), no per-example deadline (a loaded 2-core machine must not
 # turn slowness into a failure). "thorough" searches more, randomly, for local runs:

@@ -1,0 +1,330 @@
+"""Deciding once per decision pattern: durable-rules runs on the first applicant of each pattern, and
+later applicants of the same pattern replay its firings (docs/engine.md, "Decision patterns").
+
+The compiled rules only compare fact fields with constants (parameters are resolved to constants at
+compile time) and, in joins, with other facts' fields. The key of an applicant is therefore, for each
+fact the runtime asserts, in order: its kind; which earlier fact of the same kind it is identical to
+(durable-rules keeps one copy of identical facts); for every comparison the compiled rules make of
+one of its fields with a constant, the outcome; and the exact value of every field compared with
+another fact's field, or feeding a derived fact (`derive: set:`). Two applicants with the same key
+(under the same compiled ruleset: program, edition, parameter period, sha256) make durable-rules see
+the same matches in the same order, so the same rules fire in the same order on the same facts
+(by position), and the derived facts have the same values where rules look at them.
+
+On a miss the runtime runs durable-rules and this module records each firing: the action that ran
+and, for each alias, the position of the fact it matched (an asserted fact, or the n-th derived
+fact). On a hit the same actions are called again with this applicant's own facts at those
+positions, so the trace, the reasons (rendered from this applicant's values), the derived facts
+and any other conclusion are produced by the runtime's own code, not copied.
+
+Whatever the key cannot express is not cached: a ruleset with a condition this module does not
+recognise (an operator, a pattern shape, a `derive` value) is never cached; an applicant with a
+value whose comparison could differ between Python and durable-rules is keyed by that exact value;
+a run whose firings cannot be tied to fact positions, or that recorded an error, is not stored.
+
+Environment: CEC_PATTERN_CACHE=0 switches it off; CEC_PATTERN_CACHE_SIZE sets the number of patterns
+kept per process (least recently used first out; default 4096).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import orjson
+
+from .model import Absent, FactRef, Lookup, Lowest, ParamRef, Text
+
+CACHE_ENV = "CEC_PATTERN_CACHE"
+SIZE_ENV = "CEC_PATTERN_CACHE_SIZE"
+DEFAULT_SIZE = 4096
+_OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+_ABSENT = object()
+_NOTHING = ((), ())
+_SAFE_INTEGER = 2 ** 53
+_NUMERIC = {"$eq": operator.eq, "$neq": operator.ne, "$gt": operator.gt, "$gte": operator.ge, "$lt": operator.lt, "$lte": operator.le}
+
+
+class Uncacheable(Exception):
+    """The compiled ruleset has a condition the key cannot express."""
+
+
+@dataclass
+class KeySpec:
+    """What the key reads of each asserted fact kind: comparisons with constants, and exact fields."""
+
+    tests: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)  # kind -> (field, op, constant)
+    exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
+
+    def plan(self) -> dict[str, tuple[tuple, tuple]]:
+        """Per kind, the comparisons and the exact fields as tuples (read once per fact)."""
+        return {kind: (tuple(self.tests.get(kind, ())), tuple(sorted(self.exact.get(kind, ()))))
+                for kind in set(self.tests) | set(self.exact)}
+
+
+@dataclass
+class Stats:
+    hits: int = 0
+    misses: int = 0
+    uncacheable: int = 0
+
+    @property
+    def hit_rate(self) -> float:
+        asked = self.hits + self.misses + self.uncacheable
+        return self.hits / asked if asked else 0.0
+
+
+class _Replayed:
+    """What an action sees when it is replayed: the matched facts, and an engine that accepts asserts."""
+
+    def __init__(self, matched: dict):
+        self._m = matched
+
+    def assert_fact(self, *_args) -> None:
+        """The derived fact is recorded by the action itself; later firings find it by position."""
+
+
+class PatternCache:
+    """Per process, bounded (LRU): key -> recorded firings, for every compiled ruleset seen."""
+
+    def __init__(self, size: int | None = None):
+        self.size = size if size is not None else int(os.environ.get(SIZE_ENV, DEFAULT_SIZE))
+        self.stats = Stats()
+        self._plans: dict[str, dict | None] = {}
+        self._entries: OrderedDict = OrderedDict()
+
+    @classmethod
+    def from_environment(cls) -> "PatternCache | None":
+        if os.environ.get(CACHE_ENV, "").strip().lower() in ("0", "off", "no", "false"):
+            return None
+        cache = cls()
+        return cache if cache.size > 0 else None
+
+    # --- the key ---------------------------------------------------------------------------------
+
+    def key(self, compiled, facts: list[dict]):
+        """The decision pattern of `facts` under `compiled`, or None when it cannot be cached."""
+        plan = self._plans.get(compiled.name, False)
+        if plan is False:
+            try:
+                plan = self._plans[compiled.name] = key_spec(compiled).plan()
+            except Uncacheable:
+                plan = self._plans[compiled.name] = None
+        if plan is None:
+            return None
+        seen: dict[bytes, int] = {}
+        parts = [compiled.name]
+        for index, fact in enumerate(facts):
+            kind = fact.get("t")
+            tests, exact = plan.get(kind, _NOTHING)
+            get = fact.get
+            parts.append((kind, seen.setdefault(orjson.dumps(fact), index),
+                          tuple([_outcome(get(f, _ABSENT), op, constant) for f, op, constant in tests]),
+                          tuple([_exact(get(f, _ABSENT)) for f in exact])))
+        return tuple(parts)
+
+    # --- recording and replaying ------------------------------------------------------------------
+
+    def lookup(self, key):
+        recording = self._entries.get(key)
+        if recording is not None:
+            self._entries.move_to_end(key)
+        return recording
+
+    def store(self, key, recording) -> None:
+        self._entries[key] = recording
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+class Recorder:
+    """Wraps the runtime's actions during one durable-rules run and notes which facts each firing matched."""
+
+    def __init__(self, facts: list[dict], derived: list):
+        self._asserted = {orjson.dumps(f): i for i, f in reversed(list(enumerate(facts)))}
+        self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
+        self.firings: list[tuple[str, dict[str, tuple[str, object]], int]] = []  # action, alias -> position, derived so far
+        self.valid = True
+
+    def note(self, name: str, matched: dict) -> None:
+        """Called by the runtime before action `name` runs on the facts durable-rules matched."""
+        if not self.valid:
+            return
+        where = {}
+        for alias, fact in matched.items():
+            if not isinstance(fact, dict):
+                self.valid = False
+                return
+            plain = {k: v for k, v in fact.items() if k != "sid"}
+            position = self._position(plain)
+            if position is None:
+                self.valid = False
+                return
+            where[alias] = position
+        self.firings.append((name, where, len(self._derived)))
+
+    def recording(self):
+        """What `replay` needs: each firing, and how many derived facts the run ended with."""
+        return (tuple(self.firings), len(self._derived))
+
+    def _position(self, fact: dict) -> tuple[str, int] | None:
+        text = orjson.dumps(fact)
+        if text in self._asserted:
+            return ("a", self._asserted[text])
+        for index, (kind, values) in enumerate(self._derived):
+            if orjson.dumps({**values, "t": kind}) == text:
+                return ("d", index)
+        if set(fact) == {"t"}:
+            return ("g", fact["t"])  # a phase gate (conclude, final): a kind with no fields
+        return None
+
+
+def replay(recording, facts: list[dict], result, actions: dict) -> bool:
+    """Run the recorded firings' actions on this applicant's facts; False when something does not fit
+    (then the runtime runs durable-rules): e.g. two derived facts identical here but not in the recorded
+    run, or the other way round."""
+    firings, derived_count = recording
+    for name, where, derived_before in firings:
+        if len(result.derived) != derived_before:
+            return False
+        matched = {}
+        for alias, (source, index) in where.items():
+            if source == "a":
+                matched[alias] = dict(facts[index])
+            elif source == "d":
+                if index >= len(result.derived):
+                    return False
+                kind, values = result.derived[index]
+                matched[alias] = {**values, "t": kind}
+            else:
+                matched[alias] = {"t": index}
+        actions[name](_Replayed(matched))
+    return not result.errors and len(result.derived) == derived_count
+
+
+def key_spec(compiled) -> KeySpec:
+    """What the key must read, from the compiled definition (conditions) and the rules (derived values)."""
+    spec = KeySpec()
+    (body,) = compiled.definition.values()
+    for rule_name, rule in body.items():
+        if set(rule) - {"all", "pri", "run"}:
+            raise Uncacheable(f"rule {rule_name}: only `all` conditions are keyed")
+        aliases = {}
+        for term in rule["all"]:
+            ((alias, pattern),) = term.items()
+            aliases[alias.removesuffix("$not")] = _kind_of(pattern, rule_name)
+        for term in rule["all"]:
+            ((alias, pattern),) = term.items()
+            _walk(pattern, aliases[alias.removesuffix("$not")], aliases, spec, rule_name)
+    _derived_sources([r for r in compiled.rules.values() if r.then.derive is not None], spec)
+    return spec
+
+
+def _kind_of(pattern: dict, rule_name: str) -> str:
+    if "t" in pattern:
+        return pattern["t"]
+    for term in pattern.get("$and", []):
+        if set(term) == {"t"}:
+            return term["t"]
+    raise Uncacheable(f"rule {rule_name}: a pattern without a fact kind")
+
+
+def _walk(pattern: dict, kind: str, aliases: dict, spec: KeySpec, rule_name: str) -> None:
+    for op, operand in pattern.items():
+        if op in ("$and", "$or"):
+            for term in operand:
+                _walk(term, kind, aliases, spec, rule_name)
+        elif op in _OPERATORS:
+            ((name, value),) = operand.items()
+            _comparison(kind, name, op, value, aliases, spec, rule_name)
+        elif op in ("$ex", "$nex"):
+            ((name, _),) = operand.items()
+            spec.tests.setdefault(kind, []).append((name, "$ex", None))
+        elif op.startswith("$"):
+            raise Uncacheable(f"rule {rule_name}: operator {op} is not keyed")
+        elif op != "t":
+            _comparison(kind, op, "$eq", operand, aliases, spec, rule_name)
+
+
+def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySpec, rule_name: str) -> None:
+    if isinstance(value, dict):
+        if len(value) != 1 or next(iter(value)) not in aliases:
+            raise Uncacheable(f"rule {rule_name}: a comparison with a mapping that is not a join")
+        ((other, other_field),) = value.items()
+        spec.exact.setdefault(kind, set()).add(name)
+        spec.exact.setdefault(aliases[other], set()).add(other_field)
+    elif isinstance(value, (list, tuple)):
+        raise Uncacheable(f"rule {rule_name}: a comparison with a list")
+    else:
+        spec.tests.setdefault(kind, []).append((name, op, value))
+
+
+def _derived_sources(rules: list, spec: KeySpec) -> None:
+    """A derived fact's field that a rule compares (with a constant or another fact) is kept exactly,
+    through the fields it is computed from: the derived fact is then the same wherever a rule looks at it.
+    Its other fields (texts shown in reasons) only decide whether two derived facts are identical,
+    which replay checks (`replay`: the same number of derived facts before each firing)."""
+    changed = True
+    while changed:  # a derived fact may come from another derived fact
+        changed = False
+        for rule in rules:
+            derive = rule.then.derive
+            kinds = {p.alias: p.fact for p in rule.when if not isinstance(p, Absent) and hasattr(p, "alias")}
+            looked_at = {f for f, _, _ in spec.tests.get(derive.fact, ())} | spec.exact.get(derive.fact, set())
+            for name, value in derive.set.items():
+                for alias, source in _sources(value, rule.id):
+                    if alias not in kinds:
+                        raise Uncacheable(f"rule {rule.id}: {alias}.{source} does not name a matched fact")
+                    if name in looked_at and source not in spec.exact.get(kinds[alias], set()):
+                        spec.exact.setdefault(kinds[alias], set()).add(source)
+                        changed = True
+
+
+def _sources(value, rule_id: str) -> list[tuple[str, str]]:
+    """The (alias, field) pairs a `set:` value is computed from."""
+    if isinstance(value, FactRef):
+        return [(value.alias, value.field)]
+    if isinstance(value, Lookup):
+        return [(value.key.alias, value.key.field)] if isinstance(value.key, FactRef) else []
+    if isinstance(value, Text):
+        texts = [value.text] if isinstance(value.text, str) else [value.text.en, value.text.fr]
+        return [(a, f) for text in texts for a, f in _PLACEHOLDER.findall(text) if a != "param"]
+    if isinstance(value, (ParamRef, Lowest, str, int, float, bool)) or value is None:
+        return []
+    raise Uncacheable(f"rule {rule_id}: a derived value of type {type(value).__name__} is not keyed")
+
+
+def _exact(value):
+    if value is _ABSENT:
+        return ("absent",)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return (type(value).__name__, value)
+    return (type(value).__name__, orjson.dumps(value))
+
+
+def _outcome(value, op: str, constant):
+    """Which side of the comparison the value falls on; the exact value wherever Python and
+    durable-rules might not agree (mixed types, strings ordered, integers past 2**53, NaN)."""
+    kind, constant_kind = type(value), type(constant)
+    if (kind is float or kind is int) and (constant_kind is float or constant_kind is int) and op in _NUMERIC:
+        if _plain_number(value, kind) and _plain_number(constant, constant_kind):
+            return _NUMERIC[op](value, constant)
+        return _exact(value)
+    if op == "$ex":
+        return value is not _ABSENT
+    if value is _ABSENT:
+        return "absent"
+    if kind is str and constant_kind is str and op in ("$eq", "$neq"):
+        return (value == constant) is (op == "$eq")
+    if kind is bool and constant_kind is bool and op in ("$eq", "$neq"):
+        return (value == constant) is (op == "$eq")
+    return _exact(value)
+
+
+def _plain_number(value, kind) -> bool:
+    """Compared the same way by Python and by durable-rules (doubles): finite, and exact as a double."""
+    return -_SAFE_INTEGER <= value <= _SAFE_INTEGER if kind is int else value - value == 0.0

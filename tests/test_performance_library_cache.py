@@ -1,0 +1,107 @@
+"""The cache of loaded libraries (engine/library_cache.py) saves a cold start's parsing and validation,
+and must never serve rules that are no longer on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from cec_rules.cli.main import cli
+from cec_rules.engine import library_cache
+from cec_rules.engine.errors import RulesetErrors
+from support import EXAMPLES, NEW_EDITION, copy_rulesets, edit
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(library_cache.CACHE_DIR_ENV, str(folder))
+    monkeypatch.delenv(library_cache.CACHE_ENV, raising=False)
+    return folder
+
+
+def decide(root, example="ineligible-work-experience.yaml") -> dict:
+    result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / example), "--format", "json", "--rulesets", str(root)])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def hours_met(decision: dict) -> bool:
+    return next(c["met"] for c in decision["criteria"] if c["id"] == "skilled_work_experience")
+
+
+def test_an_edited_threshold_is_seen_by_the_next_evaluate(tmp_path, cache):
+    root = copy_rulesets(tmp_path)
+    assert hours_met(decide(root)) is False
+    assert list(cache.glob("library-*.pickle")), "the first evaluate stores the loaded library"
+    edit(root, NEW_EDITION, "    value: 1560", "    value: 1200")
+    assert hours_met(decide(root)) is True
+    edit(root, NEW_EDITION, "    value: 1200", "    value: 1560")
+    assert hours_met(decide(root)) is False
+
+
+def test_an_edited_data_table_is_not_served_from_the_cache(tmp_path, cache, monkeypatch):
+    root = copy_rulesets(tmp_path)
+    loads = []
+    real = library_cache.load_library
+    monkeypatch.setattr(library_cache, "load_library", lambda *args: loads.append(1) or real(*args))
+    first = library_cache.load_library_cached(root, *_inputs())
+    library_cache.load_library_cached(root, *_inputs())
+    assert len(loads) == 1
+    noc = root / "data" / "noc" / "noc2021.csv"
+    noc.write_bytes(noc.read_bytes() + b"\n")
+    second = library_cache.load_library_cached(root, *_inputs())
+    assert len(loads) == 2, "a changed data file is read again"
+    assert second.programs["cec"][-1].sha256 != first.programs["cec"][-1].sha256
+
+
+def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypatch):
+    root = copy_rulesets(tmp_path)
+    loaded = library_cache.load_library_cached(root, *_inputs())
+
+    def must_not_load(*_args):
+        raise AssertionError("an unchanged folder was parsed again")
+
+    monkeypatch.setattr(library_cache, "load_library", must_not_load)
+    again = library_cache.load_library_cached(root, *_inputs())
+    assert [e.sha256 for e in again.programs["cec"]] == [e.sha256 for e in loaded.programs["cec"]]
+
+
+def test_a_new_edition_folder_invalidates_the_entry(tmp_path, cache):
+    root = copy_rulesets(tmp_path)
+    library_cache.load_library_cached(root, *_inputs())
+    (root / "cec" / "2030-01-01").mkdir()
+    (root / "cec" / "2030-01-01" / "ruleset.yaml").write_text("id: [broken\n")
+    with pytest.raises(RulesetErrors):
+        library_cache.load_library_cached(root, *_inputs())
+
+
+def test_switched_off_by_the_environment(tmp_path, cache, monkeypatch):
+    monkeypatch.setenv(library_cache.CACHE_ENV, "0")
+    decide(copy_rulesets(tmp_path))
+    assert not cache.exists()
+
+
+def test_an_entry_others_may_write_is_ignored(tmp_path, cache):
+    root = copy_rulesets(tmp_path)
+    library_cache.load_library_cached(root, *_inputs())
+    entry = _entry(cache)
+    assert library_cache._read(entry, root) is not None
+    os.chmod(entry, 0o666)
+    assert library_cache._read(entry, root) is None
+
+
+def _inputs():
+    from cec_rules.facts.advice import REQUIRED_ADVICE
+    from cec_rules.facts.catalog import FACT_KINDS
+    from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS
+
+    return FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS
+
+
+def _entry(cache):
+    (entry,) = cache.glob("library-*.pickle")
+    return entry

@@ -1,0 +1,119 @@
+"""Deciding once per decision pattern (engine/pattern_cache.py) must never change a decision: the
+benchmark population decided with the cache on and off gives the same bytes, in-process and through
+`cec batch`; and what the key cannot express is not cached."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cec_rules.engine import pattern_cache
+from cec_rules.engine.batch.records import Record
+from cec_rules.engine.batch.worker import RecordDecider
+from cec_rules.engine.compiler import NEVER_ASSERTED
+from support import REPO
+
+CEC = str(Path(sys.executable).with_name("cec"))
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory) -> Path:
+    """The benchmark's own generator (a realistic mix, with malformed records), a few thousand records."""
+    path = tmp_path_factory.mktemp("population") / "population.jsonl"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "2500", "--seed", "7", "--malformed-share", "0.02", "-o", str(path)],
+                   check=True, capture_output=True)
+    return path
+
+
+def _decide_all(path: Path, cache_on: bool, monkeypatch) -> tuple[list[str], RecordDecider]:
+    monkeypatch.setenv(pattern_cache.CACHE_ENV, "1" if cache_on else "0")
+    decider = RecordDecider(None, None, "jsonl")
+    lines = []
+    for seq, text in enumerate(path.read_text().splitlines()):
+        outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
+        lines.append(outcome.line if hasattr(outcome, "line") else repr(outcome.reject))
+    return lines, decider
+
+
+@pytest.mark.slow
+def test_the_population_is_decided_byte_for_byte_the_same_with_the_cache_on_and_off(population, monkeypatch):
+    without, off = _decide_all(population, False, monkeypatch)
+    with_cache, on = _decide_all(population, True, monkeypatch)
+    assert off.evaluator.runtime.patterns is None
+    stats = on.evaluator.runtime.patterns.stats
+    assert stats.hits > stats.misses, f"the population should mostly replay: {stats}"
+    assert sum(1 for line in with_cache if line.startswith("{")) > 2000
+    differing = [i for i, (a, b) in enumerate(zip(without, with_cache)) if a != b]
+    assert len(without) == len(with_cache) and not differing, f"first differing record: {differing[:1]}"
+
+
+@pytest.mark.slow
+def test_cec_batch_output_is_the_same_with_the_cache_on_and_off(population, tmp_path):
+    head = tmp_path / "head.jsonl"
+    head.write_text("".join(population.read_text().splitlines(keepends=True)[:800]))
+    outputs = []
+    for setting in ("0", "1"):
+        out = tmp_path / f"decisions-{setting}.jsonl"
+        env = {**os.environ, pattern_cache.CACHE_ENV: setting}
+        result = subprocess.run([CEC, "batch", str(head), "-o", str(out), "--workers", "2"], capture_output=True, text=True, env=env, timeout=600)
+        assert result.returncode in (0, 3), result.stderr
+        outputs.append((out.read_bytes(), (tmp_path / f"decisions-{setting}.jsonl.rejects.jsonl").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_a_small_cache_keeps_only_its_most_recent_patterns(evaluator, monkeypatch):
+    from support import applicant, job
+
+    cache = pattern_cache.PatternCache(size=2)
+    monkeypatch.setattr(evaluator.runtime, "patterns", cache)
+    for hours, province in ((5, "ON"), (40, "ON"), (5, "QC"), (40, "QC")):  # four decision patterns
+        evaluator.evaluate(applicant(intended_province=province, work_history=[job(hours=hours, start="2020-01-01")]))
+    assert len(cache._entries) == 2
+    assert cache.stats.misses == 4
+
+
+def test_a_condition_the_key_cannot_express_disables_caching_for_the_ruleset(evaluator):
+    from support import applicant
+
+    decision_facts = [{"t": "applicant", "id": "A", "as_of": 20260101, "intended_province": "ON", "admissible": True}]
+    _, compiled = evaluator.context(applicant())
+    (name, body), = compiled.definition.items()
+    odd = dict(body, odd_rule={"all": [{"a": {"$and": [{"t": "applicant"}, {"$mt": {"id": "A.*"}}]}}], "run": "noop"})
+    changed = dataclasses.replace(compiled, definition={name: odd}, name=name + "_odd")
+    cache = pattern_cache.PatternCache()
+    assert cache.key(changed, decision_facts) is None
+    assert cache.key(compiled, decision_facts) is not None
+
+
+def test_the_key_separates_each_side_of_a_threshold_and_joins_exactly(evaluator):
+    from support import applicant
+
+    _, compiled = evaluator.context(applicant())
+    spec = pattern_cache.key_spec(compiled)
+    hour_tests = [t for t in spec.tests["work_experience"] if t[0] == "qualifying_hours"]
+    assert hour_tests and all(constant == compiled.parameters["min_qualifying_hours"] for _, _, constant in hour_tests)
+    assert "lowest" in spec.exact["language_result"], "compared with the required level, another fact's field"
+    assert "level" in spec.exact["primary_occupation"], "the required level is looked up from it"
+    assert "title" not in spec.exact.get("primary_occupation", set()), "shown in reasons only, not compared"
+    cache = pattern_cache.PatternCache()
+    work = {"t": "work_experience", "qualifying_hours": 1559.99, "occupations_with_hours": 1, "window_start": 20200101,
+            "window_end": 20221231, "unresolved_periods": 0}
+    below, above, far_above = (cache.key(compiled, [dict(work, qualifying_hours=h)]) for h in (1559.99, 1560.0, 4000.0))
+    assert below != above and above == far_above
+    assert NEVER_ASSERTED not in spec.tests
+
+
+def test_values_python_and_durable_might_compare_differently_are_keyed_exactly():
+    outcome = pattern_cache._outcome
+    assert outcome(1560.0, "$gte", 1560) is True and outcome(1559.5, "$gte", 1560) is False
+    assert outcome(2 ** 60, "$gt", 10) != outcome(2 ** 60 + 1, "$gt", 10), "past 2**53: the exact value"
+    assert outcome(float("nan"), "$lt", 1)[0] == "float", "NaN: the exact value (which never equals another key)"
+    assert outcome("12", "$gt", 10) == ("str", "12"), "a text compared with a number: the exact text"
+    assert outcome(True, "$eq", 1) == ("bool", True), "a boolean compared with a number: the exact value"
+    assert outcome("QC", "$eq", "QC") is True and outcome("ON", "$neq", "QC") is True
+    assert outcome(pattern_cache._ABSENT, "$ex", None) is False
