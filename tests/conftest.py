@@ -31,3 +31,16 @@ def service(tmp_path_factory):
     server = Server("--db", f"sqlite:///{folder}/records.db", cwd=folder)
     yield server
     server.stop()
+
+
+# --- hypothesis: property tests (tests/test_properties.py); a test with its own @settings keeps them ---
+# "ci", the default, is bounded and deterministic: the same examples on every run and machine
+# (derandomize, no example database), no per-example deadline (a loaded 2-core machine must not
+# turn slowness into a failure). "thorough" searches more, randomly, for local runs:
+#   pytest tests/test_properties.py --hypothesis-profile=thorough
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=120, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow], print_blob=False)
+settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
