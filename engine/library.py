@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Problem, RulesetErrors
 from .model import LanguageTest, Ruleset
+from .program import Program
 from .pydantic_problems import problems_from_validation
 from .tables import NocTables, load_language_test, load_noc
 from .validator import RulesetChecker
@@ -50,6 +51,7 @@ class Library:
 
     root: Path
     programs: dict[str, list[Edition]] = field(default_factory=dict)
+    plugins: dict[str, Program] = field(default_factory=dict)  # the plugins the editions were checked against
 
     def edition_for(self, program: str, day: dt.date) -> Edition | None:
         """The edition of `program` in force on `day`, or None."""
@@ -61,10 +63,9 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None,
-                 field_relations: dict | None = None) -> Library:
-    """Load and validate every edition under `root` (the bundled rulesets when None). `field_relations`
-    (kind -> [(lesser, greater)]) are orderings the program guarantees between fields of one fact.
+def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
+    """Load and validate every edition under `root` (the bundled rulesets when None), each against the
+    plugin of its `program:` (its fact kinds, required parameters and advice, field relations).
 
     Raises `RulesetErrors` with every problem found, across all files.
     """
@@ -72,8 +73,8 @@ def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict,
     if not root.is_dir():
         raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
     problems: list[Problem] = []
-    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems, field_relations or {})
-    library = Library(root)
+    loader = _EditionLoader(root, plugins, problems)
+    library = Library(root, plugins=dict(plugins))
     files = edition_files(root, problems)
     if not files:
         problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
@@ -114,13 +115,9 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
 class _EditionLoader:
     """Reads edition files; shares data tables between editions that name the same files."""
 
-    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem],
-                 field_relations: dict):
-        self.field_relations = field_relations
+    def __init__(self, root: Path, plugins: dict[str, Program], problems: list[Problem]):
         self.root = root
-        self.fact_kinds = fact_kinds
-        self.required_parameters = required_parameters
-        self.required_advice = required_advice
+        self.plugins = plugins
         self.problems = problems
         self._noc_cache: dict[tuple, NocTables] = {}
         self._language_cache: dict[str, LanguageTest | None] = {}
@@ -139,12 +136,15 @@ class _EditionLoader:
         ruleset, positions, raw = parsed
         before = len(self.problems)
         self._check_location(ruleset, path, display, positions)
-        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice,
-                                            self.field_relations).check())
+        plugin = self._plugin(ruleset, display, positions)
+        if plugin is None:
+            return None
+        self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
+                                            plugin.field_relations).check())
         noc = self._noc(ruleset, display, positions)
         tests = self._language_tests(ruleset, display, positions)
         if noc is not None and len(tests) == len(ruleset.data.language_tests):  # vocabularies come from the data tables
-            specs = {name: entry[2] for name, entry in self.required_parameters.items() if len(entry) > 2}
+            specs = {name: entry[2] for name, entry in plugin.required_parameters.items() if len(entry) > 2}
             self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tests, noc))
         if len(self.problems) > before or noc is None:
             return None
@@ -152,6 +152,16 @@ class _EditionLoader:
         for data_path in self._data_paths(ruleset):
             digest.update(data_path.read_bytes())
         return Edition(ruleset, path, display, positions, digest.hexdigest(), noc, tests)
+
+    def _plugin(self, ruleset: Ruleset, display: str, positions: Positions) -> Program | None:
+        """The plugin of the edition's program, or None with a problem naming the installed ones."""
+        plugin = self.plugins.get(ruleset.program)
+        if plugin is None:
+            line, column = positions.find(("program",))
+            installed = ", ".join(sorted(self.plugins)) or "none"
+            self.problems.append(Problem(display, line, column, "program",
+                                         f"no plugin is installed for program {ruleset.program!r}; installed: {installed} (docs/engine.md, 'Programs as plugins')"))
+        return plugin
 
     def _parse(self, path: Path, display: str):
         try:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cec_rules.engine.evaluator import FIELD_TYPES, Evaluator
+from cec_rules.engine.evaluator import Evaluator
 from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
 from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
+from .catalog import FIELD_TYPES
 from .derive import experience
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",

@@ -1,0 +1,86 @@
+"""What the generic engine needs to know of a program, and how it finds the programs installed.
+
+The engine decides any program whose rules are written in the ruleset language; everything that is
+particular to one program (the facts its derivation asserts, the parameters and explanation texts its
+derivation and explainer read, the orderings it guarantees between fields, the Python that turns an
+applicant into facts) comes from that program's plugin. A plugin is a `Program` value published in the
+`cec_rules.programs` entry-point group, so a separately installed package can add a program without
+touching this one:
+
+    [project.entry-points."cec_rules.programs"]
+    fsw = "my_package.fsw_program:PROGRAM"
+
+The entry's name is the program id, the `program:` of its rulesets and the folder name under the
+rulesets root. docs/engine.md "Programs as plugins" shows a whole plugin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+ENTRY_POINT_GROUP = "cec_rules.programs"
+
+
+class Derived(Protocol):
+    """What a program's derivation returns: the facts to assert and the values to show in the decision."""
+
+    facts: list[dict]
+    derived: dict
+
+
+# derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
+Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program's plugin.
+
+    - `fact_kinds`: kind -> {field: (type, description)}, the vocabulary its rules may match (the
+      validator checks every pattern against it; types drive how reasons show values);
+    - `required_parameters`: name -> (type, why[, ValueSpec]), what every edition must define because
+      the derivation reads it (a ValueSpec checks the value itself);
+    - `required_advice`: name -> placeholders, the explanation texts the explainer reads;
+    - `field_relations`: kind -> [(lesser, greater)], orderings the derivation guarantees between two
+      fields of one fact (the conflict analysis uses them to tell exclusive rules apart);
+    - `derive`: the applicant's facts for one edition on one day;
+    - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
+      derivation or catalog must not reuse an old validated load).
+    """
+
+    id: str
+    fact_kinds: dict
+    required_parameters: dict
+    derive: Derive
+    required_advice: dict = field(default_factory=dict)
+    field_relations: dict = field(default_factory=dict)
+    source_dirs: tuple[Path, ...] = ()
+
+    @property
+    def field_types(self) -> dict[str, dict[str, str]]:
+        """kind -> {field: type}, what the runtime and reason templates need."""
+        return {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in self.fact_kinds.items()}
+
+
+class PluginError(Exception):
+    """An installed plugin that cannot be loaded or is not a `Program`."""
+
+
+@cache
+def installed_programs() -> dict[str, Program]:
+    """Every program published in the entry-point group, by id; raises PluginError for a broken one."""
+    programs = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            plugin = entry.load()
+        except Exception as exc:  # any import-time failure of a third-party plugin
+            raise PluginError(f"program plugin {entry.name!r} ({entry.value}) cannot be loaded: {exc}") from exc
+        if not isinstance(plugin, Program) or plugin.id != entry.name:
+            raise PluginError(f"program plugin {entry.name!r} ({entry.value}) is not a Program with id {entry.name!r}")
+        programs[entry.name] = plugin
+    return programs

@@ -1,0 +1,37 @@
+"""The Canadian Experience Class as a program plugin: what the engine needs of CEC, in one place.
+
+Published in pyproject's `cec_rules.programs` entry-point group as `cec`; the engine finds it there
+(engine/program.py) and knows nothing else of CEC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cec_rules.engine.program import Program
+
+from .advice import REQUIRED_ADVICE
+from .applicant import Applicant
+from .catalog import FACT_KINDS
+from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
+
+ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
+_NAMES_FR: dict[str, dict[str, str]] = {}
+
+
+def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> Derivation:
+    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables)."""
+    return derive(applicant, day, edition.noc, edition.language_tests, parameters, source, _ability_names_fr(edition))
+
+
+def _ability_names_fr(edition) -> dict[str, str]:
+    """French names of the abilities, from the edition's advice texts (once per edition)."""
+    if edition.sha256 not in _NAMES_FR:
+        advice = edition.ruleset.advice
+        _NAMES_FR[edition.sha256] = {name: advice[f"ability_{name}"].fr for name in ABILITY_ADVICE if f"ability_{name}" in advice}
+    return _NAMES_FR[edition.sha256]
+
+
+PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
+                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))
