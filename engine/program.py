@@ -35,6 +35,18 @@ class Derived(Protocol):
 
 # derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+# read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
+ReadApplicant = Callable[[Any, str, Any], Any]
+# in_language(evaluator, decision, applicant, as_of, source, language) -> the decision with its texts in `language`.
+InLanguage = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
+
+
+def _input_limits_unset() -> Any:
+    return None
+
+
+def _in_language_unset(evaluator, decision, applicant, as_of, source, language):
+    return decision
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,9 @@ class Program:
     - `field_relations`: kind -> [(lesser, greater)], orderings the derivation guarantees between two
       fields of one fact (the conflict analysis uses them to tell exclusive rules apart);
     - `derive`: the applicant's facts for one edition on one day;
+    - `read_applicant`: the applicant from one parsed input record (cases, batch records);
+    - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
+      bounds one batch record), and `in_language`: a decision with its texts in another language;
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
       derivation or catalog must not reuse an old validated load).
     """
@@ -57,6 +72,9 @@ class Program:
     fact_kinds: dict
     required_parameters: dict
     derive: Derive
+    read_applicant: ReadApplicant
+    input_limits: Callable[[], Any] = _input_limits_unset
+    in_language: InLanguage = _in_language_unset
     required_advice: dict = field(default_factory=dict)
     field_relations: dict = field(default_factory=dict)
     source_dirs: tuple[Path, ...] = ()

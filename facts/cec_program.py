@@ -15,6 +15,8 @@ from .advice import REQUIRED_ADVICE
 from .applicant import Applicant
 from .catalog import FACT_KINDS
 from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
+from .limits import Limits
+from .reading import applicant_from_data
 
 ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
@@ -33,5 +35,18 @@ def _ability_names_fr(edition) -> dict[str, str]:
     return _NAMES_FR[edition.sha256]
 
 
+def read_applicant(data: object, source: str, limits: Limits | None = None) -> Applicant:
+    """The applicant of one parsed record (facts/reading.py: limits first, then the model)."""
+    return applicant_from_data(data, source, limits=limits)
+
+
+def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str):
+    """The decision with its reasons in `language` (facts/translated.py)."""
+    from .translated import translated  # imports the evaluator: only when a decision is translated
+
+    return translated(evaluator, decision, applicant, as_of, source, language)
+
+
 PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
+                  read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))

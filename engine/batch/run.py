@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cec_rules.engine.errors import CecError
-from cec_rules.engine.evaluator import load_bundled_or
-from cec_rules.facts.limits import Limits
+from cec_rules.engine.evaluator import DEFAULT_PROGRAM, load_bundled_or
 
 from .output import DurableWriter, Progress, StreamWriter
 from .pool import WorkerPool
@@ -49,7 +48,7 @@ def run_batch(options: BatchOptions) -> dict:
     """Decide every record of the input; return the summary. Raises CecError subclasses for fatal problems."""
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
-    limits = Limits.from_env()
+    limits = library.plugins[DEFAULT_PROGRAM].input_limits()
     records = open_records(options.input, limits.record_bytes)  # a missing input fails here, before any file exists
     writer = _writer(options)
     with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
