@@ -38,6 +38,9 @@ class Evaluator:
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
+        if self.program in self.library.unavailable:
+            count = len(self.library.unavailable[self.program])
+            raise InputError(source, "application_date", f"program {self.program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)")
         edition = self.library.edition_for(self.program, day)
         if edition is None:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")

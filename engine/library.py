@@ -52,6 +52,7 @@ class Library:
     root: Path
     programs: dict[str, list[Edition]] = field(default_factory=dict)
     plugins: dict[str, Program] = field(default_factory=dict)  # the plugins the editions were checked against
+    unavailable: dict[str, list[Problem]] = field(default_factory=dict)  # programs whose rulesets have problems
 
     def edition_for(self, program: str, day: dt.date) -> Edition | None:
         """The edition of `program` in force on `day`, or None."""
@@ -67,7 +68,10 @@ def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
     """Load and validate every edition under `root` (the bundled rulesets when None), each against the
     plugin of its `program:` (its fact kinds, required parameters and advice, field relations).
 
-    Raises `RulesetErrors` with every problem found, across all files.
+    One program's problems never stop another: a program with any problem (in an edition, its data
+    tables, its timeline, or no plugin installed for it) is left out of `programs` and listed in
+    `unavailable` with its problems. Raises `RulesetErrors` with every problem found when no program
+    is usable, or when the folder itself is unusable.
     """
     root = Path(root) if root is not None else bundled_root()
     if not root.is_dir():
@@ -78,15 +82,23 @@ def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
     files = edition_files(root, problems)
     if not files:
         problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
-    for path in files:
-        edition = loader.load(path)
-        if edition is not None:
-            library.programs.setdefault(edition.ruleset.program, []).append(edition)
-    for editions in library.programs.values():
-        editions.sort(key=lambda e: e.ruleset.effective_from)
-        problems.extend(timeline_problems(editions))
     if problems:
         raise RulesetErrors(problems)
+    by_program: dict[str, list[Problem]] = {}
+    for path in files:
+        found: list[Problem] = []
+        loader.problems = found
+        edition = loader.load(path)
+        by_program.setdefault(path.parent.parent.name, []).extend(found)
+        if edition is not None:
+            library.programs.setdefault(edition.ruleset.program, []).append(edition)
+    for program, editions in library.programs.items():
+        editions.sort(key=lambda e: e.ruleset.effective_from)
+        by_program.setdefault(program, []).extend(timeline_problems(editions))
+    library.unavailable = {program: found for program, found in by_program.items() if found}
+    library.programs = {program: editions for program, editions in library.programs.items() if program not in library.unavailable}
+    if library.unavailable and not library.programs:
+        raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
     return library
 
 
@@ -119,8 +131,8 @@ class _EditionLoader:
         self.root = root
         self.plugins = plugins
         self.problems = problems
-        self._noc_cache: dict[tuple, NocTables] = {}
-        self._language_cache: dict[str, LanguageTest | None] = {}
+        self._noc_cache: dict[tuple, tuple[NocTables, list[Problem]]] = {}
+        self._language_cache: dict[str, tuple[LanguageTest | None, list[Problem]]] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -208,11 +220,19 @@ class _EditionLoader:
         if None in paths.values():
             return None
         cache_key = tuple(paths.values())
-        if cache_key not in self._noc_cache:
-            self._noc_cache[cache_key] = load_noc(
-                {2021: (paths["noc_2021"], self.display(paths["noc_2021"])), 2016: (paths["noc_2016"], self.display(paths["noc_2016"]))},
-                (paths["noc_correspondence"], self.display(paths["noc_correspondence"])), self.problems)
-        return self._noc_cache[cache_key]
+        return self._shared(self._noc_cache, cache_key, lambda problems: load_noc(
+            {2021: (paths["noc_2021"], self.display(paths["noc_2021"])), 2016: (paths["noc_2016"], self.display(paths["noc_2016"]))},
+            (paths["noc_correspondence"], self.display(paths["noc_correspondence"])), problems))
+
+    def _shared(self, cache: dict, key, load):
+        """A data table read once however many editions name it; its problems are every such edition's
+        (each program's problems are its own, and a broken shared table makes all its users unavailable)."""
+        if key not in cache:
+            found: list[Problem] = []
+            cache[key] = (load(found), found)
+        table, found = cache[key]
+        self.problems.extend(found)
+        return table
 
     def _language_tests(self, ruleset: Ruleset, display: str, positions: Positions) -> dict[str, LanguageTest]:
         tests: dict[str, LanguageTest] = {}
@@ -220,10 +240,7 @@ class _EditionLoader:
             path = self._resolve(relative, display, positions, ("data", "language_tests", index))
             if path is None:
                 continue
-            key = str(path)
-            if key not in self._language_cache:
-                self._language_cache[key] = load_language_test(path, self.display(path), self.problems)
-            test = self._language_cache[key]
+            test = self._shared(self._language_cache, str(path), lambda problems: load_language_test(path, self.display(path), problems))
             if test is not None:
                 tests[test.test] = test
         return tests

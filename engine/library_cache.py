@@ -61,7 +61,8 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
     library = _read(entry, given)
     if library is None:
         library = load_library(root, plugins)
-        _write(entry, folder, library)
+        if not library.unavailable:  # a folder with problems is read, and reported, every time
+            _write(entry, folder, library)
     else:
         library.plugins = dict(plugins)  # code, not data: never pickled (the key covers their source)
     return library
