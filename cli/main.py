@@ -88,6 +88,17 @@ def _recorder(url: str, library):
     return Recorder(store, library)
 
 
+def _recording(record_url: str | None) -> dict:
+    """Batch options that make every worker store its decisions (the record is opened here first, so a bad
+    URL is one error before any work, not one reject per record)."""
+    if not record_url:
+        return {}
+    from cec_rules.service.batch_record import RECORDING_DECIDER
+
+    _recorder(record_url, None)
+    return {"decider": RECORDING_DECIDER, "decider_options": (record_url,)}
+
+
 class _LazyGroup(click.Group):
     """Commands that live in their own modules are imported on first use, so `cec evaluate` starts
     without importing what explain, diff, schema and test need (a cold start is mostly imports)."""
@@ -175,7 +186,10 @@ EXIT_REJECTS = 3
 @click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the reasons in the output: en (English) or fr (French).")
 @click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, restart, output_format, csv_rejects, language) -> None:
+@click.option("--record", "record_url", metavar="URL",
+              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…")
+def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, restart, output_format, csv_rejects, language,
+          record_url) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
     \b
@@ -199,7 +213,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
                            str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects,
-                           language=language, restart=restart)
+                           language=language, restart=restart, **_recording(record_url))
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:

@@ -124,3 +124,38 @@ def test_bad_database_urls_are_one_line_errors(tmp_path):
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--record", "postgresql://u:secret@127.0.0.1:1/x"])
     assert result.exit_code == 2 and "cannot open the decision record postgresql://u:***@127.0.0.1:1/x" in result.stderr
     assert "secret" not in result.stderr
+
+
+def test_batch_records_every_decision_it_makes(db_url, tmp_path):
+    """`cec batch --record`: every worker stores its decisions; the record holds exactly the output lines,
+    and the same population decided again adds no record (one record per input under the same rules)."""
+    pool = tmp_path / "pool.jsonl"
+    applicants = [json.dumps(_as_json(path)) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    pool.write_text("\n".join(applicants) + "\n{broken\n")
+    out = tmp_path / "decisions.jsonl"
+    for attempt in range(2):
+        result = CliRunner().invoke(cli, ["batch", str(pool), "-o", str(out), "--workers", "2", "--record", db_url,
+                                          *(["--restart"] if attempt else [])])
+        assert result.exit_code == 3, result.stderr  # the broken line is a reject; the rest are decided and stored
+    lines = out.read_text().splitlines()
+    with DecisionStore(db_url) as store:
+        assert store.count() == len(applicants) == len(lines)
+        stored = {row[0] for row in store._connection.execute("SELECT decision FROM decisions").fetchall()}
+    assert stored == set(lines)
+
+
+def test_batch_with_an_unreachable_record_is_one_error(tmp_path):
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text(json.dumps(_as_json(EXAMPLES / "eligible.yaml")) + "\n")
+    result = CliRunner().invoke(cli, ["batch", str(pool), "-o", str(tmp_path / "out.jsonl"), "--record",
+                                      "postgresql://u:secret@127.0.0.1:1/x"])
+    assert result.exit_code == 2
+    assert "cannot open the decision record postgresql://u:***@127.0.0.1:1/x" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def _as_json(path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+

@@ -38,6 +38,8 @@ class BatchOptions:
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
     language: str = "en"       # of the reasons
     restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
+    decider: str = DECIDER      # "module:Class" each worker decides with (e.g. one that also stores decisions)
+    decider_options: tuple = ()  # extra arguments for that class, after the usual ones
 
 
 class OutputError(CecError):
@@ -51,7 +53,8 @@ def run_batch(options: BatchOptions) -> dict:
     limits = library.plugins[DEFAULT_PROGRAM].input_limits()
     records = open_records(options.input, limits.record_bytes)  # a missing input fails here, before any file exists
     writer = _writer(options)
-    with WorkerPool(options.workers, DECIDER, (options.rulesets, options.as_of, options.output_format, options.language)) as pool:
+    with WorkerPool(options.workers, options.decider,
+                    (options.rulesets, options.as_of, options.output_format, options.language, *options.decider_options)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
             return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options)
