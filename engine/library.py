@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Problem, RulesetErrors
 from .model import LanguageTest, Ruleset
-from .program import Program
+from .program import Program, broken_plugins
 from .pydantic_problems import problems_from_validation
 from .tables import NocTables, load_language_test, load_noc
 from .validator import RulesetChecker
@@ -171,8 +171,9 @@ class _EditionLoader:
         if plugin is None:
             line, column = positions.find(("program",))
             installed = ", ".join(sorted(self.plugins)) or "none"
+            why = broken_plugins().get(ruleset.program, "no plugin is installed for it")
             self.problems.append(Problem(display, line, column, "program",
-                                         f"no plugin is installed for program {ruleset.program!r}; installed: {installed} (docs/engine.md, 'Programs as plugins')"))
+                                         f"program {ruleset.program!r} cannot be decided: {why}; working plugins: {installed} (docs/engine.md, 'Programs as plugins')"))
         return plugin
 
     def _parse(self, path: Path, display: str):

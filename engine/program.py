@@ -85,20 +85,28 @@ class Program:
         return {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in self.fact_kinds.items()}
 
 
-class PluginError(Exception):
-    """An installed plugin that cannot be loaded or is not a `Program`."""
-
-
 @cache
-def installed_programs() -> dict[str, Program]:
-    """Every program published in the entry-point group, by id; raises PluginError for a broken one."""
-    programs = {}
+def _discover() -> tuple[dict[str, Program], dict[str, str]]:
+    """(working plugins by id, why each broken one cannot be used) from the entry-point group."""
+    programs, broken = {}, {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             plugin = entry.load()
-        except Exception as exc:  # any import-time failure of a third-party plugin
-            raise PluginError(f"program plugin {entry.name!r} ({entry.value}) cannot be loaded: {exc}") from exc
+        except Exception as exc:  # any import-time failure of a third-party plugin costs that program only
+            broken[entry.name] = f"its plugin {entry.value} cannot be loaded: {type(exc).__name__}: {exc}"
+            continue
         if not isinstance(plugin, Program) or plugin.id != entry.name:
-            raise PluginError(f"program plugin {entry.name!r} ({entry.value}) is not a Program with id {entry.name!r}")
+            broken[entry.name] = f"its plugin {entry.value} is not a Program with id {entry.name!r}"
+            continue
         programs[entry.name] = plugin
-    return programs
+    return programs, broken
+
+
+def installed_programs() -> dict[str, Program]:
+    """Every working program plugin of the entry-point group, by id."""
+    return dict(_discover()[0])
+
+
+def broken_plugins() -> dict[str, str]:
+    """Programs whose plugin is installed but cannot be used, with the reason (the loader reports it)."""
+    return dict(_discover()[1])

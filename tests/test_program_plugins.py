@@ -57,7 +57,7 @@ def test_a_program_without_a_plugin_is_unavailable_and_cec_still_decides(tmp_pat
     library = load_library(root, installed_programs())
     assert set(library.programs) == {"cec"}
     assert [p.message for p in library.unavailable["fsw"]] == [
-        "no plugin is installed for program 'fsw'; installed: cec (docs/engine.md, 'Programs as plugins')"]
+        "program 'fsw' cannot be decided: no plugin is installed for it; working plugins: cec (docs/engine.md, 'Programs as plugins')"]
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root)])
     assert result.exit_code == 0, result.stderr
     assert "ELIGIBLE for CEC" in result.stdout
@@ -69,7 +69,7 @@ def test_validate_and_list_report_the_unavailable_program(tmp_path):
     add_fsw_stub(root)
     validate = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert validate.exit_code == 2
-    assert re.search(r"fsw/2026-01-01/ruleset\.yaml:5:\d+: program: no plugin is installed for program 'fsw'", validate.stderr), validate.stderr
+    assert re.search(r"fsw/2026-01-01/ruleset\.yaml:5:\d+: program: program 'fsw' cannot be decided: no plugin is installed", validate.stderr), validate.stderr
     listed = CliRunner().invoke(cli, ["rulesets", "list", "--rulesets", str(root)])
     assert listed.exit_code == 0, listed.stderr
     assert "fsw: unavailable, 1 problem(s) in its rulesets" in listed.stdout
@@ -87,3 +87,25 @@ def test_a_plugin_with_a_broken_ruleset_leaves_cec_deciding(tmp_path):
     assert any("min_qualifying_hours" in p.message for p in library.unavailable["fsw"])
     cec = Evaluator(library, "cec")
     assert cec.evaluate(read_applicant_file(EXAMPLES / "eligible.yaml")).eligible is True
+
+
+def test_a_plugin_that_cannot_be_loaded_costs_only_its_program(tmp_path, monkeypatch):
+    """A third-party plugin that fails to import is reported as its program's problem; CEC loads."""
+    from importlib.metadata import EntryPoint
+
+    from cec_rules.engine import program
+
+    entries = [EntryPoint("cec", "cec_rules.facts.cec_program:PROGRAM", ENTRY_POINT_GROUP),
+               EntryPoint("fsw", "no_such_package.fsw:PROGRAM", ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(program, "entry_points", lambda group: entries)
+    program._discover.cache_clear()
+    try:
+        root = copy_rulesets(tmp_path)
+        add_fsw_stub(root)
+        library = load_library(root, program.installed_programs())
+        assert set(library.programs) == {"cec"}
+        [problem] = library.unavailable["fsw"]
+        assert "its plugin no_such_package.fsw:PROGRAM cannot be loaded: ModuleNotFoundError" in problem.message
+    finally:
+        monkeypatch.undo()
+        program._discover.cache_clear()
