@@ -17,10 +17,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import Problem, RulesetErrors
-from .model import LanguageTest, Ruleset
+from .model import Ruleset
 from .program import Program, broken_plugins
 from .pydantic_problems import problems_from_validation
-from .tables import NocTables, load_language_test, load_noc
 from .validator import RulesetChecker
 from .values import parameter_value_problems
 from .yaml_source import Positions, YamlProblem, load_yaml
@@ -30,15 +29,14 @@ RULESET_FILE = "ruleset.yaml"
 
 @dataclass
 class Edition:
-    """One loaded, validated edition with its data tables."""
+    """One loaded, validated edition with its data tables (what its program's plugin loaded)."""
 
     ruleset: Ruleset
     path: Path
     display_path: str
     positions: Positions
     sha256: str
-    noc: NocTables
-    language_tests: dict[str, LanguageTest]
+    tables: object
 
     def in_force(self, day: dt.date) -> bool:
         end = self.ruleset.effective_to
@@ -131,8 +129,7 @@ class _EditionLoader:
         self.root = root
         self.plugins = plugins
         self.problems = problems
-        self._noc_cache: dict[tuple, tuple[NocTables, list[Problem]]] = {}
-        self._language_cache: dict[str, tuple[LanguageTest | None, list[Problem]]] = {}
+        self._tables: dict = {}  # data tables read so far, by what the plugin keys them with
 
     def display(self, path: Path) -> str:
         try:
@@ -153,17 +150,16 @@ class _EditionLoader:
             return None
         self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
                                             plugin.field_relations).check())
-        noc = self._noc(ruleset, display, positions)
-        tests = self._language_tests(ruleset, display, positions)
-        if noc is not None and len(tests) == len(ruleset.data.language_tests):  # vocabularies come from the data tables
+        tables = plugin.load_tables(ruleset, TableReader(self, display, positions))
+        if tables is not None:  # vocabularies come from the data tables
             specs = {name: entry[2] for name, entry in plugin.required_parameters.items() if len(entry) > 2}
-            self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tests, noc))
-        if len(self.problems) > before or noc is None:
+            self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tables))
+        if len(self.problems) > before or tables is None:
             return None
         digest = hashlib.sha256(raw)
-        for data_path in self._data_paths(ruleset):
+        for data_path in table_paths(self.root, plugin, ruleset):
             digest.update(data_path.read_bytes())
-        return Edition(ruleset, path, display, positions, digest.hexdigest(), noc, tests)
+        return Edition(ruleset, path, display, positions, digest.hexdigest(), tables)
 
     def _plugin(self, ruleset: Ruleset, display: str, positions: Positions) -> Program | None:
         """The plugin of the edition's program, or None with a problem naming the installed ones."""
@@ -199,7 +195,7 @@ class _EditionLoader:
                 line, column = positions.find((key,))
                 self.problems.append(Problem(display, line, column, key, f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}"))
 
-    def _resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
+    def resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
         try:
             path = (self.root / relative).resolve()
         except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
@@ -210,41 +206,41 @@ class _EditionLoader:
             return None
         return path
 
-    def _data_paths(self, ruleset: Ruleset) -> list[Path]:
-        data = ruleset.data
-        return [(self.root / p).resolve() for p in (data.noc_2021, data.noc_2016, data.noc_correspondence, *data.language_tests)]
-
-    def _noc(self, ruleset: Ruleset, display: str, positions: Positions) -> NocTables | None:
-        data = ruleset.data
-        names = {"noc_2021": data.noc_2021, "noc_2016": data.noc_2016, "noc_correspondence": data.noc_correspondence}
-        paths = {key: self._resolve(rel, display, positions, ("data", key)) for key, rel in names.items()}
-        if None in paths.values():
-            return None
-        cache_key = tuple(paths.values())
-        return self._shared(self._noc_cache, cache_key, lambda problems: load_noc(
-            {2021: (paths["noc_2021"], self.display(paths["noc_2021"])), 2016: (paths["noc_2016"], self.display(paths["noc_2016"]))},
-            (paths["noc_correspondence"], self.display(paths["noc_correspondence"])), problems))
-
-    def _shared(self, cache: dict, key, load):
+    def shared(self, key, load):
         """A data table read once however many editions name it; its problems are every such edition's
         (each program's problems are its own, and a broken shared table makes all its users unavailable)."""
-        if key not in cache:
+        if key not in self._tables:
             found: list[Problem] = []
-            cache[key] = (load(found), found)
-        table, found = cache[key]
+            self._tables[key] = (load(found), found)
+        table, found = self._tables[key]
         self.problems.extend(found)
         return table
 
-    def _language_tests(self, ruleset: Ruleset, display: str, positions: Positions) -> dict[str, LanguageTest]:
-        tests: dict[str, LanguageTest] = {}
-        for index, relative in enumerate(ruleset.data.language_tests):
-            path = self._resolve(relative, display, positions, ("data", "language_tests", index))
-            if path is None:
-                continue
-            test = self._shared(self._language_cache, str(path), lambda problems: load_language_test(path, self.display(path), problems))
-            if test is not None:
-                tests[test.test] = test
-        return tests
+
+class TableReader:
+    """What a program's plugin loads one edition's data tables with: paths under the rulesets folder
+    (a missing file is a problem at the edition's key path, with file:line), names to show in problems,
+    and tables read once however many editions name them."""
+
+    def __init__(self, loader: _EditionLoader, display: str, positions: Positions):
+        self._loader, self._display, self._positions = loader, display, positions
+
+    def resolve(self, relative: str, key_path: tuple) -> Path | None:
+        """The file `relative` names, or None with a problem at `key_path` of the edition."""
+        return self._loader.resolve(relative, self._display, self._positions, key_path)
+
+    def display(self, path: Path) -> str:
+        """`path` as problems show it (relative to the rulesets folder's parent)."""
+        return self._loader.display(path)
+
+    def shared(self, key, load):
+        """`load(problems)` once per `key` (a hashable naming the files); its problems reach every user."""
+        return self._loader.shared(key, load)
+
+
+def table_paths(root: Path, plugin: Program, ruleset: Ruleset) -> list[Path]:
+    """The data files an edition's tables were read from (part of its sha256 and of the cache's manifest)."""
+    return [(root / p).resolve() for p in plugin.table_files(ruleset)]
 
 
 def timeline_problems(editions: list[Edition]) -> list[Problem]:

@@ -31,7 +31,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .library import RULESET_FILE, Library, bundled_root, load_library
+from .library import RULESET_FILE, Library, bundled_root, load_library, table_paths
 from .program import Program
 
 CACHE_ENV = "CEC_RULES_CACHE"
@@ -104,10 +104,9 @@ def _ruleset_files(root: Path) -> list[str]:
 def _manifest(library: Library) -> dict[str, str]:
     """sha256 of every file the load read: each edition's ruleset file and data tables."""
     paths = {e.path for editions in library.programs.values() for e in editions}
-    for editions in library.programs.values():
+    for program, editions in library.programs.items():
         for edition in editions:
-            data = edition.ruleset.data
-            paths.update((library.root / p).resolve() for p in (data.noc_2021, data.noc_2016, data.noc_correspondence, *data.language_tests))
+            paths.update(table_paths(library.root, library.plugins[program], edition.ruleset))
     return {str(p): _sha256(Path(p)) for p in sorted(paths, key=str)}
 
 

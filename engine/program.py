@@ -41,6 +41,14 @@ ReadApplicant = Callable[[Any, str, Any], Any]
 InLanguage = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
 
 
+def _no_tables(ruleset, reader) -> dict:
+    return {}
+
+
+def _no_table_files(ruleset) -> list[str]:
+    return []
+
+
 def _input_limits_unset() -> Any:
     return None
 
@@ -64,6 +72,10 @@ class Program:
     - `read_applicant`: the applicant from one parsed input record (cases, batch records);
     - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
       bounds one batch record), and `in_language`: a decision with its texts in another language;
+    - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
+      read, as `edition.tables`), or None when one is unusable; the engine's `TableReader` resolves the
+      paths the ruleset's `data:` names (a missing file is a problem with file:line) and reads each file
+      once; `table_files(ruleset)`: those paths, relative to the rulesets folder (hashed with the edition);
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
       derivation or catalog must not reuse an old validated load).
     """
@@ -75,6 +87,8 @@ class Program:
     read_applicant: ReadApplicant
     input_limits: Callable[[], Any] = _input_limits_unset
     in_language: InLanguage = _in_language_unset
+    load_tables: Callable[[Any, Any], Any] = _no_tables
+    table_files: Callable[[Any], list[str]] = _no_table_files
     required_advice: dict = field(default_factory=dict)
     field_relations: dict = field(default_factory=dict)
     source_dirs: tuple[Path, ...] = ()

@@ -17,6 +17,7 @@ from .catalog import FACT_KINDS
 from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
 from .limits import Limits
 from .reading import applicant_from_data
+from .tables import load_cec_tables, table_files
 
 ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
@@ -24,7 +25,8 @@ _NAMES_FR: dict[str, dict[str, str]] = {}
 
 def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> Derivation:
     """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables)."""
-    return derive(applicant, day, edition.noc, edition.language_tests, parameters, source, _ability_names_fr(edition))
+    tables = edition.tables
+    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition))
 
 
 def _ability_names_fr(edition) -> dict[str, str]:
@@ -49,4 +51,5 @@ def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None
 
 PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
                   read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
+                  load_tables=load_cec_tables, table_files=table_files,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))
