@@ -49,6 +49,10 @@ def _no_table_files(ruleset) -> list[str]:
     return []
 
 
+def _no_cells(derived: dict) -> list:
+    return []
+
+
 def _input_limits_unset() -> Any:
     return None
 
@@ -76,6 +80,8 @@ class Program:
       read, as `edition.tables`), or None when one is unusable; the engine's `TableReader` resolves the
       paths the ruleset's `data:` names (a missing file is a problem with file:line) and reads each file
       once; `table_files(ruleset)`: those paths, relative to the rulesets folder (hashed with the edition);
+    - `csv_columns`, `csv_cells(derived)`: the columns a `cec batch --csv` row shows between the
+      outcome and the reasons, and their cells from the decision's derived values;
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
       derivation or catalog must not reuse an old validated load).
     """
@@ -89,6 +95,8 @@ class Program:
     in_language: InLanguage = _in_language_unset
     load_tables: Callable[[Any, Any], Any] = _no_tables
     table_files: Callable[[Any], list[str]] = _no_table_files
+    csv_columns: tuple[str, ...] = ()
+    csv_cells: Callable[[dict], list] = _no_cells
     required_advice: dict = field(default_factory=dict)
     field_relations: dict = field(default_factory=dict)
     source_dirs: tuple[Path, ...] = ()

@@ -49,7 +49,20 @@ def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None
     return translated(evaluator, decision, applicant, as_of, source, language)
 
 
+CSV_COLUMNS = ("qualifying_hours", "main_occupation", "main_occupation_level", "language_level_required", "language_test",
+               "language_lowest_level")
+
+
+def csv_cells(derived: dict) -> list:
+    """The values that decided a CEC decision, for a spreadsheet row (CSV_COLUMNS)."""
+    occupations = derived.get("occupations") or [{}]
+    best = derived.get("best_language_result") or {}
+    requirement = derived.get("language_requirement") or {}
+    return [derived.get("qualifying_hours", ""), occupations[0].get("noc_code", ""), occupations[0].get("level", ""),
+            requirement.get("level", ""), best.get("test", ""), best.get("lowest", "")]
+
+
 PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
                   read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
-                  load_tables=load_cec_tables, table_files=table_files,
+                  load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))

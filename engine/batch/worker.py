@@ -89,7 +89,7 @@ class RecordDecider:
         return self.decided(record, decision)
 
     def decided(self, record: Record, decision) -> Decided:
-        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
+        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
                        decision.applicant_id, record.line, record.source)
 
