@@ -48,7 +48,7 @@ class ZenDecider:
             applicant = applicant_from_data(orjson.loads(line), source)
             day = applicant.application_date
             edition, compiled = self.evaluator.context(applicant, None, source)
-            derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source)
+            derivation = derive(applicant, day, edition.tables.noc, edition.tables.language_tests, compiled.parameters, source)
         except (CecError, orjson.JSONDecodeError):
             return None
         facts = {fact["t"]: fact for fact in derivation.facts}

@@ -45,20 +45,33 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _library(rulesets_dir: Path | None, only: Path | None = None):
+def _library(rulesets_dir: Path | None, only: Path | None = None, strict: bool = False):
     """Load a rulesets folder, or exit 2 listing every problem (of the file `only`, when given) with a path
-    that opens from the current folder."""
+    that opens from the current folder. A program whose rulesets have problems is unavailable while the
+    others load: `strict` (validate) exits 2 listing its problems too; other commands warn in one line."""
+    try:
+        library = load_bundled_or(rulesets_dir)
+    except RulesetErrors as exc:
+        _exit_on_problems(exc.problems, rulesets_dir, only)
+        return None
+    if strict or only is not None:
+        _exit_on_problems([p for found in library.unavailable.values() for p in found], rulesets_dir, only)
+    else:
+        for program, found in sorted(library.unavailable.items()):
+            click.echo(f"warning: program {program} is unavailable: {len(found)} problem(s) in its rulesets (cec rulesets validate)", err=True)
+    return library
+
+
+def _exit_on_problems(found: list, rulesets_dir: Path | None, only: Path | None) -> None:
+    """Exit 2 printing `found` (those of the file `only`, when given); return when there are none."""
     from .paths import openable_problems
 
-    try:
-        return load_bundled_or(rulesets_dir)
-    except RulesetErrors as exc:
-        problems = openable_problems(exc.problems, rulesets_dir, only)
-        if not problems:
-            return None
-        click.echo(f"error: the rulesets are not valid ({len(problems)} problem(s)):", err=True)
-        click.echo("\n".join(problems), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    problems = openable_problems(found, rulesets_dir, only)
+    if not problems:
+        return
+    click.echo(f"error: the rulesets are not valid ({len(problems)} problem(s)):", err=True)
+    click.echo("\n".join(problems), err=True)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def _recorder(url: str, library):
@@ -236,7 +249,7 @@ def validate(path: Path | None) -> None:
         _library(root, only=path)  # exits 2 when this file has problems; others' problems are not its own
         click.echo(f"ok: {from_here(path)} is valid")
         return
-    library = _library(path)
+    library = _library(path, strict=True)
     count = sum(len(editions) for editions in library.programs.values())
     click.echo(f"ok: {count} edition(s) in {from_here(library.root)} are valid")
 
@@ -244,8 +257,12 @@ def validate(path: Path | None) -> None:
 @rulesets.command(name="list")
 @rulesets_option
 def list_rulesets(rulesets_dir: Path | None) -> None:
-    """Show each program's editions and the dates they are in force."""
+    """Show each program's editions and the dates they are in force.
+
+    A program whose rulesets have problems is shown as unavailable (`cec rulesets validate` lists them)."""
     library = _library(rulesets_dir)
+    for program, found in sorted(library.unavailable.items()):
+        click.echo(f"{program}: unavailable, {len(found)} problem(s) in its rulesets (cec rulesets validate)")
     for program, editions in sorted(library.programs.items()):
         click.echo(f"{program}:")
         for edition in editions:

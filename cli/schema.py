@@ -8,7 +8,8 @@ import json
 import click
 
 from cec_rules.engine.cases import Case
-from cec_rules.engine.model import LanguageTest, Ruleset
+from cec_rules.engine.model import Ruleset
+from cec_rules.facts.tables import LanguageTest
 from cec_rules.facts.applicant import Applicant
 
 SCHEMAS = {

@@ -145,12 +145,10 @@ def applicant_data(loaded: LoadedCase) -> tuple[dict, str]:
 
 def run_case(loaded: LoadedCase, evaluator) -> CaseResult:
     """Decide the case's applicant and compare with its expectations."""
-    from cec_rules.facts.reading import applicant_from_data
-
     result = CaseResult(loaded)
     try:
         data, label = applicant_data(loaded)
-        decision = evaluator.evaluate(applicant_from_data(data, label), loaded.case.as_of, source=label)
+        decision = evaluator.evaluate(evaluator.plugin.read_applicant(data, label, None), loaded.case.as_of, source=label)
     except InputError as exc:
         result.failures.append(f"the applicant could not be decided: {exc}")
         return result

@@ -10,7 +10,7 @@ pattern matches every fact the other rule needs. Two rules that are not separate
 rules' lines when the question is decidable here: no comparison with another fact's field (`{ref: ...}`,
 whose value this analysis does not know), no kind matched twice, and every comparison of a kind modelled.
 Fields of one fact are taken as independent, except for the relations the program declares between them
-(`FIELD_RELATIONS` in facts/derive.py: `qualifying_hours <= possible_hours`), which narrow each other.
+(a program plugin's `field_relations`, e.g. CEC's `qualifying_hours <= possible_hours`), which narrow each other.
 What the analysis cannot decide (a membership test against a fact's field, for example) is left to the
 runtime, which stops a decision whose rules conclude a criterion two ways (engine/evaluator.py).
 """

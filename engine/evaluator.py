@@ -9,65 +9,56 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cec_rules.facts.applicant import Applicant
-from cec_rules.facts.catalog import FACT_KINDS
-from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, derive
-
 from .compiler import CompiledRuleset, compile_ruleset, parameter_period
 from .decision import CriterionResult, Decision
 from .errors import EngineError, InputError
 from .library import Edition, Library
 from .library_cache import load_library_cached
+from .program import installed_programs
 from .runtime import RunResult, Runtime
 
+DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
-FIELD_TYPES = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}
 
 
 def load_bundled_or(root: Path | None) -> Library:
-    """The library of `root`, or of the bundled rulesets; raises RulesetErrors."""
-    from cec_rules.facts.advice import REQUIRED_ADVICE
-
-    return load_library_cached(root, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS)
+    """The library of `root`, or of the bundled rulesets, checked against the installed program
+    plugins; raises RulesetErrors."""
+    return load_library_cached(root, installed_programs())
 
 
 class Evaluator:
-    """Decides applicants under a library of rulesets."""
+    """Decides applicants of one program under a library of rulesets, with that program's plugin."""
 
-    def __init__(self, library: Library, program: str = "cec", translations: bool = False):
+    def __init__(self, library: Library, program: str = DEFAULT_PROGRAM, translations: bool = False):
         self.library = library
         self.program = program
-        self.runtime = Runtime(FIELD_TYPES, translations)
+        self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
+        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
-        self._names_fr: dict[str, dict[str, str]] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
+        if self.program in self.library.unavailable:
+            count = len(self.library.unavailable[self.program])
+            raise InputError(source, "application_date", f"program {self.program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)")
         edition = self.library.edition_for(self.program, day)
         if edition is None:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
         return edition
 
-    def evaluate(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None) -> Decision:
+    def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None) -> Decision:
         """Decide `applicant` as of `as_of` (default: its application date), with the edition in force then
         (or with `edition`, whatever its dates: used to compare two editions on one population)."""
         day = as_of or applicant.application_date
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
-        derivation = derive(applicant, day, edition.noc, edition.language_tests, compiled.parameters, source, self._ability_names_fr(edition))
+        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source)
         result = self.runtime.run(compiled, derivation.facts)
         derived = {**derivation.derived, **_rule_derived(result)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
 
-    def _ability_names_fr(self, edition: Edition) -> dict[str, str]:
-        """French names of the abilities, from the edition's advice texts (once per edition)."""
-        if edition.sha256 not in self._names_fr:
-            advice = edition.ruleset.advice
-            self._names_fr[edition.sha256] = {name: advice[f"ability_{name}"].fr for name in ("listening", "reading", "writing", "speaking")
-                                              if f"ability_{name}" in advice}
-        return self._names_fr[edition.sha256]
-
-    def context(self, applicant: Applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
+    def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""
         day = as_of or applicant.application_date
         edition = self.edition_for(day, source)
@@ -76,7 +67,7 @@ class Evaluator:
     def _compile(self, edition: Edition, day: dt.date) -> CompiledRuleset:
         key = (edition.sha256, parameter_period(edition.ruleset, day))
         if key not in self._compiled:
-            self._compiled[key] = compile_ruleset(edition.ruleset, day, list(FACT_KINDS), edition.sha256)
+            self._compiled[key] = compile_ruleset(edition.ruleset, day, list(self.plugin.fact_kinds), edition.sha256)
         return self._compiled[key]
 
     @staticmethod

@@ -17,9 +17,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import Problem, RulesetErrors
-from .model import LanguageTest, Ruleset
+from .model import Ruleset
+from .program import Program, broken_plugins
 from .pydantic_problems import problems_from_validation
-from .tables import NocTables, load_language_test, load_noc
 from .validator import RulesetChecker
 from .values import parameter_value_problems
 from .yaml_source import Positions, YamlProblem, load_yaml
@@ -29,15 +29,14 @@ RULESET_FILE = "ruleset.yaml"
 
 @dataclass
 class Edition:
-    """One loaded, validated edition with its data tables."""
+    """One loaded, validated edition with its data tables (what its program's plugin loaded)."""
 
     ruleset: Ruleset
     path: Path
     display_path: str
     positions: Positions
     sha256: str
-    noc: NocTables
-    language_tests: dict[str, LanguageTest]
+    tables: object
 
     def in_force(self, day: dt.date) -> bool:
         end = self.ruleset.effective_to
@@ -50,6 +49,8 @@ class Library:
 
     root: Path
     programs: dict[str, list[Edition]] = field(default_factory=dict)
+    plugins: dict[str, Program] = field(default_factory=dict)  # the plugins the editions were checked against
+    unavailable: dict[str, list[Problem]] = field(default_factory=dict)  # programs whose rulesets have problems
 
     def edition_for(self, program: str, day: dt.date) -> Edition | None:
         """The edition of `program` in force on `day`, or None."""
@@ -61,31 +62,41 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, fact_kinds: dict, required_parameters: dict, required_advice: dict | None = None,
-                 field_relations: dict | None = None) -> Library:
-    """Load and validate every edition under `root` (the bundled rulesets when None). `field_relations`
-    (kind -> [(lesser, greater)]) are orderings the program guarantees between fields of one fact.
+def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
+    """Load and validate every edition under `root` (the bundled rulesets when None), each against the
+    plugin of its `program:` (its fact kinds, required parameters and advice, field relations).
 
-    Raises `RulesetErrors` with every problem found, across all files.
+    One program's problems never stop another: a program with any problem (in an edition, its data
+    tables, its timeline, or no plugin installed for it) is left out of `programs` and listed in
+    `unavailable` with its problems. Raises `RulesetErrors` with every problem found when no program
+    is usable, or when the folder itself is unusable.
     """
     root = Path(root) if root is not None else bundled_root()
     if not root.is_dir():
         raise RulesetErrors([Problem(str(root), None, None, "", "not a folder of rulesets")])
     problems: list[Problem] = []
-    loader = _EditionLoader(root, fact_kinds, required_parameters, required_advice or {}, problems, field_relations or {})
-    library = Library(root)
+    loader = _EditionLoader(root, plugins, problems)
+    library = Library(root, plugins=dict(plugins))
     files = edition_files(root, problems)
     if not files:
         problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
-    for path in files:
-        edition = loader.load(path)
-        if edition is not None:
-            library.programs.setdefault(edition.ruleset.program, []).append(edition)
-    for editions in library.programs.values():
-        editions.sort(key=lambda e: e.ruleset.effective_from)
-        problems.extend(timeline_problems(editions))
     if problems:
         raise RulesetErrors(problems)
+    by_program: dict[str, list[Problem]] = {}
+    for path in files:
+        found: list[Problem] = []
+        loader.problems = found
+        edition = loader.load(path)
+        by_program.setdefault(path.parent.parent.name, []).extend(found)
+        if edition is not None:
+            library.programs.setdefault(edition.ruleset.program, []).append(edition)
+    for program, editions in library.programs.items():
+        editions.sort(key=lambda e: e.ruleset.effective_from)
+        by_program.setdefault(program, []).extend(timeline_problems(editions))
+    library.unavailable = {program: found for program, found in by_program.items() if found}
+    library.programs = {program: editions for program, editions in library.programs.items() if program not in library.unavailable}
+    if library.unavailable and not library.programs:
+        raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
     return library
 
 
@@ -114,16 +125,11 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
 class _EditionLoader:
     """Reads edition files; shares data tables between editions that name the same files."""
 
-    def __init__(self, root: Path, fact_kinds: dict, required_parameters: dict, required_advice: dict, problems: list[Problem],
-                 field_relations: dict):
-        self.field_relations = field_relations
+    def __init__(self, root: Path, plugins: dict[str, Program], problems: list[Problem]):
         self.root = root
-        self.fact_kinds = fact_kinds
-        self.required_parameters = required_parameters
-        self.required_advice = required_advice
+        self.plugins = plugins
         self.problems = problems
-        self._noc_cache: dict[tuple, NocTables] = {}
-        self._language_cache: dict[str, LanguageTest | None] = {}
+        self._tables: dict = {}  # data tables read so far, by what the plugin keys them with
 
     def display(self, path: Path) -> str:
         try:
@@ -139,19 +145,32 @@ class _EditionLoader:
         ruleset, positions, raw = parsed
         before = len(self.problems)
         self._check_location(ruleset, path, display, positions)
-        self.problems.extend(RulesetChecker(ruleset, display, positions, self.fact_kinds, self.required_parameters, self.required_advice,
-                                            self.field_relations).check())
-        noc = self._noc(ruleset, display, positions)
-        tests = self._language_tests(ruleset, display, positions)
-        if noc is not None and len(tests) == len(ruleset.data.language_tests):  # vocabularies come from the data tables
-            specs = {name: entry[2] for name, entry in self.required_parameters.items() if len(entry) > 2}
-            self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tests, noc))
-        if len(self.problems) > before or noc is None:
+        plugin = self._plugin(ruleset, display, positions)
+        if plugin is None:
+            return None
+        self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
+                                            plugin.field_relations).check())
+        tables = plugin.load_tables(ruleset, TableReader(self, display, positions))
+        if tables is not None:  # vocabularies come from the data tables
+            specs = {name: entry[2] for name, entry in plugin.required_parameters.items() if len(entry) > 2}
+            self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tables))
+        if len(self.problems) > before or tables is None:
             return None
         digest = hashlib.sha256(raw)
-        for data_path in self._data_paths(ruleset):
+        for data_path in table_paths(self.root, plugin, ruleset):
             digest.update(data_path.read_bytes())
-        return Edition(ruleset, path, display, positions, digest.hexdigest(), noc, tests)
+        return Edition(ruleset, path, display, positions, digest.hexdigest(), tables)
+
+    def _plugin(self, ruleset: Ruleset, display: str, positions: Positions) -> Program | None:
+        """The plugin of the edition's program, or None with a problem naming the installed ones."""
+        plugin = self.plugins.get(ruleset.program)
+        if plugin is None:
+            line, column = positions.find(("program",))
+            installed = ", ".join(sorted(self.plugins)) or "none"
+            why = broken_plugins().get(ruleset.program, "no plugin is installed for it")
+            self.problems.append(Problem(display, line, column, "program",
+                                         f"program {ruleset.program!r} cannot be decided: {why}; working plugins: {installed} (docs/engine.md, 'Programs as plugins')"))
+        return plugin
 
     def _parse(self, path: Path, display: str):
         try:
@@ -176,7 +195,7 @@ class _EditionLoader:
                 line, column = positions.find((key,))
                 self.problems.append(Problem(display, line, column, key, f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}"))
 
-    def _resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
+    def resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
         try:
             path = (self.root / relative).resolve()
         except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
@@ -187,36 +206,41 @@ class _EditionLoader:
             return None
         return path
 
-    def _data_paths(self, ruleset: Ruleset) -> list[Path]:
-        data = ruleset.data
-        return [(self.root / p).resolve() for p in (data.noc_2021, data.noc_2016, data.noc_correspondence, *data.language_tests)]
+    def shared(self, key, load):
+        """A data table read once however many editions name it; its problems are every such edition's
+        (each program's problems are its own, and a broken shared table makes all its users unavailable)."""
+        if key not in self._tables:
+            found: list[Problem] = []
+            self._tables[key] = (load(found), found)
+        table, found = self._tables[key]
+        self.problems.extend(found)
+        return table
 
-    def _noc(self, ruleset: Ruleset, display: str, positions: Positions) -> NocTables | None:
-        data = ruleset.data
-        names = {"noc_2021": data.noc_2021, "noc_2016": data.noc_2016, "noc_correspondence": data.noc_correspondence}
-        paths = {key: self._resolve(rel, display, positions, ("data", key)) for key, rel in names.items()}
-        if None in paths.values():
-            return None
-        cache_key = tuple(paths.values())
-        if cache_key not in self._noc_cache:
-            self._noc_cache[cache_key] = load_noc(
-                {2021: (paths["noc_2021"], self.display(paths["noc_2021"])), 2016: (paths["noc_2016"], self.display(paths["noc_2016"]))},
-                (paths["noc_correspondence"], self.display(paths["noc_correspondence"])), self.problems)
-        return self._noc_cache[cache_key]
 
-    def _language_tests(self, ruleset: Ruleset, display: str, positions: Positions) -> dict[str, LanguageTest]:
-        tests: dict[str, LanguageTest] = {}
-        for index, relative in enumerate(ruleset.data.language_tests):
-            path = self._resolve(relative, display, positions, ("data", "language_tests", index))
-            if path is None:
-                continue
-            key = str(path)
-            if key not in self._language_cache:
-                self._language_cache[key] = load_language_test(path, self.display(path), self.problems)
-            test = self._language_cache[key]
-            if test is not None:
-                tests[test.test] = test
-        return tests
+class TableReader:
+    """What a program's plugin loads one edition's data tables with: paths under the rulesets folder
+    (a missing file is a problem at the edition's key path, with file:line), names to show in problems,
+    and tables read once however many editions name them."""
+
+    def __init__(self, loader: _EditionLoader, display: str, positions: Positions):
+        self._loader, self._display, self._positions = loader, display, positions
+
+    def resolve(self, relative: str, key_path: tuple) -> Path | None:
+        """The file `relative` names, or None with a problem at `key_path` of the edition."""
+        return self._loader.resolve(relative, self._display, self._positions, key_path)
+
+    def display(self, path: Path) -> str:
+        """`path` as problems show it (relative to the rulesets folder's parent)."""
+        return self._loader.display(path)
+
+    def shared(self, key, load):
+        """`load(problems)` once per `key` (a hashable naming the files); its problems reach every user."""
+        return self._loader.shared(key, load)
+
+
+def table_paths(root: Path, plugin: Program, ruleset: Ruleset) -> list[Path]:
+    """The data files an edition's tables were read from (part of its sha256 and of the cache's manifest)."""
+    return [(root / p).resolve() for p in plugin.table_files(ruleset)]
 
 
 def timeline_problems(editions: list[Edition]) -> list[Problem]:

@@ -4,9 +4,9 @@ does not parse and validate every ruleset and data table again (about 90 ms of a
 Never stale: an entry records the content hash (sha256) of every file the load read (each
 `ruleset.yaml` and each data table it names) and the list of ruleset files found; it is served only
 when the same ruleset files are found now and every recorded file still has the same hash. Its
-name also covers the rulesets folder, the source of the engine and facts packages (a changed
-validator or model must not reuse an old load), the Python and pydantic versions, and the fact
-kinds and required parameters the load validated against. Only successful loads are stored: a
+name also covers the rulesets folder, the source of the engine and of every program plugin (its
+`source_dirs`: a changed validator, model or derivation must not reuse an old load), the Python and
+pydantic versions, and what each plugin declares (fact kinds, required parameters, ...). Only successful loads are stored: a
 folder with problems is read, and reported, every time.
 
 Why pickle is safe here: the cache holds Python objects (pydantic models, tables) that JSON would
@@ -28,14 +28,16 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from .library import RULESET_FILE, Library, bundled_root, load_library
+from .library import RULESET_FILE, Library, bundled_root, load_library, table_paths
+from .program import Program
 
 CACHE_ENV = "CEC_RULES_CACHE"
 CACHE_DIR_ENV = "CEC_RULES_CACHE_DIR"
 _FORMAT = 1
-_CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "facts")
+_ENGINE_DIR = Path(__file__).resolve().parent
 
 
 def cache_dir() -> Path | None:
@@ -48,25 +50,32 @@ def cache_dir() -> Path | None:
     return Path(base) / "cec-rules"
 
 
-def load_library_cached(root: Path | None, *checks) -> Library:
-    """`load_library(root, *checks)`, served from the cache when every file it would read is unchanged
-    (`checks`: the fact kinds, required parameters, ... the load validates against, part of the key)."""
+def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Library:
+    """`load_library(root, plugins)`, served from the cache when every file it would read is unchanged
+    (what each plugin declares, and its source, are part of the key)."""
     folder = cache_dir()
     if folder is None:
-        return load_library(root, *checks)
+        return load_library(root, plugins)
     given = Path(root) if root is not None else bundled_root()  # kept as given: display paths derive from it
-    entry = folder / f"library-{_entry_name(given, *checks)}.pickle"
+    entry = folder / f"library-{_entry_name(given, plugins)}.pickle"
     library = _read(entry, given)
     if library is None:
-        library = load_library(root, *checks)
-        _write(entry, folder, library)
+        library = load_library(root, plugins)
+        if not library.unavailable:  # a folder with problems is read, and reported, every time
+            _write(entry, folder, library)
+    else:
+        library.plugins = dict(plugins)  # code, not data: never pickled (the key covers their source)
     return library
 
 
-def _entry_name(root: Path, *inputs) -> str:
-    digest = hashlib.sha256(f"{_FORMAT}\0{root}\0{root.resolve()}\0{os.getcwd()}\0{sys.version}\0{_pydantic_version()}\0{_canonical(inputs)!r}".encode())
-    for folder in _CODE_DIRS:
-        for path in sorted(folder.glob("*.py")):
+def _entry_name(root: Path, plugins: dict[str, Program]) -> str:
+    declared = {name: (p.fact_kinds, p.required_parameters, p.required_advice, p.field_relations, f"{p.derive.__module__}.{p.derive.__qualname__}")
+                for name, p in plugins.items()}
+    digest = hashlib.sha256(f"{_FORMAT}\0{root}\0{root.resolve()}\0{os.getcwd()}\0{sys.version}\0{_pydantic_version()}\0{_canonical(declared)!r}".encode())
+    folders = dict.fromkeys([_ENGINE_DIR, *(folder for name in sorted(plugins) for folder in plugins[name].source_dirs)])
+    for folder in folders:
+        digest.update(str(folder).encode() + b"\0")
+        for path in sorted(Path(folder).glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
 
@@ -95,10 +104,9 @@ def _ruleset_files(root: Path) -> list[str]:
 def _manifest(library: Library) -> dict[str, str]:
     """sha256 of every file the load read: each edition's ruleset file and data tables."""
     paths = {e.path for editions in library.programs.values() for e in editions}
-    for editions in library.programs.values():
+    for program, editions in library.programs.items():
         for edition in editions:
-            data = edition.ruleset.data
-            paths.update((library.root / p).resolve() for p in (data.noc_2021, data.noc_2016, data.noc_correspondence, *data.language_tests))
+            paths.update(table_paths(library.root, library.plugins[program], edition.ruleset))
     return {str(p): _sha256(Path(p)) for p in sorted(paths, key=str)}
 
 
@@ -135,7 +143,7 @@ def _write(entry: Path, folder: Path, library: Library) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted_folder(folder):
             return
-        stored = {"ruleset_files": _ruleset_files(library.root), "manifest": _manifest(library), "library": library}
+        stored = {"ruleset_files": _ruleset_files(library.root), "manifest": _manifest(library), "library": replace(library, plugins={})}
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".library-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:  # mkstemp creates it 0600

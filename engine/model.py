@@ -7,7 +7,6 @@ The syntax is documented with a worked example in docs/ruleset-language.md.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
@@ -286,76 +285,3 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
-
-
-# --- language test tables (data files) ---------------------------------------------------------
-
-ABILITIES = ("listening", "reading", "writing", "speaking")
-
-
-MAX_SCORE_STEPS = 10_000  # more steps than any designated test's scale has: anything above is a typo
-LANGUAGE_LEVELS = range(1, 13)  # CLB and NCLC levels 1-12
-
-
-class ScoreRange(Strict):
-    """A test's scale for one ability: scores from min to max in whole steps."""
-
-    min: StrictInt | StrictFloat
-    max: StrictInt | StrictFloat
-    step: StrictInt | StrictFloat
-
-    @model_validator(mode="after")
-    def _sane(self) -> "ScoreRange":
-        """Each result is checked against this scale; a scale that is infinite, reversed or of a zero or
-        vanishing step would refuse every applicant or fail on every division."""
-        if not all(math.isfinite(v) for v in (self.min, self.max, self.step)):
-            raise ValueError(f"min, max and step must be finite numbers (got {self.min}, {self.max}, {self.step})")
-        if self.min >= self.max:
-            raise ValueError(f"min {self.min} must be below max {self.max}")
-        if self.step <= 0 or (self.max - self.min) / self.step > MAX_SCORE_STEPS:
-            raise ValueError(f"step {self.step} must be positive and divide {self.min}-{self.max} into at most {MAX_SCORE_STEPS:,} steps")
-        return self
-
-
-class ScoreTable(Strict):
-    """Scores -> levels for tests taken between two dates (inclusive; null = open)."""
-
-    name: str
-    tests_from: dt.date | None = None
-    tests_to: dt.date | None = None
-    score_range: dict[Literal["listening", "reading", "writing", "speaking"], ScoreRange]
-    minimum_score: dict[Literal["listening", "reading", "writing", "speaking"], dict[StrictInt, StrictInt | StrictFloat]]
-
-    @model_validator(mode="after")
-    def _complete_and_monotonic(self) -> "ScoreTable":
-        for ability in ABILITIES:
-            if ability not in self.score_range or ability not in self.minimum_score:
-                raise ValueError(f"{ability} needs a score_range and a minimum_score table")
-            levels = sorted(self.minimum_score[ability])
-            if any(level not in LANGUAGE_LEVELS for level in levels):
-                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[l for l in levels if l not in LANGUAGE_LEVELS]}")
-            scale = self.score_range[ability]
-            outside = [m for m in self.minimum_score[ability].values() if not scale.min <= m <= scale.max]
-            if outside:
-                raise ValueError(f"minimum_score.{ability}: {outside[0]} is outside the score range {scale.min}-{scale.max}")
-            scores = [self.minimum_score[ability][level] for level in levels]
-            if any(a >= b for a, b in zip(scores, scores[1:])):
-                raise ValueError(f"minimum_score.{ability}: scores must rise with the level")
-        return self
-
-    def covers(self, day: dt.date) -> bool:
-        return (self.tests_from is None or self.tests_from <= day) and (self.tests_to is None or day <= self.tests_to)
-
-
-class LanguageTest(Strict):
-    """One designated language test and its score tables by test date."""
-
-    test: Identifier
-    title: str
-    language: Literal["english", "french"]
-    level_name: Literal["CLB", "NCLC"]
-    sources: list[Source]
-    tables: Annotated[list[ScoreTable], Field(min_length=1)]
-
-    def table_for(self, day: dt.date) -> ScoreTable | None:
-        return next((table for table in self.tables if table.covers(day)), None)

@@ -49,14 +49,13 @@ class EditionData:
     """What dynamic vocabularies are computed from: the parameters on one date and the edition's tables."""
 
     parameters: dict
-    language_tests: dict
-    noc: object
+    tables: object  # what the program's plugin loaded for the edition
 
 
 def parameter_value_problems(ruleset: Ruleset, path: str, positions: Positions, specs: dict[str, ValueSpec],
-                             language_tests: dict, noc) -> list[Problem]:
+                             tables: object) -> list[Problem]:
     """Every out-of-range number and out-of-vocabulary name in the parameters of `ruleset`."""
-    checker = _ValueChecker(ruleset, path, positions, language_tests, noc)
+    checker = _ValueChecker(ruleset, path, positions, tables)
     for name, parameter in ruleset.parameters.items():
         for key_path, day, value in _dated_values(ruleset, name, parameter):
             checker.check(key_path, day, value, specs.get(name, ValueSpec()))
@@ -82,12 +81,11 @@ def number_problem(value) -> str | None:
 
 
 class _ValueChecker:
-    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, language_tests: dict, noc):
+    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, tables: object):
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
-        self.language_tests = language_tests
-        self.noc = noc
+        self.tables = tables
         self.problems: list[Problem] = []
 
     def add(self, key_path: tuple, message: str) -> None:
@@ -149,7 +147,7 @@ class _ValueChecker:
             return spec.items
         parameters = {name: p.value_on(day) for name, p in self.ruleset.parameters.items()}
         try:
-            return tuple(spec.items(EditionData(parameters, self.language_tests, self.noc)))
+            return tuple(spec.items(EditionData(parameters, self.tables)))
         except (KeyError, TypeError, ValueError):
             return None  # the vocabulary depends on a parameter that is itself wrong: reported there
 

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from cec_rules.engine.model import ABILITIES, LanguageTest
+from .tables import ABILITIES, LanguageTest
 
 from .applicant import Applicant
 from .derive import Experience

@@ -56,3 +56,5 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "lowest_ability": ("text", "an ability with the lowest level"),
     },
 }
+
+FIELD_TYPES: dict[str, dict[str, str]] = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}

@@ -15,8 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from cec_rules.engine.errors import InputError
-from cec_rules.engine.model import LanguageTest
-from cec_rules.engine.tables import NOC_LEVELS, NocTables, Occupation
+from .tables import NOC_LEVELS, LanguageTest, NocTables, Occupation
 from cec_rules.engine.values import ValueSpec
 
 from .applicant import Applicant, WorkPeriod
@@ -47,9 +46,9 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "language_level_by_occupation_level": ("table", "language threshold per occupation level (explanations use it too)", CLB_LEVELS),
     "language_validity_years": ("integer", "how long a language result stays valid", YEARS),
     "accepted_language_tests": ("list", "designated tests accepted on the assessment date",
-                                ValueSpec(items=lambda d: sorted(d.language_tests), non_empty=True)),
+                                ValueSpec(items=lambda d: sorted(d.tables.language_tests), non_empty=True)),
     "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)",
-                                       ValueSpec(items=lambda d: sorted(d.language_tests), dates=True)),
+                                       ValueSpec(items=lambda d: sorted(d.tables.language_tests), dates=True)),
     "provinces_and_territories": ("list", "the two-letter codes an intended province may take",
                                   ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
     "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)", HOURS),

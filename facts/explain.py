@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cec_rules.engine.evaluator import FIELD_TYPES, Evaluator
+from cec_rules.engine.evaluator import Evaluator
 from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
 from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
+from .catalog import FIELD_TYPES
 from .derive import experience
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
@@ -25,7 +26,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     edition, compiled = evaluator.context(applicant, as_of, source)
     day = dt.date.fromisoformat(decision.as_of)
     advisor = advice.Advisor(edition.ruleset.advice, compiled.parameters, language)
-    state = experience(applicant, day, edition.noc, compiled.parameters, source)
+    state = experience(applicant, day, edition.tables.noc, compiled.parameters, source)
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
@@ -72,7 +73,7 @@ def _titles(doc: dict, decision, edition) -> set[str]:
         for change in (entry.get("to_meet") or {}).get("changes", []):
             value = change["value"]
             if change["path"] == "work_history" and isinstance(value, dict):
-                found = edition.noc.find(value["noc_version"], value["noc_code"])
+                found = edition.tables.noc.find(value["noc_version"], value["noc_code"])
                 titles |= {found.title} if found else set()
     return titles
 
@@ -117,11 +118,11 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
 
 def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
     if criterion == "skilled_work_experience":
-        occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.noc, advisor.params)) \
-            or advice.example_occupation(state, edition.noc, advisor.params)
-        return forward.more_hours(advisor, applicant, day, edition.noc, occupation, "explain")
+        occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.tables.noc, advisor.params)) \
+            or advice.example_occupation(state, edition.tables.noc, advisor.params)
+        return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain")
     if criterion == "language_proficiency":
-        return advice.better_language(advisor, applicant, decision.derived, edition.language_tests, day)
+        return advice.better_language(advisor, applicant, decision.derived, edition.tables.language_tests, day)
     if criterion == "outside_quebec":
         return advice.other_province(advisor)
     if criterion == "admissibility":

@@ -13,7 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 
 from cec_rules.engine.errors import InputError
-from cec_rules.engine.model import ABILITIES, LanguageTest, ScoreTable
+from .tables import ABILITIES, LanguageTest, ScoreTable
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def level_for(table: ScoreTable, ability: str, score: float) -> int:
     """The highest level whose minimum score `score` reaches, or 0.
 
     Examples:
-        >>> from cec_rules.engine.model import ScoreTable
+        >>> from cec_rules.facts.tables import ScoreTable
         >>> t = ScoreTable(name="x", score_range={a: {"min": 0, "max": 9, "step": 0.5} for a in ABILITIES},
         ...                minimum_score={a: {7: 6.0, 8: 6.5} for a in ABILITIES})
         >>> level_for(t, "reading", 6.0), level_for(t, "reading", 9), level_for(t, "reading", 5.5)

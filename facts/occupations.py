@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cec_rules.engine.tables import NocTables, Occupation
+from .tables import NocTables, Occupation
 
 
 @dataclass(frozen=True)

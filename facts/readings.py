@@ -20,7 +20,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from cec_rules.engine.tables import Occupation
+from .tables import Occupation
 
 from .hours import capped_hours
 

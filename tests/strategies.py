@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 
 from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.engine.library import Edition, Library
-from cec_rules.engine.model import ABILITIES, ScoreTable
-from cec_rules.engine.tables import NocTables
+from cec_rules.facts.tables import ABILITIES, NocTables, ScoreTable
 from cec_rules.facts.dates import years_before
 
 FIRST_DAY = dt.date(2015, 1, 1)  # the first edition's effective_from (checked in EDGE_DATES below)
@@ -58,7 +57,7 @@ def parameter(day: dt.date, name: str):
 
 
 def noc() -> NocTables:
-    return editions()[-1].noc
+    return editions()[-1].tables.noc
 
 
 # --- NOC codes ----------------------------------------------------------------------------------
@@ -262,7 +261,7 @@ def result_scores(draw, table: ScoreTable) -> dict:
 
 
 def language_test_names() -> list[str]:
-    return sorted(editions()[-1].language_tests)
+    return sorted(editions()[-1].tables.language_tests)
 
 
 def _accepted_from(day: dt.date) -> dict[str, dt.date]:
@@ -307,7 +306,7 @@ def language_results(draw, application_date: dt.date, validity: str = "any") -> 
         name = draw(st.sampled_from(language_test_names()))
         not_valid = _not_valid(application_date, oldest, accepted, first).map(lambda pair: pair[1])
         date = draw(st.one_of(_day_in(oldest + dt.timedelta(days=1), application_date), not_valid))
-    table = editions()[-1].language_tests[name].table_for(date)
+    table = editions()[-1].tables.language_tests[name].table_for(date)
     return {"test": name, "date": date.isoformat(), **draw(result_scores(table))}
 
 

@@ -48,35 +48,35 @@ def test_an_edited_data_table_is_not_served_from_the_cache(tmp_path, cache, monk
     loads = []
     real = library_cache.load_library
     monkeypatch.setattr(library_cache, "load_library", lambda *args: loads.append(1) or real(*args))
-    first = library_cache.load_library_cached(root, *_inputs())
-    library_cache.load_library_cached(root, *_inputs())
+    first = library_cache.load_library_cached(root, _inputs())
+    library_cache.load_library_cached(root, _inputs())
     assert len(loads) == 1
     noc = root / "data" / "noc" / "noc2021.csv"
     noc.write_bytes(noc.read_bytes() + b"\n")
-    second = library_cache.load_library_cached(root, *_inputs())
+    second = library_cache.load_library_cached(root, _inputs())
     assert len(loads) == 2, "a changed data file is read again"
     assert second.programs["cec"][-1].sha256 != first.programs["cec"][-1].sha256
 
 
 def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypatch):
     root = copy_rulesets(tmp_path)
-    loaded = library_cache.load_library_cached(root, *_inputs())
+    loaded = library_cache.load_library_cached(root, _inputs())
 
     def must_not_load(*_args):
         raise AssertionError("an unchanged folder was parsed again")
 
     monkeypatch.setattr(library_cache, "load_library", must_not_load)
-    again = library_cache.load_library_cached(root, *_inputs())
+    again = library_cache.load_library_cached(root, _inputs())
     assert [e.sha256 for e in again.programs["cec"]] == [e.sha256 for e in loaded.programs["cec"]]
 
 
 def test_a_new_edition_folder_invalidates_the_entry(tmp_path, cache):
     root = copy_rulesets(tmp_path)
-    library_cache.load_library_cached(root, *_inputs())
+    library_cache.load_library_cached(root, _inputs())
     (root / "cec" / "2030-01-01").mkdir()
     (root / "cec" / "2030-01-01" / "ruleset.yaml").write_text("id: [broken\n")
     with pytest.raises(RulesetErrors):
-        library_cache.load_library_cached(root, *_inputs())
+        library_cache.load_library_cached(root, _inputs())
 
 
 def test_switched_off_by_the_environment(tmp_path, cache, monkeypatch):
@@ -87,7 +87,7 @@ def test_switched_off_by_the_environment(tmp_path, cache, monkeypatch):
 
 def test_an_entry_others_may_write_is_ignored(tmp_path, cache):
     root = copy_rulesets(tmp_path)
-    library_cache.load_library_cached(root, *_inputs())
+    library_cache.load_library_cached(root, _inputs())
     entry = _entry(cache)
     assert library_cache._read(entry, root) is not None
     os.chmod(entry, 0o666)
@@ -95,11 +95,9 @@ def test_an_entry_others_may_write_is_ignored(tmp_path, cache):
 
 
 def _inputs():
-    from cec_rules.facts.advice import REQUIRED_ADVICE
-    from cec_rules.facts.catalog import FACT_KINDS
-    from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS
+    from cec_rules.engine.program import installed_programs
 
-    return FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS
+    return installed_programs()
 
 
 def _entry(cache):

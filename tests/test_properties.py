@@ -31,7 +31,7 @@ import pytest
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from cec_rules.engine.model import ABILITIES
+from cec_rules.facts.tables import ABILITIES
 from cec_rules.facts.reading import applicant_from_data
 
 import strategies as gen
@@ -292,7 +292,7 @@ def raised_score(draw, record: dict) -> tuple[int, str, object]:
     """(result index, ability, a higher score on the same table) for one of the record's results."""
     index = draw(st.integers(0, len(record["language_tests"]) - 1))
     result = record["language_tests"][index]
-    table = gen.editions()[-1].language_tests[result["test"]].table_for(gen.day_of(result["date"]))
+    table = gen.editions()[-1].tables.language_tests[result["test"]].table_for(gen.day_of(result["date"]))
     ability = draw(st.sampled_from(ABILITIES))
     scale = table.score_range[ability]
     current = round((result[ability] - scale.min) / scale.step)

@@ -21,9 +21,7 @@ from cec_rules.engine.errors import EngineError, RulesetErrors
 from cec_rules.engine.library import load_library
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.model import Rule
-from cec_rules.facts.advice import REQUIRED_ADVICE
-from cec_rules.facts.catalog import FACT_KINDS
-from cec_rules.facts.derive import FIELD_RELATIONS, REQUIRED_PARAMETERS
+from cec_rules.facts.cec_program import PROGRAM as CEC
 from cec_rules.facts.reading import read_applicant_file
 from cec_rules.engine.validator import MAX_PATTERNS_PER_KIND, MAX_RULES
 from support import EXAMPLES, NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
@@ -325,6 +323,6 @@ def test_explain_fills_a_criterion_description_from_the_parameter(tmp_path):
 def test_field_relations_the_program_declares_separate_the_bundled_experience_rules():
     """qualifying_hours <= possible_hours is what makes "reached" and "short however codes are read"
     exclusive; without that declaration the analysis would report them (fields are otherwise independent)."""
-    load_library(None, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, FIELD_RELATIONS)
+    load_library(None, {"cec": CEC})
     with pytest.raises(RulesetErrors, match="'experience_hours_short' \\(fail\\) and 'experience_hours_reached'"):
-        load_library(None, FACT_KINDS, REQUIRED_PARAMETERS, REQUIRED_ADVICE, {})
+        load_library(None, {"cec": dataclasses.replace(CEC, field_relations={})})

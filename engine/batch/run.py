@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import time
@@ -9,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cec_rules.engine.errors import CecError
-from cec_rules.engine.evaluator import load_bundled_or
-from cec_rules.facts.limits import Limits
+from cec_rules.engine.evaluator import DEFAULT_PROGRAM, load_bundled_or
 
 from .output import DurableWriter, Progress, StreamWriter
 from .pool import WorkerPool
@@ -51,14 +51,14 @@ def run_batch(options: BatchOptions) -> dict:
     """Decide every record of the input; return the summary. Raises CecError subclasses for fatal problems."""
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
-    limits = Limits.from_env()
-    records = open_records(options.input, limits.record_bytes)  # a missing input fails here, before any file exists
-    writer = _writer(options)
+    plugin = library.plugins[DEFAULT_PROGRAM]
+    records = open_records(options.input, plugin.input_limits().record_bytes)  # a missing input fails here, before any file exists
+    writer = _writer(options, plugin)
     with WorkerPool(options.workers, options.decider,
                     (options.rulesets, options.as_of, options.output_format, options.language, *options.decider_options)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
-            return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options)
+            return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options, plugin)
         except OSError as exc:
             raise OutputError(_write_failure(exc, options)) from None
         except BaseException:
@@ -92,8 +92,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def _writer(options: BatchOptions) -> DurableWriter:
-    header = csv_header() if options.output_format == "csv" else None
+def _writer(options: BatchOptions, plugin) -> DurableWriter:
+    header = csv_header(plugin) if options.output_format == "csv" else None
     if str(options.output) == "-":
         return StreamWriter(options.rejects, header)
     return DurableWriter(options.output, options.rejects, header)
@@ -107,7 +107,7 @@ def _start(writer: DurableWriter, options: BatchOptions, fingerprint: dict) -> P
         raise OutputError(f"cannot create the output files: {exc.strerror or exc} ({exc.filename or options.output})") from None
 
 
-def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, options: BatchOptions) -> dict:
+def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, options: BatchOptions, plugin) -> dict:
     counts = progress.counts or new_counts()
     resumed_from = progress.done
     started = time.monotonic()
@@ -119,7 +119,8 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
     try:
         results = map(ledger.check, pool.run(records, first_seq=progress.done))
-        _consume(results, writer, progress, counts, reporter, started, options.output_format == "csv" and options.csv_rejects)
+        reject_row = functools.partial(csv_reject_row, plugin=plugin) if options.output_format == "csv" and options.csv_rejects else None
+        _consume(results, writer, progress, counts, reporter, started, reject_row)
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
     finally:
@@ -134,13 +135,13 @@ def _write_failure(exc: OSError, options: BatchOptions) -> str:
 
 
 def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float,
-             reject_rows: bool = False) -> None:
+             reject_row=None) -> None:
     last_checkpoint, since = time.monotonic(), 0
     for result in results:
         if isinstance(result, Rejected):
             writer.write_reject(result.reject)
-            if reject_rows:
-                writer.write_decision(csv_reject_row(result.reject))
+            if reject_row is not None:
+                writer.write_decision(reject_row(result.reject))
         else:
             writer.write_decision(result.line)
         count(counts, result)

@@ -7,34 +7,33 @@ import io
 
 from cec_rules.engine.decision import Decision
 
-CSV_COLUMNS = ["applicant_id", "eligible", "unmet_criteria", "undetermined_criteria", "program", "edition", "as_of", "qualifying_hours",
-               "main_occupation", "main_occupation_level", "language_level_required", "language_test", "language_lowest_level",
-               "reasons", "error"]
+# Every program's rows start and end with these; its plugin's `csv_columns` go in between.
+FIRST_COLUMNS = ["applicant_id", "eligible", "unmet_criteria", "undetermined_criteria", "program", "edition", "as_of"]
+LAST_COLUMNS = ["reasons", "error"]
 
 
 ELIGIBLE_CELLS = {True: "true", False: "false", None: "undetermined"}
 
 
-def csv_header() -> str:
-    return _line(CSV_COLUMNS)
+def csv_columns(plugin) -> list[str]:
+    """The columns of `plugin`'s program: the outcome, then the values its plugin shows, then the reasons."""
+    return [*FIRST_COLUMNS, *plugin.csv_columns, *LAST_COLUMNS]
 
 
-def csv_row(decision: Decision) -> str:
-    """One spreadsheet row: the outcome and the values that decided it."""
-    derived = decision.derived
-    occupations = derived.get("occupations") or [{}]
-    best = derived.get("best_language_result") or {}
-    requirement = derived.get("language_requirement") or {}
+def csv_header(plugin) -> str:
+    return _line(csv_columns(plugin))
+
+
+def csv_row(decision: Decision, plugin) -> str:
+    """One spreadsheet row: the outcome and the values that decided it (the plugin's `csv_cells`)."""
     return _line([
         decision.applicant_id, ELIGIBLE_CELLS[decision.eligible], ";".join(decision.unmet), ";".join(decision.undetermined), decision.program,
-        decision.edition, decision.as_of, derived.get("qualifying_hours", ""),
-        occupations[0].get("noc_code", ""), occupations[0].get("level", ""), requirement.get("level", ""),
-        best.get("test", ""), best.get("lowest", ""), reasons_cell(decision), "",
+        decision.edition, decision.as_of, *plugin.csv_cells(decision.derived), reasons_cell(decision), "",
     ])
 
 
 def reasons_cell(decision: Decision) -> str:
-    """Each criterion not met, with its reason: `language_proficiency: ...; CLB 7 is needed | ...`.
+    """Each criterion not met, with its reason: `<criterion>: <reason> | ...`.
     An undetermined criterion (met is None) says so: it is not unmet."""
     parts = []
     for criterion in decision.criteria:
@@ -45,10 +44,10 @@ def reasons_cell(decision: Decision) -> str:
     return " | ".join(parts)
 
 
-def csv_reject_row(reject: dict) -> str:
+def csv_reject_row(reject: dict, plugin) -> str:
     """A rejected record as a row (`--csv-rejects`): its id when known, `rejected`, and the error, so that a
     spreadsheet has one row per input record."""
-    row = [""] * len(CSV_COLUMNS)
+    row = [""] * len(csv_columns(plugin))
     row[0], row[1], row[-1] = reject.get("id") or f"(line {reject.get('line')})", "rejected", reject.get("error", "")
     return _line(row)
 

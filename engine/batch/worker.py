@@ -25,8 +25,6 @@ import orjson
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
-from cec_rules.facts.limits import Limits
-from cec_rules.facts.reading import applicant_from_data
 
 from .records import UNREADABLE, Record
 from .tabular import csv_row
@@ -61,14 +59,15 @@ class RecordDecider:
     def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, language: str = "en"):
         self.language = language
         self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None), translations=language != "en")
+        self.plugin = self.evaluator.plugin  # reads each record into the program's applicant
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
         self.output_format = output_format
         self.fault_id = os.environ.get(FAULT_ENV)
 
     @functools.cached_property
-    def limits(self) -> Limits:
+    def limits(self):
         """Read once per worker: the limits of the command that started it (subclasses inherit this)."""
-        return Limits.from_env()
+        return self.plugin.input_limits()
 
     def decide(self, record: Record) -> Decided | Rejected:
         label = f"{record.source}:{record.line}" if record.line else record.source
@@ -77,7 +76,7 @@ class RecordDecider:
             data = _parse(record, label)
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
-            applicant = applicant_from_data(data, label, limits=self.limits)
+            applicant = self.plugin.read_applicant(data, label, self.limits)
             decision = self.evaluate(applicant, label)
         except InputError as exc:
             return self._reject(record, data, str(exc))
@@ -90,16 +89,14 @@ class RecordDecider:
         return self.decided(record, decision)
 
     def decided(self, record: Record, decision) -> Decided:
-        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision)
+        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
                        decision.applicant_id, record.line, record.source)
 
     def evaluate(self, applicant, label: str):
         """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
-        from cec_rules.facts.translated import translated
-
         decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
-        return translated(self.evaluator, decision, applicant, self.as_of, label, self.language)
+        return self.plugin.in_language(self.evaluator, decision, applicant, self.as_of, label, self.language)
 
     @staticmethod
     def _reject(record: Record, data, error: str) -> Rejected:

@@ -44,6 +44,7 @@ class ImpactDecider(RecordDecider):
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
         self.fault_id = None
         self.sides = [(side, self._evaluator(side)) for side in (old, new)]
+        self.plugin = self.sides[0][1][0].plugin  # both sides decide one program
 
     @staticmethod
     def _evaluator(side: Side) -> tuple[Evaluator, object]:

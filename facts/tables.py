@@ -1,4 +1,5 @@
-"""Reading the data tables a ruleset refers to: StatCan's NOC files and the language score tables.
+"""CEC's data tables, which its plugin loads for each edition: StatCan's NOC files and the language
+score tables (their models, and reading them with row-level problems).
 
 Why here and not in Python constants: policy staff replace a table by replacing a file. Each row
 problem is reported with file:line, all of them, so a bad edit is found in one validation run.
@@ -7,16 +8,20 @@ problem is reported with file:line, all of them, so a bad edit is found in one v
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from typing import Annotated, Literal
 
-from .errors import Problem
-from .model import LanguageTest
-from .pydantic_problems import problems_from_validation, suggest
-from .yaml_source import YamlProblem, load_yaml
+from pydantic import Field, StrictFloat, StrictInt, ValidationError, model_validator
+
+from cec_rules.engine.errors import Problem
+from cec_rules.engine.model import Identifier, Source, Strict
+from cec_rules.engine.pydantic_problems import problems_from_validation, suggest
+from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 
 
 @dataclass(frozen=True)
@@ -136,3 +141,120 @@ def load_language_test(path: Path, display: str, problems: list[Problem]) -> Lan
         problems.append(Problem(display, line, column, "test", f"test id {test.test!r} disagrees with the file name {path.name!r} (expected {path.stem!r})"))
         return None
     return test
+
+
+# --- language test tables (data files) ---------------------------------------------------------
+
+ABILITIES = ("listening", "reading", "writing", "speaking")
+
+
+MAX_SCORE_STEPS = 10_000  # more steps than any designated test's scale has: anything above is a typo
+LANGUAGE_LEVELS = range(1, 13)  # CLB and NCLC levels 1-12
+
+
+class ScoreRange(Strict):
+    """A test's scale for one ability: scores from min to max in whole steps."""
+
+    min: StrictInt | StrictFloat
+    max: StrictInt | StrictFloat
+    step: StrictInt | StrictFloat
+
+    @model_validator(mode="after")
+    def _sane(self) -> "ScoreRange":
+        """Each result is checked against this scale; a scale that is infinite, reversed or of a zero or
+        vanishing step would refuse every applicant or fail on every division."""
+        if not all(math.isfinite(v) for v in (self.min, self.max, self.step)):
+            raise ValueError(f"min, max and step must be finite numbers (got {self.min}, {self.max}, {self.step})")
+        if self.min >= self.max:
+            raise ValueError(f"min {self.min} must be below max {self.max}")
+        if self.step <= 0 or (self.max - self.min) / self.step > MAX_SCORE_STEPS:
+            raise ValueError(f"step {self.step} must be positive and divide {self.min}-{self.max} into at most {MAX_SCORE_STEPS:,} steps")
+        return self
+
+
+class ScoreTable(Strict):
+    """Scores -> levels for tests taken between two dates (inclusive; null = open)."""
+
+    name: str
+    tests_from: dt.date | None = None
+    tests_to: dt.date | None = None
+    score_range: dict[Literal["listening", "reading", "writing", "speaking"], ScoreRange]
+    minimum_score: dict[Literal["listening", "reading", "writing", "speaking"], dict[StrictInt, StrictInt | StrictFloat]]
+
+    @model_validator(mode="after")
+    def _complete_and_monotonic(self) -> "ScoreTable":
+        for ability in ABILITIES:
+            if ability not in self.score_range or ability not in self.minimum_score:
+                raise ValueError(f"{ability} needs a score_range and a minimum_score table")
+            levels = sorted(self.minimum_score[ability])
+            if any(level not in LANGUAGE_LEVELS for level in levels):
+                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[l for l in levels if l not in LANGUAGE_LEVELS]}")
+            scale = self.score_range[ability]
+            outside = [m for m in self.minimum_score[ability].values() if not scale.min <= m <= scale.max]
+            if outside:
+                raise ValueError(f"minimum_score.{ability}: {outside[0]} is outside the score range {scale.min}-{scale.max}")
+            scores = [self.minimum_score[ability][level] for level in levels]
+            if any(a >= b for a, b in zip(scores, scores[1:])):
+                raise ValueError(f"minimum_score.{ability}: scores must rise with the level")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.tests_from is None or self.tests_from <= day) and (self.tests_to is None or day <= self.tests_to)
+
+
+class LanguageTest(Strict):
+    """One designated language test and its score tables by test date."""
+
+    test: Identifier
+    title: str
+    language: Literal["english", "french"]
+    level_name: Literal["CLB", "NCLC"]
+    sources: list[Source]
+    tables: Annotated[list[ScoreTable], Field(min_length=1)]
+
+    def table_for(self, day: dt.date) -> ScoreTable | None:
+        return next((table for table in self.tables if table.covers(day)), None)
+
+
+# --- an edition's tables, as CEC's plugin loads them ------------------------------------------------
+
+NOC_FILES = ("noc_2021", "noc_2016", "noc_correspondence")
+
+
+@dataclass(frozen=True)
+class CecTables:
+    """What a CEC edition's `data:` names, loaded: the NOC tables and the language tests by name."""
+
+    noc: NocTables
+    language_tests: dict[str, LanguageTest]
+
+
+def table_files(ruleset) -> list[str]:
+    """The files an edition's `data:` names, relative to the rulesets folder."""
+    data = ruleset.data
+    return [*(getattr(data, key) for key in NOC_FILES), *data.language_tests]
+
+
+def load_cec_tables(ruleset, reader) -> CecTables | None:
+    """The edition's tables through the engine's `reader`, or None when one is missing or unusable."""
+    data = ruleset.data
+    paths = {key: reader.resolve(getattr(data, key), ("data", key)) for key in NOC_FILES}
+    noc = None if None in paths.values() else reader.shared(("noc", *paths.values()), lambda problems: load_noc(
+        {2021: (paths["noc_2021"], reader.display(paths["noc_2021"])), 2016: (paths["noc_2016"], reader.display(paths["noc_2016"]))},
+        (paths["noc_correspondence"], reader.display(paths["noc_correspondence"])), problems))
+    tests, complete = _language_tests(data.language_tests, reader)
+    return CecTables(noc, tests) if noc is not None and complete else None
+
+
+def _language_tests(relatives: list[str], reader) -> tuple[dict[str, LanguageTest], bool]:
+    """The tests by name, and whether every file named was found and read."""
+    tests: dict[str, LanguageTest] = {}
+    complete = True
+    for index, relative in enumerate(relatives):
+        path = reader.resolve(relative, ("data", "language_tests", index))
+        test = None if path is None else reader.shared(("language_test", path), lambda problems: load_language_test(path, reader.display(path), problems))
+        if test is None:
+            complete = False
+        else:
+            tests[test.test] = test
+    return tests, complete

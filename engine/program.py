@@ -1,0 +1,134 @@
+"""What the generic engine needs to know of a program, and how it finds the programs installed.
+
+The engine decides any program whose rules are written in the ruleset language; everything that is
+particular to one program (the facts its derivation asserts, the parameters and explanation texts its
+derivation and explainer read, the orderings it guarantees between fields, the Python that turns an
+applicant into facts) comes from that program's plugin. A plugin is a `Program` value published in the
+`cec_rules.programs` entry-point group, so a separately installed package can add a program without
+touching this one:
+
+    [project.entry-points."cec_rules.programs"]
+    fsw = "my_package.fsw_program:PROGRAM"
+
+The entry's name is the program id, the `program:` of its rulesets and the folder name under the
+rulesets root. docs/engine.md "Programs as plugins" shows a whole plugin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+ENTRY_POINT_GROUP = "cec_rules.programs"
+
+
+class Derived(Protocol):
+    """What a program's derivation returns: the facts to assert and the values to show in the decision."""
+
+    facts: list[dict]
+    derived: dict
+
+
+# derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
+Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+# read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
+ReadApplicant = Callable[[Any, str, Any], Any]
+# in_language(evaluator, decision, applicant, as_of, source, language) -> the decision with its texts in `language`.
+InLanguage = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
+
+
+def _no_tables(ruleset, reader) -> dict:
+    return {}
+
+
+def _no_table_files(ruleset) -> list[str]:
+    return []
+
+
+def _no_cells(derived: dict) -> list:
+    return []
+
+
+def _input_limits_unset() -> Any:
+    return None
+
+
+def _in_language_unset(evaluator, decision, applicant, as_of, source, language):
+    return decision
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program's plugin.
+
+    - `fact_kinds`: kind -> {field: (type, description)}, the vocabulary its rules may match (the
+      validator checks every pattern against it; types drive how reasons show values);
+    - `required_parameters`: name -> (type, why[, ValueSpec]), what every edition must define because
+      the derivation reads it (a ValueSpec checks the value itself);
+    - `required_advice`: name -> placeholders, the explanation texts the explainer reads;
+    - `field_relations`: kind -> [(lesser, greater)], orderings the derivation guarantees between two
+      fields of one fact (the conflict analysis uses them to tell exclusive rules apart);
+    - `derive`: the applicant's facts for one edition on one day;
+    - `read_applicant`: the applicant from one parsed input record (cases, batch records);
+    - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
+      bounds one batch record), and `in_language`: a decision with its texts in another language;
+    - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
+      read, as `edition.tables`), or None when one is unusable; the engine's `TableReader` resolves the
+      paths the ruleset's `data:` names (a missing file is a problem with file:line) and reads each file
+      once; `table_files(ruleset)`: those paths, relative to the rulesets folder (hashed with the edition);
+    - `csv_columns`, `csv_cells(derived)`: the columns a `cec batch --csv` row shows between the
+      outcome and the reasons, and their cells from the decision's derived values;
+    - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
+      derivation or catalog must not reuse an old validated load).
+    """
+
+    id: str
+    fact_kinds: dict
+    required_parameters: dict
+    derive: Derive
+    read_applicant: ReadApplicant
+    input_limits: Callable[[], Any] = _input_limits_unset
+    in_language: InLanguage = _in_language_unset
+    load_tables: Callable[[Any, Any], Any] = _no_tables
+    table_files: Callable[[Any], list[str]] = _no_table_files
+    csv_columns: tuple[str, ...] = ()
+    csv_cells: Callable[[dict], list] = _no_cells
+    required_advice: dict = field(default_factory=dict)
+    field_relations: dict = field(default_factory=dict)
+    source_dirs: tuple[Path, ...] = ()
+
+    @property
+    def field_types(self) -> dict[str, dict[str, str]]:
+        """kind -> {field: type}, what the runtime and reason templates need."""
+        return {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in self.fact_kinds.items()}
+
+
+@cache
+def _discover() -> tuple[dict[str, Program], dict[str, str]]:
+    """(working plugins by id, why each broken one cannot be used) from the entry-point group."""
+    programs, broken = {}, {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            plugin = entry.load()
+        except Exception as exc:  # any import-time failure of a third-party plugin costs that program only
+            broken[entry.name] = f"its plugin {entry.value} cannot be loaded: {type(exc).__name__}: {exc}"
+            continue
+        if not isinstance(plugin, Program) or plugin.id != entry.name:
+            broken[entry.name] = f"its plugin {entry.value} is not a Program with id {entry.name!r}"
+            continue
+        programs[entry.name] = plugin
+    return programs, broken
+
+
+def installed_programs() -> dict[str, Program]:
+    """Every working program plugin of the entry-point group, by id."""
+    return dict(_discover()[0])
+
+
+def broken_plugins() -> dict[str, str]:
+    """Programs whose plugin is installed but cannot be used, with the reason (the loader reports it)."""
+    return dict(_discover()[1])

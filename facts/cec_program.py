@@ -1,0 +1,68 @@
+"""The Canadian Experience Class as a program plugin: what the engine needs of CEC, in one place.
+
+Published in pyproject's `cec_rules.programs` entry-point group as `cec`; the engine finds it there
+(engine/program.py) and knows nothing else of CEC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cec_rules.engine.program import Program
+
+from .advice import REQUIRED_ADVICE
+from .applicant import Applicant
+from .catalog import FACT_KINDS
+from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
+from .limits import Limits
+from .reading import applicant_from_data
+from .tables import load_cec_tables, table_files
+
+ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
+_NAMES_FR: dict[str, dict[str, str]] = {}
+
+
+def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> Derivation:
+    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables)."""
+    tables = edition.tables
+    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition))
+
+
+def _ability_names_fr(edition) -> dict[str, str]:
+    """French names of the abilities, from the edition's advice texts (once per edition)."""
+    if edition.sha256 not in _NAMES_FR:
+        advice = edition.ruleset.advice
+        _NAMES_FR[edition.sha256] = {name: advice[f"ability_{name}"].fr for name in ABILITY_ADVICE if f"ability_{name}" in advice}
+    return _NAMES_FR[edition.sha256]
+
+
+def read_applicant(data: object, source: str, limits: Limits | None = None) -> Applicant:
+    """The applicant of one parsed record (facts/reading.py: limits first, then the model)."""
+    return applicant_from_data(data, source, limits=limits)
+
+
+def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str):
+    """The decision with its reasons in `language` (facts/translated.py)."""
+    from .translated import translated  # imports the evaluator: only when a decision is translated
+
+    return translated(evaluator, decision, applicant, as_of, source, language)
+
+
+CSV_COLUMNS = ("qualifying_hours", "main_occupation", "main_occupation_level", "language_level_required", "language_test",
+               "language_lowest_level")
+
+
+def csv_cells(derived: dict) -> list:
+    """The values that decided a CEC decision, for a spreadsheet row (CSV_COLUMNS)."""
+    occupations = derived.get("occupations") or [{}]
+    best = derived.get("best_language_result") or {}
+    requirement = derived.get("language_requirement") or {}
+    return [derived.get("qualifying_hours", ""), occupations[0].get("noc_code", ""), occupations[0].get("level", ""),
+            requirement.get("level", ""), best.get("test", ""), best.get("lowest", "")]
+
+
+PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
+                  read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
+                  load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
+                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))
