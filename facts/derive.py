@@ -23,7 +23,7 @@ from .dates import as_int, years_before
 from .hours import capped_hours, clip, subtract
 from .language import ConvertedResult, convert
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
-from .readings import Countable, Reading, hours_by_group, readings
+from .readings import Countable, Reading, hours_by_group, reading_of, readings
 from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 
 # Sane ranges by unit (engine/values.py checks them): beyond these a value is a typo, and date or hour
@@ -131,9 +131,13 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
     state = experience(applicant, as_of, noc, params, source)
     window, periods, cap, findings = state.window, state.periods, state.cap, state.findings
-    total, possible = state.total(), state.total(state.possible)
+    total = state.total()
+    possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else total
     by_occupation = _hours_by_occupation(state.counted, cap)
-    all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
+    if any(p.status.split for p in state.possible):
+        all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
+    else:  # the usual case: every occupation known, one reading, from the hours already summed
+        all_readings = [reading_of(by_occupation)]
     results, best = _language(applicant, as_of, tests, params, source)
     facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, window, periods)]
     facts += _reading_facts(all_readings)

@@ -78,7 +78,12 @@ def _hours(members: list[Countable], cap: Fraction) -> Fraction:
 
 
 def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
-    by_group = {o: h for o, h in hours_by_group(periods, assignment, cap).items() if h > 0}
+    return reading_of(hours_by_group(periods, assignment, cap))
+
+
+def reading_of(hours: dict[Occupation, Fraction]) -> Reading:
+    """The reading whose unit groups have these hours: the ones with the most, tied at the top."""
+    by_group = {o: h for o, h in hours.items() if h > 0}
     top = max(by_group.values(), default=Fraction(0))
     return Reading(tuple(sorted(((o, h) for o, h in by_group.items() if h == top), key=lambda item: item[0].code)))
 
