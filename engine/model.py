@@ -285,3 +285,5 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
+    consumes: list[Identifier] = []  # programs decided first, their outcomes asserted as facts (engine/chaining.py)
+    collect: list[Identifier] = []   # derived fact kinds the decision lists whole: derived.KIND = [every fact]

@@ -85,6 +85,7 @@ class RulesetChecker:
         self._check_criteria_concluded()
         self._check_criterion_descriptions()
         self._check_derived_facts_used()
+        self._check_chaining()
         self._check_rule_count()
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
         self.problems += contradiction_problems(self.ruleset, self.path, self.positions, self.field_relations)
@@ -104,6 +105,17 @@ class RulesetChecker:
         for kind, indexes in per_kind.items():
             if len(indexes) > MAX_PATTERNS_PER_KIND:
                 self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
+
+    def _check_chaining(self) -> None:
+        """`consumes` never names the program itself (it would decide itself first, without end); `collect`
+        names kinds some rule derives (otherwise the list is always empty, a misspelling)."""
+        for index, program in enumerate(self.ruleset.consumes):
+            if program == self.ruleset.program:
+                self._add(("consumes", index), f"a program cannot consume its own decisions ({program!r})")
+        derived = {rule.then.derive.fact for rule in self.ruleset.rules if rule.then.derive is not None}
+        for index, kind in enumerate(self.ruleset.collect):
+            if kind not in derived:
+                self._add(("collect", index), f"no rule derives {kind!r}{suggest(kind, derived)}; derived kinds: {', '.join(sorted(derived)) or 'none'}")
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
