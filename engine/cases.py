@@ -214,6 +214,12 @@ def _same(wanted, got) -> bool:
     return wanted == got
 
 
+def program_of(case_file: Path) -> str | None:
+    """The program a case file beside an edition belongs to (`<root>/<program>/<edition>/tests/<file>`), or None."""
+    root = rulesets_root_of(case_file)
+    return case_file.resolve().parents[2].name if root is not None else None
+
+
 def rulesets_root_of(case_file: Path) -> Path | None:
     """The rulesets folder a case file belongs to: `<root>/<program>/<edition>/tests/<file>`."""
     candidate = case_file.resolve().parents[3] if len(case_file.resolve().parents) > 3 else None

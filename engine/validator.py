@@ -308,8 +308,10 @@ class RulesetChecker:
                         self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
 
     def _check_derived_facts_used(self) -> None:
-        """A derived fact that no rule matches is a rule that can never matter: report it."""
+        """A derived fact that no rule matches, and that the decision does not list (`collect`), is a rule
+        that can never matter: report it."""
         matched = {p.fact if isinstance(p, FactPattern) else p.not_.fact for r in self.ruleset.rules for p in r.when}
+        matched.update(self.ruleset.collect)
         for index, rule in enumerate(self.ruleset.rules):
             if rule.then.derive is not None and rule.then.derive.fact not in matched:
                 self._add(("rules", index, "then", "derive", "fact"), f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect")

@@ -68,10 +68,14 @@ def criterion(decision, name: str):
     return next(c for c in decision.criteria if c.id == name)
 
 
-def copy_rulesets(tmp_path: Path) -> Path:
-    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`."""
+def copy_rulesets(tmp_path: Path, only: tuple[str, ...] | None = None) -> Path:
+    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`; with `only`, the
+    data and those programs' folders alone (a test that breaks one program then sees no other load)."""
     target = tmp_path / "rulesets"
     shutil.copytree(bundled_root(), target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    for folder in target.iterdir():
+        if only is not None and folder.is_dir() and folder.name != "data" and folder.name not in only:
+            shutil.rmtree(folder)
     return target
 
 
