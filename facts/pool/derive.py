@@ -8,7 +8,7 @@ and list is a parameter of the pool edition (REQUIRED_PARAMETERS).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from cec_rules.engine.values import ValueSpec
@@ -39,9 +39,10 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
 
 @dataclass
 class PoolDerivation:
+    """The facts to assert and the values the decision shows."""
+
     facts: list[dict]
     derived: dict
-    findings: list[str] = field(default_factory=list)
 
 
 def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> PoolDerivation:
