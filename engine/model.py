@@ -261,13 +261,9 @@ class Criterion(Strict):
     citation: str
 
 
-class DataFiles(Strict):
-    """Data tables an edition uses, as paths relative to the rulesets folder."""
-
-    noc_2021: str
-    noc_2016: str
-    noc_correspondence: str
-    language_tests: Annotated[list[str], Field(min_length=1)]
+# `data:` names an edition's data files, as paths relative to the rulesets folder: one path, or a list of
+# them. Which names an edition must give, and in which form, is its program's (`Program.data_files`).
+DataPaths = Union[StrictStr, Annotated[list[StrictStr], Field(min_length=1)]]
 
 
 class Ruleset(Strict):
@@ -280,7 +276,7 @@ class Ruleset(Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None
     sources: dict[Identifier, Source]
-    data: DataFiles
+    data: dict[Identifier, DataPaths] = {}
     parameters: dict[Identifier, Parameter]
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]

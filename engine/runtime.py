@@ -75,9 +75,10 @@ def max_firings_setting() -> int:
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None):
+    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None, formats: dict | None = None):
         self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
+        self._formats = formats or {}  # the program's: how its field types and parameter units show in reasons
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
         self._registered: set[str] = set()
@@ -170,7 +171,7 @@ class Runtime:
         Templates are prepared here, once, since the action runs for every applicant."""
         aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
         conclusion = rule.then
-        prepare = lambda text, language="en": compile_template(text, aliases, self._field_types, compiled.units, language)
+        prepare = lambda text, language="en": compile_template(text, aliases, self._field_types, compiled.units, language, self._formats)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare)
