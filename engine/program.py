@@ -67,6 +67,10 @@ def _in_language_unset(evaluator, decision, applicant, as_of, source, language):
     return decision
 
 
+# explain(evaluator, applicant, as_of, language, source) -> the explanation document (`cec explain`).
+Explain = Callable[[Any, Any, "dt.date | None", str, str], dict]
+
+
 @dataclass(frozen=True)
 class Distribution:
     """One histogram of `cec diff`'s report: how a value that decides outcomes was spread under the old rules,
@@ -102,6 +106,7 @@ class Program:
     - `read_applicant`: the applicant from one parsed input record (cases, batch records);
     - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
       bounds one batch record), and `in_language`: a decision with its texts in another language;
+    - `explain`: the explanation of a decision for `cec explain` (None: the program has none);
     - `data_files`: name -> (form, why), the names every edition's `data:` must give ("path": one file,
       "paths": a list of files), because `load_tables` reads them; any other name is a problem;
     - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
@@ -129,6 +134,7 @@ class Program:
     read_applicant: ReadApplicant
     input_limits: Callable[[], Any] = _input_limits_unset
     in_language: InLanguage = _in_language_unset
+    explain: Explain | None = None
     data_files: dict = field(default_factory=dict)
     load_tables: Callable[[Any, Any], Any] = _no_tables
     table_files: Callable[[Any], list[str]] = _data_paths
