@@ -184,7 +184,7 @@ def _shown(result, deciders: EachProgram, recorder, path: Path, as_of: dt.date |
             record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
                          else recorder.record_english(applicant, as_of, str(path), result.program))
             click.echo(f"{path}: record {record_id}", err=True)
-        return evaluator.plugin.in_language(evaluator, decision, applicant, as_of, str(path), language)
+        return evaluator.plugin.translate(evaluator, decision, applicant, as_of, str(path), language)
     except InputError as exc:
         click.echo(f"error: {locate(exc, positions)}", err=True)
     except EngineError as exc:
@@ -239,7 +239,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
                            str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects,
-                           language=language, restart=restart, programs=_batch_programs(rulesets_dir, program), **_recording(record_url))
+                           lang=language, restart=restart, programs=_batch_programs(rulesets_dir, program), **_recording(record_url))
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:

@@ -2,17 +2,17 @@
 
 A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
 
-    - name: 364 days at 30 h/week is exactly 1,560 hours
+    - name: exactly the pass mark is enough
       as_of: "2026-11-01"                 # optional; default: the applicant's application_date
       applicant: {...}                    # inline, in the input contract, or:
       applicant_file: ../../../../examples/eligible.yaml   # relative to the case file
       expect:
         eligible: true                    # optional
         edition: "2022-11-16"             # optional
-        criteria: {skilled_work_experience: met, language_proficiency: unmet}   # optional, any subset
-        derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
+        criteria: {points_grid: met, admissibility: unmet}   # optional, any subset
+        derived: {score.total: 67}        # optional: values of decision.derived, dotted paths allowed
                                           # (lists and mappings compare whole: `findings: []`)
-        reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
+        reasons: {admissibility: "inadmissible"}   # optional: text the reason must contain
 
 `cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
 program of the folder it sits in (`program_of`).

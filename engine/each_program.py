@@ -58,7 +58,8 @@ class EachProgram:
         program = evaluator.program
         try:
             if program in self.library.unavailable:
-                evaluator.edition_for(as_of or dt.date.min, source)  # raises: the program is unavailable
+                count = len(self.library.unavailable[program])
+                return ProgramResult(program, error=InputError(source, "", f"program {program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)"))
             applicant = evaluator.plugin.read_applicant(data, source, limits)
             day = as_of or applicant.application_date
             if len(self.evaluators) > 1 and self.library.edition_for(program, day) is None:

@@ -57,7 +57,7 @@ class Lookup(Strict):
     key: Union[FactRef, ParamRef, Scalar]
 
 
-LANGUAGES = ("en", "fr")
+LANGS = ("en", "fr")
 
 
 class Localized(Strict):
@@ -70,9 +70,9 @@ class Localized(Strict):
 Wording = Union[str, Localized]
 
 
-def wording(value: "Wording", language: str = "en") -> str:
-    """The text of `value` in `language` (a plain string serves every language)."""
-    return value if isinstance(value, str) else getattr(value, language)
+def wording(value: "Wording", lang: str = "en") -> str:
+    """The text of `value` in the language `lang` (a plain string serves every language)."""
+    return value if isinstance(value, str) else getattr(value, lang)
 
 
 class Text(Strict):

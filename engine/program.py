@@ -39,8 +39,8 @@ class Derived(Protocol):
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
 # read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
 ReadApplicant = Callable[[Any, str, Any], Any]
-# in_language(evaluator, decision, applicant, as_of, source, language) -> the decision with its texts in `language`.
-InLanguage = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
+# translate(evaluator, decision, applicant, as_of, source, lang) -> the decision with its texts in `lang`.
+Translate = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
 
 
 def _no_tables(ruleset, reader) -> dict:
@@ -63,11 +63,11 @@ def _input_limits_unset() -> Any:
     return None
 
 
-def _in_language_unset(evaluator, decision, applicant, as_of, source, language):
+def _translate_unset(evaluator, decision, applicant, as_of, source, lang):
     return decision
 
 
-# explain(evaluator, applicant, as_of, language, source) -> the explanation document (`cec explain`).
+# explain(evaluator, applicant, as_of, lang, source) -> the explanation document (`cec explain`).
 Explain = Callable[[Any, Any, "dt.date | None", str, str], dict]
 
 
@@ -105,7 +105,7 @@ class Program:
     - `derive`: the applicant's facts for one edition on one day;
     - `read_applicant`: the applicant from one parsed input record (cases, batch records);
     - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
-      bounds one batch record), and `in_language`: a decision with its texts in another language;
+      bounds one batch record), and `translate`: a decision with its texts in another language;
     - `explain`: the explanation of a decision for `cec explain` (None: the program has none);
     - `data_files`: name -> (form, why), the names every edition's `data:` must give ("path": one file,
       "paths": a list of files), because `load_tables` reads them; any other name is a problem;
@@ -122,7 +122,7 @@ class Program:
     - `impact_values(derived)`: the values of a decision `cec diff` keeps per applicant and side (they
       appear in changes.jsonl), and `impact_distributions`: the report's histograms of them (`Distribution`);
     - `order`: where the program comes when several decide (`--program all`): lower first, then by id
-      (CEC 10, FSW 20, FST 30, the pool and CRS 90; default 100);
+      (docs/engine.md lists the values the bundled programs take; default 100);
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
       derivation or catalog must not reuse an old validated load).
     """
@@ -133,7 +133,7 @@ class Program:
     derive: Derive
     read_applicant: ReadApplicant
     input_limits: Callable[[], Any] = _input_limits_unset
-    in_language: InLanguage = _in_language_unset
+    translate: Translate = _translate_unset
     explain: Explain | None = None
     data_files: dict = field(default_factory=dict)
     load_tables: Callable[[Any, Any], Any] = _no_tables

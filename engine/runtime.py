@@ -171,7 +171,7 @@ class Runtime:
         Templates are prepared here, once, since the action runs for every applicant."""
         aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
         conclusion = rule.then
-        prepare = lambda text, language="en": compile_template(text, aliases, self._field_types, compiled.units, language, self._formats)
+        prepare = lambda text, lang="en": compile_template(text, aliases, self._field_types, compiled.units, lang, self._formats)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare)

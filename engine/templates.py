@@ -14,33 +14,33 @@ MEASURE = "measure"  # a number shown grouped, with at most two decimals, even w
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
-def format_value(value, kind: str | None = None, language: str = "en") -> str:
-    """Show one value, with the number conventions of `language`.
+def format_value(value, kind: str | None = None, lang: str = "en") -> str:
+    """Show one value, with the number conventions of `lang`.
 
     Examples:
         >>> format_value(20261101, "date"), format_value(1559.5714, "measure"), format_value(1560.0)
         ('2026-11-01', '1,559.57', '1,560')
-        >>> format_value(1559.5714, "measure", "fr"), format_value(True, language="fr")
+        >>> format_value(1559.5714, "measure", "fr"), format_value(True, lang="fr")
         ('1\\u202f559,57', 'oui')
     """
     if kind == "date" and isinstance(value, int):
         text = str(value)
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
     if isinstance(value, bool):
-        return {"en": ("yes", "no"), "fr": ("oui", "non")}[language][0 if value else 1]
+        return {"en": ("yes", "no"), "fr": ("oui", "non")}[lang][0 if value else 1]
     if isinstance(value, str):
         return value
     if isinstance(value, float) or (isinstance(value, int) and kind == MEASURE):
         text = f"{value:,.0f}" if value == int(value) else f"{_truncated(value):,.2f}"
-        return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
+        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
     if isinstance(value, list):
-        return ", ".join(format_value(v, None, language) for v in value)
+        return ", ".join(format_value(v, None, lang) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{format_value(k, None, language)} \u2192 {format_value(v, None, language)}" for k, v in value.items())
+        return ", ".join(f"{format_value(k, None, lang)} \u2192 {format_value(v, None, lang)}" for k, v in value.items())
     return str(value)
 
 
-def fill_parameters(text: str, parameters: dict, units: dict[str, str], language: str = "en", formats: dict | None = None) -> str:
+def fill_parameters(text: str, parameters: dict, units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
     """A criterion description with its `{param.NAME}` placeholders filled, so the number shown is the one
     the rules use (a changed threshold cannot leave a stale number in the description).
 
@@ -48,7 +48,7 @@ def fill_parameters(text: str, parameters: dict, units: dict[str, str], language
         >>> fill_parameters("At least {param.span} days", {"span": 1560}, {"span": "days"}, "fr", {"days": "measure"})
         'At least 1\u202f560 days'
     """
-    return compile_template(text, {}, {}, units, language, formats)({}, parameters)
+    return compile_template(text, {}, {}, units, lang, formats)({}, parameters)
 
 
 def _truncated(value: float) -> Decimal:
@@ -62,12 +62,12 @@ def _truncated(value: float) -> Decimal:
 
 
 def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],
-           units: dict[str, str], language: str = "en", formats: dict | None = None) -> str:
+           units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
     """Fill a reason template once (explanations); rules firing per applicant use `compile_template`."""
-    return compile_template(template, aliases, field_types, units, language, formats)(matched, parameters)
+    return compile_template(template, aliases, field_types, units, lang, formats)(matched, parameters)
 
 
-def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], language: str = "en",
+def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], lang: str = "en",
                      formats: dict | None = None):
     """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
 
@@ -81,7 +81,7 @@ def compile_template(template: str, aliases: dict[str, str], field_types: dict[s
         else:
             declared = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
             kind = formats.get(declared, declared)
-        parts.append((literal, head, name, kind, f"{name}__{language}"))
+        parts.append((literal, head, name, kind, f"{name}__{lang}"))
 
     def fill(matched: dict[str, dict], parameters: dict) -> str:
         out = []
@@ -90,11 +90,11 @@ def compile_template(template: str, aliases: dict[str, str], field_types: dict[s
             if head is None:
                 continue
             if head == "param":
-                out.append(format_value(parameters.get(name), kind, language))
+                out.append(format_value(parameters.get(name), kind, lang))
                 continue
             fact = matched.get(head, {})
-            value = fact.get(translated, fact.get(name, "?")) if language != "en" else fact.get(name, "?")
-            out.append(format_value(value, kind, language))
+            value = fact.get(translated, fact.get(name, "?")) if lang != "en" else fact.get(name, "?")
+            out.append(format_value(value, kind, lang))
         return "".join(out)
 
     return fill

@@ -9,7 +9,7 @@ import re
 
 from .conflicts import contradiction_problems, cycle_problems
 from .errors import Problem
-from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
+from .model import LANGS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
 from .pydantic_problems import suggest
 from .shown import a, literal
 from .values import number_problem
@@ -121,10 +121,10 @@ class RulesetChecker:
             if entry is None:
                 self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
                 continue
-            for language in LANGUAGES:
-                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, language)):
+            for lang in LANGS:
+                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, lang)):
                     if placeholder not in allowed:
-                        self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+                        self._add(("advice", name, lang), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why, *_spec) in self.required_parameters.items():
@@ -248,19 +248,19 @@ class RulesetChecker:
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.reason:
-            for language in LANGUAGES:
-                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
+            for lang in LANGS:
+                self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases)
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
@@ -286,9 +286,9 @@ class RulesetChecker:
         parameter's value would go stale when the parameter changes, so it is an error."""
         numbers = _parameter_numbers(self.ruleset)
         for name, criterion in self.ruleset.criteria.items():
-            for language in LANGUAGES:
-                text = wording(criterion.description, language)
-                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+            for lang in LANGS:
+                text = wording(criterion.description, lang)
+                where = ("criteria", name, "description") + ((lang,) if not isinstance(criterion.description, str) else ())
                 self._check_template(where, text, {})
                 for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
                     value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))

@@ -86,7 +86,7 @@ IMPACT_DISTRIBUTIONS = (
 )
 
 PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language, explain=explain,
+                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language, explain=explain,
                   data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
                   impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,))

@@ -37,7 +37,7 @@ class BatchOptions:
     resume: bool
     output_format: str  # jsonl | csv
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
-    language: str = "en"       # of the reasons
+    lang: str = "en"           # of the reasons: en or fr
     restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
     decider: str = DECIDER      # "module:Class" each worker decides with (e.g. one that also stores decisions)
     decider_options: tuple = ()  # extra arguments for that class, after the usual ones
@@ -56,7 +56,7 @@ def run_batch(options: BatchOptions) -> dict:
     records = open_records(options.input, plugin.input_limits().record_bytes)  # a missing input fails here, before any file exists
     writer = _writer(options, plugin)
     with WorkerPool(options.workers, options.decider,
-                    (options.rulesets, options.as_of, options.output_format, options.language, options.programs, *options.decider_options)) as pool:
+                    (options.rulesets, options.as_of, options.output_format, options.lang, options.programs, *options.decider_options)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
             return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options, plugin)
@@ -179,4 +179,4 @@ def _fingerprint(options: BatchOptions, library) -> dict:
     editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
     return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
             "format": options.output_format, "rulesets": editions, "programs": list(options.programs), **({"csv_rejects": True} if options.csv_rejects else {}),
-            **({"language": options.language} if options.language != "en" else {})}
+            **({"lang": options.lang} if options.lang != "en" else {})}

@@ -60,10 +60,10 @@ class RecordDecider:
 
     several = False  # more than one program: each record gives a line per program in force (subclasses decide one)
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, language: str = "en", programs: tuple = ()):
-        self.language = language
+    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str = "en", programs: tuple = ()):
+        self.lang = lang
         library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
-        self.deciders = EachProgram(library, list(programs), translations=language != "en")
+        self.deciders = EachProgram(library, list(programs), translations=lang != "en")
         self.several = len(programs) > 1
         self.evaluator = next(iter(self.deciders.evaluators.values()))  # the first program's
         self.plugin = self.evaluator.plugin  # reads each record into the program's applicant
@@ -109,8 +109,8 @@ class RecordDecider:
         error = next((r.error for r in results if r.error), None)
         if error is not None:
             raise InputError(error.source, error.field, f"program {next(r.program for r in results if r.error)}: {error.detail}", line=error.line)
-        decisions = [self.deciders.evaluators[r.program].plugin.in_language(self.deciders.evaluators[r.program], r.decision, r.applicant,
-                                                                             self.as_of, label, self.language) for r in results]
+        decisions = [self.deciders.evaluators[r.program].plugin.translate(self.deciders.evaluators[r.program], r.decision, r.applicant,
+                                                                             self.as_of, label, self.lang) for r in results]
         outcomes = {d.eligible for d in decisions}
         eligible = True if True in outcomes else None if None in outcomes else False
         return Decided(record.seq, "\n".join(d.to_json_line() for d in decisions), eligible, (), "", (), decisions[0].applicant_id,
@@ -120,7 +120,7 @@ class RecordDecider:
     def evaluate(self, applicant, label: str):
         """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
         decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
-        return self.plugin.in_language(self.evaluator, decision, applicant, self.as_of, label, self.language)
+        return self.plugin.translate(self.evaluator, decision, applicant, self.as_of, label, self.lang)
 
     @staticmethod
     def _reject(record: Record, data, error: str) -> Rejected:
