@@ -13,7 +13,7 @@ import click
 
 from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
 from cec_rules.engine.each_program import EachProgram
-from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.facts.reading import locate, read_data_with_positions
 
 from .programs import chosen_programs, program_option

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from cec_rules.engine.cases import OUTCOME_WORDS, CaseResult, find_case_files, load_cases, program_of, rulesets_root_of, run_case
+from cec_rules.engine.each_program import ALL_PROGRAMS
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.library import Library, bundled_root
 from cec_rules.engine.program import installed_programs
-from cec_rules.engine.each_program import ALL_PROGRAMS
 
 from .programs import DEFAULT_PROGRAM, program_option, unknown_program
 
