@@ -95,7 +95,8 @@ def coverage_lines(results: list[CaseResult], evaluators: EvaluatorsByRoot, prog
 @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Run every case against this rulesets folder (default: the folder each case file sits in).")
 @click.option("--coverage", is_flag=True, help="Also list, per edition, the rules and criterion outcomes no case exercises.")
-@program_option(default=None, all_help="each case runs under the program of the folder it sits in.")
+@program_option(default=None, what="Run only this program's cases",
+                all_help="each case runs under the program of the folder it sits in.")
 def test_command(paths: tuple[Path, ...], rulesets_dir: Path | None, coverage: bool, program: str | None) -> None:
     """Run YAML test cases (default: the bundled rulesets' cases, of every program). Exit 0 when all pass, 1 otherwise."""
     targets = list(paths) or [rulesets_dir or bundled_root()]
