@@ -205,13 +205,14 @@ class Conclusion(Strict):
         given = [name for name in CONCLUSIONS if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError(f"a conclusion needs exactly one of {', '.join(CONCLUSIONS)} (got {given or 'none'})")
+        article = "an" if given[0][0] in "aeiou" else "a"
         if self.derive is None and not self.reason:
-            raise ValueError(f"a {given[0]} conclusion needs a reason")
+            raise ValueError(f"{article} {given[0]} conclusion needs a reason")
         uncertain = self.undetermined or self.undetermined_points
         if uncertain is None and self.needs is not None:
             raise ValueError("needs: only an undetermined or undetermined_points conclusion names what it needs")
         if uncertain is not None and not self.needs:
-            raise ValueError(f"an {given[0]} conclusion needs `needs`: the input fields that would settle it")
+            raise ValueError(f"{article} {given[0]} conclusion needs `needs`: the input fields that would settle it")
         return self
 
     @property

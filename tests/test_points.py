@@ -213,3 +213,22 @@ def test_the_rules_diff_names_changed_tables_factors_caps_and_total(tmp_path):
     changes = {(c["kind"], c["name"]): c["change"] for c in _compare(old, new)}
     assert changes == {("table", "age_points"): "modified (rows)", ("factor", "language_first"): "modified (max)",
                        ("cap", "adaptability"): "modified (max)", ("score", "max"): "100 -> 90"}
+
+
+def test_nested_caps_apply_inner_groups_first():
+    """CRS-like skill transferability: C1+C2 <= 50, C3+C4 <= 50, C5 <= 50, all five <= 100."""
+    from cec_rules.engine.model import Score
+    from cec_rules.engine.score import capped_total
+
+    factor = {"max": 50, "description": "x", "citation": "x"}
+    grid = Score.model_validate({"max": 1200, "factors": {name: factor for name in ("c1", "c2", "c3", "c4", "c5", "core")},
+                                 "caps": [{"id": "education", "factors": ["c1", "c2"], "max": 50},
+                                          {"id": "foreign", "factors": ["c3", "c4"], "max": 50},
+                                          {"id": "certificate", "factors": ["c5"], "max": 50},
+                                          {"id": "transferability", "factors": ["c1", "c2", "c3", "c4", "c5"], "max": 100}]})
+    total, caps = capped_total(grid, {"c1": 50, "c2": 25, "c3": 25, "c4": 13, "c5": 0, "core": 40})
+    assert {c.id: (c.points, c.uncapped) for c in caps} == {"education": (50, 75), "foreign": (38, 38), "certificate": (0, 0),
+                                                           "transferability": (88, 88)}
+    assert total == 40 + 88
+    total, caps = capped_total(grid, {"c1": 50, "c2": 50, "c3": 50, "c4": 50, "c5": 50, "core": 0})
+    assert (total, caps[-1].uncapped) == (100, 150)
