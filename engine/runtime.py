@@ -30,9 +30,9 @@ from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
 from .model import FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
-from .score import Award, PointsUnknown, ScoreResult, compute_score
+from .score import AWARD_ALIAS, Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
-from .validator import AWARD_ALIAS, PHASE_GATES, TRANSLATION_SUFFIX
+from .validator import PHASE_GATES, TRANSLATION_SUFFIX
 
 
 @dataclass

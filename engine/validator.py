@@ -12,7 +12,7 @@ from .decision_tables import describe_domain, in_domain
 from .errors import Problem
 from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
-from .score import SCORE_FACT, TOTAL_FIELDS
+from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
 from .score_checks import score_problems
 from .shown import a, literal
 from .table_coverage import table_problems
@@ -26,7 +26,6 @@ PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
 MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
-AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

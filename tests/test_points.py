@@ -232,3 +232,15 @@ def test_nested_caps_apply_inner_groups_first():
     assert total == 40 + 88
     total, caps = capped_total(grid, {"c1": 50, "c2": 50, "c3": 50, "c4": 50, "c5": 50, "core": 0})
     assert (total, caps[-1].uncapped) == (100, 150)
+
+
+def test_the_score_reasons_in_french(pts):
+    from cec_rules.engine.score import score_in_language
+
+    applicant = PointsApplicant(**PASSING)
+    decision = pts.evaluate(applicant)
+    _, compiled = pts.context(applicant)
+    rules = {rule.id: rule for rule in compiled.rules.values()}
+    french = score_in_language(decision.score, rules, PROGRAM.field_types, compiled.units, compiled.parameters, "fr")
+    assert [f.reason for f in french.factors[:3]] == ["âge 30 : 12 points", decision.score.factors[1].reason, "aucun point attribué"]
+    assert decision.score.factors[0].reason == "age 30: 12 points"
