@@ -244,3 +244,17 @@ def test_the_score_reasons_in_french(pts):
     french = score_in_language(decision.score, rules, PROGRAM.field_types, compiled.units, compiled.parameters, "fr")
     assert [f.reason for f in french.factors[:3]] == ["âge 30 : 12 points", decision.score.factors[1].reason, "aucun point attribué"]
     assert decision.score.factors[0].reason == "age 30: 12 points"
+
+
+def test_the_library_cache_keeps_tables_and_scores(tmp_path, monkeypatch):
+    from cec_rules.engine import library_cache
+
+    monkeypatch.setenv(library_cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(library_cache.CACHE_ENV, raising=False)
+    fresh = library_cache.load_library_cached(FIXTURE, {"pts": PROGRAM})
+    monkeypatch.setattr(library_cache, "load_library", lambda *_: pytest.fail("the second load must come from the cache"))
+    cached = library_cache.load_library_cached(FIXTURE, {"pts": PROGRAM})
+    edition = cached.programs["pts"][0]
+    assert edition.ruleset.tables == fresh.programs["pts"][0].ruleset.tables and edition.ruleset.score.caps[0].id == "adaptability"
+    decision = Evaluator(cached, "pts").evaluate(PointsApplicant(**PASSING))
+    assert (decision.score.total, decision.eligible) == (69, True)
