@@ -16,11 +16,14 @@ from cec_rules.engine.evaluator import Evaluator
 
 from . import french
 from .applicant import Applicant
+from .catalog import FIELD_TYPES
 from .explain import _reason, noc_titles
 
 
-def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str) -> Decision:
-    """`decision` with its reasons and citations in `language` (English: unchanged)."""
+def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str,
+               field_types: dict = FIELD_TYPES) -> Decision:
+    """`decision` with its reasons and citations in `language` (English: unchanged); `field_types` are the
+    program's (how its reasons show values; CEC's by default)."""
     if language == "en":
         return decision
     _, compiled = evaluator.context(applicant, as_of, source)
@@ -28,6 +31,6 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     criteria = []
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
-        reason = french.mark_titles(_reason(result, rules, compiled, language), titles)
+        reason = french.mark_titles(_reason(result, rules, compiled, language, field_types), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation)))
     return dataclasses.replace(decision, criteria=criteria)
