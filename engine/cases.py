@@ -14,7 +14,8 @@ A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
                                           # (lists and mappings compare whole: `findings: []`)
         reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
 
-`cec test` and the pytest plugin both run cases through `run_case`, so they agree.
+`cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
+program of the folder it sits in (`program_of`).
 """
 
 from __future__ import annotations
@@ -212,6 +213,14 @@ def _same(wanted, got) -> bool:
     if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and isinstance(got, (int, float)) and not isinstance(got, bool):
         return abs(wanted - got) < 0.005
     return wanted == got
+
+
+def program_of(case_file: Path) -> str | None:
+    """The program whose cases a case file holds, from its path `<root>/<program>/<edition>/tests/<file>`
+    (None outside a rulesets folder)."""
+    if rulesets_root_of(case_file) is None:
+        return None
+    return case_file.resolve().parents[2].name
 
 
 def rulesets_root_of(case_file: Path) -> Path | None:

@@ -168,7 +168,7 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
         facts.append(_language_fact(best, params["language_level_by_ability"]))
     derived = {
         "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
-        "trades": [_trade_summary(t) for t in sorted(trades, key=lambda t: (-t["possible_hours"], t["noc_code"]))],
+        "trades": _trade_summaries(trades, hours, possible),
         "periods": [_period_summary(p, cap) for p in periods],
         "language_results": results,
         "best_language_result": result_summary(best) if best else None,
@@ -366,8 +366,15 @@ def _funds_summary(facts: list[dict]) -> dict:
             "family_size": needed.get("family_size"), "amounts_known": facts[0]["amounts_known"]}
 
 
-def _trade_summary(fact: dict) -> dict:
-    return {k: fact[k] for k in ("noc_code", "noc_version", "title", "hours", "possible_hours", "certificate", "offer")}
+def _trade_summaries(trades: list[dict], hours: dict, possible: dict) -> list[dict]:
+    """The trades as the decision shows them, most settled hours first; hours exact, rounded down to 2 decimals."""
+    exact = {o.code: (hours.get(o, Fraction(0)), possible.get(o, Fraction(0))) for o in {*hours, *possible}}
+    shown = []
+    for fact in trades:
+        settled, upper = exact.get(fact["noc_code"], (Fraction(0), Fraction(0)))
+        shown.append({"noc_code": fact["noc_code"], "noc_version": fact["noc_version"], "title": fact["title"], "hours": _round(settled),
+                      "possible_hours": _round(upper), "certificate": fact["certificate"], "offer": fact["offer"]})
+    return sorted(shown, key=lambda t: (-t["hours"], -t["possible_hours"], t["noc_code"]))
 
 
 def _period_summary(p: TradePeriod, cap: Fraction) -> dict:
