@@ -128,7 +128,7 @@ class TradePeriod:
 class Document:
     """A certificate of qualification or the job offer: the trade it names, when its code settles one."""
 
-    field: str
+    where: str  # job_offer or certificates_of_qualification[i]
     status: OccupationStatus
     counts: bool = True  # false: issued after the assessment date
 
@@ -160,8 +160,8 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     funds = _funds_facts(applicant, params)
     facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods), *trades,
              _documents_fact(offer, certificates, applicant), *funds]
-    facts += [_question(p.index, "work_history", p.status, False) for p in periods if p.unsettled]
-    facts += [_question(None, d.field, d.status, True) for d in [offer, *certificates] if d is not None and d.unsettled]
+    facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
+    facts += [_question(d.where, d.status, True) for d in [offer, *certificates] if d is not None and d.unsettled]
     if offer is not None:
         facts.append(_offer_fact(applicant, offer))
     if best is not None:
@@ -233,7 +233,7 @@ def _offer(applicant: Applicant, classifier, source: str) -> Document | None:
     offer = applicant.job_offer
     if offer is None:
         return None
-    return Document("job_offer.noc_code", _status(classifier, offer.noc_version, offer.noc_code, "job_offer.noc_code", source))
+    return Document("job_offer", _status(classifier, offer.noc_version, offer.noc_code, "job_offer.noc_code", source))
 
 
 def _certificates(applicant: Applicant, as_of: dt.date, classifier, params, source, findings) -> list[Document]:
@@ -241,7 +241,7 @@ def _certificates(applicant: Applicant, as_of: dt.date, classifier, params, sour
     for index, cert in enumerate(applicant.certificates_of_qualification):
         where = f"certificates_of_qualification[{index}]"
         _check_province(cert.province, f"{where}.province", params, source)
-        document = Document(f"{where}.noc_code", _status(classifier, cert.noc_version, cert.noc_code, f"{where}.noc_code", source),
+        document = Document(where, _status(classifier, cert.noc_version, cert.noc_code, f"{where}.noc_code", source),
                             counts=cert.issued <= as_of)
         if not document.counts:
             findings.append(f"{where}: issued {cert.issued}, after the assessment date {as_of}: it does not count")
@@ -324,10 +324,10 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _question(index: int | None, where: str, status: OccupationStatus, document: bool) -> dict:
-    field_name = f"{where}[{index}].noc_code" if index is not None else where
-    return {"t": "unresolved_code", "field": field_name, "document": document,
-            "why": f"the NOC {status.candidates[0].version} code of {field_name}: {candidates_text(status)}"}
+def _question(where: str, status: OccupationStatus, document: bool) -> dict:
+    """What the input leaves open about a split code: the field to give, and why."""
+    return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document,
+            "why": f"the NOC {status.candidates[0].version} code of {where}: {candidates_text(status)}"}
 
 
 def _best(valid: list[ConvertedResult], required: dict) -> ConvertedResult | None:
