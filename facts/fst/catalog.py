@@ -2,15 +2,15 @@
 
 The validator checks every pattern, field and reason placeholder of an FST ruleset against this catalog.
 Types drive how reasons show values (dates travel as integers YYYYMMDD; hours and amounts print with
-thousands separators).
+thousands separators). Kinds that mean the same as CEC's (the applicant, a language result) start from
+CEC's fields (facts/catalog.py), so the two programs describe them alike.
 """
+
+from ..catalog import FACT_KINDS as CEC_FACT_KINDS
 
 FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "applicant": {
-        "id": ("text", "the applicant's id"),
-        "as_of": ("date", "the assessment date: --as-of, or the application date"),
-        "intended_province": ("text", "two-letter province or territory code"),
-        "admissible": ("bool", "false when found inadmissible elsewhere"),
+        **CEC_FACT_KINDS["applicant"],
         "authorized_in_canada": ("bool", "an authorized work period in Canada covers the day before the assessment date (read as: authorized to work in Canada now)"),
     },
     "work_experience": {
@@ -48,16 +48,8 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "why": ("text", "what is unknown: the code and the unit groups it became"),
         "document": ("bool", "true for a job offer or certificate, false for a work period"),
     },
-    "language_result": {
-        "test": ("text", "test id"),
-        "test_title": ("text", "test name"),
-        "language": ("text", "english or french"),
-        "level_name": ("text", "CLB or NCLC"),
-        "date": ("date", "result date"),
-        "listening": ("count", "CLB/NCLC level"),
-        "reading": ("count", "CLB/NCLC level"),
-        "writing": ("count", "CLB/NCLC level"),
-        "speaking": ("count", "CLB/NCLC level"),
+    "language_result": {  # CEC's fields of a result and its levels; the threshold comparison is per ability here
+        **{name: spec for name, spec in CEC_FACT_KINDS["language_result"].items() if name not in ("lowest", "lowest_ability")},
         "margin": ("number", "the smallest level minus the level required, over the four abilities (negative: short)"),
         "weakest_ability": ("text", "the ability with the smallest margin"),
         "weakest_level": ("count", "its level"),

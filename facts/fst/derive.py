@@ -23,13 +23,13 @@ from cec_rules.engine.values import ValueSpec
 
 from ..applicant import Applicant, WorkPeriod
 from ..dates import as_int, years_before
-from ..derive import HOURS, HOURS_PER_WEEK, YEARS, Derivation, _exact, _round, float_not_above
+from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS, Derivation, _exact, _round, float_not_above
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import ConvertedResult, assess_results, result_summary
 from ..occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
 from ..readings import Countable, hours_by_group
-from ..tables import ABILITIES, NOC_LEVELS, NocTables, Occupation
+from ..tables import ABILITIES, NocTables, Occupation
 from ..vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 
 
@@ -46,7 +46,7 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "experience_window_years": ("integer", "length of the window in which work counts", YEARS),
     "weekly_hours_cap": ("number", "most hours credited per ISO week in one trade", HOURS_PER_WEEK),
     "min_trade_hours": ("number", "hours needed in the specified trade (rules compare; values checked)", HOURS),
-    "noc_version": ("integer", "the NOC classification of the edition (2016 or 2021)", ValueSpec(items=tuple(NOC_LEVELS))),
+    "noc_version": CEC_PARAMETERS["noc_version"],
     "trade_groups": ("list", "NOC groups (code prefixes: major, sub-major, minor or unit group) whose unit groups are skilled trades",
                      ValueSpec(items=_group_codes, non_empty=True)),
     "excluded_trade_groups": ("list", "NOC groups (code prefixes) taken out of trade_groups", ValueSpec(items=_group_codes)),
@@ -56,17 +56,14 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "funds_exemption_work_countries": ("list", "where an authorized work period now makes the applicant 'authorized to work' for the funds exemption",
                                        ValueSpec(items=COUNTRIES, non_empty=True)),
     "language_level_by_ability": ("table", "CLB/NCLC level needed in each ability", LEVELS),
-    "language_validity_years": ("integer", "how long a language result stays valid", YEARS),
-    "accepted_language_tests": ("list", "designated tests accepted on the assessment date",
-                                ValueSpec(items=lambda d: sorted(d.tables.language_tests), non_empty=True)),
-    "language_results_accepted_from": ("table", "per test, the first result date that counts",
-                                       ValueSpec(items=lambda d: sorted(d.tables.language_tests), dates=True)),
+    # what facts/language.py reads, as CEC declares it
+    **{name: CEC_PARAMETERS[name] for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")},
     "settlement_funds_by_family_size": ("table", "funds needed by family size on the date (empty: amounts not known for that period)",
                                         AMOUNTS),
     "settlement_funds_each_additional_member": ("number", "funds needed for each member beyond the table's largest size", AMOUNTS),
     "provinces_and_territories": ("list", "the two-letter codes an intended province or a certificate's province may take",
                                   ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
-    "excluded_provinces": ("list", "provinces an applicant may not intend to live in", ValueSpec(items=PROVINCES_AND_TERRITORIES)),
+    "excluded_provinces": CEC_PARAMETERS["excluded_provinces"],
 }
 
 FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
