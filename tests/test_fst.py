@@ -106,7 +106,7 @@ def test_fst_decisions_do_not_change_cec_ones(evaluator):
 
 def test_trade_groups_are_data(tmp_path):
     """Removing major group 72 from the edition's trade groups (a YAML edit) makes the electrician's work not count."""
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, None)
     edit(root, NEW, 'value: ["72", "73", "82"', 'value: ["73", "82"')
     evaluator = Evaluator(load_bundled_or(root), "fst")
     _, decision = _decide(evaluator, "fst-eligible.yaml")
@@ -115,7 +115,7 @@ def test_trade_groups_are_data(tmp_path):
 
 
 def test_a_trade_group_that_is_no_noc_group_is_a_validation_error(tmp_path):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, None)
     line = edit(root, NEW, '"6320", "62200"]', '"6320", "62290"]')
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert result.exit_code == 2
