@@ -18,7 +18,6 @@ from .library_cache import load_library_cached
 from .program import installed_programs
 from .runtime import RunResult, Runtime
 
-DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
 
 
@@ -31,11 +30,11 @@ def load_bundled_or(root: Path | None) -> Library:
 class Evaluator:
     """Decides applicants of one program under a library of rulesets, with that program's plugin."""
 
-    def __init__(self, library: Library, program: str = DEFAULT_PROGRAM, translations: bool = False):
+    def __init__(self, library: Library, program: str, translations: bool = False):
         self.library = library
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
-        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
+        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
         self.chain = Chain(library, type(self), (program,))  # the programs an edition `consumes` (engine/chaining.py)
 
@@ -59,7 +58,7 @@ class Evaluator:
         result = self.runtime.run(compiled, derivation.facts + consumed.facts)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace], result.score)
 
     def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""

@@ -74,7 +74,7 @@ def test_cec_decides_the_same_bytes_inside_the_pool_as_alone():
 
 
 def test_a_ruleset_cannot_consume_itself_and_collects_only_derived_kinds(tmp_path):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, programs=("cec", "pool"))
     edit(root, POOL_2026, "consumes: [cec, fsw, fst, crs]", "consumes: [cec, pool]")
     edit(root, POOL_2026, "collect: [in_category, category_undetermined]", "collect: [in_category, in_categry]")
     library = load_library(root, installed_programs())

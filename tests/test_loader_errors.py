@@ -136,9 +136,26 @@ def correspondence_unknown_code(root: Path) -> Expected:
     return Expected(f"rulesets/{CORRESPONDENCE}", text.count("\n") + 1, None, ("99999",))
 
 
+def unknown_data_name(root: Path) -> Expected:
+    """`data:` names what the program's plugin reads (its `data_files`): a misspelt name is unknown."""
+    line = edit(root, NEW_EDITION, "  noc_2016: data/noc/noc2016.csv\n", "  noc_2061: data/noc/noc2016.csv\n")
+    return Expected(NEW_FILE, line, "data.noc_2061", ("unknown data file 'noc_2061'", "did you mean 'noc_2016'?", "noc_correspondence"))
+
+
+def missing_data_name(root: Path) -> Expected:
+    edit(root, NEW_EDITION, "  noc_correspondence: data/noc/noc2016_to_2021.csv\n", "")
+    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "\ndata:") + 1, "data", ("missing data file 'noc_correspondence' (one path)",))
+
+
+def data_list_for_one_path(root: Path) -> Expected:
+    line = edit(root, NEW_EDITION, "  noc_2021: data/noc/noc2021.csv\n", "  noc_2021: [data/noc/noc2021.csv]\n")
+    return Expected(NEW_FILE, line, "data.noc_2021", ("'noc_2021' needs one path, not a list of paths",))
+
+
 FIXTURES = [unknown_key, wrong_type_of_parameter, wrong_type_in_rule, duplicate_key, invalid_yaml, unknown_parameter,
             unknown_fact, unknown_fact_field, criterion_never_met, undefined_criterion, overlapping_editions,
-            gap_between_editions, effective_to_before_effective_from, correspondence_unknown_code]
+            gap_between_editions, effective_to_before_effective_from, correspondence_unknown_code, unknown_data_name,
+            missing_data_name, data_list_for_one_path]
 IDS = [f.__name__ for f in FIXTURES]
 
 
@@ -155,7 +172,7 @@ def describe(problems) -> str:
 # --- the tests -------------------------------------------------------------------------------------
 
 def test_the_unedited_copy_is_valid(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     library = load_bundled_or(root)
     assert "cec" in library.programs and not library.unavailable
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
@@ -165,7 +182,7 @@ def test_the_unedited_copy_is_valid(tmp_path):
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=IDS)
 def test_library_reports_file_line_key_path_and_word(tmp_path, fixture):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     expected = fixture(root)
     problems = load_problems(root)
     assert any(expected.matches(p) for p in problems), f"expected {expected}\ngot:\n{describe(problems)}"
@@ -173,7 +190,7 @@ def test_library_reports_file_line_key_path_and_word(tmp_path, fixture):
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=IDS)
 def test_cli_validate_exits_2_with_every_problem_on_stderr(tmp_path, fixture):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     fixture(root)
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -186,7 +203,7 @@ def test_cli_validate_exits_2_with_every_problem_on_stderr(tmp_path, fixture):
 
 
 def test_two_problems_in_one_file_are_both_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     expected = [unknown_parameter(root), undefined_criterion(root)]
     problems = load_problems(root)
     for one in expected:
@@ -197,7 +214,7 @@ def test_two_problems_in_one_file_are_both_reported(tmp_path):
 
 
 def test_two_shape_problems_in_one_file_are_both_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     expected = [unknown_key(root), wrong_type_in_rule(root)]
     problems = load_problems(root)
     for one in expected:
@@ -205,7 +222,7 @@ def test_two_shape_problems_in_one_file_are_both_reported(tmp_path):
 
 
 def test_problems_in_several_files_are_all_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     in_new = unknown_parameter(root)
     old_line = edit(root, OLD_EDITION, "      meet: outside_quebec", "      meet: outside_quebek")
     in_old = Expected(OLD_FILE, old_line, re.compile(r"rules\[\d+\]\.then\.meet"), ("'outside_quebek'",))

@@ -242,7 +242,7 @@ IDS = [f.__name__ for f in FIXTURES]
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=IDS)
 def test_reported_with_file_line_key_path_and_word_and_cli_exits_2(tmp_path, fixture):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     expected = fixture(root)
     problems = load_problems(root)
     assert any(expected.matches(p) for p in problems), f"expected {expected}\ngot:\n{describe(problems)}"
@@ -255,7 +255,7 @@ def test_reported_with_file_line_key_path_and_word_and_cli_exits_2(tmp_path, fix
 # --- symbolic links: reported, never silently skipped --------------------------------------------------
 
 def test_an_edition_file_that_is_a_symlink_loop_is_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     (root / NEW_EDITION).unlink()
     os.symlink("ruleset.yaml", root / NEW_EDITION)
     problems = load_problems(root)
@@ -263,14 +263,14 @@ def test_an_edition_file_that_is_a_symlink_loop_is_reported(tmp_path):
 
 
 def test_an_edition_folder_that_is_a_symlink_loop_is_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     os.symlink("2030-01-01", root / "cec/2030-01-01")
     problems = load_problems(root)
     assert any(p.path == "rulesets/cec/2030-01-01" and "looping symbolic link" in p.message for p in problems), describe(problems)
 
 
 def test_a_data_file_that_is_a_symlink_loop_is_reported(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     (root / IELTS).unlink()
     os.symlink("ielts_general.yaml", root / IELTS)
     problems = load_problems(root)
@@ -281,7 +281,7 @@ def test_a_data_file_that_is_a_symlink_loop_is_reported(tmp_path):
 # --- contradictions include undetermined (a third verdict) ------------------------------------------
 
 def test_a_deleted_where_contradicts_the_undetermined_rule_too(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     where_deleted(root)
     line = line_of(root, NEW_EDITION, "      undetermined: skilled_work_experience")
     problems = load_problems(root)
@@ -306,13 +306,13 @@ def test_rules_that_feed_each_other_stop_at_the_bound():
                                                     "set": {"reading": {"ref": "r.reading"}, "level": {"ref": "r.level"}, "basis": {"text": "again {r.basis}"}}}}})
     looping = dataclasses.replace(edition, ruleset=edition.ruleset.model_copy(update={"rules": [*edition.ruleset.rules, loop]}), sha256="loop")
     with pytest.raises(EngineError, match=r"more than 1,000 rule firings .* feeds_itself \(\d+ times\)"):
-        Evaluator(library).evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
+        Evaluator(library, "cec").evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
 
 
 # --- descriptions show the parameter's value ----------------------------------------------------------
 
 def test_explain_fills_a_criterion_description_from_the_parameter(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     edit(root, NEW_EDITION, "    value: 1560", "    value: 1700")
     result = CliRunner().invoke(cli, ["explain", "--rulesets", str(root), str(EXAMPLES / "eligible.yaml")])
     assert result.exit_code == 0, result.stderr

@@ -100,7 +100,7 @@ def test_diff_reports_flips_from_undetermined(tmp_path):
 
 
 def test_an_undetermined_conclusion_must_name_what_it_needs(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     line = edit(root, NEW_EDITION, "      needs:\n        - field: {ref: code.field}\n          why: {ref: code.why}\n\n  # --- language",
                 "\n  # --- language")
     with pytest.raises(RulesetErrors) as caught:
@@ -111,7 +111,7 @@ def test_an_undetermined_conclusion_must_name_what_it_needs(tmp_path):
 
 
 def test_an_undetermined_conclusion_names_a_known_criterion(tmp_path):
-    root = copy_rulesets(tmp_path, only=("cec",))
+    root = copy_rulesets(tmp_path)
     edit(root, NEW_EDITION, "undetermined: skilled_work_experience", "undetermined: skilled_work_experprience")
     with pytest.raises(RulesetErrors) as caught:
         load_bundled_or(root)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from cec_rules.engine.program import Program
 
+from ..catalog import FORMATS
 from ..limits import Limits
 from ..reading import applicant_from_data
-from ..tables import load_cec_tables, table_files
+from ..tables import DATA_FILES, load_cec_tables, table_files
 from .catalog import FACT_KINDS
 from .derive import REQUIRED_PARAMETERS, PoolDerivation, derive
 
@@ -41,6 +42,6 @@ def csv_cells(derived: dict) -> list:
 
 
 PROGRAM = Program(id="pool", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_pool,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, load_tables=load_cec_tables,
-                  table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
+                  read_applicant=read_applicant, input_limits=Limits.from_env, data_files=DATA_FILES, load_tables=load_cec_tables,
+                  table_files=table_files, formats=FORMATS, csv_columns=CSV_COLUMNS, csv_cells=csv_cells, order=90,
                   source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
