@@ -87,8 +87,9 @@ def _breakdown(score: dict | None) -> dict | None:
 class RankDecider(RecordDecider):
     """Decides each record with the ranking program and returns its ranked line (a batch worker's decider)."""
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, language: str, ranking: Ranking):
-        self.language = "en"
+    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str, programs: tuple, ranking: Ranking):
+        self.lang = "en"
+        self.several = False  # one program decides: the ranking program (`programs` is the batch's, unused)
         self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None), ranking.program)
         self.plugin = self.evaluator.plugin
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None

@@ -122,7 +122,8 @@ def _start(options: RankOptions) -> dict:
 
 def _batch_options(options: RankOptions) -> BatchOptions:
     return BatchOptions(options.input, options.decided, options.rejects, options.workers, options.as_of, options.rulesets,
-                        options.resume, "jsonl", restart=options.restart, decider=DECIDER, decider_options=(options.ranking,))
+                        options.resume, "jsonl", restart=options.restart, decider=DECIDER, decider_options=(options.ranking,),
+                        programs=(options.ranking.program,))
 
 
 def write_ranked(options: RankOptions) -> dict:
