@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .compiler import CompiledRuleset, compile_ruleset, parameter_period
+from .compiler import CompiledRuleset, compile_ruleset, parameter_period, stage_rules
 from .decision import CriterionResult, Decision
 from .errors import EngineError, InputError
 from .library import Edition, Library
@@ -35,7 +35,8 @@ class Evaluator:
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
-        self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
+        self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
+        self._rule_order: dict[str, dict[str, int]] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         if self.program in self.library.unavailable:
@@ -52,11 +53,31 @@ class Evaluator:
         day = as_of or applicant.application_date
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
-        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source)
+        screened = self.screen(applicant, day, edition, source)
+        screen = {"exclusions": screened.exclusions} if screened is not None else {}
+        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen)
         result = self.runtime.run(compiled, derivation.facts)
         derived = {**derivation.derived, **_rule_derived(result)}
+        trace = (screened.trace if screened is not None else []) + result.trace
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace])
+
+    def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", compiled_on: dt.date | None = None) -> RunResult | None:
+        """The first session: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
+        parameters of `compiled_on`, default `day`); its exclusions in rule order. None: the program has no screen."""
+        if self.plugin.screen_facts is None:
+            return None
+        if not stage_rules(edition.ruleset, screen=True):
+            return RunResult()
+        compiled = self._compile(edition, compiled_on or day, screen=True)
+        facts = self.plugin.screen_facts(applicant, day, edition, compiled.parameters, source)
+        if not facts:  # nothing to screen (and durable-rules crashes on a session with no fact)
+            return RunResult()
+        result = self.runtime.run(compiled, facts)
+        if len(result.exclusions) > 1:
+            order = self._rule_order.setdefault(edition.sha256, {r.id: i for i, r in enumerate(edition.ruleset.rules)})
+            result.exclusions.sort(key=lambda exclusion: order[exclusion.rule])
+        return result
 
     def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""
@@ -64,10 +85,13 @@ class Evaluator:
         edition = self.edition_for(day, source)
         return edition, self._compile(edition, day)
 
-    def _compile(self, edition: Edition, day: dt.date) -> CompiledRuleset:
-        key = (edition.sha256, parameter_period(edition.ruleset, day))
+    def _compile(self, edition: Edition, day: dt.date, screen: bool = False) -> CompiledRuleset:
+        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`."""
+        key = (edition.sha256, parameter_period(edition.ruleset, day), screen)
         if key not in self._compiled:
-            self._compiled[key] = compile_ruleset(edition.ruleset, day, list(self.plugin.fact_kinds), edition.sha256)
+            screen_kinds = set(self.plugin.screen_kinds)
+            kinds = [kind for kind in self.plugin.fact_kinds if (kind in screen_kinds) == screen]
+            self._compiled[key] = compile_ruleset(edition.ruleset, day, kinds, edition.sha256, screen)
         return self._compiled[key]
 
     @staticmethod

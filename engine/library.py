@@ -149,7 +149,7 @@ class _EditionLoader:
         if plugin is None:
             return None
         self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
-                                            plugin.field_relations).check())
+                                            plugin.field_relations, plugin.screen_kinds).check())
         tables = plugin.load_tables(ruleset, TableReader(self, display, positions))
         if tables is not None:  # vocabularies come from the data tables
             specs = {name: entry[2] for name, entry in plugin.required_parameters.items() if len(entry) > 2}

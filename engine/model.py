@@ -163,11 +163,23 @@ class Need(Strict):
     why: ValueExpr
 
 
+ITEM_FIELD = "item"               # an item fact's id: what an exclusion names
+SPAN_FIELDS = ("start", "end")    # the fields of a `during` fact that bound the days excluded
+
+
+class Exclude(Strict):
+    """`exclude: {item: ALIAS, during: ALIAS2}` (screen phase): the item fact bound to `item` does not count,
+    or, with `during`, only its days within the `start`..`end` of the fact bound to `during` do not."""
+
+    item: Identifier
+    during: Identifier | None = None
+
+
 VERDICTS = ("meet", "fail", "undetermined")
 
 
 class Conclusion(Strict):
-    """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive.
+    """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive, exclude.
 
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
     name the input fields that would settle it (each rule firing adds its needs to the criterion)."""
@@ -177,13 +189,14 @@ class Conclusion(Strict):
     undetermined: Identifier | None = None
     needs: list[Need] | None = None
     derive: DeriveFact | None = None
+    exclude: Exclude | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Conclusion":
-        given = [name for name in (*VERDICTS, "derive") if getattr(self, name) is not None]
+        given = [name for name in (*VERDICTS, "derive", "exclude") if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"a conclusion needs exactly one of meet, fail, undetermined, derive (got {given or 'none'})")
+            raise ValueError(f"a conclusion needs exactly one of meet, fail, undetermined, derive, exclude (got {given or 'none'})")
         if self.derive is None and not self.reason:
             raise ValueError(f"a {given[0]} conclusion needs a reason")
         if self.undetermined is None and self.needs is not None:
@@ -207,13 +220,16 @@ class Conclusion(Strict):
         return {"meet": True, "fail": False}.get(self.verdict)
 
 
+SCREEN = "screen"  # the phase whose rules decide which items count, in a session of their own before the others
+
+
 class Rule(Strict):
     """A condition over the applicant's facts and one conclusion."""
 
     id: Identifier
     description: str
     citation: str | None = None
-    phase: Literal["facts", "conclude", "final"] = "facts"
+    phase: Literal["screen", "facts", "conclude", "final"] = "facts"  # screen: decides which items count (exclude)
     priority: StrictInt = 0
     when: Annotated[list[Pattern], Field(min_length=1)]
     then: Conclusion

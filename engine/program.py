@@ -35,6 +35,8 @@ class Derived(Protocol):
 
 # derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+# screen_facts(applicant, day, edition, parameters, source) -> the item facts the screen rules decide on.
+ScreenFacts = Callable[[Any, dt.date, Any, dict, str], list]
 # read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
 ReadApplicant = Callable[[Any, str, Any], Any]
 # in_language(evaluator, decision, applicant, as_of, source, language) -> the decision with its texts in `language`.
@@ -83,7 +85,10 @@ class Program:
     - `csv_columns`, `csv_cells(derived)`: the columns a `cec batch --csv` row shows between the
       outcome and the reasons, and their cells from the decision's derived values;
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
-      derivation or catalog must not reuse an old validated load).
+      derivation or catalog must not reuse an old validated load);
+    - `screen_facts`, `screen_kinds`: the facts of the screen (the first session, where `phase: screen`
+      rules decide which items count) and which of `fact_kinds` they are; a program with a screen gets
+      the exclusions as `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
     """
 
     id: str
@@ -100,6 +105,8 @@ class Program:
     required_advice: dict = field(default_factory=dict)
     field_relations: dict = field(default_factory=dict)
     source_dirs: tuple[Path, ...] = ()
+    screen_facts: ScreenFacts | None = None
+    screen_kinds: tuple[str, ...] = ()
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:

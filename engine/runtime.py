@@ -25,7 +25,7 @@ import orjson
 from .compiler import CompiledRuleset
 from .errors import EngineError
 from .pattern_cache import PatternCache, Recorder, replay
-from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
+from .model import ITEM_FIELD, SPAN_FIELDS, FactRef, Lookup, Lowest, ParamRef, Text, wording
 from .templates import compile_template
 from .validator import TRANSLATION_SUFFIX
 
@@ -53,6 +53,18 @@ class Outcome:
     needs: list[dict] = field(default_factory=list)  # undetermined: [{field, why}]
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """A screen rule's `exclude`: item `item` does not count (its days from `during[0]` to `during[1]` only,
+    when `during` is given: the `start` and `end` of the fact bound to `during`), for `reason`."""
+
+    item: object
+    rule: str
+    reason: str
+    citation: str | None
+    during: tuple | None = None
+
+
 @dataclass
 class RunResult:
     """Everything the rules concluded for one applicant."""
@@ -61,6 +73,7 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     derived: list[tuple[str, dict]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
 
 
 DEFAULT_MAX_FIRINGS = 1_000  # a decision fires about ten rules; see docs/engine.md "Firing bound"
@@ -194,6 +207,8 @@ class Runtime:
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
+                elif conclusion.exclude is not None:
+                    result.exclusions.append(_exclusion(rule, matched, reason(matched, compiled.parameters)))
                 else:
                     result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
                                                    rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
@@ -201,6 +216,14 @@ class Runtime:
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _exclusion(rule, matched: dict, reason: str) -> Exclusion:
+    """What an `exclude` firing removes: the item's id (its `item` field) and, with `during`, the days."""
+    exclude = rule.then.exclude
+    during = matched[exclude.during] if exclude.during else None
+    span = tuple(during[name] for name in SPAN_FIELDS) if during is not None else None
+    return Exclusion(matched[exclude.item][ITEM_FIELD], rule.id, reason, rule.citation, span)
 
 
 def _stop(result: RunResult, bound: int) -> None:
