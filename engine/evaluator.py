@@ -63,17 +63,20 @@ class Evaluator:
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace])
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", compiled_on: dt.date | None = None) -> RunResult | None:
-        """The first session: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
-        parameters of `compiled_on`, default `day`); its exclusions in rule order. None: the program has no screen."""
+        """The first stage: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
+        parameters of `compiled_on`, default `day`), one session per group of facts the plugin gives (facts of
+        different groups never join); the exclusions in rule order. None: the program has no screen."""
         if self.plugin.screen_facts is None:
             return None
         if not stage_rules(edition.ruleset, screen=True):
             return RunResult()
         compiled = self._compile(edition, compiled_on or day, screen=True)
-        facts = self.plugin.screen_facts(applicant, day, edition, compiled.parameters, source)
-        if not facts:  # nothing to screen (and durable-rules crashes on a session with no fact)
-            return RunResult()
-        result = self.runtime.run(compiled, facts)
+        result = RunResult()
+        for facts in self.plugin.screen_facts(applicant, day, edition, compiled.parameters, source):
+            if facts:  # (durable-rules crashes on a session with no fact)
+                group = self.runtime.run(compiled, facts)
+                result.trace += group.trace
+                result.exclusions += group.exclusions
         if len(result.exclusions) > 1:
             order = self._rule_order.setdefault(edition.sha256, {r.id: i for i, r in enumerate(edition.ruleset.rules)})
             result.exclusions.sort(key=lambda exclusion: order[exclusion.rule])

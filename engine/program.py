@@ -35,7 +35,8 @@ class Derived(Protocol):
 
 # derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
-# screen_facts(applicant, day, edition, parameters, source) -> the item facts the screen rules decide on.
+# screen_facts(applicant, day, edition, parameters, source) -> groups of facts the screen rules decide on, each
+# group screened in a session of its own (typically one item and the facts that bear on it).
 ScreenFacts = Callable[[Any, dt.date, Any, dict, str], list]
 # read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
 ReadApplicant = Callable[[Any, str, Any], Any]
@@ -86,9 +87,10 @@ class Program:
       outcome and the reasons, and their cells from the decision's derived values;
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
       derivation or catalog must not reuse an old validated load);
-    - `screen_facts`, `screen_kinds`: the facts of the screen (the first session, where `phase: screen`
-      rules decide which items count) and which of `fact_kinds` they are; a program with a screen gets
-      the exclusions as `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
+    - `screen_facts`, `screen_kinds`: the facts of the screen (the first stage, where `phase: screen`
+      rules decide which items count), as groups screened in sessions of their own, and which of
+      `fact_kinds` they are; a program with a screen gets the exclusions as
+      `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
     """
 
     id: str

@@ -58,8 +58,10 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 # The screen's facts (phase: screen rules decide which work periods count; facts/derive.py `screen_facts`).
-# Every field a rule compares is categorical (flags, codes, small ids), so that applicants who differ only in
-# dates and hours share a decision pattern (engine/pattern_cache.py); dates are there for reasons and `during`.
+# Each work period is screened in a session of its own, with the study periods over some of its days in the
+# counting window (so a study_period fact always overlaps the work_period it is screened with). Every field a
+# rule compares is categorical (flags, codes), so that periods which differ only in dates and hours share a
+# decision pattern (engine/pattern_cache.py); dates are there for reasons and `during`.
 SCREEN_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "work_period": {
         "item": ("count", "the period's index in work_history: what an exclusion names"),
@@ -82,10 +84,6 @@ SCREEN_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "country": ("text", "ISO 3166 alpha-2 code of the country of study"),
         "start": ("date", "first day"),
         "end": ("date", "last day (an open period: the day before the assessment date)"),
-    },
-    "study_overlap": {
-        "period": ("count", "a work period (its item) with days in the counting window during this study period"),
-        "study": ("count", "the study period (its study index)"),
     },
 }
 FACT_KINDS.update(SCREEN_KINDS)

@@ -124,24 +124,23 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     return Experience(window, periods, _exact(params["weekly_hours_cap"]), findings)
 
 
-def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[dict]:
-    """The screen's facts: each work period (what the rules may exclude), each study period, and each pair
-    of a work period with days in the window and a study period over some of those days."""
+def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[list[dict]]:
+    """The screen's facts, one group (one session) per work period: the period, and each study period over
+    some of its days in the counting window. Periods are screened apart, so that applicants share the
+    decision pattern of each period rather than of their whole history (engine/pattern_cache.py)."""
     _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
     window = _window(as_of, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
     classifier = _classifier(noc, params)
-    facts, inside = [], {}
+    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)]
+    groups = []
     for index, work in enumerate(applicant.work_history):
-        inside[index] = _inside(work, as_of, window_days)
-        facts.append(_work_fact(index, work, classifier.status(_reported(noc, work, index, source)), window[1], inside[index]))
-    for number, study in enumerate(applicant.study_history):
-        end = study.end or window[1]
-        facts.append({"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
-                      "start": as_int(study.start), "end": as_int(end)})
-        span = (study.start.toordinal(), end.toordinal())
-        facts += [{"t": "study_overlap", "period": index, "study": number} for index, days in inside.items() if days and clip(days, span)]
-    return facts
+        inside = _inside(work, as_of, window_days)
+        group = [_work_fact(index, work, classifier.status(_reported(noc, work, index, source)), window[1], inside)]
+        group += [_study_fact(number, study, end) for number, study, end in studies
+                  if inside and clip(inside, (study.start.toordinal(), end.toordinal()))]
+        groups.append(group)
+    return groups
 
 
 def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
@@ -226,6 +225,11 @@ def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_en
             "end": as_int(work.end or window_end), "in_window": inside is not None, "skilled": status.skilled,
             "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
             "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+
+
+def _study_fact(number: int, study, end: dt.date) -> dict:
+    return {"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
+            "start": as_int(study.start), "end": as_int(end)}
 
 
 def _classify_periods(applicant, as_of, window, exclusions, noc, params, source, findings) -> list[PeriodStatus]:
