@@ -37,6 +37,7 @@ class Evaluator:
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
         self._rule_order: dict[str, dict[str, int]] = {}
+        self._has_screen: dict[str, bool] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         if self.program in self.library.unavailable:
@@ -68,7 +69,7 @@ class Evaluator:
         different groups never join); the exclusions in rule order. None: the program has no screen."""
         if self.plugin.screen_facts is None:
             return None
-        if not stage_rules(edition.ruleset, screen=True):
+        if not self._has_screen.setdefault(edition.sha256, bool(stage_rules(edition.ruleset, screen=True))):
             return RunResult()
         compiled = self._compile(edition, compiled_on or day, screen=True)
         result = RunResult()

@@ -223,8 +223,13 @@ def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_en
     return {"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
             "authorized": work.authorized, "country": work.country, "start": as_int(work.start),
             "end": as_int(work.end or window_end), "in_window": inside is not None, "skilled": status.skilled,
-            "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
-            "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+            "counterparts": len(status.candidates), "via_correspondence": bool(status.via), **_occupation_texts(status)}
+
+
+@lru_cache(maxsize=4096)
+def _occupation_texts(status: OccupationStatus) -> dict:
+    """The occupation as the screen's reasons name it (once per code and edition: a classifier keeps one status per code)."""
+    return {"occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
 
 
 def _study_fact(number: int, study, end: dt.date) -> dict:
