@@ -63,7 +63,8 @@ class Evaluator:
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace])
 
-    def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", compiled_on: dt.date | None = None) -> RunResult | None:
+    def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
+               compiled_on: dt.date | None = None) -> RunResult | None:
         """The first stage: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
         parameters of `compiled_on`, default `day`), one session per group of facts the plugin gives (facts of
         different groups never join); the exclusions in rule order. None: the program has no screen."""

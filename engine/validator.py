@@ -168,7 +168,8 @@ class RulesetChecker:
             if screen and isinstance(pattern, Absent):
                 self._add(base + ("when", p_index, "not"), "a screen rule cannot use `not`: exclusions are decided as the facts arrive")
             elif screen and fact in self.kinds and fact not in self.screen_kinds:
-                self._add(where, f"fact {fact!r} is not a screen fact; a screen rule matches {', '.join(sorted(self.screen_kinds)) or 'nothing (this program has no screen)'}")
+                matches = ", ".join(sorted(self.screen_kinds)) or "nothing (this program has no screen)"
+                self._add(where, f"fact {fact!r} is not a screen fact; a screen rule matches {matches}")
             elif not screen and fact in self.screen_kinds:
                 self._add(where, f"fact {fact!r} exists only in the screen phase: match it in a rule with `phase: screen`")
         if rule.then.exclude is not None:
