@@ -17,7 +17,6 @@ from .library_cache import load_library_cached
 from .program import installed_programs
 from .runtime import RunResult, Runtime
 
-DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
 
 
@@ -30,11 +29,11 @@ def load_bundled_or(root: Path | None) -> Library:
 class Evaluator:
     """Decides applicants of one program under a library of rulesets, with that program's plugin."""
 
-    def __init__(self, library: Library, program: str = DEFAULT_PROGRAM, translations: bool = False):
+    def __init__(self, library: Library, program: str, translations: bool = False):
         self.library = library
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
-        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
+        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
@@ -61,7 +60,7 @@ class Evaluator:
         derived = {**derivation.derived, **_rule_derived(result)}
         trace = (screened.trace if screened is not None else []) + result.trace
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace])
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace], result.score)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:

@@ -8,10 +8,14 @@ import math
 import re
 
 from .conflicts import contradiction_problems, cycle_problems
+from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import ITEM_FIELD, LANGUAGES, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
+from .model import ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
+from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
+from .score_checks import score_problems
 from .shown import a, literal
+from .table_coverage import table_problems
 from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
@@ -63,10 +67,13 @@ class RulesetChecker:
         self.path = path
         self.positions = positions
         self.kinds = {kind: set(fields) for kind, fields in fact_kinds.items()}
+        self.program_kinds = set(fact_kinds)
         self.required_parameters = required_parameters
         self.required_advice = required_advice or {}
         self.problems: list[Problem] = []
         self._reported_parameters: set[str] = set()
+        if ruleset.score is not None and SCORE_FACT not in self.kinds:  # the sums the final phase matches
+            self.kinds[SCORE_FACT] = {*TOTAL_FIELDS, *ruleset.score.factors, *(cap.id for cap in ruleset.score.caps)}
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
@@ -87,8 +94,13 @@ class RulesetChecker:
         self._check_criterion_descriptions()
         self._check_derived_facts_used()
         self._check_rule_count()
+        self.problems += table_problems(self.ruleset, self.path, self.positions)
+        self.problems += score_problems(self.ruleset, self.path, self.positions, self.program_kinds)
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
-        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, self.field_relations)
+        relations = dict(self.field_relations)
+        if self.ruleset.score is not None:  # the sure total never exceeds the possible one (engine/score.py)
+            relations[SCORE_FACT] = [*relations.get(SCORE_FACT, []), tuple(TOTAL_FIELDS)]
+        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, relations)
         return self.problems
 
     def _check_rule_count(self) -> None:
@@ -122,10 +134,10 @@ class RulesetChecker:
             if entry is None:
                 self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
                 continue
-            for language in LANGUAGES:
-                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, language)):
+            for lang in LANGS:
+                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, lang)):
                     if placeholder not in allowed:
-                        self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+                        self._add(("advice", name, lang), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why, *_spec) in self.required_parameters.items():
@@ -149,6 +161,8 @@ class RulesetChecker:
             self._check_pattern(pattern, where, aliases, negated=False)
             if pattern.alias in aliases:
                 self._add(where, f"alias {pattern.alias!r} is used twice in this rule; give one an `as:`")
+            if pattern.alias == AWARD_ALIAS and rule.then.award is not None:
+                self._add(where, f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`")
             aliases[pattern.alias] = pattern.fact
         self._check_conclusion(base + ("then",), rule, aliases)
         self._check_stage(base, rule, aliases)
@@ -237,12 +251,32 @@ class RulesetChecker:
             values = [] if collection is None else [collection.value] if collection.values is None else list(collection.values.values())
             if not all(isinstance(v, (dict, list)) and v and all(_has_type(x, "number") for x in (v.values() if isinstance(v, dict) else v)) for v in values):
                 self._add(where + ("lowest",), f"lowest needs a non-empty table or list of numbers, but {operand.lowest!r} is not one")
+        elif isinstance(operand, TableValue):
+            self._check_table_value(where, operand, aliases)
         elif isinstance(operand, Lookup):
             self._check_param(where + ("lookup",), operand.lookup)
             table = self.ruleset.parameters.get(operand.lookup)
             if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_table_value(self, where: tuple, value: TableValue, aliases: dict[str, str]) -> None:
+        """`{table: NAME, inputs: {...}}`: a declared table, given exactly its inputs (literals in their domain)."""
+        table = self.ruleset.tables.get(value.table)
+        if table is None:
+            known = ", ".join(self.ruleset.tables) or "none (declare it under tables:)"
+            self._add(where + ("table",), f"unknown table {value.table!r}{suggest(value.table, self.ruleset.tables)}; tables: {known}")
+            return
+        for name, operand in value.inputs.items():
+            if name not in table.inputs:
+                self._add(where + ("inputs", name), f"table {value.table!r} has no input {name!r}{suggest(name, table.inputs)}; inputs: {', '.join(table.inputs)}")
+                continue
+            self._check_operand(where + ("inputs", name), operand, aliases)
+            if not isinstance(operand, (FactRef, ParamRef)) and not in_domain(table.inputs[name], operand):
+                self._add(where + ("inputs", name), f"{literal(operand)} is outside the domain of input {name!r} ({describe_domain(table.inputs[name])})")
+        missing = [name for name in table.inputs if name not in value.inputs]
+        if missing:
+            self._add(where + ("inputs",), f"table {value.table!r} needs input(s) {', '.join(missing)}")
 
     def _check_literal(self, where: tuple, operand) -> None:
         """A number written in a condition must be one the engine can compare (finite, within 2**53)."""
@@ -285,26 +319,30 @@ class RulesetChecker:
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
+        if conclusion.award is not None:
+            self._check_operand(where + ("award", "points"), conclusion.award.points, aliases)
         if conclusion.reason:
-            for language in LANGUAGES:
-                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
+            for lang in LANGS:
+                self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None)
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
-    def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
+    def _check_template(self, where: tuple, template: str, aliases: dict[str, str], award: bool = False) -> None:
         for name in _PLACEHOLDER.findall(template):
             head, _, tail = name.partition(".")
             tail = tail.removesuffix(TRANSLATION_SUFFIX)
+            if award and name == f"{AWARD_ALIAS}.points":
+                continue
             if head == "param":
                 self._check_param(where, tail)
             elif head in aliases and tail:
@@ -323,9 +361,9 @@ class RulesetChecker:
         parameter's value would go stale when the parameter changes, so it is an error."""
         numbers = _parameter_numbers(self.ruleset)
         for name, criterion in self.ruleset.criteria.items():
-            for language in LANGUAGES:
-                text = wording(criterion.description, language)
-                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+            for lang in LANGS:
+                text = wording(criterion.description, lang)
+                where = ("criteria", name, "description") + ((lang,) if not isinstance(criterion.description, str) else ())
                 self._check_template(where, text, {})
                 for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
                     value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))

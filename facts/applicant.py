@@ -30,6 +30,20 @@ def _iso_date_only(value):
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+
+
+def _iso_timestamp_only(value):
+    """Timestamps are ISO 8601 text with a UTC offset (`2026-05-01T14:03:00Z`): ranking compares them, and a
+    time without an offset could be any of 24 instants."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str) and _ISO_TIMESTAMP.fullmatch(value):
+        return value
+    raise ValueError(f"expected a timestamp as YYYY-MM-DDTHH:MM[:SS]Z or with an offset such as -05:00, got {literal(value)}")
+
+
+IsoTimestamp = Annotated[dt.datetime, BeforeValidator(_iso_timestamp_only)]
 
 
 def _whole_number(value):
@@ -63,10 +77,24 @@ def _end_not_before_start(end: dt.date | None, info: ValidationInfo) -> dt.date 
     return end
 
 
+ProvinceCode = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+NocVersion = Annotated[Literal[2016, 2021], BeforeValidator(_whole_number)]
+NocCode = Annotated[StrictStr, Field(pattern=r"^[0-9]{4,5}$")]
+
+
+def _code_matches_version(code: str, info: ValidationInfo) -> str:
+    """A 4-digit code is NOC 2016 and a 5-digit one NOC 2021: the two must agree (noc_version is declared first)."""
+    version = info.data.get("noc_version")
+    expected = {2016: 4, 2021: 5}.get(version)
+    if expected is not None and len(code) != expected:
+        raise ValueError(f"{code!r} has {len(code)} digits but NOC {version} codes have {expected} (noc_version: {version})")
+    return code
+
+
 class WorkPeriod(Strict):
     # noc_version is declared first so that the noc_code check can see it (fields validate in order).
-    noc_version: Annotated[Literal[2016, 2021], BeforeValidator(_whole_number)]
-    noc_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,5}$")]
+    noc_version: NocVersion
+    noc_code: NocCode
     country: CountryCode
     start: IsoDate
     end: IsoDate | None = None
@@ -76,15 +104,7 @@ class WorkPeriod(Strict):
     authorized: StrictBool
 
     _end_check = field_validator("end")(_end_not_before_start)
-
-    @field_validator("noc_code")
-    @classmethod
-    def _length_matches_version(cls, code: str, info: ValidationInfo) -> str:
-        version = info.data.get("noc_version")
-        expected = {2016: 4, 2021: 5}.get(version)
-        if expected is not None and len(code) != expected:
-            raise ValueError(f"{code!r} has {len(code)} digits but NOC {version} codes have {expected} (noc_version: {version})")
-        return code
+    _code_check = field_validator("noc_code")(_code_matches_version)
 
 
 class StudyPeriod(Strict):
@@ -96,11 +116,97 @@ class StudyPeriod(Strict):
     _end_check = field_validator("end")(_end_not_before_start)
 
 
+# --- the optional fields of the other Express Entry programs (FSW grid, FST, CRS) ------------------
+# DESIGN.md "Input contract": a CEC file stays valid without them; a program that needs one that is
+# missing concludes `undetermined` naming it, it does not guess.
+
+EDUCATION_LEVELS = ("secondary", "post_secondary", "masters", "professional_degree", "doctoral")
+RELATIONS = ("parent", "grandparent", "child", "grandchild", "sibling", "aunt_uncle", "niece_nephew")
+
+
+class CredentialAssessment(Strict):
+    """An educational credential assessment (ECA) of a foreign credential; valid 5 years (IRPR 75(4))."""
+
+    organization: Annotated[StrictStr, Field(min_length=1)]
+    issued: IsoDate
+
+
+class Credential(Strict):
+    """One completed educational credential. `years`: the program's full-time length (post-secondary: 1, 2, 3 or more)."""
+
+    level: Literal[EDUCATION_LEVELS]
+    years: Annotated[int, Field(strict=True, ge=0, le=20)] | None = None
+    country: CountryCode
+    completed: IsoDate
+    eca: CredentialAssessment | None = None
+
+
+class JobOffer(Strict):
+    """An offer of arranged employment; `duration_months: null` means no end date."""
+
+    noc_version: NocVersion
+    noc_code: NocCode
+    lmia: StrictBool
+    full_time: StrictBool
+    duration_months: Annotated[int, Field(strict=True, ge=0, le=1200)] | None = None
+
+    _code_check = field_validator("noc_code")(_code_matches_version)
+
+
+class Nomination(Strict):
+    province: ProvinceCode
+    date: IsoDate
+
+
+class CertificateOfQualification(Strict):
+    """A certificate of qualification in a trade, from a Canadian provincial, territorial or federal authority."""
+
+    noc_version: NocVersion
+    noc_code: NocCode
+    province: ProvinceCode
+    issued: IsoDate
+
+    _code_check = field_validator("noc_code")(_code_matches_version)
+
+
+class Relative(Strict):
+    """A relative in Canada, of the applicant or of the spouse."""
+
+    relation: Literal[RELATIONS]
+    of: Literal["applicant", "spouse"]
+    citizen_or_pr: StrictBool
+    lives_in_canada: StrictBool
+    age_18_plus: StrictBool
+
+
+class Spouse(Strict):
+    """The spouse or common-law partner (absent or null: none)."""
+
+    accompanying: StrictBool
+    canadian_citizen_or_pr: StrictBool = False
+    date_of_birth: IsoDate | None = None
+    language_tests: list[LanguageTestResult] = []
+    education: list[Credential] = []
+    work_history: list[WorkPeriod] = []
+    study_history: list[StudyPeriod] = []
+
+
 class Applicant(Strict):
     id: Annotated[StrictStr, Field(min_length=1)]
     application_date: IsoDate
-    intended_province: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+    intended_province: ProvinceCode
     language_tests: list[LanguageTestResult] = []
     work_history: list[WorkPeriod] = []
     study_history: list[StudyPeriod] = []
     admissible: StrictBool = True
+    # optional: the other Express Entry programs
+    date_of_birth: IsoDate | None = None
+    education: list[Credential] = []
+    spouse: Spouse | None = None
+    job_offer: JobOffer | None = None
+    provincial_nomination: Nomination | None = None
+    certificates_of_qualification: list[CertificateOfQualification] = []
+    settlement_funds: Annotated[float, Field(strict=True, ge=0)] | None = None
+    family_size: Annotated[int, Field(strict=True, ge=1, le=50)] | None = None
+    relatives_in_canada: list[Relative] = []
+    profile_submitted: IsoTimestamp | None = None  # Express Entry profile submission (CRS tie-break), ISO 8601

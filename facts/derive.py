@@ -21,7 +21,7 @@ from cec_rules.engine.values import ValueSpec
 from .applicant import Applicant, WorkPeriod
 from .dates import as_date, as_int, years_before
 from .hours import capped_hours, clip, subtract
-from .language import ConvertedResult, convert
+from .language import ConvertedResult, assess_results, best_result, result_summary
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
 from .readings import Countable, Reading, hours_by_group, reading_of, readings
 from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
@@ -157,7 +157,8 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
-    results, best = _language(applicant, as_of, tests, params, source)
+    results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
+    best = best_result(valid)
     facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, window, periods)]
     facts += _reading_facts(all_readings)
     facts += [_question_fact(p) for p in state.possible if p.status.split]
@@ -170,7 +171,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         "occupations": [_occupation_summary(o, hours) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
         "periods": [_period_summary(p) for p in periods],
         "language_results": results,
-        "best_language_result": _result_summary(best) if best else None,
+        "best_language_result": result_summary(best) if best else None,
         "findings": findings,
     }
     if possible != total:
@@ -319,39 +320,6 @@ def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[Occ
     return hours_by_group([_countable(p, None) for p in known], [p.status.candidates[0] for p in known], cap)
 
 
-def _language(applicant, as_of, tests, params, source) -> tuple[list[dict], ConvertedResult | None]:
-    oldest = years_before(as_of, params["language_validity_years"])
-    accepted = set(params["accepted_language_tests"])
-    accepted_from = _dates(params["language_results_accepted_from"])
-    summaries, valid = [], []
-    for index, result in enumerate(applicant.language_tests):
-        converted = convert(index, result, tests, source)
-        note = None
-        if result.test not in accepted:
-            note = f"{converted.test.title} is not accepted for assessments on {as_of}"
-        elif result.date < accepted_from.get(result.test, result.date):
-            note = f"{converted.test.title} results count only when dated on or after {accepted_from[result.test]}"
-        elif result.date <= oldest:
-            note = f"expired: a result must be less than {params['language_validity_years']} years old, so dated after {oldest}"
-        elif result.date > as_of:
-            note = f"dated after the assessment date {as_of}"
-        else:
-            valid.append(converted)
-        summaries.append({**_result_summary(converted), "valid": note is None, "note": note})
-    best = max(valid, key=lambda r: (r.lowest, r.date), default=None)
-    return summaries, best
-
-
-@lru_cache(maxsize=64)
-def _dates_cached(items: tuple) -> dict[str, dt.date]:
-    return {test: dt.date.fromisoformat(str(day)) for test, day in items}
-
-
-def _dates(table: dict) -> dict[str, dt.date]:
-    """A table of test -> ISO date parameter, as dates (parsed once per table)."""
-    return _dates_cached(tuple(sorted(table.items())))
-
-
 def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
     return {"t": "applicant", "id": applicant.id, "as_of": as_int(as_of),
             "intended_province": applicant.intended_province, "admissible": applicant.admissible}
@@ -424,8 +392,3 @@ def _period_summary(p: PeriodStatus) -> dict:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
         summary["possible_hours"] = _round(p.hours)
     return summary
-
-
-def _result_summary(result: ConvertedResult) -> dict:
-    return {"index": result.index, "test": result.test.test, "date": result.date.isoformat(),
-            "level_name": result.test.level_name, "levels": dict(result.levels), "lowest": result.lowest}

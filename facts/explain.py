@@ -13,7 +13,7 @@ from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
-from .catalog import FIELD_TYPES
+from .catalog import FIELD_TYPES, FORMATS
 from .derive import experience
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
@@ -34,7 +34,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         entry = {
             "id": result.id, "met": result.met, "citation": criterion.citation,
-            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language),
+            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS),
             "reason": _reason(result, rules, compiled, language),
             "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
@@ -48,6 +48,8 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
            "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
            "findings": decision.derived.get("findings", [])}
+    if decision.score is not None:  # a points grid: each factor's points, maximum, reason and citation
+        doc["score"] = decision.score.to_json()
     return in_french(doc, decision, edition) if language == "fr" else doc
 
 
@@ -95,13 +97,13 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str) -> str:
+def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS) -> str:
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
     texts = []
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, FIELD_TYPES, compiled.units, language))
+        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 
 from cec_rules.engine.errors import InputError
+from .dates import years_before
 from .tables import ABILITIES, LanguageTest, ScoreTable
 
 
@@ -48,9 +49,10 @@ def level_for(table: ScoreTable, ability: str, score: float) -> int:
     return max(reached, default=0)
 
 
-def convert(index: int, result, tests: dict[str, LanguageTest], source: str) -> ConvertedResult:
-    """Check a result against its test's table and convert it; bad input raises `InputError`."""
-    where = f"language_tests[{index}]"
+def convert(index: int, result, tests: dict[str, LanguageTest], source: str, field: str = "language_tests") -> ConvertedResult:
+    """Check a result against its test's table and convert it; bad input raises `InputError` naming
+    `field[index]` (the applicant's `language_tests`, or e.g. the spouse's)."""
+    where = f"{field}[{index}]"
     test = tests.get(result.test)
     if test is None:
         raise InputError(source, f"{where}.test", f"unknown test {result.test!r}; designated tests: {', '.join(sorted(tests))}")
@@ -63,6 +65,70 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str) -> 
         _check_score(table, ability, score, source, f"{where}.{ability}", test.title)
         levels[ability] = level_for(table, ability, score)
     return ConvertedResult(index, test, result.date, levels)
+
+
+def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,
+                   field: str = "language_tests") -> tuple[list[dict], list[ConvertedResult]]:
+    """Every result converted, with a note on why each invalid one does not count, and the valid ones.
+
+    Valid = from a test accepted on `as_of` (`accepted_language_tests`), dated on or after the test's
+    first accepted date (`language_results_accepted_from`), less than `language_validity_years` old
+    (dated after the same day that many years earlier) and not after `as_of`: the parameters every
+    program that reads language results defines.
+    """
+    oldest = years_before(as_of, params["language_validity_years"])
+    accepted = set(params["accepted_language_tests"])
+    accepted_from = _dates(params["language_results_accepted_from"])
+    summaries, valid = [], []
+    for index, result in enumerate(results):
+        converted = convert(index, result, tests, source, field)
+        note = _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params)
+        if note is None:
+            valid.append(converted)
+        summaries.append({**result_summary(converted), "valid": note is None, "note": note})
+    return summaries, valid
+
+
+def _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params) -> str | None:
+    if result.test not in accepted:
+        return f"{converted.test.title} is not accepted for assessments on {as_of}"
+    if result.date < accepted_from.get(result.test, result.date):
+        return f"{converted.test.title} results count only when dated on or after {accepted_from[result.test]}"
+    if result.date <= oldest:
+        return f"expired: a result must be less than {params['language_validity_years']} years old, so dated after {oldest}"
+    if result.date > as_of:
+        return f"dated after the assessment date {as_of}"
+    return None
+
+
+def best_result(valid: list[ConvertedResult]) -> ConvertedResult | None:
+    """The result whose lowest ability is highest (a threshold applies to all four), the later on a tie."""
+    return max(valid, key=lambda r: (r.lowest, r.date), default=None)
+
+
+def best_per_language(valid: list[ConvertedResult]) -> dict[str, ConvertedResult]:
+    """The best valid result in each official language (the test's `language`): which one is "first"
+    is a program's rule (FSW points, CRS), so it is decided there."""
+    best: dict[str, ConvertedResult] = {}
+    for language in sorted({r.test.language for r in valid}):
+        best[language] = best_result([r for r in valid if r.test.language == language])
+    return best
+
+
+def result_summary(result: ConvertedResult) -> dict:
+    """A result as the decision shows it."""
+    return {"index": result.index, "test": result.test.test, "date": result.date.isoformat(),
+            "level_name": result.test.level_name, "levels": dict(result.levels), "lowest": result.lowest}
+
+
+@lru_cache(maxsize=64)
+def _dates_cached(items: tuple) -> dict[str, dt.date]:
+    return {test: dt.date.fromisoformat(str(day)) for test, day in items}
+
+
+def _dates(table: dict) -> dict[str, dt.date]:
+    """A table of test -> ISO date parameter, as dates (parsed once per table)."""
+    return _dates_cached(tuple(sorted(table.items())))
 
 
 def _on_step(score: float, minimum, step) -> bool:

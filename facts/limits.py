@@ -22,6 +22,7 @@ class Limits:
     work_periods: int = 200         # CEC_MAX_WORK_PERIODS
     study_periods: int = 200        # CEC_MAX_STUDY_PERIODS
     language_tests: int = 50        # CEC_MAX_LANGUAGE_TESTS
+    other_entries: int = 50         # CEC_MAX_OTHER_ENTRIES: education, certificates, relatives
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -37,8 +38,11 @@ class Limits:
 
 
 ENV = {"record_bytes": "CEC_MAX_RECORD_BYTES", "string_chars": "CEC_MAX_STRING_CHARS", "work_periods": "CEC_MAX_WORK_PERIODS",
-       "study_periods": "CEC_MAX_STUDY_PERIODS", "language_tests": "CEC_MAX_LANGUAGE_TESTS"}
-LISTS = {"work_history": "work_periods", "study_history": "study_periods", "language_tests": "language_tests"}
+       "study_periods": "CEC_MAX_STUDY_PERIODS", "language_tests": "CEC_MAX_LANGUAGE_TESTS",
+       "other_entries": "CEC_MAX_OTHER_ENTRIES"}
+# The applicant's lists, and the spouse's lists of the same name, each bounded by one limit.
+LISTS = {"work_history": "work_periods", "study_history": "study_periods", "language_tests": "language_tests",
+         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries"}
 
 
 def size_problem(size: int, limits: Limits) -> str | None:
@@ -87,12 +91,17 @@ def _container_problem(key_path: tuple, value: dict | list, limits: Limits) -> s
         return f"nested deeper than {MAX_DEPTH} levels of mappings and lists"
     if key_path and isinstance(key_path[-1], str) and len(key_path[-1]) > limits.string_chars:
         return _long_key(key_path[-1], limits)
-    if len(key_path) == 1 and key_path[0] in LISTS and isinstance(value, list):
-        name = LISTS[key_path[0]]
+    if _is_bounded_list(key_path) and isinstance(value, list):
+        name = LISTS[key_path[-1]]
         limit = getattr(limits, name)
         if len(value) > limit:
             return f"{len(value):,} entries is more than the limit of {limit:,} (CEC_MAX_{name.upper()})"
     return None
+
+
+def _is_bounded_list(key_path: tuple) -> bool:
+    """One of the applicant's own lists, or the spouse's."""
+    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] == "spouse"))
 
 
 def _leaf_problem(key, value: object, limits: Limits) -> str | None:
