@@ -150,7 +150,7 @@ class _EditionLoader:
         if plugin is None:
             return None
         self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
-                                            plugin.field_relations).check())
+                                            plugin.field_relations, plugin.screen_kinds).check())
         named = data_problems(ruleset, display, positions, plugin.data_files)
         self.problems.extend(named)
         tables = None if named else plugin.load_tables(ruleset, TableReader(self, display, positions))

@@ -171,6 +171,18 @@ class Need(Strict):
     why: ValueExpr
 
 
+ITEM_FIELD = "item"               # an item fact's id: what an exclusion names
+SPAN_FIELDS = ("start", "end")    # the fields of a `during` fact that bound the days excluded
+
+
+class Exclude(Strict):
+    """`exclude: {item: ALIAS, during: ALIAS2}` (screen phase): the item fact bound to `item` does not count,
+    or, with `during`, only its days within the `start`..`end` of the fact bound to `during` do not."""
+
+    item: Identifier
+    during: Identifier | None = None
+
+
 class Award(Strict):
     """`{factor: NAME, points: VALUE}`: points to one factor of the ruleset's `score:` (awards to a factor add up)."""
 
@@ -179,12 +191,12 @@ class Award(Strict):
 
 
 VERDICTS = ("meet", "fail", "undetermined")
-CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points")
+CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points", "exclude")
 
 
 class Conclusion(Strict):
     """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive, award,
-    undetermined_points (with `needs`).
+    undetermined_points (with `needs`), exclude.
 
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
     name the input fields that would settle it (each rule firing adds its needs to the criterion).
@@ -198,6 +210,7 @@ class Conclusion(Strict):
     derive: DeriveFact | None = None
     award: Award | None = None
     undetermined_points: Identifier | None = None
+    exclude: Exclude | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")
@@ -230,13 +243,16 @@ class Conclusion(Strict):
         return {"meet": True, "fail": False}.get(self.verdict)
 
 
+SCREEN = "screen"  # the phase whose rules decide which items count, in a session of their own before the others
+
+
 class Rule(Strict):
     """A condition over the applicant's facts and one conclusion."""
 
     id: Identifier
     description: str
     citation: str | None = None
-    phase: Literal["facts", "conclude", "final"] = "facts"
+    phase: Literal["screen", "facts", "conclude", "final"] = "facts"  # screen: decides which items count (exclude)
     priority: StrictInt = 0
     when: Annotated[list[Pattern], Field(min_length=1)]
     then: Conclusion

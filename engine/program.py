@@ -37,6 +37,9 @@ class Derived(Protocol):
 
 # derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+# screen_facts(applicant, day, edition, parameters, source) -> groups of facts the screen rules decide on, each
+# group screened in a session of its own (typically one item and the facts that bear on it).
+ScreenFacts = Callable[[Any, dt.date, Any, dict, str], list]
 # read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
 ReadApplicant = Callable[[Any, str, Any], Any]
 # translate(evaluator, decision, applicant, as_of, source, lang) -> the decision with its texts in `lang`.
@@ -124,7 +127,11 @@ class Program:
     - `order`: where the program comes when several decide (`--program all`): lower first, then by id
       (docs/engine.md lists the values the bundled programs take; default 100);
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
-      derivation or catalog must not reuse an old validated load).
+      derivation or catalog must not reuse an old validated load);
+    - `screen_facts`, `screen_kinds`: the facts of the screen (the first stage, where `phase: screen`
+      rules decide which items count), as groups screened in sessions of their own, and which of
+      `fact_kinds` they are; a program with a screen gets the exclusions as
+      `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
     """
 
     id: str
@@ -147,6 +154,8 @@ class Program:
     impact_distributions: tuple[Distribution, ...] = ()
     order: int = 100
     source_dirs: tuple[Path, ...] = ()
+    screen_facts: ScreenFacts | None = None
+    screen_kinds: tuple[str, ...] = ()
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:

@@ -29,7 +29,7 @@ from .compiler import CompiledRuleset
 from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
-from .model import FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
+from .model import ITEM_FIELD, SPAN_FIELDS, FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
 from .score import AWARD_ALIAS, Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
 from .validator import PHASE_GATES, TRANSLATION_SUFFIX
@@ -58,6 +58,18 @@ class Outcome:
     needs: list[dict] = field(default_factory=list)  # undetermined: [{field, why}]
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """A screen rule's `exclude`: item `item` does not count (its days from `during[0]` to `during[1]` only,
+    when `during` is given: the `start` and `end` of the fact bound to `during`), for `reason`."""
+
+    item: object
+    rule: str
+    reason: str
+    citation: str | None
+    during: tuple | None = None
+
+
 @dataclass
 class RunResult:
     """Everything the rules concluded for one applicant."""
@@ -66,6 +78,7 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     derived: list[tuple[str, dict]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
     unknown_points: list[PointsUnknown] = field(default_factory=list)
     score: ScoreResult | None = None  # for a ruleset with a `score:`, once the conclude phase has settled
@@ -226,6 +239,8 @@ class Runtime:
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
+                elif conclusion.exclude is not None:
+                    result.exclusions.append(_exclusion(rule, matched, reason(matched, compiled.parameters)))
                 elif conclude is not None:
                     conclude(result, matched)
                 else:
@@ -235,6 +250,14 @@ class Runtime:
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _exclusion(rule, matched: dict, reason: str) -> Exclusion:
+    """What an `exclude` firing removes: the item's id (its `item` field) and, with `during`, the days."""
+    exclude = rule.then.exclude
+    during = matched[exclude.during] if exclude.during else None
+    span = tuple(during[name] for name in SPAN_FIELDS) if during is not None else None
+    return Exclusion(matched[exclude.item][ITEM_FIELD], rule.id, reason, rule.citation, span)
 
 
 def _stop(result: RunResult, bound: int) -> None:

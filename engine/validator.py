@@ -10,7 +10,7 @@ import re
 from .conflicts import contradiction_problems, cycle_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import LANGS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
+from .model import ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
 from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
 from .score_checks import score_problems
@@ -60,8 +60,9 @@ class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
     def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
-                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None):
+                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None, screen_kinds=()):
         self.field_relations = field_relations or {}
+        self.screen_kinds = set(screen_kinds)
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
@@ -176,6 +177,42 @@ class RulesetChecker:
                 self._add(where, f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`")
             aliases[pattern.alias] = pattern.fact
         self._check_conclusion(base + ("then",), rule, aliases)
+        self._check_stage(base, rule, aliases)
+
+    def _check_stage(self, base: tuple, rule: Rule, aliases: dict[str, str]) -> None:
+        """Screen rules run in a session of their own, over the program's screen facts, and only exclude
+        items; the other phases never see those facts. docs/ruleset-language.md "Which items count"."""
+        screen = rule.phase == SCREEN
+        if rule.then.exclude is not None and not screen:
+            self._add(base + ("then", "exclude"), "exclude is a screen conclusion: give this rule `phase: screen`")
+        if screen and rule.then.exclude is None:
+            self._add(base + ("then",), "a rule of phase screen concludes only `exclude` (which items count); "
+                                        "meet, fail, undetermined and derive belong to the other phases")
+        for p_index, pattern in enumerate(rule.when):
+            fact = pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact
+            where = base + ("when", p_index) + (("not",) if isinstance(pattern, Absent) else ()) + ("fact",)
+            if screen and isinstance(pattern, Absent):
+                self._add(base + ("when", p_index, "not"), "a screen rule cannot use `not`: exclusions are decided as the facts arrive")
+            elif screen and fact in self.kinds and fact not in self.screen_kinds:
+                matches = ", ".join(sorted(self.screen_kinds)) or "nothing (this program has no screen)"
+                self._add(where, f"fact {fact!r} is not a screen fact; a screen rule matches {matches}")
+            elif not screen and fact in self.screen_kinds:
+                self._add(where, f"fact {fact!r} exists only in the screen phase: match it in a rule with `phase: screen`")
+        if rule.then.exclude is not None:
+            self._check_exclude(base + ("then", "exclude"), rule.then.exclude, aliases)
+
+    def _check_exclude(self, where: tuple, exclude, aliases: dict[str, str]) -> None:
+        """`item` names an alias of an item fact (one with an `item` id); `during`, one of a fact with `start` and `end`."""
+        for key, needed in (("item", (ITEM_FIELD,)), ("during", SPAN_FIELDS)):
+            alias = getattr(exclude, key)
+            if alias is None:
+                continue
+            if alias not in aliases:
+                self._add(where + (key,), f"{alias!r} is not an alias of this rule{suggest(alias, aliases)}; aliases: {', '.join(aliases) or 'none'}")
+                continue
+            missing = [name for name in needed if name not in self.kinds.get(aliases[alias], ())]
+            if missing and aliases[alias] in self.kinds:
+                self._add(where + (key,), f"{key} needs a fact with field(s) {', '.join(needed)}, and fact {aliases[alias]!r} has no {', '.join(missing)}")
 
     def _check_pattern(self, pattern: FactPattern, where: tuple, aliases: dict[str, str], negated: bool) -> None:
         if pattern.fact not in self.kinds:

@@ -13,8 +13,8 @@ from cec_rules.engine.program import Distribution, Program
 
 from .advice import REQUIRED_ADVICE
 from .applicant import Applicant
-from .catalog import FACT_KINDS, FORMATS
-from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
+from .catalog import FACT_KINDS, FORMATS, SCREEN_KINDS
+from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive, screen_facts
 from .limits import Limits
 from .reading import applicant_from_data
 from .tables import DATA_FILES, load_cec_tables, table_files
@@ -23,10 +23,16 @@ ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
 
 
-def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> Derivation:
-    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables)."""
+def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str, exclusions: list | None = None) -> Derivation:
+    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables), counting only
+    the work periods the edition's screen rules did not exclude (`exclusions`)."""
     tables = edition.tables
-    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition))
+    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions)
+
+
+def screen_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> list[dict]:
+    """The work and study periods the screen rules decide on (which work counts)."""
+    return screen_facts(applicant, day, edition.tables.noc, parameters, source)
 
 
 def _ability_names_fr(edition) -> dict[str, str]:
@@ -89,4 +95,5 @@ PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language, explain=explain,
                   data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
-                  impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,))
+                  impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,),
+                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS))

@@ -26,7 +26,8 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     edition, compiled = evaluator.context(applicant, as_of, source)
     day = dt.date.fromisoformat(decision.as_of)
     advisor = advice.Advisor(edition.ruleset.advice, compiled.parameters, language)
-    state = experience(applicant, day, edition.tables.noc, compiled.parameters, source)
+    screen = lambda person, on: _exclusions(evaluator.screen(person, on, edition, source, compiled_on=day))
+    state = experience(applicant, day, edition.tables.noc, compiled.parameters, source, screen(applicant, day))
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
@@ -41,7 +42,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         if result.met is None:
             entry["to_settle"] = result.needs  # the input that would settle it: [{field, why}]
         if result.met is False:
-            suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day)
+            suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day, screen)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
         criteria.append(entry)
     doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
@@ -118,11 +119,16 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
              "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]
 
 
-def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
+def _exclusions(screened) -> list | None:
+    """The screen session's exclusions (None: the program has no screen)."""
+    return screened.exclusions if screened is not None else None
+
+
+def _suggest(criterion: str, advisor, state, applicant, decision, edition, day, screen):
     if criterion == "skilled_work_experience":
         occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.tables.noc, advisor.params)) \
             or advice.example_occupation(state, edition.tables.noc, advisor.params)
-        return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain")
+        return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain", screen)
     if criterion == "language_proficiency":
         return advice.better_language(advisor, applicant, decision.derived, edition.tables.language_tests, day)
     if criterion == "outside_quebec":
