@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
-from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.evaluator import DEFAULT_PROGRAM, Evaluator, load_bundled_or
 from cec_rules.facts.reading import locate, read_applicant_with_positions
 
 from .render import decision_json, decision_text
@@ -138,12 +138,13 @@ def cli() -> None:
               help="Language of the reasons and the text: en (English) or fr (French).")
 @click.option("--record", "record_url", metavar="URL",
               help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+@click.option("--program", default=DEFAULT_PROGRAM, show_default=True, help="The program to decide (cec, fsw: see `cec rulesets list`).")
 def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
-             record_url: str | None) -> None:
+             record_url: str | None, program: str) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
     from cec_rules.facts.translated import translated
 
-    evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
+    evaluator = Evaluator(_library(rulesets_dir), program, translations=language != "en")
     recorder = _recorder(record_url, evaluator.library) if record_url else None
     bad = 0
     for path in files:

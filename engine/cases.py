@@ -13,8 +13,11 @@ A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
         derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
                                           # (lists and mappings compare whole: `findings: []`)
         reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
+        score: {total: 72, age: 12, adaptability: 10}   # optional, for a points grid: the total, the
+                                          # possible_total, a factor's points (null: undetermined) or a cap's
 
-`cec test` and the pytest plugin both run cases through `run_case`, so they agree.
+`cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
+program of the folder it sits in (`program_of`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Expectation(BaseModel):
     needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
+    score: dict[str, StrictInt | StrictFloat | None] = {}
 
 
 class Case(BaseModel):
@@ -191,6 +195,25 @@ def compare(expect: Expectation, decision) -> list[str]:
         got = criteria.get(name)
         if got is None or text not in got.reason:
             failures.append(f"reasons.{name}: expected to contain {text!r}, got {got.reason if got else None!r}")
+    return failures + _score_failures(expect.score, decision.score)
+
+
+def _score_failures(expected: dict, score) -> list[str]:
+    """Each `score:` expectation the decision's points grid does not meet (total, possible_total, a factor, a cap)."""
+    if not expected:
+        return []
+    if score is None:
+        return ["score: expected a points grid, but the ruleset has no score"]
+    grid = score.to_json()
+    values = {"total": grid["total"], "possible_total": grid["possible_total"],
+              **{f["id"]: f["points"] for f in grid["factors"]}, **{c["id"]: c["points"] for c in grid["caps"]}}
+    failures = []
+    for name, wanted in expected.items():
+        got = values.get(name, _MISSING)
+        if got is _MISSING:
+            failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(values)}")
+        elif not _same(wanted, got):
+            failures.append(f"score.{name}: expected {wanted!r}, got {got!r}")
     return failures
 
 
@@ -212,6 +235,14 @@ def _same(wanted, got) -> bool:
     if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and isinstance(got, (int, float)) and not isinstance(got, bool):
         return abs(wanted - got) < 0.005
     return wanted == got
+
+
+def program_of(case_file: Path) -> str | None:
+    """The program whose cases a case file holds, from its path `<root>/<program>/<edition>/tests/<file>`
+    (None outside a rulesets folder)."""
+    if rulesets_root_of(case_file) is None:
+        return None
+    return case_file.resolve().parents[2].name
 
 
 def rulesets_root_of(case_file: Path) -> Path | None:

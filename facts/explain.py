@@ -96,13 +96,13 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str) -> str:
+def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES) -> str:
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
     texts = []
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, FIELD_TYPES, compiled.units, language))
+        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language))
     return "; ".join(dict.fromkeys(texts))
 
 

@@ -28,6 +28,6 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     criteria = []
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
-        reason = french.mark_titles(_reason(result, rules, compiled, language), titles)
+        reason = french.mark_titles(_reason(result, rules, compiled, language, evaluator.plugin.field_types), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation)))
     return dataclasses.replace(decision, criteria=criteria)

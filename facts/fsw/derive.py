@@ -182,8 +182,11 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
     windowed = [p for p in periods if p.interval and p.skilled is not False]
     certain = [p for p in windowed if p.skilled]
     skilled, possible = _hours(certain, cap), _hours(windowed, cap)
-    run = _best_run([(p.known_group, p) for p in windowed if p.known_group], cap, params["continuity_allowed_gap_days"])
-    possible_run = _best_run([(o, p) for p in windowed for o in p.status.candidates if o.code in p.status.skilled_candidates],
+    # A period whose split code has only skilled counterparts is one run in one unit group in every
+    # reading, so it counts alone for certain; with other periods, only in the readings that join them.
+    alone = [(("period", p.index), p.status.reported, p) for p in certain if p.status.split]
+    run = _best_run([(o, o, p) for p in windowed if (o := p.known_group)] + alone, cap, params["continuity_allowed_gap_days"])
+    possible_run = _best_run([(o, o, p) for p in windowed for o in p.status.candidates if o.code in p.status.skilled_candidates],
                              cap, params["continuity_allowed_gap_days"])
     unsettled = [p for p in windowed if p.status.split]
     years, possible_years = int(skilled // per_year), int(possible // per_year)
@@ -212,17 +215,20 @@ def _hours(periods: list[Period], cap: Fraction) -> Fraction:
     return capped_hours([(p.interval, p.rate) for p in periods], cap)
 
 
-def _best_run(members: list[tuple[Occupation, Period]], cap: Fraction, gap: int) -> Run:
-    """The run of days (gaps of at most `gap` days) in one unit group with the most capped hours."""
-    groups: dict[Occupation, list[Period]] = {}
-    for occupation, period in members:
-        groups.setdefault(occupation, []).append(period)
+def _best_run(members: list[tuple[object, Occupation, Period]], cap: Fraction, gap: int) -> Run:
+    """The run of days (gaps of at most `gap` days) in one group with the most capped hours; members are
+    (group key, the occupation to show, period)."""
+    groups: dict[object, list[Period]] = {}
+    shown: dict[object, Occupation] = {}
+    for key, occupation, period in members:
+        groups.setdefault(key, []).append(period)
+        shown[key] = occupation
     best = Run()
-    for occupation in sorted(groups, key=lambda o: o.code):
-        for start, end, inside in _runs(groups[occupation], gap):
+    for key in sorted(groups, key=lambda k: str(k)):
+        for start, end, inside in _runs(groups[key], gap):
             hours = _hours(inside, cap)
             if hours > best.hours:
-                best = Run(occupation, start, end, hours)
+                best = Run(shown[key], start, end, hours)
     return best
 
 
