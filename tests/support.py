@@ -16,6 +16,12 @@ from cec_rules.facts.applicant import Applicant
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+OTHER_PROGRAM_EXAMPLES = ("fsw-",)  # examples/fsw-*.yaml are FSW's applicants; the others are CEC's
+
+
+def cec_examples(pattern: str = "*.yaml") -> list[Path]:
+    """The CEC example applicants (`examples/` also holds other programs' files, named by their program)."""
+    return sorted(p for p in EXAMPLES.glob(pattern) if not p.name.startswith(OTHER_PROGRAM_EXAMPLES))
 APPLICATION_DATE = "2026-11-01"
 NEW_EDITION = "cec/2022-11-16/ruleset.yaml"
 OLD_EDITION = "cec/2015-01-01/ruleset.yaml"
@@ -68,10 +74,19 @@ def criterion(decision, name: str):
     return next(c for c in decision.criteria if c.id == name)
 
 
-def copy_rulesets(tmp_path: Path) -> Path:
-    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`."""
+def copy_rulesets(tmp_path: Path, programs: tuple[str, ...] | None = ("cec",)) -> Path:
+    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`, with the data tables and
+    the folders of `programs` only (None: every program). CEC alone by default: a copy whose CEC edition is
+    broken on purpose then fails to load as a whole, as it did before other programs were bundled."""
+    source = bundled_root()
     target = tmp_path / "rulesets"
-    shutil.copytree(bundled_root(), target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    skipped = shutil.ignore_patterns("__pycache__", "__init__.py")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        others = {n for n in names if Path(folder) == source and (source / n).is_dir() and n != "data" and programs is not None and n not in programs}
+        return set(skipped(folder, names)) | others
+
+    shutil.copytree(source, target, ignore=ignore)
     return target
 
 

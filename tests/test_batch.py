@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from support import cec_examples
+
 CEC = str(Path(sys.executable).with_name("cec"))
 
 
 def _example_records() -> list[dict]:
-    return [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    return [yaml.safe_load(path.read_text()) for path in cec_examples()]
 
 
 def _write_population(path: Path, count: int, bad_every: int = 0) -> list[str]:

@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from support import EXAMPLES
+from support import EXAMPLES, cec_examples
 
 CRITERIA = ["skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility"]
 DECISION_KEYS = {"applicant_id", "program", "ruleset", "as_of", "eligible", "criteria", "derived", "trace"}
@@ -52,7 +52,7 @@ def json_lines(result) -> list[dict]:
 # --- the documented examples ---------------------------------------------------------------------
 
 def test_readme_table_lists_every_example_file():
-    assert sorted(r["file"] for r in ROWS) == sorted(p.name for p in EXAMPLES.glob("*.yaml"))
+    assert sorted(r["file"] for r in ROWS) == sorted(p.name for p in cec_examples())
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])

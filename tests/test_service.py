@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
 from service_support import CEC
-from support import EXAMPLES, applicant_data, job
+from support import EXAMPLES, applicant_data, cec_examples, job
 
 pytestmark = pytest.mark.slow
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+EXAMPLE_FILES = cec_examples()
 
 
 @pytest.fixture(scope="module")
