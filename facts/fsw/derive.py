@@ -60,8 +60,10 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "settlement_funds_by_family_size": ("table", "CAD needed by family size (half the low-income cut-off)", MONEY),
     "settlement_funds_each_additional_member": ("number", "CAD for each member beyond the table's largest size", MONEY),
 }
-# Tables the derivation evaluates (to pick the first official language and the best credential): name -> inputs.
-REQUIRED_TABLES = {"first_language_points": ("level",), "education_points": ("level", "years", "second_credential")}
+# Tables the derivation evaluates (to pick the first official language and the best credential, and to tell
+# whether split codes change the experience points): name -> inputs.
+REQUIRED_TABLES = {"first_language_points": ("level",), "education_points": ("level", "years", "second_credential"),
+                   "experience_points": ("years",)}
 FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
     "experience": [("continuous_hours", "possible_continuous_hours"), ("skilled_hours", "possible_skilled_hours"), ("years", "possible_years")],
     "canada_ties": [("canadian_work_hours", "possible_canadian_work_hours")],
@@ -190,10 +192,11 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
                              cap, params["continuity_allowed_gap_days"])
     unsettled = [p for p in windowed if p.status.split]
     years, possible_years = int(skilled // per_year), int(possible // per_year)
+    settled = ctx.table("experience_points", years=years) == ctx.table("experience_points", years=possible_years)
     for p in unsettled:
         why = f"the NOC {p.status.candidates[0].version} code of work_history[{p.index}]: {candidates_text(p.status)}"
         ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why)
-        if possible_years > years and p.skilled is None:
+        if not settled and p.skilled is None:
             ctx.missing("experience", f"work_history[{p.index}].noc_code", why)
         ctx.findings.append(f"work_history[{p.index}]: {candidates_text(p.status)}; give the NOC {p.status.candidates[0].version} code")
     occupation = run.occupation
@@ -202,7 +205,7 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
         "run_noc_code": occupation.code if occupation else "", "run_title": occupation.title if occupation else "",
         "run_level": occupation.level if occupation else "", "run_start": _day(run.start), "run_end": _day(run.end),
         "skilled_hours": float_not_above(skilled), "possible_skilled_hours": float_not_above(possible),
-        "years": years, "possible_years": possible_years, "years_settled": years == possible_years,
+        "years": years, "possible_years": possible_years, "years_settled": settled,
         "window_start": as_int(dt.date.fromisoformat(ctx.derived["window"]["start"])), "window_end": as_int(dt.date.fromisoformat(ctx.derived["window"]["end"])),
         "unsettled_periods": len(unsettled), "self_employed_periods": sum(1 for p in certain if p.work.self_employed)})
     ctx.derived.update({"continuous_run": _run_summary(run), "skilled_hours": _round(skilled), "experience_years": years,
