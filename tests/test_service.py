@@ -208,9 +208,9 @@ def test_explanations_are_those_of_cec_explain(http, language):
 
 
 def test_an_unknown_program_is_a_problem(http):
-    response = http.post("/v1/decisions", params={"program": "fsw"}, content=as_json(EXAMPLES / "eligible.yaml"))
+    response = http.post("/v1/decisions", params={"program": "xyz"}, content=as_json(EXAMPLES / "eligible.yaml"))
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'fsw'; known: cec"}
+    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'xyz'; known: cec, fsw"}
 
 
 def bundled_cases() -> list:
