@@ -43,7 +43,7 @@ def test_bundled_cases_all_pass_and_cover_every_rule():
     result = CliRunner().invoke(cli, ["test", "--coverage"])
     assert result.exit_code == 0, result.stdout
     assert " 0 failed" in result.stdout
-    for edition in ("cec/2015-01-01", "cec/2022-11-16", "fsw/2022-11-16"):
+    for edition in ("cec/2015-01-01", "cec/2022-11-16", "fsw/2015-01-01", "fsw/2022-11-16"):
         assert re.search(rf"^{edition}: \d+ case\(s\); rules never fired: none; criterion outcomes never seen: none$", result.stdout, re.M), edition
 
 
