@@ -5,13 +5,10 @@ catalog. Types drive how reasons show values (`date`: YYYYMMDD integers shown as
 separators and two decimals; money travels as a float `number`, shown with separators).
 """
 
+from ..catalog import FACT_KINDS as CEC_FACT_KINDS
+
 FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
-    "applicant": {
-        "id": ("text", "the applicant's id"),
-        "as_of": ("date", "the assessment date: --as-of, or the application date"),
-        "intended_province": ("text", "two-letter province or territory code"),
-        "admissible": ("bool", "false when found inadmissible elsewhere"),
-    },
+    "applicant": CEC_FACT_KINDS["applicant"],
     "experience": {
         "continuous_hours": ("hours", "the most hours of one continuous run of days in one skilled unit group (known codes only), in the window"),
         "possible_continuous_hours": ("hours", "the same if every period whose split NOC code might be that unit group counts in it (equals continuous_hours when no code is unsettled)"),
@@ -34,19 +31,9 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "known": ("bool", "whether a date of birth was given"),
         "years": ("count", "completed years on the assessment date (0 when unknown)"),
     },
-    "official_language": {
-        "language": ("text", "english or french"),
+    "official_language": {  # the best valid result in one official language: CEC's language_result, and which is first
+        **CEC_FACT_KINDS["language_result"],
         "first": ("bool", "whether it is the first official language: the one giving more points (the applicant chooses, IRPR 79(1))"),
-        "test": ("text", "test id of its best valid result"),
-        "test_title": ("text", "test name"),
-        "level_name": ("text", "CLB or NCLC"),
-        "date": ("date", "result date"),
-        "listening": ("count", "CLB/NCLC level"),
-        "reading": ("count", "CLB/NCLC level"),
-        "writing": ("count", "CLB/NCLC level"),
-        "speaking": ("count", "CLB/NCLC level"),
-        "lowest": ("count", "the lowest of the four levels"),
-        "lowest_ability": ("text", "an ability with the lowest level"),
     },
     "education": {
         "credentials": ("count", "completed credentials given"),
