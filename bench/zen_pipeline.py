@@ -34,7 +34,7 @@ class ZenDecider:
 
         from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 
-        self.evaluator = Evaluator(load_bundled_or(None))
+        self.evaluator = Evaluator(load_bundled_or(None), "cec")
         self.decision = zen.ZenEngine().create_decision(GRAPH.read_text(encoding="utf-8"))
 
     def decide(self, line: bytes, number: int) -> bytes | None:

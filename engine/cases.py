@@ -2,19 +2,19 @@
 
 A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
 
-    - name: 364 days at 30 h/week is exactly 1,560 hours
+    - name: exactly the pass mark is enough
       as_of: "2026-11-01"                 # optional; default: the applicant's application_date
       applicant: {...}                    # inline, in the input contract, or:
       applicant_file: ../../../../examples/eligible.yaml   # relative to the case file
       expect:
         eligible: true                    # optional
         edition: "2022-11-16"             # optional
-        criteria: {skilled_work_experience: met, language_proficiency: unmet}   # optional, any subset
-        derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
+        criteria: {points_grid: met, admissibility: unmet}   # optional, any subset
+        derived: {score.total: 67}        # optional: values of decision.derived, dotted paths allowed
                                           # (lists and mappings compare whole: `findings: []`)
-        reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
-        score: {total: 72, age: 12, adaptability: 10}   # optional, for a points grid: the total, the
-                                          # possible_total, a factor's points (null: undetermined) or a cap's
+        reasons: {admissibility: "inadmissible"}   # optional: text the reason must contain
+        score: {total: 72, possible_total: 72, age: 12, adaptability: 10}   # optional (rulesets with a score:):
+                                          # totals, a factor's points (null: undetermined), a cap's points
 
 `cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
 program of the folder it sits in (`program_of`).
@@ -45,7 +45,7 @@ class Expectation(BaseModel):
     needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
-    score: dict[str, StrictInt | StrictFloat | None] = {}
+    score: dict[str, StrictInt | StrictFloat | None] = {}  # total, possible_total, factor or cap id -> points
 
 
 class Case(BaseModel):
@@ -191,33 +191,33 @@ def compare(expect: Expectation, decision) -> list[str]:
         got = _dig(decision.derived, path)
         if not _same(wanted, got):
             failures.append(f"derived.{path}: expected {wanted!r}, got {got!r}")
+    failures += _compare_score(expect.score, decision)
     for name, text in expect.reasons.items():
         got = criteria.get(name)
         if got is None or text not in got.reason:
             failures.append(f"reasons.{name}: expected to contain {text!r}, got {got.reason if got else None!r}")
-    return failures + _score_failures(expect.score, decision.score)
-
-
-def _score_failures(expected: dict, score) -> list[str]:
-    """Each `score:` expectation the decision's points grid does not meet (total, possible_total, a factor, a cap)."""
-    if not expected:
-        return []
-    if score is None:
-        return ["score: expected a points grid, but the ruleset has no score"]
-    grid = score.to_json()
-    values = {"total": grid["total"], "possible_total": grid["possible_total"],
-              **{f["id"]: f["points"] for f in grid["factors"]}, **{c["id"]: c["points"] for c in grid["caps"]}}
-    failures = []
-    for name, wanted in expected.items():
-        got = values.get(name, _MISSING)
-        if got is _MISSING:
-            failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(values)}")
-        elif not _same(wanted, got):
-            failures.append(f"score.{name}: expected {wanted!r}, got {got!r}")
     return failures
 
 
 _MISSING = "<missing>"
+
+
+def _compare_score(expected: dict, decision) -> list[str]:
+    """`score:` expectations: the totals, each factor's points (None: undetermined) and each cap's points."""
+    if not expected:
+        return []
+    if decision.score is None:
+        return [f"score: {decision.program} {decision.edition} has no score: section"]
+    score = decision.score
+    got = {"total": score.total, "possible_total": score.possible_total, **{f.id: f.points for f in score.factors},
+           **{c.id: c.points for c in score.caps}}
+    failures = []
+    for name, wanted in expected.items():
+        if name not in got:
+            failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(got)}")
+        elif not (_same(wanted, got[name]) if wanted is not None and got[name] is not None else wanted is got[name]):
+            failures.append(f"score.{name}: expected {wanted!r}, got {got[name]!r}")
+    return failures
 
 
 def _dig(data, path: str):

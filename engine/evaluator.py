@@ -17,7 +17,6 @@ from .library_cache import load_library_cached
 from .program import installed_programs
 from .runtime import RunResult, Runtime
 
-DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
 
 
@@ -30,11 +29,11 @@ def load_bundled_or(root: Path | None) -> Library:
 class Evaluator:
     """Decides applicants of one program under a library of rulesets, with that program's plugin."""
 
-    def __init__(self, library: Library, program: str = DEFAULT_PROGRAM, translations: bool = False):
+    def __init__(self, library: Library, program: str, translations: bool = False):
         self.library = library
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
-        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
+        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
 
     def edition_for(self, day: dt.date, source: str) -> Edition:

@@ -57,7 +57,7 @@ class Lookup(Strict):
     key: Union[FactRef, ParamRef, Scalar]
 
 
-LANGUAGES = ("en", "fr")
+LANGS = ("en", "fr")
 
 
 class Localized(Strict):
@@ -70,9 +70,9 @@ class Localized(Strict):
 Wording = Union[str, Localized]
 
 
-def wording(value: "Wording", language: str = "en") -> str:
-    """The text of `value` in `language` (a plain string serves every language)."""
-    return value if isinstance(value, str) else getattr(value, language)
+def wording(value: "Wording", lang: str = "en") -> str:
+    """The text of `value` in the language `lang` (a plain string serves every language)."""
+    return value if isinstance(value, str) else getattr(value, lang)
 
 
 class Text(Strict):
@@ -205,13 +205,14 @@ class Conclusion(Strict):
         given = [name for name in CONCLUSIONS if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError(f"a conclusion needs exactly one of {', '.join(CONCLUSIONS)} (got {given or 'none'})")
+        article = "an" if given[0][0] in "aeiou" else "a"
         if self.derive is None and not self.reason:
-            raise ValueError(f"a {given[0]} conclusion needs a reason")
+            raise ValueError(f"{article} {given[0]} conclusion needs a reason")
         uncertain = self.undetermined or self.undetermined_points
         if uncertain is None and self.needs is not None:
             raise ValueError("needs: only an undetermined or undetermined_points conclusion names what it needs")
         if uncertain is not None and not self.needs:
-            raise ValueError(f"an {given[0]} conclusion needs `needs`: the input fields that would settle it")
+            raise ValueError(f"{article} {given[0]} conclusion needs `needs`: the input fields that would settle it")
         return self
 
     @property
@@ -283,13 +284,9 @@ class Criterion(Strict):
     citation: str
 
 
-class DataFiles(Strict):
-    """Data tables an edition uses, as paths relative to the rulesets folder."""
-
-    noc_2021: str
-    noc_2016: str
-    noc_correspondence: str
-    language_tests: Annotated[list[str], Field(min_length=1)]
+# `data:` names an edition's data files, as paths relative to the rulesets folder: one path, or a list of
+# them. Which names an edition must give, and in which form, is its program's (`Program.data_files`).
+DataPaths = Union[StrictStr, Annotated[list[StrictStr], Field(min_length=1)]]
 
 
 # --- decision tables and scores ------------------------------------------------------------------
@@ -379,7 +376,7 @@ class Ruleset(Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None
     sources: dict[Identifier, Source]
-    data: DataFiles
+    data: dict[Identifier, DataPaths] = {}
     parameters: dict[Identifier, Parameter]
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]

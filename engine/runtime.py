@@ -30,9 +30,9 @@ from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
 from .model import FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
-from .score import Award, PointsUnknown, ScoreResult, compute_score
+from .score import AWARD_ALIAS, Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
-from .validator import AWARD_ALIAS, PHASE_GATES, TRANSLATION_SUFFIX
+from .validator import PHASE_GATES, TRANSLATION_SUFFIX
 
 
 @dataclass
@@ -89,9 +89,10 @@ def max_firings_setting() -> int:
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None):
+    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None, formats: dict | None = None):
         self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
+        self._formats = formats or {}  # the program's: how its field types and parameter units show in reasons
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
         self._registered: set[str] = set()
@@ -200,7 +201,7 @@ class Runtime:
         aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
         conclusion = rule.then
         shown = {**aliases, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else aliases  # {award.points}: the points awarded
-        prepare = lambda text, language="en": compile_template(text, shown, self._field_types, compiled.units, language)
+        prepare = lambda text, lang="en": compile_template(text, shown, self._field_types, compiled.units, lang, self._formats)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare, compiled.tables)

@@ -10,9 +10,9 @@ import re
 from .conflicts import contradiction_problems, cycle_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
+from .model import LANGS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
-from .score import SCORE_FACT, TOTAL_FIELDS
+from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
 from .score_checks import score_problems
 from .shown import a, literal
 from .table_coverage import table_problems
@@ -26,7 +26,6 @@ PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
 MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
-AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -134,10 +133,10 @@ class RulesetChecker:
             if entry is None:
                 self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
                 continue
-            for language in LANGUAGES:
-                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, language)):
+            for lang in LANGS:
+                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, lang)):
                     if placeholder not in allowed:
-                        self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+                        self._add(("advice", name, lang), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why, *_spec) in self.required_parameters.items():
@@ -283,21 +282,21 @@ class RulesetChecker:
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.award is not None:
             self._check_operand(where + ("award", "points"), conclusion.award.points, aliases)
         if conclusion.reason:
-            for language in LANGUAGES:
-                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases, conclusion.award is not None)
+            for lang in LANGS:
+                self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None)
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
@@ -325,9 +324,9 @@ class RulesetChecker:
         parameter's value would go stale when the parameter changes, so it is an error."""
         numbers = _parameter_numbers(self.ruleset)
         for name, criterion in self.ruleset.criteria.items():
-            for language in LANGUAGES:
-                text = wording(criterion.description, language)
-                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+            for lang in LANGS:
+                text = wording(criterion.description, lang)
+                where = ("criteria", name, "description") + ((lang,) if not isinstance(criterion.description, str) else ())
                 self._check_template(where, text, {})
                 for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
                     value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))

@@ -58,3 +58,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 FIELD_TYPES: dict[str, dict[str, str]] = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}
+
+# How values of these types (and parameters whose unit says hours) show in reasons: the engine's
+# "measure", grouped with at most two decimals (1,559.57), integers too.
+FORMATS = {"hours": "measure"}

@@ -13,7 +13,7 @@ from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
-from .catalog import FIELD_TYPES
+from .catalog import FIELD_TYPES, FORMATS
 from .derive import experience
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
@@ -33,7 +33,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         entry = {
             "id": result.id, "met": result.met, "citation": criterion.citation,
-            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language),
+            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS),
             "reason": _reason(result, rules, compiled, language),
             "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
@@ -96,13 +96,13 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES) -> str:
+def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS) -> str:
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
     texts = []
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language))
+        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
 
 

@@ -16,7 +16,7 @@ from cec_rules.facts.applicant import Applicant
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-OTHER_PROGRAM_EXAMPLES = ("fsw-",)  # examples/fsw-*.yaml are FSW's applicants; the others are CEC's
+OTHER_PROGRAM_EXAMPLES = ("fsw-", "fst-")  # examples/fsw-*.yaml and fst-*.yaml are FSW's and FST's applicants
 
 
 def cec_examples(pattern: str = "*.yaml") -> list[Path]:
@@ -75,18 +75,20 @@ def criterion(decision, name: str):
 
 
 def copy_rulesets(tmp_path: Path, programs: tuple[str, ...] | None = ("cec",)) -> Path:
-    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`, with the data tables and
-    the folders of `programs` only (None: every program). CEC alone by default: a copy whose CEC edition is
-    broken on purpose then fails to load as a whole, as it did before other programs were bundled."""
-    source = bundled_root()
+    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`: the shared data and the
+    folders of `programs` (None: every program). CEC's alone by default, so that a broken CEC edition makes
+    the whole load fail, as the tests of CEC's rulesets expect (with another program loaded, CEC would only
+    be set aside as unavailable)."""
     target = tmp_path / "rulesets"
-    skipped = shutil.ignore_patterns("__pycache__", "__init__.py")
+    root = bundled_root()
+    usual = shutil.ignore_patterns("__pycache__", "__init__.py")
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        others = {n for n in names if Path(folder) == source and (source / n).is_dir() and n != "data" and programs is not None and n not in programs}
-        return set(skipped(folder, names)) | others
+        other_programs = set() if programs is None or Path(folder) != root else \
+            {n for n in names if (root / n / "").is_dir() and n != "data" and n not in programs and any((root / n).glob("*/ruleset.yaml"))}
+        return set(usual(folder, names)) | other_programs
 
-    shutil.copytree(source, target, ignore=ignore)
+    shutil.copytree(root, target, ignore=ignore)
     return target
 
 

@@ -20,6 +20,7 @@ CEC = str(Path(sys.executable).with_name("cec"))
 
 
 def _example_records() -> list[dict]:
+    """The CEC examples (`cec batch` decides CEC; the fst-*.yaml and fsw-*.yaml ones are FST's and FSW's)."""
     return [yaml.safe_load(path.read_text()) for path in cec_examples()]
 
 

@@ -3,7 +3,6 @@ with its file:line, name, and expected vs actual; coverage lists what no case ex
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,8 +42,8 @@ def test_bundled_cases_all_pass_and_cover_every_rule():
     result = CliRunner().invoke(cli, ["test", "--coverage"])
     assert result.exit_code == 0, result.stdout
     assert " 0 failed" in result.stdout
-    for edition in ("cec/2015-01-01", "cec/2022-11-16", "fsw/2015-01-01", "fsw/2022-11-16"):
-        assert re.search(rf"^{edition}: \d+ case\(s\); rules never fired: none; criterion outcomes never seen: none$", result.stdout, re.M), edition
+    editions = [line for line in result.stdout.splitlines() if " case(s); " in line]
+    assert len(editions) >= 4 and all(line.endswith("rules never fired: none; criterion outcomes never seen: none") for line in editions)
 
 
 def test_a_wrong_case_fails_with_file_line_name_expected_and_actual(tmp_path):

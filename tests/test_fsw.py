@@ -75,3 +75,17 @@ def test_a_new_funds_amount_is_a_dated_entry_with_no_python(tmp_path):
     funds = next(c for c in json.loads(result.stdout)["criteria"] if c["id"] == "settlement_funds")
     assert funds["met"] is False and "30,000 needed for a family of 2" in funds["reason"]
 
+
+
+def _readme_rows() -> list[list[str]]:
+    lines = (EXAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
+    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines if line.startswith("| `fsw-")]
+
+
+@pytest.mark.parametrize("row", _readme_rows(), ids=lambda row: row[0])
+def test_the_examples_table_gives_each_outcome(row):
+    decision = json.loads(evaluate(str(EXAMPLES / row[0].strip("`")), "--format", "json").stdout)
+    assert decision["applicant_id"] == row[1]
+    unmet = [c["id"] for c in decision["criteria"] if c["met"] is False]
+    assert ("eligible" if decision["eligible"] else "unmet: " + ", ".join(f"`{c}`" for c in unmet)) == row[2]
+    assert decision["derived"]["continuous_run"]["hours"] == float(row[3].replace(",", ""))

@@ -32,7 +32,7 @@ def population(tmp_path_factory) -> Path:
 
 def _decide_all(path: Path, cache_on: bool, monkeypatch) -> tuple[list[str], RecordDecider]:
     monkeypatch.setenv(pattern_cache.CACHE_ENV, "1" if cache_on else "0")
-    decider = RecordDecider(None, None, "jsonl")
+    decider = RecordDecider(None, None, "jsonl", programs=("cec",))
     lines = []
     for seq, text in enumerate(path.read_text().splitlines()):
         outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))

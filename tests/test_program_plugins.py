@@ -54,10 +54,11 @@ def test_engine_imports_no_program_code():
 def test_a_program_without_a_plugin_is_unavailable_and_cec_still_decides(tmp_path):
     root = copy_rulesets(tmp_path)
     add_stub_program(root)
-    library = load_library(root, installed_programs())
-    assert set(library.programs) == {"cec"}
+    installed = installed_programs()  # cec and the other bundled programs (fst, fsw), but no stub
+    library = load_library(root, installed)
+    assert "stub" not in installed and set(library.programs) == {"cec"}
     assert [p.message for p in library.unavailable["stub"]] == [
-        "program 'stub' cannot be decided: no plugin is installed for it; working plugins: cec, fsw (docs/engine.md, 'Programs as plugins')"]
+        f"program 'stub' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed))} (docs/engine.md, 'Programs as plugins')"]
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root)])
     assert result.exit_code == 0, result.stderr
     assert "ELIGIBLE for CEC" in result.stdout

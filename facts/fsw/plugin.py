@@ -11,9 +11,10 @@ from pathlib import Path
 
 from cec_rules.engine.program import Program
 
+from ..catalog import FORMATS
 from ..cec_program import in_language, read_applicant
 from ..limits import Limits
-from ..tables import load_cec_tables, table_files
+from ..tables import DATA_FILES, load_cec_tables, table_files
 from .catalog import FACT_KINDS
 from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, derive
 
@@ -28,7 +29,9 @@ def csv_cells(derived: dict) -> list:
             derived.get("experience_years", ""), derived.get("first_official_language") or "", (derived.get("settlement_funds") or {}).get("required") or ""]
 
 
-PROGRAM = Program(id="fsw", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
-                  load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))
+# Money travels as floats of type "number": shown like hours, with separators and at most two decimals.
+PROGRAM = Program(id="fsw", order=20, fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive,
+                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language,
+                  load_tables=load_cec_tables, table_files=table_files, data_files=DATA_FILES,
+                  formats={**FORMATS, "number": "measure"}, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
+                  field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
