@@ -98,7 +98,7 @@ def test_one_named_program_decides_alone_and_the_default_is_cec(root):
 
 
 def test_an_unknown_program_is_a_usage_error_naming_the_installed_ones(root):
-    result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "fsv")
+    result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "pnq")
     assert result.exit_code == 2
     assert "unknown program 'pnq' (did you mean 'pnp'?); installed programs: cec, pnp, crs, or all" in result.stderr
 
