@@ -38,8 +38,9 @@ def readme_rows() -> list[dict]:
     return rows
 
 
-OTHER_PROGRAMS = ("fst-", "fsw-")  # FST's and FSW's examples: their own tables, decided by them (tests/test_fst.py, test_fsw.py)
-ROWS = [row for row in readme_rows() if not row["file"].startswith(OTHER_PROGRAMS)]
+FST_PREFIX = "fst-"  # the Federal Skilled Trades examples: their own table, decided by FST (tests/test_fst.py)
+FSW_PREFIX = "fsw-"  # the Federal Skilled Worker examples: their own table, decided by FSW (tests/test_fsw.py)
+ROWS = [row for row in readme_rows() if not row["file"].startswith((FST_PREFIX, FSW_PREFIX))]
 
 
 def run(*args: str):

@@ -84,7 +84,7 @@ def test_fst_example_gives_the_documented_outcome(fst, row):
 
 def test_reasons_in_french(fst):
     applicant, decision = _decide(fst, "fst-ineligible-language.yaml")
-    french = fst.plugin.in_language(fst, decision, applicant, None, "x", "fr")
+    french = fst.plugin.translate(fst, decision, applicant, None, "x", "fr")
     language = next(c for c in french.criteria if c.id == "language_proficiency")
     assert "est exigé" in language.reason and language.citation.startswith("RIPR")
 
