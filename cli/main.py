@@ -325,12 +325,14 @@ def _register_command_modules(group) -> None:
     """Commands that live in their own modules (registered on first use, see _LazyGroup)."""
     from .diff import register as register_diff
     from .explain import register as register_explain
+    from .rank import rank_command
     from .replay import replay_command
     from .schema import schema_command
     from .serve import serve_command
     from .testing import test_command
 
     group.add_command(test_command)
+    group.add_command(rank_command)
     group.add_command(schema_command)
     group.add_command(serve_command)
     group.add_command(replay_command)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .chaining import Chain
 from .compiler import CompiledRuleset, compile_ruleset, parameter_period
 from .decision import CriterionResult, Decision
 from .errors import EngineError, InputError
@@ -35,6 +36,7 @@ class Evaluator:
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
+        self.chain = Chain(library, type(self), (program,))  # the programs an edition `consumes` (engine/chaining.py)
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         if self.program in self.library.unavailable:
@@ -52,8 +54,9 @@ class Evaluator:
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
         derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source)
-        result = self.runtime.run(compiled, derivation.facts)
-        derived = {**derivation.derived, **_rule_derived(result)}
+        consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
+        result = self.runtime.run(compiled, derivation.facts + consumed.facts)
+        derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace], result.score)
 
@@ -91,12 +94,13 @@ class Evaluator:
 VERDICT_WORDS = {True: "met", False: "unmet", None: "undetermined"}
 
 
-def _rule_derived(result: RunResult) -> dict:
-    """Facts the rules derived, by kind. When several of a kind exist (a tie), the one a concluding rule
-    used is shown, and all of them under `<kind>_candidates`."""
+def _rule_derived(result: RunResult, collect: list[str]) -> dict:
+    """Facts the rules derived, by kind. A kind the ruleset `collect`s is a list of every fact of it (empty
+    when none). Of another kind, when several exist (a tie), the one a concluding rule used is shown, and
+    all of them under `<kind>_candidates`."""
     used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
-    shown: dict = {}
-    for kind in dict.fromkeys(kind for kind, _ in result.derived):
+    shown: dict = {kind: [values for k, values in result.derived if k == kind] for kind in collect}
+    for kind in dict.fromkeys(kind for kind, _ in result.derived if kind not in shown):
         candidates = [values for k, values in result.derived if k == kind]
         shown[kind] = next((c for c in candidates if c in used), candidates[0])
         if len(candidates) > 1:

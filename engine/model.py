@@ -383,3 +383,5 @@ class Ruleset(Strict):
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
     tables: dict[Identifier, Table] = {}  # decision tables, used as `{table: NAME, inputs: {...}}` values
     score: Score | None = None  # a points grid: `award:` conclusions, the `score` fact of the final phase
+    consumes: list[Identifier] = []  # programs decided first, their outcomes asserted as facts (engine/chaining.py)
+    collect: list[Identifier] = []   # derived fact kinds the decision lists whole: derived.KIND = [every fact]

@@ -92,6 +92,7 @@ class RulesetChecker:
         self._check_criteria_concluded()
         self._check_criterion_descriptions()
         self._check_derived_facts_used()
+        self._check_chaining()
         self._check_rule_count()
         self.problems += table_problems(self.ruleset, self.path, self.positions)
         self.problems += score_problems(self.ruleset, self.path, self.positions, self.program_kinds)
@@ -116,6 +117,17 @@ class RulesetChecker:
         for kind, indexes in per_kind.items():
             if len(indexes) > MAX_PATTERNS_PER_KIND:
                 self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
+
+    def _check_chaining(self) -> None:
+        """`consumes` never names the program itself (it would decide itself first, without end); `collect`
+        names kinds some rule derives (otherwise the list is always empty, a misspelling)."""
+        for index, program in enumerate(self.ruleset.consumes):
+            if program == self.ruleset.program:
+                self._add(("consumes", index), f"a program cannot consume its own decisions ({program!r})")
+        derived = {rule.then.derive.fact for rule in self.ruleset.rules if rule.then.derive is not None}
+        for index, kind in enumerate(self.ruleset.collect):
+            if kind not in derived:
+                self._add(("collect", index), f"no rule derives {kind!r}{suggest(kind, derived)}; derived kinds: {', '.join(sorted(derived)) or 'none'}")
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
@@ -334,8 +346,10 @@ class RulesetChecker:
                         self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
 
     def _check_derived_facts_used(self) -> None:
-        """A derived fact that no rule matches is a rule that can never matter: report it."""
+        """A derived fact that no rule matches, and that the decision does not list (`collect`), is a rule
+        that can never matter: report it."""
         matched = {p.fact if isinstance(p, FactPattern) else p.not_.fact for r in self.ruleset.rules for p in r.when}
+        matched.update(self.ruleset.collect)
         for index, rule in enumerate(self.ruleset.rules):
             if rule.then.derive is not None and rule.then.derive.fact not in matched:
                 self._add(("rules", index, "then", "derive", "fact"), f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect")

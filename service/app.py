@@ -118,6 +118,8 @@ async def reload_rules(app: FastAPI) -> dict:
     async with app.state.reloading:
         settings: Settings = app.state.settings
         library = await asyncio.get_running_loop().run_in_executor(None, _load_library, settings.rulesets_dir)
+        if library.unavailable:  # one program's broken edit must not silently stop serving it while the others load
+            raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
         generation = await app.state.pool.reload((settings.rulesets_dir, settings.db_url))
         app.state.library = library
         editions = sum(len(e) for e in library.programs.values())

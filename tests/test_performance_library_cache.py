@@ -71,7 +71,7 @@ def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypa
 
 
 def test_a_new_edition_folder_invalidates_the_entry(tmp_path, cache):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path)  # CEC alone: its broken edition leaves no program to load
     library_cache.load_library_cached(root, _inputs())
     (root / "cec" / "2030-01-01").mkdir()
     (root / "cec" / "2030-01-01" / "ruleset.yaml").write_text("id: [broken\n")
