@@ -81,3 +81,14 @@ class OccupationClassifier:
         skilled = frozenset(c.code for c in candidates if self.is_skilled(c))
         verdict = None if skilled and len(skilled) < len(candidates) else bool(skilled)
         return OccupationStatus(reported, candidates, verdict, skilled)
+
+
+_CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
+
+
+def classifier_for(tables: NocTables, edition_version: int, skilled_levels) -> OccupationClassifier:
+    """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
+    key = (id(tables), edition_version, tuple(skilled_levels))
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = OccupationClassifier(tables, edition_version, skilled_levels)
+    return _CLASSIFIERS[key]

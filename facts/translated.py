@@ -13,6 +13,7 @@ import datetime as dt
 
 from cec_rules.engine.decision import Decision
 from cec_rules.engine.evaluator import Evaluator
+from cec_rules.engine.score import score_in_lang
 
 from . import french
 from .applicant import Applicant
@@ -31,4 +32,13 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         reason = french.mark_titles(_reason(result, rules, compiled, language, evaluator.plugin.field_types, evaluator.plugin.formats), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation)))
-    return dataclasses.replace(decision, criteria=criteria)
+    return dataclasses.replace(decision, criteria=criteria, score=decision.score and _score(decision.score, evaluator, compiled, language))
+
+
+def _score(score, evaluator: Evaluator, compiled, language: str):
+    """A points grid with each factor's reason in `language` and its citation under the act's names in it."""
+    rules = {rule.id: rule for rule in compiled.rules.values()}
+    plugin = evaluator.plugin
+    translated_score = score_in_lang(score, rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats)
+    factors = [dataclasses.replace(f, citation=french.citation(f.citation)) for f in translated_score.factors]
+    return dataclasses.replace(translated_score, factors=factors)

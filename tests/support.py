@@ -16,6 +16,12 @@ from cec_rules.facts.applicant import Applicant
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+OTHER_PROGRAM_EXAMPLES = ("fsw-", "fst-")  # examples/fsw-*.yaml and fst-*.yaml are FSW's and FST's applicants
+
+
+def cec_examples(pattern: str = "*.yaml") -> list[Path]:
+    """The CEC example applicants (`examples/` also holds other programs' files, named by their program)."""
+    return sorted(p for p in EXAMPLES.glob(pattern) if not p.name.startswith(OTHER_PROGRAM_EXAMPLES))
 APPLICATION_DATE = "2026-11-01"
 NEW_EDITION = "cec/2022-11-16/ruleset.yaml"
 OLD_EDITION = "cec/2015-01-01/ruleset.yaml"

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from support import cec_examples
+
 CEC = str(Path(sys.executable).with_name("cec"))
 
 
 def _example_records() -> list[dict]:
-    """The CEC examples (`cec batch` decides CEC; the fst-*.yaml ones are FST's)."""
-    return [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml")) if not path.name.startswith("fst-")]
+    """The CEC examples (`cec batch` decides CEC; the fst-*.yaml and fsw-*.yaml ones are FST's and FSW's)."""
+    return [yaml.safe_load(path.read_text()) for path in cec_examples()]
 
 
 def _write_population(path: Path, count: int, bad_every: int = 0) -> list[str]:

@@ -39,7 +39,8 @@ def readme_rows() -> list[dict]:
 
 
 FST_PREFIX = "fst-"  # the Federal Skilled Trades examples: their own table, decided by FST (tests/test_fst.py)
-ROWS = [row for row in readme_rows() if not row["file"].startswith(FST_PREFIX)]
+FSW_PREFIX = "fsw-"  # the Federal Skilled Worker examples: their own table, decided by FSW (tests/test_fsw.py)
+ROWS = [row for row in readme_rows() if not row["file"].startswith((FST_PREFIX, FSW_PREFIX))]
 
 
 def run(*args: str):

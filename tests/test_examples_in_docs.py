@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cec_rules.facts.reading import read_applicant_file
-from support import EXAMPLES
+from support import cec_examples
 
-FILES = sorted(EXAMPLES.glob("*.yaml"))
+FILES = cec_examples()
 
 
 def test_there_are_examples():

@@ -16,9 +16,9 @@ from cec_rules.cli.main import cli
 from cec_rules.engine.evaluator import Evaluator
 from cec_rules.facts.explain import explain
 from cec_rules.facts.reading import applicant_from_data
-from support import EXAMPLES, applicant_data, job
+from support import EXAMPLES, applicant_data, cec_examples, job
 
-UNMET_EXAMPLES = sorted(p for p in EXAMPLES.glob("ineligible-*.yaml"))
+UNMET_EXAMPLES = cec_examples("ineligible-*.yaml")
 
 
 def apply_changes(data: dict, changes: list[dict]) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import EXAMPLES, applicant_data, job, lang, study
+from support import applicant_data, cec_examples, job, lang, study
 
 CEC = str(Path(sys.executable).with_name("cec"))
 SEED = 20261201
@@ -27,7 +27,7 @@ ODD_VALUES = [None, True, False, 0, -1, 1e308, -0.0, 4e1, 10 ** 30, "", " ", "x"
 
 def _seeds() -> list[dict]:
     """Valid applicants to start from: the examples and the test builders."""
-    examples = [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    examples = [yaml.safe_load(path.read_text()) for path in cec_examples()]
     built = [applicant_data(work_history=[job(), job("1311", start="2022-01-01", end="2023-06-30", hours=20)],
                             study_history=[study("2020-09-01", "2023-04-30")]),
              applicant_data(language_tests=[lang("celpip_general", "2025-01-01", 9, 9, 9, 9), lang("tef_canada", "2024-12-01", 400, 400, 400, 400)])]

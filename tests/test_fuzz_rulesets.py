@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
 from cec_rules.engine.yaml_source import load_yaml
-from support import EXAMPLES, copy_rulesets
+from support import cec_examples, copy_rulesets
 
 SEED = int(os.environ.get("CEC_FUZZ_SEED", "20261201"))  # another seed explores other mutants
 MUTANTS = int(os.environ.get("CEC_FUZZ_MUTANTS", "40"))
@@ -182,7 +182,7 @@ def check_mutant(root: Path, what: str) -> bool:
         for line in problems:
             assert PROBLEM_LINE.match(line), f"{what}: not a file:line[:col] problem: {line}"
         return False
-    decided = runner.invoke(cli, ["evaluate", "--rulesets", str(root), *map(str, sorted(EXAMPLES.glob("*.yaml")))])
+    decided = runner.invoke(cli, ["evaluate", "--rulesets", str(root), *map(str, cec_examples())])
     assert decided.exception is None or isinstance(decided.exception, SystemExit), f"{what}: {decided.exception!r}"
     assert decided.exit_code in (0, 2), f"{what}: a validated mutant made a decision fail (exit {decided.exit_code}):\n{decided.stderr}"
     for line in decided.stderr.splitlines():

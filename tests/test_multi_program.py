@@ -1,7 +1,7 @@
 """Several programs from one command line (issue 9, item 5): `--program P|all` on evaluate, explain,
 batch, test and diff; `cec rulesets list` shows every program's timeline.
 
-Only CEC's plugin ships with this package, so the tests install stub programs the way a separate
+The tests install stub programs the way a separate
 package would: a distribution on sys.path whose entry points publish them in `cec_rules.programs`.
 Each stub is CEC's plugin under another id and order, deciding a copy of CEC's newest edition.
 """
@@ -23,8 +23,8 @@ from cec_rules.cli.main import cli
 from cec_rules.engine import program as program_module
 from support import EXAMPLES, NEW_EDITION, copy_rulesets, edit
 
-# Stubs: id -> order. `crs` sorts before `fsw` by name but comes last by its declared order.
-STUBS = {"fsw": 20, "crs": 90}
+# Stubs: id -> order. `crs` sorts before `pnp` by name but comes last by its declared order.
+STUBS = {"pnp": 20, "crs": 90}
 
 
 def _install_stubs(site: Path) -> None:
@@ -83,33 +83,33 @@ def test_all_gives_one_decision_per_program_in_declared_order(root):
     result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 0, result.stderr
     decisions = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["program"] for d in decisions] == ["cec", "fsw", "crs"]
+    assert [d["program"] for d in decisions] == ["cec", "pnp", "crs"]
     assert all(d["eligible"] is True for d in decisions)
     assert {d["ruleset"]["edition"] for d in decisions[1:]} == {"2026-01-01"}
 
 
 def test_one_named_program_decides_alone_and_the_default_is_cec(root):
-    fsw = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "fsw")
-    assert fsw.exit_code == 0, fsw.stderr
-    assert fsw.stdout.startswith("EX-ELIGIBLE: ELIGIBLE for FSW (edition 2026-01-01") and fsw.stdout.count("ELIGIBLE for") == 1
+    pnp = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "pnp")
+    assert pnp.exit_code == 0, pnp.stderr
+    assert pnp.stdout.startswith("EX-ELIGIBLE: ELIGIBLE for PNP (edition 2026-01-01") and pnp.stdout.count("ELIGIBLE for") == 1
     default = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root))
     named = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "cec")
     assert default.stdout == named.stdout and "ELIGIBLE for CEC" in default.stdout
 
 
 def test_an_unknown_program_is_a_usage_error_naming_the_installed_ones(root):
-    result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "fsv")
+    result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "pnq")
     assert result.exit_code == 2
-    assert "unknown program 'fsv' (did you mean 'fsw'?); installed programs: cec, fsw, crs, or all" in result.stderr
+    assert "unknown program 'pnq' (did you mean 'pnp'?); installed programs: cec, pnp, crs, or all" in result.stderr
 
 
 def test_a_broken_program_is_an_error_while_the_others_decide(root):
-    edit(root, "fsw/2026-01-01/ruleset.yaml", "  min_qualifying_hours:\n", "  min_qualifying_hourz:\n")
+    edit(root, "pnp/2026-01-01/ruleset.yaml", "  min_qualifying_hours:\n", "  min_qualifying_hourz:\n")
     result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 2
     assert [json.loads(line)["program"] for line in result.stdout.splitlines()] == ["cec", "crs"]
-    assert "warning: program fsw is unavailable" in result.stderr
-    assert "eligible.yaml: program fsw is unavailable: its rulesets have" in result.stderr
+    assert "warning: program pnp is unavailable" in result.stderr
+    assert "eligible.yaml: program pnp is unavailable: its rulesets have" in result.stderr
 
 
 def test_a_program_not_in_force_is_left_out_of_all(root):
@@ -122,7 +122,7 @@ def test_explain_all_explains_each_program(root):
     result = _run("explain", str(EXAMPLES / "ineligible-language.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 0, result.stderr
     docs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["program"] for d in docs] == ["cec", "fsw", "crs"]
+    assert [d["program"] for d in docs] == ["cec", "pnp", "crs"]
     assert all(any(c["met"] is False and c.get("to_meet") for c in d["criteria"]) for d in docs)
 
 
@@ -131,9 +131,9 @@ def test_rulesets_list_shows_every_timeline_in_order_with_sha_and_problems(root)
     result = _run("rulesets", "list", "--rulesets", str(root))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == ["cec", "fsw", "crs"]
-    fsw = lines[lines.index("fsw:") + 1]
-    assert fsw.startswith("  2026-01-01  2022-11-16 to (no end)  sha256 ") and fsw.endswith("[rulesets/fsw/2026-01-01/ruleset.yaml]")
+    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == ["cec", "pnp", "crs"]
+    pnp = lines[lines.index("pnp:") + 1]
+    assert pnp.startswith("  2026-01-01  2022-11-16 to (no end)  sha256 ") and pnp.endswith("[rulesets/pnp/2026-01-01/ruleset.yaml]")
     assert "crs: unavailable, 1 problem(s) in its rulesets" in result.stdout
     assert any("crs/2026-01-01/ruleset.yaml:" in line and "unknown_key" in line for line in lines)
 
@@ -141,11 +141,11 @@ def test_rulesets_list_shows_every_timeline_in_order_with_sha_and_problems(root)
 def test_cec_test_runs_every_programs_cases_and_filters_by_program(root):
     every = _run("test", "--rulesets", str(root))
     assert every.exit_code == 0, every.stdout
-    only = _run("test", "--rulesets", str(root), "--program", "fsw", "--coverage")
+    only = _run("test", "--rulesets", str(root), "--program", "pnp", "--coverage")
     assert only.exit_code == 0, only.stdout
     assert only.stdout.splitlines()[-1] == "1 passed, 0 failed"
     assert int(every.stdout.splitlines()[-1].split()[0]) > 2
-    assert [line.split(":")[0] for line in only.stdout.splitlines()[:-1]] == ["fsw/2026-01-01"]
+    assert [line.split(":")[0] for line in only.stdout.splitlines()[:-1]] == ["pnp/2026-01-01"]
 
 
 def test_diff_for_one_program_and_for_all(root, tmp_path):
@@ -153,13 +153,13 @@ def test_diff_for_one_program_and_for_all(root, tmp_path):
     population.write_text("".join(json.dumps(json.loads(json.dumps(_example(name)))) + "\n" for name in ("eligible", "ineligible-language")))
     new = tmp_path / "new"
     shutil.copytree(root, new)
-    one = _run("diff", str(root), str(new), "--population", str(population), "-o", str(tmp_path / "one"), "--program", "fsw", "--workers", "1")
+    one = _run("diff", str(root), str(new), "--population", str(population), "-o", str(tmp_path / "one"), "--program", "pnp", "--workers", "1")
     assert one.exit_code == 0, one.stderr
     assert json.loads((tmp_path / "one" / "summary.json").read_text())["editions_used"][0]["old"] == "2026-01-01"
     every = _run("diff", str(root), str(new), "--population", str(population), "-o", str(tmp_path / "all"), "--program", "all", "--workers", "1")
     assert every.exit_code == 0, every.stderr
-    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["cec", "crs", "fsw"]
-    assert [line.split(":")[0] for line in every.stdout.splitlines() if not line.startswith(" ")] == ["cec", "fsw", "crs"]
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["cec", "crs", "pnp"]
+    assert [line.split(":")[0] for line in every.stdout.splitlines() if not line.startswith(" ")] == ["cec", "pnp", "crs"]
 
 
 def _example(name: str) -> dict:
@@ -179,12 +179,12 @@ def test_batch_all_writes_a_line_per_applicant_per_program_and_counts_each(root,
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     ids = [_example(name)["id"] for name in ("eligible", "ineligible-language")]
-    assert [(d["applicant_id"], d["program"]) for d in lines] == [(a, p) for a in ids for p in ("cec", "fsw", "crs")]
+    assert [(d["applicant_id"], d["program"]) for d in lines] == [(a, p) for a in ids for p in ("cec", "pnp", "crs")]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["total"] == 2 and summary["eligible"] == 1 and summary["ineligible"] == 1
-    assert sorted(summary["programs"]) == ["cec", "crs", "fsw"]  # summary.json sorts its keys
+    assert sorted(summary["programs"]) == ["cec", "crs", "pnp"]  # summary.json sorts its keys
     assert all(counts["eligible"] == 1 and counts["unmet_by_criterion"] == {"language_proficiency": 1} for counts in summary["programs"].values())
-    assert "  fsw: 1 eligible, 1 not eligible, 0 undetermined" in done.stderr
+    assert "  pnp: 1 eligible, 1 not eligible, 0 undetermined" in done.stderr
 
 
 def test_batch_csv_decides_one_program(root, tmp_path):

@@ -15,7 +15,7 @@ from cec_rules.cli.main import cli
 from cec_rules.service.records import Recorder
 from cec_rules.service.store import DecisionStore, StoreError, sqlite_path
 from service_support import Postgres, Server, postgres_binaries
-from support import EXAMPLES, NEW_EDITION, copy_rulesets, edit
+from support import EXAMPLES, NEW_EDITION, cec_examples, copy_rulesets, edit
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ def test_batch_records_every_decision_it_makes(db_url, tmp_path):
     """`cec batch --record`: every worker stores its decisions; the record holds exactly the output lines,
     and the same population decided again adds no record (one record per input under the same rules)."""
     pool = tmp_path / "pool.jsonl"
-    applicants = [json.dumps(_as_json(path)) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    applicants = [json.dumps(_as_json(path)) for path in cec_examples()]
     pool.write_text("\n".join(applicants) + "\n{broken\n")
     out = tmp_path / "decisions.jsonl"
     for attempt in range(2):

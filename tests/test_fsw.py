@@ -1,0 +1,91 @@
+"""The Federal Skilled Worker program: its examples through the CLI, its grid in the output contract, and
+the parts of its derivation the YAML cases (rulesets/fsw/*/tests) cannot isolate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cec_rules.cli.main import cli
+from cec_rules.engine.cases import find_case_files, load_cases
+from support import EXAMPLES, REPO, copy_rulesets, edit
+
+FSW_EXAMPLES = sorted(EXAMPLES.glob("fsw-*.yaml"))
+FACTORS = ["education", "language_first", "language_second", "experience", "age", "arranged_employment",
+           "adaptability_spouse_language", "adaptability_study", "adaptability_spouse_study", "adaptability_work",
+           "adaptability_spouse_work", "adaptability_arranged_employment", "adaptability_relative"]
+
+
+def evaluate(*args: str):
+    return CliRunner().invoke(cli, ["evaluate", "--program", "fsw", *args])
+
+
+@pytest.mark.parametrize("path", FSW_EXAMPLES, ids=[p.name for p in FSW_EXAMPLES])
+def test_example_prints_the_grid_with_every_factor(path):
+    result = evaluate(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert " for FSW (edition 2022-11-16" in result.stdout
+    grid = result.stdout.split("  points: ", 1)[1]
+    for factor in FACTORS:
+        line = next(line for line in grid.splitlines() if line.strip().startswith(factor + " "))
+        assert "(IRPR 8" in line or "(IRPR 7" in line, line  # points, max, reason and citation on each line
+
+
+def test_the_decision_carries_the_score_of_the_output_contract():
+    result = evaluate(str(EXAMPLES / "fsw-eligible.yaml"), "--format", "json")
+    decision = json.loads(result.stdout)
+    assert decision["program"] == "fsw" and decision["eligible"] is True
+    score = decision["score"]
+    assert (score["total"], score["possible_total"], score["max"]) == (74, 74, 100)
+    assert [f["id"] for f in score["factors"]] == FACTORS
+    assert score["caps"] == [{"id": "adaptability", "points": 0, "max": 10, "uncapped": 0}]
+
+
+def test_cec_decisions_have_no_score():
+    result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--format", "json"])
+    assert "score" not in json.loads(result.stdout)
+
+
+def test_there_are_at_least_40_cases_and_each_example_has_one():
+    cases = [c for path in find_case_files([REPO / "rulesets" / "fsw"]) for c in load_cases(path)[0]]
+    assert len(cases) >= 40
+    named = {c.case.applicant_file.rsplit("/", 1)[1] for c in cases if c.case.applicant_file}
+    assert named == {p.name for p in FSW_EXAMPLES}
+
+
+def test_a_gap_in_the_age_table_is_reported_with_its_line(tmp_path):
+    root = copy_rulesets(tmp_path, programs=("fsw",))
+    edit(root, "fsw/2022-11-16/ruleset.yaml", "      - {when: {age: {eq: 40}}, value: 7}\n", "")
+    result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
+    assert result.exit_code == 2
+    assert "fsw/2022-11-16/ruleset.yaml" in result.stderr and "age 40" in result.stderr
+
+
+def test_a_new_funds_amount_is_a_dated_entry_with_no_python(tmp_path):
+    """IRCC's yearly update: one more dated value, and the decision follows it from that day."""
+    root = copy_rulesets(tmp_path, programs=("fsw",))
+    edit(root, "fsw/2022-11-16/ruleset.yaml",
+         '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n',
+         '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n'
+         '      "2026-07-01": {1: 26000, 2: 30000, 3: 34000, 4: 38000, 5: 42000, 6: 46000, 7: 50000}\n')
+    edit(root, "fsw/2022-11-16/ruleset.yaml", '      "2025-07-07": 4112\n', '      "2025-07-07": 4112\n      "2026-07-01": 4200\n')
+    result = evaluate(str(EXAMPLES / "fsw-eligible.yaml"), "--rulesets", str(root), "--format", "json")
+    funds = next(c for c in json.loads(result.stdout)["criteria"] if c["id"] == "settlement_funds")
+    assert funds["met"] is False and "30,000 needed for a family of 2" in funds["reason"]
+
+
+
+def _readme_rows() -> list[list[str]]:
+    lines = (EXAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
+    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines if line.startswith("| `fsw-")]
+
+
+@pytest.mark.parametrize("row", _readme_rows(), ids=lambda row: row[0])
+def test_the_examples_table_gives_each_outcome(row):
+    decision = json.loads(evaluate(str(EXAMPLES / row[0].strip("`")), "--format", "json").stdout)
+    assert decision["applicant_id"] == row[1]
+    unmet = [c["id"] for c in decision["criteria"] if c["met"] is False]
+    assert ("eligible" if decision["eligible"] else "unmet: " + ", ".join(f"`{c}`" for c in unmet)) == row[2]
+    assert decision["derived"]["continuous_run"]["hours"] == float(row[3].replace(",", ""))
