@@ -82,3 +82,15 @@ def test_a_ruleset_cannot_consume_itself_and_collects_only_derived_kinds(tmp_pat
     assert "a program cannot consume its own decisions ('pool')" in messages
     assert any("no rule derives 'in_categry' (did you mean 'in_category'?)" in m for m in messages), messages
     assert "cec" in library.programs  # the pool's problems never stop CEC
+
+
+def test_a_program_without_a_decision_fails_pool_entry_when_none_is_met(tmp_path):
+    """The pool's safety net: with only CEC and the pool in the rulesets folder, FSW and FST give no decision
+    (no edition in force), so an applicant CEC does not meet is out of the pool, and the reason says which
+    program was not decided (no bundled case can fire this rule: every entry program has editions)."""
+    root = copy_rulesets(tmp_path, programs=("cec", "pool"))
+    evaluator = Evaluator(load_library(root, installed_programs()), "pool")
+    decision = evaluator.evaluate(read_applicant_file(EXAMPLES / "ineligible-teer4.yaml"))
+    entry = next(c for c in decision.criteria if c.id == "program_requirements")
+    assert entry.met is False and "a_program_is_not_decided" in {o.rule for o in entry.outcomes}
+    assert "fsw not decided" in entry.reason and "fst not decided" in entry.reason
