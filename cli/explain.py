@@ -11,6 +11,7 @@ import click
 from cec_rules.cli.render import score_lines
 from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import InputError
+from cec_rules.engine.explanation import scored_explanation
 from cec_rules.facts.reading import locate, read_data_with_positions
 
 from .programs import chosen_programs, program_option
@@ -18,10 +19,12 @@ from .programs import chosen_programs, program_option
 LABELS = {
     "en": {"eligible": "ELIGIBLE", "not": "NOT ELIGIBLE", "met": "met", "unmet": "UNMET", "why": "Why",
            "facts": "Facts used", "thresholds": "Thresholds", "to_meet": "To meet it", "edition": "edition", "as_of": "as of",
-           "note": "Note", "undetermined": "UNDETERMINED", "to_settle": "To settle it, give"},
+           "note": "Note", "undetermined": "UNDETERMINED", "to_settle": "To settle it, give",
+           "gains": "Cheapest ways to gain points:", "no_gains": "no single change of a level raises the total"},
     "fr": {"eligible": "ADMISSIBLE", "not": "NON ADMISSIBLE", "met": "rempli", "unmet": "NON REMPLI", "why": "Motif",
            "facts": "Faits utilisés", "thresholds": "Seuils", "to_meet": "Pour le remplir", "edition": "édition", "as_of": "au",
-           "note": "Remarque", "undetermined": "INDÉTERMINÉ", "to_settle": "Pour le trancher, indiquez"},
+           "note": "Remarque", "undetermined": "INDÉTERMINÉ", "to_settle": "Pour le trancher, indiquez",
+           "gains": "Façons les moins coûteuses de gagner des points :", "no_gains": "aucun changement d'un seul niveau n'augmente le total"},
 }
 
 
@@ -47,6 +50,8 @@ def explanation_text(doc: dict) -> str:
             lines.append(f"  {t['to_settle']} {need['field']}: {need['why']}")
     if "score" in doc:
         lines += [""] + score_lines(doc["score"], doc["language"], indent="")
+        if "gains" in doc["score"]:
+            lines += ["", t["gains"]] + [f"  {gain['text']}" for gain in doc["score"]["gains"]] or [f"  {t['no_gains']}"]
     for finding in doc.get("findings", []):
         lines.append(f"{t['note']}: {finding}")
     return "\n".join(lines)
@@ -115,6 +120,8 @@ def _explanation(deciders: EachProgram, result, as_of, language: str, source: st
     if result.error is not None:
         raise result.error
     evaluator = deciders.evaluators[result.program]
+    if evaluator.plugin.explain is None and result.decision.score is not None:
+        return scored_explanation(evaluator, result.applicant, as_of, language, source)
     if evaluator.plugin.explain is None:
         raise InputError(source, "", f"program {result.program} has no explanations (`cec evaluate --program {result.program}` gives its reasons)")
     return evaluator.plugin.explain(evaluator, result.applicant, as_of, language, source)

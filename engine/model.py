@@ -312,12 +312,15 @@ Number = Union[StrictInt, StrictFloat]
 
 class TableInput(Strict):
     """The declared domain of one table input: an integer range (inclusive), an enum, or a boolean.
-    The validator proves the rows cover every value of the product of the domains exactly once."""
+    The validator proves the rows cover every value of the product of the domains exactly once.
+    `improvable: true` says the applicant can change this input (a level, years of work; not an age), so
+    `cec explain` may propose its nearest value giving more points (engine/gains.py)."""
 
     type: Literal["integer", "enum", "boolean"]
     min: StrictInt | None = None
     max: StrictInt | None = None
     values: list[StrictStr] | None = None
+    improvable: bool = False
 
     @model_validator(mode="after")
     def _domain(self) -> "TableInput":

@@ -72,6 +72,8 @@ def _translate_unset(evaluator, decision, applicant, as_of, source, lang):
 
 # explain(evaluator, applicant, as_of, lang, source) -> the explanation document (`cec explain`).
 Explain = Callable[[Any, Any, "dt.date | None", str, str], dict]
+# describe_gain(gain, edition, lang) -> the words of one change engine/gains.py proposes (None: the engine's words).
+DescribeGain = Callable[[Any, Any, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ class Program:
     - `read_applicant`: the applicant from one parsed input record (cases, batch records);
     - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
       bounds one batch record), and `translate`: a decision with its texts in another language;
-    - `explain`: the explanation of a decision for `cec explain` (None: the program has none);
+    - `explain`: the explanation of a decision for `cec explain` (None: the engine's own for a ruleset with
+      `score:`, engine/explanation.py; else the program has none); `describe_gain(gain, edition, lang)`: the
+      words for one change that would gain points (engine/gains.py; None: the engine names the fact field);
     - `data_files`: name -> (form, why), the names every edition's `data:` must give ("path": one file,
       "paths": a list of files), because `load_tables` reads them; any other name is a problem;
     - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
@@ -142,6 +146,7 @@ class Program:
     input_limits: Callable[[], Any] = _input_limits_unset
     translate: Translate = _translate_unset
     explain: Explain | None = None
+    describe_gain: DescribeGain | None = None
     data_files: dict = field(default_factory=dict)
     load_tables: Callable[[Any, Any], Any] = _no_tables
     table_files: Callable[[Any], list[str]] = _data_paths

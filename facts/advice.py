@@ -111,9 +111,9 @@ def better_language(advisor: Advisor, applicant: Applicant, decision_derived: di
         table = test.table_for(dt.date.fromisoformat(best["date"]))
         for ability in ABILITIES:
             if best["levels"][ability] < level:
-                score = _minimum(table, ability, level)
+                score = minimum_score(table, ability, level)
                 suggestion.text.append(advisor.say("raise_ability", ability=advisor.ability(ability), level_name=test.level_name, level=level,
-                                                   test=test.title, score=advisor.say("at_least", score=_number(score, advisor.language))))
+                                                   test=test.title, score=advisor.say("at_least", score=score_text(score, advisor.language))))
                 suggestion.changes.append({"op": "set", "path": f"language_tests[{best['index']}].{ability}", "value": score})
         return suggestion
     return _new_result(advisor, applicant, tests, as_of, level, suggestion)
@@ -125,23 +125,23 @@ def _new_result(advisor: Advisor, applicant: Applicant, tests: dict[str, Languag
     test = tests[(recent or accepted)[0]]
     latest = as_of - dt.timedelta(days=1)
     table = test.table_for(latest)
-    scores = {ability: _minimum(table, ability, level) for ability in ABILITIES}
+    scores = {ability: minimum_score(table, ability, level) for ability in ABILITIES}
     from .dates import years_before
 
     oldest = years_before(as_of, advisor.params["language_validity_years"])
-    shown = ", ".join(f"{advisor.ability(a)} {_number(s, advisor.language)}" for a, s in scores.items())
+    shown = ", ".join(f"{advisor.ability(a)} {score_text(s, advisor.language)}" for a, s in scores.items())
     suggestion.text.append(advisor.say("new_result", test=test.title, oldest=oldest.isoformat(), latest=latest.isoformat(), scores=shown))
     suggestion.changes.append({"op": "append", "path": "language_tests", "value": {"test": test.test, "date": latest.isoformat(), **scores}})
     return suggestion
 
 
-def _minimum(table, ability: str, level: int):
+def minimum_score(table, ability: str, level: int):
     """The lowest score reaching `level` (or the next level the table lists)."""
     levels = sorted(lv for lv in table.minimum_score[ability] if lv >= level)
     return table.minimum_score[ability][levels[0]] if levels else table.score_range[ability].max
 
 
-def _number(score, language: str = "en") -> str:
+def score_text(score, language: str = "en") -> str:
     """A score as the test reports it: IELTS bands keep their decimal (6.0, not 6); French uses a comma."""
     text = f"{score:.1f}" if isinstance(score, float) else str(score)
     return text.replace(".", ",") if language == "fr" else text

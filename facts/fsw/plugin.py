@@ -17,6 +17,7 @@ from ..limits import Limits
 from ..tables import DATA_FILES, load_cec_tables, table_files
 from .catalog import FACT_KINDS
 from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, derive
+from .gains import describe_gain
 
 CSV_COLUMNS = ("continuous_hours", "primary_occupation", "experience_years", "first_official_language",
                "settlement_funds_required")
@@ -34,4 +35,4 @@ PROGRAM = Program(id="fsw", order=20, fact_kinds=FACT_KINDS, required_parameters
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language,
                   load_tables=load_cec_tables, table_files=table_files, data_files=DATA_FILES,
                   formats={**FORMATS, "number": "measure"}, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
+                  field_relations=FIELD_RELATIONS, describe_gain=describe_gain, source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
