@@ -51,7 +51,7 @@ def explanation_text(doc: dict) -> str:
     if "score" in doc:
         lines += [""] + score_lines(doc["score"], doc["language"], indent="")
         if "gains" in doc["score"]:
-            lines += ["", t["gains"]] + [f"  {gain['text']}" for gain in doc["score"]["gains"]] or [f"  {t['no_gains']}"]
+            lines += ["", t["gains"]] + ([f"  {gain['text']}" for gain in doc["score"]["gains"]] or [f"  {t['no_gains']}"])
     for finding in doc.get("findings", []):
         lines.append(f"{t['note']}: {finding}")
     return "\n".join(lines)
@@ -121,7 +121,7 @@ def _explanation(deciders: EachProgram, result, as_of, language: str, source: st
         raise result.error
     evaluator = deciders.evaluators[result.program]
     if evaluator.plugin.explain is None and result.decision.score is not None:
-        return scored_explanation(evaluator, result.applicant, as_of, language, source)
+        return {**scored_explanation(evaluator, result.applicant, as_of, language, source), "language": language}
     if evaluator.plugin.explain is None:
         raise InputError(source, "", f"program {result.program} has no explanations (`cec evaluate --program {result.program}` gives its reasons)")
     return evaluator.plugin.explain(evaluator, result.applicant, as_of, language, source)

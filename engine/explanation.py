@@ -22,12 +22,12 @@ GAIN_WORDS = {
 }
 
 
-def scored_explanation(evaluator, applicant, as_of: dt.date | None, language: str, source: str) -> dict:
+def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, source: str) -> dict:
     """The explanation document (the layout of a plugin's explainer) of a decision with a points grid."""
     decision = evaluator.evaluate(applicant, as_of, source=source)
     edition, compiled = evaluator.context(applicant, as_of, source)
     gains = point_gains(edition.ruleset, compiled.parameters, decision.score)  # from the English run: the awards' facts
-    decision = evaluator.plugin.translate(evaluator, decision, applicant, as_of, source, language)
+    decision = evaluator.plugin.translate(evaluator, decision, applicant, as_of, source, lang)
     rules = {rule.id: rule for rule in edition.ruleset.rules}
     formats = evaluator.plugin.formats
     criteria = []
@@ -35,7 +35,7 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, language: st
         criterion = edition.ruleset.criteria[result.id]
         used = [name for o in result.outcomes if o.rule in rules for name in parameters_of(rules[o.rule])]
         entry = {"id": result.id, "met": result.met, "citation": criterion.citation, "reason": result.reason,
-                 "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, formats),
+                 "description": fill_parameters(wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats),
                  "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}))
                                 for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
                  "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
@@ -46,9 +46,9 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, language: st
     score = decision.score.to_json()
     mark = pass_mark(edition.ruleset, compiled.parameters)
     score["pass_mark"] = mark
-    score["gains"] = [{**gain.to_json(), "text": gain_text(gain, evaluator, edition, language, mark)} for gain in gains]
+    score["gains"] = [{**gain.to_json(), "text": gain_text(gain, evaluator, edition, lang, mark)} for gain in gains]
     return {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition, "as_of": decision.as_of,
-            "eligible": decision.eligible, "language": language, "criteria": criteria, "score": score,
+            "eligible": decision.eligible, "criteria": criteria, "score": score,
             "findings": decision.derived.get("findings", [])}
 
 
@@ -58,13 +58,13 @@ def _readable(fact: dict, types: dict) -> dict:
             for name, value in fact.items() if name != "t"}
 
 
-def gain_text(gain: Gain, evaluator, edition, language: str, mark) -> str:
-    """`+1 point(s) for First official language: <change> (total 67, reaches the pass mark of 67)`."""
-    words = GAIN_WORDS[language]
+def gain_text(gain: Gain, evaluator, edition, lang: str, mark) -> str:
+    """`+1 point(s) for First official lang: <change> (total 67, reaches the pass mark of 67)`."""
+    words = GAIN_WORDS[lang]
     describe = evaluator.plugin.describe_gain
-    change = (describe(gain, edition, language) if describe else None) or \
+    change = (describe(gain, edition, lang) if describe else None) or \
         words["change"].format(input=f"{gain.alias}.{gain.field}", current=gain.current, proposed=gain.proposed)
-    factor = wording(edition.ruleset.score.factors[gain.factor].description, language)
+    factor = wording(edition.ruleset.score.factors[gain.factor].description, lang)
     outcome = [words["total"].format(total=gain.total)]
     if mark is not None:
         outcome.append(words["passes" if gain.passes else "short"].format(mark=mark))

@@ -89,3 +89,23 @@ def test_the_examples_table_gives_each_outcome(row):
     unmet = [c["id"] for c in decision["criteria"] if c["met"] is False]
     assert ("eligible" if decision["eligible"] else "unmet: " + ", ".join(f"`{c}`" for c in unmet)) == row[2]
     assert decision["derived"]["continuous_run"]["hours"] == float(row[3].replace(",", ""))
+
+
+def test_explain_fsw_shows_the_grid_and_the_cheapest_ways_to_the_pass_mark():
+    """66 points, one under the pass mark: CLB 8 in one ability (+1) or a doctorate (+2) reaches it; experience
+    (15/15) and age are never proposed (a full factor; age is not improvable)."""
+    path = str(EXAMPLES / "fsw-ineligible-points.yaml")
+    text = CliRunner().invoke(cli, ["explain", "--program", "fsw", path])
+    assert text.exit_code == 0, text.output
+    assert "points: 66 / 100" in text.output
+    assert ("+1 point(s) for First official language: CLB 8 in writing: IELTS General Training 6.5 "
+            "(total 67, reaches the pass mark of 67)") in text.output
+    assert "+2 point(s) for Education: edu.level from masters to doctoral (total 68, reaches the pass mark of 67)" in text.output
+    french = CliRunner().invoke(cli, ["explain", "--program", "fsw", "--lang", "fr", path]).output
+    assert ("+1 point(s) pour Première langue officielle : CLB 8 en expression écrite : IELTS General Training 6,5 "
+            "(total 67, atteint la note de passage de 67)") in french
+    doc = json.loads(CliRunner().invoke(cli, ["explain", "--program", "fsw", "--format", "json", path]).output)
+    gains = {(g["input"], g["from"], g["to"], g["points"], g["total"], g["passes"]) for g in doc["score"]["gains"]}
+    assert gains == {("edu.level", "masters", "doctoral", 2, 68, True),
+                     *{(f"lang.{ability}", 7, 8, 1, 67, True) for ability in ("listening", "reading", "writing", "speaking")}}
+    assert doc["score"]["pass_mark"] == 67 and doc["eligible"] is False

@@ -13,6 +13,8 @@ from cec_rules.cli.render import decision_text
 from cec_rules.engine.cases import Expectation, compare
 from cec_rules.engine.errors import EngineError
 from cec_rules.engine.evaluator import Evaluator
+from cec_rules.engine.explanation import scored_explanation
+from cec_rules.engine.gains import point_gains
 from cec_rules.engine.library import load_library
 from cec_rules.engine.pattern_cache import PatternCache
 from points_program import FIXTURE, PROGRAM, RULESET, PointsApplicant, copy_fixture
@@ -258,3 +260,54 @@ def test_the_library_cache_keeps_tables_and_scores(tmp_path, monkeypatch):
     assert edition.ruleset.tables == fresh.programs["pts"][0].ruleset.tables and edition.ruleset.score.caps[0].id == "adaptability"
     decision = Evaluator(cached, "pts").evaluate(PointsApplicant(**PASSING))
     assert (decision.score.total, decision.eligible) == (69, True)
+
+
+# --- `cec explain`: the cheapest ways to gain points (engine/gains.py, engine/explanation.py) -------------------
+
+def gains_of(evaluator, applicant) -> set:
+    edition, compiled = evaluator.context(applicant)
+    score = evaluator.evaluate(applicant).score
+    return {(g.factor, f"{g.alias}.{g.field}", g.current, g.proposed, g.gain, g.total, g.passes)
+            for g in point_gains(edition.ruleset, compiled.parameters, score)}
+
+
+def test_gains_walk_each_improvable_input_to_its_nearest_better_value(pts):
+    # age 40: 7 points, but age is not improvable; writing 7 -> 8 (+1), speaking 6 -> 7 (+4), secondary -> post_secondary (+10)
+    applicant = PointsApplicant(age=40, first=(9, 9, 7, 6), education="secondary")
+    total = 7 + (6 + 6 + 4 + 0) + 5
+    assert gains_of(pts, applicant) == {("language_first", "ability.clb", 7, 8, 1, total + 1, False),
+                                        ("language_first", "ability.clb", 6, 7, 4, total + 4, False),
+                                        ("education", "person.education", "secondary", "post_secondary", 10, total + 10, False)}
+
+
+def test_gains_say_whether_the_new_total_reaches_the_pass_mark(pts):
+    applicant = PointsApplicant(first=(9, 9, 8, 7), spouse_clb=5, canadian_study=True)  # 12 + 21 + 23 + 10 = 66
+    assert gains_of(pts, applicant) == {("language_first", "ability.clb", 8, 9, 1, 67, True),
+                                        ("language_first", "ability.clb", 7, 8, 1, 67, True),
+                                        ("education", "person.education", "masters", "doctoral", 2, 68, True)}
+
+
+def test_a_factor_in_a_full_cap_group_gains_nothing(tmp_path):
+    root = copy_fixture(tmp_path)
+    edit(root, RULESET, "  caps:\n", "  caps:\n    - {id: languages, factors: [language_first, language_second], max: 24, description: Languages, citation: x}\n")
+    applicant = PointsApplicant(first=(9, 9, 9, 8), second=(7, 7, 7, 7))  # 23 + 4 = 27, capped at 24
+    assert {g[1] for g in gains_of(evaluator_for(root), applicant)} == {"person.education"}
+    assert "ability.clb" in {g[1] for g in gains_of(evaluator_for(), applicant)}  # without the cap, speaking 8 -> 9 gains
+
+
+def test_the_explanation_lists_the_gains_in_english_and_french(pts):
+    applicant = PointsApplicant(first=(9, 9, 8, 7), spouse_clb=5, canadian_study=True)
+    english = scored_explanation(pts, applicant, None, "en", "x")
+    assert english["score"]["pass_mark"] == 67
+    assert english["score"]["gains"][0]["text"] == "+2 point(s) for Education: person.education from masters to doctoral (total 68, reaches the pass mark of 67)"
+    text = explanation_text({**english, "language": "en"})
+    assert "Cheapest ways to gain points:\n  +2 point(s) for Education" in text
+    assert "+1 point(s) for First official language: ability.clb from 8 to 9 (total 67, reaches the pass mark of 67)" in text
+    french = explanation_text({**scored_explanation(pts, applicant, None, "fr", "x"), "language": "fr"})
+    assert "+2 point(s) pour Études : person.education de masters à doctoral (total 68, atteint la note de passage de 67)" in french
+
+
+def test_no_gain_is_proposed_when_every_improvable_input_is_at_its_best(pts):
+    applicant = PointsApplicant(age=50, education="doctoral")
+    assert gains_of(pts, applicant) == set()
+    assert "no single change of a level raises the total" in explanation_text({**scored_explanation(pts, applicant, None, "en", "x"), "language": "en"})
