@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cec_rules.cli.render import score_lines
 from cec_rules.engine.errors import InputError
 from cec_rules.facts.explain import explain
 from cec_rules.facts.reading import locate, read_applicant_with_positions
@@ -42,6 +43,8 @@ def explanation_text(doc: dict) -> str:
             lines.append(f"  {t['to_meet']}: {sentence}")
         for need in c.get("to_settle") or []:
             lines.append(f"  {t['to_settle']} {need['field']}: {need['why']}")
+    if "score" in doc:
+        lines += [""] + score_lines(doc["score"], doc["language"], indent="")
     for finding in doc.get("findings", []):
         lines.append(f"{t['note']}: {finding}")
     return "\n".join(lines)

@@ -7,9 +7,11 @@ from cec_rules.engine.decision import Decision
 
 WORDS = {
     "en": {"outcome": {True: "ELIGIBLE", False: "NOT ELIGIBLE", None: "UNDETERMINED"}, "for": "for", "edition": "edition",
-           "as_of": "as of", "mark": {True: "met  ", False: "UNMET", None: "UNDETERMINED"}, "needs": "needs", "note": "note"},
+           "as_of": "as of", "mark": {True: "met  ", False: "UNMET", None: "UNDETERMINED"}, "needs": "needs", "note": "note",
+           "points": "points", "cap": "cap", "before_cap": "before the cap"},
     "fr": {"outcome": {True: "ADMISSIBLE", False: "NON ADMISSIBLE", None: "INDÉTERMINÉ"}, "for": "à la", "edition": "édition",
-           "as_of": "au", "mark": {True: "rempli", False: "NON REMPLI", None: "INDÉTERMINÉ"}, "needs": "il faut", "note": "remarque"},
+           "as_of": "au", "mark": {True: "rempli", False: "NON REMPLI", None: "INDÉTERMINÉ"}, "needs": "il faut", "note": "remarque",
+           "points": "points", "cap": "plafond", "before_cap": "avant le plafond"},
 }
 
 
@@ -21,9 +23,29 @@ def decision_text(decision: Decision, language: str = "en") -> str:
     for criterion in decision.criteria:
         lines.append(f"  [{w['mark'][criterion.met]}] {criterion.id}: {criterion.reason}  ({criterion.citation})")
         lines += [f"      {w['needs']} {need['field']}: {need['why']}" for need in criterion.needs if criterion.met is None]
+    if decision.score is not None:
+        lines += score_lines(decision.score.to_json(), language)
     for finding in decision.derived.get("findings", []):
         lines.append(f"  {w['note']}: {finding}")
     return "\n".join(lines)
+
+
+def score_lines(score: dict, language: str = "en", indent: str = "  ") -> list[str]:
+    """The points grid of a decision's `score` (its JSON form): the total (a range when some factor is
+    undetermined), one line per factor with points/max, reason and citation, then each cap."""
+    w = WORDS[language]
+    total = score["total"] if score["total"] == score["possible_total"] else f"{score['total']}-{score['possible_total']}"
+    lines = [f"{indent}{w['points']}: {total} / {score['max']}"]
+    width = max(len(f["id"]) for f in score["factors"] + score["caps"]) + len(w["cap"]) + 1
+    for factor in score["factors"]:
+        points = "?" if factor["points"] is None else factor["points"]
+        mark = f"[{w['mark'][None]}] " if factor["points"] is None else ""
+        lines.append(f"{indent}  {factor['id']:<{width}} {points:>4} / {factor['max']:<4} {mark}{factor['reason']}  ({factor['citation']})")
+        lines += [f"{indent}      {w['needs']} {need['field']}: {need['why']}" for need in factor.get("needs", [])]
+    for cap in score["caps"]:
+        label = f"{w['cap']} {cap['id']}"
+        lines.append(f"{indent}  {label:<{width}} {cap['points']:>4} / {cap['max']:<4} ({cap['uncapped']} {w['before_cap']})")
+    return lines
 
 
 def decision_json(decision: Decision) -> str:

@@ -7,15 +7,17 @@ runtime asserts after all other facts (durable-rules does not re-check negation 
 rules marked `phase: final` are gated on a later fact, so their negations see what the conclude phase
 derived.
 Every fact kind that some rule might not match gets a catch-all rule that accepts it without ever
-firing, so that every assert is handled.
+firing, so that every assert is handled. A ruleset with a `score:` also gets the `score` kind, which the
+runtime asserts after the conclude phase and before the final one (engine/score.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset
+from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset, Score, Table
+from .score import SCORE_FACT
 from .validator import PHASE_GATES
 
 CATCH_ALL_PRIORITY = 1_000_000
@@ -34,6 +36,8 @@ class CompiledRuleset:
     parameters: dict[str, object]   # resolved for the period
     gates: tuple[str, ...]          # gate facts to assert after the facts, in phase order
     units: dict[str, str]           # parameter -> unit, for showing values in reasons
+    tables: dict[str, Table] = field(default_factory=dict)  # decision tables, evaluated when rules fire
+    score: Score | None = None      # the points grid the runtime sums after the conclude phase
 
 
 def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:
@@ -59,10 +63,11 @@ def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], diges
         actions[action] = rule
     gates = tuple(g for g in PHASE_GATES.values() if g in used_gates)
     kinds = set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | set(gates)
+    kinds |= {SCORE_FACT} if ruleset.score is not None else set()
     for kind in sorted(kinds - _always_handled(ruleset, gates)):
         body[f"catch_all__{kind}"] = _catch_all(kind)
     units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
-    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units)
+    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units, dict(ruleset.tables), ruleset.score)
 
 
 def rule_phase(rule: Rule) -> str:

@@ -40,6 +40,7 @@ class Decision:
     criteria: list[CriterionResult]
     derived: dict
     trace: list[dict] = field(default_factory=list)
+    score: object | None = None  # engine/score.py's ScoreResult, for a ruleset with a `score:` section
 
     @property
     def eligible(self) -> bool | None:
@@ -57,16 +58,20 @@ class Decision:
         return [c.id for c in self.criteria if c.met is None]
 
     def to_json(self) -> dict:
-        return {
+        """The output contract; `score` only for a ruleset with a points grid (other decisions are unchanged)."""
+        data = {
             "applicant_id": self.applicant_id,
             "program": self.program,
             "ruleset": {"id": self.ruleset_id, "edition": self.edition, "sha256": self.sha256},
             "as_of": self.as_of,
             "eligible": self.eligible,
             "criteria": [c.to_json() for c in self.criteria],
-            "derived": self.derived,
-            "trace": self.trace,
         }
+        if self.score is not None:
+            data["score"] = self.score.to_json()
+        data["derived"] = self.derived
+        data["trace"] = self.trace
+        return data
 
     def to_json_line(self) -> str:
         """One line of JSON in the output contract (orjson: same bytes as json.dumps, four times faster)."""

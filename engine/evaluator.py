@@ -56,7 +56,7 @@ class Evaluator:
         result = self.runtime.run(compiled, derivation.facts)
         derived = {**derivation.derived, **_rule_derived(result)}
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace])
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace], result.score)
 
     def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""

@@ -87,8 +87,16 @@ class Lowest(Strict):
     lowest: Identifier
 
 
+class TableValue(Strict):
+    """`{table: NAME, inputs: {INPUT: value}}`: the value a decision table gives for these inputs, computed when
+    the rule fires, from this applicant's facts (each input a literal, `{param: ...}` or `{ref: alias.field}`)."""
+
+    table: Identifier
+    inputs: dict[Identifier, Union[FactRef, ParamRef, Scalar]]
+
+
 Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
-ValueExpr = Union[Lookup, Lowest, ParamRef, FactRef, Text, Scalar]
+ValueExpr = Union[TableValue, Lookup, Lowest, ParamRef, FactRef, Text, Scalar]
 
 
 class Comparison(Strict):
@@ -163,33 +171,47 @@ class Need(Strict):
     why: ValueExpr
 
 
+class Award(Strict):
+    """`{factor: NAME, points: VALUE}`: points to one factor of the ruleset's `score:` (awards to a factor add up)."""
+
+    factor: Identifier
+    points: ValueExpr
+
+
 VERDICTS = ("meet", "fail", "undetermined")
+CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points")
 
 
 class Conclusion(Strict):
-    """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive.
+    """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive, award,
+    undetermined_points (with `needs`).
 
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
-    name the input fields that would settle it (each rule firing adds its needs to the criterion)."""
+    name the input fields that would settle it (each rule firing adds its needs to the criterion).
+    `undetermined_points: FACTOR` says the same of a score factor: it counts 0 in the score's total and
+    its maximum in the possible total."""
 
     meet: Identifier | None = None
     fail: Identifier | None = None
     undetermined: Identifier | None = None
     needs: list[Need] | None = None
     derive: DeriveFact | None = None
+    award: Award | None = None
+    undetermined_points: Identifier | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Conclusion":
-        given = [name for name in (*VERDICTS, "derive") if getattr(self, name) is not None]
+        given = [name for name in CONCLUSIONS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"a conclusion needs exactly one of meet, fail, undetermined, derive (got {given or 'none'})")
+            raise ValueError(f"a conclusion needs exactly one of {', '.join(CONCLUSIONS)} (got {given or 'none'})")
         if self.derive is None and not self.reason:
             raise ValueError(f"a {given[0]} conclusion needs a reason")
-        if self.undetermined is None and self.needs is not None:
-            raise ValueError("needs: only an undetermined conclusion names what it needs")
-        if self.undetermined is not None and not self.needs:
-            raise ValueError("an undetermined conclusion needs `needs`: the input fields that would settle it")
+        uncertain = self.undetermined or self.undetermined_points
+        if uncertain is None and self.needs is not None:
+            raise ValueError("needs: only an undetermined or undetermined_points conclusion names what it needs")
+        if uncertain is not None and not self.needs:
+            raise ValueError(f"an {given[0]} conclusion needs `needs`: the input fields that would settle it")
         return self
 
     @property
@@ -270,6 +292,83 @@ class DataFiles(Strict):
     language_tests: Annotated[list[str], Field(min_length=1)]
 
 
+# --- decision tables and scores ------------------------------------------------------------------
+
+Number = Union[StrictInt, StrictFloat]
+
+
+class TableInput(Strict):
+    """The declared domain of one table input: an integer range (inclusive), an enum, or a boolean.
+    The validator proves the rows cover every value of the product of the domains exactly once."""
+
+    type: Literal["integer", "enum", "boolean"]
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    values: list[StrictStr] | None = None
+
+    @model_validator(mode="after")
+    def _domain(self) -> "TableInput":
+        ranged, listed = (self.min is not None or self.max is not None), self.values is not None
+        if self.type == "integer" and (self.min is None or self.max is None or listed):
+            raise ValueError("an integer input needs `min` and `max` (inclusive), and no `values`")
+        if self.type == "integer" and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        if self.type == "enum" and (not self.values or ranged or len(set(self.values)) != len(self.values)):
+            raise ValueError("an enum input needs `values`: a non-empty list of distinct strings, and no min/max")
+        if self.type == "boolean" and (ranged or listed):
+            raise ValueError("a boolean input takes no min, max or values")
+        return self
+
+
+class TableOutput(Strict):
+    """The type of the values a table's rows give."""
+
+    type: Literal["integer", "number", "string", "boolean"]
+
+
+class TableRow(Strict):
+    """One row: conditions on some inputs (an input it does not name matches any value), and its value."""
+
+    when: dict[Identifier, Comparison] = {}
+    value: Scalar
+
+
+class Table(Strict):
+    """A decision table (hit policy "unique"): exactly one row matches each combination of input values."""
+
+    description: Wording
+    citation: str
+    inputs: Annotated[dict[Identifier, TableInput], Field(min_length=1)]
+    output: TableOutput
+    rows: Annotated[list[TableRow], Field(min_length=1)]
+
+
+class Factor(Strict):
+    """One factor of a score: the awards to it add up, capped at `max`."""
+
+    max: Annotated[Number, Field(ge=0)]
+    description: Wording
+    citation: str
+
+
+class Cap(Strict):
+    """A group of factors whose points together are capped at `max` (caps nest: list inner groups first)."""
+
+    id: Identifier
+    factors: Annotated[list[Identifier], Field(min_length=1)]
+    max: Annotated[Number, Field(ge=0)]
+    description: Wording | None = None
+    citation: str | None = None
+
+
+class Score(Strict):
+    """A points grid: factors with maxima, caps on groups of factors, and a cap on the total."""
+
+    max: Annotated[Number, Field(ge=0)]
+    factors: Annotated[dict[Identifier, Factor], Field(min_length=1)]
+    caps: list[Cap] = []
+
+
 class Ruleset(Strict):
     """One edition of a program's rules, in force from `effective_from` to `effective_to` (inclusive)."""
 
@@ -285,3 +384,5 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
+    tables: dict[Identifier, Table] = {}  # decision tables, used as `{table: NAME, inputs: {...}}` values
+    score: Score | None = None  # a points grid: `award:` conclusions, the `score` fact of the final phase

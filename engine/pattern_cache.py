@@ -17,6 +17,12 @@ fact). On a hit the same actions are called again with this applicant's own fact
 positions, so the trace, the reasons (rendered from this applicant's values), the derived facts
 and any other conclusion are produced by the runtime's own code, not copied.
 
+A ruleset with a `score:` has its awards summed after the conclude phase into a `score` fact
+(engine/score.py), which no applicant's facts contain: a firing that matched it is recorded as such,
+and on replay it is the sum of this applicant's own awards (recomputed by the replayed award actions,
+table values included). When some rule compares the score, every field an award's points are computed
+from is kept exactly in the key, so two applicants of one key have the same score where rules look.
+
 Whatever the key cannot express is not cached: a ruleset with a condition this module does not
 recognise (an operator, a pattern shape, a `derive` value) is never cached; an applicant with a
 value whose comparison could differ between Python and durable-rules is keyed by that exact value;
@@ -36,7 +42,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from .model import Absent, FactRef, Lookup, Lowest, ParamRef, Text
+from .model import Absent, FactRef, Lookup, Lowest, ParamRef, TableValue, Text
+from .score import SCORE_FACT
 
 CACHE_ENV = "CEC_PATTERN_CACHE"
 SIZE_ENV = "CEC_PATTERN_CACHE_SIZE"
@@ -149,6 +156,11 @@ class Recorder:
         self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
         self.firings: list[tuple[str, dict[str, tuple[str, object]], int]] = []  # action, alias -> position, derived so far
         self.valid = True
+        self._score: bytes | None = None
+
+    def note_score(self, fact: dict) -> None:
+        """Called by the runtime when it asserts the `score` fact (the sum of the awards so far)."""
+        self._score = orjson.dumps(fact)
 
     def note(self, name: str, matched: dict) -> None:
         """Called by the runtime before action `name` runs on the facts durable-rules matched."""
@@ -180,13 +192,15 @@ class Recorder:
                 return ("d", index)
         if set(fact) == {"t"}:
             return ("g", fact["t"])  # a phase gate (conclude, final): a kind with no fields
+        if text == self._score:
+            return ("s", SCORE_FACT)
         return None
 
 
-def replay(recording, facts: list[dict], result, actions: dict) -> bool:
+def replay(recording, facts: list[dict], result, actions: dict, score=None) -> bool:
     """Run the recorded firings' actions on this applicant's facts; False when something does not fit
     (then the runtime runs durable-rules): e.g. two derived facts identical here but not in the recorded
-    run, or the other way round."""
+    run, or the other way round. `score()` gives the `score` fact of this applicant's awards so far."""
     firings, derived_count = recording
     for name, where, derived_before in firings:
         if len(result.derived) != derived_before:
@@ -200,6 +214,10 @@ def replay(recording, facts: list[dict], result, actions: dict) -> bool:
                     return False
                 kind, values = result.derived[index]
                 matched[alias] = {**values, "t": kind}
+            elif source == "s":
+                if score is None:
+                    return False
+                matched[alias] = score()
             else:
                 matched[alias] = {"t": index}
         actions[name](_Replayed(matched))
@@ -220,8 +238,21 @@ def key_spec(compiled) -> KeySpec:
         for term in rule["all"]:
             ((alias, pattern),) = term.items()
             _walk(pattern, aliases[alias.removesuffix("$not")], aliases, spec, rule_name)
+    if SCORE_FACT in spec.tests or SCORE_FACT in spec.exact:
+        _award_sources([r for r in compiled.rules.values() if r.then.award is not None], spec)
     _derived_sources([r for r in compiled.rules.values() if r.then.derive is not None], spec)
     return spec
+
+
+def _award_sources(rules: list, spec: KeySpec) -> None:
+    """Rules compare the score: every field an award's points come from is kept exactly (through derived
+    facts too, by `_derived_sources`), so the same key means the same points."""
+    for rule in rules:
+        kinds = {p.alias: p.fact for p in rule.when if not isinstance(p, Absent)}
+        for alias, source in _sources(rule.then.award.points, rule.id):
+            if alias not in kinds:
+                raise Uncacheable(f"rule {rule.id}: {alias}.{source} does not name a matched fact")
+            spec.exact.setdefault(kinds[alias], set()).add(source)
 
 
 def _kind_of(pattern: dict, rule_name: str) -> str:
@@ -290,6 +321,8 @@ def _sources(value, rule_id: str) -> list[tuple[str, str]]:
         return [(value.alias, value.field)]
     if isinstance(value, Lookup):
         return [(value.key.alias, value.key.field)] if isinstance(value.key, FactRef) else []
+    if isinstance(value, TableValue):
+        return [(operand.alias, operand.field) for operand in value.inputs.values() if isinstance(operand, FactRef)]
     if isinstance(value, Text):
         texts = [value.text] if isinstance(value.text, str) else [value.text.en, value.text.fr]
         return [(a, f) for text in texts for a, f in _PLACEHOLDER.findall(text) if a != "param"]

@@ -9,6 +9,9 @@ durable-rules' sharp edges, and what this module does about each (see DESIGN.md)
 - action exceptions are swallowed into the session state: the state is checked after every run;
 - a Host is not thread-safe and runs pending actions on its own timer thread: one per process, created
   lazily, with that thread switched off (every action runs synchronously in the assert that caused it).
+
+A ruleset with a `score:` gets its awards summed (engine/score.py) once the conclude phase has settled,
+and the sum asserted as the `score` fact before the final phase's gate, so final rules match it.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ import orjson
 
 from .compiler import CompiledRuleset
 from .errors import EngineError
+from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
-from .model import FactRef, Lookup, Lowest, ParamRef, Text, wording
+from .model import FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
+from .score import Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
-from .validator import TRANSLATION_SUFFIX
+from .validator import AWARD_ALIAS, PHASE_GATES, TRANSLATION_SUFFIX
 
 
 @dataclass
@@ -61,6 +66,15 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     derived: list[tuple[str, dict]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    unknown_points: list[PointsUnknown] = field(default_factory=list)
+    score: ScoreResult | None = None  # for a ruleset with a `score:`, once the conclude phase has settled
+
+    def scored(self, compiled: CompiledRuleset) -> ScoreResult:
+        """The score of the awards so far (computed once: no award comes after the conclude phase)."""
+        if self.score is None:
+            self.score = compute_score(compiled.score, self.awards, self.unknown_points)
+        return self.score
 
 
 DEFAULT_MAX_FIRINGS = 1_000  # a decision fires about ten rules; see docs/engine.md "Firing bound"
@@ -100,12 +114,15 @@ class Runtime:
             self._host_for(compiled)  # the actions of this ruleset
             result = RunResult()
             self._current = result
+            score = (lambda: result.scored(compiled).fact()) if compiled.score is not None else None
             try:
-                replayed = replay(recording, facts, result, self._actions)
+                replayed = replay(recording, facts, result, self._actions, score)
             finally:
                 self._current = None
             if replayed:
                 self.patterns.stats.hits += 1
+                if compiled.score is not None:
+                    result.scored(compiled)
                 return result
         self.patterns.stats.misses += 1
         result = RunResult()
@@ -132,7 +149,10 @@ class Runtime:
             host.assert_facts(compiled.name, [{**fact, "sid": sid} for fact in facts])
             created = True
             for gate in compiled.gates:  # each later phase once the one before has settled
+                if gate == PHASE_GATES["final"]:
+                    self._assert_score(host, compiled, result, sid)
                 host.assert_fact(compiled.name, {"t": gate, "sid": sid})
+            self._assert_score(host, compiled, result, sid)
             state = host.get_state(compiled.name, sid)
         except MessageNotHandledException as exc:
             raise EngineError(f"a fact matched no rule, not even its catch-all: {exc}") from None
@@ -145,6 +165,15 @@ class Runtime:
         if result.errors:
             raise EngineError(("" if result.errors[0].startswith("more than") else "a rule action failed: ") + "; ".join(result.errors))
         return result
+
+    def _assert_score(self, host, compiled: CompiledRuleset, result: RunResult, sid: str) -> None:
+        """Sum the awards and assert the `score` fact (once, after the conclude phase; nothing without a `score:`)."""
+        if compiled.score is None or result.score is not None:
+            return
+        fact = result.scored(compiled).fact()
+        if self._recorder is not None:
+            self._recorder.note_score(fact)
+        host.assert_fact(compiled.name, {**fact, "sid": sid})
 
     def _host_for(self, compiled: CompiledRuleset):
         if self._host is None:
@@ -170,10 +199,12 @@ class Runtime:
         Templates are prepared here, once, since the action runs for every applicant."""
         aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
         conclusion = rule.then
-        prepare = lambda text, language="en": compile_template(text, aliases, self._field_types, compiled.units, language)
+        shown = {**aliases, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else aliases  # {award.points}: the points awarded
+        prepare = lambda text, language="en": compile_template(text, shown, self._field_types, compiled.units, language)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
-        needs = _need_fillers(conclusion, prepare)
+        needs = _need_fillers(conclusion, prepare, compiled.tables)
+        conclude = _concluder(rule, reason, needs, compiled)
 
         criterion, met = conclusion.criterion, conclusion.met  # properties of the rule: computed once, not per firing
 
@@ -188,12 +219,14 @@ class Runtime:
                     fact.pop("sid", None)  # each firing gets freshly parsed facts: safe to trim in place
                 result.trace.append(Firing(rule.id, matched))
                 if conclusion.derive is not None:
-                    new = {name: texts[name](matched, compiled.parameters) if name in texts else _evaluate(value, matched, compiled.parameters)
+                    new = {name: texts[name](matched, compiled.parameters) if name in texts else _evaluate(value, matched, compiled.parameters, compiled.tables)
                            for name, value in conclusion.derive.set.items()}
                     new.update({name: fill(matched, compiled.parameters) for name, fill in texts.items() if name.endswith(TRANSLATION_SUFFIX)})
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
+                elif conclude is not None:
+                    conclude(result, matched)
                 else:
                     result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
                                                    rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
@@ -213,6 +246,30 @@ def _stop(result: RunResult, bound: int) -> None:
                          "do rules derive facts that make each other fire again?")
 
 
+def _concluder(rule, reason, needs, compiled: CompiledRuleset):
+    """For an `award` or `undetermined_points` conclusion, what a firing adds to the result; else None.
+    An award's points are computed from this applicant's matched facts (a table value included)."""
+    conclusion = rule.then
+    if conclusion.award is not None:
+        factor, points = conclusion.award.factor, conclusion.award.points
+
+        def award(result: RunResult, matched: dict) -> None:
+            value = _evaluate(points, matched, compiled.parameters, compiled.tables)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"award to {factor!r} gave {value!r}, not a number of points")
+            shown = reason({**matched, AWARD_ALIAS: {"points": value}}, compiled.parameters)
+            result.awards.append(Award(factor, value, shown, rule.id, matched))
+
+        return award
+    if conclusion.undetermined_points is not None:
+        def unknown(result: RunResult, matched: dict) -> None:
+            result.unknown_points.append(PointsUnknown(conclusion.undetermined_points, reason(matched, compiled.parameters), rule.id,
+                                                       [fill(matched, compiled.parameters) for fill in needs], matched))
+
+        return unknown
+    return None
+
+
 def _text_fillers(conclusion, prepare, translations: bool) -> dict:
     """Prepared `{text: ...}` values of a derive conclusion; with translations, their French as FIELD__fr."""
     if conclusion.derive is None:
@@ -226,12 +283,12 @@ def _text_fillers(conclusion, prepare, translations: bool) -> dict:
     return fillers
 
 
-def _need_fillers(conclusion, prepare) -> list:
+def _need_fillers(conclusion, prepare, tables: dict) -> list:
     """Prepared `needs` of an undetermined conclusion: each a function of (matched facts, parameters)."""
     def filler(need):
         parts = {name: prepare(wording(value.text, "en")) if isinstance(value, Text) else value
                  for name, value in (("field", need.field), ("why", need.why))}
-        return lambda matched, parameters: {name: part(matched, parameters) if callable(part) else _evaluate(part, matched, parameters)
+        return lambda matched, parameters: {name: part(matched, parameters) if callable(part) else _evaluate(part, matched, parameters, tables)
                                             for name, part in parts.items()}
     return [filler(need) for need in conclusion.needs or []]
 
@@ -240,8 +297,12 @@ def _noop(c) -> None:
     """Catch-all rules: they exist so that every fact is handled; they conclude nothing."""
 
 
-def _evaluate(value, matched: dict, parameters: dict):
-    """A `set:` value: literal, parameter, field of a matched fact, or an entry of a table parameter."""
+def _evaluate(value, matched: dict, parameters: dict, tables: dict):
+    """A `set:` value: literal, parameter, field of a matched fact, an entry of a table parameter, or the
+    value of a decision table for inputs taken from this applicant's matched facts."""
+    if isinstance(value, TableValue):
+        inputs = {name: _evaluate(operand, matched, parameters, tables) for name, operand in value.inputs.items()}
+        return table_value(value.table, tables[value.table], inputs, parameters)
     if isinstance(value, ParamRef):
         return parameters[value.param]
     if isinstance(value, Lowest):
@@ -251,7 +312,7 @@ def _evaluate(value, matched: dict, parameters: dict):
         return matched[value.alias][value.field]
     if isinstance(value, Lookup):
         table = parameters[value.lookup]
-        key = _evaluate(value.key, matched, parameters)
+        key = _evaluate(value.key, matched, parameters, tables)
         for candidate in (key, str(key)):
             if candidate in table:
                 return table[candidate]

@@ -8,10 +8,14 @@ import math
 import re
 
 from .conflicts import contradiction_problems, cycle_problems
+from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, Text, wording
+from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
+from .score import SCORE_FACT, TOTAL_FIELDS
+from .score_checks import score_problems
 from .shown import a, literal
+from .table_coverage import table_problems
 from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
@@ -22,6 +26,7 @@ PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
 MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
+AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -62,10 +67,13 @@ class RulesetChecker:
         self.path = path
         self.positions = positions
         self.kinds = {kind: set(fields) for kind, fields in fact_kinds.items()}
+        self.program_kinds = set(fact_kinds)
         self.required_parameters = required_parameters
         self.required_advice = required_advice or {}
         self.problems: list[Problem] = []
         self._reported_parameters: set[str] = set()
+        if ruleset.score is not None and SCORE_FACT not in self.kinds:  # the sums the final phase matches
+            self.kinds[SCORE_FACT] = {*TOTAL_FIELDS, *ruleset.score.factors, *(cap.id for cap in ruleset.score.caps)}
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)
@@ -86,8 +94,13 @@ class RulesetChecker:
         self._check_criterion_descriptions()
         self._check_derived_facts_used()
         self._check_rule_count()
+        self.problems += table_problems(self.ruleset, self.path, self.positions)
+        self.problems += score_problems(self.ruleset, self.path, self.positions, self.program_kinds)
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
-        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, self.field_relations)
+        relations = dict(self.field_relations)
+        if self.ruleset.score is not None:  # the sure total never exceeds the possible one (engine/score.py)
+            relations[SCORE_FACT] = [*relations.get(SCORE_FACT, []), tuple(TOTAL_FIELDS)]
+        self.problems += contradiction_problems(self.ruleset, self.path, self.positions, relations)
         return self.problems
 
     def _check_rule_count(self) -> None:
@@ -148,6 +161,8 @@ class RulesetChecker:
             self._check_pattern(pattern, where, aliases, negated=False)
             if pattern.alias in aliases:
                 self._add(where, f"alias {pattern.alias!r} is used twice in this rule; give one an `as:`")
+            if pattern.alias == AWARD_ALIAS and rule.then.award is not None:
+                self._add(where, f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`")
             aliases[pattern.alias] = pattern.fact
         self._check_conclusion(base + ("then",), rule, aliases)
 
@@ -200,12 +215,32 @@ class RulesetChecker:
             values = [] if collection is None else [collection.value] if collection.values is None else list(collection.values.values())
             if not all(isinstance(v, (dict, list)) and v and all(_has_type(x, "number") for x in (v.values() if isinstance(v, dict) else v)) for v in values):
                 self._add(where + ("lowest",), f"lowest needs a non-empty table or list of numbers, but {operand.lowest!r} is not one")
+        elif isinstance(operand, TableValue):
+            self._check_table_value(where, operand, aliases)
         elif isinstance(operand, Lookup):
             self._check_param(where + ("lookup",), operand.lookup)
             table = self.ruleset.parameters.get(operand.lookup)
             if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
+
+    def _check_table_value(self, where: tuple, value: TableValue, aliases: dict[str, str]) -> None:
+        """`{table: NAME, inputs: {...}}`: a declared table, given exactly its inputs (literals in their domain)."""
+        table = self.ruleset.tables.get(value.table)
+        if table is None:
+            known = ", ".join(self.ruleset.tables) or "none (declare it under tables:)"
+            self._add(where + ("table",), f"unknown table {value.table!r}{suggest(value.table, self.ruleset.tables)}; tables: {known}")
+            return
+        for name, operand in value.inputs.items():
+            if name not in table.inputs:
+                self._add(where + ("inputs", name), f"table {value.table!r} has no input {name!r}{suggest(name, table.inputs)}; inputs: {', '.join(table.inputs)}")
+                continue
+            self._check_operand(where + ("inputs", name), operand, aliases)
+            if not isinstance(operand, (FactRef, ParamRef)) and not in_domain(table.inputs[name], operand):
+                self._add(where + ("inputs", name), f"{literal(operand)} is outside the domain of input {name!r} ({describe_domain(table.inputs[name])})")
+        missing = [name for name in table.inputs if name not in value.inputs]
+        if missing:
+            self._add(where + ("inputs",), f"table {value.table!r} needs input(s) {', '.join(missing)}")
 
     def _check_literal(self, where: tuple, operand) -> None:
         """A number written in a condition must be one the engine can compare (finite, within 2**53)."""
@@ -252,9 +287,11 @@ class RulesetChecker:
                         self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
+        if conclusion.award is not None:
+            self._check_operand(where + ("award", "points"), conclusion.award.points, aliases)
         if conclusion.reason:
             for language in LANGUAGES:
-                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases)
+                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases, conclusion.award is not None)
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
@@ -264,10 +301,12 @@ class RulesetChecker:
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
-    def _check_template(self, where: tuple, template: str, aliases: dict[str, str]) -> None:
+    def _check_template(self, where: tuple, template: str, aliases: dict[str, str], award: bool = False) -> None:
         for name in _PLACEHOLDER.findall(template):
             head, _, tail = name.partition(".")
             tail = tail.removesuffix(TRANSLATION_SUFFIX)
+            if award and name == f"{AWARD_ALIAS}.points":
+                continue
             if head == "param":
                 self._check_param(where, tail)
             elif head in aliases and tail:

@@ -47,6 +47,8 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
            "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
            "findings": decision.derived.get("findings", [])}
+    if decision.score is not None:  # a points grid: each factor's points, maximum, reason and citation
+        doc["score"] = decision.score.to_json()
     return in_french(doc, decision, edition) if language == "fr" else doc
 
 

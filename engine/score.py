@@ -1,0 +1,142 @@
+"""Summing awarded points into a score (`score:` in a ruleset): per factor, per cap, in total.
+
+Rules `award` points to factors and may say a factor is `undetermined_points` (the input cannot settle
+it). After the conclude phase the runtime sums the awards of each factor (capped at the factor's max),
+applies the caps on groups of factors (inner groups first: caps nest or are disjoint, which the
+validator checks), caps the total, and asserts the result as one `score` fact for the final phase.
+Two totals are kept: `total` counts an undetermined factor as 0 (what the applicant has for certain),
+`possible_total` at its maximum (the most the applicant could have), so a pass mark can be met, failed
+or left undetermined honestly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Score
+
+SCORE_FACT = "score"
+TOTAL_FIELDS = ("total", "possible_total")
+NO_POINTS = "no points awarded"
+
+
+@dataclass
+class Award:
+    """Points one rule firing gave to one factor."""
+
+    factor: str
+    points: int | float
+    reason: str
+    rule: str
+    facts: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class PointsUnknown:
+    """A rule firing saying one factor's points cannot be settled from the input."""
+
+    factor: str
+    reason: str
+    rule: str
+    needs: list[dict] = field(default_factory=list)
+    facts: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class FactorPoints:
+    """One factor's line of the grid: `points` is None when undetermined."""
+
+    id: str
+    points: int | float | None
+    max: int | float
+    reason: str
+    citation: str
+    needs: list[dict] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = {"id": self.id, "points": self.points, "max": self.max, "reason": self.reason, "citation": self.citation}
+        if self.points is None:
+            data["needs"] = self.needs
+        return data
+
+
+@dataclass
+class CapPoints:
+    """A capped group: its points after the cap, and the sum before it."""
+
+    id: str
+    points: int | float
+    max: int | float
+    uncapped: int | float
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "points": self.points, "max": self.max, "uncapped": self.uncapped}
+
+
+@dataclass
+class ScoreResult:
+    """The score of one applicant, in the order the ruleset declares its factors and caps."""
+
+    total: int | float
+    possible_total: int | float
+    max: int | float
+    factors: list[FactorPoints]
+    caps: list[CapPoints]
+
+    def fact(self) -> dict:
+        """The `score` fact final-phase rules match: totals, then each factor's and each cap's points (an
+        undetermined factor counts 0 here; `possible_total` holds it at its maximum)."""
+        values = {"t": SCORE_FACT, "total": self.total, "possible_total": self.possible_total}
+        values.update({f.id: f.points or 0 for f in self.factors})
+        values.update({c.id: c.points for c in self.caps})
+        return values
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "possible_total": self.possible_total, "max": self.max,
+                "factors": [f.to_json() for f in self.factors], "caps": [c.to_json() for c in self.caps]}
+
+
+def compute_score(score: Score, awards: list[Award], unknown: list[PointsUnknown]) -> ScoreResult:
+    """The score from the awards and undetermined factors of one run."""
+    factors = [_factor(name, spec, awards, unknown) for name, spec in score.factors.items()]
+    low = {f.id: f.points or 0 for f in factors}
+    high = {f.id: f.max if f.points is None else f.points for f in factors}
+    total, caps = capped_total(score, low)
+    possible_total, _ = capped_total(score, high)
+    return ScoreResult(total, possible_total, score.max, factors, caps)
+
+
+def _factor(name: str, spec, awards: list[Award], unknown: list[PointsUnknown]) -> FactorPoints:
+    mine = [a for a in awards if a.factor == name]
+    undetermined = [u for u in unknown if u.factor == name]
+    if undetermined:
+        needs = list({(n["field"], n["why"]): n for u in undetermined for n in u.needs}.values())
+        reason = "; ".join(dict.fromkeys(u.reason for u in undetermined))
+        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine)
+    reason = "; ".join(dict.fromkeys(a.reason for a in mine)) or NO_POINTS
+    return FactorPoints(name, min(sum(a.points for a in mine), spec.max), spec.max, reason, spec.citation, [], mine)
+
+
+def capped_total(score: Score, points: dict[str, int | float]) -> tuple[int | float, list[CapPoints]]:
+    """The total of factor `points` after every cap (inner groups first) and the total max.
+
+    Each cap replaces the factors and inner caps it contains by one item worth at most its max.
+
+    Examples:
+        >>> from cec_rules.engine.model import Score
+        >>> grid = Score.model_validate({"max": 20, "factors": {f: {"max": 10, "description": f, "citation": "x"} for f in "abc"},
+        ...                              "caps": [{"id": "ab", "factors": ["a", "b"], "max": 6}]})
+        >>> total, caps = capped_total(grid, {"a": 5, "b": 4, "c": 10})
+        >>> total, [(c.id, c.points, c.uncapped) for c in caps]
+        (16, [('ab', 6, 9)])
+    """
+    items = [(frozenset([name]), points[name]) for name in score.factors]
+    caps = []
+    for cap in score.caps:
+        members = frozenset(cap.factors)
+        uncapped = sum(value for group, value in items if group <= members)
+        capped = min(uncapped, cap.max)
+        items = [(group, value) for group, value in items if not group <= members] + [(members, capped)]
+        caps.append(CapPoints(cap.id, capped, cap.max, uncapped))
+    return min(sum(value for _, value in items), score.max), caps
