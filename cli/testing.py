@@ -6,26 +6,28 @@ from pathlib import Path
 
 import click
 
-from cec_rules.engine.cases import OUTCOME_WORDS, CaseResult, find_case_files, load_cases, rulesets_root_of, run_case
-from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.cases import OUTCOME_WORDS, CaseResult, find_case_files, load_cases, program_of, rulesets_root_of, run_case
+from cec_rules.engine.evaluator import DEFAULT_PROGRAM, Evaluator, load_bundled_or
 from cec_rules.engine.library import Library, bundled_root
 
 
 class EvaluatorsByRoot:
-    """One Evaluator per rulesets folder (cases beside a copy of the rulesets run against that copy)."""
+    """One Evaluator per rulesets folder and program (cases beside a copy of the rulesets run against that
+    copy; a case file decides the program of the folder it sits in)."""
 
     def __init__(self, forced_root: Path | None):
         self.forced_root = forced_root
         self.libraries: dict[Path, Library] = {}
-        self.evaluators: dict[Path, Evaluator] = {}
+        self.evaluators: dict[tuple, Evaluator] = {}
 
     def for_case_file(self, case_file: Path) -> Evaluator:
-        root = self.forced_root or rulesets_root_of(case_file) or bundled_root()
-        root = root.resolve()
-        if root not in self.evaluators:
+        root = (self.forced_root or rulesets_root_of(case_file) or bundled_root()).resolve()
+        key = (root, program_of(case_file))
+        if root not in self.libraries:
             self.libraries[root] = load_bundled_or(root)
-            self.evaluators[root] = Evaluator(self.libraries[root])
-        return self.evaluators[root]
+        if key not in self.evaluators:
+            self.evaluators[key] = Evaluator(self.libraries[root], key[1] or DEFAULT_PROGRAM)
+        return self.evaluators[key]
 
 
 def run_cases(paths: list[Path], forced_root: Path | None, echo) -> tuple[list[CaseResult], int, EvaluatorsByRoot]:

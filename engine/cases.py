@@ -214,6 +214,13 @@ def _same(wanted, got) -> bool:
     return wanted == got
 
 
+def program_of(case_file: Path) -> str | None:
+    """The program a case file decides: the `<program>` folder of `<root>/<program>/<edition>/tests/<file>`
+    (None for a case file elsewhere, which decides the default program)."""
+    edition = case_file.resolve().parent.parent
+    return edition.parent.name if (edition / "ruleset.yaml").is_file() else None
+
+
 def rulesets_root_of(case_file: Path) -> Path | None:
     """The rulesets folder a case file belongs to: `<root>/<program>/<edition>/tests/<file>`."""
     candidate = case_file.resolve().parents[3] if len(case_file.resolve().parents) > 3 else None

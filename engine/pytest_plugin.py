@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from .cases import LoadedCase, load_cases, rulesets_root_of, run_case
+from .cases import LoadedCase, load_cases, program_of, rulesets_root_of, run_case
 
-_EVALUATORS: dict[Path, object] = {}
+_EVALUATORS: dict[tuple, object] = {}  # (rulesets folder, program) -> its Evaluator
+_LIBRARIES: dict[Path, object] = {}
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -19,12 +20,14 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def _evaluator_for(case_file: Path):
-    from .evaluator import Evaluator, load_bundled_or
+    from .evaluator import DEFAULT_PROGRAM, Evaluator, load_bundled_or
 
-    root = rulesets_root_of(case_file)
-    if root not in _EVALUATORS:
-        _EVALUATORS[root] = Evaluator(load_bundled_or(root))
-    return _EVALUATORS[root]
+    root, program = rulesets_root_of(case_file), program_of(case_file)
+    if root not in _LIBRARIES:
+        _LIBRARIES[root] = load_bundled_or(root)
+    if (root, program) not in _EVALUATORS:
+        _EVALUATORS[root, program] = Evaluator(_LIBRARIES[root], program or DEFAULT_PROGRAM)
+    return _EVALUATORS[root, program]
 
 
 class CaseFile(pytest.File):
