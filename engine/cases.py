@@ -13,6 +13,8 @@ A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
         derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
                                           # (lists and mappings compare whole: `findings: []`)
         reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
+        score: {total: 72, possible_total: 72, age: 12, adaptability: 10}   # optional (rulesets with a score:):
+                                          # totals, a factor's points (null: undetermined), a cap's points
 
 `cec test` and the pytest plugin both run cases through `run_case`, so they agree.
 """
@@ -42,6 +44,7 @@ class Expectation(BaseModel):
     needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
+    score: dict[str, StrictInt | StrictFloat | None] = {}  # total, possible_total, factor or cap id -> points
 
 
 class Case(BaseModel):
@@ -187,6 +190,7 @@ def compare(expect: Expectation, decision) -> list[str]:
         got = _dig(decision.derived, path)
         if not _same(wanted, got):
             failures.append(f"derived.{path}: expected {wanted!r}, got {got!r}")
+    failures += _compare_score(expect.score, decision)
     for name, text in expect.reasons.items():
         got = criteria.get(name)
         if got is None or text not in got.reason:
@@ -195,6 +199,24 @@ def compare(expect: Expectation, decision) -> list[str]:
 
 
 _MISSING = "<missing>"
+
+
+def _compare_score(expected: dict, decision) -> list[str]:
+    """`score:` expectations: the totals, each factor's points (None: undetermined) and each cap's points."""
+    if not expected:
+        return []
+    if decision.score is None:
+        return [f"score: {decision.program} {decision.edition} has no score: section"]
+    score = decision.score
+    got = {"total": score.total, "possible_total": score.possible_total, **{f.id: f.points for f in score.factors},
+           **{c.id: c.points for c in score.caps}}
+    failures = []
+    for name, wanted in expected.items():
+        if name not in got:
+            failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(got)}")
+        elif not (_same(wanted, got[name]) if wanted is not None and got[name] is not None else wanted is got[name]):
+            failures.append(f"score.{name}: expected {wanted!r}, got {got[name]!r}")
+    return failures
 
 
 def _dig(data, path: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import LANGUAGES, Absent, Lookup, Lowest, ParamRef, Rule, Text, wording
+from .model import LANGUAGES, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
 
 _PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)\}")
 
@@ -18,11 +18,14 @@ def parameters_of(rule: Rule) -> list[str]:
         for group in [pattern.where or {}] + list(pattern.any or []):
             for comparison in group.values():
                 names.extend(_operand_params(operand) for _, operand in comparison.operators())
-    if rule.then.derive is not None:
-        for value in rule.then.derive.set.values():
-            names.append(_operand_params(value))
-            if isinstance(value, Text):
-                names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGUAGES)))
+    values = list(rule.then.derive.set.values()) if rule.then.derive is not None else []
+    values += [rule.then.award.points] if rule.then.award is not None else []
+    for value in values:
+        names.append(_operand_params(value))
+        if isinstance(value, TableValue):  # a table's inputs may be parameters too
+            names.extend(_operand_params(v) for v in value.inputs.values())
+        if isinstance(value, Text):
+            names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGUAGES)))
     if rule.then.reason:
         names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(rule.then.reason, lang) for lang in LANGUAGES)))
     return [name for name in dict.fromkeys(names) if name]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cec_rules.engine.model import Criterion, Parameter, Rule
+from cec_rules.engine.model import Criterion, Parameter, Rule, Score, Table
 from cec_rules.engine.yaml_source import load_yaml
 from cec_rules.facts.applicant import Applicant
 
@@ -33,6 +33,10 @@ def test_yaml_examples_parse_and_validate(path, block):
         Parameter.model_validate(parameter)
     for criterion in data.get("criteria", {}).values():
         Criterion.model_validate(criterion)
+    for table in data.get("tables", {}).values():
+        Table.model_validate(table)
+    if "score" in data:
+        Score.model_validate(data["score"])
     if "application_date" in data:
         Applicant.model_validate(data)
 

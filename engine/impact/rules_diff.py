@@ -66,6 +66,11 @@ def _compare(old: Edition, new: Edition, dates: bool = True) -> list[dict]:
     changes += _mapping_changes(where, "parameter", a.parameters, b.parameters, _parameter_text)
     changes += _mapping_changes(where, "criterion", a.criteria, b.criteria, lambda x: f"{wording(x.description)} ({x.citation})")
     changes += _mapping_changes(where, "rule", {r.id: r for r in a.rules}, {r.id: r for r in b.rules}, lambda r: r.description)
+    changes += _mapping_changes(where, "table", a.tables, b.tables, lambda t: wording(t.description))
+    changes += _mapping_changes(where, "factor", _factors(a), _factors(b), lambda f: f"{wording(f.description)}, at most {f.max} ({f.citation})")
+    changes += _mapping_changes(where, "cap", _caps(a), _caps(b), lambda c: f"{', '.join(c.factors)} at most {c.max}")
+    if (a.score and a.score.max) != (b.score and b.score.max):
+        changes.append(_change(where, "score", "max", f"{a.score.max if a.score else '(no score)'} -> {b.score.max if b.score else '(no score)'}"))
     if not changes and old.sha256 != new.sha256:
         changes.append(_change(where, "data", "tables or wording", "data tables or texts changed (no parameter, criterion or rule changed)"))
     return changes
@@ -87,6 +92,14 @@ def _mapping_changes(where: str, kind: str, old: dict, new: dict, show) -> list[
                 parts = [k for k in type(new[name]).model_fields if getattr(old[name], k) != getattr(new[name], k)]
                 changes.append(_change(where, kind, name, f"modified ({', '.join(parts)})"))
     return changes
+
+
+def _factors(ruleset) -> dict:
+    return dict(ruleset.score.factors) if ruleset.score is not None else {}
+
+
+def _caps(ruleset) -> dict:
+    return {cap.id: cap for cap in ruleset.score.caps} if ruleset.score is not None else {}
 
 
 def _day(day) -> str:
