@@ -68,7 +68,7 @@ def _with_spouse(applicant) -> bool:
 
 
 def _applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived) -> dict:
-    age = _age(applicant, day, unsettled)
+    age = _age(applicant, day, unsettled, source)
     education, canadian = _education(applicant, "", day, params, derived)
     _note(education, "education", unsettled)
     _note(canadian, "canadian_credential", unsettled)
@@ -92,11 +92,17 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
             "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled}
 
 
-def _age(applicant, day, unsettled) -> int | None:
+MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of birth
+
+
+def _age(applicant, day, unsettled, source) -> int | None:
     if applicant.date_of_birth is None:
         unsettled.append(_unsettled("age", "date_of_birth", "the age on the day points are assigned"))
         return None
-    return age_on(applicant.date_of_birth, day)
+    age = age_on(applicant.date_of_birth, day) if applicant.date_of_birth <= day else -1
+    if not 0 <= age <= MAX_AGE:
+        raise InputError(source, "date_of_birth", f"{applicant.date_of_birth} gives no age from 0 to {MAX_AGE} on {day}")
+    return age
 
 
 def _education(person, prefix: str, day, params, derived) -> tuple[Level, Level]:
