@@ -56,6 +56,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "settled": ("bool", "whether the code settles both (a split NOC code may not)"),
     },
     "crs_relative": {
+        "index": ("count", "its place in relatives_in_canada"),
         "relation": ("text", "parent, grandparent, child, grandchild, sibling, aunt_uncle or niece_nephew"),
         "of": ("text", "applicant or spouse"),
         "citizen_or_pr": ("bool", "a Canadian citizen or permanent resident"),

@@ -55,7 +55,7 @@ def derive(applicant, day: dt.date, edition, params: dict, source: str) -> Deriv
         facts += _spouse_facts(applicant.spouse, day, tables, params, source, unsettled, derived)
     if applicant.job_offer is not None:
         facts.append(_job_offer_fact(applicant.job_offer, tables.noc, params, source, unsettled, derived))
-    facts += [_relative_fact(r, applicant.spouse) for r in applicant.relatives_in_canada]
+    facts += [_relative_fact(i, r, applicant.spouse) for i, r in enumerate(applicant.relatives_in_canada)]
     facts += unsettled
     derived["unsettled"] = [{"input": u["input"], "field": u["field"], "why": u["why"]} for u in unsettled]
     return Derivation(facts, derived, derived["findings"])
@@ -174,8 +174,9 @@ def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
             "skilled": settled and bool(status.skilled), "senior": settled and senior == {True}, "settled": settled}
 
 
-def _relative_fact(relative, spouse) -> dict:
-    return {"t": "crs_relative", "relation": relative.relation, "of": relative.of, "citizen_or_pr": relative.citizen_or_pr,
+def _relative_fact(index: int, relative, spouse) -> dict:
+    """One relative; `index` keeps two alike relatives two facts (durable-rules refuses an identical fact twice)."""
+    return {"t": "crs_relative", "index": index, "relation": relative.relation, "of": relative.of, "citizen_or_pr": relative.citizen_or_pr,
             "lives_in_canada": relative.lives_in_canada, "age_18_plus": relative.age_18_plus,
             "spouse_accompanying": spouse is not None and spouse.accompanying}
 
