@@ -135,7 +135,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else total
     by_occupation = _hours_by_occupation(state.counted, cap)
     if any(p.status.split for p in state.possible):
-        all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
+        all_readings = readings([_countable(p, classifier_for(noc, params)) for p in state.possible], cap)
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
@@ -169,7 +169,7 @@ def _exact(hours: float) -> Fraction:
 _CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
 
 
-def _classifier(noc: NocTables, params: dict) -> OccupationClassifier:
+def classifier_for(noc: NocTables, params: dict) -> OccupationClassifier:
     """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
     key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]))
     if key not in _CLASSIFIERS:
@@ -178,7 +178,7 @@ def _classifier(noc: NocTables, params: dict) -> OccupationClassifier:
 
 
 def _classify_periods(applicant, as_of, window, study, noc, params, source, findings) -> list[PeriodStatus]:
-    classifier = _classifier(noc, params)
+    classifier = classifier_for(noc, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
     periods = []
     for index, work in enumerate(applicant.work_history):

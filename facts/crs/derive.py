@@ -17,9 +17,9 @@ import math
 from cec_rules.engine.values import ValueSpec
 from cec_rules.facts.age import age_on
 from cec_rules.facts.dates import as_int
-from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, float_not_above
+from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, classifier_for, float_not_above
 from cec_rules.facts.language import assess_results, result_summary
-from cec_rules.facts.occupations import OccupationClassifier, candidates_text
+from cec_rules.facts.occupations import candidates_text
 from cec_rules.engine.errors import InputError
 from cec_rules.facts.tables import ABILITIES
 
@@ -153,17 +153,12 @@ def _spouse_facts(spouse, day, tables, params, source, unsettled, derived) -> li
     return [fact, *_abilities(languages, ("spouse",), True)]
 
 
-_CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
-
-
 def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
     """The offer's terms and how its code classifies: skilled, and in the senior-management major group."""
     reported = noc.find(offer.noc_version, offer.noc_code)
     if reported is None:
         raise InputError(source, "job_offer.noc_code", f"unknown NOC {offer.noc_version} code {offer.noc_code!r}")
-    key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]))
-    classifier = _CLASSIFIERS.setdefault(key, OccupationClassifier(noc, params["noc_version"], params["skilled_levels"]))
-    status = classifier.status(reported)
+    status = classifier_for(noc, params).status(reported)
     senior = {c.code.startswith(params["senior_management_prefix"]) for c in status.candidates}
     settled = status.skilled is not None and len(senior) == 1
     if not settled:
