@@ -55,9 +55,9 @@ def test_a_program_without_a_plugin_is_unavailable_and_cec_still_decides(tmp_pat
     root = copy_rulesets(tmp_path)
     add_fsw_stub(root)
     library = load_library(root, installed_programs())
-    assert set(library.programs) == {"cec"}
+    assert set(library.programs) == set(installed_programs())  # cec and the other bundled programs
     assert [p.message for p in library.unavailable["fsw"]] == [
-        "program 'fsw' cannot be decided: no plugin is installed for it; working plugins: cec (docs/engine.md, 'Programs as plugins')"]
+        f"program 'fsw' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed_programs()))} (docs/engine.md, 'Programs as plugins')"]
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root)])
     assert result.exit_code == 0, result.stderr
     assert "ELIGIBLE for CEC" in result.stdout
