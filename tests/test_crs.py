@@ -149,3 +149,21 @@ def result(language: str, levels: tuple[int, int, int, int], day: int = 1):
 def test_the_first_official_language(english, french, on_tie, first):
     assert ordered([result("english", english), result("french", french)], on_tie)[0].test.language == first
 
+
+
+def test_every_crs_case_is_decided_the_same_with_the_pattern_cache_on_and_off(library, monkeypatch):
+    """Replayed firings recompute the table values from each applicant's own facts: the score must not
+    come from the first applicant of a pattern (every case twice, so the second round replays)."""
+    from cec_rules.engine import pattern_cache
+    from cec_rules.engine.cases import applicant_data, load_cases
+    from support import REPO
+
+    cases = [c for path in sorted(REPO.glob("rulesets/crs/*/tests/*.yaml")) for c in load_cases(path)[0]]
+    runs = {}
+    for setting in ("0", "1"):
+        monkeypatch.setenv(pattern_cache.CACHE_ENV, setting)
+        evaluator = Evaluator(library, "crs")
+        runs[setting] = [evaluator.evaluate(PROGRAM.read_applicant(*applicant_data(c), None), c.case.as_of).to_json_line()
+                         for _ in range(2) for c in cases]
+    assert evaluator.runtime.patterns.stats.hits > 0
+    assert runs["0"] == runs["1"]
