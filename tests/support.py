@@ -68,6 +68,21 @@ def criterion(decision, name: str):
     return next(c for c in decision.criteria if c.id == name)
 
 
+def library_problems(root: Path, load=None) -> list:
+    """The problems of a broken copy of the rulesets: all of them when no program loads, else those of the
+    programs set aside as unavailable (a broken CEC edition leaves the other bundled programs deciding)."""
+    from cec_rules.engine.errors import RulesetErrors
+    from cec_rules.engine.evaluator import load_bundled_or
+
+    try:
+        library = (load or load_bundled_or)(root)
+    except RulesetErrors as caught:
+        return caught.problems
+    problems = [problem for found in library.unavailable.values() for problem in found]
+    assert problems, f"{root}: the edited copy loaded without problems"
+    return problems
+
+
 def copy_rulesets(tmp_path: Path) -> Path:
     """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`."""
     target = tmp_path / "rulesets"

@@ -15,9 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from cec_rules.engine.errors import RulesetErrors
 from cec_rules.engine.evaluator import load_bundled_or
-from support import NEW_EDITION, OLD_EDITION, copy_rulesets, edit, line_of
+from support import NEW_EDITION, OLD_EDITION, copy_rulesets, edit, library_problems, line_of
 
 NEW_FILE = f"rulesets/{NEW_EDITION}"
 OLD_FILE = f"rulesets/{OLD_EDITION}"
@@ -143,15 +142,7 @@ IDS = [f.__name__ for f in FIXTURES]
 
 
 def load_problems(root: Path) -> list:
-    """The problems of a broken copy: all of them when no program loads, else those of the unavailable programs
-    (a broken CEC edition leaves the other bundled programs deciding)."""
-    try:
-        library = load_bundled_or(root)
-    except RulesetErrors as caught:
-        return caught.problems
-    problems = [problem for found in library.unavailable.values() for problem in found]
-    assert problems, "the edited copy loaded without problems"
-    return problems
+    return library_problems(root)
 
 
 def describe(problems) -> str:
