@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cec_rules.engine.errors import RulesetErrors
-from cec_rules.engine.evaluator import load_bundled_or
+from cec_rules.engine.evaluator import DEFAULT_PROGRAM, load_bundled_or
 from cec_rules.facts.applicant import Applicant
 from cec_rules.facts.limits import Limits
 
@@ -109,7 +109,12 @@ async def _lifespan(app: FastAPI):
 
 
 def _load_library(rulesets_dir: str | None):
-    return load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
+    """The library to serve; RulesetErrors when the program the service decides is unavailable (another
+    program's problems alone do not stop it)."""
+    library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
+    if DEFAULT_PROGRAM in library.unavailable:
+        raise RulesetErrors(library.unavailable[DEFAULT_PROGRAM])
+    return library
 
 
 async def reload_rules(app: FastAPI) -> dict:

@@ -207,10 +207,11 @@ def test_explanations_are_those_of_cec_explain(http, language):
     assert http.get(f"/v1/decisions/{response.json()['record_id']}").json()["outcome"] == "not_eligible"
 
 
-def test_an_unknown_program_is_a_problem(http):
-    response = http.post("/v1/decisions", params={"program": "fsw"}, content=as_json(EXAMPLES / "eligible.yaml"))
+def test_an_unknown_program_is_a_problem(http, library):
+    response = http.post("/v1/decisions", params={"program": "nope"}, content=as_json(EXAMPLES / "eligible.yaml"))
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'fsw'; known: cec"}
+    known = ", ".join(sorted(library.programs))
+    assert response.json()["errors"][0] == {"field": "program", "message": f"unknown program 'nope'; known: {known}"}
 
 
 def bundled_cases() -> list:
