@@ -36,7 +36,7 @@ class Sides:
     """Runs both implementations on one parsed record, timing each."""
 
     def __init__(self, evaluator: Evaluator | None = None):
-        self.evaluator = evaluator or Evaluator(load_bundled_or(None))
+        self.evaluator = evaluator or Evaluator(load_bundled_or(None), "cec")
         self.seconds = Counter()
 
     def engine(self, record) -> dict:

@@ -96,7 +96,7 @@ def baseline(lines: list[bytes]) -> dict:
     from cec_rules.engine.evaluator import Evaluator, load_bundled_or
     from cec_rules.facts.reading import applicant_from_data
 
-    evaluator = Evaluator(load_bundled_or(None))
+    evaluator = Evaluator(load_bundled_or(None), "cec")
     started = time.perf_counter()
     for number, line in enumerate(lines):
         try:

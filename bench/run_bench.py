@@ -154,7 +154,7 @@ def cpu_per_record(source: Path, limit: int, rounds: int = 3) -> dict:
     pipelines = {"baseline": lambda: baseline.run(lines, io.StringIO())}
     for label, setting in (("cec, pattern cache on", "1"), ("cec, pattern cache off", "0")):
         os.environ["CEC_PATTERN_CACHE"] = setting
-        decider = RecordDecider(None, None, "jsonl")
+        decider = RecordDecider(None, None, "jsonl", programs=("cec",))
         pipelines[label] = lambda decider=decider: [decider.decide(r) for r in records]
     os.environ.pop("CEC_PATTERN_CACHE")
     if ZEN_AVAILABLE:
@@ -182,7 +182,7 @@ def pattern_hit_rate(source: Path, limit: int) -> dict:
     from cec_rules.engine.batch.records import Record
     from cec_rules.engine.batch.worker import RecordDecider
 
-    decider = RecordDecider(None, None, "jsonl")
+    decider = RecordDecider(None, None, "jsonl", programs=("cec",))
     with source.open(encoding="utf-8") as lines:
         for seq, line in zip(range(limit), lines):
             decider.decide(Record(seq, seq + 1, source.name, line.rstrip("\n"), "json"))

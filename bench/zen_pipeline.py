@@ -3,7 +3,8 @@
 Why it exists: the issue asks whether a compiled decision-table engine beats durable-rules on this
 workload. Only the decision step differs from `cec batch`: the same JSON parsing and applicant
 validation (`applicant_from_data`), the same edition choice and derivation (`derive`, with the
-edition's parameters), and a full decision line written per applicant (criteria with met, reason
+edition's parameters, counting the work that the edition's screen rules let count: that first session
+runs on durable-rules here too, as in `cec batch`), and a full decision line written per applicant (criteria with met, reason
 and citation, and the same `derived` block). The decision itself is `bench/cec_decision.jdm.json`,
 a JDM graph that reads the derived facts and the edition's parameters (thresholds are not copied
 into the graph). It has no rule trace: zen-engine's trace is a debugging aid, not an output.
@@ -34,7 +35,7 @@ class ZenDecider:
 
         from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 
-        self.evaluator = Evaluator(load_bundled_or(None))
+        self.evaluator = Evaluator(load_bundled_or(None), "cec")
         self.decision = zen.ZenEngine().create_decision(GRAPH.read_text(encoding="utf-8"))
 
     def decide(self, line: bytes, number: int) -> bytes | None:
@@ -48,7 +49,9 @@ class ZenDecider:
             applicant = applicant_from_data(orjson.loads(line), source)
             day = applicant.application_date
             edition, compiled = self.evaluator.context(applicant, None, source)
-            derivation = derive(applicant, day, edition.tables.noc, edition.tables.language_tests, compiled.parameters, source)
+            screened = self.evaluator.screen(applicant, day, edition, source)  # which work counts: cec's screen rules
+            derivation = derive(applicant, day, edition.tables.noc, edition.tables.language_tests, compiled.parameters, source,
+                                exclusions=screened.exclusions)
         except (CecError, orjson.JSONDecodeError):
             return None
         facts = {fact["t"]: fact for fact in derivation.facts}

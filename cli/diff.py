@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from cec_rules.engine.each_program import ALL_PROGRAMS
+
 from .failures import exit_on_cec_errors
+from .programs import check_installed, chosen_programs, program_option
 
 
 def register(cli, iso_date) -> None:
@@ -24,29 +27,52 @@ def register(cli, iso_date) -> None:
                   help="Where OLD/NEW editions are looked up (default: the bundled rulesets).")
     @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
     @click.option("--as-of", type=iso_date, help="Assess everyone on this date.")
-    def diff_command(old, new, population, out_dir, rulesets_dir, workers, as_of):
+    @program_option(all_help="all: one report per program, in OUTPUT/<program>/ (OLD and NEW then name folders).")
+    def diff_command(old, new, population, out_dir, rulesets_dir, workers, as_of, program):
         """Decide the population under OLD and NEW and report who changes outcome and why.
 
         Exit codes: 0 every record decided; 3 done, with rejected records (see rejects.jsonl);
         2 unreadable population or invalid rulesets; 1 fatal internal error.
 
-        OLD and NEW are rulesets folders (each applicant decided by the edition in force on its date) or
-        editions such as cec/2015-01-01 (everyone decided by that edition).
+        OLD and NEW are rulesets folders (each applicant decided by the edition of --program in force on
+        its date) or editions such as cec/2015-01-01 (everyone decided by that edition).
         """
         from cec_rules.engine.impact.run import DiffOptions, run_diff
         from cec_rules.engine.impact.sides import parse_side
 
+        rejected = False
         with exit_on_cec_errors():
-            options = DiffOptions(parse_side(old, rulesets_dir), parse_side(new, rulesets_dir), population, out_dir,
-                                  workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None)
-            summary = run_diff(options)
-        outcomes = summary["outcomes"]
-        click.echo(f"diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
-                   f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "
-                   f"{summary['rejected']:,} rejected; "
-                   f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl)")
-        for change in summary["rules_changes"]:
-            click.echo(f"  {change['edition']} {change['kind']} {change['name']}: {change['change']}")
-        if summary["rejected"]:
-            click.echo(f"diff: {summary['rejected']:,} record(s) rejected: see {out_dir}/rejects.jsonl", err=True)
+            programs = _programs(old, new, rulesets_dir, program)
+            for name in programs:
+                folder = out_dir / name if len(programs) > 1 else out_dir
+                options = DiffOptions(parse_side(old, rulesets_dir, name), parse_side(new, rulesets_dir, name), population, folder,
+                                      workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None)
+                rejected = _report(run_diff(options), folder, f"{name}: " if len(programs) > 1 else "") or rejected
+        if rejected:
             sys.exit(3)
+
+
+def _programs(old: str, new: str, rulesets_dir: Path | None, program: str) -> list[str]:
+    """The programs to compare: the one named, or (all) every usable program of the OLD folder."""
+    if check_installed(program) != ALL_PROGRAMS:
+        return [program]
+    if not all(Path(side).is_dir() for side in (old, new)):
+        raise click.UsageError("--program all compares two rulesets folders; name editions with one --program")
+    from cec_rules.engine.evaluator import load_bundled_or
+
+    library = load_bundled_or(Path(old))
+    return [name for name in chosen_programs(library, program) if name in library.programs]
+
+
+def _report(summary: dict, out_dir: Path, prefix: str) -> bool:
+    """The summary in a few lines; whether records were rejected."""
+    outcomes = summary["outcomes"]
+    click.echo(f"{prefix}diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
+               f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "
+               f"{summary['rejected']:,} rejected; "
+               f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl)")
+    for change in summary["rules_changes"]:
+        click.echo(f"  {change['edition']} {change['kind']} {change['name']}: {change['change']}")
+    if summary["rejected"]:
+        click.echo(f"{prefix}diff: {summary['rejected']:,} record(s) rejected: see {out_dir}/rejects.jsonl", err=True)
+    return bool(summary["rejected"])

@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from cec_rules.cli.render import score_lines
+from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import InputError
-from cec_rules.facts.explain import explain
-from cec_rules.facts.reading import locate, read_applicant_with_positions
+from cec_rules.facts.reading import locate, read_data_with_positions
+
+from .programs import chosen_programs, program_option
 
 LABELS = {
     "en": {"eligible": "ELIGIBLE", "not": "NOT ELIGIBLE", "met": "met", "unmet": "UNMET", "why": "Why",
@@ -68,7 +70,7 @@ def _value(value) -> str:
     return str(value)
 
 
-def register(cli, evaluator_factory, iso_date) -> None:
+def register(cli, load_library, iso_date) -> None:
     """Add the command to the `cec` group (kept here so main.py stays a list of commands)."""
 
     @cli.command(name="explain", short_help="Explain decisions: facts, thresholds, citations, what would meet each criterion.")
@@ -79,19 +81,40 @@ def register(cli, evaluator_factory, iso_date) -> None:
     @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path), help="Use this rulesets folder.")
     @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
                   help="text for people; json: one object per line.")
-    def explain_command(files, language, as_of, rulesets_dir, output_format):
-        """Explain each applicant's decision: facts, thresholds, citations, and what would meet each unmet criterion."""
-        evaluator = evaluator_factory(rulesets_dir)
+    @program_option()
+    def explain_command(files, language, as_of, rulesets_dir, output_format, program):
+        """Explain each applicant's decision: facts, thresholds, citations, and what would meet each unmet criterion.
+
+        With --program all, one explanation per program in force on the assessment date."""
+        library = load_library(rulesets_dir)
+        deciders = EachProgram(library, chosen_programs(library, program), translations=True)
         bad = 0
         for path in files:
             positions = None
             try:
-                applicant, positions = read_applicant_with_positions(path)
-                doc = explain(evaluator, applicant, as_of, language, str(path))
+                data, positions = read_data_with_positions(path)
+                results = deciders.decide(data, str(path), as_of)
             except InputError as exc:
                 click.echo(f"error: {locate(exc, positions)}", err=True)
                 bad += 1
                 continue
-            click.echo(json.dumps(doc, ensure_ascii=False) if output_format == "json" else explanation_text(doc))
+            for result in results:
+                try:
+                    doc = _explanation(deciders, result, as_of, language, str(path))
+                except InputError as exc:
+                    click.echo(f"error: {locate(exc, positions)}", err=True)
+                    bad += 1
+                    continue
+                click.echo(json.dumps(doc, ensure_ascii=False) if output_format == "json" else explanation_text(doc))
         if bad:
             sys.exit(2)
+
+
+def _explanation(deciders: EachProgram, result, as_of, language: str, source: str) -> dict:
+    """The program's explanation of its decision; an InputError when it could not decide or explains nothing."""
+    if result.error is not None:
+        raise result.error
+    evaluator = deciders.evaluators[result.program]
+    if evaluator.plugin.explain is None:
+        raise InputError(source, "", f"program {result.program} has no explanations (`cec evaluate --program {result.program}` gives its reasons)")
+    return evaluator.plugin.explain(evaluator, result.applicant, as_of, language, source)

@@ -12,9 +12,11 @@ from pathlib import Path
 import click
 
 from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
-from cec_rules.engine.evaluator import Evaluator, load_bundled_or
-from cec_rules.facts.reading import locate, read_applicant_with_positions
+from cec_rules.engine.each_program import EachProgram
+from cec_rules.engine.evaluator import load_bundled_or
+from cec_rules.facts.reading import locate, read_data_with_positions
 
+from .programs import chosen_programs, program_option
 from .render import decision_json, decision_text
 from .version import version_option
 
@@ -125,7 +127,8 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup)
 @version_option
 def cli() -> None:
-    """Decide Canadian Experience Class eligibility from declarative YAML rulesets."""
+    """Decide Express Entry eligibility from declarative YAML rulesets: the Canadian Experience Class by
+    default, any installed program with --program P, or every program in force with --program all."""
 
 
 @cli.command()
@@ -138,33 +141,55 @@ def cli() -> None:
               help="Language of the reasons and the text: en (English) or fr (French).")
 @click.option("--record", "record_url", metavar="URL",
               help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+@program_option()
 def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
-             record_url: str | None) -> None:
-    """Decide each applicant FILE (JSON or YAML). JSON output is one object per line."""
-    from cec_rules.facts.translated import translated
+             record_url: str | None, program: str) -> None:
+    """Decide each applicant FILE (JSON or YAML). JSON output is one object per line.
 
-    evaluator = Evaluator(_library(rulesets_dir), translations=language != "en")
-    recorder = _recorder(record_url, evaluator.library) if record_url else None
+    With --program all, one decision per program in force on the assessment date (CEC, FSW, FST, then
+    the pool); a program that cannot decide is an error on stderr while the others still decide."""
+    library = _library(rulesets_dir)
+    deciders = EachProgram(library, chosen_programs(library, program), translations=language != "en")
+    recorder = _recorder(record_url, library) if record_url else None
     bad = 0
     for path in files:
         positions = None
         try:
-            applicant, positions = read_applicant_with_positions(path)
-            decision = evaluator.evaluate(applicant, as_of, source=str(path))
-            if recorder:
-                record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
-                             else recorder.record_english(applicant, as_of, str(path)))
-                click.echo(f"{path}: record {record_id}", err=True)
-            decision = translated(evaluator, decision, applicant, as_of, str(path), language)
+            data, positions = read_data_with_positions(path)
+            results = deciders.decide(data, str(path), as_of)
         except InputError as exc:
             click.echo(f"error: {locate(exc, positions)}", err=True)
             bad += 1
             continue
         except EngineError as exc:
             _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
-        click.echo(decision_json(decision) if output_format == "json" else decision_text(decision, language))
+        for result in results:
+            shown = _shown(result, deciders, recorder, path, as_of, language, positions)
+            if shown is None:
+                bad += 1
+            else:
+                click.echo(decision_json(shown) if output_format == "json" else decision_text(shown, language))
     if bad:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _shown(result, deciders: EachProgram, recorder, path: Path, as_of: dt.date | None, language: str, positions):
+    """One program's decision recorded (when asked) and in the reader's language; None after printing
+    why the program could not decide."""
+    try:
+        if result.error is not None:
+            raise result.error
+        evaluator, applicant, decision = deciders.evaluators[result.program], result.applicant, result.decision
+        if recorder:
+            record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
+                         else recorder.record_english(applicant, as_of, str(path), result.program))
+            click.echo(f"{path}: record {record_id}", err=True)
+        return evaluator.plugin.translate(evaluator, decision, applicant, as_of, str(path), language)
+    except InputError as exc:
+        click.echo(f"error: {locate(exc, positions)}", err=True)
+    except EngineError as exc:
+        _fail(f"{path}: internal error: {exc}", EXIT_INTERNAL)
+    return None
 
 
 EXIT_REJECTS = 3
@@ -188,8 +213,9 @@ EXIT_REJECTS = 3
 @click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
 @click.option("--record", "record_url", metavar="URL",
               help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…")
+@program_option(all_help="all: one decision line per program in force for each applicant (JSON Lines only), and counts per program.")
 def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, restart, output_format, csv_rejects, language,
-          record_url) -> None:
+          record_url, program) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
     \b
@@ -213,7 +239,7 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
                            workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
                            str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects,
-                           language=language, restart=restart, **_recording(record_url))
+                           lang=language, restart=restart, programs=_batch_programs(rulesets_dir, program), **_recording(record_url))
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:
@@ -228,6 +254,22 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     if doc["rejected"]:
         click.echo(f"batch: {doc['rejected']:,} record(s) rejected: see {options.rejects}", err=True)
         sys.exit(EXIT_REJECTS)
+
+
+def _batch_programs(rulesets_dir: Path | None, program: str) -> tuple[str, ...]:
+    """The programs a batch decides: the one named, or every usable one for `all` (each unavailable one
+    named in a warning). Invalid rulesets are left for the batch to report."""
+    try:
+        library = load_bundled_or(rulesets_dir)
+    except RulesetErrors:
+        return (program,)
+    chosen = chosen_programs(library, program)
+    if len(chosen) == 1:
+        return tuple(chosen)
+    for name in chosen:
+        if name in library.unavailable:
+            click.echo(f"warning: program {name} is unavailable: {len(library.unavailable[name])} problem(s) in its rulesets (cec rulesets validate)", err=True)
+    return tuple(name for name in chosen if name in library.programs)
 
 
 @cli.group()
@@ -254,37 +296,47 @@ def validate(path: Path | None) -> None:
     click.echo(f"ok: {count} edition(s) in {from_here(library.root)} are valid")
 
 
-@rulesets.command(name="list")
+@rulesets.command(name="list", short_help="Every program's editions: dates in force, sha256, file; problems.")
 @rulesets_option
 def list_rulesets(rulesets_dir: Path | None) -> None:
-    """Show each program's editions and the dates they are in force.
+    """Show every program's timeline: its editions, the dates each is in force, the first 12 hex digits of
+    its sha256 (what decisions cite) and its file, in the order `--program all` decides them.
 
-    A program whose rulesets have problems is shown as unavailable (`cec rulesets validate` lists them)."""
+    A program whose rulesets have problems is shown as unavailable, with its problems."""
+    from cec_rules.engine.each_program import program_order
+
+    from .paths import openable_problems
+
     library = _library(rulesets_dir)
-    for program, found in sorted(library.unavailable.items()):
-        click.echo(f"{program}: unavailable, {len(found)} problem(s) in its rulesets (cec rulesets validate)")
-    for program, editions in sorted(library.programs.items()):
+    for program in program_order(library):
+        found = library.unavailable.get(program)
+        if found:
+            click.echo(f"{program}: unavailable, {len(found)} problem(s) in its rulesets (cec rulesets validate)")
+            click.echo("\n".join(f"  {line}" for line in openable_problems(found, rulesets_dir, None)))
+            continue
         click.echo(f"{program}:")
-        for edition in editions:
+        for edition in library.programs[program]:
             ruleset = edition.ruleset
             until = ruleset.effective_to.isoformat() if ruleset.effective_to else "(no end)"
-            click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  {ruleset.title}  [{edition.display_path}]")
+            click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  sha256 {edition.sha256[:12]}  {ruleset.title}  [{edition.display_path}]")
 
 
 def _register_command_modules(group) -> None:
     """Commands that live in their own modules (registered on first use, see _LazyGroup)."""
     from .diff import register as register_diff
     from .explain import register as register_explain
+    from .rank import rank_command
     from .replay import replay_command
     from .schema import schema_command
     from .serve import serve_command
     from .testing import test_command
 
     group.add_command(test_command)
+    group.add_command(rank_command)
     group.add_command(schema_command)
     group.add_command(serve_command)
     group.add_command(replay_command)
-    register_explain(group, lambda rulesets_dir: Evaluator(_library(rulesets_dir), translations=True), IsoDate())
+    register_explain(group, _library, IsoDate())
     register_diff(group, IsoDate())
 
 

@@ -39,15 +39,12 @@ def serve_command(host: str, port: int, rulesets_dir: str | None, db_url: str, w
     from cec_rules.engine.errors import CecError
     from cec_rules.service.app import Settings, create_app, prepare_store
 
-    from cec_rules.engine.evaluator import DEFAULT_PROGRAM
-
-    from .main import EXIT_BAD_INPUT, _exit_on_problems, _fail, _library
+    from .main import EXIT_BAD_INPUT, _fail, _library
 
     api_token = os.environ.get("CEC_API_TOKEN") or None
     if not api_token and not is_loopback(host):
         _fail(f"--host {host} is not a loopback address: set CEC_API_TOKEN to serve other machines", EXIT_BAD_INPUT)
-    library = _library(rulesets_dir)  # invalid rulesets: every problem, exit 2, before listening
-    _exit_on_problems(library.unavailable.get(DEFAULT_PROGRAM, []), rulesets_dir, None)  # nor when the program it decides is unavailable
+    library = _library(rulesets_dir, strict=True)  # any program with problems: every problem, exit 2, before listening
     try:
         settings = Settings(rulesets_dir, None if db_url == "none" else db_url, workers, api_token,
                             os.environ.get("CEC_ADMIN_TOKEN") or None)

@@ -2,21 +2,22 @@
 
 A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
 
-    - name: 364 days at 30 h/week is exactly 1,560 hours
+    - name: exactly the pass mark is enough
       as_of: "2026-11-01"                 # optional; default: the applicant's application_date
       applicant: {...}                    # inline, in the input contract, or:
       applicant_file: ../../../../examples/eligible.yaml   # relative to the case file
       expect:
         eligible: true                    # optional
         edition: "2022-11-16"             # optional
-        criteria: {skilled_work_experience: met, language_proficiency: unmet}   # optional, any subset
-        derived: {qualifying_hours: 1560} # optional: values of decision.derived, dotted paths allowed
+        criteria: {points_grid: met, admissibility: unmet}   # optional, any subset
+        derived: {score.total: 67}        # optional: values of decision.derived, dotted paths allowed
                                           # (lists and mappings compare whole: `findings: []`)
-        reasons: {language_proficiency: "CLB 7"}   # optional: text the reason must contain
+        reasons: {admissibility: "inadmissible"}   # optional: text the reason must contain
         score: {total: 72, possible_total: 72, age: 12, adaptability: 10}   # optional (rulesets with a score:):
                                           # totals, a factor's points (null: undetermined), a cap's points
 
-`cec test` and the pytest plugin both run cases through `run_case`, so they agree.
+`cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
+program of the folder it sits in (`program_of`).
 """
 
 from __future__ import annotations
@@ -237,10 +238,11 @@ def _same(wanted, got) -> bool:
 
 
 def program_of(case_file: Path) -> str | None:
-    """The program a case file decides: the `<program>` folder of `<root>/<program>/<edition>/tests/<file>`
-    (None for a case file elsewhere, which decides the default program)."""
-    edition = case_file.resolve().parent.parent
-    return edition.parent.name if (edition / "ruleset.yaml").is_file() else None
+    """The program whose cases a case file holds, from its path `<root>/<program>/<edition>/tests/<file>`
+    (None outside a rulesets folder)."""
+    if rulesets_root_of(case_file) is None:
+        return None
+    return case_file.resolve().parents[2].name
 
 
 def rulesets_root_of(case_file: Path) -> Path | None:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .model import Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset, Score, Table
+from .model import SCREEN, Absent, Comparison, FactPattern, FactRef, ParamRef, Rule, Ruleset, Score, Table
 from .score import SCORE_FACT
 from .validator import PHASE_GATES
 
 CATCH_ALL_PRIORITY = 1_000_000
 NEVER_ASSERTED = "__never_asserted__"
+SETTLED = "settled__"  # the screen's last fact: one rule fires on it, so its session can always be deleted
 GATE_ALIAS = "conclude__"
 _RANGE_OPERATORS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
 
@@ -46,15 +47,17 @@ def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:
     return max(starts + [ruleset.effective_from])
 
 
-def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], digest: str) -> CompiledRuleset:
-    """Compile `ruleset` with its parameters as they stand on `day`."""
+def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], digest: str, screen: bool = False) -> CompiledRuleset:
+    """Compile `ruleset` with its parameters as they stand on `day`: its screen-phase rules when `screen`
+    (a ruleset of their own, run in a first session), else all the others."""
     period = parameter_period(ruleset, day)
     parameters = {name: p.value_on(day) for name, p in ruleset.parameters.items()}
-    name = f"{ruleset.program}__{ruleset.edition}__{period.isoformat()}__{digest[:12]}"
+    name = f"{ruleset.program}__{ruleset.edition}__{period.isoformat()}__{digest[:12]}" + ("__screen" if screen else "")
+    rules = stage_rules(ruleset, screen)
     body: dict[str, dict] = {}
     actions: dict[str, Rule] = {}
     used_gates: set[str] = set()
-    for rule in ruleset.rules:
+    for rule in rules:
         action = f"{name}:{rule.id}"
         gate = PHASE_GATES.get(rule_phase(rule))
         if gate:
@@ -62,12 +65,21 @@ def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], diges
         body[rule.id] = _compile_rule(rule, parameters, gate, action)
         actions[action] = rule
     gates = tuple(g for g in PHASE_GATES.values() if g in used_gates)
-    kinds = set(fact_kinds) | {r.then.derive.fact for r in ruleset.rules if r.then.derive} | set(gates)
-    kinds |= {SCORE_FACT} if ruleset.score is not None else set()
-    for kind in sorted(kinds - _always_handled(ruleset, gates)):
+    if screen:  # durable-rules crashes deleting a session in which no rule fired, the usual screen outcome
+        body[f"rule__{SETTLED}"] = {"all": [{"m": {"t": SETTLED}}], "run": "noop"}
+        gates += (SETTLED,)
+    kinds = set(fact_kinds) | {r.then.derive.fact for r in rules if r.then.derive} | set(gates)
+    kinds |= {SCORE_FACT} if ruleset.score is not None and not screen else set()
+    for kind in sorted(kinds - _always_handled(rules, gates)):
         body[f"catch_all__{kind}"] = _catch_all(kind)
     units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
-    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units, dict(ruleset.tables), ruleset.score)
+    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units, dict(ruleset.tables),
+                           None if screen else ruleset.score)
+
+
+def stage_rules(ruleset: Ruleset, screen: bool) -> list[Rule]:
+    """The rules of one stage: the screen phase's, or every other phase's."""
+    return [rule for rule in ruleset.rules if (rule.phase == SCREEN) == screen]
 
 
 def rule_phase(rule: Rule) -> str:
@@ -86,14 +98,14 @@ def _catch_all(kind: str) -> dict:
     return {"all": [{"m": {"t": kind}}, {"never": {"t": NEVER_ASSERTED}}], "pri": CATCH_ALL_PRIORITY, "run": "noop"}
 
 
-def _always_handled(ruleset: Ruleset, gates: tuple[str, ...]) -> set[str]:
+def _always_handled(rules: list[Rule], gates: tuple[str, ...]) -> set[str]:
     """Kinds that some rule matches whatever their values: they need no catch-all (each one costs a firing).
 
     durable-rules counts a fact as handled when it passes the literal tests of some rule's pattern;
     comparisons with other facts (joins) are tested later and do not count.
     """
     kinds = set(gates)
-    for rule in ruleset.rules:
+    for rule in rules:
         for pattern in rule.when:
             pattern = pattern.not_ if isinstance(pattern, Absent) else pattern
             if not pattern.any and all(isinstance(operand, FactRef) for comparison in (pattern.where or {}).values()

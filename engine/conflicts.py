@@ -10,7 +10,7 @@ pattern matches every fact the other rule needs. Two rules that are not separate
 rules' lines when the question is decidable here: no comparison with another fact's field (`{ref: ...}`,
 whose value this analysis does not know), no kind matched twice, and every comparison of a kind modelled.
 Fields of one fact are taken as independent, except for the relations the program declares between them
-(a program plugin's `field_relations`, e.g. CEC's `qualifying_hours <= possible_hours`), which narrow each other.
+(a program plugin's `field_relations`, e.g. a certain total never above a possible one), which narrow each other.
 What the analysis cannot decide (a membership test against a fact's field, for example) is left to the
 runtime, which stops a decision whose rules conclude a criterion two ways (engine/evaluator.py).
 """
@@ -162,7 +162,7 @@ def separated(a: Conditions, b: Conditions, relations: dict | None = None) -> bo
     """True: the two cannot hold together; False: they can; None: this analysis cannot tell.
 
     `relations` (kind -> [(lesser, greater)]) are what the program guarantees between two fields of one
-    fact (qualifying_hours <= possible_hours): without them, fields of one fact are taken as independent."""
+    fact (a certain total <= a possible total): without them, fields of one fact are taken as independent."""
     unsure = any(c.symbolic or c.opaque for side in (a, b) for _, cs in side.positive + side.negative for c in cs.values())
     for kind in {k for k, _ in a.positive} & {k for k, _ in b.positive}:
         mine, theirs = [c for k, c in a.positive if k == kind], [c for k, c in b.positive if k == kind]

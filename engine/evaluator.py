@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .compiler import CompiledRuleset, compile_ruleset, parameter_period
+from .chaining import Chain
+from .compiler import CompiledRuleset, compile_ruleset, parameter_period, stage_rules
 from .decision import CriterionResult, Decision
 from .errors import EngineError, InputError
 from .library import Edition, Library
@@ -17,7 +18,6 @@ from .library_cache import load_library_cached
 from .program import installed_programs
 from .runtime import RunResult, Runtime
 
-DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 NOT_ESTABLISHED = "not established: no rule concluded this criterion"
 
 
@@ -30,12 +30,15 @@ def load_bundled_or(root: Path | None) -> Library:
 class Evaluator:
     """Decides applicants of one program under a library of rulesets, with that program's plugin."""
 
-    def __init__(self, library: Library, program: str = DEFAULT_PROGRAM, translations: bool = False):
+    def __init__(self, library: Library, program: str, translations: bool = False):
         self.library = library
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
-        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations)
-        self._compiled: dict[tuple[str, dt.date], CompiledRuleset] = {}
+        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
+        self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
+        self._rule_order: dict[str, dict[str, int]] = {}
+        self._has_screen: dict[str, bool] = {}
+        self.chain = Chain(library, type(self), (program,))  # the programs an edition `consumes` (engine/chaining.py)
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         if self.program in self.library.unavailable:
@@ -52,11 +55,36 @@ class Evaluator:
         day = as_of or applicant.application_date
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
-        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source)
-        result = self.runtime.run(compiled, derivation.facts)
-        derived = {**derivation.derived, **_rule_derived(result)}
+        screened = self.screen(applicant, day, edition, source)
+        screen = {"exclusions": screened.exclusions} if screened is not None else {}
+        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen)
+        consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
+        result = self.runtime.run(compiled, derivation.facts + consumed.facts)
+        derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
+        trace = (screened.trace if screened is not None else []) + result.trace
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in result.trace], result.score)
+                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace], result.score)
+
+    def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
+               compiled_on: dt.date | None = None) -> RunResult | None:
+        """The first stage: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
+        parameters of `compiled_on`, default `day`), one session per group of facts the plugin gives (facts of
+        different groups never join); the exclusions in rule order. None: the program has no screen."""
+        if self.plugin.screen_facts is None:
+            return None
+        if not self._has_screen.setdefault(edition.sha256, bool(stage_rules(edition.ruleset, screen=True))):
+            return RunResult()
+        compiled = self._compile(edition, compiled_on or day, screen=True)
+        result = RunResult()
+        for facts in self.plugin.screen_facts(applicant, day, edition, compiled.parameters, source):
+            if facts:  # (durable-rules crashes on a session with no fact)
+                group = self.runtime.run(compiled, facts)
+                result.trace += group.trace
+                result.exclusions += group.exclusions
+        if len(result.exclusions) > 1:
+            order = self._rule_order.setdefault(edition.sha256, {r.id: i for i, r in enumerate(edition.ruleset.rules)})
+            result.exclusions.sort(key=lambda exclusion: order[exclusion.rule])
+        return result
 
     def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""
@@ -64,10 +92,13 @@ class Evaluator:
         edition = self.edition_for(day, source)
         return edition, self._compile(edition, day)
 
-    def _compile(self, edition: Edition, day: dt.date) -> CompiledRuleset:
-        key = (edition.sha256, parameter_period(edition.ruleset, day))
+    def _compile(self, edition: Edition, day: dt.date, screen: bool = False) -> CompiledRuleset:
+        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`."""
+        key = (edition.sha256, parameter_period(edition.ruleset, day), screen)
         if key not in self._compiled:
-            self._compiled[key] = compile_ruleset(edition.ruleset, day, list(self.plugin.fact_kinds), edition.sha256)
+            screen_kinds = set(self.plugin.screen_kinds)
+            kinds = [kind for kind in self.plugin.fact_kinds if (kind in screen_kinds) == screen]
+            self._compiled[key] = compile_ruleset(edition.ruleset, day, kinds, edition.sha256, screen)
         return self._compiled[key]
 
     @staticmethod
@@ -92,12 +123,13 @@ class Evaluator:
 VERDICT_WORDS = {True: "met", False: "unmet", None: "undetermined"}
 
 
-def _rule_derived(result: RunResult) -> dict:
-    """Facts the rules derived, by kind. When several of a kind exist (a tie), the one a concluding rule
-    used is shown, and all of them under `<kind>_candidates`."""
+def _rule_derived(result: RunResult, collect: list[str]) -> dict:
+    """Facts the rules derived, by kind. A kind the ruleset `collect`s is a list of every fact of it (empty
+    when none). Of another kind, when several exist (a tie), the one a concluding rule used is shown, and
+    all of them under `<kind>_candidates`."""
     used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
-    shown: dict = {}
-    for kind in dict.fromkeys(kind for kind, _ in result.derived):
+    shown: dict = {kind: [values for k, values in result.derived if k == kind] for kind in collect}
+    for kind in dict.fromkeys(kind for kind, _ in result.derived if kind not in shown):
         candidates = [values for k, values in result.derived if k == kind]
         shown[kind] = next((c for c in candidates if c in used), candidates[0])
         if len(candidates) > 1:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .data_files import data_problems
 from .errors import Problem, RulesetErrors
 from .model import Ruleset
 from .program import Program, broken_plugins
@@ -149,8 +150,10 @@ class _EditionLoader:
         if plugin is None:
             return None
         self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
-                                            plugin.field_relations).check())
-        tables = plugin.load_tables(ruleset, TableReader(self, display, positions))
+                                            plugin.field_relations, plugin.screen_kinds).check())
+        named = data_problems(ruleset, display, positions, plugin.data_files)
+        self.problems.extend(named)
+        tables = None if named else plugin.load_tables(ruleset, TableReader(self, display, positions))
         if tables is not None:  # vocabularies come from the data tables
             specs = {name: entry[2] for name, entry in plugin.required_parameters.items() if len(entry) > 2}
             self.problems.extend(parameter_value_problems(ruleset, display, positions, specs, tables))

@@ -69,7 +69,7 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
 
 
 def _entry_name(root: Path, plugins: dict[str, Program]) -> str:
-    declared = {name: (p.fact_kinds, p.required_parameters, p.required_advice, p.field_relations, f"{p.derive.__module__}.{p.derive.__qualname__}")
+    declared = {name: (p.fact_kinds, p.required_parameters, p.required_advice, p.field_relations, p.data_files, f"{p.derive.__module__}.{p.derive.__qualname__}")
                 for name, p in plugins.items()}
     digest = hashlib.sha256(f"{_FORMAT}\0{root}\0{root.resolve()}\0{os.getcwd()}\0{sys.version}\0{_pydantic_version()}\0{_canonical(declared)!r}".encode())
     folders = dict.fromkeys([_ENGINE_DIR, *(folder for name in sorted(plugins) for folder in plugins[name].source_dirs)])

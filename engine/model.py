@@ -57,7 +57,7 @@ class Lookup(Strict):
     key: Union[FactRef, ParamRef, Scalar]
 
 
-LANGUAGES = ("en", "fr")
+LANGS = ("en", "fr")
 
 
 class Localized(Strict):
@@ -70,9 +70,9 @@ class Localized(Strict):
 Wording = Union[str, Localized]
 
 
-def wording(value: "Wording", language: str = "en") -> str:
-    """The text of `value` in `language` (a plain string serves every language)."""
-    return value if isinstance(value, str) else getattr(value, language)
+def wording(value: "Wording", lang: str = "en") -> str:
+    """The text of `value` in the language `lang` (a plain string serves every language)."""
+    return value if isinstance(value, str) else getattr(value, lang)
 
 
 class Text(Strict):
@@ -171,6 +171,18 @@ class Need(Strict):
     why: ValueExpr
 
 
+ITEM_FIELD = "item"               # an item fact's id: what an exclusion names
+SPAN_FIELDS = ("start", "end")    # the fields of a `during` fact that bound the days excluded
+
+
+class Exclude(Strict):
+    """`exclude: {item: ALIAS, during: ALIAS2}` (screen phase): the item fact bound to `item` does not count,
+    or, with `during`, only its days within the `start`..`end` of the fact bound to `during` do not."""
+
+    item: Identifier
+    during: Identifier | None = None
+
+
 class Award(Strict):
     """`{factor: NAME, points: VALUE}`: points to one factor of the ruleset's `score:` (awards to a factor add up)."""
 
@@ -179,12 +191,12 @@ class Award(Strict):
 
 
 VERDICTS = ("meet", "fail", "undetermined")
-CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points")
+CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points", "exclude")
 
 
 class Conclusion(Strict):
     """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive, award,
-    undetermined_points (with `needs`).
+    undetermined_points (with `needs`), exclude.
 
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
     name the input fields that would settle it (each rule firing adds its needs to the criterion).
@@ -198,6 +210,7 @@ class Conclusion(Strict):
     derive: DeriveFact | None = None
     award: Award | None = None
     undetermined_points: Identifier | None = None
+    exclude: Exclude | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")
@@ -205,13 +218,14 @@ class Conclusion(Strict):
         given = [name for name in CONCLUSIONS if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError(f"a conclusion needs exactly one of {', '.join(CONCLUSIONS)} (got {given or 'none'})")
+        article = "an" if given[0][0] in "aeiou" else "a"
         if self.derive is None and not self.reason:
-            raise ValueError(f"a {given[0]} conclusion needs a reason")
+            raise ValueError(f"{article} {given[0]} conclusion needs a reason")
         uncertain = self.undetermined or self.undetermined_points
         if uncertain is None and self.needs is not None:
             raise ValueError("needs: only an undetermined or undetermined_points conclusion names what it needs")
         if uncertain is not None and not self.needs:
-            raise ValueError(f"an {given[0]} conclusion needs `needs`: the input fields that would settle it")
+            raise ValueError(f"{article} {given[0]} conclusion needs `needs`: the input fields that would settle it")
         return self
 
     @property
@@ -229,13 +243,16 @@ class Conclusion(Strict):
         return {"meet": True, "fail": False}.get(self.verdict)
 
 
+SCREEN = "screen"  # the phase whose rules decide which items count, in a session of their own before the others
+
+
 class Rule(Strict):
     """A condition over the applicant's facts and one conclusion."""
 
     id: Identifier
     description: str
     citation: str | None = None
-    phase: Literal["facts", "conclude", "final"] = "facts"
+    phase: Literal["screen", "facts", "conclude", "final"] = "facts"  # screen: decides which items count (exclude)
     priority: StrictInt = 0
     when: Annotated[list[Pattern], Field(min_length=1)]
     then: Conclusion
@@ -283,13 +300,9 @@ class Criterion(Strict):
     citation: str
 
 
-class DataFiles(Strict):
-    """Data tables an edition uses, as paths relative to the rulesets folder."""
-
-    noc_2021: str
-    noc_2016: str
-    noc_correspondence: str
-    language_tests: Annotated[list[str], Field(min_length=1)]
+# `data:` names an edition's data files, as paths relative to the rulesets folder: one path, or a list of
+# them. Which names an edition must give, and in which form, is its program's (`Program.data_files`).
+DataPaths = Union[StrictStr, Annotated[list[StrictStr], Field(min_length=1)]]
 
 
 # --- decision tables and scores ------------------------------------------------------------------
@@ -379,10 +392,12 @@ class Ruleset(Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None
     sources: dict[Identifier, Source]
-    data: DataFiles
+    data: dict[Identifier, DataPaths] = {}
     parameters: dict[Identifier, Parameter]
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
     tables: dict[Identifier, Table] = {}  # decision tables, used as `{table: NAME, inputs: {...}}` values
     score: Score | None = None  # a points grid: `award:` conclusions, the `score` fact of the final phase
+    consumes: list[Identifier] = []  # programs decided first, their outcomes asserted as facts (engine/chaining.py)
+    collect: list[Identifier] = []   # derived fact kinds the decision lists whole: derived.KIND = [every fact]

@@ -128,7 +128,7 @@ def new_edition(root: Path | None, program: str, day: dt.date) -> NewEditionRepo
     previous = current.ruleset
     new_file, collapsed = write_edition(current, day)
     copy_tests_folder(current, new_file)
-    evaluator = Evaluator(load_bundled_or(root))
+    evaluator = Evaluator(load_bundled_or(root), program)
     report = NewEditionReport(new_file, current, collapsed)
     forward = Redater(evaluator, program, day.isoformat(), day, previous.effective_to, drop_unmovable=True)
     for path in sorted((new_file.parent / "tests").glob("*.y*ml")):

@@ -68,8 +68,9 @@ class KeySpec:
     exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
 
     def plan(self) -> dict[str, tuple[tuple, tuple]]:
-        """Per kind, the comparisons and the exact fields as tuples (read once per fact)."""
-        return {kind: (tuple(self.tests.get(kind, ())), tuple(sorted(self.exact.get(kind, ()))))
+        """Per kind, the comparisons (each once, though several rules make it) and the exact fields as tuples
+        (read once per fact)."""
+        return {kind: (tuple(dict.fromkeys(self.tests.get(kind, ()))), tuple(sorted(self.exact.get(kind, ()))))
                 for kind in set(self.tests) | set(self.exact)}
 
 

@@ -23,6 +23,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from .data_files import named_paths
+
 ENTRY_POINT_GROUP = "cec_rules.programs"
 
 
@@ -35,30 +37,61 @@ class Derived(Protocol):
 
 # derive(applicant, day, edition, parameters, source) -> Derived; raises InputError for unusable input.
 Derive = Callable[[Any, dt.date, Any, dict, str], Derived]
+# screen_facts(applicant, day, edition, parameters, source) -> groups of facts the screen rules decide on, each
+# group screened in a session of its own (typically one item and the facts that bear on it).
+ScreenFacts = Callable[[Any, dt.date, Any, dict, str], list]
 # read_applicant(data, source, limits) -> the program's applicant, from one parsed record; raises InputError.
 ReadApplicant = Callable[[Any, str, Any], Any]
-# in_language(evaluator, decision, applicant, as_of, source, language) -> the decision with its texts in `language`.
-InLanguage = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
+# translate(evaluator, decision, applicant, as_of, source, lang) -> the decision with its texts in `lang`.
+Translate = Callable[[Any, Any, Any, "dt.date | None", str, str], Any]
 
 
 def _no_tables(ruleset, reader) -> dict:
     return {}
 
 
-def _no_table_files(ruleset) -> list[str]:
-    return []
+def _data_paths(ruleset) -> list[str]:
+    return named_paths(ruleset.data)
 
 
 def _no_cells(derived: dict) -> list:
     return []
 
 
+def _no_impact_values(derived: dict) -> dict:
+    return {}
+
+
 def _input_limits_unset() -> Any:
     return None
 
 
-def _in_language_unset(evaluator, decision, applicant, as_of, source, language):
+def _translate_unset(evaluator, decision, applicant, as_of, source, lang):
     return decision
+
+
+# explain(evaluator, applicant, as_of, lang, source) -> the explanation document (`cec explain`).
+Explain = Callable[[Any, Any, "dt.date | None", str, str], dict]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One histogram of `cec diff`'s report: how a value that decides outcomes was spread under the old rules,
+    by outcome, with the thresholds a parameter sets marked on it.
+
+    `value` is a key of the program's `impact_values`. Buckets: with `width` 1, one per value (the chart
+    shows 0 to `top` - 1); otherwise ranges `0-119`, `120-239`, ... and `top+` (`top` a multiple of
+    `width`). A value that is absent counts under `none`. `parameter` names the ruleset parameter whose
+    values (every date's; a table's values) are the thresholds, kept in the summary under `thresholds`."""
+
+    name: str                    # its key under the summary's `distributions`
+    value: str
+    heading: str                 # the HTML report's heading for the chart
+    axis: str                    # what one bar stands for (the chart's data attribute)
+    width: int = 1
+    top: int = 0
+    thresholds: str | None = None  # its key under the summary's `thresholds`
+    parameter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,15 +108,30 @@ class Program:
     - `derive`: the applicant's facts for one edition on one day;
     - `read_applicant`: the applicant from one parsed input record (cases, batch records);
     - `input_limits`: the size limits the reader applies (read once per batch worker; `record_bytes`
-      bounds one batch record), and `in_language`: a decision with its texts in another language;
+      bounds one batch record), and `translate`: a decision with its texts in another language;
+    - `explain`: the explanation of a decision for `cec explain` (None: the program has none);
+    - `data_files`: name -> (form, why), the names every edition's `data:` must give ("path": one file,
+      "paths": a list of files), because `load_tables` reads them; any other name is a problem;
     - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
       read, as `edition.tables`), or None when one is unusable; the engine's `TableReader` resolves the
       paths the ruleset's `data:` names (a missing file is a problem with file:line) and reads each file
-      once; `table_files(ruleset)`: those paths, relative to the rulesets folder (hashed with the edition);
+      once; `table_files(ruleset)`: those paths, relative to the rulesets folder (hashed with the edition;
+      default: every path `data:` names, in order);
     - `csv_columns`, `csv_cells(derived)`: the columns a `cec batch --csv` row shows between the
       outcome and the reasons, and their cells from the decision's derived values;
+    - `formats`: how values show in reasons: a field type of `fact_kinds`, or a word found in a parameter's
+      `unit`, -> an engine format ("measure": thousands separators and at most two decimals, integers too;
+      "date" needs no entry);
+    - `impact_values(derived)`: the values of a decision `cec diff` keeps per applicant and side (they
+      appear in changes.jsonl), and `impact_distributions`: the report's histograms of them (`Distribution`);
+    - `order`: where the program comes when several decide (`--program all`): lower first, then by id
+      (docs/engine.md lists the values the bundled programs take; default 100);
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
-      derivation or catalog must not reuse an old validated load).
+      derivation or catalog must not reuse an old validated load);
+    - `screen_facts`, `screen_kinds`: the facts of the screen (the first stage, where `phase: screen`
+      rules decide which items count), as groups screened in sessions of their own, and which of
+      `fact_kinds` they are; a program with a screen gets the exclusions as
+      `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
     """
 
     id: str
@@ -92,14 +140,22 @@ class Program:
     derive: Derive
     read_applicant: ReadApplicant
     input_limits: Callable[[], Any] = _input_limits_unset
-    in_language: InLanguage = _in_language_unset
+    translate: Translate = _translate_unset
+    explain: Explain | None = None
+    data_files: dict = field(default_factory=dict)
     load_tables: Callable[[Any, Any], Any] = _no_tables
-    table_files: Callable[[Any], list[str]] = _no_table_files
+    table_files: Callable[[Any], list[str]] = _data_paths
     csv_columns: tuple[str, ...] = ()
     csv_cells: Callable[[dict], list] = _no_cells
     required_advice: dict = field(default_factory=dict)
     field_relations: dict = field(default_factory=dict)
+    formats: dict = field(default_factory=dict)
+    impact_values: Callable[[dict], dict] = _no_impact_values
+    impact_distributions: tuple[Distribution, ...] = ()
+    order: int = 100
     source_dirs: tuple[Path, ...] = ()
+    screen_facts: ScreenFacts | None = None
+    screen_kinds: tuple[str, ...] = ()
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:
@@ -122,6 +178,11 @@ def _discover() -> tuple[dict[str, Program], dict[str, str]]:
             continue
         programs[entry.name] = plugin
     return programs, broken
+
+
+def in_order(plugins) -> list[Program]:
+    """`plugins` in the order their decisions are shown: by `order`, then by id."""
+    return sorted(plugins, key=lambda plugin: (plugin.order, plugin.id))
 
 
 def installed_programs() -> dict[str, Program]:

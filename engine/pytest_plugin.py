@@ -9,8 +9,7 @@ import pytest
 
 from .cases import LoadedCase, load_cases, program_of, rulesets_root_of, run_case
 
-_EVALUATORS: dict[tuple, object] = {}  # (rulesets folder, program) -> its Evaluator
-_LIBRARIES: dict[Path, object] = {}
+_EVALUATORS: dict[tuple[Path, str], object] = {}
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -20,14 +19,12 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def _evaluator_for(case_file: Path):
-    from .evaluator import DEFAULT_PROGRAM, Evaluator, load_bundled_or
+    from .evaluator import Evaluator, load_bundled_or
 
-    root, program = rulesets_root_of(case_file), program_of(case_file)
-    if root not in _LIBRARIES:
-        _LIBRARIES[root] = load_bundled_or(root)
-    if (root, program) not in _EVALUATORS:
-        _EVALUATORS[root, program] = Evaluator(_LIBRARIES[root], program or DEFAULT_PROGRAM)
-    return _EVALUATORS[root, program]
+    key = (rulesets_root_of(case_file), program_of(case_file))  # a case runs under the program of its folder
+    if key not in _EVALUATORS:
+        _EVALUATORS[key] = Evaluator(load_bundled_or(key[0]), key[1])
+    return _EVALUATORS[key]
 
 
 class CaseFile(pytest.File):

@@ -13,7 +13,7 @@ tried in this order, nearest first within each kind:
 - whole weeks (same weekday and ISO-week position).
 Each candidate is checked by running the moved case against the target edition: the first that lands in
 the edition and passes is kept. A case no offset can move (it is about a fixed date, such as the day a
-language test became accepted) is left out of the copy as a commented block, or, in the edition it
+rule of the edition starts to apply) is left out of the copy as a commented block, or, in the edition it
 belongs to, left as it was; both are reported.
 
 Case files are edited as text, case by case, so that the comments beside each case are kept (and re-dated).

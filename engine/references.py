@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import LANGUAGES, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
+from .model import LANGS, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
 
 _PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)\}")
 
@@ -25,9 +25,9 @@ def parameters_of(rule: Rule) -> list[str]:
         if isinstance(value, TableValue):  # a table's inputs may be parameters too
             names.extend(_operand_params(v) for v in value.inputs.values())
         if isinstance(value, Text):
-            names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGUAGES)))
+            names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGS)))
     if rule.then.reason:
-        names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(rule.then.reason, lang) for lang in LANGUAGES)))
+        names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(rule.then.reason, lang) for lang in LANGS)))
     return [name for name in dict.fromkeys(names) if name]
 
 

@@ -29,10 +29,10 @@ from .compiler import CompiledRuleset
 from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
-from .model import FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
-from .score import Award, PointsUnknown, ScoreResult, compute_score
+from .model import ITEM_FIELD, SPAN_FIELDS, FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
+from .score import AWARD_ALIAS, Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
-from .validator import AWARD_ALIAS, PHASE_GATES, TRANSLATION_SUFFIX
+from .validator import PHASE_GATES, TRANSLATION_SUFFIX
 
 
 @dataclass
@@ -58,6 +58,18 @@ class Outcome:
     needs: list[dict] = field(default_factory=list)  # undetermined: [{field, why}]
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """A screen rule's `exclude`: item `item` does not count (its days from `during[0]` to `during[1]` only,
+    when `during` is given: the `start` and `end` of the fact bound to `during`), for `reason`."""
+
+    item: object
+    rule: str
+    reason: str
+    citation: str | None
+    during: tuple | None = None
+
+
 @dataclass
 class RunResult:
     """Everything the rules concluded for one applicant."""
@@ -66,6 +78,7 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     derived: list[tuple[str, dict]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
     unknown_points: list[PointsUnknown] = field(default_factory=list)
     score: ScoreResult | None = None  # for a ruleset with a `score:`, once the conclude phase has settled
@@ -89,9 +102,10 @@ def max_firings_setting() -> int:
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None):
+    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None, formats: dict | None = None):
         self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
+        self._formats = formats or {}  # the program's: how its field types and parameter units show in reasons
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
         self._registered: set[str] = set()
@@ -200,7 +214,7 @@ class Runtime:
         aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
         conclusion = rule.then
         shown = {**aliases, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else aliases  # {award.points}: the points awarded
-        prepare = lambda text, language="en": compile_template(text, shown, self._field_types, compiled.units, language)
+        prepare = lambda text, lang="en": compile_template(text, shown, self._field_types, compiled.units, lang, self._formats)
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         texts = _text_fillers(conclusion, prepare, self._translations)
         needs = _need_fillers(conclusion, prepare, compiled.tables)
@@ -225,6 +239,8 @@ class Runtime:
                     if (conclusion.derive.fact, new) not in result.derived:
                         result.derived.append((conclusion.derive.fact, new))
                         c.assert_fact({**new, "t": conclusion.derive.fact})
+                elif conclusion.exclude is not None:
+                    result.exclusions.append(_exclusion(rule, matched, reason(matched, compiled.parameters)))
                 elif conclude is not None:
                     conclude(result, matched)
                 else:
@@ -234,6 +250,14 @@ class Runtime:
                 result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
 
         return action
+
+
+def _exclusion(rule, matched: dict, reason: str) -> Exclusion:
+    """What an `exclude` firing removes: the item's id (its `item` field) and, with `during`, the days."""
+    exclude = rule.then.exclude
+    during = matched[exclude.during] if exclude.during else None
+    span = tuple(during[name] for name in SPAN_FIELDS) if during is not None else None
+    return Exclusion(matched[exclude.item][ITEM_FIELD], rule.id, reason, rule.citation, span)
 
 
 def _stop(result: RunResult, bound: int) -> None:

@@ -11,13 +11,16 @@ or left undetermined honestly.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
-from .model import Score
+from .model import Score, wording
+from .templates import compile_template
 
 SCORE_FACT = "score"
 TOTAL_FIELDS = ("total", "possible_total")
-NO_POINTS = "no points awarded"
+AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
+NO_POINTS = {"en": "no points awarded", "fr": "aucun point attribué"}
 
 
 @dataclass
@@ -53,6 +56,7 @@ class FactorPoints:
     citation: str
     needs: list[dict] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    unknown: list[PointsUnknown] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {"id": self.id, "points": self.points, "max": self.max, "reason": self.reason, "citation": self.citation}
@@ -113,8 +117,8 @@ def _factor(name: str, spec, awards: list[Award], unknown: list[PointsUnknown]) 
     if undetermined:
         needs = list({(n["field"], n["why"]): n for u in undetermined for n in u.needs}.values())
         reason = "; ".join(dict.fromkeys(u.reason for u in undetermined))
-        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine)
-    reason = "; ".join(dict.fromkeys(a.reason for a in mine)) or NO_POINTS
+        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine, undetermined)
+    reason = "; ".join(dict.fromkeys(a.reason for a in mine)) or NO_POINTS["en"]
     return FactorPoints(name, min(sum(a.points for a in mine), spec.max), spec.max, reason, spec.citation, [], mine)
 
 
@@ -140,3 +144,23 @@ def capped_total(score: Score, points: dict[str, int | float]) -> tuple[int | fl
         items = [(group, value) for group, value in items if not group <= members] + [(members, capped)]
         caps.append(CapPoints(cap.id, capped, cap.max, uncapped))
     return min(sum(value for _, value in items), score.max), caps
+
+
+def score_in_lang(score: ScoreResult, rules: dict, field_types: dict, units: dict, parameters: dict, lang: str,
+                  formats: dict | None = None) -> ScoreResult:
+    """`score` with each factor's reason rendered again, in the language `lang`, from its rules' wording and
+    the facts each firing matched (`rules`: rule id -> Rule; `formats`: the program's). The runtime renders
+    reasons once, in English; a program's `translate` calls this for `--lang fr`."""
+    def render(rule_id: str, facts: dict, extra: dict) -> str:
+        rule = rules[rule_id]
+        aliases = {**{p.alias: p.fact for p in rule.when if hasattr(p, "fact")}, AWARD_ALIAS: AWARD_ALIAS}
+        return compile_template(wording(rule.then.reason, lang), aliases, field_types, units, lang, formats)({**facts, **extra}, parameters)
+
+    factors = []
+    for factor in score.factors:
+        if factor.points is None:
+            reasons = [render(u.rule, u.facts, {}) for u in factor.unknown]
+        else:
+            reasons = [render(a.rule, a.facts, {AWARD_ALIAS: {"points": a.points}}) for a in factor.awards]
+        factors.append(dataclasses.replace(factor, reason="; ".join(dict.fromkeys(reasons)) or NO_POINTS[lang]))
+    return dataclasses.replace(score, factors=factors)

@@ -1,7 +1,8 @@
 """Rendering reason templates: `{alias.field}` and `{param.name}` placeholders, shown for people.
 
 Values are formatted by the field's declared type: dates (integers YYYYMMDD inside the engine) as ISO
-dates, hours with thousands separators and at most two decimals, lists joined with commas.
+dates, measures (what a program's `formats` maps to "measure": a field type, or a word of a parameter's
+unit) with thousands separators and at most two decimals, lists joined with commas.
 """
 
 from __future__ import annotations
@@ -9,44 +10,45 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, Decimal
 
+MEASURE = "measure"  # a number shown grouped, with at most two decimals, even when it is an integer
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
-def format_value(value, kind: str | None = None, language: str = "en") -> str:
-    """Show one value, with the number conventions of `language`.
+def format_value(value, kind: str | None = None, lang: str = "en") -> str:
+    """Show one value, with the number conventions of `lang`.
 
     Examples:
-        >>> format_value(20261101, "date"), format_value(1559.5714, "hours"), format_value(1560.0)
+        >>> format_value(20261101, "date"), format_value(1559.5714, "measure"), format_value(1560.0)
         ('2026-11-01', '1,559.57', '1,560')
-        >>> format_value(1559.5714, "hours", "fr"), format_value(True, language="fr")
+        >>> format_value(1559.5714, "measure", "fr"), format_value(True, lang="fr")
         ('1\\u202f559,57', 'oui')
     """
     if kind == "date" and isinstance(value, int):
         text = str(value)
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
     if isinstance(value, bool):
-        return {"en": ("yes", "no"), "fr": ("oui", "non")}[language][0 if value else 1]
+        return {"en": ("yes", "no"), "fr": ("oui", "non")}[lang][0 if value else 1]
     if isinstance(value, str):
         return value
-    if isinstance(value, float) or (isinstance(value, int) and kind == "hours"):
+    if isinstance(value, float) or (isinstance(value, int) and kind == MEASURE):
         text = f"{value:,.0f}" if value == int(value) else f"{_truncated(value):,.2f}"
-        return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
+        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
     if isinstance(value, list):
-        return ", ".join(format_value(v, None, language) for v in value)
+        return ", ".join(format_value(v, None, lang) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{format_value(k, None, language)} \u2192 {format_value(v, None, language)}" for k, v in value.items())
+        return ", ".join(f"{format_value(k, None, lang)} \u2192 {format_value(v, None, lang)}" for k, v in value.items())
     return str(value)
 
 
-def fill_parameters(text: str, parameters: dict, units: dict[str, str], language: str = "en") -> str:
+def fill_parameters(text: str, parameters: dict, units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
     """A criterion description with its `{param.NAME}` placeholders filled, so the number shown is the one
     the rules use (a changed threshold cannot leave a stale number in the description).
 
     Examples:
-        >>> fill_parameters("At least {param.hours} hours", {"hours": 1560}, {"hours": "hours"}, "fr")
-        'At least 1\u202f560 hours'
+        >>> fill_parameters("At least {param.span} days", {"span": 1560}, {"span": "days"}, "fr", {"days": "measure"})
+        'At least 1\u202f560 days'
     """
-    return compile_template(text, {}, {}, units, language)({}, parameters)
+    return compile_template(text, {}, {}, units, lang, formats)({}, parameters)
 
 
 def _truncated(value: float) -> Decimal:
@@ -60,22 +62,26 @@ def _truncated(value: float) -> Decimal:
 
 
 def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],
-           units: dict[str, str], language: str = "en") -> str:
+           units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
     """Fill a reason template once (explanations); rules firing per applicant use `compile_template`."""
-    return compile_template(template, aliases, field_types, units, language)(matched, parameters)
+    return compile_template(template, aliases, field_types, units, lang, formats)(matched, parameters)
 
 
-def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], language: str = "en"):
+def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], lang: str = "en",
+                     formats: dict | None = None):
     """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
 
-    Rules fire for every applicant; their templates are known when the ruleset is compiled."""
+    Rules fire for every applicant; their templates are known when the ruleset is compiled. `formats` is
+    the program's (a field type or a unit word -> an engine format, e.g. "measure")."""
+    formats = formats or {}
     parts = []
     for literal, head, name in _parts(template):
         if head == "param":
-            kind = "hours" if "hours" in units.get(name, "") else None
+            kind = unit_format(units.get(name, ""), formats)
         else:
-            kind = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
-        parts.append((literal, head, name, kind, f"{name}__{language}"))
+            declared = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
+            kind = formats.get(declared, declared)
+        parts.append((literal, head, name, kind, f"{name}__{lang}"))
 
     def fill(matched: dict[str, dict], parameters: dict) -> str:
         out = []
@@ -84,14 +90,24 @@ def compile_template(template: str, aliases: dict[str, str], field_types: dict[s
             if head is None:
                 continue
             if head == "param":
-                out.append(format_value(parameters.get(name), kind, language))
+                out.append(format_value(parameters.get(name), kind, lang))
                 continue
             fact = matched.get(head, {})
-            value = fact.get(translated, fact.get(name, "?")) if language != "en" else fact.get(name, "?")
-            out.append(format_value(value, kind, language))
+            value = fact.get(translated, fact.get(name, "?")) if lang != "en" else fact.get(name, "?")
+            out.append(format_value(value, kind, lang))
         return "".join(out)
 
     return fill
+
+
+def unit_format(unit: str, formats: dict) -> str | None:
+    """The format of a parameter with this `unit`: that of the first name in `formats` the unit contains.
+
+    Examples:
+        >>> unit_format("days per week", {"days": "measure"}), unit_format("points", {"days": "measure"})
+        ('measure', None)
+    """
+    return next((kind for word, kind in formats.items() if word in unit), None)
 
 
 _PARSED: dict[str, list[tuple[str, str | None, str | None]]] = {}

@@ -10,9 +10,9 @@ import re
 from .conflicts import contradiction_problems, cycle_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import LANGUAGES, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
+from .model import ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
-from .score import SCORE_FACT, TOTAL_FIELDS
+from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
 from .score_checks import score_problems
 from .shown import a, literal
 from .table_coverage import table_problems
@@ -26,7 +26,6 @@ PHASE_GATES = {"conclude": CONCLUDE_FACT, "final": "conclude_final"}
 MAX_RULES = 200  # durable-rules' limits, measured: see _check_rule_count
 MAX_PATTERNS_PER_KIND = 48
 TRANSLATION_SUFFIX = "__fr"  # a derived {text: {en, fr}} field keeps its French beside it as FIELD__fr
-AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -61,8 +60,9 @@ class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
     def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
-                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None):
+                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None, screen_kinds=()):
         self.field_relations = field_relations or {}
+        self.screen_kinds = set(screen_kinds)
         self.ruleset = ruleset
         self.path = path
         self.positions = positions
@@ -93,6 +93,7 @@ class RulesetChecker:
         self._check_criteria_concluded()
         self._check_criterion_descriptions()
         self._check_derived_facts_used()
+        self._check_chaining()
         self._check_rule_count()
         self.problems += table_problems(self.ruleset, self.path, self.positions)
         self.problems += score_problems(self.ruleset, self.path, self.positions, self.program_kinds)
@@ -118,6 +119,17 @@ class RulesetChecker:
             if len(indexes) > MAX_PATTERNS_PER_KIND:
                 self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
 
+    def _check_chaining(self) -> None:
+        """`consumes` never names the program itself (it would decide itself first, without end); `collect`
+        names kinds some rule derives (otherwise the list is always empty, a misspelling)."""
+        for index, program in enumerate(self.ruleset.consumes):
+            if program == self.ruleset.program:
+                self._add(("consumes", index), f"a program cannot consume its own decisions ({program!r})")
+        derived = {rule.then.derive.fact for rule in self.ruleset.rules if rule.then.derive is not None}
+        for index, kind in enumerate(self.ruleset.collect):
+            if kind not in derived:
+                self._add(("collect", index), f"no rule derives {kind!r}{suggest(kind, derived)}; derived kinds: {', '.join(sorted(derived)) or 'none'}")
+
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
         self.problems.append(Problem(self.path, line, column, format_key_path(key_path), message))
@@ -134,10 +146,10 @@ class RulesetChecker:
             if entry is None:
                 self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
                 continue
-            for language in LANGUAGES:
-                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, language)):
+            for lang in LANGS:
+                for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, lang)):
                     if placeholder not in allowed:
-                        self._add(("advice", name, language), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+                        self._add(("advice", name, lang), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why, *_spec) in self.required_parameters.items():
@@ -165,6 +177,42 @@ class RulesetChecker:
                 self._add(where, f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`")
             aliases[pattern.alias] = pattern.fact
         self._check_conclusion(base + ("then",), rule, aliases)
+        self._check_stage(base, rule, aliases)
+
+    def _check_stage(self, base: tuple, rule: Rule, aliases: dict[str, str]) -> None:
+        """Screen rules run in a session of their own, over the program's screen facts, and only exclude
+        items; the other phases never see those facts. docs/ruleset-language.md "Which items count"."""
+        screen = rule.phase == SCREEN
+        if rule.then.exclude is not None and not screen:
+            self._add(base + ("then", "exclude"), "exclude is a screen conclusion: give this rule `phase: screen`")
+        if screen and rule.then.exclude is None:
+            self._add(base + ("then",), "a rule of phase screen concludes only `exclude` (which items count); "
+                                        "meet, fail, undetermined and derive belong to the other phases")
+        for p_index, pattern in enumerate(rule.when):
+            fact = pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact
+            where = base + ("when", p_index) + (("not",) if isinstance(pattern, Absent) else ()) + ("fact",)
+            if screen and isinstance(pattern, Absent):
+                self._add(base + ("when", p_index, "not"), "a screen rule cannot use `not`: exclusions are decided as the facts arrive")
+            elif screen and fact in self.kinds and fact not in self.screen_kinds:
+                matches = ", ".join(sorted(self.screen_kinds)) or "nothing (this program has no screen)"
+                self._add(where, f"fact {fact!r} is not a screen fact; a screen rule matches {matches}")
+            elif not screen and fact in self.screen_kinds:
+                self._add(where, f"fact {fact!r} exists only in the screen phase: match it in a rule with `phase: screen`")
+        if rule.then.exclude is not None:
+            self._check_exclude(base + ("then", "exclude"), rule.then.exclude, aliases)
+
+    def _check_exclude(self, where: tuple, exclude, aliases: dict[str, str]) -> None:
+        """`item` names an alias of an item fact (one with an `item` id); `during`, one of a fact with `start` and `end`."""
+        for key, needed in (("item", (ITEM_FIELD,)), ("during", SPAN_FIELDS)):
+            alias = getattr(exclude, key)
+            if alias is None:
+                continue
+            if alias not in aliases:
+                self._add(where + (key,), f"{alias!r} is not an alias of this rule{suggest(alias, aliases)}; aliases: {', '.join(aliases) or 'none'}")
+                continue
+            missing = [name for name in needed if name not in self.kinds.get(aliases[alias], ())]
+            if missing and aliases[alias] in self.kinds:
+                self._add(where + (key,), f"{key} needs a fact with field(s) {', '.join(needed)}, and fact {aliases[alias]!r} has no {', '.join(missing)}")
 
     def _check_pattern(self, pattern: FactPattern, where: tuple, aliases: dict[str, str], negated: bool) -> None:
         if pattern.fact not in self.kinds:
@@ -283,21 +331,21 @@ class RulesetChecker:
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.award is not None:
             self._check_operand(where + ("award", "points"), conclusion.award.points, aliases)
         if conclusion.reason:
-            for language in LANGUAGES:
-                self._check_template(where + ("reason",), wording(conclusion.reason, language), aliases, conclusion.award is not None)
+            for lang in LANGS:
+                self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None)
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
                 if isinstance(value, Text):
-                    for language in LANGUAGES:
-                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, language), aliases)
+                    for lang in LANGS:
+                        self._check_template(where + ("needs", index, name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
@@ -325,9 +373,9 @@ class RulesetChecker:
         parameter's value would go stale when the parameter changes, so it is an error."""
         numbers = _parameter_numbers(self.ruleset)
         for name, criterion in self.ruleset.criteria.items():
-            for language in LANGUAGES:
-                text = wording(criterion.description, language)
-                where = ("criteria", name, "description") + ((language,) if not isinstance(criterion.description, str) else ())
+            for lang in LANGS:
+                text = wording(criterion.description, lang)
+                where = ("criteria", name, "description") + ((lang,) if not isinstance(criterion.description, str) else ())
                 self._check_template(where, text, {})
                 for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
                     value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))
@@ -335,8 +383,10 @@ class RulesetChecker:
                         self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
 
     def _check_derived_facts_used(self) -> None:
-        """A derived fact that no rule matches is a rule that can never matter: report it."""
+        """A derived fact that no rule matches, and that the decision does not list (`collect`), is a rule
+        that can never matter: report it."""
         matched = {p.fact if isinstance(p, FactPattern) else p.not_.fact for r in self.ruleset.rules for p in r.when}
+        matched.update(self.ruleset.collect)
         for index, rule in enumerate(self.ruleset.rules):
             if rule.then.derive is not None and rule.then.derive.fact not in matched:
                 self._add(("rules", index, "then", "derive", "fact"), f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect")

@@ -1,7 +1,7 @@
 """Words for a YAML syntax error: where it is, what the parser expected, and the keys around it.
 
 Why: PyYAML's messages ("expected ',' or ']', but got ':'") name the token, not the place in the document;
-a policy editor needs the key path (`parameters.min_qualifying_hours.value`) to find the line in a long file.
+a policy editor needs the key path (`parameters.pass_mark.value`) to find the line in a long file.
 The key path is read from the indentation of the lines above the error (the document cannot be parsed).
 """
 

@@ -57,4 +57,39 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The screen's facts (phase: screen rules decide which work periods count; facts/derive.py `screen_facts`).
+# Each work period is screened in a session of its own, with the study periods over some of its days in the
+# counting window (so a study_period fact always overlaps the work_period it is screened with). Every field a
+# rule compares is categorical (flags, codes), so that periods which differ only in dates and hours share a
+# decision pattern (engine/pattern_cache.py); dates are there for reasons and `during`.
+SCREEN_KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    "work_period": {
+        "item": ("count", "the period's index in work_history: what an exclusion names"),
+        "paid": ("bool", "false: unpaid, volunteer, unpaid internship"),
+        "self_employed": ("bool", "self-employed work"),
+        "authorized": ("bool", "worked with authorization and temporary resident status"),
+        "country": ("text", "ISO 3166 alpha-2 code of the country worked in"),
+        "start": ("date", "first day"),
+        "end": ("date", "last day (an open period: the day before the assessment date)"),
+        "in_window": ("bool", "whether it has days in the counting window (its own clipping stays Python: the window)"),
+        "skilled": ("bool", "skilled under the edition: true, false, or null when a split code's counterparts disagree"),
+        "counterparts": ("count", "unit groups of the edition's classification the code can be (0: no counterpart)"),
+        "via_correspondence": ("bool", "whether the code is in the other classification, read through StatCan's correspondence"),
+        "occupation": ("text", "the reported code, its title and level, e.g. NOC 2021 73300 Transport truck drivers (TEER 3)"),
+        "correspondence": ("text", "what a code of the other classification became, e.g. NOC 2016 7511 (...) became 73300 ... (TEER 3); empty otherwise"),
+    },
+    "study_period": {
+        "study": ("count", "the period's index in study_history"),
+        "full_time": ("bool", "full-time study"),
+        "country": ("text", "ISO 3166 alpha-2 code of the country of study"),
+        "start": ("date", "first day"),
+        "end": ("date", "last day (an open period: the day before the assessment date)"),
+    },
+}
+FACT_KINDS.update(SCREEN_KINDS)
+
 FIELD_TYPES: dict[str, dict[str, str]] = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}
+
+# How values of these types (and parameters whose unit says hours) show in reasons: the engine's
+# "measure", grouped with at most two decimals (1,559.57), integers too.
+FORMATS = {"hours": "measure"}

@@ -9,24 +9,30 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cec_rules.engine.program import Program
+from cec_rules.engine.program import Distribution, Program
 
 from .advice import REQUIRED_ADVICE
 from .applicant import Applicant
-from .catalog import FACT_KINDS
-from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive
+from .catalog import FACT_KINDS, FORMATS, SCREEN_KINDS
+from .derive import FIELD_RELATIONS, REQUIRED_PARAMETERS, Derivation, derive, screen_facts
 from .limits import Limits
 from .reading import applicant_from_data
-from .tables import load_cec_tables, table_files
+from .tables import DATA_FILES, load_cec_tables, table_files
 
 ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
 
 
-def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> Derivation:
-    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables)."""
+def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str, exclusions: list | None = None) -> Derivation:
+    """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables), counting only
+    the work periods the edition's screen rules did not exclude (`exclusions`)."""
     tables = edition.tables
-    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition))
+    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions)
+
+
+def screen_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> list[dict]:
+    """The work and study periods the screen rules decide on (which work counts)."""
+    return screen_facts(applicant, day, edition.tables.noc, parameters, source)
 
 
 def _ability_names_fr(edition) -> dict[str, str]:
@@ -49,6 +55,13 @@ def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None
     return translated(evaluator, decision, applicant, as_of, source, language)
 
 
+def explain(evaluator, applicant: Applicant, as_of: dt.date | None, language: str, source: str) -> dict:
+    """`cec explain`'s document for a CEC decision (facts/explain.py)."""
+    from .explain import explain as explained  # imports the evaluator: only when a decision is explained
+
+    return explained(evaluator, applicant, as_of, language, source)
+
+
 CSV_COLUMNS = ("qualifying_hours", "main_occupation", "main_occupation_level", "language_level_required", "language_test",
                "language_lowest_level")
 
@@ -62,7 +75,25 @@ def csv_cells(derived: dict) -> list:
             requirement.get("level", ""), best.get("test", ""), best.get("lowest", "")]
 
 
+def impact_values(derived: dict) -> dict:
+    """What `cec diff` keeps of a CEC decision per side: the hours and language levels that decide it."""
+    best = derived.get("best_language_result") or {}
+    requirement = derived.get("language_requirement") or {}
+    return {"qualifying_hours": derived.get("qualifying_hours"), "language_lowest": best.get("lowest"),
+            "language_required": requirement.get("level")}
+
+
+# The impact report's histograms: hours in bins of 120 up to twice the 1,560 required; levels 0-12.
+IMPACT_DISTRIBUTIONS = (
+    Distribution("qualifying_hours_old", "qualifying_hours", "Qualifying hours (old rules) by outcome, with the hours thresholds",
+                 "hours", width=120, top=3120, thresholds="qualifying_hours", parameter="min_qualifying_hours"),
+    Distribution("lowest_language_level_old", "language_lowest", "Lowest language level (old rules) by outcome, with the required levels",
+                 "level", width=1, top=13, thresholds="language_level", parameter="language_level_by_occupation_level"),
+)
+
 PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, in_language=in_language,
-                  load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent,))
+                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language, explain=explain,
+                  data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
+                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
+                  impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,),
+                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS))

@@ -21,3 +21,13 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def as_int(day: dt.date) -> int:
     """Dates travel as integers YYYYMMDD inside durable-rules, which has no date type."""
     return day.year * 10000 + day.month * 100 + day.day
+
+
+def as_date(day: int) -> dt.date:
+    """The date of an integer YYYYMMDD (the inverse of `as_int`).
+
+    Examples:
+        >>> as_date(20261101)
+        datetime.date(2026, 11, 1)
+    """
+    return dt.date(day // 10000, day // 100 % 100, day % 100)

@@ -19,7 +19,7 @@ from .tables import NOC_LEVELS, LanguageTest, NocTables, Occupation
 from cec_rules.engine.values import ValueSpec
 
 from .applicant import Applicant, WorkPeriod
-from .dates import as_int, years_before
+from .dates import as_date, as_int, years_before
 from .hours import capped_hours, clip, subtract
 from .language import ConvertedResult, assess_results, best_result, result_summary
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
@@ -95,13 +95,12 @@ class Experience:
     window: tuple[dt.date, dt.date]
     periods: list[PeriodStatus]
     cap: Fraction
-    study: list[tuple[int, int]]
     findings: list[str]
 
     @property
     def counted(self) -> list[PeriodStatus]:
         """Periods that count in every reading of split codes."""
-        return [p for p in self.periods if p.excluded is None and p.status.skilled]
+        return [p for p in self.periods if p.excluded is None and not p.unsettled]
 
     @property
     def possible(self) -> list[PeriodStatus]:
@@ -115,21 +114,41 @@ class Experience:
         return capped_hours([(i, p.rate) for p in periods for i in p.intervals], self.cap)
 
 
-def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> Experience:
-    """Classify every work period for the edition and the window (raises `InputError` for unknown codes)."""
+def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str,
+               exclusions: list | None = None) -> Experience:
+    """Every work period's status for the edition and the window, given what the screen rules excluded
+    (`exclusions`, in rule order; None: nothing). Raises `InputError` for unknown codes."""
     findings: list[str] = []
-    window = (years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1))
-    study = [(s.start.toordinal(), (s.end or window[1]).toordinal()) for s in applicant.study_history if s.full_time]
-    periods = _classify_periods(applicant, as_of, window, study, noc, params, source, findings)
-    return Experience(window, periods, _exact(params["weekly_hours_cap"]), study, findings)
+    window = _window(as_of, params)
+    periods = _classify_periods(applicant, as_of, window, exclusions or [], noc, params, source, findings)
+    return Experience(window, periods, _exact(params["weekly_hours_cap"]), findings)
+
+
+def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[list[dict]]:
+    """The screen's facts, one group (one session) per work period: the period, and each study period over
+    some of its days in the counting window. Periods are screened apart, so that applicants share the
+    decision pattern of each period rather than of their whole history (engine/pattern_cache.py)."""
+    _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
+    window = _window(as_of, params)
+    window_days = (window[0].toordinal(), window[1].toordinal())
+    classifier = classifier_for(noc, params)
+    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)]
+    groups = []
+    for index, work in enumerate(applicant.work_history):
+        inside = _inside(work, as_of, window_days)
+        group = [_work_fact(index, work, classifier.status(_reported(noc, work, index, source)), window[1], inside)]
+        group += [_study_fact(number, study, end) for number, study, end in studies
+                  if inside and clip(inside, (study.start.toordinal(), end.toordinal()))]
+        groups.append(group)
+    return groups
 
 
 def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
-           ability_names_fr: dict[str, str] | None = None) -> Derivation:
-    """All facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know."""
-    if applicant.intended_province not in params["provinces_and_territories"]:
-        raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
-    state = experience(applicant, as_of, noc, params, source)
+           ability_names_fr: dict[str, str] | None = None, exclusions: list | None = None) -> Derivation:
+    """All facts for one applicant, counting only the work the screen rules did not exclude; raises
+    `InputError` for codes, tests or provinces the data does not know."""
+    _check_province(applicant, params, source)
+    state = experience(applicant, as_of, noc, params, source, exclusions)
     window, periods, cap, findings = state.window, state.periods, state.cap, state.findings
     total = state.total()
     possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else total
@@ -177,62 +196,98 @@ def classifier_for(noc: NocTables, params: dict) -> OccupationClassifier:
     return _CLASSIFIERS[key]
 
 
-def _classify_periods(applicant, as_of, window, study, noc, params, source, findings) -> list[PeriodStatus]:
+def _check_province(applicant: Applicant, params: dict, source: str) -> None:
+    if applicant.intended_province not in params["provinces_and_territories"]:
+        raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
+
+
+def _window(as_of: dt.date, params: dict) -> tuple[dt.date, dt.date]:
+    return years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1)
+
+
+def _reported(noc: NocTables, work: WorkPeriod, index: int, source: str) -> Occupation:
+    reported = noc.find(work.noc_version, work.noc_code)
+    if reported is None:
+        raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
+    return reported
+
+
+def _inside(work: WorkPeriod, as_of: dt.date, window_days) -> tuple[int, int] | None:
+    """The period's days in the counting window (day ordinals), or None. The window is the counting window
+    itself, not an exclusion: it stays here, with the numbers of its parameter."""
+    if work.start >= as_of:
+        return None
+    return clip((work.start.toordinal(), (work.end or dt.date.fromordinal(window_days[1])).toordinal()), window_days)
+
+
+def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_end: dt.date, inside) -> dict:
+    return {"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
+            "authorized": work.authorized, "country": work.country, "start": as_int(work.start),
+            "end": as_int(work.end or window_end), "in_window": inside is not None, "skilled": status.skilled,
+            "counterparts": len(status.candidates), "via_correspondence": bool(status.via), **_occupation_texts(status)}
+
+
+@lru_cache(maxsize=4096)
+def _occupation_texts(status: OccupationStatus) -> dict:
+    """The occupation as the screen's reasons name it (once per code and edition: a classifier keeps one status per code)."""
+    return {"occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+
+
+def _study_fact(number: int, study, end: dt.date) -> dict:
+    return {"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
+            "start": as_int(study.start), "end": as_int(end)}
+
+
+def _classify_periods(applicant, as_of, window, exclusions, noc, params, source, findings) -> list[PeriodStatus]:
     classifier = classifier_for(noc, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
+    by_item: dict[int, list] = {}
+    for exclusion in exclusions:
+        by_item.setdefault(exclusion.item, []).append(exclusion)
     periods = []
     for index, work in enumerate(applicant.work_history):
-        reported = noc.find(work.noc_version, work.noc_code)
-        if reported is None:
-            raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
-        period = PeriodStatus(index, work, classifier.status(reported), rate=_exact(work.hours_per_week))
-        period.excluded = _exclusion(work, params) or _timing(period, as_of, window_days, study)
-        if period.excluded is None:
-            period.excluded = _skill_exclusion(period.status)
+        period = PeriodStatus(index, work, classifier.status(_reported(noc, work, index, source)), rate=_exact(work.hours_per_week))
+        inside = _inside(work, as_of, window_days)
+        period.excluded = _screened(period, inside, by_item.get(index, ())) or _timing(work, as_of, inside)
         if period.excluded is None:
             period.hours = capped_hours([(i, period.rate) for i in period.intervals], _exact(params["weekly_hours_cap"]))
-        finding = _finding(period, as_of)
+        finding = _finding(period, as_of, by_item.get(index, ()))
         if finding:
             findings.append(f"work_history[{index}]: {finding}")
         periods.append(period)
     return periods
 
 
-def _exclusion(work: WorkPeriod, params: dict) -> str | None:
-    """Why a period does not count whatever its occupation, or None."""
-    if not work.paid:
-        return "unpaid work is not work"
-    if work.self_employed:
-        return "self-employment does not count"
-    if not work.authorized:
-        return "work without authorization and temporary resident status does not count"
-    if work.country not in params["qualifying_work_countries"]:
-        return f"work in {work.country} does not count (only {', '.join(params['qualifying_work_countries'])})"
+def _screened(period: PeriodStatus, inside, exclusions) -> str | None:
+    """Applies the screen rules' exclusions of this period, in rule order: the reason of the first that
+    excludes it whole, or that leaves it no day in the window; sets the days that still count."""
+    period.intervals = [inside] if inside else []
+    for exclusion in exclusions:
+        if exclusion.during is None:
+            period.intervals = []
+            return exclusion.reason
+        left = _without(period.intervals, exclusion.during)
+        if period.intervals and not left:
+            period.intervals = []
+            return exclusion.reason
+        period.intervals = left
     return None
 
 
-def _timing(period: PeriodStatus, as_of: dt.date, window_days, study) -> str | None:
-    """Sets the period's days in the window outside full-time study; says why there are none."""
-    work = period.period
+def _without(intervals: list, during: tuple) -> list:
+    """`intervals` minus the days from `during[0]` to `during[1]` (dates as integers YYYYMMDD)."""
+    removed = [(as_date(during[0]).toordinal(), as_date(during[1]).toordinal())]
+    return [piece for interval in intervals for piece in subtract(interval, removed)]
+
+
+def _timing(work: WorkPeriod, as_of: dt.date, inside) -> str | None:
+    """Why a period the rules let count has no day in the counting window, or None."""
     if work.start >= as_of:
         return "starts on or after the assessment date, so it never counts"
-    inside = clip((work.start.toordinal(), (work.end or dt.date.fromordinal(window_days[1])).toordinal()), window_days)
-    period.intervals = subtract(inside, study) if inside else []
-    if not period.intervals:
-        return "no days in the counting window outside full-time study" if inside else "outside the counting window"
-    return None
+    return None if inside else "outside the counting window"
 
 
-def _skill_exclusion(status: OccupationStatus) -> str | None:
-    if not status.candidates:
-        return "the NOC code has no counterpart in the edition's classification"
-    if status.skilled is False:
-        return f"{describe(status.reported)} is not a skilled occupation under this edition" if not status.via else \
-            f"{candidates_text(status)}: not a skilled occupation under this edition"
-    return None
-
-
-def _finding(period: PeriodStatus, as_of: dt.date) -> str | None:
+def _finding(period: PeriodStatus, as_of: dt.date, exclusions) -> str | None:
     """A note on a period only where it matters: a code that does not settle the occupation of work that
     would otherwise count, or work dated after the assessment date."""
     if period.period.start >= as_of:
@@ -240,24 +295,28 @@ def _finding(period: PeriodStatus, as_of: dt.date) -> str | None:
     status = period.status
     if period.excluded is None and status.split and len({c.level for c in status.candidates}) > 1:
         return f"{candidates_text(status)}; give the NOC {status.candidates[0].version} code"
-    if period.excluded is not None and not status.candidates and _exclusion_is_occupation(period):
+    if period.excluded is not None and not status.candidates and _only_whole_exclusion(exclusions):
         return f"{describe(status.reported)} has no counterpart in the correspondence; give the code in the edition's classification"
     return None
 
 
-def _exclusion_is_occupation(period: PeriodStatus) -> bool:
-    return period.excluded == "the NOC code has no counterpart in the edition's classification"
+def _only_whole_exclusion(exclusions) -> bool:
+    """Excluded by one rule as a whole and by nothing else: for a code without counterpart, the rule that
+    says so (giving the code in the edition's classification would then settle whether it counts)."""
+    return len(exclusions) == 1 and exclusions[0].during is None
 
 
 def _countable(period: PeriodStatus, classifier: OccupationClassifier) -> Countable:
+    """A counting period's possible unit groups: a split code counts only where it is skilled; an unskilled
+    code the rules let count counts as any of its counterparts, and one without a counterpart as none."""
     status = period.status
-    skilled = tuple(c for c in status.candidates if c.code in status.skilled_candidates)
-    return Countable(period.index, tuple(period.intervals), period.rate, skilled, status.skilled is None)
+    groups = status.candidates if status.skilled is False else tuple(c for c in status.candidates if c.code in status.skilled_candidates)
+    return Countable(period.index, tuple(period.intervals), period.rate, groups, status.skilled is None or not groups)
 
 
 def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[Occupation, Fraction]:
     """Hours per unit group of the periods whose unit group is known, each with its own weekly cap."""
-    known = [p for p in counted if not p.status.split]
+    known = [p for p in counted if len(p.status.candidates) == 1]
     return hours_by_group([_countable(p, None) for p in known], [p.status.candidates[0] for p in known], cap)
 
 
@@ -322,7 +381,7 @@ def _occupation_summary(occupation: Occupation, hours: Fraction) -> dict:
 
 def _period_summary(p: PeriodStatus) -> dict:
     status = p.status
-    counts = p.excluded is None and status.skilled is True
+    counts = p.excluded is None and not p.unsettled
     summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
                "title": status.reported.title, "level": status.level,
                "via": [f"{o.version} {o.code}" for o in status.via],

@@ -13,7 +13,7 @@ from cec_rules.engine.templates import fill_parameters, format_value, render
 
 from . import advice, forward, french
 from .applicant import Applicant
-from .catalog import FIELD_TYPES
+from .catalog import FIELD_TYPES, FORMATS
 from .derive import experience
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
@@ -26,14 +26,15 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     edition, compiled = evaluator.context(applicant, as_of, source)
     day = dt.date.fromisoformat(decision.as_of)
     advisor = advice.Advisor(edition.ruleset.advice, compiled.parameters, language)
-    state = experience(applicant, day, edition.tables.noc, compiled.parameters, source)
+    screen = lambda person, on: _exclusions(evaluator.screen(person, on, edition, source, compiled_on=day))
+    state = experience(applicant, day, edition.tables.noc, compiled.parameters, source, screen(applicant, day))
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         entry = {
             "id": result.id, "met": result.met, "citation": criterion.citation,
-            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language),
+            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS),
             "reason": _reason(result, rules, compiled, language),
             "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
@@ -41,7 +42,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         if result.met is None:
             entry["to_settle"] = result.needs  # the input that would settle it: [{field, why}]
         if result.met is False:
-            suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day)
+            suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day, screen)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
         criteria.append(entry)
     doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
@@ -96,13 +97,13 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str) -> str:
+def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS) -> str:
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
     texts = []
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, FIELD_TYPES, compiled.units, language))
+        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
 
 
@@ -118,11 +119,16 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
              "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]
 
 
-def _suggest(criterion: str, advisor, state, applicant, decision, edition, day):
+def _exclusions(screened) -> list | None:
+    """The screen session's exclusions (None: the program has no screen)."""
+    return screened.exclusions if screened is not None else None
+
+
+def _suggest(criterion: str, advisor, state, applicant, decision, edition, day, screen):
     if criterion == "skilled_work_experience":
         occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.tables.noc, advisor.params)) \
             or advice.example_occupation(state, edition.tables.noc, advisor.params)
-        return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain")
+        return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain", screen)
     if criterion == "language_proficiency":
         return advice.better_language(advisor, applicant, decision.derived, edition.tables.language_tests, day)
     if criterion == "outside_quebec":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Callable
 
 from .advice import Advisor, Suggestion, _ceil_hundredth
 from .applicant import Applicant, WorkPeriod
@@ -23,13 +24,17 @@ from .derive import experience
 HORIZON_WEEKS = 53 * 3 + 2   # the window is at most 3 years; beyond it nothing already done counts
 
 
-def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occupation: tuple[int, str, str], source: str) -> Suggestion:
-    """The date existing work reaches the minimum, or a job from `as_of` and the date to apply after it."""
+def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occupation: tuple[int, str, str], source: str,
+               screen: Callable) -> Suggestion:
+    """The date existing work reaches the minimum, or a job from `as_of` and the date to apply after it.
+    `screen(person, day)` gives the screen rules' exclusions for that applicant assessed on that day."""
     params = advisor.params
     need = Fraction(str(params["min_qualifying_hours"]))
-    hours_on = lambda person, day: experience(person, day, noc, params, source).total()
+    state_on = lambda person, day: experience(person, day, noc, params, source, screen(person, day))
+    hours_on = lambda person, day: state_on(person, day).total()
     suggestion = Suggestion("skilled_work_experience")
-    for period in experience(applicant, as_of, noc, params, source).periods:
+    now = state_on(applicant, as_of)
+    for period in now.periods:
         if period.excluded is None and period.status.split:
             suggestion.text.append(advisor.say("unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code))
     current = first_day(lambda day: hours_on(applicant, day) >= need, as_of + dt.timedelta(days=1))
@@ -37,7 +42,7 @@ def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occu
         suggestion.text.append(advisor.say("apply_from", date=current.isoformat()))
         suggestion.changes.append({"op": "set", "path": "application_date", "value": current.isoformat()})
         return suggestion
-    cap = float(experience(applicant, as_of, noc, params, source).cap)
+    cap = float(now.cap)
     job = lambda end: _new_job(applicant, occupation, params, as_of, end, cap)
     day = first_day(lambda day: hours_on(job(day - dt.timedelta(days=1)), day) >= need, as_of + dt.timedelta(days=1))
     if day is None:

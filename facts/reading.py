@@ -29,15 +29,20 @@ def read_applicant_file(path: Path) -> Applicant:
 
 def read_applicant_with_positions(path: Path) -> tuple[Applicant, Positions]:
     """The applicant and where each of its fields is in the file (for errors found later)."""
+    data, positions = read_data_with_positions(path)
+    return applicant_from_data(data, str(path), positions, Limits.from_env()), positions
+
+
+def read_data_with_positions(path: Path) -> tuple[object, Positions]:
+    """The parsed file (JSON or YAML, within the size limit) and where each of its fields is: what each
+    program's own reader (`Program.read_applicant`) then makes its applicant from."""
     display = str(path)
-    limits = Limits.from_env()
-    text = _read_text(path, display, limits)
+    text = _read_text(path, display, Limits.from_env())
     parse = load_json if path.suffix.lower() == ".json" else load_yaml
     try:
-        data, positions = parse(text, display)
+        return parse(text, display)
     except YamlProblem as exc:
         raise InputError(display, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
-    return applicant_from_data(data, display, positions, limits), positions
 
 
 def _read_text(path: Path, display: str, limits: Limits) -> str:

@@ -229,20 +229,31 @@ class CecTables:
     language_tests: dict[str, LanguageTest]
 
 
+# The names a CEC edition's `data:` gives (the plugin's `data_files`): the loader checks them before
+# `load_cec_tables` reads them.
+DATA_FILES = {
+    "noc_2021": ("path", "StatCan's NOC 2021 unit groups with their TEER (CSV: code, title, teer)"),
+    "noc_2016": ("path", "StatCan's NOC 2016 unit groups with their skill level (CSV: code, title, skill_level_derived)"),
+    "noc_correspondence": ("path", "StatCan's NOC 2016 to NOC 2021 correspondence (CSV: noc2016, noc2021)"),
+    "language_tests": ("paths", "the designated language tests' score tables, one YAML file per test"),
+}
+
+
 def table_files(ruleset) -> list[str]:
-    """The files an edition's `data:` names, relative to the rulesets folder."""
+    """The files an edition's `data:` names, relative to the rulesets folder (the NOC files first: the
+    order is part of the edition's sha256)."""
     data = ruleset.data
-    return [*(getattr(data, key) for key in NOC_FILES), *data.language_tests]
+    return [*(data[key] for key in NOC_FILES), *data["language_tests"]]
 
 
 def load_cec_tables(ruleset, reader) -> CecTables | None:
     """The edition's tables through the engine's `reader`, or None when one is missing or unusable."""
     data = ruleset.data
-    paths = {key: reader.resolve(getattr(data, key), ("data", key)) for key in NOC_FILES}
+    paths = {key: reader.resolve(data[key], ("data", key)) for key in NOC_FILES}
     noc = None if None in paths.values() else reader.shared(("noc", *paths.values()), lambda problems: load_noc(
         {2021: (paths["noc_2021"], reader.display(paths["noc_2021"])), 2016: (paths["noc_2016"], reader.display(paths["noc_2016"]))},
         (paths["noc_correspondence"], reader.display(paths["noc_correspondence"])), problems))
-    tests, complete = _language_tests(data.language_tests, reader)
+    tests, complete = _language_tests(data["language_tests"], reader)
     return CecTables(noc, tests) if noc is not None and complete else None
 
 

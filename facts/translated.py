@@ -20,7 +20,8 @@ from .explain import _reason, noc_titles
 
 
 def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str) -> Decision:
-    """`decision` with its reasons and citations in `language` (English: unchanged)."""
+    """`decision` with its reasons and citations in `language` (English: unchanged), its values shown with
+    the field types and formats of the evaluator's program."""
     if language == "en":
         return decision
     _, compiled = evaluator.context(applicant, as_of, source)
@@ -28,6 +29,6 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     criteria = []
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
-        reason = french.mark_titles(_reason(result, rules, compiled, language), titles)
+        reason = french.mark_titles(_reason(result, rules, compiled, language, evaluator.plugin.field_types, evaluator.plugin.formats), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation)))
     return dataclasses.replace(decision, criteria=criteria)

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from cec_rules.engine.errors import RulesetErrors
-from cec_rules.engine.evaluator import DEFAULT_PROGRAM, load_bundled_or
+from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.facts.applicant import Applicant
 from cec_rules.facts.limits import Limits
 
@@ -109,12 +109,7 @@ async def _lifespan(app: FastAPI):
 
 
 def _load_library(rulesets_dir: str | None):
-    """The library to serve; RulesetErrors when the program the service decides is unavailable (another
-    program's problems alone do not stop it)."""
-    library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
-    if DEFAULT_PROGRAM in library.unavailable:
-        raise RulesetErrors(library.unavailable[DEFAULT_PROGRAM])
-    return library
+    return load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
 
 
 async def reload_rules(app: FastAPI) -> dict:
@@ -123,6 +118,8 @@ async def reload_rules(app: FastAPI) -> dict:
     async with app.state.reloading:
         settings: Settings = app.state.settings
         library = await asyncio.get_running_loop().run_in_executor(None, _load_library, settings.rulesets_dir)
+        if library.unavailable:  # one program's broken edit must not silently stop serving it while the others load
+            raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
         generation = await app.state.pool.reload((settings.rulesets_dir, settings.db_url))
         app.state.library = library
         editions = sum(len(e) for e in library.programs.values())

@@ -20,8 +20,8 @@ RECORDING_DECIDER = "cec_rules.service.batch_record:RecordingDecider"
 class RecordingDecider(RecordDecider):
     """Decides like `cec batch` and stores each decision (in English, the record's language)."""
 
-    def __init__(self, rulesets_dir, as_of, output_format, language="en", record_url: str | None = None):
-        super().__init__(rulesets_dir, as_of, output_format, language)
+    def __init__(self, rulesets_dir, as_of, output_format, lang="en", programs: tuple = (), record_url: str | None = None):
+        super().__init__(rulesets_dir, as_of, output_format, lang, programs)
         store = DecisionStore(record_url)
         store.migrate()
         self.recorder = Recorder(store, self.evaluator.library)
@@ -29,10 +29,10 @@ class RecordingDecider(RecordDecider):
     def evaluate(self, applicant, label: str):
         decision = super().evaluate(applicant, label)
         try:
-            if self.language == "en":
+            if self.lang == "en":
                 self.recorder.record(self.evaluator, applicant, decision, decision.to_json_line())
             else:
-                self.recorder.record_english(applicant, self.as_of, label)
+                self.recorder.record_english(applicant, self.as_of, label, self.evaluator.program)
         except CecError:
             raise
         except Exception as exc:  # a database error: this record is not stored, so it is not reported decided

@@ -74,7 +74,7 @@ class Recorder:
         self.store = store
         self._stored: set[str] = set()  # ruleset shas this process has written
         self._library = library
-        self._english: Evaluator | None = None
+        self._english: dict[str, Evaluator] = {}  # by program
 
     def record(self, evaluator: Evaluator, applicant: Applicant, decision: Decision, decision_line: str) -> str:
         """Store the decision; returns its record id."""
@@ -84,10 +84,11 @@ class Recorder:
         self._stored.add(edition.sha256)
         return record.id
 
-    def record_english(self, applicant: Applicant, as_of: dt.date | None, source: str) -> str:
-        """Decide `applicant` in English (the record's language, the one `cec replay` compares) and store it:
-        for a caller whose own Evaluator renders another language."""
-        if self._english is None:
-            self._english = Evaluator(self._library)
-        decision = self._english.evaluate(applicant, as_of, source=source)
-        return self.record(self._english, applicant, decision, decision.to_json_line())
+    def record_english(self, applicant: Applicant, as_of: dt.date | None, source: str, program: str) -> str:
+        """Decide `applicant` for `program` in English (the record's language, the one `cec replay` compares)
+        and store it: for a caller whose own Evaluator renders another language."""
+        if program not in self._english:
+            self._english[program] = Evaluator(self._library, program)
+        english = self._english[program]
+        decision = english.evaluate(applicant, as_of, source=source)
+        return self.record(english, applicant, decision, decision.to_json_line())

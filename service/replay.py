@@ -48,7 +48,7 @@ def replay(store: DecisionStore, record_id: str, library: Library) -> Replay:
     record = store.get(record_id)
     if record is None:
         raise RecordNotFound(f"no decision record {record_id!r} in {store.url}")
-    evaluator = Evaluator(library)
+    evaluator = Evaluator(library, record.program)
     applicant = applicant_from_data(orjson.loads(record.input), f"record {record_id[:12]}")
     day = dt.date.fromisoformat(record.as_of)
     decision = evaluator.evaluate(applicant, day, source=f"record {record_id[:12]}")

@@ -18,7 +18,7 @@ def library():
 
 @pytest.fixture(scope="module")
 def evaluator(library):
-    return Evaluator(library)
+    return Evaluator(library, "cec")
 
 
 @pytest.fixture(scope="session")

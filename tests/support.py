@@ -68,25 +68,21 @@ def criterion(decision, name: str):
     return next(c for c in decision.criteria if c.id == name)
 
 
-def library_problems(root: Path, load=None) -> list:
-    """The problems of a broken copy of the rulesets: all of them when no program loads, else those of the
-    programs set aside as unavailable (a broken CEC edition leaves the other bundled programs deciding)."""
-    from cec_rules.engine.errors import RulesetErrors
-    from cec_rules.engine.evaluator import load_bundled_or
-
-    try:
-        library = (load or load_bundled_or)(root)
-    except RulesetErrors as caught:
-        return caught.problems
-    problems = [problem for found in library.unavailable.values() for problem in found]
-    assert problems, f"{root}: the edited copy loaded without problems"
-    return problems
-
-
-def copy_rulesets(tmp_path: Path) -> Path:
-    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`."""
+def copy_rulesets(tmp_path: Path, programs: tuple[str, ...] | None = ("cec",)) -> Path:
+    """A private, editable copy of the bundled rulesets folder at `tmp_path/rulesets`: the shared data and the
+    folders of `programs` (None: every program). CEC's alone by default, so that a broken CEC edition makes
+    the whole load fail, as the tests of CEC's rulesets expect (with another program loaded, CEC would only
+    be set aside as unavailable)."""
     target = tmp_path / "rulesets"
-    shutil.copytree(bundled_root(), target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    root = bundled_root()
+    usual = shutil.ignore_patterns("__pycache__", "__init__.py")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        other_programs = set() if programs is None or Path(folder) != root else \
+            {n for n in names if (root / n / "").is_dir() and n != "data" and n not in programs and any((root / n).glob("*/ruleset.yaml"))}
+        return set(usual(folder, names)) | other_programs
+
+    shutil.copytree(root, target, ignore=ignore)
     return target
 
 

@@ -148,7 +148,7 @@ def test_french_explanation_is_french_throughout(library):
     """Citations under the French names of the acts, the basis of the language level in French, NOC titles
     (English only here) marked, and no Python words for facts."""
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
-    doc, _ = _unmet_with_changes(Evaluator(library, translations=True), data, "fr")
+    doc, _ = _unmet_with_changes(Evaluator(library, "cec", translations=True), data, "fr")
     language = _criterion(doc, "language_proficiency")
     assert language["citation"].startswith("RIPR ") and "IRPR" not in json.dumps(doc)
     assert _criterion(doc, "admissibility")["citation"].startswith("LIPR ")

@@ -7,7 +7,13 @@ import html
 import re
 
 from cec_rules.engine.impact.aggregate import CATEGORIES, _ordered, bucket_order
-from cec_rules.engine.impact.report import MIN_BAR, html_report, markdown
+from cec_rules.engine.impact.report import MIN_BAR, html_report as _html_report, markdown
+from cec_rules.facts.cec_program import PROGRAM as CEC
+
+
+def html_report(summary: dict) -> str:
+    """The report with CEC's distributions (the program's plugin gives them)."""
+    return _html_report(summary, CEC.impact_distributions)
 
 
 def _summary() -> dict:

@@ -213,3 +213,48 @@ def test_the_rules_diff_names_changed_tables_factors_caps_and_total(tmp_path):
     changes = {(c["kind"], c["name"]): c["change"] for c in _compare(old, new)}
     assert changes == {("table", "age_points"): "modified (rows)", ("factor", "language_first"): "modified (max)",
                        ("cap", "adaptability"): "modified (max)", ("score", "max"): "100 -> 90"}
+
+
+def test_nested_caps_apply_inner_groups_first():
+    """CRS-like skill transferability: C1+C2 <= 50, C3+C4 <= 50, C5 <= 50, all five <= 100."""
+    from cec_rules.engine.model import Score
+    from cec_rules.engine.score import capped_total
+
+    factor = {"max": 50, "description": "x", "citation": "x"}
+    grid = Score.model_validate({"max": 1200, "factors": {name: factor for name in ("c1", "c2", "c3", "c4", "c5", "core")},
+                                 "caps": [{"id": "education", "factors": ["c1", "c2"], "max": 50},
+                                          {"id": "foreign", "factors": ["c3", "c4"], "max": 50},
+                                          {"id": "certificate", "factors": ["c5"], "max": 50},
+                                          {"id": "transferability", "factors": ["c1", "c2", "c3", "c4", "c5"], "max": 100}]})
+    total, caps = capped_total(grid, {"c1": 50, "c2": 25, "c3": 25, "c4": 13, "c5": 0, "core": 40})
+    assert {c.id: (c.points, c.uncapped) for c in caps} == {"education": (50, 75), "foreign": (38, 38), "certificate": (0, 0),
+                                                           "transferability": (88, 88)}
+    assert total == 40 + 88
+    total, caps = capped_total(grid, {"c1": 50, "c2": 50, "c3": 50, "c4": 50, "c5": 50, "core": 0})
+    assert (total, caps[-1].uncapped) == (100, 150)
+
+
+def test_the_score_reasons_in_french(pts):
+    from cec_rules.engine.score import score_in_lang
+
+    applicant = PointsApplicant(**PASSING)
+    decision = pts.evaluate(applicant)
+    _, compiled = pts.context(applicant)
+    rules = {rule.id: rule for rule in compiled.rules.values()}
+    french = score_in_lang(decision.score, rules, PROGRAM.field_types, compiled.units, compiled.parameters, "fr")
+    assert [f.reason for f in french.factors[:3]] == ["âge 30 : 12 points", decision.score.factors[1].reason, "aucun point attribué"]
+    assert decision.score.factors[0].reason == "age 30: 12 points"
+
+
+def test_the_library_cache_keeps_tables_and_scores(tmp_path, monkeypatch):
+    from cec_rules.engine import library_cache
+
+    monkeypatch.setenv(library_cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(library_cache.CACHE_ENV, raising=False)
+    fresh = library_cache.load_library_cached(FIXTURE, {"pts": PROGRAM})
+    monkeypatch.setattr(library_cache, "load_library", lambda *_: pytest.fail("the second load must come from the cache"))
+    cached = library_cache.load_library_cached(FIXTURE, {"pts": PROGRAM})
+    edition = cached.programs["pts"][0]
+    assert edition.ruleset.tables == fresh.programs["pts"][0].ruleset.tables and edition.ruleset.score.caps[0].id == "adaptability"
+    decision = Evaluator(cached, "pts").evaluate(PointsApplicant(**PASSING))
+    assert (decision.score.total, decision.eligible) == (69, True)

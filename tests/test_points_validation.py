@@ -211,3 +211,21 @@ def test_validate_reports_the_broken_table_through_the_cli(tmp_path, monkeypatch
     assert result.exit_code == 2
     table = line_of(root, RULESET, "  age_points:")
     assert re.search(rf"{re.escape(FILE)}:{table}:\d+: tables\.age_points: age 40 is covered by no row", result.output), result.output
+
+
+def test_undetermined_points_without_needs(tmp_path):
+    root = copy_fixture(tmp_path)
+    edit(root, RULESET, "      needs: [{field: date_of_birth, why: {text: \"the age on the application date gives up to 12 points\"}}]\n", "")
+    found = problems(root)
+    line = line_of(root, RULESET, "      undetermined_points: age") - 1
+    assert any(p.path == FILE and p.line == line and p.key_path == "rules[1].then" and "an undetermined_points conclusion needs `needs`" in p.message
+               for p in found), "\n".join(map(str, found))
+
+
+def test_an_award_without_a_reason(tmp_path):
+    root = copy_fixture(tmp_path)
+    edit(root, RULESET, "      reason: a relative in Canada\n", "")
+    found = problems(root)
+    line = line_of(root, RULESET, "award: {factor: adaptability_relative") - 1  # the `then:` key
+    assert any(p.path == FILE and p.line == line and p.key_path == "rules[7].then" and "an award conclusion needs a reason" in p.message
+               for p in found), "\n".join(map(str, found))

@@ -61,7 +61,7 @@ def _check_what_the_guide_says(outputs: dict, checkout: Path) -> None:
     by_start = lambda prefix: next(out for cmd, out in outputs.items() if cmd.startswith(prefix))
     first_test = by_start("cec test my-rules --coverage")
     assert " 0 failed" in first_test
-    assert "cec/2027-01-01:" in first_test and "rules never fired: none" in first_test.split("cec/2027-01-01:")[1].splitlines()[0]
+    assert "cec/2027-01-01:" in first_test and "rules never fired: occupation_without_counterpart_excluded;" in first_test.split("cec/2027-01-01:")[1].splitlines()[0]
     assert "NOT ELIGIBLE" in by_start("cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2027-01-01")
     assert ": ELIGIBLE" in by_start("cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2026-12-31")
     failures = [line for line in by_start("cec test my-rules/cec/2027-01-01").splitlines() if line.startswith("FAIL")]

@@ -54,10 +54,11 @@ def test_engine_imports_no_program_code():
 def test_a_program_without_a_plugin_is_unavailable_and_cec_still_decides(tmp_path):
     root = copy_rulesets(tmp_path)
     add_fsw_stub(root)
-    library = load_library(root, installed_programs())
-    assert set(library.programs) == set(installed_programs())  # cec and the other bundled programs
+    installed = installed_programs()  # cec and the other bundled programs (fst), but no fsw here
+    library = load_library(root, installed)
+    assert "fsw" not in installed and set(library.programs) == {"cec"}
     assert [p.message for p in library.unavailable["fsw"]] == [
-        f"program 'fsw' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed_programs()))} (docs/engine.md, 'Programs as plugins')"]
+        f"program 'fsw' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed))} (docs/engine.md, 'Programs as plugins')"]
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root)])
     assert result.exit_code == 0, result.stderr
     assert "ELIGIBLE for CEC" in result.stdout

@@ -306,7 +306,7 @@ def test_rules_that_feed_each_other_stop_at_the_bound():
                                                     "set": {"reading": {"ref": "r.reading"}, "level": {"ref": "r.level"}, "basis": {"text": "again {r.basis}"}}}}})
     looping = dataclasses.replace(edition, ruleset=edition.ruleset.model_copy(update={"rules": [*edition.ruleset.rules, loop]}), sha256="loop")
     with pytest.raises(EngineError, match=r"more than 1,000 rule firings .* feeds_itself \(\d+ times\)"):
-        Evaluator(library).evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
+        Evaluator(library, "cec").evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
 
 
 # --- descriptions show the parameter's value ----------------------------------------------------------

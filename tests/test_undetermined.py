@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
+from cec_rules.engine.errors import RulesetErrors
 from cec_rules.engine.evaluator import load_bundled_or
-from support import NEW_EDITION, applicant_data, copy_rulesets, criterion, edit, job, lang, library_problems
+from support import NEW_EDITION, applicant_data, copy_rulesets, criterion, edit, job, lang
 
 CLB6 = lang("ielts_general", "2025-06-01", 5.5, 5.5, 5.5, 5.5)
 # NOC 2016 3142 Physiotherapists became 31202 (TEER 1, CLB 7) or 32109 (TEER 2, CLB 5): CLB 6 depends on which.
@@ -101,7 +103,9 @@ def test_an_undetermined_conclusion_must_name_what_it_needs(tmp_path):
     root = copy_rulesets(tmp_path)
     line = edit(root, NEW_EDITION, "      needs:\n        - field: {ref: code.field}\n          why: {ref: code.why}\n\n  # --- language",
                 "\n  # --- language")
-    problem = next(p for p in library_problems(root) if "needs" in p.message)
+    with pytest.raises(RulesetErrors) as caught:
+        load_bundled_or(root)
+    problem = next(p for p in caught.value.problems if "needs" in p.message)
     assert problem.path.endswith(NEW_EDITION) and "an undetermined conclusion needs `needs`" in problem.message
     assert problem.line is not None and problem.line < line
 
@@ -109,5 +113,7 @@ def test_an_undetermined_conclusion_must_name_what_it_needs(tmp_path):
 def test_an_undetermined_conclusion_names_a_known_criterion(tmp_path):
     root = copy_rulesets(tmp_path)
     edit(root, NEW_EDITION, "undetermined: skilled_work_experience", "undetermined: skilled_work_experprience")
+    with pytest.raises(RulesetErrors) as caught:
+        load_bundled_or(root)
     assert any("unknown criterion 'skilled_work_experprience'" in p.message and "did you mean 'skilled_work_experience'" in p.message
-               and p.key_path.endswith("then.undetermined") for p in library_problems(root))
+               and p.key_path.endswith("then.undetermined") for p in caught.value.problems)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cec_rules.engine.errors import CecError
-from cec_rules.engine.evaluator import DEFAULT_PROGRAM, load_bundled_or
+from cec_rules.engine.evaluator import load_bundled_or
 
 from .output import DurableWriter, Progress, StreamWriter
 from .pool import WorkerPool
@@ -37,10 +37,11 @@ class BatchOptions:
     resume: bool
     output_format: str  # jsonl | csv
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
-    language: str = "en"       # of the reasons
+    lang: str = "en"           # of the reasons: en or fr
     restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
     decider: str = DECIDER      # "module:Class" each worker decides with (e.g. one that also stores decisions)
     decider_options: tuple = ()  # extra arguments for that class, after the usual ones
+    programs: tuple[str, ...] = ()  # the programs each record is decided under, in their order (one line each)
 
 
 class OutputError(CecError):
@@ -51,11 +52,11 @@ def run_batch(options: BatchOptions) -> dict:
     """Decide every record of the input; return the summary. Raises CecError subclasses for fatal problems."""
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
-    plugin = library.plugins[DEFAULT_PROGRAM]
+    plugin = _first_plugin(options, library)
     records = open_records(options.input, plugin.input_limits().record_bytes)  # a missing input fails here, before any file exists
     writer = _writer(options, plugin)
     with WorkerPool(options.workers, options.decider,
-                    (options.rulesets, options.as_of, options.output_format, options.language, *options.decider_options)) as pool:
+                    (options.rulesets, options.as_of, options.output_format, options.lang, options.programs, *options.decider_options)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
             return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options, plugin)
@@ -67,6 +68,24 @@ def run_batch(options: BatchOptions) -> dict:
             raise
         finally:
             writer.close()
+
+
+class ProgramsError(CecError):
+    """The programs asked for cannot be decided as asked."""
+
+
+def _first_plugin(options: BatchOptions, library):
+    """The plugin of the first program (its reader's limits; its CSV columns); every program must be usable,
+    and a CSV row has one program's columns."""
+    if not options.programs:
+        raise ProgramsError("no program to decide")
+    for program in options.programs:
+        if program not in library.programs:
+            found = len(library.unavailable.get(program, []))
+            raise ProgramsError(f"program {program} is unavailable: its rulesets have {found} problem(s) (cec rulesets validate)")
+    if options.output_format == "csv" and len(options.programs) > 1:
+        raise ProgramsError(f"--format csv has one program's columns: decide one program per CSV file (not {', '.join(options.programs)})")
+    return library.plugins[options.programs[0]]
 
 
 def check_paths(options: BatchOptions) -> None:
@@ -159,5 +178,5 @@ def _fingerprint(options: BatchOptions, library) -> dict:
     """What must not change between a run and its resumption."""
     editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
     return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
-            "format": options.output_format, "rulesets": editions, **({"csv_rejects": True} if options.csv_rejects else {}),
-            **({"language": options.language} if options.language != "en" else {})}
+            "format": options.output_format, "rulesets": editions, "programs": list(options.programs), **({"csv_rejects": True} if options.csv_rejects else {}),
+            **({"lang": options.lang} if options.lang != "en" else {})}

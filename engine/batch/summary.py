@@ -20,10 +20,25 @@ def count(counts: dict, result: Decided | Rejected) -> None:
         counts["rejected"] += 1
         return
     counts[OUTCOME_KEYS[result.eligible]] += 1
-    counts["by_edition"][result.edition] = counts["by_edition"].get(result.edition, 0) + 1
-    for criterion in result.unmet:
+    if not result.programs:
+        _count_decision(counts, result.eligible, result.unmet, result.edition, result.undetermined, outcome=False)
+    for program, eligible, unmet, edition, undetermined in result.programs:
+        mine = counts.setdefault("programs", {}).setdefault(program, _program_counts())
+        _count_decision(mine, eligible, unmet, edition, undetermined)
+
+
+def _program_counts() -> dict:
+    """One program's counts in a run that decides several (`programs` in the summary)."""
+    return {"eligible": 0, "ineligible": 0, "undetermined": 0, "unmet_by_criterion": {}, "undetermined_by_criterion": {}, "by_edition": {}}
+
+
+def _count_decision(counts: dict, eligible, unmet, edition: str, undetermined, outcome: bool = True) -> None:
+    if outcome:
+        counts[OUTCOME_KEYS[eligible]] += 1
+    counts["by_edition"][edition] = counts["by_edition"].get(edition, 0) + 1
+    for criterion in unmet:
         counts["unmet_by_criterion"][criterion] = counts["unmet_by_criterion"].get(criterion, 0) + 1
-    for criterion in result.undetermined:
+    for criterion in undetermined:
         by_criterion = counts.setdefault("undetermined_by_criterion", {})  # absent in checkpoints of older runs
         by_criterion[criterion] = by_criterion.get(criterion, 0) + 1
 
@@ -36,15 +51,23 @@ def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resu
             "resumed_from": resumed_from}
 
 
+def _criteria_lines(counts: dict, indent: str) -> list[str]:
+    """The criteria most often unmet, then undetermined."""
+    lines = [f"{indent}unmet {criterion}: {n:,}" for criterion, n in sorted(counts["unmet_by_criterion"].items(), key=lambda kv: -kv[1])]
+    return lines + [f"{indent}undetermined {criterion}: {n:,}"
+                    for criterion, n in sorted(counts.get("undetermined_by_criterion", {}).items(), key=lambda kv: -kv[1])]
+
+
 def summary_text(doc: dict) -> str:
-    """A few lines for the operator."""
+    """A few lines for the operator; with several programs, each program's counts after the totals (which
+    count an applicant eligible when any program finds it eligible)."""
     lines = [f"batch: {doc['total']:,} records: {doc['eligible']:,} eligible, {doc['ineligible']:,} not eligible, "
              f"{doc.get('undetermined', 0):,} undetermined, {doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
              f"with {doc['workers']} worker(s)"]
-    for criterion, n in sorted(doc["unmet_by_criterion"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"  unmet {criterion}: {n:,}")
-    for criterion, n in sorted(doc.get("undetermined_by_criterion", {}).items(), key=lambda kv: -kv[1]):
-        lines.append(f"  undetermined {criterion}: {n:,}")
+    lines += _criteria_lines(doc, "  ")
+    for program, mine in doc.get("programs", {}).items():
+        lines.append(f"  {program}: {mine['eligible']:,} eligible, {mine['ineligible']:,} not eligible, {mine['undetermined']:,} undetermined")
+        lines += _criteria_lines(mine, "    ")
     if doc["worker_deaths"]:
         lines.append(f"  worker processes that died and were replaced: {doc['worker_deaths']}")
     if doc["resumed_from"]:

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import orjson
 
+from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import CecError, EngineError, InputError
-from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 
 from .records import UNREADABLE, Record
@@ -44,6 +45,7 @@ class Decided(NamedTuple):
     applicant_id: str = ""  # for the parent's check that ids are unique within the batch
     input_line: int | None = None  # where the record is, for a duplicate-id reject
     source: str = ""
+    programs: tuple = ()  # several programs: (program, eligible, unmet, edition, undetermined) per decision; `line` has one line each
 
 
 class Rejected(NamedTuple):
@@ -54,11 +56,16 @@ class Rejected(NamedTuple):
 
 
 class RecordDecider:
-    """Decides records for one worker process."""
+    """Decides records for one worker process, under one program or several (`programs`, in their order)."""
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, language: str = "en"):
-        self.language = language
-        self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None), translations=language != "en")
+    several = False  # more than one program: each record gives a line per program in force (subclasses decide one)
+
+    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str = "en", programs: tuple = ()):
+        self.lang = lang
+        library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
+        self.deciders = EachProgram(library, list(programs), translations=lang != "en")
+        self.several = len(programs) > 1
+        self.evaluator = next(iter(self.deciders.evaluators.values()))  # the first program's
         self.plugin = self.evaluator.plugin  # reads each record into the program's applicant
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
         self.output_format = output_format
@@ -76,6 +83,8 @@ class RecordDecider:
             data = _parse(record, label)
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
+            if self.several:
+                return self._decided_each(record, self.deciders.decide(data, label, self.as_of, self.limits), label)
             applicant = self.plugin.read_applicant(data, label, self.limits)
             decision = self.evaluate(applicant, label)
         except InputError as exc:
@@ -93,10 +102,25 @@ class RecordDecider:
         return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
                        decision.applicant_id, record.line, record.source)
 
+    def _decided_each(self, record: Record, results: list, label: str) -> Decided:
+        """One record decided under several programs: a JSON line per program in force, in program order; an
+        error of any program rejects the record (raised). `eligible` is whether any program accepts it (true
+        when one is eligible, else undetermined when one is, else false)."""
+        error = next((r.error for r in results if r.error), None)
+        if error is not None:
+            raise InputError(error.source, error.field, f"program {next(r.program for r in results if r.error)}: {error.detail}", line=error.line)
+        decisions = [self.deciders.evaluators[r.program].plugin.translate(self.deciders.evaluators[r.program], r.decision, r.applicant,
+                                                                             self.as_of, label, self.lang) for r in results]
+        outcomes = {d.eligible for d in decisions}
+        eligible = True if True in outcomes else None if None in outcomes else False
+        return Decided(record.seq, "\n".join(d.to_json_line() for d in decisions), eligible, (), "", (), decisions[0].applicant_id,
+                       record.line, record.source,
+                       tuple((d.program, d.eligible, tuple(d.unmet), d.edition, tuple(d.undetermined)) for d in decisions))
+
     def evaluate(self, applicant, label: str):
         """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
         decision = self.evaluator.evaluate(applicant, self.as_of, source=label)
-        return self.plugin.in_language(self.evaluator, decision, applicant, self.as_of, label, self.language)
+        return self.plugin.translate(self.evaluator, decision, applicant, self.as_of, label, self.lang)
 
     @staticmethod
     def _reject(record: Record, data, error: str) -> Rejected:

@@ -1,5 +1,6 @@
 """Counting a population's changes with flat memory: totals, flips by direction and criterion, sample
-ids, and the distributions of the deciding values (qualifying hours, lowest language level)."""
+ids, and the distributions of the deciding values (which ones is the program plugin's
+`impact_distributions`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from cec_rules.engine.batch.worker import Rejected
 
 
 SAMPLES = 10
-HOURS_BIN = 120
-HOURS_TOP = 3120
 CATEGORIES = ("became_eligible", "became_ineligible", "became_undetermined", "eligible_both", "ineligible_both", "undetermined_both")
 FLIPS = ("became_eligible", "became_ineligible", "became_undetermined")
 _BECAME = {True: "became_eligible", False: "became_ineligible", None: "became_undetermined"}
@@ -28,24 +27,46 @@ def criterion_change(old_met: bool | None, new_met: bool | None) -> str:
     return f"{OUTCOME_WORDS[old_met]} -> {OUTCOME_WORDS[new_met]}"
 
 
-def hours_bin(hours) -> str:
-    if hours is None:
+def bucket(distribution, value) -> str:
+    """The bucket of `value` in `distribution` (a `Distribution`): the value itself (width 1), a range
+    `start-end`, `top+`, or `none` for no value.
+
+    Examples:
+        >>> from cec_rules.engine.program import Distribution
+        >>> spread = Distribution("d", "v", "", "", width=120, top=3120)
+        >>> bucket(spread, 1559.9), bucket(spread, 5000), bucket(spread, None), bucket(Distribution("d", "v", "", ""), 7)
+        ('1440-1559', '3120+', 'none', '7')
+    """
+    if value is None:
         return "none"
-    start = min(int(hours // HOURS_BIN) * HOURS_BIN, HOURS_TOP)
-    return f"{start}+" if start == HOURS_TOP else f"{start}-{start + HOURS_BIN - 1}"
+    if distribution.width == 1:
+        return str(value)
+    start = min(int(value // distribution.width) * distribution.width, distribution.top)
+    return f"{start}+" if start == distribution.top else f"{start}-{start + distribution.width - 1}"
+
+
+def bucket_keys(distribution) -> list[str]:
+    """Every bucket a chart of `distribution` shows, in order, `none` last."""
+    if distribution.width == 1:
+        return [str(value) for value in range(distribution.top)] + ["none"]
+    starts = range(0, distribution.top, distribution.width)
+    return [f"{s}-{s + distribution.width - 1}" for s in starts] + [f"{distribution.top}+", "none"]
 
 
 @dataclass
 class ImpactCounts:
+    distributions: tuple = ()                              # the program's `impact_distributions`
     total: int = 0
     rejected: int = 0
     outcomes: dict = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
     criteria_changed: dict = field(default_factory=dict)   # criterion -> {"met -> unmet": n, "unmet -> met": n}
     changed_without_outcome: int = 0                       # a criterion changed but eligibility did not
     samples: dict = field(default_factory=lambda: {c: [] for c in FLIPS})
-    hours: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})      # old hours, binned
-    language: dict = field(default_factory=lambda: {c: {} for c in CATEGORIES})   # old lowest level
-    editions: dict = field(default_factory=dict)                                  # (old edition, new edition) -> n
+    spread: dict = field(default_factory=dict)             # distribution name -> outcome -> bucket -> n (old values)
+    editions: dict = field(default_factory=dict)           # (old edition, new edition) -> n
+
+    def __post_init__(self):
+        self.spread = {d.name: {c: {} for c in CATEGORIES} for d in self.distributions}
 
     def add(self, result) -> None:
         self.total += 1
@@ -67,9 +88,8 @@ class ImpactCounts:
                 changed = True
         if changed and kind not in FLIPS:
             self.changed_without_outcome += 1
-        _bump(self.hours[kind], hours_bin(result.old["qualifying_hours"]))
-        lowest = result.old["language_lowest"]
-        _bump(self.language[kind], "none" if lowest is None else str(lowest))
+        for distribution in self.distributions:
+            _bump(self.spread[distribution.name][kind], bucket(distribution, result.old.get(distribution.value)))
 
     @property
     def decided(self) -> int:
@@ -81,7 +101,7 @@ class ImpactCounts:
                 "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
                 "samples": self.samples,
                 "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
-                "distributions": {"qualifying_hours_old": _ordered(self.hours), "lowest_language_level_old": _ordered(self.language)}}
+                "distributions": {name: _ordered(by_outcome) for name, by_outcome in self.spread.items()}}
 
 
 def bucket_order(key: str) -> tuple:

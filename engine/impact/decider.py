@@ -25,16 +25,13 @@ class Compared(NamedTuple):
     new: dict
 
 
-def outcome(decision) -> dict:
-    """The part of a decision the impact report looks at."""
-    derived = decision.derived
-    best = derived.get("best_language_result") or {}
-    requirement = derived.get("language_requirement") or {}
+def outcome(decision, plugin) -> dict:
+    """The part of a decision the impact report looks at: the outcome, and the values the program's plugin
+    keeps for the report (`impact_values`)."""
     return {"eligible": decision.eligible, "edition": decision.edition,
             "criteria": {c.id: c.met for c in decision.criteria},
             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
-            "qualifying_hours": derived.get("qualifying_hours"), "language_lowest": best.get("lowest"),
-            "language_required": requirement.get("level")}
+            **plugin.impact_values(decision.derived)}
 
 
 class ImpactDecider(RecordDecider):
@@ -55,7 +52,7 @@ class ImpactDecider(RecordDecider):
         return [evaluator.evaluate(applicant, self.as_of, source=label, edition=edition) for _, (evaluator, edition) in self.sides]
 
     def decided(self, record: Record, decisions) -> Compared:
-        old, new = (outcome(d) for d in decisions)
+        old, new = (outcome(d, self.plugin) for d in decisions)
         changed = {c: criterion_change(old["criteria"].get(c, False), met)
                    for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
         line = None

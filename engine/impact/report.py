@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from .aggregate import CATEGORIES, FLIPS, HOURS_BIN, HOURS_TOP
+from .aggregate import CATEGORIES, FLIPS, bucket_keys
 
 LABELS = {"became_eligible": "became eligible", "became_ineligible": "became ineligible",
           "became_undetermined": "became undetermined", "eligible_both": "eligible under both",
@@ -37,20 +37,16 @@ def markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def html_report(summary: dict) -> str:
-    """The report as one self-contained HTML page with bar charts."""
+def html_report(summary: dict, distributions: tuple = ()) -> str:
+    """The report as one self-contained HTML page with bar charts (one per distribution of the program's
+    plugin, with its thresholds marked)."""
     body = [f"<h1>Impact of {_e(summary['old'])} &rarr; {_e(summary['new'])}</h1>",
             f"<p>Population <code>{_e(summary['population'])}</code>: <span data-total='{summary['total']}'>{summary['total']:,}</span> records, "
             f"{summary['decided']:,} decided, {summary['rejected']:,} rejected.</p>",
             "<h2>Outcomes</h2>", _outcome_table(summary),
             "<h2>Outcome flips by criterion</h2>", _criteria_chart(summary),
             "<h2>Sample applicants</h2>", _samples(summary),
-            "<h2>Qualifying hours (old rules) by outcome, with the hours thresholds</h2>",
-            _stacked_chart(summary["distributions"]["qualifying_hours_old"], _hour_keys(), "hours",
-                           _markers(summary.get("thresholds", {}).get("qualifying_hours"), lambda v: v / HOURS_BIN)),
-            "<h2>Lowest language level (old rules) by outcome, with the required levels</h2>",
-            _stacked_chart(summary["distributions"]["lowest_language_level_old"], _level_keys(), "level",
-                           _markers(summary.get("thresholds", {}).get("language_level"), lambda v: v)),
+            *[part for d in distributions for part in _distribution(summary, d)],
             "<h2>What changed in the rules</h2>", _changes_list(summary)]
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>cec diff</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}"
@@ -93,12 +89,12 @@ def _criteria_chart(summary: dict) -> str:
     return f"<svg role='img' aria-label='flips by criterion' width='700' height='{height}' xmlns='http://www.w3.org/2000/svg'>{bars}</svg>"
 
 
-def _hour_keys() -> list[str]:
-    return [f"{s}-{s + HOURS_BIN - 1}" for s in range(0, HOURS_TOP, HOURS_BIN)] + [f"{HOURS_TOP}+", "none"]
-
-
-def _level_keys() -> list[str]:
-    return [str(level) for level in range(0, 13)] + ["none"]
+def _distribution(summary: dict, distribution) -> list[str]:
+    """A distribution's heading and chart, its thresholds marked where their values fall among the buckets."""
+    width = distribution.width
+    marks = _markers(summary.get("thresholds", {}).get(distribution.thresholds), lambda v: v / width)
+    return [f"<h2>{_e(distribution.heading)}</h2>",
+            _stacked_chart(summary["distributions"][distribution.name], bucket_keys(distribution), distribution.axis, marks)]
 
 
 def _markers(values: dict | None, position) -> list[tuple[float, str, str]]:

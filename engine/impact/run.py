@@ -18,7 +18,7 @@ from cec_rules.engine.evaluator import load_bundled_or
 from .aggregate import ImpactCounts
 from .report import html_report, markdown
 from .rules_diff import compare_editions
-from .sides import Side
+from .sides import Side, SideError
 
 DECIDER = "cec_rules.engine.impact.decider:ImpactDecider"
 
@@ -38,7 +38,8 @@ def run_diff(options: DiffOptions) -> dict:
     editions = [_editions(side) for side in (options.old, options.new)]
     options.out_dir.mkdir(parents=True, exist_ok=True)
     files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html")}
-    counts = ImpactCounts()
+    plugin = _plugin(options.old)
+    counts = ImpactCounts(plugin.impact_distributions)
     started = time.monotonic()
     known = options.population != "-" and os.path.isfile(options.population)
     reporter = ProgressReporter(count_lines(options.population) if known else None, 0, label="diff")
@@ -53,21 +54,19 @@ def run_diff(options: DiffOptions) -> dict:
                 changes.write(result.line)
     reporter.close()
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
-               "rules_changes": compare_editions(*editions, pairs=counts.editions), "thresholds": thresholds(*editions),
+               "rules_changes": compare_editions(*editions, pairs=counts.editions), "thresholds": thresholds(*editions, plugin.impact_distributions),
                "elapsed_seconds": round(time.monotonic() - started, 3),
                "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
     summary = dict(sorted(summary.items()))  # top-level keys sorted; histogram buckets keep their numeric order
     _write(files["summary.json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
-    _write(files["report.html"], html_report(summary))
+    _write(files["report.html"], html_report(summary, plugin.impact_distributions))
     return summary
 
 
-THRESHOLD_PARAMETERS = {"qualifying_hours": "min_qualifying_hours", "language_level": "language_level_by_occupation_level"}
-
-
-def thresholds(old: list, new: list) -> dict:
-    """The values of the deciding thresholds on each side, to mark them on the distributions."""
+def thresholds(old: list, new: list, distributions: tuple) -> dict:
+    """The values of the deciding thresholds on each side (each distribution's `parameter`), to mark them
+    on the distributions."""
     def values(editions: list, name: str) -> list:
         found = set()
         for edition in editions:
@@ -78,13 +77,22 @@ def thresholds(old: list, new: list) -> dict:
                 found.update(value.values() if isinstance(value, dict) else [value])
         return sorted(found)
 
-    return {key: {"old": values(old, name), "new": values(new, name)} for key, name in THRESHOLD_PARAMETERS.items()}
+    return {d.thresholds: {"old": values(old, d.parameter), "new": values(new, d.parameter)} for d in distributions if d.thresholds}
 
 
 def _editions(side: Side):
+    """The editions a side decides with: its one edition, or every edition of its program in its folder."""
     library = load_bundled_or(Path(side.root) if side.root else None)
     picked = side.pick(library)
-    return [picked] if picked is not None else [e for eds in library.programs.values() for e in eds]
+    return [picked] if picked is not None else list(library.programs.get(side.program, []))
+
+
+def _plugin(side: Side):
+    """The plugin of the program both sides decide (its impact values and distributions)."""
+    library = load_bundled_or(Path(side.root) if side.root else None)
+    if side.program not in library.plugins:
+        raise SideError(f"no plugin is installed for program {side.program!r}; installed: {', '.join(sorted(library.plugins)) or 'none'}")
+    return library.plugins[side.program]
 
 
 class _Writer:

@@ -1,5 +1,5 @@
 """The two sides of a comparison: a rulesets folder (each applicant decided by the edition in force on
-its date), or one edition of a program (`cec/2022-11-16`), every applicant decided by that edition."""
+its date), or one edition of a program (`PROGRAM/EDITION`), every applicant decided by that edition."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from cec_rules.engine.library import Edition, Library, bundled_root
 
 class SideError(CecError):
     """OLD or NEW names neither a rulesets folder nor an edition."""
+
+
+def _first_edition(root: Path, program: str) -> str:
+    """An edition of `program` under `root`, for the example in a message."""
+    return next((p.parent.name for p in sorted((root / program).glob("*/ruleset.yaml"))), "EDITION")
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,9 @@ class Side:
         return next(e for e in library.programs[self.program] if e.ruleset.edition == self.edition)
 
 
-def parse_side(text: str, default_root: Path | None, program: str = "cec") -> Side:
-    """`path/to/rulesets` (a folder) or `PROGRAM/EDITION` / `EDITION` in the default rulesets."""
+def parse_side(text: str, default_root: Path | None, program: str) -> Side:
+    """`path/to/rulesets` (a folder, deciding `program`) or `PROGRAM/EDITION` / `EDITION` (of `program`) in
+    the default rulesets."""
     path = Path(text)
     if path.is_dir() and any(path.glob("*/*/ruleset.yaml")):
         return Side(text, str(path), program, None)
@@ -38,5 +44,5 @@ def parse_side(text: str, default_root: Path | None, program: str = "cec") -> Si
     program_name, edition = (parts[0], parts[1]) if len(parts) == 2 else (program, parts[0])
     root = default_root or bundled_root()
     if not (root / program_name / edition / "ruleset.yaml").is_file():
-        raise SideError(f"{text!r} is neither a rulesets folder nor an edition of {root} (expected PROGRAM/EDITION, e.g. cec/2022-11-16)")
+        raise SideError(f"{text!r} is neither a rulesets folder nor an edition of {root} (expected PROGRAM/EDITION, e.g. {program}/{_first_edition(root, program)})")
     return Side(text, str(default_root) if default_root else None, program_name, edition)

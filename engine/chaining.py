@@ -1,0 +1,147 @@
+"""Chaining across programs: a ruleset that `consumes` other programs matches their decisions as facts.
+
+A ruleset may declare `consumes: [a, b]`. Before its own rules run, each consumed program is decided
+for the same applicant on the same day (with the edition of it in force then), and its outcome is
+asserted into the consumer's session as facts of the kinds below, which the consumer's rules match
+like any other fact. A consumed program that is not installed, is unavailable, or has no edition in
+force on the day is *absent*: it gives a `program_absent` fact (its rules can say so) and an entry in
+the decision's `derived.consumed` naming why, never a guess. Which programs exist is data (the
+ruleset's list), so this module names none.
+
+A plugin whose rulesets consume other programs includes `CONSUMED_FACT_KINDS` in its `fact_kinds`,
+so the validator checks its rules against these fields. The consumed programs decide the very
+applicant object the consumer read: they must accept the consumer's applicant model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import EngineError
+
+OUTCOME_WORDS = {True: "eligible", False: "ineligible", None: "undetermined"}
+CRITERION_WORDS = {True: "met", False: "unmet", None: "undetermined"}
+
+CONSUMED_FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    "program_decision": {
+        "program": ("text", "the consumed program's id"),
+        "outcome": ("text", "its decision: eligible, ineligible or undetermined"),
+        "edition": ("text", "the edition that decided it"),
+        "unmet": ("text", "its unmet criteria, comma-separated (empty when none)"),
+        "needs": ("text", "the input fields its undetermined criteria need, comma-separated (empty when none)"),
+        "needs_why": ("text", "why, for each of those fields, semicolon-separated"),
+    },
+    "criterion_result": {
+        "program": ("text", "the consumed program's id"),
+        "criterion": ("text", "the criterion's id in that program"),
+        "outcome": ("text", "met, unmet or undetermined"),
+    },
+    "program_score": {
+        "program": ("text", "the consumed program's id (one with a points grid)"),
+        "total": ("count", "points the applicant has for certain (undetermined factors count 0)"),
+        "possible_total": ("count", "points with every undetermined factor at its maximum"),
+        "max": ("count", "the most points the grid gives"),
+    },
+    "score_factor": {
+        "program": ("text", "the consumed program's id"),
+        "factor": ("text", "the factor's id in its grid"),
+        "points": ("count", "points for the factor (0 when undetermined)"),
+        "max": ("count", "the factor's maximum"),
+        "undetermined": ("bool", "whether the input cannot settle the factor's points"),
+    },
+    "program_absent": {
+        "program": ("text", "a consumed program that gave no decision"),
+        "why": ("text", "not installed, unavailable, or no edition in force on the day"),
+    },
+}
+
+
+@dataclass
+class Consumed:
+    """The consumed programs' outcomes: facts for the consumer's session, and their summary for its decision."""
+
+    facts: list[dict] = field(default_factory=list)
+    derived: dict = field(default_factory=dict)
+
+
+NOTHING = Consumed()
+
+
+class Chain:
+    """Decides the programs a ruleset consumes, with one evaluator per consumed program, made when first
+    needed. `ancestors` are the programs being decided above this one: consuming one of them is a cycle."""
+
+    def __init__(self, library, evaluator_class, ancestors: tuple[str, ...]):
+        self.library = library
+        self.evaluator_class = evaluator_class
+        self.ancestors = ancestors
+        self._evaluators: dict[str, object] = {}
+
+    def decide(self, programs: list[str], applicant, day: dt.date, source: str) -> Consumed:
+        """Every consumed program's decision of `applicant` on `day`, as facts and as a summary."""
+        if not programs:
+            return NOTHING
+        consumed = Consumed(derived={"consumed": {}})
+        for program in programs:
+            why = self._absent_because(program, day)
+            if why is not None:
+                consumed.facts.append({"t": "program_absent", "program": program, "why": why})
+                consumed.derived["consumed"][program] = {"absent": why}
+                continue
+            decision = self._evaluator(program).evaluate(applicant, day, source=source)
+            consumed.facts += decision_facts(program, decision)
+            consumed.derived["consumed"][program] = summary(decision)
+        return consumed
+
+    def _absent_because(self, program: str, day: dt.date) -> str | None:
+        if program in self.ancestors:
+            raise EngineError(f"programs consume each other in a cycle: {' -> '.join((*self.ancestors, program))}")
+        if program in self.library.unavailable:
+            return f"unavailable: its rulesets have {len(self.library.unavailable[program])} problem(s)"
+        if program not in self.library.programs:
+            return "not installed"
+        if self.library.edition_for(program, day) is None:
+            return f"no edition in force on {day.isoformat()}"
+        return None
+
+    def _evaluator(self, program: str):
+        if program not in self._evaluators:
+            evaluator = self.evaluator_class(self.library, program)
+            evaluator.chain.ancestors = (*self.ancestors, program)
+            self._evaluators[program] = evaluator
+        return self._evaluators[program]
+
+
+def decision_facts(program: str, decision) -> list[dict]:
+    """The facts one consumed decision gives: its outcome, each criterion's, and its score when it has one."""
+    needs = [need for c in decision.criteria for need in c.needs]
+    facts = [{"t": "program_decision", "program": program, "outcome": OUTCOME_WORDS[decision.eligible], "edition": decision.edition,
+              "unmet": ", ".join(decision.unmet), "needs": ", ".join(dict.fromkeys(n["field"] for n in needs)),
+              "needs_why": "; ".join(dict.fromkeys(n["why"] for n in needs))}]
+    facts += [{"t": "criterion_result", "program": program, "criterion": c.id, "outcome": CRITERION_WORDS[c.met]} for c in decision.criteria]
+    score = score_of(decision)
+    if score is not None:
+        facts.append({"t": "program_score", "program": program, "total": score["total"], "possible_total": score["possible_total"],
+                      "max": score["max"]})
+        facts += [{"t": "score_factor", "program": program, "factor": f["id"], "points": f["points"] or 0, "max": f["max"],
+                   "undetermined": f["points"] is None} for f in score.get("factors", [])]
+    return facts
+
+
+def score_of(decision) -> dict | None:
+    """The decision's score in the output contract (`total`, `possible_total`, `max`, `factors`), or None
+    for a program without a points grid."""
+    score = getattr(decision, "score", None)
+    return score.to_json() if score is not None else None
+
+
+def summary(decision) -> dict:
+    """What the consumer's decision shows of a consumed one: its outcome, edition, the criteria not met, and
+    its score with every factor when it has one."""
+    shown = {"eligible": decision.eligible, "edition": decision.edition, "unmet": list(decision.unmet),
+             "undetermined": list(decision.undetermined)}
+    score = score_of(decision)
+    if score is not None:
+        shown["score"] = score
+    return shown

@@ -1,0 +1,382 @@
+"""From an applicant to the facts FST's rules match, for one edition and assessment date.
+
+The derivation does the arithmetic and the table look-ups: the 5-year window, each work period's trade
+under the edition (its NOC unit group, inside or outside the edition's trade groups), the hours per trade
+with the weekly cap, which trades a certificate or the job offer name, the best language result against
+the per-ability levels, and the settlement funds for the family size on the date. Every number, list
+and table comes from the ruleset's parameters (`REQUIRED_PARAMETERS`); the rules decide the criteria.
+
+Interpretations (docs/programs/fst.md): the "skilled trade specified in the application" is any trade
+the applicant could name, so the rules look for one trade with both the hours and a certificate or a
+qualifying offer; "after becoming qualified to practise it independently" cannot be read from the
+input, so qualification is taken from the work history and the reason says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from cec_rules.engine.errors import InputError
+from cec_rules.engine.values import ValueSpec
+
+from ..applicant import Applicant, WorkPeriod
+from ..dates import as_int, years_before
+from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS, Derivation, _exact, _round, float_not_above
+from ..funds import funds_required
+from ..hours import capped_hours, clip
+from ..language import ConvertedResult, assess_results, result_summary
+from ..occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
+from ..readings import Countable, hours_by_group
+from ..tables import ABILITIES, NocTables, Occupation
+from ..vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
+
+
+def _group_codes(data) -> list[str]:
+    """Every code prefix of 2 digits or more of the edition's classification: the groups a trade list may name."""
+    units = data.tables.noc.units[data.parameters["noc_version"]]
+    return sorted({code[:length] for code in units for length in range(2, len(code) + 1)})
+
+
+LEVELS = ValueSpec(minimum=1, maximum=12, items=ABILITIES, non_empty=True, complete=True)
+AMOUNTS = ValueSpec(minimum=0, maximum=10_000_000)
+
+REQUIRED_PARAMETERS: dict[str, tuple] = {
+    "experience_window_years": ("integer", "length of the window in which work counts", YEARS),
+    "weekly_hours_cap": ("number", "most hours credited per ISO week in one trade", HOURS_PER_WEEK),
+    "min_trade_hours": ("number", "hours needed in the specified trade (rules compare; values checked)", HOURS),
+    "noc_version": CEC_PARAMETERS["noc_version"],
+    "trade_groups": ("list", "NOC groups (code prefixes: major, sub-major, minor or unit group) whose unit groups are skilled trades",
+                     ValueSpec(items=_group_codes, non_empty=True)),
+    "excluded_trade_groups": ("list", "NOC groups (code prefixes) taken out of trade_groups", ValueSpec(items=_group_codes)),
+    "self_employment_counts": ("boolean", "whether self-employed work counts toward the hours", ValueSpec(items=(True, False))),
+    "authorization_required_in": ("list", "countries where work counts only when done with authorization",
+                                  ValueSpec(items=COUNTRIES)),
+    "funds_exemption_work_countries": ("list", "where an authorized work period now makes the applicant 'authorized to work' for the funds exemption",
+                                       ValueSpec(items=COUNTRIES, non_empty=True)),
+    "language_level_by_ability": ("table", "CLB/NCLC level needed in each ability", LEVELS),
+    # what facts/language.py reads, as CEC declares it
+    **{name: CEC_PARAMETERS[name] for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")},
+    "settlement_funds_by_family_size": ("table", "funds needed by family size on the date (empty: amounts not known for that period)",
+                                        AMOUNTS),
+    "settlement_funds_each_additional_member": ("number", "funds needed for each member beyond the table's largest size", AMOUNTS),
+    "provinces_and_territories": ("list", "the two-letter codes an intended province or a certificate's province may take",
+                                  ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
+    "excluded_provinces": CEC_PARAMETERS["excluded_provinces"],
+}
+
+FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
+    "work_experience": [("most_hours", "most_possible_hours")],
+    "trade": [("hours", "possible_hours")],
+    "backed_trade": [("hours", "possible_hours")],  # derived by the rules, copied from a trade fact
+}
+
+
+class TradeClassifier(OccupationClassifier):
+    """A unit group "counts" when its code starts with one of the edition's trade groups and with none of
+    its excluded groups (IRPR 87.2(1)); the rest (correspondence, splits) is the shared classifier's."""
+
+    def __init__(self, tables: NocTables, version: int, groups: list, excluded: list):
+        super().__init__(tables, version, [])
+        self.groups, self.excluded = tuple(map(str, groups)), tuple(map(str, excluded))
+
+    def is_skilled(self, occupation: Occupation) -> bool:
+        return occupation.code.startswith(self.groups) and not occupation.code.startswith(self.excluded)
+
+
+_CLASSIFIERS: dict[tuple, TradeClassifier] = {}
+
+
+def trade_classifier(noc: NocTables, params: dict) -> TradeClassifier:
+    """One classifier per edition's tables and trade groups, kept across applicants (it caches each code)."""
+    key = (id(noc), params["noc_version"], tuple(params["trade_groups"]), tuple(params["excluded_trade_groups"]))
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = TradeClassifier(noc, params["noc_version"], params["trade_groups"], params["excluded_trade_groups"])
+    return _CLASSIFIERS[key]
+
+
+@dataclass
+class TradePeriod:
+    """One work period: how its code stands under the edition, its days in the window, why it does not count."""
+
+    index: int
+    work: WorkPeriod
+    status: OccupationStatus
+    rate: Fraction
+    intervals: list = field(default_factory=list)
+    excluded: str | None = None
+
+    @property
+    def trades(self) -> tuple[Occupation, ...]:
+        """The trades it may be in (one when its code settles the unit group)."""
+        return tuple(c for c in self.status.candidates if c.code in self.status.skilled_candidates)
+
+    @property
+    def settled(self) -> bool:
+        return self.excluded is None and not self.status.split
+
+    @property
+    def unsettled(self) -> bool:
+        return self.excluded is None and self.status.split
+
+
+@dataclass
+class Document:
+    """A certificate of qualification or the job offer: the trade it names, when its code settles one."""
+
+    where: str  # job_offer or certificates_of_qualification[i]
+    status: OccupationStatus
+    counts: bool = True  # false: issued after the assessment date
+
+    @property
+    def trade(self) -> Occupation | None:
+        status = self.status
+        return status.candidates[0] if self.counts and not status.split and status.skilled else None
+
+    @property
+    def unsettled(self) -> bool:
+        return self.counts and self.status.split and bool(self.status.skilled_candidates)
+
+
+def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str) -> Derivation:
+    """All FST facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know."""
+    tables = edition.tables
+    _check_province(applicant.intended_province, "intended_province", params, source)
+    classifier = trade_classifier(tables.noc, params)
+    window = (years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1))
+    findings: list[str] = []
+    periods = [_period(i, w, as_of, window, classifier, params, source, findings) for i, w in enumerate(applicant.work_history)]
+    offer = _offer(applicant, classifier, source)
+    certificates = _certificates(applicant, as_of, classifier, params, source, findings)
+    cap = _exact(params["weekly_hours_cap"])
+    hours, possible = _hours_by_trade(periods, cap)
+    trades = _trade_facts(hours, possible, offer, certificates)
+    results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
+    best = _best(valid, params["language_level_by_ability"])
+    funds = _funds_facts(applicant, params)
+    facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods), *trades,
+             _documents_fact(offer, certificates, applicant), *funds]
+    facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
+    facts += [_question(d.where, d.status, True) for d in [offer, *certificates] if d is not None and d.unsettled]
+    if offer is not None:
+        facts.append(_offer_fact(applicant, offer))
+    if best is not None:
+        facts.append(_language_fact(best, params["language_level_by_ability"]))
+    derived = {
+        "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
+        "trades": _trade_summaries(trades, hours, possible),
+        "periods": [_period_summary(p, cap) for p in periods],
+        "language_results": results,
+        "best_language_result": result_summary(best) if best else None,
+        "funds": _funds_summary(funds),
+        "authorized_in_canada": facts[0]["authorized_in_canada"],
+        "findings": findings,
+    }
+    return Derivation(facts, derived, findings)
+
+
+def _check_province(code: str, where: str, params: dict, source: str) -> None:
+    if code not in params["provinces_and_territories"]:
+        raise InputError(source, where, f"{code!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
+
+
+def _status(classifier: TradeClassifier, version: int, code: str, where: str, source: str) -> OccupationStatus:
+    reported = classifier.tables.find(version, code)
+    if reported is None:
+        raise InputError(source, where, f"unknown NOC {version} code {code!r}")
+    return classifier.status(reported)
+
+
+def _period(index: int, work: WorkPeriod, as_of: dt.date, window, classifier, params, source, findings) -> TradePeriod:
+    period = TradePeriod(index, work, _status(classifier, work.noc_version, work.noc_code, f"work_history[{index}].noc_code", source),
+                         _exact(work.hours_per_week))
+    period.excluded = _exclusion(work, params) or _timing(period, as_of, window) or _trade_exclusion(period.status)
+    if period.unsettled:
+        findings.append(f"work_history[{index}]: {candidates_text(period.status)}; give the NOC {period.status.candidates[0].version} code")
+    return period
+
+
+def _exclusion(work: WorkPeriod, params: dict) -> str | None:
+    """Why a period does not count whatever its occupation, or None."""
+    if not work.paid:
+        return "unpaid work is not work"
+    if work.self_employed and not params["self_employment_counts"]:
+        return "self-employment does not count (self_employment_counts)"
+    if not work.authorized and work.country in params["authorization_required_in"]:
+        return f"work in {work.country} without authorization does not count"
+    return None
+
+
+def _timing(period: TradePeriod, as_of: dt.date, window) -> str | None:
+    work = period.work
+    if work.start >= as_of:
+        return "starts on or after the assessment date, so it never counts"
+    inside = clip((work.start.toordinal(), (work.end or window[1]).toordinal()), (window[0].toordinal(), window[1].toordinal()))
+    period.intervals = [inside] if inside else []
+    return None if inside else "outside the counting window"
+
+
+def _trade_exclusion(status: OccupationStatus) -> str | None:
+    if not status.candidates:
+        return "the NOC code has no counterpart in the edition's classification"
+    if not status.skilled_candidates:
+        return f"{describe(status.reported)} is not in a skilled trade group of this edition" if not status.via else \
+            f"{candidates_text(status)}: not in a skilled trade group of this edition"
+    return None
+
+
+def _offer(applicant: Applicant, classifier, source: str) -> Document | None:
+    offer = applicant.job_offer
+    if offer is None:
+        return None
+    return Document("job_offer", _status(classifier, offer.noc_version, offer.noc_code, "job_offer.noc_code", source))
+
+
+def _certificates(applicant: Applicant, as_of: dt.date, classifier, params, source, findings) -> list[Document]:
+    documents = []
+    for index, cert in enumerate(applicant.certificates_of_qualification):
+        where = f"certificates_of_qualification[{index}]"
+        _check_province(cert.province, f"{where}.province", params, source)
+        document = Document(where, _status(classifier, cert.noc_version, cert.noc_code, f"{where}.noc_code", source),
+                            counts=cert.issued <= as_of)
+        if not document.counts:
+            findings.append(f"{where}: issued {cert.issued}, after the assessment date {as_of}: it does not count")
+        documents.append(document)
+    return documents
+
+
+def _hours_by_trade(periods: list[TradePeriod], cap: Fraction) -> tuple[dict, dict]:
+    """(settled hours, possible hours) per trade: a split period may be any of its trades, so it adds to
+    each one's possible hours; the weekly cap applies within each trade."""
+    settled = [p for p in periods if p.settled]
+    hours = hours_by_group([_countable(p) for p in settled], [p.trades[0] for p in settled], cap)
+    possible = {}
+    for trade in {t for p in periods if p.excluded is None for t in p.trades}:
+        members = [p for p in periods if p.excluded is None and trade in p.trades]
+        possible[trade] = capped_hours([(i, p.rate) for p in members for i in p.intervals], cap)
+    return hours, possible
+
+
+def _countable(period: TradePeriod) -> Countable:
+    return Countable(period.index, tuple(period.intervals), period.rate, period.trades, False)
+
+
+def _trade_facts(hours: dict, possible: dict, offer: Document | None, certificates: list[Document]) -> list[dict]:
+    """One fact per trade with hours or named by a document."""
+    named = {d.trade for d in certificates if d.trade} | ({offer.trade} if offer and offer.trade else set())
+    facts = []
+    for trade in sorted(set(possible) | named, key=lambda o: o.code):
+        facts.append({"t": "trade", "noc_code": trade.code, "noc_version": trade.version, "title": trade.title,
+                      "hours": float_not_above(hours.get(trade, Fraction(0))),
+                      "possible_hours": float_not_above(possible.get(trade, Fraction(0))),
+                      "certificate": any(d.trade == trade for d in certificates), "offer": bool(offer and offer.trade == trade)})
+    return facts
+
+
+def _applicant_fact(applicant: Applicant, as_of: dt.date, params: dict) -> dict:
+    return {"t": "applicant", "id": applicant.id, "as_of": as_int(as_of), "intended_province": applicant.intended_province,
+            "admissible": applicant.admissible, "authorized_in_canada": _authorized_now(applicant, as_of, params)}
+
+
+def _authorized_now(applicant: Applicant, as_of: dt.date, params: dict) -> bool:
+    """Interpretation of "authorized to work in Canada" (87.2(5)): an authorized work period in Canada that
+    covers the day before the assessment date (an open period, `end: null`, runs to it)."""
+    last = as_of - dt.timedelta(days=1)
+    return any(w.authorized and w.country in params["funds_exemption_work_countries"] and w.start <= last
+               and (w.end is None or w.end >= last) for w in applicant.work_history)
+
+
+def _experience_fact(window, hours: dict, possible: dict, periods: list[TradePeriod]) -> dict:
+    top = min(hours.items(), key=lambda kv: (-kv[1], kv[0].code), default=None)
+    return {"t": "work_experience", "window_start": as_int(window[0]), "window_end": as_int(window[1]),
+            "most_hours": float_not_above(top[1]) if top else 0.0,
+            "most_possible_hours": float_not_above(max(possible.values(), default=Fraction(0))),
+            "most_hours_trade": f"{top[0].code} {top[0].title}" if top else "none",
+            "unsettled_periods": sum(1 for p in periods if p.unsettled)}
+
+
+def _offer_fact(applicant: Applicant, offer: Document) -> dict:
+    given = applicant.job_offer
+    occupation = offer.status.candidates[0] if len(offer.status.candidates) == 1 else offer.status.reported
+    return {"t": "job_offer", "noc_code": occupation.code, "title": occupation.title, "in_trade": offer.trade is not None,
+            "lmia": given.lmia, "full_time": given.full_time, "open_ended": given.duration_months is None,
+            "duration_months": given.duration_months or 0}
+
+
+def _documents_fact(offer: Document | None, certificates: list[Document], applicant: Applicant) -> dict:
+    parts = []
+    if offer is not None:
+        given = applicant.job_offer
+        length = "no end date" if given.duration_months is None else f"{given.duration_months} months"
+        parts.append(f"job offer as {describe(offer.status.reported)} (LMIA or exemption: {_yes(given.lmia)}, "
+                     f"full-time: {_yes(given.full_time)}, {length})")
+    parts += [f"certificate of qualification as {describe(d.status.reported)}" + ("" if d.counts else " (issued after the assessment date)")
+              for d in certificates]
+    return {"t": "documents", "described": "; ".join(parts) or "no job offer and no certificate of qualification",
+            "unsettled": sum(1 for d in [offer, *certificates] if d is not None and d.unsettled)}
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _question(where: str, status: OccupationStatus, document: bool) -> dict:
+    """What the input leaves open about a split code: the field to give, and why."""
+    return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document,
+            "why": f"the NOC {status.candidates[0].version} code of {where}: {candidates_text(status)}"}
+
+
+def _best(valid: list[ConvertedResult], required: dict) -> ConvertedResult | None:
+    """The result closest to (or furthest above) the per-ability levels; the later one on a tie."""
+    return max(valid, key=lambda r: (_margin(r, required)[0], r.date), default=None)
+
+
+def _margin(result: ConvertedResult, required: dict) -> tuple[int, str]:
+    """(smallest level minus the level required, the ability where it is smallest)."""
+    ability = min(ABILITIES, key=lambda a: result.levels[a] - required[a])
+    return result.levels[ability] - required[ability], ability
+
+
+def _language_fact(result: ConvertedResult, required: dict) -> dict:
+    margin, ability = _margin(result, required)
+    return {"t": "language_result", "test": result.test.test, "test_title": result.test.title, "language": result.test.language,
+            "level_name": result.test.level_name, "date": as_int(result.date), **result.levels, "margin": margin,
+            "weakest_ability": ability, "weakest_level": result.levels[ability], "weakest_required": required[ability]}
+
+
+def _funds_facts(applicant: Applicant, params: dict) -> list[dict]:
+    """Funds given, and (when the family size and the table in force on the date are known) funds needed."""
+    table = params["settlement_funds_by_family_size"]
+    size = applicant.family_size
+    facts = [{"t": "funds", "funds_given": applicant.settlement_funds is not None, "family_size_given": size is not None,
+              "amounts_known": bool(table), "available": float(applicant.settlement_funds or 0)}]
+    if size is not None and table:
+        amount = funds_required(size, table, params["settlement_funds_each_additional_member"])
+        facts.append({"t": "funds_needed", "amount": float(amount), "family_size": size})
+    return facts
+
+
+def _funds_summary(facts: list[dict]) -> dict:
+    needed = facts[1] if len(facts) > 1 else {}
+    return {"available": facts[0]["available"] if facts[0]["funds_given"] else None, "required": needed.get("amount"),
+            "family_size": needed.get("family_size"), "amounts_known": facts[0]["amounts_known"]}
+
+
+def _trade_summaries(trades: list[dict], hours: dict, possible: dict) -> list[dict]:
+    """The trades as the decision shows them, most settled hours first; hours exact, rounded down to 2 decimals."""
+    exact = {o.code: (hours.get(o, Fraction(0)), possible.get(o, Fraction(0))) for o in {*hours, *possible}}
+    shown = []
+    for fact in trades:
+        settled, upper = exact.get(fact["noc_code"], (Fraction(0), Fraction(0)))
+        shown.append({"noc_code": fact["noc_code"], "noc_version": fact["noc_version"], "title": fact["title"], "hours": _round(settled),
+                      "possible_hours": _round(upper), "certificate": fact["certificate"], "offer": fact["offer"]})
+    return sorted(shown, key=lambda t: (-t["hours"], -t["possible_hours"], t["noc_code"]))
+
+
+def _period_summary(p: TradePeriod, cap: Fraction) -> dict:
+    counted = None if p.unsettled else p.excluded is None
+    hours = capped_hours([(i, p.rate) for i in p.intervals], cap) if p.excluded is None else Fraction(0)
+    return {"index": p.index, "noc_code": p.work.noc_code, "noc_version": p.work.noc_version, "title": p.status.reported.title,
+            "trades": [f"{t.version} {t.code}" for t in p.trades] if p.excluded is None else [],
+            "counted": counted, "excluded": p.excluded, "hours": _round(hours)}

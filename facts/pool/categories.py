@@ -1,0 +1,120 @@
+"""Work experience per occupation category: the arithmetic behind the category rules (the rules compare
+its results with the edition's thresholds).
+
+For each category in force (`occupation_categories`), with its list of NOC 2021 unit groups
+(`<category>_occupations`), over the counting window (`experience_window_years` before the assessment
+day): the hours in listed occupations (across all of them, Canada or abroad, and in Canada only), and
+the hours of the best *continuous run* in one listed occupation (consecutive days of work in that one
+unit group, overlapping or back-to-back periods joined). Hours are exact, `weekly_hours_cap` per ISO
+week across concurrent jobs (facts/hours.py), so a continuous run of at least 780 hours at that cap
+spans at least 26 weeks: "6 months of continuous full-time work or the part-time equivalent".
+
+Which work counts: paid, not self-employed, and in Canada only with authorization (the pool's sources
+say "full-time work in Canada or abroad"; whether self-employment counts is not confirmed, so it does
+not: a category is never claimed on a reading the data does not support). A NOC 2016 code counts in a
+category only when every NOC 2021 unit group it corresponds to is listed; when only some are, the period
+is *unsettled* (counted nowhere, and the rules say which field would settle it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from cec_rules.engine.errors import InputError
+
+from ..dates import years_before
+from ..hours import capped_hours, clip
+from ..tables import NocTables
+
+
+@dataclass(frozen=True)
+class CountedWork:
+    """One work period that counts for categories: its NOC 2021 unit group(s), days in the window, rate."""
+
+    index: int
+    codes: frozenset[str]
+    interval: tuple[int, int]
+    rate: Fraction
+    canadian: bool
+
+
+def category_window(as_of: dt.date, params: dict) -> tuple[dt.date, dt.date]:
+    """The days work counts on: the `experience_window_years` before the assessment day."""
+    return years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1)
+
+
+def counted_work(applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[CountedWork]:
+    """The periods that count for any category, clipped to the window; unknown codes raise `InputError`."""
+    window = category_window(as_of, params)
+    days = (window[0].toordinal(), window[1].toordinal())
+    counted = []
+    for index, work in enumerate(applicant.work_history):
+        codes = unit_groups(work.noc_version, work.noc_code, noc, source, f"work_history[{index}].noc_code")
+        canadian = work.country in params["canadian_work_countries"]
+        if not work.paid or work.self_employed or (canadian and not work.authorized) or work.start >= as_of:
+            continue
+        inside = clip((work.start.toordinal(), (work.end or window[1]).toordinal()), days)
+        if inside and codes:
+            counted.append(CountedWork(index, codes, inside, _exact(work.hours_per_week), canadian))
+    return counted
+
+
+def unit_groups(version: int, code: str, noc: NocTables, source: str, field: str) -> frozenset[str]:
+    """The NOC 2021 unit groups a reported code may be (one for a NOC 2021 code)."""
+    if noc.find(version, code) is None:
+        raise InputError(source, field, f"unknown NOC {version} code {code!r}")
+    if version == 2021:
+        return frozenset([code])
+    return frozenset(o.code for o in noc.counterparts(version, code))
+
+
+def experience_fact(category: str, listed: set[str], work: list[CountedWork], cap: Fraction, offer: frozenset[str]) -> dict:
+    """The `category_experience` fact of one category."""
+    inside = [w for w in work if w.codes <= listed]
+    canadian = [w for w in inside if w.canadian]
+    return {"t": "category_experience", "category": category, "hours": _floor(_hours(inside, cap)),
+            "canadian_hours": _floor(_hours(canadian, cap)), "longest_run_hours": _floor(_longest_run(inside, cap)),
+            "longest_canadian_run_hours": _floor(_longest_run(canadian, cap)),
+            "unsettled_periods": sum(1 for w in work if w.codes & listed and not w.codes <= listed),
+            "job_offer": bool(offer) and offer <= listed}
+
+
+def _hours(work: list[CountedWork], cap: Fraction) -> Fraction:
+    return capped_hours([(w.interval, w.rate) for w in work], cap)
+
+
+def _longest_run(work: list[CountedWork], cap: Fraction) -> Fraction:
+    """Hours of the best run of consecutive days in one occupation (its periods joined where they touch)."""
+    best = Fraction(0)
+    for codes in {w.codes for w in work}:
+        same = sorted((w for w in work if w.codes == codes), key=lambda w: w.interval)
+        for run in _runs([w.interval for w in same]):
+            best = max(best, capped_hours([(clip(w.interval, run), w.rate) for w in same if clip(w.interval, run)], cap))
+    return best
+
+
+def _runs(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted intervals joined where they overlap or follow each other without a day between.
+
+    Examples:
+        >>> _runs([(1, 5), (6, 9), (12, 20), (15, 30)])
+        [(1, 9), (12, 30)]
+    """
+    runs: list[tuple[int, int]] = []
+    for start, end in intervals:
+        if runs and start <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _exact(hours: float) -> Fraction:
+    return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
+
+
+def _floor(hours: Fraction) -> float:
+    """Two decimals rounded down: a value never reaches a threshold the exact hours do not."""
+    return int(hours * 100) / 100

@@ -1,0 +1,79 @@
+"""From an applicant to the pool's own facts (the consumed programs' facts come from engine/chaining.py).
+
+The pool needs: whether the profile has a valid language result (and the best one in each official
+language, for the French category), and the experience per occupation category in force. Every number
+and list is a parameter of the pool edition (REQUIRED_PARAMETERS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from cec_rules.engine.values import ValueSpec
+
+from ..dates import as_int
+from ..derive import HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS
+from ..language import assess_results, best_per_language, result_summary
+from ..vocabulary import COUNTRIES
+from .categories import category_window, counted_work, experience_fact, unit_groups
+
+LIST_SUFFIX = "_occupations"
+
+
+def _categories_with_lists(data) -> list[str]:
+    """The categories an edition may put in force: those it gives a `<category>_occupations` list for."""
+    return sorted(name[: -len(LIST_SUFFIX)] for name in data.parameters if name.endswith(LIST_SUFFIX))
+
+
+REQUIRED_PARAMETERS: dict[str, tuple] = {
+    **{name: CEC_PARAMETERS[name] for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")},
+    "experience_window_years": ("integer", "the years before the assessment day in which category experience counts", YEARS),
+    "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs (category experience)", HOURS_PER_WEEK),
+    "canadian_work_countries": ("list", "where work is Canadian work experience (ISO 3166 alpha-2)", ValueSpec(items=COUNTRIES, non_empty=True)),
+    "occupation_categories": ("list", "the occupation categories in force; each has a <category>_occupations list of NOC 2021 codes",
+                              ValueSpec(items=_categories_with_lists)),
+}
+
+
+@dataclass
+class PoolDerivation:
+    """The facts to assert and the values the decision shows."""
+
+    facts: list[dict]
+    derived: dict
+
+
+def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> PoolDerivation:
+    """The pool's facts for `applicant` on `as_of`; raises `InputError` for codes or tests the data does not know."""
+    results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
+    best = best_per_language(valid)
+    facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of)},
+             {"t": "language_tests", "given": len(results), "valid": len(valid)}]
+    facts += [_language_fact(result) for result in best.values()]
+    experience = _category_facts(applicant, as_of, tables.noc, params, source)
+    facts += experience
+    window = category_window(as_of, params)
+    derived = {"language_results": results, "best_language_results": {lang: result_summary(r) for lang, r in best.items()},
+               "category_window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
+               "category_experience": {f["category"]: {k: v for k, v in f.items() if k not in ("t", "category")} for f in experience}}
+    return PoolDerivation(facts, derived)
+
+
+def _language_fact(result) -> dict:
+    return {"t": "language_result", "test": result.test.test, "test_title": result.test.title, "language": result.test.language,
+            "level_name": result.test.level_name, "date": as_int(result.date), "lowest": result.lowest,
+            "lowest_ability": result.lowest_ability}
+
+
+def _category_facts(applicant, as_of: dt.date, noc, params: dict, source: str) -> list[dict]:
+    """One `category_experience` fact per category in force (none before categories existed)."""
+    categories = params["occupation_categories"]
+    if not categories:
+        return []
+    work = counted_work(applicant, as_of, noc, params, source)
+    offer = applicant.job_offer
+    offer_codes = unit_groups(offer.noc_version, offer.noc_code, noc, source, "job_offer.noc_code") if offer else frozenset()
+    cap = Fraction(str(params["weekly_hours_cap"]))
+    return [experience_fact(c, set(params[c + LIST_SUFFIX]), work, cap, offer_codes) for c in categories]
