@@ -64,7 +64,7 @@ def test_a_crs_decision_is_json_with_its_score(crs):
 
 
 def test_editing_a_table_row_in_a_copy_changes_the_score_without_python(tmp_path):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, ("cec", "crs"))
     edit(root, NEW, "{when: {age: {gte: 20, lte: 29}, with_spouse: {eq: false}}, value: 110}",
          "{when: {age: {gte: 20, lte: 29}, with_spouse: {eq: false}}, value: 100}")
     decision = Evaluator(load_library(root, installed_programs()), "crs").evaluate(profile())
@@ -72,7 +72,7 @@ def test_editing_a_table_row_in_a_copy_changes_the_score_without_python(tmp_path
 
 
 def test_a_gap_in_a_bundled_table_is_reported_with_file_and_line(tmp_path):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, ("cec", "crs"))
     edit(root, NEW, "      - {when: {age: {eq: 36}, with_spouse: {eq: true}}, value: 65}\n", "")
     library = load_library(root, installed_programs())
     assert "cec" in library.programs and "crs" not in library.programs  # one program's problem never stops another
@@ -83,7 +83,7 @@ def test_a_gap_in_a_bundled_table_is_reported_with_file_and_line(tmp_path):
 
 
 def test_an_overlap_in_a_bundled_table_names_both_rows(tmp_path):
-    root = copy_rulesets(tmp_path)
+    root = copy_rulesets(tmp_path, ("cec", "crs"))
     edit(root, NEW, "{when: {clb: {gte: 5, lte: 6}}, value: 1}\n      - {when: {clb: {gte: 7, lte: 8}}, value: 3}\n      - {when: {clb: {gte: 9}}, value: 6}",
          "{when: {clb: {gte: 5, lte: 7}}, value: 1}\n      - {when: {clb: {gte: 7, lte: 8}}, value: 3}\n      - {when: {clb: {gte: 9}}, value: 6}")
     problems = load_library(root, installed_programs()).unavailable["crs"]

@@ -24,11 +24,11 @@ from cec_rules.engine.errors import InputError
 from cec_rules.facts.tables import ABILITIES
 
 from .education import NONE, Level, canadian_only, level_of, recognized_credentials
-from .experience import canadian_years, foreign_years
+from .experience import canadian_years, foreign_years, of_applicant, of_spouse
 from .languages import ordered
 
 EDUCATION_LEVELS = ("none", "secondary", "one_year", "two_year", "three_year", "two_or_more", "masters", "doctoral")
-_SHARED = ("experience_window_years", "weekly_hours_cap", "qualifying_work_countries", "noc_version", "skilled_levels",
+_SHARED = ("experience_window_years", "weekly_hours_cap", "qualifying_work_countries", "provinces_and_territories", "noc_version", "skilled_levels",
            "language_validity_years", "accepted_language_tests", "language_results_accepted_from")
 
 REQUIRED_PARAMETERS: dict[str, tuple] = {
@@ -42,17 +42,21 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
 }
 
 
-def derive(applicant, day: dt.date, edition, params: dict, source: str) -> Derivation:
-    """The CRS facts of `applicant` on `day` (raises `InputError` for codes or tests the data does not know)."""
+def derive(applicant, day: dt.date, edition, params: dict, source: str, exclusions: list | None = None) -> Derivation:
+    """The CRS facts of `applicant` on `day`, counting only the work the screen rules did not exclude
+    (`exclusions`: the applicant's and the spouse's periods, facts/crs/experience.py `screen_groups`);
+    raises `InputError` for codes or tests the data does not know."""
     tables = edition.tables
     with_spouse = _with_spouse(applicant)
+    exclusions = exclusions or []
     unsettled: list[dict] = []
     derived: dict = {"with_spouse": with_spouse, "findings": []}
     languages = _languages(applicant.language_tests, day, tables, params, source, "language_tests")
-    facts = [_applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived),
+    facts = [_applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived,
+                             of_applicant(exclusions, applicant)),
              *_abilities(languages, ("first", "second"), with_spouse)]
     if with_spouse:
-        facts += _spouse_facts(applicant.spouse, day, tables, params, source, unsettled, derived)
+        facts += _spouse_facts(applicant.spouse, day, tables, params, source, unsettled, derived, of_spouse(exclusions, applicant))
     if applicant.job_offer is not None:
         facts.append(_job_offer_fact(applicant.job_offer, tables.noc, params, source, unsettled, derived))
     facts += [_relative_fact(i, r, applicant.spouse) for i, r in enumerate(applicant.relatives_in_canada)]
@@ -61,19 +65,24 @@ def derive(applicant, day: dt.date, edition, params: dict, source: str) -> Deriv
     return Derivation(facts, derived, derived["findings"])
 
 
+def counted_spouse(applicant):
+    """The spouse whose factors count (`_with_spouse`), or None."""
+    return applicant.spouse if _with_spouse(applicant) else None
+
+
 def _with_spouse(applicant) -> bool:
     """MI s. 1: an accompanying spouse or partner who is not a Canadian citizen or permanent resident."""
     spouse = applicant.spouse
     return spouse is not None and spouse.accompanying and not spouse.canadian_citizen_or_pr
 
 
-def _applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived) -> dict:
+def _applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived, exclusions) -> dict:
     age = _age(applicant, day, unsettled, source)
     education, canadian = _education(applicant, "", day, params, derived)
     _note(education, "education", unsettled)
     _note(canadian, "canadian_credential", unsettled)
-    here = _note(canadian_years(applicant, day, tables.noc, params, source), "canadian_experience", unsettled, derived)
-    abroad = _note(foreign_years(applicant, day, tables.noc, params, source), "foreign_experience", unsettled, derived)
+    here = _note(canadian_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "canadian_experience", unsettled, derived)
+    abroad = _note(foreign_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "foreign_experience", unsettled, derived)
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
                    canadian_hours=_round(here.hours), foreign_years=abroad.years, foreign_hours=_round(abroad.hours),
@@ -140,10 +149,10 @@ def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
             for role, result in zip(roles, languages) for ability in ABILITIES]
 
 
-def _spouse_facts(spouse, day, tables, params, source, unsettled, derived) -> list[dict]:
+def _spouse_facts(spouse, day, tables, params, source, unsettled, derived, exclusions) -> list[dict]:
     education, _ = _education(spouse, "spouse.", day, params, derived)
     _note(education, "spouse_education", unsettled)
-    here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse."), "spouse_canadian_experience", unsettled, derived)
+    here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions), "spouse_canadian_experience", unsettled, derived)
     languages = _languages(spouse.language_tests, day, tables, params, source, "spouse.language_tests")
     derived["spouse"] = {"education": education.level, "canadian_years": here.years,
                          "language_results": [result_summary(r) for r in languages]}
