@@ -146,7 +146,7 @@ def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path 
              record_url: str | None, program: str) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line.
 
-    With --program all, one decision per program in force on the assessment date (CEC, FSW, FST, then
+    With --program all, one decision per program in force on the assessment date (CEC, FSW, FST, CRS, then
     the pool); a program that cannot decide is an error on stderr while the others still decide."""
     library = _library(rulesets_dir)
     deciders = EachProgram(library, chosen_programs(library, program), translations=language != "en")

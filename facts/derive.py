@@ -131,7 +131,7 @@ def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: d
     _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
     window = _window(as_of, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
-    classifier = _classifier(noc, params)
+    classifier = classifier_for(noc, params)
     studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)]
     groups = []
     for index, work in enumerate(applicant.work_history):
@@ -154,7 +154,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else total
     by_occupation = _hours_by_occupation(state.counted, cap)
     if any(p.status.split for p in state.possible):
-        all_readings = readings([_countable(p, _classifier(noc, params)) for p in state.possible], cap)
+        all_readings = readings([_countable(p, classifier_for(noc, params)) for p in state.possible], cap)
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
@@ -188,7 +188,7 @@ def _exact(hours: float) -> Fraction:
 _CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
 
 
-def _classifier(noc: NocTables, params: dict) -> OccupationClassifier:
+def classifier_for(noc: NocTables, params: dict) -> OccupationClassifier:
     """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
     key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]))
     if key not in _CLASSIFIERS:
@@ -239,7 +239,7 @@ def _study_fact(number: int, study, end: dt.date) -> dict:
 
 
 def _classify_periods(applicant, as_of, window, exclusions, noc, params, source, findings) -> list[PeriodStatus]:
-    classifier = _classifier(noc, params)
+    classifier = classifier_for(noc, params)
     window_days = (window[0].toordinal(), window[1].toordinal())
     by_item: dict[int, list] = {}
     for exclusion in exclusions:

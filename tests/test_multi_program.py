@@ -23,8 +23,8 @@ from cec_rules.cli.main import cli
 from cec_rules.engine import program as program_module
 from support import EXAMPLES, NEW_EDITION, copy_rulesets, edit
 
-# Stubs: id -> order. `crs` sorts before `pnp` by name but comes last by its declared order.
-STUBS = {"pnp": 20, "crs": 90}
+# Stubs: id -> order. `aip` sorts before `pnp` by name but comes last by its declared order (names no bundled program takes).
+STUBS = {"pnp": 20, "aip": 90}
 
 
 def _install_stubs(site: Path) -> None:
@@ -83,7 +83,7 @@ def test_all_gives_one_decision_per_program_in_declared_order(root):
     result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 0, result.stderr
     decisions = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["program"] for d in decisions] == ["cec", "pnp", "crs"]
+    assert [d["program"] for d in decisions] == ["cec", "pnp", "aip"]
     assert all(d["eligible"] is True for d in decisions)
     assert {d["ruleset"]["edition"] for d in decisions[1:]} == {"2026-01-01"}
 
@@ -100,14 +100,14 @@ def test_one_named_program_decides_alone_and_the_default_is_cec(root):
 def test_an_unknown_program_is_a_usage_error_naming_the_installed_ones(root):
     result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "pnq")
     assert result.exit_code == 2
-    assert "unknown program 'pnq' (did you mean 'pnp'?); installed programs: cec, pnp, crs, or all" in result.stderr
+    assert "unknown program 'pnq' (did you mean 'pnp'?); installed programs: cec, pnp, aip, or all" in result.stderr
 
 
 def test_a_broken_program_is_an_error_while_the_others_decide(root):
     edit(root, "pnp/2026-01-01/ruleset.yaml", "  min_qualifying_hours:\n", "  min_qualifying_hourz:\n")
     result = _run("evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 2
-    assert [json.loads(line)["program"] for line in result.stdout.splitlines()] == ["cec", "crs"]
+    assert [json.loads(line)["program"] for line in result.stdout.splitlines()] == ["cec", "aip"]
     assert "warning: program pnp is unavailable" in result.stderr
     assert "eligible.yaml: program pnp is unavailable: its rulesets have" in result.stderr
 
@@ -122,20 +122,20 @@ def test_explain_all_explains_each_program(root):
     result = _run("explain", str(EXAMPLES / "ineligible-language.yaml"), "--rulesets", str(root), "--program", "all", "--format", "json")
     assert result.exit_code == 0, result.stderr
     docs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["program"] for d in docs] == ["cec", "pnp", "crs"]
+    assert [d["program"] for d in docs] == ["cec", "pnp", "aip"]
     assert all(any(c["met"] is False and c.get("to_meet") for c in d["criteria"]) for d in docs)
 
 
 def test_rulesets_list_shows_every_timeline_in_order_with_sha_and_problems(root):
-    edit(root, "crs/2026-01-01/ruleset.yaml", "program: crs\n", "program: crs\nunknown_key: 1\n")
+    edit(root, "aip/2026-01-01/ruleset.yaml", "program: aip\n", "program: aip\nunknown_key: 1\n")
     result = _run("rulesets", "list", "--rulesets", str(root))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == ["cec", "pnp", "crs"]
+    assert [line.split(":")[0] for line in lines if not line.startswith(" ")] == ["cec", "pnp", "aip"]
     pnp = lines[lines.index("pnp:") + 1]
     assert pnp.startswith("  2026-01-01  2022-11-16 to (no end)  sha256 ") and pnp.endswith("[rulesets/pnp/2026-01-01/ruleset.yaml]")
-    assert "crs: unavailable, 1 problem(s) in its rulesets" in result.stdout
-    assert any("crs/2026-01-01/ruleset.yaml:" in line and "unknown_key" in line for line in lines)
+    assert "aip: unavailable, 1 problem(s) in its rulesets" in result.stdout
+    assert any("aip/2026-01-01/ruleset.yaml:" in line and "unknown_key" in line for line in lines)
 
 
 def test_cec_test_runs_every_programs_cases_and_filters_by_program(root):
@@ -158,8 +158,8 @@ def test_diff_for_one_program_and_for_all(root, tmp_path):
     assert json.loads((tmp_path / "one" / "summary.json").read_text())["editions_used"][0]["old"] == "2026-01-01"
     every = _run("diff", str(root), str(new), "--population", str(population), "-o", str(tmp_path / "all"), "--program", "all", "--workers", "1")
     assert every.exit_code == 0, every.stderr
-    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["cec", "crs", "pnp"]
-    assert [line.split(":")[0] for line in every.stdout.splitlines() if not line.startswith(" ")] == ["cec", "pnp", "crs"]
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["aip", "cec", "pnp"]
+    assert [line.split(":")[0] for line in every.stdout.splitlines() if not line.startswith(" ")] == ["cec", "pnp", "aip"]
 
 
 def _example(name: str) -> dict:
@@ -179,10 +179,10 @@ def test_batch_all_writes_a_line_per_applicant_per_program_and_counts_each(root,
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     ids = [_example(name)["id"] for name in ("eligible", "ineligible-language")]
-    assert [(d["applicant_id"], d["program"]) for d in lines] == [(a, p) for a in ids for p in ("cec", "pnp", "crs")]
+    assert [(d["applicant_id"], d["program"]) for d in lines] == [(a, p) for a in ids for p in ("cec", "pnp", "aip")]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["total"] == 2 and summary["eligible"] == 1 and summary["ineligible"] == 1
-    assert sorted(summary["programs"]) == ["cec", "crs", "pnp"]  # summary.json sorts its keys
+    assert sorted(summary["programs"]) == ["aip", "cec", "pnp"]  # summary.json sorts its keys
     assert all(counts["eligible"] == 1 and counts["unmet_by_criterion"] == {"language_proficiency": 1} for counts in summary["programs"].values())
     assert "  pnp: 1 eligible, 1 not eligible, 0 undetermined" in done.stderr
 

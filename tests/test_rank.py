@@ -163,7 +163,7 @@ def _rank(*args, check_codes=(0, 3)) -> subprocess.CompletedProcess:
     return result
 
 
-def test_cec_rank_ranks_every_profile_says_crs_is_missing_and_rejects_bad_records(tmp_path):
+def test_cec_rank_ranks_every_profile_by_its_crs_score_and_rejects_bad_records(tmp_path):
     source, out = tmp_path / "pool.jsonl", tmp_path / "ranked.jsonl"
     _population(source, 40, bad_every=20)
     (tmp_path / "round.yaml").write_text('date: "2026-11-01"\ntype: program\nprogram: cec\ninvitations: 4\n')
@@ -172,14 +172,13 @@ def test_cec_rank_ranks_every_profile_says_crs_is_missing_and_rejects_bad_record
     ranked = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(ranked) == 38 and len((tmp_path / "ranked.jsonl.rejects.jsonl").read_text().splitlines()) == 2
     in_pool = [r for r in ranked if r["eligible"] is True]
-    assert in_pool and all(r["score"] == 0 and r["score_note"] == "crs not installed" for r in in_pool)
-    stamps = [r["profile_submitted"] for r in in_pool]
-    present = [s for s in stamps if s is not None]
-    assert stamps == present + [None] * (len(stamps) - len(present)) and present == sorted(present)
+    assert in_pool and all(r["score_note"] is None and 0 < r["score"] <= r["score_possible"] for r in in_pool)  # the CRS is installed
+    order = [(-r["score"], r["profile_submitted"] is None, r["profile_submitted"] or "") for r in in_pool]
+    assert order == sorted(order) and len({r["score"] for r in in_pool}) > 1  # by score, then the earlier submission, none last
     cec = [r for r in in_pool if "cec" in r["programs"]]  # a program round: only profiles eligible for CEC
     assert len(cec) < len(in_pool) and [r["applicant_id"] for r in in_pool if r["invited"]] == [r["applicant_id"] for r in cec[:4]]
-    assert "cut-off: score 0, profile_submitted " + cec[3]["profile_submitted"] in result.stderr
-    assert "crs not installed" in result.stderr
+    assert f"cut-off: score {cec[3]['score']}, profile_submitted {cec[3]['profile_submitted'] or '(none)'}" in result.stderr
+    assert "crs not installed" not in result.stderr
     assert {p.name for p in tmp_path.iterdir()} == {"pool.jsonl", "round.yaml", "ranked.jsonl", "ranked.csv", "ranked.html",
                                                       "ranked.summary.json", "ranked.jsonl.rejects.jsonl"}
 

@@ -210,7 +210,7 @@ def test_explanations_are_those_of_cec_explain(http, language):
 def test_an_unknown_program_is_a_problem(http):
     response = http.post("/v1/decisions", params={"program": "nope"}, content=as_json(EXAMPLES / "eligible.yaml"))
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'nope'; known: cec, fst, fsw, pool"}
+    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'nope'; known: cec, crs, fst, fsw, pool"}
 
 
 def bundled_cases() -> list:

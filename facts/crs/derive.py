@@ -1,0 +1,194 @@
+"""From an applicant to the CRS facts for one edition and day.
+
+The derivation does what the rules cannot (DESIGN.md): age in completed years, the highest recognised
+credential, each official language's best valid result and which one is first, years of Canadian and
+foreign experience from the exact hours code, and how the job offer's NOC code classifies. Every number
+and list it uses is an edition parameter named in `REQUIRED_PARAMETERS`; the points are the edition's
+decision tables. Input a factor needs that is missing (`date_of_birth`, `education`, the spouse's
+`education`) or that the input leaves open (a program's length, a split NOC code) is never guessed: it
+becomes a `crs_unsettled` fact, and the rules say that factor is undetermined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from cec_rules.engine.values import ValueSpec
+from cec_rules.facts.age import age_on
+from cec_rules.facts.dates import as_int
+from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, classifier_for, float_not_above
+from cec_rules.facts.language import assess_results, result_summary
+from cec_rules.facts.occupations import candidates_text
+from cec_rules.engine.errors import InputError
+from cec_rules.facts.tables import ABILITIES
+
+from .education import NONE, Level, canadian_only, level_of, recognized_credentials
+from .experience import canadian_years, foreign_years, of_applicant, of_spouse
+from .languages import ordered
+
+EDUCATION_LEVELS = ("none", "secondary", "one_year", "two_year", "three_year", "two_or_more", "masters", "doctoral")
+_SHARED = ("experience_window_years", "weekly_hours_cap", "qualifying_work_countries", "provinces_and_territories", "noc_version", "skilled_levels",
+           "language_validity_years", "accepted_language_tests", "language_results_accepted_from")
+
+REQUIRED_PARAMETERS: dict[str, tuple] = {
+    **{name: CEC_PARAMETERS[name] for name in _SHARED},
+    "hours_per_year": ("number", "hours of work that make one full-time-equivalent year", ValueSpec(minimum=1, maximum=10_000)),
+    "eca_validity_years": ("integer", "how long an educational credential assessment stays valid", ValueSpec(minimum=1, maximum=50)),
+    "education_ranking": ("list", "the CRS education levels, lowest first (the highest one a person has counts)",
+                          ValueSpec(items=EDUCATION_LEVELS, non_empty=True, complete=True)),
+    "first_language_on_tie": ("text", "the first official language when both score alike", ValueSpec(items=("english", "french"))),
+    "senior_management_prefix": ("text", "the NOC code prefix of the senior-management major group (00)"),
+}
+
+
+def derive(applicant, day: dt.date, edition, params: dict, source: str, exclusions: list | None = None) -> Derivation:
+    """The CRS facts of `applicant` on `day`, counting only the work the screen rules did not exclude
+    (`exclusions`: the applicant's and the spouse's periods, facts/crs/experience.py `screen_groups`);
+    raises `InputError` for codes or tests the data does not know."""
+    tables = edition.tables
+    with_spouse = _with_spouse(applicant)
+    exclusions = exclusions or []
+    unsettled: list[dict] = []
+    derived: dict = {"with_spouse": with_spouse, "findings": []}
+    languages = _languages(applicant.language_tests, day, tables, params, source, "language_tests")
+    facts = [_applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived,
+                             of_applicant(exclusions, applicant)),
+             *_abilities(languages, ("first", "second"), with_spouse)]
+    if with_spouse:
+        facts += _spouse_facts(applicant.spouse, day, tables, params, source, unsettled, derived, of_spouse(exclusions, applicant))
+    if applicant.job_offer is not None:
+        facts.append(_job_offer_fact(applicant.job_offer, tables.noc, params, source, unsettled, derived))
+    facts += [_relative_fact(i, r, applicant.spouse) for i, r in enumerate(applicant.relatives_in_canada)]
+    facts += unsettled
+    derived["unsettled"] = [{"input": u["input"], "field": u["field"], "why": u["why"]} for u in unsettled]
+    return Derivation(facts, derived, derived["findings"])
+
+
+def counted_spouse(applicant):
+    """The spouse whose factors count (`_with_spouse`), or None."""
+    return applicant.spouse if _with_spouse(applicant) else None
+
+
+def _with_spouse(applicant) -> bool:
+    """MI s. 1: an accompanying spouse or partner who is not a Canadian citizen or permanent resident."""
+    spouse = applicant.spouse
+    return spouse is not None and spouse.accompanying and not spouse.canadian_citizen_or_pr
+
+
+def _applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived, exclusions) -> dict:
+    age = _age(applicant, day, unsettled, source)
+    education, canadian = _education(applicant, "", day, params, derived)
+    _note(education, "education", unsettled)
+    _note(canadian, "canadian_credential", unsettled)
+    here = _note(canadian_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "canadian_experience", unsettled, derived)
+    abroad = _note(foreign_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "foreign_experience", unsettled, derived)
+    lowest = {r.test.language: r.lowest for r in languages}
+    derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
+                   canadian_hours=_round(here.hours), foreign_years=abroad.years, foreign_hours=_round(abroad.hours),
+                   first_language=languages[0].test.language if languages else NONE,
+                   language_results=[result_summary(r) for r in languages])
+    return {"t": "crs_applicant", "id": applicant.id, "as_of": as_int(day), "with_spouse": with_spouse,
+            "age": age or 0, "age_known": age is not None,
+            "education": education.level, "education_settled": education.settled,
+            "first_language": languages[0].test.language if languages else NONE,
+            "first_lowest": languages[0].lowest if languages else 0,
+            "english_lowest": lowest.get("english", 0), "french_lowest": lowest.get("french", 0),
+            "canadian_years": here.years, "canadian_hours": float_not_above(here.hours), "canadian_settled": here.settled,
+            "foreign_years": abroad.years, "foreign_settled": abroad.settled,
+            "certificate": any(c.issued <= day for c in applicant.certificates_of_qualification),
+            "nominated": applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day,
+            "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled}
+
+
+MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of birth
+
+
+def _age(applicant, day, unsettled, source) -> int | None:
+    if applicant.date_of_birth is None:
+        unsettled.append(_unsettled("age", "date_of_birth", "the age on the day points are assigned"))
+        return None
+    age = age_on(applicant.date_of_birth, day) if applicant.date_of_birth <= day else -1
+    if not 0 <= age <= MAX_AGE:
+        raise InputError(source, "date_of_birth", f"{applicant.date_of_birth} gives no age from 0 to {MAX_AGE} on {day}")
+    return age
+
+
+def _education(person, prefix: str, day, params, derived) -> tuple[Level, Level]:
+    """The highest level and the highest Canadian credential's level; `education` left out is not "none"."""
+    field = f"{prefix}education"
+    if "education" not in person.model_fields_set:
+        missing = Level(NONE, False, field, f"the completed credentials ({field}: [] when there are none)")
+        return missing, missing
+    counted, notes = recognized_credentials(person.education, day, params["eca_validity_years"])
+    derived["findings"].extend(f"{prefix}{note}" for note in notes)
+    level = level_of(counted, params["education_ranking"], field)
+    return level, level_of(canadian_only(counted), params["education_ranking"], field, combined=False)
+
+
+def _note(found, name: str, unsettled: list, derived: dict | None = None):
+    """Record what leaves `found` (a Level or Years) open, and the notes of a Years."""
+    if not found.settled:
+        unsettled.append(_unsettled(name, found.field, found.why))
+    if derived is not None:
+        derived["findings"].extend(found.notes)
+    return found
+
+
+def _languages(results, day, tables, params, source, field) -> list:
+    """The best valid result per official language, the first official language first."""
+    _, valid = assess_results(results, day, tables.language_tests, params, source, field)
+    return ordered(valid, params["first_language_on_tie"])
+
+
+def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
+    """One fact per ability of each official language in `roles` order (the spouse's: first only)."""
+    return [{"t": "crs_ability", "role": role, "language": result.test.language, "ability": ability,
+             "clb": result.levels[ability], "level_name": result.test.level_name, "test_title": result.test.title,
+             "with_spouse": with_spouse}
+            for role, result in zip(roles, languages) for ability in ABILITIES]
+
+
+def _spouse_facts(spouse, day, tables, params, source, unsettled, derived, exclusions) -> list[dict]:
+    education, _ = _education(spouse, "spouse.", day, params, derived)
+    _note(education, "spouse_education", unsettled)
+    here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions), "spouse_canadian_experience", unsettled, derived)
+    languages = _languages(spouse.language_tests, day, tables, params, source, "spouse.language_tests")
+    derived["spouse"] = {"education": education.level, "canadian_years": here.years,
+                         "language_results": [result_summary(r) for r in languages]}
+    fact = {"t": "crs_spouse", "education": education.level, "education_settled": education.settled,
+            "canadian_years": here.years, "canadian_settled": here.settled,
+            "language": languages[0].test.language if languages else NONE}
+    return [fact, *_abilities(languages, ("spouse",), True)]
+
+
+def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
+    """The offer's terms and how its code classifies: skilled, and in the senior-management major group."""
+    reported = noc.find(offer.noc_version, offer.noc_code)
+    if reported is None:
+        raise InputError(source, "job_offer.noc_code", f"unknown NOC {offer.noc_version} code {offer.noc_code!r}")
+    status = classifier_for(noc, params).status(reported)
+    senior = {c.code.startswith(params["senior_management_prefix"]) for c in status.candidates}
+    settled = status.skilled is not None and len(senior) == 1
+    if not settled:
+        unsettled.append(_unsettled("job_offer", "job_offer.noc_code", f"the unit group of the offer: {candidates_text(status)}"))
+    derived["job_offer"] = {"noc_code": offer.noc_code, "candidates": [c.code for c in status.candidates], "settled": settled}
+    return {"t": "crs_job_offer", "noc_code": offer.noc_code, "title": reported.title, "lmia": offer.lmia,
+            "full_time": offer.full_time, "indefinite": offer.duration_months is None, "duration_months": offer.duration_months or 0,
+            "skilled": settled and bool(status.skilled), "senior": settled and senior == {True}, "settled": settled}
+
+
+def _relative_fact(index: int, relative, spouse) -> dict:
+    """One relative; `index` keeps two alike relatives two facts (durable-rules refuses an identical fact twice)."""
+    return {"t": "crs_relative", "index": index, "relation": relative.relation, "of": relative.of, "citizen_or_pr": relative.citizen_or_pr,
+            "lives_in_canada": relative.lives_in_canada, "age_18_plus": relative.age_18_plus,
+            "spouse_accompanying": spouse is not None and spouse.accompanying}
+
+
+def _round(hours) -> float:
+    """Hours shown in the decision: two decimals, rounded down (never across a threshold the exact sum misses)."""
+    return math.floor(hours * 100) / 100
+
+
+def _unsettled(name: str, field: str, why: str) -> dict:
+    return {"t": "crs_unsettled", "input": name, "field": field, "why": why}
