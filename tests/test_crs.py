@@ -6,6 +6,7 @@ rulesets, the validator's gap/overlap check on the bundled tables, and the deriv
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -167,3 +168,17 @@ def test_every_crs_case_is_decided_the_same_with_the_pattern_cache_on_and_off(li
                          for _ in range(2) for c in cases]
     assert evaluator.runtime.patterns.stats.hits > 0
     assert runs["0"] == runs["1"]
+
+
+def test_explain_names_the_language_levels_that_would_gain_points():
+    """`cec explain --program crs`: the grid's language tables mark the CLB level improvable, so the
+    explanation proposes the next level per ability, named by the CRS's own wording."""
+    from click.testing import CliRunner
+
+    from cec_rules.cli.main import cli
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "eligible.yaml"
+    result = CliRunner().invoke(cli, ["explain", "--program", "crs", str(example)])
+    assert result.exit_code == 0, result.output
+    assert "Cheapest ways to gain points:" in result.output
+    assert "CLB 10 in listening (first official language)" in result.output
