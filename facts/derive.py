@@ -121,7 +121,7 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     findings: list[str] = []
     window = _window(as_of, params)
     periods = _classify_periods(applicant, as_of, window, exclusions or [], noc, params, source, findings)
-    return Experience(window, periods, _exact(params["weekly_hours_cap"]), findings)
+    return Experience(window, periods, exact_hours(params["weekly_hours_cap"]), findings)
 
 
 def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[list[dict]]:
@@ -166,7 +166,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         facts.append(_language_fact(best, ability_names_fr or {}))
     derived = {
         "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
-        "qualifying_hours": _round(total),
+        "qualifying_hours": round_down(total),
         "qualifying_hours_exact": str(total),
         "occupations": [_occupation_summary(o, hours) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
         "periods": [_period_summary(p) for p in periods],
@@ -175,12 +175,12 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         "findings": findings,
     }
     if possible != total:
-        derived["possible_qualifying_hours"] = _round(possible)
+        derived["possible_qualifying_hours"] = round_down(possible)
     return Derivation(facts, derived, findings)
 
 
 @lru_cache(maxsize=4096)
-def _exact(hours: float) -> Fraction:
+def exact_hours(hours: float) -> Fraction:
     """37.5 -> 75/2 exactly; integers skip the string round trip."""
     return Fraction(int(hours)) if hours == int(hours) else Fraction(str(hours))
 
@@ -246,11 +246,11 @@ def _classify_periods(applicant, as_of, window, exclusions, noc, params, source,
         by_item.setdefault(exclusion.item, []).append(exclusion)
     periods = []
     for index, work in enumerate(applicant.work_history):
-        period = PeriodStatus(index, work, classifier.status(_reported(noc, work, index, source)), rate=_exact(work.hours_per_week))
+        period = PeriodStatus(index, work, classifier.status(_reported(noc, work, index, source)), rate=exact_hours(work.hours_per_week))
         inside = _inside(work, as_of, window_days)
         period.excluded = _screened(period, inside, by_item.get(index, ())) or _timing(work, as_of, inside)
         if period.excluded is None:
-            period.hours = capped_hours([(i, period.rate) for i in period.intervals], _exact(params["weekly_hours_cap"]))
+            period.hours = capped_hours([(i, period.rate) for i in period.intervals], exact_hours(params["weekly_hours_cap"]))
         finding = _finding(period, as_of, by_item.get(index, ()))
         if finding:
             findings.append(f"work_history[{index}]: {finding}")
@@ -369,14 +369,14 @@ def float_not_above(value: Fraction) -> float:
     return math.nextafter(result, -math.inf) if Fraction(result) > value else result
 
 
-def _round(hours: Fraction) -> float:
+def round_down(hours: Fraction) -> float:
     """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach."""
     return math.floor(hours * 100) / 100
 
 
 def _occupation_summary(occupation: Occupation, hours: Fraction) -> dict:
     return {"noc_code": occupation.code, "noc_version": occupation.version, "title": occupation.title,
-            "level": occupation.level, "hours": _round(hours)}
+            "level": occupation.level, "hours": round_down(hours)}
 
 
 def _period_summary(p: PeriodStatus) -> dict:
@@ -387,8 +387,8 @@ def _period_summary(p: PeriodStatus) -> dict:
                "via": [f"{o.version} {o.code}" for o in status.via],
                "counted": counts, "excluded": p.excluded,
                "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
-               "hours": _round(p.hours) if counts else 0.0}
+               "hours": round_down(p.hours) if counts else 0.0}
     if p.unsettled:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
-        summary["possible_hours"] = _round(p.hours)
+        summary["possible_hours"] = round_down(p.hours)
     return summary

@@ -12,12 +12,11 @@ becomes a `crs_unsettled` fact, and the rules say that factor is undetermined.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from cec_rules.engine.values import ValueSpec
 from cec_rules.facts.age import age_on
 from cec_rules.facts.dates import as_int
-from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, classifier_for, float_not_above
+from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, classifier_for, float_not_above, round_down
 from cec_rules.facts.language import assess_results, result_summary
 from cec_rules.facts.occupations import candidates_text
 from cec_rules.engine.errors import InputError
@@ -85,7 +84,7 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
     abroad = _note(foreign_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "foreign_experience", unsettled, derived)
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
-                   canadian_hours=_round(here.hours), foreign_years=abroad.years, foreign_hours=_round(abroad.hours),
+                   canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),
                    first_language=languages[0].test.language if languages else NONE,
                    language_results=[result_summary(r) for r in languages])
     return {"t": "crs_applicant", "id": applicant.id, "as_of": as_int(day), "with_spouse": with_spouse,
@@ -183,11 +182,6 @@ def _relative_fact(index: int, relative, spouse) -> dict:
     return {"t": "crs_relative", "index": index, "relation": relative.relation, "of": relative.of, "citizen_or_pr": relative.citizen_or_pr,
             "lives_in_canada": relative.lives_in_canada, "age_18_plus": relative.age_18_plus,
             "spouse_accompanying": spouse is not None and spouse.accompanying}
-
-
-def _round(hours) -> float:
-    """Hours shown in the decision: two decimals, rounded down (never across a threshold the exact sum misses)."""
-    return math.floor(hours * 100) / 100
 
 
 def _unsettled(name: str, field: str, why: str) -> dict:

@@ -23,7 +23,7 @@ from cec_rules.engine.values import ValueSpec
 
 from ..applicant import Applicant, WorkPeriod
 from ..dates import as_int, years_before
-from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS, Derivation, _exact, _round, float_not_above
+from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS, Derivation, exact_hours, round_down, float_not_above
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import ConvertedResult, assess_results, result_summary
@@ -149,7 +149,7 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     periods = [_period(i, w, as_of, window, classifier, params, source, findings) for i, w in enumerate(applicant.work_history)]
     offer = _offer(applicant, classifier, source)
     certificates = _certificates(applicant, as_of, classifier, params, source, findings)
-    cap = _exact(params["weekly_hours_cap"])
+    cap = exact_hours(params["weekly_hours_cap"])
     hours, possible = _hours_by_trade(periods, cap)
     trades = _trade_facts(hours, possible, offer, certificates)
     results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
@@ -190,7 +190,7 @@ def _status(classifier: TradeClassifier, version: int, code: str, where: str, so
 
 def _period(index: int, work: WorkPeriod, as_of: dt.date, window, classifier, params, source, findings) -> TradePeriod:
     period = TradePeriod(index, work, _status(classifier, work.noc_version, work.noc_code, f"work_history[{index}].noc_code", source),
-                         _exact(work.hours_per_week))
+                         exact_hours(work.hours_per_week))
     period.excluded = _exclusion(work, params) or _timing(period, as_of, window) or _trade_exclusion(period.status)
     if period.unsettled:
         findings.append(f"work_history[{index}]: {candidates_text(period.status)}; give the NOC {period.status.candidates[0].version} code")
@@ -369,8 +369,8 @@ def _trade_summaries(trades: list[dict], hours: dict, possible: dict) -> list[di
     shown = []
     for fact in trades:
         settled, upper = exact.get(fact["noc_code"], (Fraction(0), Fraction(0)))
-        shown.append({"noc_code": fact["noc_code"], "noc_version": fact["noc_version"], "title": fact["title"], "hours": _round(settled),
-                      "possible_hours": _round(upper), "certificate": fact["certificate"], "offer": fact["offer"]})
+        shown.append({"noc_code": fact["noc_code"], "noc_version": fact["noc_version"], "title": fact["title"], "hours": round_down(settled),
+                      "possible_hours": round_down(upper), "certificate": fact["certificate"], "offer": fact["offer"]})
     return sorted(shown, key=lambda t: (-t["hours"], -t["possible_hours"], t["noc_code"]))
 
 
@@ -379,4 +379,4 @@ def _period_summary(p: TradePeriod, cap: Fraction) -> dict:
     hours = capped_hours([(i, p.rate) for i in p.intervals], cap) if p.excluded is None else Fraction(0)
     return {"index": p.index, "noc_code": p.work.noc_code, "noc_version": p.work.noc_version, "title": p.status.reported.title,
             "trades": [f"{t.version} {t.code}" for t in p.trades] if p.excluded is None else [],
-            "counted": counted, "excluded": p.excluded, "hours": _round(hours)}
+            "counted": counted, "excluded": p.excluded, "hours": round_down(hours)}

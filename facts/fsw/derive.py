@@ -23,7 +23,7 @@ from ..age import age_on
 from ..applicant import Applicant
 from ..credentials import is_canadian, recognized
 from ..dates import as_int, years_before
-from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, float_not_above
+from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_hours, float_not_above
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
@@ -180,7 +180,7 @@ def _not_skilled(period: Period) -> str | None:
 def _experience(ctx: Context, periods: list[Period]) -> None:
     """Hours of the best continuous run in one unit group, and years of skilled work (IRPR 75(2)(a), 80)."""
     params = ctx.params
-    cap, per_year = _exact(params["weekly_hours_cap"]), _exact(params["hours_per_year_of_experience"])
+    cap, per_year = exact_hours(params["weekly_hours_cap"]), exact_hours(params["hours_per_year_of_experience"])
     windowed = [p for p in periods if p.interval and p.skilled is not False]
     certain = [p for p in windowed if p.skilled]
     skilled, possible = _hours(certain, cap), _hours(windowed, cap)
@@ -322,8 +322,8 @@ def _eca_text(credential, as_of: dt.date, params: dict) -> str:
 
 def _canada_ties(ctx: Context, periods: list[Period]) -> None:
     params = ctx.params
-    cap, per_year = _exact(params["weekly_hours_cap"]), _exact(params["hours_per_year_of_experience"])
-    full_time = _exact(params["full_time_weekly_hours"])
+    cap, per_year = exact_hours(params["weekly_hours_cap"]), exact_hours(params["hours_per_year_of_experience"])
+    full_time = exact_hours(params["full_time_weekly_hours"])
     in_canada = [p for p in periods if p.span and p.work.country == "CA" and p.work.authorized and p.rate >= full_time and p.skilled is not False]
     certain = capped_hours([(p.span, p.rate) for p in in_canada if p.skilled], cap)
     possible = capped_hours([(p.span, p.rate) for p in in_canada], cap)
@@ -365,7 +365,7 @@ def _spouse(ctx: Context) -> None:
     _, valid = assess_results(spouse.language_tests, ctx.as_of, ctx.edition.tables.language_tests, params, ctx.source, "spouse.language_tests")
     best = best_result(valid)
     last = ctx.as_of.toordinal() - 1
-    full_time = _exact(params["full_time_weekly_hours"])
+    full_time = exact_hours(params["full_time_weekly_hours"])
     work = [((w.start.toordinal(), min((w.end or ctx.as_of).toordinal(), last)), Fraction(str(w.hours_per_week)))
             for w in spouse.work_history
             if w.country == "CA" and w.authorized and w.paid and Fraction(str(w.hours_per_week)) >= full_time and w.start.toordinal() <= last]
@@ -374,7 +374,7 @@ def _spouse(ctx: Context) -> None:
         study, unknown = _canadian_study(ctx, spouse.education, "spouse.education", "adaptability_spouse_study")
     ctx.facts.append({"t": "spouse", "accompanying": spouse.accompanying, "language_lowest": best.lowest if best else 0,
                       "language_test": best.test.title if best else "", "canadian_study_years": study, "canadian_study_unknown": unknown,
-                      "canadian_work_hours": float_not_above(capped_hours(work, _exact(params["weekly_hours_cap"]))),
+                      "canadian_work_hours": float_not_above(capped_hours(work, exact_hours(params["weekly_hours_cap"]))),
                       "relatives": _relatives(ctx, "spouse")})
 
 
@@ -429,10 +429,6 @@ def _funds_status(size, available, table: dict, required) -> str:
 
 
 # --- small helpers -------------------------------------------------------------------------------
-
-def _exact(value) -> Fraction:
-    return Fraction(str(value))
-
 
 def _day(ordinal: int) -> int:
     return as_int(dt.date.fromordinal(ordinal)) if ordinal else 0
