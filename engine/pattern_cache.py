@@ -20,8 +20,9 @@ and any other conclusion are produced by the runtime's own code, not copied.
 A ruleset with a `score:` has its awards summed after the conclude phase into a `score` fact
 (engine/score.py), which no applicant's facts contain: a firing that matched it is recorded as such,
 and on replay it is the sum of this applicant's own awards (recomputed by the replayed award actions,
-table values included). When some rule compares the score, every field an award's points are computed
-from is kept exactly in the key, so two applicants of one key have the same score where rules look.
+table values included). The score fact is keyed like an asserted fact, only later: the recording keeps
+the outcome of every comparison the rules make of it (a pass mark), and replay, once this applicant's
+score is known, checks that it falls the same way; when it does not, durable-rules decides.
 
 Whatever the key cannot express is not cached: a ruleset with a condition this module does not
 recognise (an operator, a pattern shape, a `derive` value) is never cached; an applicant with a
@@ -128,11 +129,7 @@ class PatternCache:
         parts = [compiled.name]
         for index, fact in enumerate(facts):
             kind = fact.get("t")
-            tests, exact = plan.get(kind, _NOTHING)
-            get = fact.get
-            parts.append((kind, seen.setdefault(orjson.dumps(fact), index),
-                          tuple([_outcome(get(f, _ABSENT), op, constant) for f, op, constant in tests]),
-                          tuple([_exact(get(f, _ABSENT)) for f in exact])))
+            parts.append((kind, seen.setdefault(orjson.dumps(fact), index), *_fact_part(fact, *plan.get(kind, _NOTHING))))
         return tuple(parts)
 
     # --- recording and replaying ------------------------------------------------------------------
@@ -144,7 +141,12 @@ class PatternCache:
         return recording
 
     def store(self, key, recording) -> None:
-        self._entries[key] = recording
+        """Keep a `Recorder`'s recording under `key`, with what replay must check of the score fact: the
+        key part the recorded run's score gave (when rules compare the score)."""
+        firings, derived_count, score_fact = recording
+        tests, exact = self._plans[key[0]].get(SCORE_FACT, _NOTHING)
+        check = (tests, exact, _fact_part(score_fact, tests, exact)) if score_fact is not None and (tests or exact) else None
+        self._entries[key] = (firings, derived_count, check)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
@@ -158,10 +160,11 @@ class Recorder:
         self.firings: list[tuple[str, dict[str, tuple[str, object]], int]] = []  # action, alias -> position, derived so far
         self.valid = True
         self._score: bytes | None = None
+        self._score_fact: dict | None = None
 
     def note_score(self, fact: dict) -> None:
         """Called by the runtime when it asserts the `score` fact (the sum of the awards so far)."""
-        self._score = orjson.dumps(fact)
+        self._score, self._score_fact = orjson.dumps(fact), dict(fact)
 
     def note(self, name: str, matched: dict) -> None:
         """Called by the runtime before action `name` runs on the facts durable-rules matched."""
@@ -181,8 +184,9 @@ class Recorder:
         self.firings.append((name, where, len(self._derived)))
 
     def recording(self):
-        """What `replay` needs: each firing, and how many derived facts the run ended with."""
-        return (tuple(self.firings), len(self._derived))
+        """What `PatternCache.store` keeps: each firing, how many derived facts the run ended with, and the
+        score fact the run asserted (None without one)."""
+        return (tuple(self.firings), len(self._derived), self._score_fact)
 
     def _position(self, fact: dict) -> tuple[str, int] | None:
         text = orjson.dumps(fact)
@@ -201,8 +205,9 @@ class Recorder:
 def replay(recording, facts: list[dict], result, actions: dict, score=None) -> bool:
     """Run the recorded firings' actions on this applicant's facts; False when something does not fit
     (then the runtime runs durable-rules): e.g. two derived facts identical here but not in the recorded
-    run, or the other way round. `score()` gives the `score` fact of this applicant's awards so far."""
-    firings, derived_count = recording
+    run, or the other way round; or this applicant's score falls otherwise than the recorded one on a
+    comparison some rule makes of it. `score()` gives the `score` fact of this applicant's awards so far."""
+    firings, derived_count, score_check = recording
     for name, where, derived_before in firings:
         if len(result.derived) != derived_before:
             return False
@@ -222,6 +227,8 @@ def replay(recording, facts: list[dict], result, actions: dict, score=None) -> b
             else:
                 matched[alias] = {"t": index}
         actions[name](_Replayed(matched))
+    if score_check is not None and (score is None or _fact_part(score(), *score_check[:2]) != score_check[2]):
+        return False
     return not result.errors and len(result.derived) == derived_count
 
 
@@ -239,21 +246,8 @@ def key_spec(compiled) -> KeySpec:
         for term in rule["all"]:
             ((alias, pattern),) = term.items()
             _walk(pattern, aliases[alias.removesuffix("$not")], aliases, spec, rule_name)
-    if SCORE_FACT in spec.tests or SCORE_FACT in spec.exact:
-        _award_sources([r for r in compiled.rules.values() if r.then.award is not None], spec)
     _derived_sources([r for r in compiled.rules.values() if r.then.derive is not None], spec)
     return spec
-
-
-def _award_sources(rules: list, spec: KeySpec) -> None:
-    """Rules compare the score: every field an award's points come from is kept exactly (through derived
-    facts too, by `_derived_sources`), so the same key means the same points."""
-    for rule in rules:
-        kinds = {p.alias: p.fact for p in rule.when if not isinstance(p, Absent)}
-        for alias, source in _sources(rule.then.award.points, rule.id):
-            if alias not in kinds:
-                raise Uncacheable(f"rule {rule.id}: {alias}.{source} does not name a matched fact")
-            spec.exact.setdefault(kinds[alias], set()).add(source)
 
 
 def _kind_of(pattern: dict, rule_name: str) -> str:
@@ -296,24 +290,41 @@ def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySp
 
 
 def _derived_sources(rules: list, spec: KeySpec) -> None:
-    """A derived fact's field that a rule compares (with a constant or another fact) is kept exactly,
-    through the fields it is computed from: the derived fact is then the same wherever a rule looks at it.
-    Its other fields (texts shown in reasons) only decide whether two derived facts are identical,
-    which replay checks (`replay`: the same number of derived facts before each firing)."""
+    """A derived fact's field that a rule compares is keyed through the fields it is computed from, so
+    the derived fact is the same wherever a rule looks at it: a plain copy (`{ref: alias.field}`) of a
+    field only compared with constants is keyed by the same comparisons on the field it copies (a copy
+    falls on the same side of every threshold); any other source, exactly. Its other fields (texts shown
+    in reasons) only decide whether two derived facts are identical, which replay checks (`replay`: the
+    same number of derived facts before each firing)."""
     changed = True
     while changed:  # a derived fact may come from another derived fact
         changed = False
         for rule in rules:
             derive = rule.then.derive
             kinds = {p.alias: p.fact for p in rule.when if not isinstance(p, Absent) and hasattr(p, "alias")}
-            looked_at = {f for f, _, _ in spec.tests.get(derive.fact, ())} | spec.exact.get(derive.fact, set())
+            exact = spec.exact.get(derive.fact, set())
+            looked_at = {f for f, _, _ in spec.tests.get(derive.fact, ())} | exact
             for name, value in derive.set.items():
                 for alias, source in _sources(value, rule.id):
                     if alias not in kinds:
                         raise Uncacheable(f"rule {rule.id}: {alias}.{source} does not name a matched fact")
-                    if name in looked_at and source not in spec.exact.get(kinds[alias], set()):
+                    if name not in looked_at:
+                        continue
+                    if isinstance(value, FactRef) and name not in exact:
+                        changed |= _copy_tests(spec, derive.fact, name, kinds[alias], source)
+                    elif source not in spec.exact.get(kinds[alias], set()):
                         spec.exact.setdefault(kinds[alias], set()).add(source)
                         changed = True
+
+
+def _copy_tests(spec: KeySpec, kind: str, name: str, source_kind: str, source: str) -> bool:
+    """Key `source_kind.source` by every comparison with a constant made of its copy `kind.name`; True when
+    one was new."""
+    known = spec.tests.setdefault(source_kind, [])
+    new = [(source, op, constant) for field_name, op, constant in spec.tests.get(kind, ()) if field_name == name
+           and (source, op, constant) not in known]
+    known += new
+    return bool(new)
 
 
 def _sources(value, rule_id: str) -> list[tuple[str, str]]:
@@ -330,6 +341,12 @@ def _sources(value, rule_id: str) -> list[tuple[str, str]]:
     if isinstance(value, (ParamRef, Lowest, str, int, float, bool)) or value is None:
         return []
     raise Uncacheable(f"rule {rule_id}: a derived value of type {type(value).__name__} is not keyed")
+
+
+def _fact_part(fact: dict, tests: tuple, exact: tuple) -> tuple[tuple, tuple]:
+    """A fact's part of the key: the outcome of each comparison with a constant, and the exact fields."""
+    get = fact.get
+    return (tuple([_outcome(get(f, _ABSENT), op, constant) for f, op, constant in tests]), tuple([_exact(get(f, _ABSENT)) for f in exact]))
 
 
 def _exact(value):

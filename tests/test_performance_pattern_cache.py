@@ -142,3 +142,81 @@ def test_the_screen_s_patterns_are_few_so_it_replays(population, evaluator, monk
     lookups = cache.stats.hits + cache.stats.misses
     assert screened > 2000 and lookups > screened and cache.stats.uncacheable == 0
     assert cache.stats.misses < 0.1 * lookups, cache.stats
+
+
+def _every_compiled_stage(library):
+    """Each program's compiled rulesets as they run: every edition's main stage and (when it has one) its
+    screen stage, for every parameter period of the edition."""
+    from cec_rules.engine.compiler import stage_rules
+    from cec_rules.engine.evaluator import Evaluator
+
+    for program, editions in sorted(library.programs.items()):
+        evaluator = Evaluator(library, program)
+        for edition in editions:
+            ruleset = edition.ruleset
+            periods = {ruleset.effective_from} | {start for p in ruleset.parameters.values() if p.values for start in p.values
+                                                  if start >= ruleset.effective_from}
+            for day in sorted(periods):
+                for screen in (False, True) if stage_rules(ruleset, screen=True) else (False,):
+                    yield program, evaluator._compile(edition, day, screen)
+
+
+def test_every_bundled_ruleset_is_keyed_so_none_always_runs_durable_rules(library):
+    """Nothing in the bundled rulesets disables the cache: `any:` groups (FST, the pool), screen phases (CEC,
+    CRS), chained facts (the pool) and score facts (FSW, CRS) are all covered by the key."""
+    stages = list(_every_compiled_stage(library))
+    assert {program for program, _ in stages} >= {"cec", "fsw", "fst", "crs", "pool"}
+    for program, compiled in stages:
+        pattern_cache.key_spec(compiled)  # raises Uncacheable naming the rule the key cannot express
+
+
+def test_an_any_group_is_keyed_by_every_comparison_in_it(library):
+    """`any:` compiles to `$or` inside one pattern: each of its comparisons is a test of the key, so two
+    facts share a key only when every alternative falls the same way for both."""
+    compiled = next(c for program, c in _every_compiled_stage(library) if program == "fst" and "__screen" not in c.name)
+    (body,) = compiled.definition.values()
+    alternatives = [term for rule in body.values() for term in rule["all"] for pattern in term.values()
+                    for term in pattern.get("$and", []) if "$or" in term]
+    assert alternatives, "FST's rulesets have `any:` groups"
+    spec = pattern_cache.key_spec(compiled)
+    for alternative in alternatives:
+        for group in alternative["$or"]:
+            for comparison in group.get("$and", [group]):
+                ((op, operand),) = comparison.items()
+                field = op if not op.startswith("$") else next(iter(operand))
+                assert any(f == field for tests in spec.tests.values() for f, _, _ in tests), (field, spec.tests)
+
+
+@pytest.mark.slow
+def test_every_program_decides_the_same_bytes_with_the_cache_on_and_off(population, monkeypatch):
+    """Every installed program (`--program all`: CEC, FSW, FST, CRS, then the pool, which decides the first
+    four again through chaining) on the benchmark population, each applicant on its application date."""
+    programs = ("cec", "fsw", "fst", "crs", "pool")
+    head = population.read_text().splitlines()[:600]
+    decided = {}
+    for cache_on in (False, True):
+        monkeypatch.setenv(pattern_cache.CACHE_ENV, "1" if cache_on else "0")
+        decider = RecordDecider(None, None, "jsonl", programs=programs)
+        decided[cache_on] = [getattr(outcome, "line", None) or f"rejected: {outcome.reject!r}"
+                             for outcome in (decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
+                                             for seq, text in enumerate(head))]
+    lines = [line for record in decided[True] for line in record.splitlines() if line.startswith("{")]
+    assert {orjson_program(line) for line in lines} == set(programs)
+    differing = [i for i, (a, b) in enumerate(zip(decided[False], decided[True])) if a != b]
+    assert not differing, f"first differing record: {differing[:1]}"
+    for program, evaluator in _evaluators(decider.deciders.evaluators.values()):
+        stats = evaluator.runtime.patterns.stats
+        assert stats.uncacheable == 0 and stats.hits > stats.misses, (program, stats)
+
+
+def orjson_program(line: str) -> str:
+    import orjson
+
+    return orjson.loads(line)["program"]
+
+
+def _evaluators(evaluators):
+    """The evaluators given and those their chains made (the pool's own CEC, FSW, FST and CRS)."""
+    for evaluator in evaluators:
+        yield evaluator.program, evaluator
+        yield from _evaluators(evaluator.chain._evaluators.values())
