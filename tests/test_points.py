@@ -161,6 +161,20 @@ def test_cache_on_and_off_decide_byte_identically():
     assert outcomes == {True, False, None}
 
 
+def test_one_pattern_on_either_side_of_the_pass_mark_is_decided_by_durable_rules_when_its_score_differs():
+    """Ages 30 and 44 share a decision pattern (the age table's rows are not in the key), but 30 reaches the
+    pass mark and 44 does not: replay checks the score against the pass mark and refuses, so durable-rules
+    decides the second; the pattern keeps its latest recording, which the next 44 replays and the next 30 does not."""
+    cached, uncached = evaluator_for(cache=True), evaluator_for(cache=False)
+    people = [PointsApplicant(id=f"P-{n}", age=age, **PASSING) for n, age in enumerate([30, 44, 44, 30])]
+    keys = {cached.runtime.patterns.key(cached.context(p)[1], cached.plugin.derive(p, p.application_date, None, {}, "t").facts)
+            for p in people}
+    decisions = [cached.evaluate(p) for p in people]
+    assert len(keys) == 1 and [d.eligible for d in decisions] == [True, False, False, True]
+    assert (cached.runtime.patterns.stats.misses, cached.runtime.patterns.stats.hits) == (3, 1)
+    assert [d.to_json_line() for d in decisions] == [uncached.evaluate(p).to_json_line() for p in people]
+
+
 def test_replayed_awards_are_recomputed_from_this_applicants_facts(tmp_path):
     """Where no rule compares the score, applicants of different ages share a decision pattern: the replayed
     award actions compute the table value and the reason from each one's own age."""
