@@ -36,6 +36,7 @@ kept per process (least recently used first out; default 4096).
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left
 import os
 import re
 from collections import OrderedDict
@@ -69,10 +70,15 @@ class KeySpec:
     exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
 
     def plan(self) -> dict[str, tuple[tuple, tuple]]:
-        """Per kind, the comparisons (each once, though several rules make it) and the exact fields as tuples
-        (read once per fact)."""
-        return {kind: (tuple(dict.fromkeys(self.tests.get(kind, ()))), tuple(sorted(self.exact.get(kind, ()))))
-                for kind in set(self.tests) | set(self.exact)}
+        """Per kind, a reader per field compared with constants (`_reader`: each comparison once, though
+        several rules make it) and the exact fields, as tuples (read once per fact)."""
+        plan = {}
+        for kind in set(self.tests) | set(self.exact):
+            by_field: dict[str, list] = {}
+            for name, op, constant in dict.fromkeys(self.tests.get(kind, ())):
+                by_field.setdefault(name, []).append((op, constant))
+            plan[kind] = (tuple((name, _reader(tuple(tests))) for name, tests in by_field.items()), tuple(sorted(self.exact.get(kind, ()))))
+        return plan
 
 
 @dataclass
@@ -343,10 +349,62 @@ def _sources(value, rule_id: str) -> list[tuple[str, str]]:
     raise Uncacheable(f"rule {rule_id}: a derived value of type {type(value).__name__} is not keyed")
 
 
-def _fact_part(fact: dict, tests: tuple, exact: tuple) -> tuple[tuple, tuple]:
-    """A fact's part of the key: the outcome of each comparison with a constant, and the exact fields."""
+def _fact_part(fact: dict, readers: tuple, exact: tuple) -> tuple[tuple, tuple]:
+    """A fact's part of the key: what settles each comparison with a constant, and the exact fields."""
     get = fact.get
-    return (tuple([_outcome(get(f, _ABSENT), op, constant) for f, op, constant in tests]), tuple([_exact(get(f, _ABSENT)) for f in exact]))
+    return (tuple([read(get(f, _ABSENT)) for f, read in readers]), tuple([_exact(get(f, _ABSENT)) for f in exact]))
+
+
+def _reader(tests: tuple):
+    """A function of one field's value that settles every comparison `tests` makes of it ((op, constant)
+    pairs). In general the tuple of their outcomes (`_outcome`); two shortcuts give the same information
+    in one step. Numbers against number thresholds: where the value falls among the sorted thresholds
+    (below, at or above each), which decides `<`, `<=`, `=`, `>=`, `>` and `!=` with each of them; the
+    places where every comparison falls the same way share one number (`_places`). Texts (or booleans)
+    against equalities: the value itself when it is one of the constants, else None (it equals none of
+    them). A value these do not cover (another type, absent, a number Python and durable-rules may
+    compare differently) falls back to the general tuple; the three forms (an int, a constant or None, a
+    tuple) never collide."""
+    def each(value):
+        return tuple([_outcome(value, op, constant) for op, constant in tests])
+
+    ops, constants = {op for op, _ in tests}, [constant for _, constant in tests]
+    if ops <= _NUMERIC.keys() and all(type(c) in (int, float) and _plain_number(c, type(c)) for c in constants):
+        bounds = tuple(sorted(set(constants)))
+        places = _places(bounds, tests)
+
+        def among(value):
+            kind = type(value)
+            if (kind is int or kind is float) and _plain_number(value, kind):
+                at = bisect_left(bounds, value)
+                return places[2 * at + (at < len(bounds) and bounds[at] == value)]
+            return each(value)
+        return among
+    kinds = {type(c) for c in constants}
+    if ops <= {"$eq", "$neq"} and kinds in ({str}, {bool}):
+        members, member_kind = frozenset(constants), kinds.pop()
+
+        def which(value):
+            if type(value) is member_kind:
+                return value if value in members else None
+            return each(value)
+        return which
+    return each
+
+
+def _places(bounds: tuple, tests: tuple) -> tuple[int, ...]:
+    """For each place a number can take among the sorted `bounds` (2i: between bounds i-1 and i, or below
+    the first, or above the last; 2i+1: equal to bound i), the number of its outcome vector over `tests`:
+    places where every comparison falls the same way get the same number.
+
+    Examples:
+        >>> _places((7, 9), (("$gte", 7), ("$lt", 9)))  # below 7 | 7 | 7-9 | 9 | above 9
+        (0, 1, 1, 2, 2)
+    """
+    index = {bound: 2 * i + 1 for i, bound in enumerate(bounds)}
+    outcomes = [tuple(_NUMERIC[op]((place > index[c]) - (place < index[c]), 0) for op, c in tests) for place in range(2 * len(bounds) + 1)]
+    numbers: dict[tuple, int] = {}
+    return tuple(numbers.setdefault(vector, len(numbers)) for vector in outcomes)
 
 
 def _exact(value):

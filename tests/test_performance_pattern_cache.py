@@ -220,3 +220,22 @@ def _evaluators(evaluators):
     for evaluator in evaluators:
         yield evaluator.program, evaluator
         yield from _evaluators(evaluator.chain._evaluators.values())
+
+
+@pytest.mark.parametrize("tests", [
+    (("$gte", 7), ("$lt", 7), ("$eq", 8), ("$gt", 9.5), ("$lte", 12), ("$neq", 0)),
+    (("$eq", "ON"), ("$neq", "QC"), ("$eq", "BC")),
+    (("$eq", True),),
+    (("$gte", 3120), ("$ex", None)),
+])
+def test_a_field_s_reader_separates_values_exactly_as_the_outcomes_of_its_comparisons(tests):
+    """The key reads each field once (`_reader`: a place among the thresholds, or the text itself); two
+    values get the same reading exactly when every comparison falls the same way for both."""
+    read = pattern_cache._reader(tests)
+    values = [*range(-2, 15), 6.99, 7.0, 9.5, 9.50001, 3119.99, 3120, 2 ** 60, float("nan"), float("inf"), True, False,
+              "ON", "QC", "BC", "AB", "7", None, pattern_cache._ABSENT]
+    outcomes = {id(v): tuple(pattern_cache._outcome(v, op, c) for op, c in tests) for v in values}
+    for a in values:
+        for b in values:
+            same_outcomes = outcomes[id(a)] == outcomes[id(b)]
+            assert (read(a) == read(b)) == same_outcomes, (a, b, read(a), read(b))
