@@ -90,8 +90,9 @@ class Chain:
                 consumed.derived["consumed"][program] = {"absent": why}
                 continue
             decision = self._evaluator(program).evaluate(applicant, day, source=source)
-            consumed.facts += decision_facts(program, decision)
-            consumed.derived["consumed"][program] = summary(decision)
+            score = score_of(decision)  # (once for both: a score's output form is built factor by factor)
+            consumed.facts += decision_facts(program, decision, score)
+            consumed.derived["consumed"][program] = summary(decision, score)
         return consumed
 
     def _absent_because(self, program: str, day: dt.date) -> str | None:
@@ -113,14 +114,13 @@ class Chain:
         return self._evaluators[program]
 
 
-def decision_facts(program: str, decision) -> list[dict]:
-    """The facts one consumed decision gives: its outcome, each criterion's, and its score when it has one."""
+def decision_facts(program: str, decision, score: dict | None) -> list[dict]:
+    """The facts one consumed decision gives: its outcome, each criterion's, and its score (`score_of`) when it has one."""
     needs = [need for c in decision.criteria for need in c.needs]
     facts = [{"t": "program_decision", "program": program, "outcome": OUTCOME_WORDS[decision.eligible], "edition": decision.edition,
               "unmet": ", ".join(decision.unmet), "needs": ", ".join(dict.fromkeys(n["field"] for n in needs)),
               "needs_why": "; ".join(dict.fromkeys(n["why"] for n in needs))}]
     facts += [{"t": "criterion_result", "program": program, "criterion": c.id, "outcome": CRITERION_WORDS[c.met]} for c in decision.criteria]
-    score = score_of(decision)
     if score is not None:
         facts.append({"t": "program_score", "program": program, "total": score["total"], "possible_total": score["possible_total"],
                       "max": score["max"]})
@@ -136,12 +136,11 @@ def score_of(decision) -> dict | None:
     return score.to_json() if score is not None else None
 
 
-def summary(decision) -> dict:
+def summary(decision, score: dict | None) -> dict:
     """What the consumer's decision shows of a consumed one: its outcome, edition, the criteria not met, and
-    its score with every factor when it has one."""
+    its score (`score_of`) with every factor when it has one."""
     shown = {"eligible": decision.eligible, "edition": decision.edition, "unmet": list(decision.unmet),
              "undetermined": list(decision.undetermined)}
-    score = score_of(decision)
     if score is not None:
         shown["score"] = score
     return shown

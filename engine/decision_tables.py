@@ -64,14 +64,37 @@ def in_domain(domain: TableInput, value) -> bool:
 
 
 def table_value(name: str, table: Table, values: dict, parameters: dict):
-    """The value of table `name` for the input `values`: its one matching row's value."""
+    """The value of table `name` for the input `values`: its one matching row's value (remembered per table,
+    parameters and inputs: a population asks the same few combinations again and again)."""
+    memo = _memo_of(table, parameters)
+    key = tuple([(input_name, type(value), value) for input_name, value in values.items()])  # (True and 1 stay apart)
+    if key in memo:
+        return memo[key]
     for input_name, domain in table.inputs.items():
         if not in_domain(domain, values.get(input_name)):
             raise TableError(f"table {name!r}: input {input_name}={values.get(input_name)!r} is outside its declared domain ({describe_domain(domain)})")
     matching = [row for row in table.rows if row_matches(row, values, parameters)]
     if len(matching) != 1:  # the validator proves this cannot happen; a parameter changed on a date it did not check?
         raise TableError(f"table {name!r}: {len(matching)} rows match {values!r}; exactly one must")
+    if len(memo) < _MEMO_SIZE:
+        memo[key] = matching[0].value
     return matching[0].value
+
+
+_MEMO_SIZE = 4096  # input combinations remembered per table and parameters (a table's domain is usually smaller)
+_memos: dict[tuple[int, int], tuple[Table, dict, dict]] = {}
+
+
+def _memo_of(table: Table, parameters: dict) -> dict:
+    """The remembered values of `table` under `parameters` (the very objects: a memo holds them, so their
+    ids cannot be reused by others while it lives). A value depends on nothing else: rows compare the
+    inputs with literals and those parameters."""
+    slot = _memos.get((id(table), id(parameters)))
+    if slot is None or slot[0] is not table or slot[1] is not parameters:
+        if len(_memos) >= _MEMO_SIZE:
+            _memos.clear()
+        slot = _memos[(id(table), id(parameters))] = (table, parameters, {})
+    return slot[2]
 
 
 def describe_domain(domain: TableInput) -> str:

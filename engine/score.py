@@ -103,7 +103,8 @@ class ScoreResult:
 
 def compute_score(score: Score, awards: list[Award], unknown: list[PointsUnknown]) -> ScoreResult:
     """The score from the awards and undetermined factors of one run."""
-    factors = [_factor(name, spec, awards, unknown) for name, spec in score.factors.items()]
+    mine, undetermined = _by_factor(awards), _by_factor(unknown)
+    factors = [_factor(name, spec, mine.get(name, []), undetermined.get(name, [])) for name, spec in score.factors.items()]
     low = {f.id: f.points or 0 for f in factors}
     high = {f.id: f.max if f.points is None else f.points for f in factors}
     total, caps = capped_total(score, low)
@@ -111,9 +112,15 @@ def compute_score(score: Score, awards: list[Award], unknown: list[PointsUnknown
     return ScoreResult(total, possible_total, score.max, factors, caps)
 
 
-def _factor(name: str, spec, awards: list[Award], unknown: list[PointsUnknown]) -> FactorPoints:
-    mine = [a for a in awards if a.factor == name]
-    undetermined = [u for u in unknown if u.factor == name]
+def _by_factor(items: list) -> dict[str, list]:
+    """Awards (or undetermined factors) grouped by factor, in firing order: one pass, not one per factor."""
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(item.factor, []).append(item)
+    return grouped
+
+
+def _factor(name: str, spec, mine: list[Award], undetermined: list[PointsUnknown]) -> FactorPoints:
     if undetermined:
         needs = list({(n["field"], n["why"]): n for u in undetermined for n in u.needs}.values())
         reason = "; ".join(dict.fromkeys(u.reason for u in undetermined))

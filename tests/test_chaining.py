@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from cec_rules.engine.chaining import Chain, decision_facts, summary
+from cec_rules.engine.chaining import Chain, decision_facts, score_of, summary
 from cec_rules.engine.decision import CriterionResult, Decision
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.library import load_library
@@ -40,7 +40,7 @@ def _scored_decision() -> Decision:
 
 
 def test_a_scored_decision_gives_its_total_and_each_factor_as_facts():
-    facts = decision_facts("crs", _scored_decision())
+    facts = decision_facts("crs", _scored_decision(), score_of(_scored_decision()))
     kinds = {f["t"]: f for f in facts}
     assert kinds["program_decision"] == {"t": "program_decision", "program": "crs", "outcome": "undetermined", "edition": "2025-03-25",
                                          "unmet": "", "needs": "date_of_birth", "needs_why": "age points"}
@@ -49,7 +49,7 @@ def test_a_scored_decision_gives_its_total_and_each_factor_as_facts():
     factors = [f for f in facts if f["t"] == "score_factor"]
     assert factors == [{"t": "score_factor", "program": "crs", "factor": "age", "points": 0, "max": 110, "undetermined": True},
                        {"t": "score_factor", "program": "crs", "factor": "education", "points": 120, "max": 140, "undetermined": False}]
-    assert summary(_scored_decision())["score"]["total"] == 447
+    assert summary(_scored_decision(), score_of(_scored_decision()))["score"]["total"] == 447
 
 
 def test_absent_programs_are_named_with_why():
@@ -69,7 +69,7 @@ def test_cec_decides_the_same_bytes_inside_the_pool_as_alone():
     inside = pool.chain._evaluator("cec").evaluate(applicant)
     assert alone.to_json_line() == inside.to_json_line()
     decided = pool.evaluate(applicant)
-    assert decided.derived["consumed"]["cec"] == summary(alone)
+    assert decided.derived["consumed"]["cec"] == summary(alone, score_of(alone))
     assert decided.derived["in_category"] == []  # collected: a list, empty when none
 
 

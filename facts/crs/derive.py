@@ -23,7 +23,7 @@ from cec_rules.engine.errors import InputError
 from cec_rules.facts.tables import ABILITIES
 
 from .education import NONE, Level, canadian_only, level_of, recognized_credentials
-from .experience import canadian_years, foreign_years, of_applicant, of_spouse
+from .experience import canadian_years, of_applicant, of_spouse, work_years
 from .languages import ordered
 
 EDUCATION_LEVELS = ("none", "secondary", "one_year", "two_year", "three_year", "two_or_more", "masters", "doctoral")
@@ -80,8 +80,9 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
     education, canadian = _education(applicant, "", day, params, derived)
     _note(education, "education", unsettled)
     _note(canadian, "canadian_credential", unsettled)
-    here = _note(canadian_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "canadian_experience", unsettled, derived)
-    abroad = _note(foreign_years(applicant, day, tables.noc, params, source, exclusions=exclusions), "foreign_experience", unsettled, derived)
+    here, abroad = work_years(applicant, day, tables.noc, params, source, exclusions)
+    _note(here, "canadian_experience", unsettled, derived)
+    _note(abroad, "foreign_experience", unsettled, derived)
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
                    canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),

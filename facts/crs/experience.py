@@ -62,15 +62,25 @@ def of_spouse(exclusions: list, applicant) -> list:
 
 def canadian_years(person, day: dt.date, noc, params: dict, source: str, prefix: str = "", exclusions: list = ()) -> Years:
     """Skilled Canadian work in the window that the screen did not exclude, in years of `hours_per_year`."""
-    state = _part(_experience(person, day, noc, params, source, prefix, exclusions), params, canadian=True)
+    return _canadian(_experience(person, day, noc, params, source, prefix, exclusions), params, prefix)
+
+
+def work_years(person, day: dt.date, noc, params: dict, source: str, exclusions: list = ()) -> tuple[Years, Years]:
+    """The Canadian years (`canadian_years`) and the foreign years (`_foreign`), from one reading of the work history."""
+    state = _experience(person, day, noc, params, source, "", exclusions)
+    return _canadian(state, params, ""), _foreign(state, params, "")
+
+
+def _canadian(state: Experience, params: dict, prefix: str) -> Years:
+    state = _part(state, params, canadian=True)
     certain = state.total()
     possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else certain
     return _years(certain, possible, state, params, prefix, "Canadian work experience")
 
 
-def foreign_years(person, day: dt.date, noc, params: dict, source: str, prefix: str = "", exclusions: list = ()) -> Years:
+def _foreign(state: Experience, params: dict, prefix: str) -> Years:
     """Skilled work outside Canada in the window that the screen did not exclude, in the one unit group with the most hours."""
-    state = _part(_experience(person, day, noc, params, source, prefix, exclusions), params, canadian=False)
+    state = _part(state, params, canadian=False)
     known = [p for p in state.counted if not p.status.split]
     groups = hours_by_group([Countable(p.index, tuple(p.intervals), p.rate, (), False) for p in known],
                             [p.status.candidates[0] for p in known], state.cap)

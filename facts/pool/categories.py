@@ -70,14 +70,30 @@ def unit_groups(version: int, code: str, noc: NocTables, source: str, field: str
     return frozenset(o.code for o in noc.counterparts(version, code))
 
 
-def experience_fact(category: str, listed: set[str], work: list[CountedWork], cap: Fraction, offer: frozenset[str]) -> dict:
+class WorkSums:
+    """One applicant's counted work, and the hours and best run of each subset of it that a category
+    takes, computed once: categories in force are many (nine in 2026), an applicant's work is in few of
+    them, so most take the same subset (often none)."""
+
+    def __init__(self, work: list[CountedWork], cap: Fraction):
+        self.work, self.cap = work, cap
+        self._sums: dict[tuple[int, ...], tuple[float, float]] = {}
+
+    def of(self, subset: list[CountedWork]) -> tuple[float, float]:
+        """The subset's hours and the hours of its best continuous run, rounded down (`_floor`)."""
+        key = tuple(w.index for w in subset)
+        if key not in self._sums:
+            self._sums[key] = (_floor(_hours(subset, self.cap)), _floor(_longest_run(subset, self.cap)))
+        return self._sums[key]
+
+
+def experience_fact(category: str, listed: set[str], sums: WorkSums, offer: frozenset[str]) -> dict:
     """The `category_experience` fact of one category."""
-    inside = [w for w in work if w.codes <= listed]
-    canadian = [w for w in inside if w.canadian]
-    return {"t": "category_experience", "category": category, "hours": _floor(_hours(inside, cap)),
-            "canadian_hours": _floor(_hours(canadian, cap)), "longest_run_hours": _floor(_longest_run(inside, cap)),
-            "longest_canadian_run_hours": _floor(_longest_run(canadian, cap)),
-            "unsettled_periods": sum(1 for w in work if w.codes & listed and not w.codes <= listed),
+    inside = [w for w in sums.work if w.codes <= listed]
+    (hours, run), (canadian_hours, canadian_run) = sums.of(inside), sums.of([w for w in inside if w.canadian])
+    return {"t": "category_experience", "category": category, "hours": hours, "canadian_hours": canadian_hours,
+            "longest_run_hours": run, "longest_canadian_run_hours": canadian_run,
+            "unsettled_periods": sum(1 for w in sums.work if w.codes & listed and not w.codes <= listed),
             "job_offer": bool(offer) and offer <= listed}
 
 

@@ -17,7 +17,7 @@ from ..dates import as_int
 from ..derive import HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS
 from ..language import assess_results, best_per_language, result_summary
 from ..vocabulary import COUNTRIES
-from .categories import category_window, counted_work, experience_fact, unit_groups
+from .categories import WorkSums, category_window, counted_work, experience_fact, unit_groups
 
 LIST_SUFFIX = "_occupations"
 
@@ -75,5 +75,5 @@ def _category_facts(applicant, as_of: dt.date, noc, params: dict, source: str) -
     work = counted_work(applicant, as_of, noc, params, source)
     offer = applicant.job_offer
     offer_codes = unit_groups(offer.noc_version, offer.noc_code, noc, source, "job_offer.noc_code") if offer else frozenset()
-    cap = Fraction(str(params["weekly_hours_cap"]))
-    return [experience_fact(c, set(params[c + LIST_SUFFIX]), work, cap, offer_codes) for c in categories]
+    sums = WorkSums(work, Fraction(str(params["weekly_hours_cap"])))
+    return [experience_fact(c, set(params[c + LIST_SUFFIX]), sums, offer_codes) for c in categories]
