@@ -72,9 +72,7 @@ class Evaluator:
         different groups never join); the exclusions in rule order. None: the program has no screen."""
         if self.plugin.screen_facts is None:
             return None
-        if edition.sha256 not in self._has_screen:
-            self._has_screen[edition.sha256] = bool(stage_rules(edition.ruleset, screen=True))
-        if not self._has_screen[edition.sha256]:
+        if not self._has_screen.setdefault(edition.sha256, bool(stage_rules(edition.ruleset, screen=True))):
             return RunResult()
         compiled = self._compile(edition, compiled_on or day, screen=True)
         result = RunResult()
@@ -95,17 +93,12 @@ class Evaluator:
         return edition, self._compile(edition, day)
 
     def _compile(self, edition: Edition, day: dt.date, screen: bool = False) -> CompiledRuleset:
-        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day` (found
-        once per day: a batch or a ranked pool assesses most records on one day)."""
-        on_day = (edition.sha256, day, screen)
-        if on_day in self._compiled:
-            return self._compiled[on_day]
+        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`."""
         key = (edition.sha256, parameter_period(edition.ruleset, day), screen)
         if key not in self._compiled:
             screen_kinds = set(self.plugin.screen_kinds)
             kinds = [kind for kind in self.plugin.fact_kinds if (kind in screen_kinds) == screen]
             self._compiled[key] = compile_ruleset(edition.ruleset, day, kinds, edition.sha256, screen)
-        self._compiled[on_day] = self._compiled[key]
         return self._compiled[key]
 
     @staticmethod
