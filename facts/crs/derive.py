@@ -165,7 +165,8 @@ def _spouse_facts(spouse, day, tables, params, source, unsettled, derived, exclu
 
 
 def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
-    """The offer's terms and how its code classifies: skilled, and in the senior-management major group."""
+    """The offer's terms and how its code classifies: skilled, and in the senior-management major group.
+    Only `job_offer`'s own terms: its `other_employers` (FST's second employer) do not count for the CRS."""
     reported = noc.find(offer.noc_version, offer.noc_code)
     if reported is None:
         raise InputError(source, "job_offer.noc_code", f"unknown NOC {offer.noc_version} code {offer.noc_code!r}")
