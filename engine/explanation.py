@@ -13,6 +13,7 @@ from .gains import Gain, pass_mark, point_gains
 from .model import wording
 from .references import parameters_of
 from .templates import fill_parameters, format_value
+from .validator import TRANSLATION_SUFFIX
 
 GAIN_WORDS = {
     "en": {"gain": "+{points} point(s) for {factor}: {change}", "change": "{input} from {current} to {proposed}",
@@ -34,9 +35,9 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
         used = [name for o in result.outcomes if o.rule in rules for name in parameters_of(rules[o.rule])]
-        entry = {"id": result.id, "met": result.met, "citation": criterion.citation, "reason": result.reason,
+        entry = {"id": result.id, "met": result.met, "citation": result.citation, "reason": result.reason,
                  "description": fill_parameters(wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats),
-                 "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}))
+                 "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}), lang)
                                 for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
                  "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
                                  "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]}
@@ -52,10 +53,16 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
             "findings": decision.derived.get("findings", [])}
 
 
-def _readable(fact: dict, types: dict) -> dict:
-    """A matched fact for people: dates as ISO dates, numbers with a fraction rounded to two decimals."""
-    return {name: format_value(value, "date") if types.get(name) == "date" else round(value, 2) if isinstance(value, float) else value
-            for name, value in fact.items() if name != "t"}
+def _readable(fact: dict, types: dict, lang: str = "en") -> dict:
+    """A matched fact for people: dates as ISO dates, numbers with a fraction rounded to two decimals, and
+    in French a text's French (FIELD__fr, beside FIELD) in its place."""
+    shown = {}
+    for name, value in fact.items():
+        if name == "t" or name.endswith(TRANSLATION_SUFFIX):
+            continue
+        value = fact.get(name + TRANSLATION_SUFFIX, value) if lang == "fr" else value
+        shown[name] = format_value(value, "date") if types.get(name) == "date" else round(value, 2) if isinstance(value, float) else value
+    return shown
 
 
 def gain_text(gain: Gain, evaluator, edition, lang: str, mark) -> str:

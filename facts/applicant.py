@@ -141,8 +141,8 @@ class Credential(Strict):
     eca: CredentialAssessment | None = None
 
 
-class JobOffer(Strict):
-    """An offer of arranged employment; `duration_months: null` means no end date."""
+class EmployerOffer(Strict):
+    """One employer's offer of employment; `duration_months: null` means no end date."""
 
     noc_version: NocVersion
     noc_code: NocCode
@@ -151,6 +151,18 @@ class JobOffer(Strict):
     duration_months: Annotated[int, Field(strict=True, ge=0, le=1200)] | None = None
 
     _code_check = field_validator("noc_code")(_code_matches_version)
+
+
+class JobOffer(EmployerOffer):
+    """An offer of arranged employment. FST accepts an offer from up to two employers (IRPR 87.2(3)(d)): the
+    other employers' offers, if any, are `other_employers`; every other program reads the first alone."""
+
+    other_employers: list[EmployerOffer] = []
+
+    @property
+    def employers(self) -> list[EmployerOffer]:
+        """Every employer's offer, the first (this one's own fields) first."""
+        return [self, *self.other_employers]
 
 
 class Nomination(Strict):

@@ -44,15 +44,23 @@ def describe(occupation: Occupation) -> str:
     return f"NOC {occupation.version} {occupation.code} {occupation.title} ({level_label(occupation)})"
 
 
-def level_label(occupation: Occupation) -> str:
-    """`TEER 3` (NOC 2021) or `skill level B` (NOC 2016)."""
-    return f"TEER {occupation.level}" if occupation.version == 2021 else f"skill level {occupation.level}"
+LABELS = {"en": {"teer": "TEER", "level": "skill level", "noc": "NOC", "became": "became", "or": "or"},
+          "fr": {"teer": "FEER", "level": "niveau de compétence", "noc": "CNP", "became": "est devenu", "or": "ou"}}
 
 
-def candidates_text(status: OccupationStatus) -> str:
-    """`3142 became 31202 (TEER 1) or 32109 (TEER 2)`: what a split code can be, for reasons and needs."""
-    listing = " or ".join(f"{c.code} {c.title} ({level_label(c)})" for c in status.candidates)
-    return f"NOC {status.reported.version} {status.reported.code} ({status.reported.title}) became {listing}"
+def level_label(occupation: Occupation, lang: str = "en") -> str:
+    """`TEER 3` (NOC 2021) or `skill level B` (NOC 2016); in French `FEER 3` or `niveau de compétence B`."""
+    words = LABELS[lang]
+    return f"{words['teer']} {occupation.level}" if occupation.version == 2021 else f"{words['level']} {occupation.level}"
+
+
+def candidates_text(status: OccupationStatus, lang: str = "en") -> str:
+    """`3142 became 31202 (TEER 1) or 32109 (TEER 2)`: what a split code can be, for reasons and needs
+    (in French for a program's French reasons; the titles stay StatCan's English ones)."""
+    words = LABELS[lang]
+    listing = f" {words['or']} ".join(f"{c.code} {c.title} ({level_label(c, lang)})" for c in status.candidates)
+    reported = status.reported
+    return f"{words['noc']} {reported.version} {reported.code} ({reported.title}) {words['became']} {listing}"
 
 
 class OccupationClassifier:

@@ -47,24 +47,8 @@ NO_COUNTERPART_RULE = "occupation_without_counterpart_excluded"
 SAFETY_NETS = {"cec": NO_COUNTERPART_RULE, "crs": NO_COUNTERPART_RULE, "pool": "a_program_is_not_decided"}
 
 
-# The CRS's score_computed is met or undetermined, never unmet (a score is not a pass mark). Its two older
-# editions' cases cover the dates and the screen, not yet every factor's rules: a known gap (docs/programs/crs.md),
-# listed so that it can only shrink.
+# The CRS's score_computed is met or undetermined, never unmet (a score is not a pass mark).
 CRS_NEVER_SEEN = "score_computed unmet"
-CRS_OLD_EDITION_GAPS = {
-    "crs/2015-01-01": ("language_result_missing, score_unsettled, age_unsettled, education_unsettled, second_language_points, "
-                       "second_language_points_with_spouse, canadian_work_unsettled, spouse_education_points, spouse_education_unsettled, "
-                       "spouse_language_points, spouse_canadian_work_points, spouse_canadian_work_unsettled, education_language_unsettled, "
-                       "education_canadian_work_unsettled, foreign_work_language_unsettled, foreign_canadian_work_unsettled, "
-                       "certificate_language_points, arranged_employment_unsettled, " + NO_COUNTERPART_RULE,
-                       "language_result_valid unmet, score_computed unmet, score_computed undetermined"),
-    "crs/2016-11-19": ("score_unsettled, age_unsettled, education_unsettled, second_language_points_with_spouse, canadian_work_unsettled, "
-                       "spouse_education_points, spouse_education_unsettled, spouse_language_points, spouse_canadian_work_points, "
-                       "spouse_canadian_work_unsettled, education_language_unsettled, education_canadian_work_unsettled, "
-                       "foreign_work_language_unsettled, foreign_canadian_work_unsettled, certificate_language_points, "
-                       "provincial_nomination_points, arranged_employment_unsettled, canadian_education_long, canadian_education_unsettled, "
-                       + NO_COUNTERPART_RULE, "score_computed unmet, score_computed undetermined"),
-}
 
 
 def _uncovered(line: str) -> tuple[str, str]:
@@ -80,7 +64,6 @@ def test_bundled_cases_all_pass_and_cover_every_rule():
     editions = {line.split(":")[0]: _uncovered(line) for line in result.stdout.splitlines() if " case(s); " in line}
     expected = {name: (SAFETY_NETS.get(name.split("/")[0], "none"), "none") for name in editions}
     expected.update({name: (NO_COUNTERPART_RULE, CRS_NEVER_SEEN) for name in editions if name.startswith("crs/")})
-    expected.update(CRS_OLD_EDITION_GAPS)
     assert len(editions) >= 13 and editions == expected
 
 

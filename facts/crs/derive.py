@@ -25,6 +25,7 @@ from cec_rules.facts.tables import ABILITIES
 from .education import NONE, Level, canadian_only, level_of, recognized_credentials
 from .experience import canadian_years, of_applicant, of_spouse, work_years
 from .languages import ordered
+from .words import EDUCATION, LANGUAGES, ability_words, with_french
 
 EDUCATION_LEVELS = ("none", "secondary", "one_year", "two_year", "three_year", "two_or_more", "masters", "doctoral")
 _SHARED = ("experience_window_years", "weekly_hours_cap", "qualifying_work_countries", "provinces_and_territories", "noc_version", "skilled_levels",
@@ -88,7 +89,7 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
                    canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),
                    first_language=languages[0].test.language if languages else NONE,
                    language_results=[result_summary(r) for r in languages])
-    return {"t": "crs_applicant", "id": applicant.id, "as_of": as_int(day), "with_spouse": with_spouse,
+    return with_french({"t": "crs_applicant", "id": applicant.id, "as_of": as_int(day), "with_spouse": with_spouse,
             "age": age or 0, "age_known": age is not None,
             "education": education.level, "education_settled": education.settled,
             "first_language": languages[0].test.language if languages else NONE,
@@ -98,7 +99,8 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
             "foreign_years": abroad.years, "foreign_settled": abroad.settled,
             "certificate": any(c.issued <= day for c in applicant.certificates_of_qualification),
             "nominated": applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day,
-            "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled}
+            "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled},
+        first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION)
 
 
 MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of birth
@@ -106,7 +108,7 @@ MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of b
 
 def _age(applicant, day, unsettled, source) -> int | None:
     if applicant.date_of_birth is None:
-        unsettled.append(_unsettled("age", "date_of_birth", "the age on the day points are assigned"))
+        unsettled.append(_unsettled("age", "date_of_birth", "the age on the day points are assigned", "l'âge le jour de l'attribution des points"))
         return None
     age = age_on(applicant.date_of_birth, day) if applicant.date_of_birth <= day else -1
     if not 0 <= age <= MAX_AGE:
@@ -118,7 +120,8 @@ def _education(person, prefix: str, day, params, derived) -> tuple[Level, Level]
     """The highest level and the highest Canadian credential's level; `education` left out is not "none"."""
     field = f"{prefix}education"
     if "education" not in person.model_fields_set:
-        missing = Level(NONE, False, field, f"the completed credentials ({field}: [] when there are none)")
+        missing = Level(NONE, False, field, f"the completed credentials ({field}: [] when there are none)",
+                        f"les diplômes obtenus ({field} : [] s'il n'y en a aucun)")
         return missing, missing
     counted, notes = recognized_credentials(person.education, day, params["eca_validity_years"])
     derived["findings"].extend(f"{prefix}{note}" for note in notes)
@@ -129,7 +132,7 @@ def _education(person, prefix: str, day, params, derived) -> tuple[Level, Level]
 def _note(found, name: str, unsettled: list, derived: dict | None = None):
     """Record what leaves `found` (a Level or Years) open, and the notes of a Years."""
     if not found.settled:
-        unsettled.append(_unsettled(name, found.field, found.why))
+        unsettled.append(_unsettled(name, found.field, found.why, found.why_fr))
     if derived is not None:
         derived["findings"].extend(found.notes)
     return found
@@ -143,9 +146,9 @@ def _languages(results, day, tables, params, source, field) -> list:
 
 def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
     """One fact per ability of each official language in `roles` order (the spouse's: first only)."""
-    return [{"t": "crs_ability", "role": role, "language": result.test.language, "ability": ability,
-             "clb": result.levels[ability], "level_name": result.test.level_name, "test_title": result.test.title,
-             "with_spouse": with_spouse}
+    return [ability_words({"t": "crs_ability", "role": role, "language": result.test.language, "ability": ability,
+                           "clb": result.levels[ability], "level_name": result.test.level_name, "test_title": result.test.title,
+                           "with_spouse": with_spouse})
             for role, result in zip(roles, languages) for ability in ABILITIES]
 
 
@@ -156,14 +159,15 @@ def _spouse_facts(spouse, day, tables, params, source, unsettled, derived, exclu
     languages = _languages(spouse.language_tests, day, tables, params, source, "spouse.language_tests")
     derived["spouse"] = {"education": education.level, "canadian_years": here.years,
                          "language_results": [result_summary(r) for r in languages]}
-    fact = {"t": "crs_spouse", "education": education.level, "education_settled": education.settled,
-            "canadian_years": here.years, "canadian_settled": here.settled,
-            "language": languages[0].test.language if languages else NONE}
+    fact = with_french({"t": "crs_spouse", "education": education.level, "education_settled": education.settled,
+                        "canadian_years": here.years, "canadian_settled": here.settled,
+                        "language": languages[0].test.language if languages else NONE}, education=EDUCATION, language=LANGUAGES)
     return [fact, *_abilities(languages, ("spouse",), True)]
 
 
 def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
-    """The offer's terms and how its code classifies: skilled, and in the senior-management major group."""
+    """The offer's terms and how its code classifies: skilled, and in the senior-management major group.
+    Only `job_offer`'s own terms: its `other_employers` (FST's second employer) do not count for the CRS."""
     reported = noc.find(offer.noc_version, offer.noc_code)
     if reported is None:
         raise InputError(source, "job_offer.noc_code", f"unknown NOC {offer.noc_version} code {offer.noc_code!r}")
@@ -171,7 +175,8 @@ def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
     senior = {c.code.startswith(params["senior_management_prefix"]) for c in status.candidates}
     settled = status.skilled is not None and len(senior) == 1
     if not settled:
-        unsettled.append(_unsettled("job_offer", "job_offer.noc_code", f"the unit group of the offer: {candidates_text(status)}"))
+        unsettled.append(_unsettled("job_offer", "job_offer.noc_code", f"the unit group of the offer: {candidates_text(status)}",
+                                    f"le groupe de base de l'offre : {candidates_text(status, 'fr')}"))
     derived["job_offer"] = {"noc_code": offer.noc_code, "candidates": [c.code for c in status.candidates], "settled": settled}
     return {"t": "crs_job_offer", "noc_code": offer.noc_code, "title": reported.title, "lmia": offer.lmia,
             "full_time": offer.full_time, "indefinite": offer.duration_months is None, "duration_months": offer.duration_months or 0,
@@ -185,5 +190,6 @@ def _relative_fact(index: int, relative, spouse) -> dict:
             "spouse_accompanying": spouse is not None and spouse.accompanying}
 
 
-def _unsettled(name: str, field: str, why: str) -> dict:
-    return {"t": "crs_unsettled", "input": name, "field": field, "why": why}
+def _unsettled(name: str, field: str, why: str, why_fr: str) -> dict:
+    """What leaves a factor open; `why__fr` is its French, for the French reasons that quote it."""
+    return {"t": "crs_unsettled", "input": name, "field": field, "why": why, "why__fr": why_fr}

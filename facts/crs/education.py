@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from cec_rules.facts.credentials import is_canadian, recognized
 
+from .words import EDUCATION
+
 SHORTEST, LONGEST = 1, 3  # the years a post-secondary credential without `years` could have, for the CRS tiers
 BY_YEARS = {1: "one_year", 2: "two_year"}
 NONE = "none"
@@ -21,12 +23,13 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Level:
-    """A level and whether the input settles it (if not: the field that would, and why)."""
+    """A level and whether the input settles it (if not: the field that would, and why, in English and French)."""
 
     level: str
     settled: bool = True
     field: str = ""
     why: str = ""
+    why_fr: str = ""
 
 
 def credential_level(credential, years: int | None) -> str | None:
@@ -59,7 +62,9 @@ def level_of(credentials: list, ranking: list[str], field: str, combined: bool =
         return Level(low)
     index = next(i for i, c in credentials if c.level == "post_secondary" and c.years is None)
     return Level(low, False, f"{field}[{index}].years",
-                 f"the length of the post-secondary program of {field}[{index}] decides the education level ({low} or {high})")
+                 f"the length of the post-secondary program of {field}[{index}] decides the education level ({low} or {high})",
+                 f"la durée du programme postsecondaire de {field}[{index}] détermine le niveau de scolarité "
+                 f"({EDUCATION[low]} ou {EDUCATION[high]})")
 
 
 def recognized_credentials(credentials: list, day: dt.date, eca_years: int) -> tuple[list, list[str]]:

@@ -23,6 +23,8 @@ from cec_rules.engine.errors import InputError
 from cec_rules.facts.derive import Experience, experience, screen_facts
 from cec_rules.facts.readings import Countable, hours_by_group
 
+from .words import WHAT
+
 
 @dataclass(frozen=True)
 class Years:
@@ -34,6 +36,7 @@ class Years:
     field: str = ""
     why: str = ""
     notes: tuple[str, ...] = ()
+    why_fr: str = ""
 
 
 def screen_groups(applicant, spouse, day: dt.date, noc, params: dict, source: str) -> list[list[dict]]:
@@ -117,4 +120,5 @@ def _years(certain: Fraction, possible: Fraction, state, params: dict, prefix: s
         return Years(low, certain, notes=notes)
     split = next(p for p in state.possible if p.status.split)
     field = f"{prefix}work_history[{split.index}].noc_code"
-    return Years(low, certain, False, field, f"{what} is {low} to {high} years depending on the unit group of {field}", notes)
+    return Years(low, certain, False, field, f"{what} is {low} to {high} years depending on the unit group of {field}", notes,
+                 f"{WHAT[what]} compte de {low} à {high} année(s) selon le groupe de base de {field}")

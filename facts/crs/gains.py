@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from ..fsw.gains import ABILITY
 
-WORDS = {"en": "{level_name} {level} in {ability} ({role} official language)",
-         "fr": "{level_name} {level} en {ability} ({role} langue officielle)"}
-ROLES = {"en": {"first": "first", "second": "second", "spouse": "the spouse's first"},
-         "fr": {"first": "première", "second": "deuxième", "spouse": "première du conjoint,"}}
+WORDS = {"en": "{level_name} {level} in {ability} ({role})", "fr": "{level_name} {level} en {ability} ({role})"}
+ROLES = {"en": {"first": "first official language", "second": "second official language",
+                "spouse": "the spouse's first official language"},
+         "fr": {"first": "première langue officielle", "second": "seconde langue officielle",
+                "spouse": "première langue officielle de l'époux"}}
 
 
 def describe_gain(gain, edition, language: str) -> str | None:

@@ -33,11 +33,12 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "job_offer": {
         "noc_code": ("text", "the offer's unit group in the edition's classification (the reported code when it splits)"),
         "title": ("text", "the offer's unit group title"),
-        "in_trade": ("bool", "the offer's occupation is a skilled trade of the edition (false when its split code leaves it open)"),
-        "lmia": ("bool", "supported by an LMIA or an exemption that qualifies as arranged employment"),
-        "full_time": ("bool", "an offer of full-time work"),
-        "open_ended": ("bool", "the offer has no end date"),
-        "duration_months": ("count", "the offer's length in months (0 when open-ended)"),
+        "in_trade": ("bool", "every employer's offer is in the same skilled trade of the edition (false when a split code leaves it open)"),
+        "lmia": ("bool", "every employer's offer is supported by an LMIA or an exemption that qualifies as arranged employment"),
+        "full_time": ("bool", "every employer's offer is of full-time work"),
+        "open_ended": ("bool", "no employer's offer has an end date"),
+        "duration_months": ("count", "the shortest employer's offer with an end date, in months (0 when open-ended)"),
+        "employers": ("count", "how many employers the offer is from (job_offer and its other_employers)"),
     },
     "documents": {
         "described": ("text", "the job offer and certificates given, in words (for reasons)"),

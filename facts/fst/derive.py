@@ -125,7 +125,7 @@ class TradePeriod:
 class Document:
     """A certificate of qualification or the job offer: the trade it names, when its code settles one."""
 
-    where: str  # job_offer or certificates_of_qualification[i]
+    where: str  # job_offer, job_offer.other_employers[i] or certificates_of_qualification[i]
     status: OccupationStatus
     counts: bool = True  # false: issued after the assessment date
 
@@ -147,20 +147,20 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     window = (years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1))
     findings: list[str] = []
     periods = [_period(i, w, as_of, window, classifier, params, source, findings) for i, w in enumerate(applicant.work_history)]
-    offer = _offer(applicant, classifier, source)
+    offers = _offers(applicant, classifier, source)
     certificates = _certificates(applicant, as_of, classifier, params, source, findings)
     cap = exact_hours(params["weekly_hours_cap"])
     hours, possible = _hours_by_trade(periods, cap)
-    trades = _trade_facts(hours, possible, offer, certificates)
+    trades = _trade_facts(hours, possible, _offer_trade(offers), certificates)
     results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
     best = _best(valid, params["language_level_by_ability"])
     funds = _funds_facts(applicant, params)
     facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods), *trades,
-             _documents_fact(offer, certificates, applicant), *funds]
+             _documents_fact(offers, certificates, applicant), *funds]
     facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
-    facts += [_question(d.where, d.status, True) for d in [offer, *certificates] if d is not None and d.unsettled]
-    if offer is not None:
-        facts.append(_offer_fact(applicant, offer))
+    facts += [_question(d.where, d.status, True) for d in [*offers, *certificates] if d.unsettled]
+    if offers:
+        facts.append(_offer_fact(applicant.job_offer, offers))
     if best is not None:
         facts.append(_language_fact(best, params["language_level_by_ability"]))
     derived = {
@@ -226,11 +226,21 @@ def _trade_exclusion(status: OccupationStatus) -> str | None:
     return None
 
 
-def _offer(applicant: Applicant, classifier, source: str) -> Document | None:
+def _offers(applicant: Applicant, classifier, source: str) -> list[Document]:
+    """One document per employer of the job offer (none without an offer): `job_offer`, then each of
+    `job_offer.other_employers` (87.2(3)(d): up to two employers)."""
     offer = applicant.job_offer
     if offer is None:
-        return None
-    return Document("job_offer", _status(classifier, offer.noc_version, offer.noc_code, "job_offer.noc_code", source))
+        return []
+    wheres = ["job_offer", *(f"job_offer.other_employers[{i}]" for i in range(len(offer.other_employers)))]
+    return [Document(where, _status(classifier, o.noc_version, o.noc_code, f"{where}.noc_code", source))
+            for where, o in zip(wheres, offer.employers)]
+
+
+def _offer_trade(offers: list[Document]) -> Occupation | None:
+    """The trade of the job offer: the one trade every employer's offer names (None: none, or different ones)."""
+    trades = {d.trade for d in offers}
+    return next(iter(trades)) if len(trades) == 1 else None
 
 
 def _certificates(applicant: Applicant, as_of: dt.date, classifier, params, source, findings) -> list[Document]:
@@ -262,15 +272,15 @@ def _countable(period: TradePeriod) -> Countable:
     return Countable(period.index, tuple(period.intervals), period.rate, period.trades, False)
 
 
-def _trade_facts(hours: dict, possible: dict, offer: Document | None, certificates: list[Document]) -> list[dict]:
-    """One fact per trade with hours or named by a document."""
-    named = {d.trade for d in certificates if d.trade} | ({offer.trade} if offer and offer.trade else set())
+def _trade_facts(hours: dict, possible: dict, offer_trade: Occupation | None, certificates: list[Document]) -> list[dict]:
+    """One fact per trade with hours or named by a document (`offer_trade`: the job offer's, `_offer_trade`)."""
+    named = {d.trade for d in certificates if d.trade} | ({offer_trade} if offer_trade else set())
     facts = []
     for trade in sorted(set(possible) | named, key=lambda o: o.code):
         facts.append({"t": "trade", "noc_code": trade.code, "noc_version": trade.version, "title": trade.title,
                       "hours": float_not_above(hours.get(trade, Fraction(0))),
                       "possible_hours": float_not_above(possible.get(trade, Fraction(0))),
-                      "certificate": any(d.trade == trade for d in certificates), "offer": bool(offer and offer.trade == trade)})
+                      "certificate": any(d.trade == trade for d in certificates), "offer": offer_trade == trade})
     return facts
 
 
@@ -296,25 +306,28 @@ def _experience_fact(window, hours: dict, possible: dict, periods: list[TradePer
             "unsettled_periods": sum(1 for p in periods if p.unsettled)}
 
 
-def _offer_fact(applicant: Applicant, offer: Document) -> dict:
-    given = applicant.job_offer
-    occupation = offer.status.candidates[0] if len(offer.status.candidates) == 1 else offer.status.reported
-    return {"t": "job_offer", "noc_code": occupation.code, "title": occupation.title, "in_trade": offer.trade is not None,
-            "lmia": given.lmia, "full_time": given.full_time, "open_ended": given.duration_months is None,
-            "duration_months": given.duration_months or 0}
+def _offer_fact(given, offers: list[Document]) -> dict:
+    """The job offer as a whole: its terms hold when every employer's offer has them (durable-rules has no
+    "for all"), its length is the shortest employer's, and `employers` lets the rules bound their number."""
+    first = offers[0].status
+    occupation = first.candidates[0] if len(first.candidates) == 1 else first.reported
+    terms = given.employers
+    lengths = [o.duration_months for o in terms if o.duration_months is not None]
+    return {"t": "job_offer", "noc_code": occupation.code, "title": occupation.title, "in_trade": _offer_trade(offers) is not None,
+            "lmia": all(o.lmia for o in terms), "full_time": all(o.full_time for o in terms), "open_ended": not lengths,
+            "duration_months": min(lengths, default=0), "employers": len(terms)}
 
 
-def _documents_fact(offer: Document | None, certificates: list[Document], applicant: Applicant) -> dict:
+def _documents_fact(offers: list[Document], certificates: list[Document], applicant: Applicant) -> dict:
     parts = []
-    if offer is not None:
-        given = applicant.job_offer
+    for offer, given in zip(offers, applicant.job_offer.employers if offers else []):
         length = "no end date" if given.duration_months is None else f"{given.duration_months} months"
         parts.append(f"job offer as {describe(offer.status.reported)} (LMIA or exemption: {_yes(given.lmia)}, "
                      f"full-time: {_yes(given.full_time)}, {length})")
     parts += [f"certificate of qualification as {describe(d.status.reported)}" + ("" if d.counts else " (issued after the assessment date)")
               for d in certificates]
     return {"t": "documents", "described": "; ".join(parts) or "no job offer and no certificate of qualification",
-            "unsettled": sum(1 for d in [offer, *certificates] if d is not None and d.unsettled)}
+            "unsettled": sum(1 for d in [*offers, *certificates] if d.unsettled)}
 
 
 def _yes(flag: bool) -> str:

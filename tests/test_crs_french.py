@@ -1,0 +1,79 @@
+"""The CRS in French (issue 10): every text a CRS decision or explanation shows has its French in the
+rulesets, `--lang fr` shows it, and the words the reasons quote from the facts (languages, abilities,
+education levels, what an input leaves open) come out in French too (facts/crs/words.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cec_rules.cli.main import cli
+from cec_rules.engine.evaluator import load_bundled_or
+from cec_rules.engine.model import Localized
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fsw-eligible.yaml"
+# The pool's reasons are English only: a known gap of the pool program, not of these.
+BILINGUAL_PROGRAMS = ("cec", "fsw", "fst", "crs")
+
+
+def _texts(ruleset):
+    """(where, text) of every text a French decision or explanation shows from the ruleset: criterion, table,
+    factor and cap descriptions, and rule reasons (a `needs` entry names an input field, in English in every
+    program's output: engine/runtime.py `_need_fillers`; the CRS's quote the derivation's `why`, whose French
+    its reasons show)."""
+    yield from ((f"criteria.{cid}", c.description) for cid, c in ruleset.criteria.items())
+    yield from ((f"tables.{tid}", t.description) for tid, t in (ruleset.tables or {}).items())
+    if ruleset.score is not None:
+        yield from ((f"score.factors.{fid}", f.description) for fid, f in ruleset.score.factors.items())
+        yield from ((f"score.caps.{cap.id}", cap.description) for cap in ruleset.score.caps)
+    for rule in ruleset.rules:
+        if rule.then.reason is not None:
+            yield f"rules.{rule.id}.reason", rule.then.reason
+
+
+@pytest.mark.parametrize("program", BILINGUAL_PROGRAMS)
+def test_every_text_of_the_program_has_its_french(program):
+    library = load_bundled_or(None)
+    missing = [f"{program}/{edition.ruleset.edition}: {where}" for edition in library.programs[program]
+               for where, text in _texts(edition.ruleset) if not isinstance(text, Localized)]
+    assert missing == []
+
+
+def _evaluate(*arguments: str):
+    result = CliRunner().invoke(cli, ["evaluate", "--program", "crs", *arguments])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_evaluate_in_french_gives_french_reasons():
+    english, french = _evaluate(str(EXAMPLE)), _evaluate("--lang", "fr", str(EXAMPLE))
+    assert "education masters: 135 points" in english
+    assert "niveau de scolarité (maîtrise ou diplôme professionnel) : 135 points" in french
+    assert "première langue officielle : anglais (compétence la plus faible au niveau 9)" in french
+    assert "anglais, compréhension de l'oral, CLB 9 : 31" in french
+    assert "year(s)" not in french and "education masters" not in french
+
+
+def test_a_reason_quoting_an_open_input_is_french(tmp_path):
+    """A split NOC code of a job offer: the reason quotes what the input leaves open, in French."""
+    profile = {"id": "CRS-FR", "application_date": "2025-03-24", "intended_province": "ON", "date_of_birth": "1997-06-01",
+               "education": [], "job_offer": {"noc_code": "1123", "noc_version": 2016, "lmia": True, "full_time": True},
+               "language_tests": [{"test": "celpip_general", "date": "2025-01-15", "listening": 7, "reading": 7, "writing": 7, "speaking": 7}]}
+    path = tmp_path / "split-offer.json"
+    path.write_text(json.dumps(profile))
+    decision = json.loads(_evaluate("--lang", "fr", "--format", "json", str(path)))
+    offer = next(f for f in decision["score"]["factors"] if f["id"] == "arranged_employment")
+    assert offer["points"] is None
+    assert offer["reason"].startswith("le groupe de base de l'offre : CNP 2016 1123 (")
+    assert " est devenu " in offer["reason"] and "(FEER 0)" in offer["reason"]
+    assert decision["criteria"][1]["reason"].startswith("entre 178 et 378 points")
+
+
+def test_explain_in_french_shows_the_facts_in_french():
+    result = CliRunner().invoke(cli, ["explain", "--program", "crs", "--lang", "fr", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "education=maîtrise ou diplôme professionnel" in result.output and "__fr" not in result.output
+    assert "CLB 10 en compréhension de l'oral (première langue officielle)" in result.output
