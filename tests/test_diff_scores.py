@@ -215,6 +215,7 @@ def test_cec_diff_pool_reports_the_category_joined_and_the_invitations_gained_an
         assert selection[side]["invited"] == ranked["rank"]["round"]["invited"]
     assert any(c["kind"] == "parameter" and c["name"] == f"{CATEGORY}_occupations" for c in summary["rules_changes"])
     assert f"| {CATEGORY} | {len(joined)} | 0 |" in (out / "report.md").read_text()
+    assert f"data-round-gained='{len(gained)}' data-round-lost='{len(lost)}'" in (out / "report.html").read_text()
 
 
 def test_a_round_needs_a_ranked_program(work, crs_copy):

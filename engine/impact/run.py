@@ -68,7 +68,8 @@ def run_diff(options: DiffOptions) -> dict:
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
                "scores": scores.to_json() if scores.scored or scores.old_only or scores.new_only else None,
                "ranks": _ranks(ranks, files["ranks.jsonl"]),
-               "rules_changes": compare_editions(*editions, pairs=counts.editions) + _consumed_changes(options, editions), "thresholds": thresholds(*editions, plugin.impact_distributions),
+               "rules_changes": compare_editions(*editions, pairs=counts.editions) + _consumed_changes(options, editions),
+               "thresholds": thresholds(*editions, plugin.impact_distributions),
                "elapsed_seconds": round(time.monotonic() - started, 3),
                "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"]),
                          **({"ranks": str(files["ranks.jsonl"])} if ranks is not None else {})}}
