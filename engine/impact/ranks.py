@@ -39,11 +39,18 @@ class RankChanges:
         old = self._compact(old)
         new = old if new == old else self._compact(new)
         self.rows.append((result.applicant_id, tie, old, new))
-        for group, direction in [*((g, "left") for g in old[3] if g not in new[3]), *((g, "joined") for g in new[3] if g not in old[3])]:
-            counts = self.groups.setdefault(group, {"joined": 0, "left": 0, "samples": {"joined": [], "left": []}})
-            counts[direction] += 1
-            if len(counts["samples"][direction]) < SAMPLES:
-                counts["samples"][direction].append(result.applicant_id)
+        for group in old[3]:
+            if group not in new[3]:
+                self._count(group, "left", result.applicant_id)
+        for group in new[3]:
+            if group not in old[3]:
+                self._count(group, "joined", result.applicant_id)
+
+    def _count(self, group: str, direction: str, applicant_id: str) -> None:
+        counts = self.groups.setdefault(group, {"joined": 0, "left": 0, "samples": {"joined": [], "left": []}})
+        counts[direction] += 1
+        if len(counts["samples"][direction]) < SAMPLES:
+            counts["samples"][direction].append(applicant_id)
 
     def _compact(self, place: tuple) -> tuple:
         eligible, score, programs, groups = place
