@@ -121,8 +121,9 @@ def _rank_lines(ranks: dict | None) -> list[str]:
     if not ranks:
         return []
     lines = [f"ranks: {ranks['changed']:,} changed rank, {ranks['same']:,} kept it, {ranks['entered']:,} entered, {ranks['left']:,} left"]
-    for name, change in ranks["groups"]["changed"].items():
-        lines.append(f"{ranks['groups']['name']}: {name}: {change['joined']:,} joined, {change['left']:,} left")
+    groups = ranks["groups"]
+    for name, change in (groups["changed"] if groups else {}).items():
+        lines.append(f"{groups['name']}: {name}: {change['joined']:,} joined, {change['left']:,} left")
     selection = ranks["round"]
     if selection:
         cutoff = {side: "(none)" if selection[side]["cutoff"]["score"] is None else selection[side]["cutoff"]["score"] for side in ("old", "new")}

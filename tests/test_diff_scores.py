@@ -152,6 +152,7 @@ def test_cec_diff_crs_reports_exactly_the_shifts_the_factor_and_the_rank_changes
     moved = {i: {"old": before[i], "new": after[i]} for i in old if before[i] != after[i]}
     assert moved and {i: r["rank"] for i, r in ranks.items()} == moved
     assert summary["ranks"]["changed"] == len(moved) and summary["ranks"]["same"] == len(old) - len(moved)
+    assert summary["ranks"]["groups"] is None and summary["ranks"]["entry_first"] is False  # CRS alone: no groups, by score alone
     up = max(moved.values(), key=lambda r: r["old"] - r["new"])
     assert summary["ranks"]["largest_up"][0]["places"] == up["old"] - up["new"] > 0
     assert any(c["kind"] == "table" and c["name"] == TABLE for c in summary["rules_changes"])

@@ -91,7 +91,7 @@ class RankChanges:
         return {"program": self.ranking.program, "score_program": self.ranking.score_program, "tie_field": self.ranking.tie_field,
                 "entry_first": self.ranking.entry_first, "ranked": {"old": max(old_ranks, default=0), "new": max(new_ranks, default=0)},
                 **counts, "largest_up": largest(up), "largest_down": largest(down),
-                "groups": {"name": self.ranking.groups, "changed": dict(sorted(self.groups.items()))},
+                "groups": {"name": self.ranking.groups, "changed": dict(sorted(self.groups.items()))} if self.ranking.group_kind else None,
                 "round": self._round(old_ranks, new_ranks, old_invited, new_invited, old_selection, new_selection)}
 
     def _sample(self, index: int, old: int, new: int) -> dict:

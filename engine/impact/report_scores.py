@@ -39,7 +39,8 @@ def markdown_ranks(ranks: dict | None) -> list[str]:
     for title, key in (("Largest moves up", "largest_up"), ("Largest moves down", "largest_down")):
         lines += ["", f"### {title}", "", *_markdown_table(MOVE_HEADER, _move_rows(ranks[key]))]
     groups = ranks["groups"]
-    lines += ["", f"### {groups['name'].capitalize()}", "", *_markdown_table([groups["name"], *GROUP_HEADER], _group_rows(groups))]
+    if groups:
+        lines += ["", f"### {groups['name'].capitalize()}", "", *_markdown_table([groups["name"], *GROUP_HEADER], _group_rows(groups))]
     selection = ranks["round"]
     if selection:
         lines += ["", "### Round", "", _round_sentence(selection), "", *_markdown_table(ROUND_HEADER, _round_rows(selection, ranks["tie_field"])), ""]
@@ -62,8 +63,9 @@ def html_ranks(ranks: dict | None) -> list[str]:
         return []
     groups = ranks["groups"]
     parts = ["<h2>Ranks</h2>", f"<p data-ranks-changed='{ranks['changed']}'>{_e(_rank_sentence(ranks))}</p>", "<h3>Largest moves</h3>",
-             _table(MOVE_HEADER, _move_rows(ranks["largest_up"] + ranks["largest_down"]), "move"),
-             f"<h3>{_e(groups['name'].capitalize())}</h3>", _table([groups["name"], *GROUP_HEADER], _group_rows(groups), "group")]
+             _table(MOVE_HEADER, _move_rows(ranks["largest_up"] + ranks["largest_down"]), "move")]
+    if groups:
+        parts += [f"<h3>{_e(groups['name'].capitalize())}</h3>", _table([groups["name"], *GROUP_HEADER], _group_rows(groups), "group")]
     selection = ranks["round"]
     if selection:
         samples = "".join(f"<li>{title}: {_e(_invitation_samples(selection[key]))}</li>" for title, key in INVITATIONS)
