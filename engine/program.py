@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from .data_files import named_paths
+from .rank.ranking import Ranking
 
 ENTRY_POINT_GROUP = "cec_rules.programs"
 
@@ -128,6 +129,9 @@ class Program:
       "date" needs no entry);
     - `impact_values(derived)`: the values of a decision `cec diff` keeps per applicant and side (they
       appear in changes.jsonl), and `impact_distributions`: the report's histograms of them (`Distribution`);
+    - `ranking`: how the program's decisions are ranked (engine/rank/ranking.py: entry, the score that ranks,
+      the tie-break field, the groups a round selects by), read by `cec diff` to report rank changes and
+      invitations gained and lost; None: the program is not ranked (its scores, if any, still show their shifts);
     - `order`: where the program comes when several decide (`--program all`): lower first, then by id
       (docs/engine.md lists the values the bundled programs take; default 100);
     - `source_dirs`: the folders of the plugin's Python, part of the library cache's key (a changed
@@ -157,6 +161,7 @@ class Program:
     formats: dict = field(default_factory=dict)
     impact_values: Callable[[dict], dict] = _no_impact_values
     impact_distributions: tuple[Distribution, ...] = ()
+    ranking: Ranking | None = None
     order: int = 100
     source_dirs: tuple[Path, ...] = ()
     screen_facts: ScreenFacts | None = None

@@ -4,6 +4,7 @@ ids, and the distributions of the deciding values (which ones is the program plu
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from cec_rules.engine.batch.worker import Rejected
@@ -116,3 +117,17 @@ def _ordered(by_outcome: dict) -> dict:
 
 def _bump(counter: dict, key: str) -> None:
     counter[key] = counter.get(key, 0) + 1
+
+
+def keep_largest(heap: list, item: tuple) -> None:
+    """Keep in `heap` the SAMPLES largest of the `(size, -seq, sample)` items pushed (on equal sizes, the
+    earlier record): bounded memory for "the largest shifts" over any population."""
+    if len(heap) < SAMPLES:
+        heapq.heappush(heap, item)
+    elif item[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, item)
+
+
+def largest(heap: list) -> list:
+    """The samples of a `keep_largest` heap, largest first."""
+    return [sample for _, _, sample in sorted(heap, key=lambda item: item[:2], reverse=True)]

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from cec_rules.engine.batch.records import Record
 from cec_rules.engine.batch.worker import RecordDecider
+from cec_rules.engine.chaining import score_of
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+from cec_rules.engine.rank.entry import entry, ranked_score
 
 from .aggregate import criterion_change
+from .scores import score_change, shown_score
 from .sides import Side
 
 
@@ -20,18 +23,29 @@ class Compared(NamedTuple):
 
     seq: int
     applicant_id: str
-    line: str | None   # the JSON Lines record when the outcome or a criterion changed, else None
+    line: str | None   # the JSON Lines record when the outcome, a criterion, the score or a group changed, else None
     old: dict
     new: dict
+    ranked: tuple | None = None  # for a ranked program: (tie-break value, old place, new place), see `place`
 
 
 def outcome(decision, plugin) -> dict:
-    """The part of a decision the impact report looks at: the outcome, and the values the program's plugin
-    keeps for the report (`impact_values`)."""
-    return {"eligible": decision.eligible, "edition": decision.edition,
-            "criteria": {c.id: c.met for c in decision.criteria},
-            "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
-            **plugin.impact_values(decision.derived)}
+    """The part of a decision the impact report looks at: the outcome, the score (the decision's own, or the
+    one its ranking ranks by), and the values the program's plugin keeps for the report (`impact_values`)."""
+    score = ranked_score(decision, plugin.ranking) if plugin.ranking else score_of(decision)
+    shown = {"eligible": decision.eligible, "edition": decision.edition,
+             "criteria": {c.id: c.met for c in decision.criteria},
+             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
+             **plugin.impact_values(decision.derived)}
+    if score is not None:
+        shown["score"] = shown_score(score)
+    return shown
+
+
+def place(line: dict, ranking) -> tuple:
+    """What ranks a profile on one side, from its ranked line (engine/rank/entry.py): its outcome, the score it
+    ranks by, the programs it is eligible for and its groups (what a round selects by)."""
+    return line["eligible"], line["score"], tuple(line["programs"]), tuple(line[ranking.groups])
 
 
 class ImpactDecider(RecordDecider):
@@ -49,15 +63,32 @@ class ImpactDecider(RecordDecider):
         return evaluator, side.pick(evaluator.library)
 
     def evaluate(self, applicant, label: str):
-        return [evaluator.evaluate(applicant, self.as_of, source=label, edition=edition) for _, (evaluator, edition) in self.sides]
+        return [evaluator.evaluate(applicant, self.as_of, source=label, edition=edition) for _, (evaluator, edition) in self.sides], applicant
 
-    def decided(self, record: Record, decisions) -> Compared:
+    def decided(self, record: Record, outcomes) -> Compared:
+        decisions, applicant = outcomes
         old, new = (outcome(d, self.plugin) for d in decisions)
         changed = {c: criterion_change(old["criteria"].get(c, False), met)
                    for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
+        moved = {}  # the score and the groups, when they changed
+        if old.get("score") != new.get("score"):
+            moved["score"] = score_change(old.get("score"), new.get("score"))
+        ranked = self._ranked(decisions, applicant)
+        if ranked is not None and ranked[1][3] != ranked[2][3]:
+            moved[self.plugin.ranking.groups] = {"old": list(ranked[1][3]), "new": list(ranked[2][3])}
         line = None
-        if changed or old["eligible"] != new["eligible"]:
+        if changed or moved or old["eligible"] != new["eligible"]:
             line = json.dumps({"applicant_id": decisions[0].applicant_id, "line": record.line,
-                               "eligible": {"old": old["eligible"], "new": new["eligible"]},
-                               "criteria_changed": changed, "old": old, "new": new}, ensure_ascii=False, separators=(",", ":"))
-        return Compared(record.seq, decisions[0].applicant_id, line, old, new)
+                               "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": changed,
+                               **moved, "old": old, "new": new}, ensure_ascii=False, separators=(",", ":"))
+        return Compared(record.seq, decisions[0].applicant_id, line, old, new, ranked)
+
+    def _ranked(self, decisions, applicant) -> tuple | None:
+        """(tie-break value, old place, new place) for a ranked program; an unchanged place is one object, which
+        the result's pickling sends once."""
+        ranking = self.plugin.ranking
+        if ranking is None:
+            return None
+        lines = [entry(decision, applicant, ranking) for decision in decisions]
+        old, new = (place(line, ranking) for line in lines)
+        return lines[0][ranking.tie_field], old, old if new == old else new

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from .aggregate import CATEGORIES, FLIPS, bucket_keys
+from .report_scores import html_ranks, html_scores, markdown_ranks, markdown_scores
 
 LABELS = {"became_eligible": "became eligible", "became_ineligible": "became ineligible",
           "became_undetermined": "became undetermined", "eligible_both": "eligible under both",
@@ -31,9 +32,10 @@ def markdown(summary: dict) -> str:
     for direction in FLIPS:
         ids = summary["samples"].get(direction, [])
         lines.append(f"- {LABELS[direction]}: {', '.join(ids) if ids else '(none)'}")
-    lines += ["", "## What changed in the rules", ""]
+    lines += ["", *markdown_scores(summary.get("scores")), *markdown_ranks(summary.get("ranks")), "## What changed in the rules", ""]
     lines += [f"- `{c['edition']}` {c['kind']} `{c['name']}`: {c['change']}" for c in summary["rules_changes"]] or ["- (no difference)"]
-    lines += ["", f"Per-applicant differences: `{summary['files']['changes']}`. Rejected records: `{summary['files']['rejects']}`.", ""]
+    ranks = f" Rank and invitation changes: `{summary['files']['ranks']}`." if "ranks" in summary["files"] else ""
+    lines += ["", f"Per-applicant differences: `{summary['files']['changes']}`.{ranks} Rejected records: `{summary['files']['rejects']}`.", ""]
     return "\n".join(lines)
 
 
@@ -47,6 +49,7 @@ def html_report(summary: dict, distributions: tuple = ()) -> str:
             "<h2>Outcome flips by criterion</h2>", _criteria_chart(summary),
             "<h2>Sample applicants</h2>", _samples(summary),
             *[part for d in distributions for part in _distribution(summary, d)],
+            *html_scores(summary.get("scores")), *html_ranks(summary.get("ranks")),
             "<h2>What changed in the rules</h2>", _changes_list(summary)]
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>cec diff</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}"

@@ -14,10 +14,13 @@ from cec_rules.engine.batch.progress import ProgressReporter, count_lines
 from cec_rules.engine.batch.records import open_records
 from cec_rules.engine.batch.worker import Rejected
 from cec_rules.engine.evaluator import load_bundled_or
+from cec_rules.engine.rank.selection import Round
 
 from .aggregate import ImpactCounts
+from .ranks import RankChanges
 from .report import html_report, markdown
 from .rules_diff import compare_editions
+from .scores import ScoreShifts
 from .sides import Side, SideError
 
 DECIDER = "cec_rules.engine.impact.decider:ImpactDecider"
@@ -31,15 +34,20 @@ class DiffOptions:
     out_dir: Path
     workers: int
     as_of: str | None
+    round: Round | None = None  # a ranked program's round (engine/rank/selection.py): invitations gained and lost
 
 
 def run_diff(options: DiffOptions) -> dict:
-    """Write changes.jsonl, rejects.jsonl, summary.json, report.md and report.html; return the summary."""
+    """Write changes.jsonl, rejects.jsonl, summary.json, report.md and report.html (and ranks.jsonl for a ranked
+    program); return the summary."""
     editions = [_editions(side) for side in (options.old, options.new)]
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html")}
+    files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html", "ranks.jsonl")}
     plugin = _plugin(options.old)
-    counts = ImpactCounts(plugin.impact_distributions)
+    if options.round is not None and plugin.ranking is None:
+        raise SideError(f"a round needs a ranked program; {plugin.id!r} is not ranked (its plugin gives no ranking)")
+    counts, scores = ImpactCounts(plugin.impact_distributions), ScoreShifts()
+    ranks = RankChanges(plugin.ranking, options.round) if plugin.ranking else None
     started = time.monotonic()
     known = options.population != "-" and os.path.isfile(options.population)
     reporter = ProgressReporter(count_lines(options.population) if known else None, 0, label="diff")
@@ -50,18 +58,35 @@ def run_diff(options: DiffOptions) -> dict:
             reporter.advance()
             if isinstance(result, Rejected):
                 rejects.write(json.dumps(result.reject, ensure_ascii=False))
-            elif result.line is not None:
+                continue
+            scores.add(result.seq, result.applicant_id, result.old.get("score"), result.new.get("score"))
+            if ranks is not None:
+                ranks.add(result)
+            if result.line is not None:
                 changes.write(result.line)
     reporter.close()
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
-               "rules_changes": compare_editions(*editions, pairs=counts.editions), "thresholds": thresholds(*editions, plugin.impact_distributions),
+               "scores": scores.to_json() if scores.scored or scores.old_only or scores.new_only else None,
+               "ranks": _ranks(ranks, files["ranks.jsonl"]),
+               "rules_changes": compare_editions(*editions, pairs=counts.editions) + _consumed_changes(options, editions),
+               "thresholds": thresholds(*editions, plugin.impact_distributions),
                "elapsed_seconds": round(time.monotonic() - started, 3),
-               "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"])}}
+               "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"]),
+                         **({"ranks": str(files["ranks.jsonl"])} if ranks is not None else {})}}
     summary = dict(sorted(summary.items()))  # top-level keys sorted; histogram buckets keep their numeric order
     _write(files["summary.json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
     _write(files["report.html"], html_report(summary, plugin.impact_distributions))
     return summary
+
+
+def _ranks(ranks: RankChanges | None, path: Path) -> dict | None:
+    """Rank the population under both sides and compare (ranks.jsonl: each applicant whose rank or invitation
+    changed); None for a program that is not ranked."""
+    if ranks is None:
+        return None
+    with _Writer(path) as changed:
+        return ranks.compare(lambda change: changed.write(json.dumps(change, ensure_ascii=False)))
 
 
 def thresholds(old: list, new: list, distributions: tuple) -> dict:
@@ -78,6 +103,17 @@ def thresholds(old: list, new: list, distributions: tuple) -> dict:
         return sorted(found)
 
     return {d.thresholds: {"old": values(old, d.parameter), "new": values(new, d.parameter)} for d in distributions if d.thresholds}
+
+
+def _consumed_changes(options: DiffOptions, editions: list) -> list[dict]:
+    """The changes to the programs the compared editions consume (engine/chaining.py), when OLD and NEW are
+    folders: a change to a consumed program's table changes the decisions too, and must be named."""
+    if options.old.edition is not None or options.new.edition is not None:
+        return []
+    libraries = [load_bundled_or(Path(side.root) if side.root else None) for side in (options.old, options.new)]
+    consumed = dict.fromkeys(program for side in editions for edition in side for program in edition.ruleset.consumes)
+    return [change for program in consumed
+            for change in compare_editions(*(list(library.programs.get(program, [])) for library in libraries))]
 
 
 def _editions(side: Side):

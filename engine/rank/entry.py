@@ -1,7 +1,7 @@
 """One profile's line of a ranked pool, made in the batch worker from its decision.
 
 What to rank by is the ranking program's (its plugin says, in a `Ranking`): the program that decides
-entry, the consumed program whose score ranks (its decision's `score.total`, engine/chaining.py), the
+entry, the program whose score ranks (a consumed decision's `score.total`, engine/chaining.py, or its own), the
 applicant field that breaks ties (earlier first), and the derived list that names the groups (e.g.
 categories) a round may select. This module names no program: only those values.
 """
@@ -10,33 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
 from cec_rules.engine.batch.records import Record
 from cec_rules.engine.batch.worker import FAULT_ENV, Decided, RecordDecider
+from cec_rules.engine.chaining import score_of
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 
-
-@dataclass(frozen=True)
-class Ranking:
-    """How a program's pool is ranked.
-
-    - `program`: the program whose decision says who is in the pool (and consumes the others);
-    - `score_program`: the consumed program whose score total ranks profiles (0 while it gives no score);
-    - `tie_field`: the applicant's timestamp field; on equal scores the earlier wins, a missing one ranks after;
-    - `group_kind`, `group_field`: the derived list of the groups a profile belongs to, and the field naming each;
-      `groups`: what the ranked line, the CSV and the reports call them (and what a round selects by).
-    """
-
-    program: str
-    score_program: str
-    tie_field: str
-    group_kind: str
-    group_field: str
-    groups: str
+from .ranking import Ranking
 
 
 def utc_text(moment: dt.datetime | None) -> str | None:
@@ -55,19 +38,26 @@ def entry(decision, applicant, ranking: Ranking) -> dict:
     """The ranked line of one profile (before its rank and invitation are known)."""
     derived = decision.derived
     consumed = derived.get("consumed", {})
-    scored = consumed.get(ranking.score_program, {})
-    score = scored.get("score")
+    score = ranked_score(decision, ranking)
     line = {"applicant_id": decision.applicant_id, "eligible": decision.eligible, "edition": decision.edition,
             "score": score["total"] if score else 0, "score_possible": score["possible_total"] if score else None,
-            "score_note": None if score else _no_score(ranking.score_program, scored),
+            "score_note": None if score else _no_score(ranking.score_program, consumed.get(ranking.score_program, {})),
             ranking.tie_field: utc_text(getattr(applicant, ranking.tie_field, None)),
             "programs": [p for p, shown in consumed.items() if p != ranking.score_program and shown.get("eligible") is True],
             "programs_undetermined": [p for p, shown in consumed.items() if p != ranking.score_program and "absent" not in shown
                                       and shown.get("eligible") is None],
-            ranking.groups: [g[ranking.group_field] for g in derived.get(ranking.group_kind, [])],
+            ranking.groups: [g[ranking.group_field] for g in derived.get(ranking.group_kind, [])] if ranking.group_kind else [],
             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
             "score_breakdown": _breakdown(score)}
     return line
+
+
+def ranked_score(decision, ranking: Ranking) -> dict | None:
+    """The score that ranks `decision` (`total`, `possible_total`, `max`, `factors`), or None: the decision's
+    own when its program is the ranking's score program, else the consumed decision's (engine/chaining.py)."""
+    if decision.program == ranking.score_program:
+        return score_of(decision)
+    return decision.derived.get("consumed", {}).get(ranking.score_program, {}).get("score")
 
 
 def _no_score(program: str, shown: dict) -> str:

@@ -86,8 +86,9 @@ def read_round(path: Path) -> Round:
         raise RoundError("\n".join(str(p) for p in problems_from_validation(exc, str(path), positions, Round, data))) from None
 
 
-def sort_key(line: dict, tie_field: str, offset: int) -> tuple:
-    """What the ranked order sorts on (kept in memory per profile: a few numbers and two short texts).
+def sort_key(line: dict, tie_field: str, offset: int, entry_first: bool = True) -> tuple:
+    """What the ranked order sorts on (kept in memory per profile: a few numbers and two short texts);
+    without `entry_first` (the Ranking's), the outcome does not come first: the score alone orders.
 
     Examples:
         >>> a = {"eligible": True, "score": 480, "t": "2026-01-01T00:00:00.000000Z", "applicant_id": "B"}
@@ -96,7 +97,7 @@ def sort_key(line: dict, tie_field: str, offset: int) -> tuple:
         0
     """
     stamp = line.get(tie_field)
-    return (GROUP_ORDER[line["eligible"]], -line["score"], stamp is None, stamp or "", line["applicant_id"], offset)
+    return (GROUP_ORDER[line["eligible"]] if entry_first else 0, -line["score"], stamp is None, stamp or "", line["applicant_id"], offset)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from cec_rules.facts.tables import DATA_FILES, load_cec_tables, table_files
 from .gains import describe_gain
 from .catalog import FACT_KINDS
 from .derive import REQUIRED_PARAMETERS, counted_spouse, derive
+from .ranking import RANKING
 from .experience import screen_groups
 
 CSV_COLUMNS = ("first_language", "education", "canadian_years", "foreign_years")
@@ -45,5 +46,5 @@ def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str
 PROGRAM = Program(id="crs", describe_gain=describe_gain, fact_kinds={**FACT_KINDS, **SCREEN_KINDS}, required_parameters=REQUIRED_PARAMETERS, derive=derive,
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=translate, data_files=DATA_FILES,
                   load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  formats=FORMATS, order=90, source_dirs=(Path(__file__).resolve().parent,),
+                  formats=FORMATS, order=90, ranking=RANKING, source_dirs=(Path(__file__).resolve().parent,),
                   screen_facts=screen, screen_kinds=tuple(SCREEN_KINDS))

@@ -18,6 +18,7 @@ from ..reading import applicant_from_data
 from ..tables import DATA_FILES, load_cec_tables, table_files
 from .catalog import FACT_KINDS
 from .derive import REQUIRED_PARAMETERS, PoolDerivation, derive
+from .ranking import RANKING
 
 CSV_COLUMNS = ("programs_met", "categories", "score")
 
@@ -43,5 +44,5 @@ def csv_cells(derived: dict) -> list:
 
 PROGRAM = Program(id="pool", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_pool,
                   read_applicant=read_applicant, input_limits=Limits.from_env, data_files=DATA_FILES, load_tables=load_cec_tables,
-                  table_files=table_files, formats=FORMATS, csv_columns=CSV_COLUMNS, csv_cells=csv_cells, order=90,
+                  table_files=table_files, formats=FORMATS, csv_columns=CSV_COLUMNS, csv_cells=csv_cells, order=90, ranking=RANKING,
                   source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
