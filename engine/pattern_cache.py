@@ -5,8 +5,11 @@ The compiled rules only compare fact fields with constants (parameters are resol
 compile time) and, in joins, with other facts' fields. The key of an applicant is therefore, for each
 fact the runtime asserts, in order: its kind; which earlier fact of the same kind it is identical to
 (durable-rules keeps one copy of identical facts); for every comparison the compiled rules make of
-one of its fields with a constant, the outcome; and the exact value of every field compared with
-another fact's field, or feeding a derived fact (`derive: set:`). Two applicants with the same key
+one of its fields with a constant, the outcome (read once per field: `_reader`); and the exact value
+of every field compared with another fact's field, or feeding a compared field of a derived fact
+(`derive: set:`; a plain copy compared only with constants passes those comparisons on to the field it
+copies instead). `any:` groups are a `$or` inside one pattern: each of their comparisons is keyed like
+any other. Two applicants with the same key
 (under the same compiled ruleset: program, edition, parameter period, sha256) make durable-rules see
 the same matches in the same order, so the same rules fire in the same order on the same facts
 (by position), and the derived facts have the same values where rules look at them.
