@@ -23,6 +23,7 @@ Environment: CEC_RULES_CACHE=0 (or off/no/false) disables it; CEC_RULES_CACHE_DI
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -80,8 +81,20 @@ def _entry_name(root: Path, plugins: dict[str, Program]) -> str:
     return digest.hexdigest()[:32]
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _canonical(value):
-    """A repr that is the same in every process (sets are sorted: their order follows the hash seed)."""
+    """A repr that is the same in every process: sets are sorted (their order follows the hash seed), and a
+    function is named, not shown with its address (a `ValueSpec`'s `items=` may be a lambda; the plugins'
+    source, hashed beside, covers what it does). A dataclass is taken field by field for the same reason.
+    Plain values, nearly all of the plugins' declarations, are tested first: this runs on every start."""
+    if type(value) in _PLAIN:
+        return repr(value)
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__qualname__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
     if isinstance(value, dict):
         return sorted((repr(k), _canonical(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -68,6 +70,15 @@ def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypa
     monkeypatch.setattr(library_cache, "load_library", must_not_load)
     again = library_cache.load_library_cached(root, _inputs())
     assert [e.sha256 for e in again.programs["cec"]] == [e.sha256 for e in loaded.programs["cec"]]
+
+
+def test_the_next_process_finds_the_entry(tmp_path, cache):
+    """The entry's name is the same in every process (no object address in it): otherwise each start
+    misses the cache and writes one more entry."""
+    script = ("from cec_rules.engine.library import bundled_root; from cec_rules.engine.program import installed_programs; "
+              "from cec_rules.engine.library_cache import _entry_name; print(_entry_name(bundled_root(), installed_programs()))")
+    names = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    assert len(names) == 1 and names.pop().strip()
 
 
 def test_a_new_edition_folder_invalidates_the_entry(tmp_path, cache):
