@@ -40,9 +40,11 @@ class Limits:
 ENV = {"record_bytes": "CEC_MAX_RECORD_BYTES", "string_chars": "CEC_MAX_STRING_CHARS", "work_periods": "CEC_MAX_WORK_PERIODS",
        "study_periods": "CEC_MAX_STUDY_PERIODS", "language_tests": "CEC_MAX_LANGUAGE_TESTS",
        "other_entries": "CEC_MAX_OTHER_ENTRIES"}
-# The applicant's lists, and the spouse's lists of the same name, each bounded by one limit.
+# The applicant's lists, and the lists of the same name in the mappings of NESTED, each bounded by one limit.
 LISTS = {"work_history": "work_periods", "study_history": "study_periods", "language_tests": "language_tests",
-         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries"}
+         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries",
+         "other_employers": "other_entries"}
+NESTED = ("spouse", "job_offer")
 
 
 def size_problem(size: int, limits: Limits) -> str | None:
@@ -91,7 +93,7 @@ def _within(container: dict | list, depth: int, bounded: bool, limits: Limits) -
         elif kind is dict or kind is list or isinstance(item, (dict, list)):
             if bounded and key in LISTS and isinstance(item, list) and len(item) > getattr(limits, LISTS[key]):
                 return False
-            if not _within(item, depth + 1, depth == 0 and key == "spouse", limits):
+            if not _within(item, depth + 1, depth == 0 and key in NESTED, limits):
                 return False
         elif kind is not bool and kind is not float and item is not None and _leaf_problem(key, item, limits):
             return False
@@ -127,8 +129,8 @@ def _container_problem(key_path: tuple, value: dict | list, limits: Limits) -> s
 
 
 def _is_bounded_list(key_path: tuple) -> bool:
-    """One of the applicant's own lists, or the spouse's."""
-    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] == "spouse"))
+    """One of the applicant's own lists, or one in the spouse or the job offer."""
+    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] in NESTED))
 
 
 def _leaf_problem(key, value: object, limits: Limits) -> str | None:

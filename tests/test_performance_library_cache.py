@@ -114,3 +114,21 @@ def _inputs():
 def _entry(cache):
     (entry,) = cache.glob("library-*.pickle")
     return entry
+
+
+def test_the_cache_keeps_only_the_most_recently_used_entries(tmp_path, cache, monkeypatch):
+    """Each copy of the rulesets is an entry of its own: the folder is bounded (least recently used out),
+    and an entry served from the cache counts as used."""
+    monkeypatch.setenv(library_cache.ENTRIES_ENV, "2")
+    roots = [copy_rulesets(tmp_path / f"copy{i}") for i in range(3)]
+    names = {}
+    for root in roots[:2]:
+        library_cache.load_library_cached(root, _inputs())
+        names[root] = set(cache.glob("library-*.pickle")) - set().union(*names.values())
+    first_entry = next(iter(names[roots[0]]))
+    os.utime(first_entry, (1, 1))                     # as if used long ago ...
+    library_cache.load_library_cached(roots[0], _inputs())  # ... then served: now the most recent
+    library_cache.load_library_cached(roots[2], _inputs())
+    kept = set(cache.glob("library-*.pickle"))
+    assert len(kept) == 2
+    assert first_entry in kept and not names[roots[1]] & kept, "the least recently used entry went"
