@@ -36,6 +36,7 @@ class Evaluator:
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
+        self._periods: dict[tuple[str, dt.date], dt.date] = {}  # (edition, day) -> its parameter period: a few thousand days
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
         self.chain = Chain(library, type(self), (program,))  # the programs an edition `consumes` (engine/chaining.py)
@@ -72,7 +73,9 @@ class Evaluator:
         different groups never join); the exclusions in rule order. None: the program has no screen."""
         if self.plugin.screen_facts is None:
             return None
-        if not self._has_screen.setdefault(edition.sha256, bool(stage_rules(edition.ruleset, screen=True))):
+        if edition.sha256 not in self._has_screen:  # (not setdefault: its default would list the rules for every applicant)
+            self._has_screen[edition.sha256] = bool(stage_rules(edition.ruleset, screen=True))
+        if not self._has_screen[edition.sha256]:
             return RunResult()
         compiled = self._compile(edition, compiled_on or day, screen=True)
         result = RunResult()
@@ -94,7 +97,10 @@ class Evaluator:
 
     def _compile(self, edition: Edition, day: dt.date, screen: bool = False) -> CompiledRuleset:
         """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`."""
-        key = (edition.sha256, parameter_period(edition.ruleset, day), screen)
+        period = self._periods.get((edition.sha256, day))
+        if period is None:
+            period = self._periods[(edition.sha256, day)] = parameter_period(edition.ruleset, day)
+        key = (edition.sha256, period, screen)
         if key not in self._compiled:
             screen_kinds = set(self.plugin.screen_kinds)
             kinds = [kind for kind in self.plugin.fact_kinds if (kind in screen_kinds) == screen]

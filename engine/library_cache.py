@@ -17,17 +17,23 @@ atomic rename; and an entry (or its folder) that is not owned by the current use
 others may write, is ignored. Anyone who could still plant a file there can already write the
 user's shell profile. A cache that cannot be read or written is skipped silently: it only saves time.
 
+Bounded: every copy of the rulesets a user (or a test) evaluates is an entry of its own, so after a write
+the folder keeps only the CEC_RULES_CACHE_ENTRIES (default 32) most recently used entries; a hit marks its
+entry used. Without this bound the folder grew by an entry per edited copy, without end.
+
 Environment: CEC_RULES_CACHE=0 (or off/no/false) disables it; CEC_RULES_CACHE_DIR sets the folder
-(default $XDG_CACHE_HOME/cec-rules, else ~/.cache/cec-rules).
+(default $XDG_CACHE_HOME/cec-rules, else ~/.cache/cec-rules); CEC_RULES_CACHE_ENTRIES bounds it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,6 +42,8 @@ from .program import Program
 
 CACHE_ENV = "CEC_RULES_CACHE"
 CACHE_DIR_ENV = "CEC_RULES_CACHE_DIR"
+ENTRIES_ENV = "CEC_RULES_CACHE_ENTRIES"
+DEFAULT_ENTRIES = 32
 _FORMAT = 1
 _ENGINE_DIR = Path(__file__).resolve().parent
 
@@ -63,7 +71,9 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
         library = load_library(root, plugins)
         if not library.unavailable:  # a folder with problems is read, and reported, every time
             _write(entry, folder, library)
+            _evict(folder, _max_entries())
     else:
+        _mark_used(entry)
         library.plugins = dict(plugins)  # code, not data: never pickled (the key covers their source)
     return library
 
@@ -80,8 +90,20 @@ def _entry_name(root: Path, plugins: dict[str, Program]) -> str:
     return digest.hexdigest()[:32]
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _canonical(value):
-    """A repr that is the same in every process (sets are sorted: their order follows the hash seed)."""
+    """A repr that is the same in every process: sets are sorted (their order follows the hash seed), and a
+    function is named, not shown with its address (a `ValueSpec`'s `items=` may be a lambda; the plugins'
+    source, hashed beside, covers what it does). A dataclass is taken field by field for the same reason.
+    Plain values, nearly all of the plugins' declarations, are tested first: this runs on every start."""
+    if type(value) in _PLAIN:
+        return repr(value)
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__qualname__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
     if isinstance(value, dict):
         return sorted((repr(k), _canonical(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):
@@ -153,6 +175,32 @@ def _write(entry: Path, folder: Path, library: Library) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except Exception:  # a read-only or full disk costs only the time the cache would have saved
+        return
+
+
+def _max_entries() -> int:
+    """CEC_RULES_CACHE_ENTRIES, or the default when unset or not a positive whole number (the cache only saves time)."""
+    text = os.environ.get(ENTRIES_ENV, "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_ENTRIES
+
+
+def _mark_used(entry: Path) -> None:
+    """Touch a served entry, so eviction (least recently used first) keeps it."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
+def _evict(folder: Path, keep: int) -> None:
+    """Delete all but the `keep` most recently used entries, and the temporary files of writers killed over an
+    hour ago (a younger one may be another process writing now)."""
+    try:
+        entries = sorted(folder.glob("library-*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+        abandoned = [path for path in folder.glob(".library-*.tmp") if time.time() - path.stat().st_mtime > 3600]
+        for path in entries[keep:] + abandoned:
+            path.unlink(missing_ok=True)
+    except OSError:  # an entry removed by another process meanwhile: the next write prunes again
         return
 
 

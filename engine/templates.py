@@ -94,7 +94,7 @@ def compile_template(template: str, aliases: dict[str, str], field_types: dict[s
                 continue
             fact = matched.get(head, {})
             value = fact.get(translated, fact.get(name, "?")) if lang != "en" else fact.get(name, "?")
-            out.append(format_value(value, kind, lang))
+            out.append(value if type(value) is str else format_value(value, kind, lang))  # text, most values, shows as is
         return "".join(out)
 
     return fill

@@ -366,12 +366,18 @@ def float_not_above(value: Fraction) -> float:
     """The largest float not above `value`, so that `hours >= threshold` in the rules never holds when the
     exact sum is below a threshold (a plain float() can round 1,559.999999999999996 up to 1,560.0)."""
     result = float(value)
-    return math.nextafter(result, -math.inf) if Fraction(result) > value else result
+    if type(value) is not Fraction:
+        return math.nextafter(result, -math.inf) if Fraction(result) > value else result
+    numerator, denominator = result.as_integer_ratio()  # Fraction(result) > value, in integers
+    return math.nextafter(result, -math.inf) if numerator * value.denominator > value.numerator * denominator else result
 
 
 def round_down(hours: Fraction) -> float:
-    """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach."""
-    return math.floor(hours * 100) / 100
+    """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach
+    (math.floor(hours * 100) / 100, in integers)."""
+    if type(hours) is not Fraction:
+        return math.floor(hours * 100) / 100
+    return (hours.numerator * 100 // hours.denominator) / 100
 
 
 def _occupation_summary(occupation: Occupation, hours: Fraction) -> dict:

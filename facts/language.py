@@ -62,9 +62,22 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str, fie
     levels = {}
     for ability in ABILITIES:
         score = getattr(result, ability)
+        known = _LEVELS.get((id(table), ability, score))
+        if known is not None and known[0] is table:
+            levels[ability] = known[1]
+            continue
         _check_score(table, ability, score, source, f"{where}.{ability}", test.title)
         levels[ability] = level_for(table, ability, score)
+        if len(_LEVELS) >= _LEVELS_KEPT:
+            _LEVELS.clear()
+        _LEVELS[(id(table), ability, score)] = (table, levels[ability])
     return ConvertedResult(index, test, result.date, levels)
+
+
+# (table id, ability, score) -> (table, level) of scores already checked and converted: a population repeats
+# the same few scores. The table is kept beside its id, so an id reused by another table never matches.
+_LEVELS: dict[tuple, tuple] = {}
+_LEVELS_KEPT = 1 << 16
 
 
 def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,

@@ -40,9 +40,11 @@ class Limits:
 ENV = {"record_bytes": "CEC_MAX_RECORD_BYTES", "string_chars": "CEC_MAX_STRING_CHARS", "work_periods": "CEC_MAX_WORK_PERIODS",
        "study_periods": "CEC_MAX_STUDY_PERIODS", "language_tests": "CEC_MAX_LANGUAGE_TESTS",
        "other_entries": "CEC_MAX_OTHER_ENTRIES"}
-# The applicant's lists, and the spouse's lists of the same name, each bounded by one limit.
+# The applicant's lists, and the lists of the same name in the mappings of NESTED, each bounded by one limit.
 LISTS = {"work_history": "work_periods", "study_history": "study_periods", "language_tests": "language_tests",
-         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries"}
+         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries",
+         "other_employers": "other_entries"}
+NESTED = ("spouse", "job_offer")
 
 
 def size_problem(size: int, limits: Limits) -> str | None:
@@ -55,7 +57,10 @@ def size_problem(size: int, limits: Limits) -> str | None:
 def check_limits(data: object, source: str, limits: Limits, line_of=None) -> None:
     """Raise `InputError` for the first value over a limit. Walks the data without recursion, so no nesting
     overflows the stack; `line_of(key_path)` gives the line of a field when positions are known. Leaves are
-    checked in place (a key path is built only for containers): this runs on every batch record."""
+    checked in place (a key path is built only for containers): this runs on every batch record, so a record
+    within every limit (nearly all) is first recognised by `_within`, which builds no key path at all."""
+    if isinstance(data, dict) and _within(data, 0, True, limits):
+        return
     stack = [((), data)]
     while stack:
         key_path, container = stack.pop()
@@ -69,6 +74,30 @@ def check_limits(data: object, source: str, limits: Limits, line_of=None) -> Non
             problem = _leaf_problem(key, item, limits)
             if problem:
                 _fail(source, key_path + (key,), problem, limits, line_of)
+
+
+def _within(container: dict | list, depth: int, bounded: bool, limits: Limits) -> bool:
+    """True when nothing in `container` (at `depth`; its lists named in LISTS bounded when `bounded`) is over
+    a limit: the checks of `_container_problem` and `_leaf_problem`, answering only yes or no (a no is then
+    walked again by `check_limits` for its message)."""
+    if depth > MAX_DEPTH:
+        return False
+    chars = limits.string_chars
+    for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
+        if isinstance(key, str) and len(key) > chars:
+            return False
+        kind = type(item)
+        if kind is str:
+            if len(item) > chars:
+                return False
+        elif kind is dict or kind is list or isinstance(item, (dict, list)):
+            if bounded and key in LISTS and isinstance(item, list) and len(item) > getattr(limits, LISTS[key]):
+                return False
+            if not _within(item, depth + 1, depth == 0 and key in NESTED, limits):
+                return False
+        elif kind is not bool and kind is not float and item is not None and _leaf_problem(key, item, limits):
+            return False
+    return True
 
 
 def _fail(source: str, key_path: tuple, problem: str, limits: Limits, line_of) -> None:
@@ -100,8 +129,8 @@ def _container_problem(key_path: tuple, value: dict | list, limits: Limits) -> s
 
 
 def _is_bounded_list(key_path: tuple) -> bool:
-    """One of the applicant's own lists, or the spouse's."""
-    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] == "spouse"))
+    """One of the applicant's own lists, or one in the spouse or the job offer."""
+    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] in NESTED))
 
 
 def _leaf_problem(key, value: object, limits: Limits) -> str | None:

@@ -6,9 +6,26 @@ Evaluator rather than making one per test.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
+
+
+def pytest_configure(config):
+    """The suite's library cache lives in a folder of its own (removed at the end), so tests that load
+    hundreds of copied rulesets never evict the user's own entries; subprocesses inherit it."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) makes it; workers inherit it
+        config.cec_cache_dir = tempfile.mkdtemp(prefix="cec-rules-test-cache-")
+        os.environ["CEC_RULES_CACHE_DIR"] = config.cec_cache_dir
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "cec_cache_dir", None):
+        shutil.rmtree(config.cec_cache_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -146,6 +146,13 @@ def test_too_many_periods_or_tests_are_refused(tmp_path, field, variable):
     assert f"{field}: 3 entries is more than the limit of 2 ({variable})" in _error(path, env={variable: "2"})
 
 
+def test_too_many_other_employers_of_a_job_offer_are_refused(tmp_path):
+    offer = {"noc_version": "2021", "noc_code": "72200", "full_time": True, "duration_months": 12, "lmia": True}
+    data = dict(json.loads(ELIGIBLE), job_offer=dict(offer, other_employers=[offer] * 3))
+    path = _write(tmp_path, "offers.json", json.dumps(data))
+    assert "job_offer.other_employers: 3 entries is more than the limit of 2 (CEC_MAX_OTHER_ENTRIES)" in _error(path, env={"CEC_MAX_OTHER_ENTRIES": "2"})
+
+
 def test_a_bad_limit_setting_is_a_clear_error(tmp_path):
     path = _write(tmp_path, "a.json", ELIGIBLE)
     result = _evaluate(path, env={"CEC_MAX_STRING_CHARS": "lots"})

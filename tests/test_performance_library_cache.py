@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -70,6 +72,15 @@ def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypa
     assert [e.sha256 for e in again.programs["cec"]] == [e.sha256 for e in loaded.programs["cec"]]
 
 
+def test_the_next_process_finds_the_entry(tmp_path, cache):
+    """The entry's name is the same in every process (no object address in it): otherwise each start
+    misses the cache and writes one more entry."""
+    script = ("from cec_rules.engine.library import bundled_root; from cec_rules.engine.program import installed_programs; "
+              "from cec_rules.engine.library_cache import _entry_name; print(_entry_name(bundled_root(), installed_programs()))")
+    names = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    assert len(names) == 1 and names.pop().strip()
+
+
 def test_a_new_edition_folder_invalidates_the_entry(tmp_path, cache):
     root = copy_rulesets(tmp_path)  # CEC alone: its broken edition leaves no program to load
     library_cache.load_library_cached(root, _inputs())
@@ -103,3 +114,21 @@ def _inputs():
 def _entry(cache):
     (entry,) = cache.glob("library-*.pickle")
     return entry
+
+
+def test_the_cache_keeps_only_the_most_recently_used_entries(tmp_path, cache, monkeypatch):
+    """Each copy of the rulesets is an entry of its own: the folder is bounded (least recently used out),
+    and an entry served from the cache counts as used."""
+    monkeypatch.setenv(library_cache.ENTRIES_ENV, "2")
+    roots = [copy_rulesets(tmp_path / f"copy{i}") for i in range(3)]
+    names = {}
+    for root in roots[:2]:
+        library_cache.load_library_cached(root, _inputs())
+        names[root] = set(cache.glob("library-*.pickle")) - set().union(*names.values())
+    first_entry = next(iter(names[roots[0]]))
+    os.utime(first_entry, (1, 1))                     # as if used long ago ...
+    library_cache.load_library_cached(roots[0], _inputs())  # ... then served: now the most recent
+    library_cache.load_library_cached(roots[2], _inputs())
+    kept = set(cache.glob("library-*.pickle"))
+    assert len(kept) == 2
+    assert first_entry in kept and not names[roots[1]] & kept, "the least recently used entry went"

@@ -31,11 +31,11 @@ class Chunk:
     id: int
     records: list[Record]
     suspect: bool = False  # a single record retried after a crash: run alone
+    size: int = field(init=False)  # characters of record text: bounds memory and each pipe message when records are large
 
-    @property
-    def size(self) -> int:
-        """Characters of record text: bounds memory and each pipe message when records are large."""
-        return sum(len(record.text) for record in self.records)
+    def __post_init__(self) -> None:
+        """Counted once: the pool sums the sizes of the chunks in flight before reading each chunk of input."""
+        self.size = sum(len(record.text) for record in self.records)
 
 
 @dataclass
