@@ -16,6 +16,9 @@ ENGLISH_TEXT = "texte anglais"
 _REFERENCE = re.compile(r"\b(?:RIPR|LIPR)\b(?:\s*(?:ss?\.|art\.)?\s*[\d.]+(?:\([\w.]+\))*(?:\s*(?:-|–|and|et|,)\s*[\d.]*(?:\([\w.]+\))*)*)?")
 
 
+_BETWEEN_REFERENCES = re.compile(r"(?<=[\d)]) and (?=\d)")
+
+
 def citation(text: str) -> str:
     """`IRPR 87.1(2)(a), 87.1(3)` -> `RIPR 87.1(2)(a), 87.1(3)`; a citation with English commentary beyond the
     references gets `(texte anglais)`.
@@ -25,8 +28,14 @@ def citation(text: str) -> str:
         'RIPR 87.1(2)(a), 87.1(3)'
         >>> citation("IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)")
         'RIPR 87.1(2)(a); IRCC CEC page (1,560 hours) (texte anglais)'
+        >>> citation("IRPR 74(1) and 87.1(2)(d)-(e)")
+        'RIPR 74(1) et 87.1(2)(d)-(e)'
+        >>> citation("MI (first and second official language)")
+        'MI (first and second official language) (texte anglais)'
+
+    Only an "and" between two references becomes "et": inside English commentary it stays English.
     """
-    translated = re.sub(r"\b(IRPR|IRPA)\b", lambda m: ACTS[m[1]], text).replace(" and ", " et ")
+    translated = _BETWEEN_REFERENCES.sub(" et ", re.sub(r"\b(IRPR|IRPA)\b", lambda m: ACTS[m[1]], text))
     rest = _REFERENCE.sub("", translated)
     words = [w for w in re.findall(r"[A-Za-z]{3,}", rest) if w not in ACTS.values()]
     return f"{translated} ({ENGLISH_TEXT})" if words else translated

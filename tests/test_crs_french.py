@@ -77,3 +77,15 @@ def test_explain_in_french_shows_the_facts_in_french():
     assert result.exit_code == 0, result.output
     assert "education=maîtrise ou diplôme professionnel" in result.output and "__fr" not in result.output
     assert "CLB 10 en compréhension de l'oral (première langue officielle)" in result.output
+
+
+@pytest.mark.parametrize("english, french", [
+    ("IRPR 74(1) and 87.1(2)(d)-(e)", "RIPR 74(1) et 87.1(2)(d)-(e)"),
+    ("MI (language results required for the pool and the ranking); IRPR 74(3)",
+     "MI (language results required for the pool and the ranking); RIPR 74(3) (texte anglais)"),
+])
+def test_a_citation_in_french_translates_and_between_references_only(english, french):
+    """"and" joining two references is "et"; inside English commentary it stays, marked as English text."""
+    from cec_rules.facts.french import citation
+
+    assert citation(english) == french
