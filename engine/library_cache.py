@@ -1,5 +1,6 @@
 """A cache of the loaded and validated library in the user's cache folder, so a cold `cec evaluate`
-does not parse and validate every ruleset and data table again (without it, a cold start takes 1.8 s, not 0.5).
+does not parse and validate every ruleset and data table again (without it a cold start took 1.05 s, with it
+0.25 s, at load 1).
 
 Never stale: an entry holds a part per program, which records the content hash (sha256) of every file
 the program's load read (each `ruleset.yaml` and each data table it names) and the ruleset files found
