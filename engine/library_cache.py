@@ -44,7 +44,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import RulesetErrors
 from .library import RULESET_FILE, Edition, Library, bundled_root, load_library, table_paths
 from .program import Program
 
@@ -80,7 +79,7 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
     parts = _fresh_parts(stored, found)
     stale = set(found) - set(parts)
     library = Library(given, _Programs(parts), dict(plugins))
-    if stale:
+    if stale or not parts:  # (none served: the whole folder is loaded, and its problems raised)
         loaded = load_library(root, plugins, None if not parts else stale)
         library = _merged(library, loaded, parts)
         new_parts = _new_parts(loaded, found)
@@ -93,13 +92,11 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
 
 
 def _merged(cached: Library, loaded: Library, parts: dict) -> Library:
-    """The programs served from the cache beside those loaded again; raises RulesetErrors when none is usable."""
+    """The programs served from the cache beside those loaded again (with no part served, `load_library` loaded
+    the whole folder and raised when no program is usable)."""
     if not parts:
         return loaded
-    programs = _Programs(parts, loaded.programs)
-    if loaded.unavailable and not programs:
-        raise RulesetErrors([problem for found in loaded.unavailable.values() for problem in found])
-    return replace(cached, programs=programs, unavailable=loaded.unavailable)
+    return replace(cached, programs=_Programs(parts, loaded.programs), unavailable=loaded.unavailable)
 
 
 class _Programs(Mapping):
