@@ -63,14 +63,16 @@ def bundled_root() -> Path:
     return Path(str(resources.files("cec_rules.rulesets")))
 
 
-def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
+def load_library(root: Path | None, plugins: dict[str, Program], only: set[str] | None = None) -> Library:
     """Load and validate every edition under `root` (the bundled rulesets when None), each against the
     plugin of its `program:` (its fact kinds, required parameters and advice, field relations).
 
     One program's problems never stop another: a program with any problem (in an edition, its data
     tables, its timeline, or no plugin installed for it) is left out of `programs` and listed in
     `unavailable` with its problems. Raises `RulesetErrors` with every problem found when no program
-    is usable, or when the folder itself is unusable.
+    is usable, or when the folder itself is unusable. `only`: the program folders to load, the others
+    left out (the library cache reloads the programs whose files changed; whether any program is usable
+    is then its question).
     """
     root = Path(root) if root is not None else bundled_root()
     if not root.is_dir():
@@ -78,8 +80,8 @@ def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
     problems: list[Problem] = []
     loader = _EditionLoader(root, plugins, problems)
     library = Library(root, plugins=dict(plugins))
-    files = edition_files(root, problems)
-    if not files:
+    files = [path for path in edition_files(root, problems) if only is None or path.parent.parent.name in only]
+    if not files and only is None:
         problems.append(Problem(str(root), None, None, "", f"no <program>/<edition>/{RULESET_FILE} files found"))
     if problems:
         raise RulesetErrors(problems)
@@ -96,7 +98,7 @@ def load_library(root: Path | None, plugins: dict[str, Program]) -> Library:
         by_program.setdefault(program, []).extend(timeline_problems(editions))
     library.unavailable = {program: found for program, found in by_program.items() if found}
     library.programs = {program: editions for program, editions in library.programs.items() if program not in library.unavailable}
-    if library.unavailable and not library.programs:
+    if library.unavailable and not library.programs and only is None:
         raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
     return library
 

@@ -49,7 +49,10 @@ def read_applicant(data: object, source: str, limits: Limits | None = None) -> A
 
 
 def in_language(evaluator, decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str):
-    """The decision with its reasons in `language` (facts/translated.py)."""
+    """The decision with its reasons in `language` (facts/translated.py); in English, the language decisions are
+    made in, the decision itself, without importing the translator (a cold `cec evaluate` saves ~4 ms)."""
+    if language == "en":
+        return decision
     from .translated import translated  # imports the evaluator: only when a decision is translated
 
     return translated(evaluator, decision, applicant, as_of, source, language)

@@ -72,6 +72,33 @@ def test_an_unchanged_folder_is_served_without_loading(tmp_path, cache, monkeypa
     assert [e.sha256 for e in again.programs["cec"]] == [e.sha256 for e in loaded.programs["cec"]]
 
 
+def test_each_program_is_served_unless_its_own_files_changed(tmp_path, cache, monkeypatch):
+    """Editing one program's ruleset loads that program again, alone: the others are still served from the
+    cache; editing CEC's own is seen by the next evaluate."""
+    root = copy_rulesets(tmp_path, ("cec", "fsw"))
+    assert hours_met(decide(root)) is False
+    loads = []
+    real = library_cache.load_library
+    monkeypatch.setattr(library_cache, "load_library", lambda *args: loads.append(args[2:]) or real(*args))
+    fsw = root / "fsw" / "2022-11-16" / "ruleset.yaml"
+    fsw.write_text(fsw.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert hours_met(decide(root)) is False
+    assert loads == [({"fsw"},)], "CEC is served from the cache while FSW is loaded again"
+    assert hours_met(decide(root)) is False and len(loads) == 1, "the rewritten entry serves both"
+    edit(root, NEW_EDITION, "    value: 1560", "    value: 1200")
+    assert hours_met(decide(root)) is True
+    assert loads[1:] == [({"cec"},)]
+
+
+def test_a_program_is_unpickled_when_first_used(tmp_path, cache):
+    root = copy_rulesets(tmp_path, ("cec", "fsw"))
+    library_cache.load_library_cached(root, _inputs())
+    served = library_cache.load_library_cached(root, _inputs()).programs
+    assert set(served) == {"cec", "fsw"} and "fsw" in served
+    assert served["cec"][0].ruleset.program == "cec"
+    assert set(served._loaded) == {"cec"}, "FSW's editions are still pickled"
+
+
 def test_the_next_process_finds_the_entry(tmp_path, cache):
     """The entry's name is the same in every process (no object address in it): otherwise each start
     misses the cache and writes one more entry."""
@@ -100,9 +127,9 @@ def test_an_entry_others_may_write_is_ignored(tmp_path, cache):
     root = copy_rulesets(tmp_path)
     library_cache.load_library_cached(root, _inputs())
     entry = _entry(cache)
-    assert library_cache._read(entry, root) is not None
+    assert library_cache._read(entry) is not None
     os.chmod(entry, 0o666)
-    assert library_cache._read(entry, root) is None
+    assert library_cache._read(entry) is None
 
 
 def _inputs():
