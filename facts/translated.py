@@ -31,7 +31,8 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         reason = french.mark_titles(_reason(result, rules, compiled, language, evaluator.plugin.field_types, evaluator.plugin.formats), titles)
-        criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation)))
+        criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
+                                            needs=needs_in(result.needs, result.outcomes, language)))
     return dataclasses.replace(decision, criteria=criteria, score=decision.score and _score(decision.score, evaluator, compiled, language))
 
 
@@ -40,5 +41,16 @@ def _score(score, evaluator: Evaluator, compiled, language: str):
     rules = {rule.id: rule for rule in compiled.rules.values()}
     plugin = evaluator.plugin
     translated_score = score_in_lang(score, rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats)
-    factors = [dataclasses.replace(f, citation=french.citation(f.citation)) for f in translated_score.factors]
+    factors = [dataclasses.replace(f, citation=french.citation(f.citation), needs=needs_in(f.needs, f.unknown, language))
+               for f in translated_score.factors]
     return dataclasses.replace(translated_score, factors=factors)
+
+
+def needs_in(needs: list[dict], firings, language: str) -> list[dict]:
+    """Each need's `why` in `language` where the facts its rules matched carry that text's translation: the
+    derivation puts the French of a text it derives beside it (FIELD__fr), and a need quotes such a text.
+    A text with no translation beside it stays as it is (English)."""
+    suffix = f"__{language}"
+    texts = {fact[name]: fact[name + suffix] for firing in firings for fact in firing.facts.values()
+             for name in fact if name + suffix in fact and isinstance(fact[name], str)}
+    return [dict(need, why=texts.get(need.get("why"), need.get("why"))) for need in needs]

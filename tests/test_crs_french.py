@@ -21,9 +21,8 @@ BILINGUAL_PROGRAMS = ("cec", "fsw", "fst", "crs")
 
 def _texts(ruleset):
     """(where, text) of every text a French decision or explanation shows from the ruleset: criterion, table,
-    factor and cap descriptions, and rule reasons (a `needs` entry names an input field, in English in every
-    program's output: engine/runtime.py `_need_fillers`; the CRS's quote the derivation's `why`, whose French
-    its reasons show)."""
+    factor and cap descriptions, and rule reasons (a `needs` entry names an input field and quotes the
+    derivation's `why`, shown in French where the derivation puts its French beside it, as the CRS's does)."""
     yield from ((f"criteria.{cid}", c.description) for cid, c in ruleset.criteria.items())
     yield from ((f"tables.{tid}", t.description) for tid, t in (ruleset.tables or {}).items())
     if ruleset.score is not None:
@@ -70,6 +69,19 @@ def test_a_reason_quoting_an_open_input_is_french(tmp_path):
     assert offer["reason"].startswith("le groupe de base de l'offre : CNP 2016 1123 (")
     assert " est devenu " in offer["reason"] and "(FEER 0)" in offer["reason"]
     assert decision["criteria"][1]["reason"].startswith("entre 178 et 378 points")
+
+
+def test_what_an_undetermined_score_needs_is_said_in_french():
+    """The needs of the criterion and of each open factor quote the derivation's text in the asked language;
+    the English decision keeps its English."""
+    example = str(EXAMPLE.with_name("eligible.yaml"))  # no date of birth, no education
+    english = json.loads(_evaluate("--format", "json", example))
+    french = json.loads(_evaluate("--lang", "fr", "--format", "json", example))
+    for decision, why in ((english, "the age on the day points are assigned"), (french, "l'âge le jour de l'attribution des points")):
+        age = next(f for f in decision["score"]["factors"] if f["id"] == "age")
+        assert age["needs"] == [{"field": "date_of_birth", "why": why}]
+        score = next(c for c in decision["criteria"] if c["id"] == "score_computed")
+        assert {"field": "date_of_birth", "why": why} in score["needs"]
 
 
 def test_explain_in_french_shows_the_facts_in_french():
