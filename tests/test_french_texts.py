@@ -1,6 +1,7 @@
-"""The CRS in French (issue 10): every text a CRS decision or explanation shows has its French in the
-rulesets, `--lang fr` shows it, and the words the reasons quote from the facts (languages, abilities,
-education levels, what an input leaves open) come out in French too (facts/crs/words.py)."""
+"""Decisions in French: every text a decision or explanation of CEC, FSW, FST, the CRS or the pool shows has
+its French in the rulesets, `--lang fr` shows it, and the words the CRS's reasons and needs quote from the
+facts (languages, abilities, education levels, what an input leaves open) come out in French too
+(facts/crs/words.py); citations name the acts in French."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.engine.model import Localized
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "fsw-eligible.yaml"
-# The pool's reasons are English only: a known gap of the pool program, not of these.
-BILINGUAL_PROGRAMS = ("cec", "fsw", "fst", "crs")
+BILINGUAL_PROGRAMS = ("cec", "fsw", "fst", "crs", "pool")
 
 
 def _texts(ruleset):
@@ -69,6 +69,13 @@ def test_a_reason_quoting_an_open_input_is_french(tmp_path):
     assert offer["reason"].startswith("le groupe de base de l'offre : CNP 2016 1123 (")
     assert " est devenu " in offer["reason"] and "(FEER 0)" in offer["reason"]
     assert decision["criteria"][1]["reason"].startswith("entre 178 et 378 points")
+
+
+def test_the_pool_decides_in_french():
+    result = CliRunner().invoke(cli, ["evaluate", "--program", "pool", "--lang", "fr", str(EXAMPLE.with_name("eligible.yaml"))])
+    assert result.exit_code == 0, result.output
+    assert "cec (2022-11-16) : exigences remplies" in result.output
+    assert "IELTS General Training du 2025-06-01 : résultat valide" in result.output and " is " not in result.output
 
 
 def test_what_an_undetermined_score_needs_is_said_in_french():
