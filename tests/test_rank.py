@@ -25,7 +25,7 @@ from cec_rules.cli.main import cli
 from cec_rules.engine.rank.entry import Ranking
 from cec_rules.engine.rank.report import html_report
 from cec_rules.engine.rank.run import RankOptions, write_ranked
-from cec_rules.engine.rank.selection import Round, RoundError, read_round
+from cec_rules.engine.rank.selection import Round, RoundError, read_round, sort_run_size
 from cec_rules.facts.pool.ranking import RANKING
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -161,6 +161,12 @@ def test_ranking_in_runs_of_three_keys_writes_the_same_bytes_as_in_one_run(tmp_p
         assert sorted(p.name for p in folder.iterdir()) == ["ranked.csv", "ranked.jsonl", "ranked.jsonl.decided"]  # no run files left
     assert outputs["3"] == outputs["1000000"]
 
+
+
+@pytest.mark.parametrize("text, size", [("7", 7), ("0", 50_000), ("-3", 50_000), ("many", 50_000), ("", 50_000)])
+def test_the_sort_run_setting_is_a_positive_whole_number_or_the_default(monkeypatch, text, size):
+    monkeypatch.setenv("CEC_RANK_SORT_RUN", text)
+    assert sort_run_size() == size
 
 def test_the_sort_runs_are_removed_when_ordering_fails(tmp_path, monkeypatch):
     from cec_rules.engine.rank import run as run_module
