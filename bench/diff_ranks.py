@@ -4,7 +4,7 @@
 
 Deciding is the batch engine's (measured by bench/run_bench.py and bench/rank_pool.py); what `cec diff`
 adds in its main process is per applicant a compact place under each side, kept until the end, then two
-sorts in `cec rank`'s order, a round on each side, and the comparison. This feeds `count` results shaped
+sorts in `cec rank`'s order (engine/external_sort.py, runs spilled to a temporary folder), a round on each side, and the comparison. This feeds `count` results shaped
 like the workers' (`Compared`, with the pool's ranking: entry first, categories, a category round of 500
 invitations; a tenth of the scores moved by a table change, a twentieth gaining a category) straight into
 `ScoreShifts` and `RankChanges`, and prints the time and the largest resident set of the process.
@@ -18,7 +18,9 @@ import json
 import random
 import resource
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from cec_rules.engine.impact.decider import Compared
 from cec_rules.engine.impact.ranks import RankChanges
@@ -55,7 +57,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
     started = time.monotonic()
-    scores, ranks = ScoreShifts(), RankChanges(RANKING, Round(date="2026-11-05", type="category", category="stem", invitations=500))
+    with tempfile.TemporaryDirectory() as folder:  # where `cec diff` spills sort runs: a folder of its report's
+        measure(args, started, Path(folder) / "ranks.sorting")
+
+
+def measure(args, started: float, sorting: Path) -> None:
+    scores = ScoreShifts()
+    ranks = RankChanges(RANKING, Round(date="2026-11-05", type="category", category="stem", invitations=500), sorting)
     for result in results(args.count, args.seed):
         scores.add(result.seq, result.applicant_id, result.old["score"], result.new["score"])
         ranks.add(result)

@@ -250,3 +250,18 @@ def test_entered_left_unranked_and_the_order_without_entry_first():
     summary, written = found[False]  # by score alone: the outcomes do not move anyone
     assert summary["same"] == 4 and summary["ranked"] == {"old": 4, "new": 4}
     assert {i: w["invited"] for i, w in written.items()} == {"B": {"old": False, "new": True}, "C": {"old": True, "new": False}}
+
+
+def test_rank_changes_sorted_in_runs_of_one_key_are_the_same_as_in_memory(tmp_path, monkeypatch):
+    """`cec diff` orders through engine/external_sort.py as `cec rank` does: spilling runs changes nothing."""
+    pool = Ranking(program="p", score_program="s", tie_field="t", groups="g")
+    rows = [(f"A{n}", (n % 3 != 2, 400 + 10 * (n % 4), (), ()), (n % 5 != 4, 400 + 10 * (n % 3), (), ()), [None, "2026-01-01"][n % 2])
+            for n in range(30)]
+    monkeypatch.setenv("CEC_RANK_SORT_RUN", "1")
+    found = []
+    for sorting in (None, tmp_path / "ranks.sorting"):
+        changes, written = RankChanges(pool, Round(date="2026-11-01", type="general", invitations=5), sorting), []
+        for seq, (applicant_id, old, new, stamp) in enumerate(rows):
+            changes.add(_compared(seq, applicant_id, old, new, stamp))
+        found.append((changes.compare(written.append), written))
+    assert found[0] == found[1] and found[0][0]["changed"] > 0 and not (tmp_path / "ranks.sorting").exists()

@@ -25,7 +25,7 @@ from cec_rules.cli.main import cli
 from cec_rules.engine.rank.entry import Ranking
 from cec_rules.engine.rank.report import html_report
 from cec_rules.engine.rank.run import RankOptions, write_ranked
-from cec_rules.engine.rank.selection import Round, RoundError, read_round
+from cec_rules.engine.rank.selection import Round, RoundError, read_round, sort_run_size
 from cec_rules.facts.pool.ranking import RANKING
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -140,6 +140,51 @@ def test_the_html_summary_shows_the_distribution_the_cutoff_and_the_invitations_
     assert html.escape("category french round") in dom
 
 
+def _ties() -> list[dict]:
+    """POOL and 40 more hand-made lines with few distinct scores, timestamps and outcomes: many ties."""
+    stamps = [None, "2026-02-01T10:00:00.000000Z", "2026-01-15T08:00:00.000000Z"]
+    return POOL + [_line(f"T{(n * 7) % 40:02d}", 450 + 30 * (n % 2), stamps[n % 3], eligible=[True, True, None, False][n % 4],
+                         categories=["french"] if n % 5 == 0 else []) for n in range(40)]
+
+
+@pytest.mark.parametrize("lines", [POOL, _ties()], ids=["pool", "ties"])
+def test_ranking_in_runs_of_three_keys_writes_the_same_bytes_as_in_one_run(tmp_path, monkeypatch, lines):
+    """The external sort (engine/external_sort.py) spills runs of CEC_RANK_SORT_RUN keys: the order must not change."""
+    selection = Round(date="2026-11-01", type="category", category="french", invitations=3)
+    outputs = {}
+    for run_size in ("3", "1000000"):
+        monkeypatch.setenv("CEC_RANK_SORT_RUN", run_size)
+        folder = tmp_path / run_size
+        folder.mkdir()
+        _, counts, options = _ranked(folder, selection, lines)
+        outputs[run_size] = (options.output.read_bytes(), options.csv.read_bytes(), counts)
+        assert sorted(p.name for p in folder.iterdir()) == ["ranked.csv", "ranked.jsonl", "ranked.jsonl.decided"]  # no run files left
+    assert outputs["3"] == outputs["1000000"]
+
+
+
+@pytest.mark.parametrize("text, size", [("7", 7), ("0", 50_000), ("-3", 50_000), ("many", 50_000), ("", 50_000)])
+def test_the_sort_run_setting_is_a_positive_whole_number_or_the_default(monkeypatch, text, size):
+    monkeypatch.setenv("CEC_RANK_SORT_RUN", text)
+    assert sort_run_size() == size
+
+def test_the_sort_runs_are_removed_when_ordering_fails(tmp_path, monkeypatch):
+    from cec_rules.engine.rank import run as run_module
+
+    monkeypatch.setenv("CEC_RANK_SORT_RUN", "3")
+    seen = []
+
+    def failing(line, ranking):
+        seen.append(sorted(p.name for p in (tmp_path / "ranked.jsonl.sorting").iterdir()))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run_module, "csv_row", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _ranked(tmp_path, lines=_ties())
+    assert seen == [sorted(f"{n}.run" for n in range(15))]  # 48 keys: 15 runs of 3 spilled, the last 3 in memory
+    assert not (tmp_path / "ranked.jsonl.sorting").exists()
+
+
 # --- the whole command -------------------------------------------------------------------------------
 
 def _population(path: Path, count: int, bad_every: int = 0) -> None:
@@ -183,6 +228,23 @@ def test_cec_rank_ranks_every_profile_by_its_crs_score_and_rejects_bad_records(t
                                                       "ranked.summary.json", "ranked.jsonl.rejects.jsonl"}
 
 
+def test_cec_rank_in_runs_of_three_keys_writes_the_same_files_as_in_one_run(tmp_path, monkeypatch):
+    source = tmp_path / "pool.jsonl"
+    _population(source, 40, bad_every=20)
+    (tmp_path / "round.yaml").write_text('date: "2026-11-01"\ntype: general\ninvitations: 7\n')
+    for run_size in ("3", "1000000"):
+        monkeypatch.setenv("CEC_RANK_SORT_RUN", run_size)
+        (tmp_path / run_size).mkdir()
+        _rank(source, "-o", tmp_path / run_size / "ranked.jsonl", "--workers", 2, "--round", tmp_path / "round.yaml")
+    for name in ("ranked.jsonl", "ranked.csv", "ranked.html", "ranked.jsonl.rejects.jsonl"):
+        assert (tmp_path / "3" / name).read_bytes() == (tmp_path / "1000000" / name).read_bytes(), name
+    summaries = [json.loads((tmp_path / run_size / "ranked.summary.json").read_text()) for run_size in ("3", "1000000")]
+    for summary in summaries:
+        del summary["elapsed_seconds"], summary["records_per_second"], summary["files"]  # timings and paths
+    assert summaries[0] == summaries[1] and summaries[0]["rank"]["round"]["invited"] == 7
+    assert not (tmp_path / "3" / "ranked.jsonl.sorting").exists()
+
+
 def test_an_unfinished_run_is_refused_without_resume_and_a_different_run_with_it(tmp_path):
     source, out = tmp_path / "pool.jsonl", tmp_path / "ranked.jsonl"
     _population(source, 5)
@@ -220,7 +282,7 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     assert out.read_bytes() == reference.read_bytes()
     assert out.with_suffix(".csv").read_bytes() == reference.with_suffix(".csv").read_bytes()
     assert (tmp_path / "out.jsonl.rejects.jsonl").read_bytes() == (tmp_path / "ref.jsonl.rejects.jsonl").read_bytes()
-    assert not any(p.name.endswith((".decided", ".run", ".partial", ".progress")) for p in tmp_path.iterdir())
+    assert not any(p.name.endswith((".decided", ".run", ".partial", ".progress", ".sorting")) for p in tmp_path.iterdir())
 
 
 def test_a_kill_after_deciding_resumes_by_ordering_again(tmp_path, monkeypatch):

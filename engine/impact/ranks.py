@@ -3,18 +3,22 @@ population ranked under the old and under the new rules in `cec rank`'s order (e
 `sort_key`), who moved and how far, who joined or left a group (e.g. a category), and, with a round, who
 gains or loses an invitation and the cut-off on each side (the same `Selection` as `cec rank`).
 
-Memory stays bounded per applicant, as in `cec rank`: a compact place per side (outcome, score, and the
-programs and groups a round selects by, shared between applicants), the id and the tie-break value; never
-whole decisions. The ranks themselves are two arrays of integers.
+Memory stays bounded per applicant: a compact place per side (outcome, score, and the programs and groups
+a round selects by, shared between applicants), the id and the tie-break value; never whole decisions. The
+ranks themselves are two arrays of integers. Ordering adds no sort key per applicant: as in `cec rank`, the
+keys go through engine/external_sort.py in runs of CEC_RANK_SORT_RUN, spilled to `sorting` (a folder of the
+report's) when there are more.
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cec_rules.engine.rank.ranking import Ranking
-from cec_rules.engine.rank.selection import Round, Selection, sort_key
+from cec_rules.engine.external_sort import external_sort
+from cec_rules.engine.rank.selection import Round, Selection, sort_key, sort_run_size
 
 from .aggregate import SAMPLES, keep_largest, largest
 
@@ -27,6 +31,7 @@ class RankChanges:
 
     ranking: Ranking
     round: Round | None = None
+    sorting: Path | None = None                     # where sort runs are spilled (None: sort in memory)
     rows: list = field(default_factory=list)        # (applicant id, tie-break value, old place, new place), input order
     groups: dict = field(default_factory=dict)      # group -> {"joined": n, "left": n, "samples": {...}}
     _shared: dict = field(default_factory=dict)     # one tuple object per distinct list of programs or groups
@@ -66,15 +71,16 @@ class RankChanges:
     def rank(self, side: int) -> tuple[array, bytearray, Selection]:
         """Every applicant's rank on one side (0: not ranked), who the round invites, and the round's selection."""
         ranking, count = self.ranking, len(self.rows)
-        order = sorted(range(count), key=lambda i: sort_key(self.line(i, side), ranking.tie_field, i, ranking.entry_first))
+        keys = (sort_key(self.line(i, side), ranking.tie_field, i, ranking.entry_first) for i in range(count))
         ranks, invited = array("l", [0]) * count, bytearray(count)
         selection, rank = Selection(self.round, ranking.tie_field, ranking.groups), 0
-        for index in order:
-            line = self.line(index, side)
-            if line["eligible"] is True or not ranking.entry_first:
-                rank += 1
-                ranks[index] = rank
-            invited[index] = bool(selection.decide(line))
+        with external_sort(keys, self.sorting, sort_run_size()) as order:
+            for *_, index in order:
+                line = self.line(index, side)
+                if line["eligible"] is True or not ranking.entry_first:
+                    rank += 1
+                    ranks[index] = rank
+                invited[index] = bool(selection.decide(line))
         return ranks, invited, selection
 
     def compare(self, write) -> dict:

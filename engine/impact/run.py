@@ -47,7 +47,7 @@ def run_diff(options: DiffOptions) -> dict:
     if options.round is not None and plugin.ranking is None:
         raise SideError(f"a round needs a ranked program; {plugin.id!r} is not ranked (its plugin gives no ranking)")
     counts, scores = ImpactCounts(plugin.impact_distributions), ScoreShifts()
-    ranks = RankChanges(plugin.ranking, options.round) if plugin.ranking else None
+    ranks = RankChanges(plugin.ranking, options.round, options.out_dir / "ranks.sorting") if plugin.ranking else None
     started = time.monotonic()
     known = options.population != "-" and os.path.isfile(options.population)
     reporter = ProgressReporter(count_lines(options.population) if known else None, 0, label="diff")

@@ -3,14 +3,16 @@
 1. Decide: the batch engine (engine/batch/) decides every record with the ranking program's
    `RankDecider`, in input order, into `RANKED.decided`: the same workers, rejects file, progress,
    checkpoints and `--resume` as `cec batch` (it *is* `run_batch`).
-2. Order: read `RANKED.decided` once, keeping per profile only its sort key and byte offset (a few
-   numbers and two short texts: tens of MB for 250,000 profiles); sort; then read each line at its
-   offset in rank order, give it its rank and invitation, and write the JSON Lines, the CSV, the
-   summary and the HTML report (each to a `.partial` file renamed when whole).
+2. Order: read `RANKED.decided` once, taking per profile only its sort key and byte offset (a few
+   numbers and two short texts); sort them with an external merge sort (engine/external_sort.py: runs of
+   CEC_RANK_SORT_RUN keys, default 50,000, spilled to `RANKED.sorting/` and merged), so memory does not
+   grow with the pool; then read each line at its offset in rank order, give it its rank and invitation,
+   and write the JSON Lines, the CSV, the summary and the HTML report (each to a `.partial` file renamed
+   when whole).
 
 `RANKED.run` records what the run is (input, date, rulesets folder, ranking, round) from its start; a
 killed run is finished with `--resume` (phase 1 from its last checkpoint, or phase 2 again from the
-decided file) and refused with anything else changed; without `--resume`, an unfinished run is never
+decided file, emptying the sort folder a killed run left) and refused with anything else changed; without `--resume`, an unfinished run is never
 silently replaced (`--restart` discards it).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,10 +29,11 @@ import orjson
 
 from cec_rules.engine.batch.output import ResumeError
 from cec_rules.engine.batch.run import BatchOptions, OutputError, run_batch
+from cec_rules.engine.external_sort import external_sort
 
 from .entry import Ranking
 from .report import Counts, csv_header, csv_row, html_report
-from .selection import Round, Selection, sort_key
+from .selection import Round, Selection, sort_key, sort_run_size
 
 DECIDER = "cec_rules.engine.rank.entry:RankDecider"
 
@@ -62,6 +66,10 @@ class RankOptions:
     @property
     def decided(self) -> Path:
         return self.output.with_name(self.output.name + ".decided")
+
+    @property
+    def sorting(self) -> Path:
+        return self.output.with_name(self.output.name + ".sorting")
 
     @property
     def run_file(self) -> Path:
@@ -129,10 +137,9 @@ def _batch_options(options: RankOptions) -> BatchOptions:
 def write_ranked(options: RankOptions) -> dict:
     """Phase 2: rank order, ranks, invitations, the JSON Lines and CSV outputs; returns the counts."""
     ranking = options.ranking
-    keys = _sort_keys(options.decided, ranking.tie_field)
-    keys.sort()
     selection, counts, rank = Selection(options.round, ranking.tie_field, ranking.groups), Counts(ranking), 0
-    with open(options.decided, "rb") as source, _Partial(options.output) as ranked, _Partial(options.csv) as table:
+    with external_sort(_sort_keys(options.decided, ranking.tie_field), options.sorting, sort_run_size()) as keys, \
+            open(options.decided, "rb") as source, _Partial(options.output) as ranked, _Partial(options.csv) as table:
         table.write((csv_header(ranking) + "\n").encode("utf-8"))
         for key in keys:
             source.seek(key[-1])
@@ -148,13 +155,13 @@ def write_ranked(options: RankOptions) -> dict:
     return counts.to_json(selection)
 
 
-def _sort_keys(path: Path, tie_field: str) -> list[tuple]:
-    keys, offset = [], 0
+def _sort_keys(path: Path, tie_field: str) -> Iterator[tuple]:
+    """Each decided line's sort key, its byte offset last, read one line at a time."""
+    offset = 0
     with open(path, "rb") as source:
         for raw in source:
-            keys.append(sort_key(orjson.loads(raw), tie_field, offset))
+            yield sort_key(orjson.loads(raw), tie_field, offset)
             offset += len(raw)
-    return keys
 
 
 class _Partial:

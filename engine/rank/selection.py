@@ -18,6 +18,7 @@ The cut-off reported is the score and tie-break timestamp of the last profile in
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,7 @@ from cec_rules.engine.pydantic_problems import problems_from_validation
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 
 GROUP_ORDER = {True: 0, None: 1, False: 2}  # in the pool, undetermined, not in the pool
+SORT_RUN_ENV, SORT_RUN_DEFAULT = "CEC_RANK_SORT_RUN", 50_000  # sort keys held in memory at once (engine/external_sort.py)
 
 
 class RoundError(CecError):
@@ -87,8 +89,8 @@ def read_round(path: Path) -> Round:
 
 
 def sort_key(line: dict, tie_field: str, offset: int, entry_first: bool = True) -> tuple:
-    """What the ranked order sorts on (kept in memory per profile: a few numbers and two short texts);
-    without `entry_first` (the Ranking's), the outcome does not come first: the score alone orders.
+    """What the ranked order sorts on (a few numbers and two short texts, a flat tuple of JSON values that
+    engine/external_sort.py can spill; `offset` last, so keys are never equal); without `entry_first` (the Ranking's), the outcome does not come first: the score alone orders.
 
     Examples:
         >>> a = {"eligible": True, "score": 480, "t": "2026-01-01T00:00:00.000000Z", "applicant_id": "B"}
@@ -98,6 +100,13 @@ def sort_key(line: dict, tie_field: str, offset: int, entry_first: bool = True) 
     """
     stamp = line.get(tie_field)
     return (GROUP_ORDER[line["eligible"]] if entry_first else 0, -line["score"], stamp is None, stamp or "", line["applicant_id"], offset)
+
+
+def sort_run_size() -> int:
+    """How many sort keys a ranking holds in memory at once: CEC_RANK_SORT_RUN, or the default when unset or not
+    a positive whole number (it changes memory and speed, never the order)."""
+    text = os.environ.get(SORT_RUN_ENV, "")
+    return int(text) if text.isdigit() and int(text) > 0 else SORT_RUN_DEFAULT
 
 
 @dataclass
