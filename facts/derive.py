@@ -22,7 +22,7 @@ from .applicant import Applicant, WorkPeriod
 from .dates import as_date, as_int, years_before
 from .hours import capped_hours, clip, subtract
 from .language import ConvertedResult, assess_results, best_result, result_summary
-from .occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
+from .occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
 from .readings import Countable, Reading, hours_by_group, reading_of, readings
 from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 
@@ -349,8 +349,7 @@ def _question_fact(period: PeriodStatus) -> dict:
     """What the input leaves open about a split code: the field to give, and why."""
     status = period.status
     return {"t": "unresolved_code", "period": period.index, "field": f"work_history[{period.index}].noc_code",
-            "why": f"the NOC {status.candidates[0].version} code of work_history[{period.index}]: {candidates_text(status)}",
-            "affects_experience": status.skilled is None}
+            **code_question_facts(status, f"work_history[{period.index}]"), "affects_experience": status.skilled is None}
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:

@@ -63,6 +63,20 @@ def candidates_text(status: OccupationStatus, lang: str = "en") -> str:
     return f"{words['noc']} {reported.version} {reported.code} ({reported.title}) {words['became']} {listing}"
 
 
+QUESTIONS = {"en": "the NOC {version} code of {where}: {candidates}", "fr": "le code CNP {version} de {where} : {candidates}"}
+
+
+def code_question(status: OccupationStatus, where: str, lang: str = "en") -> str:
+    """What to give for the split code at `where` (a field path such as `work_history[0]`), for a `needs` entry:
+    `the NOC 2021 code of work_history[0]: NOC 2016 6331 (...) became 63201 ... or 65202 ...`."""
+    return QUESTIONS[lang].format(version=status.candidates[0].version, where=where, candidates=candidates_text(status, lang))
+
+
+def code_question_facts(status: OccupationStatus, where: str) -> dict:
+    """`why` and its French `why__fr` (the translation a French decision shows for the need)."""
+    return {"why": code_question(status, where), "why__fr": code_question(status, where, "fr")}
+
+
 class OccupationClassifier:
     """Resolves codes for one edition's classification and skilled levels (kept across applicants)."""
 

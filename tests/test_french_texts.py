@@ -108,3 +108,14 @@ def test_a_citation_in_french_translates_and_between_references_only(english, fr
     from cec_rules.facts.french import citation
 
     assert citation(english) == french
+
+
+def test_what_a_split_code_leaves_open_is_said_in_french():
+    """CEC's and FST's need for a split NOC code quotes the derivation's question in the asked language."""
+    example = str(EXAMPLE.with_name("fst-undetermined-split-code.yaml"))
+    for program in ("fst", "cec"):
+        result = CliRunner().invoke(cli, ["evaluate", "--program", program, "--lang", "fr", "--format", "json", example])
+        assert result.exit_code == 0, result.output
+        needs = [need for criterion in json.loads(result.stdout)["criteria"] for need in criterion.get("needs", [])]
+        assert needs and all(n["why"].startswith("le code CNP 2021 de work_history[0] : CNP 2016 6331 (") for n in needs), needs
+        assert all(" est devenu 63201 " in n["why"] and "(FEER 3) ou 65202" in n["why"] for n in needs)

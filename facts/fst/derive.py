@@ -27,7 +27,7 @@ from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETER
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import ConvertedResult, assess_results, result_summary
-from ..occupations import OccupationClassifier, OccupationStatus, candidates_text, describe
+from ..occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
 from ..readings import Countable, hours_by_group
 from ..tables import ABILITIES, NocTables, Occupation
 from ..vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
@@ -336,8 +336,7 @@ def _yes(flag: bool) -> str:
 
 def _question(where: str, status: OccupationStatus, document: bool) -> dict:
     """What the input leaves open about a split code: the field to give, and why."""
-    return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document,
-            "why": f"the NOC {status.candidates[0].version} code of {where}: {candidates_text(status)}"}
+    return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document, **code_question_facts(status, where)}
 
 
 def _best(valid: list[ConvertedResult], required: dict) -> ConvertedResult | None:

@@ -27,7 +27,7 @@ from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_ho
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
-from ..occupations import OccupationStatus, candidates_text, classifier_for
+from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question
 from ..tables import ABILITIES, Occupation
 
 # Which work never counts, by kind; a ruleset lists the kinds it applies (`work_exclusions`).
@@ -194,7 +194,7 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
     years, possible_years = int(skilled // per_year), int(possible // per_year)
     settled = ctx.table("experience_points", years=years) == ctx.table("experience_points", years=possible_years)
     for p in unsettled:
-        why = f"the NOC {p.status.candidates[0].version} code of work_history[{p.index}]: {candidates_text(p.status)}"
+        why = code_question(p.status, f"work_history[{p.index}]")
         ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why)
         if not settled and p.skilled is None:
             ctx.missing("experience", f"work_history[{p.index}].noc_code", why)
@@ -331,7 +331,7 @@ def _canada_ties(ctx: Context, periods: list[Period]) -> None:
         for p in in_canada:
             if p.skilled is None:
                 ctx.missing("adaptability_work", f"work_history[{p.index}].noc_code",
-                            f"the NOC {p.status.candidates[0].version} code of work_history[{p.index}]: {candidates_text(p.status)}")
+                            code_question(p.status, f"work_history[{p.index}]"))
     study, unknown = _canadian_study(ctx, ctx.applicant.education, "education", "adaptability_study")
     ctx.facts.append({"t": "canada_ties", "canadian_work_hours": float_not_above(certain), "possible_canadian_work_hours": float_not_above(possible),
                       "canadian_study_years": study, "canadian_study_unknown": unknown, "relatives": _relatives(ctx, "applicant")})
@@ -392,7 +392,7 @@ def _job_offer(ctx: Context) -> None:
     shown = status.candidates[0] if len(status.candidates) == 1 else reported
     skilled = {True: "yes", False: "no", None: "unsettled"}[status.skilled]
     if status.skilled is None:
-        why = f"the NOC {status.candidates[0].version} code of the job offer: {candidates_text(status)}"
+        why = code_question(status, "the job offer")
         for topic in ("arranged_employment", "adaptability_arranged_employment", "settlement_funds"):
             ctx.missing(topic, "job_offer.noc_code", why)
     ctx.facts.append({"t": "job_offer", "noc_code": shown.code, "title": shown.title, "skilled": skilled, "lmia": offer.lmia,
