@@ -3,8 +3,9 @@
     python bench/diff_ranks.py --count 250000 [--seed 3]
 
 Deciding is the batch engine's (measured by bench/run_bench.py and bench/rank_pool.py); what `cec diff`
-adds in its main process is per applicant a compact place under each side, kept until the end, then two
-sorts in `cec rank`'s order (engine/external_sort.py, runs spilled to a temporary folder), a round on each side, and the comparison. This feeds `count` results shaped
+adds in its main process is per applicant a row with its place under each side, written to a temporary file,
+then two sorts in `cec rank`'s order (engine/external_sort.py, runs spilled to a temporary folder) reading
+the rows back by offset, a round on each side, and the comparison streaming the rows and ranks. This feeds `count` results shaped
 like the workers' (`Compared`, with the pool's ranking: entry first, categories, a category round of 500
 invitations; a tenth of the scores moved by a table change, a twentieth gaining a category) straight into
 `ScoreShifts` and `RankChanges`, and prints the time and the largest resident set of the process.

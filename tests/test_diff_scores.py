@@ -265,3 +265,18 @@ def test_rank_changes_sorted_in_runs_of_one_key_are_the_same_as_in_memory(tmp_pa
             changes.add(_compared(seq, applicant_id, old, new, stamp))
         found.append((changes.compare(written.append), written))
     assert found[0] == found[1] and found[0][0]["changed"] > 0 and not (tmp_path / "ranks.sorting").exists()
+
+
+@pytest.mark.parametrize("rulesets, program, extra", [("crs_copy", "crs", ()), ("pool_copy", "pool", ("--round", "round.yaml"))])
+def test_cec_diff_in_runs_of_two_keys_writes_the_same_files_as_in_one_run(work, request, monkeypatch, rulesets, program, extra):
+    """`cec diff`'s rank comparison spills its sort runs and reads its rows back by offset: the files do not change."""
+    extra = [work / value if value.endswith(".yaml") else value for value in extra]
+    found = {}
+    for run_size in ("2", "1000000"):
+        monkeypatch.setenv("CEC_RANK_SORT_RUN", run_size)
+        summary, _, ranks, out = _diff(work, request.getfixturevalue(rulesets), program, f"diff-{program}-runs-{run_size}", *extra)
+        del summary["elapsed_seconds"], summary["files"]  # timings and paths
+        texts = {name: (out / name).read_text().replace(str(out), "OUT") for name in ("changes.jsonl", "ranks.jsonl", "report.md", "report.html")}
+        found[run_size] = summary, texts, sorted(path.name for path in out.iterdir())
+    assert found["2"] == found["1000000"] and found["2"][1]["ranks.jsonl"]
+    assert found["2"][2] == ["changes.jsonl", "ranks.jsonl", "rejects.jsonl", "report.html", "report.md", "summary.json"]  # no rows or runs left
