@@ -203,12 +203,8 @@ def _sha256(path: Path) -> str:
 
 
 def _trusted(path: Path) -> bool:
-    """Owned by this user and writable by nobody else (the file and its folder)."""
-    for item in (path, path.parent):
-        info = item.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return False
-    return True
+    """The file and its folder are each `_private`."""
+    return _private(path) and _private(path.parent)
 
 
 def _read(entry: Path) -> dict | None:
@@ -226,7 +222,7 @@ def _read(entry: Path) -> dict | None:
 def _write(entry: Path, folder: Path, stored: dict) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted_folder(folder):
+        if not _private(folder):
             return
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".library-", suffix=".tmp")
         try:
@@ -266,6 +262,7 @@ def _evict(folder: Path, keep: int) -> None:
         return
 
 
-def _trusted_folder(folder: Path) -> bool:
-    info = folder.stat()
+def _private(item: Path) -> bool:
+    """Owned by this user and writable by nobody else."""
+    info = item.stat()
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
