@@ -149,7 +149,7 @@ def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: d
     _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
     window, window_days = _window(as_of, params["experience_window_years"])
     classifier = classifier_for(noc, params)
-    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)]
+    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)] if applicant.study_history else ()
     groups = []
     for index, work in enumerate(applicant.work_history):
         inside = _inside(work, as_of, window_days)
@@ -249,21 +249,28 @@ def _inside(work: WorkPeriod, as_of: dt.date, window_days: tuple[int, int]) -> t
 def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_end: dt.date, inside) -> dict:
     return {"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
             "authorized": work.authorized, "country": work.country, "start": as_int(work.start),
-            "end": as_int(work.end or window_end), "in_window": inside is not None, **_status_fields(status)}
+            "end": as_int(work.end or window_end), "in_window": inside is not None, **_shown(status).fact}
 
 
-# id(status) -> (status, its fields in a work period fact): once per code and edition (a classifier keeps
-# one status per code, so the ids stay few); the status is kept beside its id, so a reused id never matches.
-_STATUS_FIELDS: dict[int, tuple[OccupationStatus, dict]] = {}
+@dataclass(frozen=True)
+class _Shown:
+    """What the facts and the decision show of one status, worked out once per code and edition."""
+
+    fact: dict  # its fields in a work period fact: the occupation as the screen's rules see it and its reasons name it
+    via: tuple[str, ...]  # the correspondence targets used, as the period summary names them
 
 
-def _status_fields(status: OccupationStatus) -> dict:
-    """The occupation as the screen's rules see it and its reasons name it."""
-    known = _STATUS_FIELDS.get(id(status))
+# id(status) -> (status, _Shown): a classifier keeps one status per code, so the ids stay few; the status is
+# kept beside its id, so a reused id never matches.
+_SHOWN: dict[int, tuple[OccupationStatus, _Shown]] = {}
+
+
+def _shown(status: OccupationStatus) -> _Shown:
+    known = _SHOWN.get(id(status))
     if known is None or known[0] is not status:
-        known = _STATUS_FIELDS[id(status)] = (status, {
-            "skilled": status.skilled, "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
-            "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""})
+        fact = {"skilled": status.skilled, "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
+                "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+        known = _SHOWN[id(status)] = (status, _Shown(fact, tuple(f"{o.version} {o.code}" for o in status.via)))
     return known[1]
 
 
@@ -278,10 +285,11 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
         by_item.setdefault(exclusion.item, []).append(exclusion)
     periods = []
     for index, work in enumerate(applicant.work_history):
-        period = PeriodStatus(index, work, _status(classifier, work, index, source), rate=exact_hours(work.hours_per_week))
+        status = _status(classifier, work, index, source)
         inside = _inside(work, as_of, window_days)
+        period = PeriodStatus(index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week))
         mine = by_item.get(index, ())
-        period.excluded = _screened(period, inside, mine) or _timing(work, as_of, inside)
+        period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
         finding = _finding(period, as_of, mine)
         if finding:
             findings.append(f"work_history[{index}]: {finding}")
@@ -289,10 +297,9 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
     return periods
 
 
-def _screened(period: PeriodStatus, inside, exclusions) -> str | None:
+def _screened(period: PeriodStatus, exclusions) -> str | None:
     """Applies the screen rules' exclusions of this period, in rule order: the reason of the first that
     excludes it whole, or that leaves it no day in the window; sets the days that still count."""
-    period.intervals = [inside] if inside else []
     for exclusion in exclusions:
         if exclusion.during is None:
             period.intervals = []
@@ -397,11 +404,12 @@ def _question_fact(period: PeriodStatus) -> dict:
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
-    fact = {"t": "language_result", "test": result.test.test, "test_title": result.test.title,
-            "language": result.test.language, "level_name": result.test.level_name, "date": as_int(result.date),
-            **result.levels, "lowest": result.lowest, "lowest_ability": result.lowest_ability}
-    if result.lowest_ability in ability_names_fr:
-        fact["lowest_ability__fr"] = ability_names_fr[result.lowest_ability]
+    test, lowest_ability = result.test, result.lowest_ability
+    fact = {"t": "language_result", "test": test.test, "test_title": test.title, "language": test.language,
+            "level_name": test.level_name, "date": as_int(result.date), **result.levels, "lowest": result.lowest,
+            "lowest_ability": lowest_ability}
+    if lowest_ability in ability_names_fr:
+        fact["lowest_ability__fr"] = ability_names_fr[lowest_ability]
     return fact
 
 
@@ -446,7 +454,7 @@ def _period_summary(p: PeriodStatus, unit: int) -> dict:
     status = p.status
     counts = p.excluded is None and not p.unsettled
     summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
-               "title": status.reported.title, "level": status.level, "via": [f"{o.version} {o.code}" for o in status.via],
+               "title": status.reported.title, "level": status.level, "via": list(_shown(status).via),
                "counted": counts, "excluded": p.excluded,
                "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
                "hours": round_down(p.units, unit) if counts else 0.0}

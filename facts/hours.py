@@ -73,13 +73,11 @@ def capped_units(pieces: list[tuple[Interval, int]], week_cap: int) -> int:
         >>> capped_units([((1, 14), 5)], 30), capped_units([((1, 7), 3), ((4, 10), 4)], 25)
         (60, 37)
     """
-    if len(pieces) == 1:  # the usual case: one interval, its own constant rate
-        segments = pieces
-    else:
-        segments = _constant_rate_segments(pieces)
+    if len(pieces) == 1:  # the usual case: one interval at one rate
+        return _interval_units(*pieces[0], week_cap)
     full_weeks_units = 0
     partial: dict[int, int] = {}
-    for (start, end), daily_units in segments:
+    for (start, end), daily_units in _constant_rate_segments(pieces):
         first_week, last_week = (start - 1) // 7, (end - 1) // 7
         if first_week == last_week:
             partial[first_week] = partial.get(first_week, 0) + (end - start + 1) * daily_units
@@ -88,6 +86,16 @@ def capped_units(pieces: list[tuple[Interval, int]], week_cap: int) -> int:
         partial[last_week] = partial.get(last_week, 0) + (end - 7 * last_week) * daily_units
         full_weeks_units += (last_week - first_week - 1) * min(week_cap, 7 * daily_units)
     return full_weeks_units + sum(min(week_cap, units) for units in partial.values())
+
+
+def _interval_units(interval: Interval, daily_units: int, week_cap: int) -> int:
+    """`capped_units` of one interval at one rate: its first and last weeks (partial or not) and the weeks between."""
+    start, end = interval
+    first_week, last_week = (start - 1) // 7, (end - 1) // 7
+    if first_week == last_week:
+        return min(week_cap, (end - start + 1) * daily_units)
+    return (min(week_cap, (7 * first_week + 7 - start + 1) * daily_units) + min(week_cap, (end - 7 * last_week) * daily_units)
+            + (last_week - first_week - 1) * min(week_cap, 7 * daily_units))
 
 
 def _constant_rate_segments(pieces: list[tuple[Interval, int]]) -> list[tuple[Interval, int]]:

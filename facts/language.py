@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from dataclasses import dataclass
 
 from cec_rules.engine.errors import InputError
@@ -26,13 +26,13 @@ class ConvertedResult:
     date: dt.date
     levels: dict[str, int]
 
-    @cached_property
+    @property
     def lowest(self) -> int:
         return min(self.levels.values())
 
-    @cached_property
+    @property
     def lowest_ability(self) -> str:
-        return min(ABILITIES, key=lambda a: self.levels[a])
+        return min(ABILITIES, key=self.levels.__getitem__)
 
 
 def level_for(table: ScoreTable, ability: str, score: float) -> int:
