@@ -170,7 +170,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     window, periods, unit, findings = state.window, state.periods, state.unit, state.findings
     counted, possible_periods = state.counted, state.possible
     total = state.units(counted)
-    possible = state.units(possible_periods) if any(p.unsettled for p in possible_periods) else total
+    possible = state.units(possible_periods) if len(possible_periods) > len(counted) else total  # some unsettled
     by_occupation = _hours_by_occupation(counted, state)
     if any(p.status.split for p in possible_periods):
         all_readings = [_in_units(r, unit) for r in readings([_countable(p) for p in possible_periods], state.cap)]
@@ -178,7 +178,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         all_readings = [reading_of(by_occupation)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
     best = best_result(valid)
-    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, state)]
+    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, state, len(possible_periods) - len(counted))]
     facts += _reading_facts(all_readings, unit)
     facts += [_question_fact(p) for p in possible_periods if p.status.split]
     if best is not None:
@@ -374,12 +374,11 @@ def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
             "intended_province": applicant.intended_province, "admissible": applicant.admissible}
 
 
-def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience) -> dict:
+def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, unsettled: int) -> dict:
     return {"t": "work_experience", "qualifying_hours": float_not_above(total, state.unit),
             "possible_hours": float_not_above(possible, state.unit),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
-            "window_start": as_int(state.window[0]), "window_end": as_int(state.window[1]),
-            "unsettled_periods": sum(1 for p in state.periods if p.unsettled)}
+            "window_start": as_int(state.window[0]), "window_end": as_int(state.window[1]), "unsettled_periods": unsettled}
 
 
 def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:

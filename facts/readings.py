@@ -84,9 +84,10 @@ def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
 def reading_of(hours: dict[Occupation, Fraction | int]) -> Reading:
     """The reading whose unit groups have these hours (exact: Fractions, or integers in one unit), the ones
     with the most, tied at the top."""
-    by_group = {o: h for o, h in hours.items() if h > 0}
-    top = max(by_group.values(), default=0)
-    return Reading(tuple(sorted(((o, h) for o, h in by_group.items() if h == top), key=lambda item: item[0].code)))
+    top = max(hours.values(), default=0)
+    if top <= 0:
+        return Reading(())
+    return Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)))
 
 
 def _candidate_readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
