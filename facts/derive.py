@@ -257,7 +257,9 @@ class _Shown:
     """What the facts and the decision show of one status, worked out once per code and edition."""
 
     fact: dict  # its fields in a work period fact: the occupation as the screen's rules see it and its reasons name it
-    via: tuple[str, ...]  # the correspondence targets used, as the period summary names them
+    title: str  # the reported code's title, as the period summary shows it
+    level: str | None  # the unit group's level (None for a split code)
+    via: tuple[str, ...]  # the correspondence targets used ("2016 73300")
 
 
 # id(status) -> (status, _Shown): a classifier keeps one status per code, so the ids stay few; the status is
@@ -270,7 +272,8 @@ def _shown(status: OccupationStatus) -> _Shown:
     if known is None or known[0] is not status:
         fact = {"skilled": status.skilled, "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
                 "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
-        known = _SHOWN[id(status)] = (status, _Shown(fact, tuple(f"{o.version} {o.code}" for o in status.via)))
+        via = tuple(f"{o.version} {o.code}" for o in status.via)
+        known = _SHOWN[id(status)] = (status, _Shown(fact, status.reported.title, status.level, via))
     return known[1]
 
 
@@ -450,14 +453,14 @@ def _occupation_summary(occupation: Occupation, units: int, unit: int) -> dict:
 
 
 def _period_summary(p: PeriodStatus, unit: int) -> dict:
-    status = p.status
-    counts = p.excluded is None and not p.unsettled
+    shown, unsettled = _shown(p.status), p.unsettled
+    counts = p.excluded is None and not unsettled
     summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
-               "title": status.reported.title, "level": status.level, "via": list(_shown(status).via),
+               "title": shown.title, "level": shown.level, "via": list(shown.via),
                "counted": counts, "excluded": p.excluded,
                "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
                "hours": round_down(p.units, unit) if counts else 0.0}
-    if p.unsettled:
+    if unsettled:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
         summary["possible_hours"] = round_down(p.units, unit)
     return summary
