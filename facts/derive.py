@@ -416,9 +416,10 @@ def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) ->
 
 
 def float_not_above(value: Fraction | int, per: int = 1) -> float:
-    """The largest float not above `value` (exact: a Fraction, or an int of which `per` make one), so that
-    `hours >= threshold` in the rules never holds when the exact sum is below a threshold (a plain float()
-    can round 1,559.999999999999996 up to 1,560.0). Any other number: the largest float not above it."""
+    """The largest float not above `value` / `per` (`value` exact: a Fraction, or an int such as hours counted
+    in units of 1/`per` hour), so that `hours >= threshold` in the rules never holds when the exact sum is
+    below a threshold (a plain float() can round 1,559.999999999999996 up to 1,560.0). A float `value`
+    (`per` 1): the largest float not above it."""
     if type(value) is Fraction:
         numerator, denominator = value.numerator, value.denominator * per
     elif type(value) is int:
@@ -427,13 +428,13 @@ def float_not_above(value: Fraction | int, per: int = 1) -> float:
         result = float(value)
         return math.nextafter(result, -math.inf) if Fraction(result) > value else result
     result = numerator / denominator  # correctly rounded, as float(Fraction(numerator, denominator))
-    low, high = result.as_integer_ratio()  # Fraction(result) > value, in integers
+    low, high = result.as_integer_ratio()  # Fraction(result) > value / per, in integers
     return math.nextafter(result, -math.inf) if low * denominator > numerator * high else result
 
 
 def round_down(hours: Fraction | int, per: int = 1) -> float:
     """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach
-    (math.floor(hours / per * 100) / 100, in integers for a Fraction or an int)."""
+    (math.floor(hours / per * 100) / 100, in integers for a Fraction or an int; a float with `per` 1)."""
     if type(hours) is Fraction:
         return (hours.numerator * 100 // (hours.denominator * per)) / 100
     if type(hours) is int:
