@@ -55,12 +55,17 @@ def size_problem(size: int, limits: Limits) -> str | None:
 
 
 def check_limits(data: object, source: str, limits: Limits, line_of=None) -> None:
-    """Raise `InputError` for the first value over a limit. Walks the data without recursion, so no nesting
-    overflows the stack; `line_of(key_path)` gives the line of a field when positions are known. Leaves are
-    checked in place (a key path is built only for containers): this runs on every batch record, so a record
-    within every limit (nearly all) is first recognised by `_within`, which builds no key path at all."""
-    if isinstance(data, dict) and _within(data, 0, True, limits):
+    """Raise `InputError` for the first value over a limit; `line_of(key_path)` gives the line of a field when
+    positions are known. This runs on every batch record, so a record within every limit (nearly all) is
+    first recognised by `_mapping_within`, which builds no key path at all; `walk_limits` names the problem."""
+    if isinstance(data, dict) and _mapping_within(data, 0, True, limits, _KEYS_WITHIN.setdefault(limits.string_chars, set())):
         return
+    walk_limits(data, source, limits, line_of)
+
+
+def walk_limits(data: object, source: str, limits: Limits, line_of=None) -> None:
+    """`check_limits` without its fast yes: walks the data without recursion, so no nesting overflows the stack.
+    Leaves are checked in place (a key path is built only for containers)."""
     stack = [((), data)]
     while stack:
         key_path, container = stack.pop()
@@ -76,26 +81,68 @@ def check_limits(data: object, source: str, limits: Limits, line_of=None) -> Non
                 _fail(source, key_path + (key,), problem, limits, line_of)
 
 
-def _within(container: dict | list, depth: int, bounded: bool, limits: Limits) -> bool:
-    """True when nothing in `container` (at `depth`; its lists named in LISTS bounded when `bounded`) is over
-    a limit: the checks of `_container_problem` and `_leaf_problem`, answering only yes or no (a no is then
-    walked again by `check_limits` for its message)."""
+# The fast yes of `check_limits`: True only when `walk_limits` would find nothing (the checks of `_container_problem`
+# and `_leaf_problem`); False sends the record to the walk, which finds the problem and its message, or none. So
+# anything unusual (a subclass, a key that is not text, a value that is neither JSON nor YAML's plain types) is a
+# False: only the types JSON gives are judged here, by their exact type, which is what makes this walk cheap.
+_LARGE = 10 ** 18  # a whole number's limit (`_leaf_problem`)
+_KEYS_WITHIN: dict[int, set] = {}  # per limit on text: keys seen within it (records repeat the same few dozen keys)
+_KEYS_KEPT = 1000  # at most this many each: a batch of random keys must not grow it without end
+
+
+def _mapping_within(mapping: dict, depth: int, bounded: bool, limits: Limits, known: set) -> bool:
+    """`mapping` (at `depth`; its lists named in LISTS bounded when `bounded`) is within every limit; `known`:
+    keys seen within the limit on text."""
     if depth > MAX_DEPTH:
         return False
     chars = limits.string_chars
-    for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
-        if isinstance(key, str) and len(key) > chars:
-            return False
+    if not known.issuperset(mapping):
+        for key in mapping:
+            if type(key) is not str or len(key) > chars:
+                return False
+        if len(known) < _KEYS_KEPT:
+            known.update(mapping)
+    for key, item in mapping.items():
         kind = type(item)
         if kind is str:
             if len(item) > chars:
                 return False
-        elif kind is dict or kind is list or isinstance(item, (dict, list)):
-            if bounded and key in LISTS and isinstance(item, list) and len(item) > getattr(limits, LISTS[key]):
+        elif kind is list:
+            if bounded and key in LISTS and len(item) > getattr(limits, LISTS[key]):
                 return False
-            if not _within(item, depth + 1, depth == 0 and key in NESTED, limits):
+            if not _list_within(item, depth + 1, limits, known):
                 return False
-        elif kind is not bool and kind is not float and item is not None and _leaf_problem(key, item, limits):
+        elif kind is dict:
+            if not _mapping_within(item, depth + 1, depth == 0 and key in NESTED, limits, known):
+                return False
+        elif kind is int:
+            if not -_LARGE < item < _LARGE:
+                return False
+        elif kind is not bool and kind is not float and item is not None:
+            return False
+    return True
+
+
+def _list_within(items: list, depth: int, limits: Limits, known: set) -> bool:
+    """`items` (at `depth`) is within every limit: no list inside a list is one of the bounded lists."""
+    if depth > MAX_DEPTH:
+        return False
+    chars = limits.string_chars
+    for item in items:
+        kind = type(item)
+        if kind is dict:
+            if not _mapping_within(item, depth + 1, False, limits, known):
+                return False
+        elif kind is str:
+            if len(item) > chars:
+                return False
+        elif kind is list:
+            if not _list_within(item, depth + 1, limits, known):
+                return False
+        elif kind is int:
+            if not -_LARGE < item < _LARGE:
+                return False
+        elif kind is not bool and kind is not float and item is not None:
             return False
     return True
 

@@ -4,6 +4,7 @@ characters), JSON read as JSON, the size limits, and the country list."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,8 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, strategies as st
 
 from cec_rules.cli.main import cli
+from cec_rules.engine.errors import InputError
+from cec_rules.engine.yaml_source import MAX_DEPTH
+from cec_rules.facts import limits as limits_module
+from cec_rules.facts.limits import LISTS, NESTED, Limits, check_limits, walk_limits
 from support import EXAMPLES
 
 CEC = str(Path(sys.executable).with_name("cec"))
@@ -174,3 +180,66 @@ def test_every_country_in_the_list_is_accepted_and_foreign_work_still_does_not_c
 def test_a_4301_digit_integer_in_yaml_is_an_input_error(tmp_path):
     text = (EXAMPLES / "eligible.yaml").read_text().replace("hours_per_week: 40", "hours_per_week: " + "1" * 4301)
     assert "work_history[0].hours_per_week: a number written with 4,301 characters" in _error(_write(tmp_path, "big.yaml", text))
+
+
+# --- check_limits' fast yes (facts/limits.py `_mapping_within`) says yes exactly when the walk finds nothing ---------
+
+_LIMITS = st.builds(Limits, string_chars=st.sampled_from([29, 30, 40]), work_periods=st.integers(1, 3), study_periods=st.integers(1, 3),
+                    language_tests=st.integers(1, 3), other_entries=st.integers(1, 3))  # (29: the longest name in LISTS)
+
+
+@st.composite
+def _near_the_limits(draw, limits: Limits, odd=st.nothing()):
+    """A record whose texts, keys, whole numbers and lists are often just within or just over `limits`."""
+    chars = limits.string_chars
+    text = st.one_of(*[st.text(max_size=3)] * 5, st.text(min_size=chars - 1, max_size=chars + 1))
+    whole = st.integers(-5, 5) | st.sampled_from([10 ** 18 - 1, 10 ** 18, -10 ** 18, 1 - 10 ** 18])
+    keys = st.sampled_from(sorted(LISTS) + list(NESTED) + ["id", "a"]) | text
+    value = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | whole | text | odd,
+                         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+    lists = st.dictionaries(st.sampled_from(sorted(LISTS)), st.lists(value, max_size=4), max_size=2)
+    nested = st.dictionaries(st.sampled_from(NESTED), lists | st.lists(lists, max_size=2) | value, max_size=2)
+    return {**draw(st.dictionaries(keys, value, max_size=3)), **draw(nested), **draw(lists)}
+
+
+def _walk_message(data, limits) -> str | None:
+    try:
+        walk_limits(data, "r", limits)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+def _check_message(data, limits) -> str | None:
+    try:
+        check_limits(data, "r", limits)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+@given(_LIMITS.flatmap(lambda limits: st.tuples(st.just(limits), _near_the_limits(limits))), st.sampled_from([2, 3, MAX_DEPTH]))
+@example((Limits(work_periods=3), {"spouse": {"work_history": [1, 2, 3, 4]}}), MAX_DEPTH)
+@example((Limits(other_entries=1), {"job_offer": {"other_employers": [{}, {}]}, "education": [1]}), MAX_DEPTH)
+@example((Limits(), {"a": [[[]]]}), 2)
+@example((Limits(), {"a": {"b": {"c": {}}}}), 2)
+def test_the_fast_yes_of_the_limits_agrees_with_the_walk(limited, depth):
+    limits, record = limited
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits_module, "MAX_DEPTH", depth)  # shallow limits too, so that hypothesis reaches them
+        expected = _walk_message(record, limits)
+        assert limits_module._mapping_within(record, 0, True, limits, set()) is (expected is None)
+        assert _check_message(record, limits) == expected  # with the keys already seen (the cache of each limit on text)
+
+
+class _Text(str):
+    pass
+
+
+@given(st.data(), _LIMITS)
+def test_the_fast_yes_leaves_values_json_does_not_give_to_the_walk(data, limits):
+    """A subclass of text, a date, bytes, a key that is not text (YAML gives some of those): the walk decides."""
+    odd = st.sampled_from([_Text("x" * 50), dt.date(2026, 1, 1), {1: "a"}, {("k",): 1}, b"x" * 50])
+    record = data.draw(_near_the_limits(limits, odd))
+    if limits_module._mapping_within(record, 0, True, limits, set()):
+        assert _walk_message(record, limits) is None
