@@ -7,8 +7,10 @@ import copy
 import datetime as dt
 
 import pytest
+from hypothesis import example, given, strategies as st
 
 from cec_rules.engine.errors import InputError
+from cec_rules.facts.applicant import _ISO_DATE, _iso_date_only
 from cec_rules.facts.reading import applicant_from_data
 
 BASE = {"id": "X-1", "application_date": "2026-11-01", "intended_province": "ON"}
@@ -85,3 +87,26 @@ def test_spouse_lists_are_bounded_like_the_applicants(monkeypatch):
     with pytest.raises(InputError) as caught:
         applicant_from_data(data, "many.json", limits=Limits.from_env())
     assert "spouse.work_history" in str(caught.value) and "CEC_MAX_WORK_PERIODS" in str(caught.value)
+
+
+def _part(size: int):
+    """About `size` characters: digits (some not ASCII), dashes and others."""
+    return st.text(alphabet="0123456789-\u0663\uff11x ", min_size=size - 1, max_size=size + 1)
+
+
+@given(st.tuples(_part(4), st.sampled_from("-x"), _part(2), st.sampled_from("-x"), _part(2)).map("".join) | st.text())
+@example("2026-11-01")
+@example("\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661")  # Arabic-Indic digits: `\d` accepts them, as the date reader then decides
+@example("\uff12\uff10\uff12\uff16-\uff11\uff11-\uff10\uff11")  # full-width digits
+@example("\u00b2026-11-01")  # a superscript two: a digit, not a decimal one
+@example("20-6-11-01")
+@example("2026-1-101")
+@example("2026-11-0x")
+@example("2026-11-011")
+def test_a_date_is_text_in_the_shape_of_the_regular_expression_exactly(text):
+    """`_iso_date_only` tests the shape without the regular expression first: the same texts pass."""
+    try:
+        accepted = _iso_date_only(text) is text
+    except ValueError:
+        accepted = False
+    assert accepted is bool(_ISO_DATE.fullmatch(text))
