@@ -110,19 +110,30 @@ class Evaluator:
     @staticmethod
     def _criteria(edition: Edition, result: RunResult) -> list[CriterionResult]:
         """One result per criterion: what its rules concluded (met, unmet or undetermined); rules that
-        conclude one criterion two ways contradict each other, which is an engine error naming them."""
+        conclude one criterion two ways contradict each other, which is an engine error naming them.
+        The outcomes are grouped by criterion in one pass (a criterion has one outcome nearly always)."""
+        concluded: dict[str, list] = {}
+        for outcome in result.outcomes:
+            if outcome.criterion in concluded:
+                concluded[outcome.criterion].append(outcome)
+            else:
+                concluded[outcome.criterion] = [outcome]
         criteria = []
         for name, criterion in edition.ruleset.criteria.items():
-            outcomes = [o for o in result.outcomes if o.criterion == name]
-            if len({o.met for o in outcomes}) > 1:
-                rules = ", ".join(f"{o.rule} ({VERDICT_WORDS[o.met]})" for o in outcomes)
-                raise EngineError(f"criterion {name!r} concluded in contradictory ways by rules {rules}")
-            if not outcomes:
+            outcomes = concluded.get(name)
+            if outcomes is None:
                 criteria.append(CriterionResult(name, False, NOT_ESTABLISHED, criterion.citation))
                 continue
-            reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
-            needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values())
-            criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes, needs))
+            first = outcomes[0]
+            if len(outcomes) == 1:
+                reason = first.reason
+            else:
+                if len({o.met for o in outcomes}) > 1:
+                    rules = ", ".join(f"{o.rule} ({VERDICT_WORDS[o.met]})" for o in outcomes)
+                    raise EngineError(f"criterion {name!r} concluded in contradictory ways by rules {rules}")
+                reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
+            needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values()) if first.needs or len(outcomes) > 1 else []
+            criteria.append(CriterionResult(name, first.met, reason, criterion.citation, first.rule, outcomes, needs))
         return criteria
 
 
@@ -132,12 +143,24 @@ VERDICT_WORDS = {True: "met", False: "unmet", None: "undetermined"}
 def _rule_derived(result: RunResult, collect: list[str]) -> dict:
     """Facts the rules derived, by kind. A kind the ruleset `collect`s is a list of every fact of it (empty
     when none). Of another kind, when several exist (a tie), the one a concluding rule used is shown, and
-    all of them under `<kind>_candidates`."""
-    used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
-    shown: dict = {kind: [values for k, values in result.derived if k == kind] for kind in collect}
-    for kind in dict.fromkeys(kind for kind, _ in result.derived if kind not in shown):
-        candidates = [values for k, values in result.derived if k == kind]
+    all of them under `<kind>_candidates`. The facts are grouped by kind in one pass, and the facts the
+    concluding rules used are listed only for a tie (most kinds have one fact)."""
+    by_kind: dict[str, list] = {}
+    for kind, values in result.derived:
+        if kind in by_kind:
+            by_kind[kind].append(values)
+        else:
+            by_kind[kind] = [values]
+    shown: dict = {kind: by_kind.get(kind, []) for kind in collect}
+    used = None
+    for kind, candidates in by_kind.items():
+        if kind in collect:
+            continue
+        if len(candidates) == 1:
+            shown[kind] = candidates[0]
+            continue
+        if used is None:
+            used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
         shown[kind] = next((c for c in candidates if c in used), candidates[0])
-        if len(candidates) > 1:
-            shown[f"{kind}_candidates"] = candidates
+        shown[f"{kind}_candidates"] = candidates
     return shown
