@@ -45,9 +45,19 @@ class Decision:
     @property
     def eligible(self) -> bool | None:
         """Kleene conjunction: False when any criterion is unmet, else None when any is undetermined."""
-        if any(c.met is False for c in self.criteria):
-            return False
-        return None if any(c.met is None for c in self.criteria) else True
+        eligible = True
+        for criterion in self.criteria:
+            if criterion.met is False:
+                return False
+            if criterion.met is None:
+                eligible = None
+        return eligible
+
+    def verdict(self) -> tuple[bool | None, tuple[str, ...], tuple[str, ...]]:
+        """`eligible`, `unmet` and `undetermined` at once (a batch worker sends all three for every record)."""
+        unmet = tuple([c.id for c in self.criteria if c.met is False])
+        undetermined = tuple([c.id for c in self.criteria if c.met is None])
+        return (False if unmet else None if undetermined else True), unmet, undetermined
 
     @property
     def unmet(self) -> list[str]:

@@ -2,7 +2,8 @@
 `_criteria`, `_rule_derived`), are the same as by their plain definitions, which the tests below keep: one
 filter of the outcomes per criterion, one of the derived facts per kind. The engine groups them in one pass
 instead, and lists the facts the concluding rules used only for a tie: same results, same order, same
-errors, on generated runs with repeated criteria, contradictions, needs, ties and `collect`ed kinds."""
+errors, on generated runs with repeated criteria, contradictions, needs, ties and `collect`ed kinds; and a
+decision's verdict (eligible, unmet, undetermined) is what its properties say."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given, strategies as st
 
-from cec_rules.engine.decision import CriterionResult
+from cec_rules.engine.decision import CriterionResult, Decision
 from cec_rules.engine.errors import EngineError
 from cec_rules.engine.evaluator import NOT_ESTABLISHED, VERDICT_WORDS, Evaluator, _rule_derived
 from cec_rules.engine.runtime import Outcome, RunResult
@@ -79,3 +80,12 @@ def test_a_criterion_concluded_two_ways_is_an_engine_error(outcomes):
     edition = SimpleNamespace(ruleset=SimpleNamespace(criteria={"work": SimpleNamespace(citation="IRPR")}))
     with pytest.raises(EngineError, match="criterion 'work' concluded in contradictory ways by rules a"):
         Evaluator._criteria(edition, RunResult(outcomes=outcomes))
+
+
+@given(st.lists(st.sampled_from([True, False, None]), max_size=5))
+def test_the_verdict_is_eligible_unmet_and_undetermined_at_once(mets):
+    criteria = [CriterionResult(f"c{i}", met, "r", "IRPR") for i, met in enumerate(mets)]
+    decision = Decision("A-1", "cec", "cec", "2015-01-01", "sha", "2026-01-01", criteria, {})
+    expected_eligible = False if False in mets else None if None in mets else True
+    assert decision.eligible is expected_eligible
+    assert decision.verdict() == (expected_eligible, tuple(decision.unmet), tuple(decision.undetermined))

@@ -99,8 +99,8 @@ class RecordDecider:
 
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
-                       decision.applicant_id, record.line, record.source)
+        eligible, unmet, undetermined = decision.verdict()
+        return Decided(record.seq, line, eligible, unmet, decision.edition, undetermined, decision.applicant_id, record.line, record.source)
 
     def _decided_each(self, record: Record, results: list, label: str) -> Decided:
         """One record decided under several programs: a JSON line per program in force, in program order; an
