@@ -42,7 +42,7 @@ import operator
 from bisect import bisect_left
 import os
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import orjson
@@ -96,16 +96,6 @@ class Stats:
         return self.hits / asked if asked else 0.0
 
 
-class _Replayed:
-    """What an action sees when it is replayed: the matched facts, and an engine that accepts asserts."""
-
-    def __init__(self, matched: dict):
-        self._m = matched
-
-    def assert_fact(self, *_args) -> None:
-        """The derived fact is recorded by the action itself; later firings find it by position."""
-
-
 class PatternCache:
     """Per process, bounded (LRU): key -> recorded firings, for every compiled ruleset seen."""
 
@@ -125,7 +115,10 @@ class PatternCache:
     # --- the key ---------------------------------------------------------------------------------
 
     def key(self, compiled, facts: list[dict]):
-        """The decision pattern of `facts` under `compiled`, or None when it cannot be cached."""
+        """The decision pattern of `facts` under `compiled`, or None when it cannot be cached: one flat tuple,
+        the ruleset's name, then for each fact its kind, the position of the first fact identical to it
+        (`_identical`), what settles each comparison of its fields with a constant, and its exact fields
+        (how many of these a fact has is fixed by its kind, so the flat tuple reads back one way only)."""
         plan = self._plans.get(compiled.name, False)
         if plan is False:
             try:
@@ -134,11 +127,24 @@ class PatternCache:
                 plan = self._plans[compiled.name] = None
         if plan is None:
             return None
-        seen: dict[bytes, int] = {}
         parts = [compiled.name]
+        append = parts.append
+        first: dict = {}
+        alike = False  # two facts of one kind (or a kind that is not a text): they may be identical
         for index, fact in enumerate(facts):
             kind = fact.get("t")
-            parts.append((kind, seen.setdefault(orjson.dumps(fact), index), *_fact_part(fact, *plan.get(kind, _NOTHING))))
+            if first.setdefault(kind, index) != index or (type(kind) is not str and kind is not None):
+                alike = True
+            append(kind)
+            append(index)
+            get = fact.get
+            readers, exact = plan.get(kind, _NOTHING)
+            for name, read in readers:
+                append(read(get(name, _ABSENT)))
+            for name in exact:
+                append(_exact(get(name, _ABSENT)))
+        if alike:
+            _identical(parts, facts, plan)
         return tuple(parts)
 
     # --- recording and replaying ------------------------------------------------------------------
@@ -161,12 +167,13 @@ class PatternCache:
 
 
 class Recorder:
-    """Wraps the runtime's actions during one durable-rules run and notes which facts each firing matched."""
+    """Notes, during one durable-rules run, which facts each firing of the runtime's actions matched."""
 
-    def __init__(self, facts: list[dict], derived: list):
+    def __init__(self, facts: list[dict], derived: list, read: dict[str, frozenset]):
         self._asserted = {orjson.dumps(f): i for i, f in reversed(list(enumerate(facts)))}
         self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
-        self.firings: list[tuple[str, dict[str, tuple[str, object]], int]] = []  # action, alias -> position, derived so far
+        self._read = read  # action name -> the aliases its action reads (the others it leaves out)
+        self.firings: list[tuple[str, tuple, int]] = []  # action, (alias, source, position) it reads, derived so far
         self.valid = True
         self._score: bytes | None = None
         self._score_fact: dict | None = None
@@ -176,28 +183,31 @@ class Recorder:
         self._score, self._score_fact = orjson.dumps(fact), dict(fact)
 
     def note(self, name: str, matched: dict) -> None:
-        """Called by the runtime before action `name` runs on the facts durable-rules matched."""
+        """Called by the runtime before action `name` runs on the facts durable-rules matched. Only the
+        aliases the action reads are kept (not a phase gate's); a firing that matched a derived or score fact
+        under another alias is not recorded (replay would have to make that fact for nothing)."""
         if not self.valid:
             return
-        where = {}
+        read, where = self._read[name], []
         for alias, fact in matched.items():
             if not isinstance(fact, dict):
                 self.valid = False
                 return
             plain = {k: v for k, v in fact.items() if k != "sid"}
             position = self._position(plain)
-            if position is None:
+            if position is None or (alias not in read and position[0] not in ("a", "g")):
                 self.valid = False
                 return
-            where[alias] = position
-        self.firings.append((name, where, len(self._derived)))
+            if alias in read:
+                where.append((alias, *position))
+        self.firings.append((name, tuple(where), len(self._derived)))
 
     def recording(self):
         """What `PatternCache.store` keeps: each firing, how many derived facts the run ended with, and the
         score fact the run asserted (None without one)."""
         return (tuple(self.firings), len(self._derived), self._score_fact)
 
-    def _position(self, fact: dict) -> tuple[str, int] | None:
+    def _position(self, fact: dict) -> tuple[str, object] | None:
         text = orjson.dumps(fact)
         if text in self._asserted:
             return ("a", self._asserted[text])
@@ -212,22 +222,27 @@ class Recorder:
 
 
 def replay(recording, facts: list[dict], result, actions: dict, score=None) -> bool:
-    """Run the recorded firings' actions on this applicant's facts; False when something does not fit
-    (then the runtime runs durable-rules): e.g. two derived facts identical here but not in the recorded
-    run, or the other way round; or this applicant's score falls otherwise than the recorded one on a
-    comparison some rule makes of it. `score()` gives the `score` fact of this applicant's awards so far."""
+    """Run the recorded firings' actions (`actions`: the runtime's, for a replayed firing) on this
+    applicant's facts; False when something does not fit (then the runtime runs durable-rules): e.g. two
+    derived facts identical here but not in the recorded run, or the other way round; or this applicant's
+    score falls otherwise than the recorded one on a comparison some rule makes of it. `score()` gives the
+    `score` fact of this applicant's awards so far. An asserted fact is handed over as it is (no action
+    changes the facts it matched; a fact the plugin gave a `sid` is handed over without it, as
+    durable-rules would)."""
     firings, derived_count, score_check = recording
+    derived = result.derived
     for name, where, derived_before in firings:
-        if len(result.derived) != derived_before:
+        if len(derived) != derived_before:
             return False
         matched = {}
-        for alias, (source, index) in where.items():
+        for alias, source, index in where:
             if source == "a":
-                matched[alias] = dict(facts[index])
+                fact = facts[index]
+                matched[alias] = fact if "sid" not in fact else {k: v for k, v in fact.items() if k != "sid"}
             elif source == "d":
-                if index >= len(result.derived):
+                if index >= len(derived):
                     return False
-                kind, values = result.derived[index]
+                kind, values = derived[index]
                 matched[alias] = {**values, "t": kind}
             elif source == "s":
                 if score is None:
@@ -235,10 +250,27 @@ def replay(recording, facts: list[dict], result, actions: dict, score=None) -> b
                 matched[alias] = score()
             else:
                 matched[alias] = {"t": index}
-        actions[name](_Replayed(matched))
+        actions[name](result, matched)
     if score_check is not None and (score is None or _fact_part(score(), *score_check[:2]) != score_check[2]):
         return False
-    return not result.errors and len(result.derived) == derived_count
+    return not result.errors and len(derived) == derived_count
+
+
+def _identical(parts: list, facts: list[dict], plan: dict) -> None:
+    """Put in the key, for each fact that may have an identical earlier one, the position of the first fact
+    identical to it: durable-rules keeps one copy of identical facts. Identical means the same JSON text
+    (orjson), which only facts of the same kind can have; so it is computed for the kinds met more than
+    once (for every fact when a kind is not a text, whose JSON could match another kind's)."""
+    kinds = [fact.get("t") for fact in facts]
+    counts = Counter(kinds)
+    every = any(type(kind) is not str and kind is not None for kind in kinds)
+    seen: dict[bytes, int] = {}
+    position = 1
+    for index, (fact, kind) in enumerate(zip(facts, kinds)):
+        if every or counts[kind] > 1:
+            parts[position + 1] = seen.setdefault(orjson.dumps(fact), index)
+        readers, exact = plan.get(kind, _NOTHING)
+        position += 2 + len(readers) + len(exact)
 
 
 def key_spec(compiled) -> KeySpec:

@@ -68,36 +68,99 @@ def render(template: str, matched: dict[str, dict], aliases: dict[str, str], par
 
 
 def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], lang: str = "en",
-                     formats: dict | None = None):
+                     formats: dict | None = None, parameters: dict | None = None):
     """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
 
     Rules fire for every applicant; their templates are known when the ruleset is compiled. `formats` is
-    the program's (a field type or a unit word -> an engine format, e.g. "measure")."""
+    the program's (a field type or a unit word -> an engine format, e.g. "measure"). With `parameters`
+    (a compiled ruleset's, fixed for it), the `{param.…}` placeholders are filled now, once, and the
+    function's own `parameters` argument is not read."""
     formats = formats or {}
-    parts = []
-    for literal, head, name in _parts(template):
+    fields, literal = [], ""
+    for text, head, name in _parts(template):
+        literal += text
+        if head is None:
+            continue
         if head == "param":
             kind = unit_format(units.get(name, ""), formats)
+            shown = _shown_now(parameters, name, kind, lang)
+            if shown is not None:
+                literal += shown
+                continue
         else:
-            declared = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
+            declared = field_types.get(aliases.get(head, ""), {}).get(name)
             kind = formats.get(declared, declared)
-        parts.append((literal, head, name, kind, f"{name}__{lang}"))
+        fields.append((literal, head, name, f"{name}__{lang}", _shower(kind, lang)))
+        literal = ""
+    fields, last, localized = tuple(fields), literal, lang != "en"
 
     def fill(matched: dict[str, dict], parameters: dict) -> str:
         out = []
-        for literal, head, name, kind, translated in parts:
-            out.append(literal)
-            if head is None:
-                continue
+        for text, head, name, translated, show in fields:
+            out.append(text)
             if head == "param":
-                out.append(format_value(parameters.get(name), kind, lang))
-                continue
-            fact = matched.get(head, {})
-            value = fact.get(translated, fact.get(name, "?")) if lang != "en" else fact.get(name, "?")
-            out.append(value if type(value) is str else format_value(value, kind, lang))  # text, most values, shows as is
+                value = parameters.get(name)
+            else:
+                fact = matched.get(head, _NO_FACT)
+                value = fact.get(translated, fact.get(name, "?")) if localized else fact.get(name, "?")
+            out.append(value if type(value) is str else show(value))  # text, most values, shows as is
+        out.append(last)
         return "".join(out)
 
     return fill
+
+
+_NO_FACT: dict = {}
+
+
+def _shown_now(parameters: dict | None, name: str, kind: str | None, lang: str) -> str | None:
+    """Parameter `name` shown, when `parameters` are given and it shows without error (a value that cannot
+    be shown fails when the template is filled, as it would without `parameters`)."""
+    if parameters is None:
+        return None
+    try:
+        return format_value(parameters.get(name), kind, lang)
+    except Exception:
+        return None
+
+
+def _shower(kind: str | None, lang: str):
+    """`format_value` for one placeholder, with its kind and language fixed: a function of the value. The
+    usual values (whole numbers, dates, hours) take a shorter way to the same text."""
+    def show(value) -> str:
+        kind_of = type(value)
+        if kind_of is int and plain_int:
+            return str(value)
+        if kind_of is int and date:
+            text = str(value)
+            return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        if kind_of is float:
+            text = _float_text(value)
+            if text is not None:
+                return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+        return format_value(value, kind, lang)
+
+    plain_int, date = kind not in ("date", MEASURE), kind == "date"
+    return show
+
+
+def _float_text(value: float) -> str | None:
+    """`format_value`'s text of a float (English), without its Decimal when the float is positive and written
+    without an exponent (1e-4 up to 1e16): the truncation to two decimals is then a cut of its shortest
+    representation, which is what Decimal(repr(value)) holds. None: another float (format_value decides).
+
+    Examples:
+        >>> _float_text(1559.5714285714284), _float_text(1560.0), _float_text(0.5), _float_text(-1.5)
+        ('1,559.57', '1,560', '0.50', None)
+    """
+    if value - value != 0.0:  # infinite or NaN
+        return None
+    if value == int(value):
+        return f"{value:,.0f}"
+    if not 1e-4 <= value < 1e16:
+        return None
+    whole, _, decimals = repr(value).partition(".")
+    return f"{int(whole):,}.{decimals[:2]:0<2}"
 
 
 def unit_format(unit: str, formats: dict) -> str | None:
