@@ -255,7 +255,7 @@ class Runtime:
 
         def outcome(result: RunResult, matched: dict, c) -> None:
             result.outcomes.append(Outcome(criterion, met, reason(matched, parameters), rule_id, matched,
-                                           [fill(matched, parameters) for fill in needs]))
+                                           [fill(matched, parameters) for fill in needs] if needs else []))
 
         return outcome
 
