@@ -148,7 +148,7 @@ def _shown_now(parameters: dict | None, name: str, kind: str | None, lang: str) 
 
 def _shower(kind: str | None, lang: str):
     """`format_value` for one placeholder, with its kind and language fixed: a function of the value. The
-    usual values (whole numbers, dates, hours) take a shorter way to the same text."""
+    usual values (whole numbers, dates, measures) take a shorter way to the same text."""
     if kind == "date":
         def show_date(value) -> str:
             if type(value) is int:
@@ -199,7 +199,7 @@ def _float_text(value: float) -> str | None:
         (None, '0', None)
     """
     if not 1e-4 <= value < 1e16:
-        return f"{value:,.0f}" if value == 0.0 else None  # (no hours is common)
+        return f"{value:,.0f}" if value == 0.0 else None  # (a measure of zero is common)
     text = repr(value)
     point = text.index(".")
     if point == len(text) - 2 and text[-1] == "0":  # a whole number: 1560.0
