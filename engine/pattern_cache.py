@@ -5,7 +5,7 @@ The compiled rules only compare fact fields with constants (parameters are resol
 compile time) and, in joins, with other facts' fields. The key of an applicant is therefore, for each
 fact the runtime asserts, in order: its kind; which earlier fact of the same kind it is identical to
 (durable-rules keeps one copy of identical facts); for every comparison the compiled rules make of
-one of its fields with a constant, the outcome (read once per field: `_reader`); and the exact value
+one of its fields with a constant, the outcome (read once per field: `_reading`); and the exact value
 of every field compared with another fact's field, or feeding a compared field of a derived fact
 (`derive: set:`; a plain copy compared only with constants passes those comparisons on to the field it
 copies instead). `any:` groups are a `$or` inside one pattern: each of their comparisons is keyed like
@@ -42,7 +42,7 @@ import operator
 from bisect import bisect_left
 import os
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import orjson
@@ -56,8 +56,8 @@ DEFAULT_SIZE = 4096
 _OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 _ABSENT = object()
-_NOTHING = ((), ())
 _SAFE_INTEGER = 2 ** 53
+WHICH, AMONG, OTHER, EXACT = "which", "among", "other", "exact"  # how the key reads a field (`_read`)
 _NUMERIC = {"$eq": operator.eq, "$neq": operator.ne, "$gt": operator.gt, "$gte": operator.ge, "$lt": operator.lt, "$lte": operator.le}
 
 
@@ -72,15 +72,17 @@ class KeySpec:
     tests: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)  # kind -> (field, op, constant)
     exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
 
-    def plan(self) -> dict[str, tuple[tuple, tuple]]:
-        """Per kind, a reader per field compared with constants (`_reader`: each comparison once, though
-        several rules make it) and the exact fields, as tuples (read once per fact)."""
+    def plan(self) -> dict[str, tuple]:
+        """Per kind, how the key reads a fact of it: one entry per field it reads, `(way, field, a, b,
+        each)`. A field compared with constants is read once (`_reading`: each comparison once, though
+        several rules make it); then the fields kept exactly, `(EXACT, field, None, None, None)`."""
         plan = {}
         for kind in set(self.tests) | set(self.exact):
             by_field: dict[str, list] = {}
             for name, op, constant in dict.fromkeys(self.tests.get(kind, ())):
                 by_field.setdefault(name, []).append((op, constant))
-            plan[kind] = (tuple((name, _reader(tuple(tests))) for name, tests in by_field.items()), tuple(sorted(self.exact.get(kind, ()))))
+            compared = tuple((way, name, *how) for name, (way, *how) in ((name, _reading(tuple(tests))) for name, tests in by_field.items()))
+            plan[kind] = compared + tuple((EXACT, name, None, None, None) for name in sorted(self.exact.get(kind, ())))
         return plan
 
 
@@ -94,16 +96,6 @@ class Stats:
     def hit_rate(self) -> float:
         asked = self.hits + self.misses + self.uncacheable
         return self.hits / asked if asked else 0.0
-
-
-class _Replayed:
-    """What an action sees when it is replayed: the matched facts, and an engine that accepts asserts."""
-
-    def __init__(self, matched: dict):
-        self._m = matched
-
-    def assert_fact(self, *_args) -> None:
-        """The derived fact is recorded by the action itself; later firings find it by position."""
 
 
 class PatternCache:
@@ -125,7 +117,10 @@ class PatternCache:
     # --- the key ---------------------------------------------------------------------------------
 
     def key(self, compiled, facts: list[dict]):
-        """The decision pattern of `facts` under `compiled`, or None when it cannot be cached."""
+        """The decision pattern of `facts` under `compiled`, or None when it cannot be cached: one flat tuple,
+        the ruleset's name, which facts are identical to an earlier one (`_identical`), then for each fact its
+        kind, what settles each comparison of its fields with a constant, and its exact fields (how many of
+        these a fact has is fixed by its kind, so the flat tuple reads back one way only)."""
         plan = self._plans.get(compiled.name, False)
         if plan is False:
             try:
@@ -134,11 +129,20 @@ class PatternCache:
                 plan = self._plans[compiled.name] = None
         if plan is None:
             return None
-        seen: dict[bytes, int] = {}
-        parts = [compiled.name]
+        parts = [compiled.name, None]
+        append = parts.append
+        first: dict = {}
+        alike = False  # two facts of one kind (or a kind that is not a text): they may be identical
         for index, fact in enumerate(facts):
             kind = fact.get("t")
-            parts.append((kind, seen.setdefault(orjson.dumps(fact), index), *_fact_part(fact, *plan.get(kind, _NOTHING))))
+            if first.setdefault(kind, index) != index or (type(kind) is not str and kind is not None):
+                alike = True
+            append(kind)
+            fields = plan.get(kind)
+            if fields:
+                _read(append, fact, fields)
+        if alike:
+            parts[1] = _identical(facts)
         return tuple(parts)
 
     # --- recording and replaying ------------------------------------------------------------------
@@ -153,20 +157,21 @@ class PatternCache:
         """Keep a `Recorder`'s recording under `key`, with what replay must check of the score fact: the
         key part the recorded run's score gave (when rules compare the score)."""
         firings, derived_count, score_fact = recording
-        tests, exact = self._plans[key[0]].get(SCORE_FACT, _NOTHING)
-        check = (tests, exact, _fact_part(score_fact, tests, exact)) if score_fact is not None and (tests or exact) else None
+        fields = self._plans[key[0]].get(SCORE_FACT)
+        check = (fields, _fact_part(score_fact, fields)) if score_fact is not None and fields else None
         self._entries[key] = (firings, derived_count, check)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
 
 class Recorder:
-    """Wraps the runtime's actions during one durable-rules run and notes which facts each firing matched."""
+    """Notes, during one durable-rules run, which facts each firing of the runtime's actions matched."""
 
-    def __init__(self, facts: list[dict], derived: list):
+    def __init__(self, facts: list[dict], derived: list, read: dict[str, frozenset]):
         self._asserted = {orjson.dumps(f): i for i, f in reversed(list(enumerate(facts)))}
         self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
-        self.firings: list[tuple[str, dict[str, tuple[str, object]], int]] = []  # action, alias -> position, derived so far
+        self._read = read  # action name -> the aliases its action reads (the others it leaves out)
+        self.firings: list[tuple[str, tuple, int]] = []  # action, (alias, source, position) it reads, derived so far
         self.valid = True
         self._score: bytes | None = None
         self._score_fact: dict | None = None
@@ -176,28 +181,31 @@ class Recorder:
         self._score, self._score_fact = orjson.dumps(fact), dict(fact)
 
     def note(self, name: str, matched: dict) -> None:
-        """Called by the runtime before action `name` runs on the facts durable-rules matched."""
+        """Called by the runtime before action `name` runs on the facts durable-rules matched. Only the
+        aliases the action reads are kept (not a phase gate's); a firing that matched a derived or score fact
+        under another alias is not recorded (replay would have to make that fact for nothing)."""
         if not self.valid:
             return
-        where = {}
+        read, where = self._read[name], []
         for alias, fact in matched.items():
             if not isinstance(fact, dict):
                 self.valid = False
                 return
             plain = {k: v for k, v in fact.items() if k != "sid"}
             position = self._position(plain)
-            if position is None:
+            if position is None or (alias not in read and position[0] not in ("a", "g")):
                 self.valid = False
                 return
-            where[alias] = position
-        self.firings.append((name, where, len(self._derived)))
+            if alias in read:
+                where.append((alias, *position))
+        self.firings.append((name, tuple(where), len(self._derived)))
 
     def recording(self):
         """What `PatternCache.store` keeps: each firing, how many derived facts the run ended with, and the
         score fact the run asserted (None without one)."""
         return (tuple(self.firings), len(self._derived), self._score_fact)
 
-    def _position(self, fact: dict) -> tuple[str, int] | None:
+    def _position(self, fact: dict) -> tuple[str, object] | None:
         text = orjson.dumps(fact)
         if text in self._asserted:
             return ("a", self._asserted[text])
@@ -212,22 +220,27 @@ class Recorder:
 
 
 def replay(recording, facts: list[dict], result, actions: dict, score=None) -> bool:
-    """Run the recorded firings' actions on this applicant's facts; False when something does not fit
-    (then the runtime runs durable-rules): e.g. two derived facts identical here but not in the recorded
-    run, or the other way round; or this applicant's score falls otherwise than the recorded one on a
-    comparison some rule makes of it. `score()` gives the `score` fact of this applicant's awards so far."""
+    """Run the recorded firings' actions (`actions`: the runtime's, for a replayed firing) on this
+    applicant's facts; False when something does not fit (then the runtime runs durable-rules): e.g. two
+    derived facts identical here but not in the recorded run, or the other way round; or this applicant's
+    score falls otherwise than the recorded one on a comparison some rule makes of it. `score()` gives the
+    `score` fact of this applicant's awards so far. An asserted fact is handed over as it is (no action
+    changes the facts it matched; a fact the plugin gave a `sid` is handed over without it, as
+    durable-rules would)."""
     firings, derived_count, score_check = recording
+    derived = result.derived
     for name, where, derived_before in firings:
-        if len(result.derived) != derived_before:
+        if len(derived) != derived_before:
             return False
         matched = {}
-        for alias, (source, index) in where.items():
+        for alias, source, index in where:
             if source == "a":
-                matched[alias] = dict(facts[index])
+                fact = facts[index]
+                matched[alias] = fact if "sid" not in fact else {k: v for k, v in fact.items() if k != "sid"}
             elif source == "d":
-                if index >= len(result.derived):
+                if index >= len(derived):
                     return False
-                kind, values = result.derived[index]
+                kind, values = derived[index]
                 matched[alias] = {**values, "t": kind}
             elif source == "s":
                 if score is None:
@@ -235,10 +248,25 @@ def replay(recording, facts: list[dict], result, actions: dict, score=None) -> b
                 matched[alias] = score()
             else:
                 matched[alias] = {"t": index}
-        actions[name](_Replayed(matched))
-    if score_check is not None and (score is None or _fact_part(score(), *score_check[:2]) != score_check[2]):
+        actions[name](result, matched)
+    if score_check is not None and (score is None or _fact_part(score(), score_check[0]) != score_check[1]):
         return False
-    return not result.errors and len(result.derived) == derived_count
+    return not result.errors and len(derived) == derived_count
+
+
+def _identical(facts: list[dict]) -> tuple | None:
+    """For each fact, the position of the first fact identical to it (itself when none is): durable-rules
+    keeps one copy of identical facts. None when no two are identical (as when no two facts could be,
+    which the key says without calling this). Identical means the same JSON text (orjson), which only
+    facts of the same kind can have; so it is computed for the kinds met more than once (for every fact
+    when a kind is not a text, whose JSON could match another kind's)."""
+    kinds = [fact.get("t") for fact in facts]
+    counts = Counter(kinds)
+    every = any(type(kind) is not str and kind is not None for kind in kinds)
+    seen: dict[bytes, int] = {}
+    firsts = tuple(seen.setdefault(orjson.dumps(fact), index) if every or counts[kind] > 1 else index
+                   for index, (fact, kind) in enumerate(zip(facts, kinds)))
+    return firsts if firsts != tuple(range(len(facts))) else None
 
 
 def key_spec(compiled) -> KeySpec:
@@ -352,47 +380,59 @@ def _sources(value, rule_id: str) -> list[tuple[str, str]]:
     raise Uncacheable(f"rule {rule_id}: a derived value of type {type(value).__name__} is not keyed")
 
 
-def _fact_part(fact: dict, readers: tuple, exact: tuple) -> tuple[tuple, tuple]:
-    """A fact's part of the key: what settles each comparison with a constant, and the exact fields."""
+def _fact_part(fact: dict, fields: tuple) -> tuple:
+    """A fact's part of the key, as `_read` gives it."""
+    part: list = []
+    _read(part.append, fact, fields)
+    return tuple(part)
+
+
+def _read(append, fact: dict, fields: tuple) -> None:
+    """Append a fact's part of the key, one entry per field in `fields` (its kind's plan): what settles
+    each comparison of the field with a constant (`_reading`), or the field itself when it is kept exactly
+    (a text as itself, any other value as `_exact` gives it: a text never equals those tuples). The two
+    shortcuts of `_reading` are written out here, not called: the key reads some twenty fields per
+    applicant."""
     get = fact.get
-    return (tuple([read(get(f, _ABSENT)) for f, read in readers]), tuple([_exact(get(f, _ABSENT)) for f in exact]))
+    for way, name, a, b, each in fields:
+        value = get(name, _ABSENT)
+        if way is WHICH:  # a: the constants, b: their type
+            append((value if value in a else None) if type(value) is b else each(value))
+        elif way is AMONG:  # a: the sorted thresholds, b: the number of each place among them
+            kind = type(value)
+            if (kind is int and -_SAFE_INTEGER <= value <= _SAFE_INTEGER) or (kind is float and value - value == 0.0):
+                at = bisect_left(a, value)
+                append(b[2 * at + (at < len(a) and a[at] == value)])
+            else:
+                append(each(value))
+        elif way is EXACT:
+            append(value if type(value) is str else _exact(value))
+        else:
+            append(each(value))
 
 
-def _reader(tests: tuple):
-    """A function of one field's value that settles every comparison `tests` makes of it ((op, constant)
-    pairs). In general the tuple of their outcomes (`_outcome`); two shortcuts give the same information
-    in one step. Numbers against number thresholds: where the value falls among the sorted thresholds
-    (below, at or above each), which decides `<`, `<=`, `=`, `>=`, `>` and `!=` with each of them; the
-    places where every comparison falls the same way share one number (`_places`). Texts (or booleans)
-    against equalities: the value itself when it is one of the constants, else None (it equals none of
-    them). A value these do not cover (another type, absent, a number Python and durable-rules may
-    compare differently) falls back to the general tuple; the three forms (an int, a constant or None, a
-    tuple) never collide."""
+def _reading(tests: tuple) -> tuple:
+    """How to read one field's value so as to settle every comparison `tests` makes of it ((op, constant)
+    pairs), for `_read`: (way, a, b, each). In general the tuple of their outcomes (`_outcome`): (OTHER,
+    None, None, each). Two shortcuts give the same information in one step. Numbers against number
+    thresholds (AMONG, the sorted thresholds, places): where the value falls among the thresholds (below, at or above each),
+    which decides `<`, `<=`, `=`, `>=`, `>` and `!=` with each of them; the places where every comparison
+    falls the same way share one number (`_places`). Texts (or booleans) against equalities (WHICH, the
+    constants, their type): the value itself when it is one of the constants, else None (it equals none
+    of them). A value these do not cover (another type, absent, a number Python and durable-rules may
+    compare differently) falls back to the general tuple (`each`, the last item); the three forms (an int,
+    a constant or None, a tuple) never collide."""
     def each(value):
         return tuple([_outcome(value, op, constant) for op, constant in tests])
 
     ops, constants = {op for op, _ in tests}, [constant for _, constant in tests]
     if ops <= _NUMERIC.keys() and all(type(c) in (int, float) and _plain_number(c, type(c)) for c in constants):
         bounds = tuple(sorted(set(constants)))
-        places = _places(bounds, tests)
-
-        def among(value):
-            kind = type(value)
-            if (kind is int or kind is float) and _plain_number(value, kind):
-                at = bisect_left(bounds, value)
-                return places[2 * at + (at < len(bounds) and bounds[at] == value)]
-            return each(value)
-        return among
+        return (AMONG, bounds, _places(bounds, tests), each)
     kinds = {type(c) for c in constants}
     if ops <= {"$eq", "$neq"} and kinds in ({str}, {bool}):
-        members, member_kind = frozenset(constants), kinds.pop()
-
-        def which(value):
-            if type(value) is member_kind:
-                return value if value in members else None
-            return each(value)
-        return which
-    return each
+        return (WHICH, frozenset(constants), kinds.pop(), each)
+    return (OTHER, None, None, each)
 
 
 def _places(bounds: tuple, tests: tuple) -> tuple[int, ...]:

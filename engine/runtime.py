@@ -109,7 +109,9 @@ class Runtime:
         self._translations = translations  # also fill the French of bilingual derived texts (for explanations)
         self._host = None
         self._registered: set[str] = set()
-        self._actions: dict[str, object] = {"noop": _noop}
+        self._actions: dict[str, object] = {"noop": _noop}  # durable-rules' callables, by action name
+        self._replays: dict[str, object] = {}  # the same actions for a replayed firing (`_make_action`)
+        self._read: dict[str, frozenset] = {}  # the aliases each action reads
         self._sids = itertools.count(1)
         self._current: RunResult | None = None  # the applicant being decided: actions write into it
         self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
@@ -118,33 +120,29 @@ class Runtime:
     def run(self, compiled: CompiledRuleset, facts: list[dict]) -> RunResult:
         """Decide `facts`: replay the firings of an earlier applicant with the same decision pattern, or
         run durable-rules (and record its firings for the next applicant of this pattern)."""
-        key = self.patterns.key(compiled, facts) if self.patterns is not None else None
-        if key is None:
-            if self.patterns is not None:
-                self.patterns.stats.uncacheable += 1
+        patterns = self.patterns
+        if patterns is None:
             return self._run_engine(compiled, facts)
-        recording = self.patterns.lookup(key)
-        if recording is not None:
-            self._host_for(compiled)  # the actions of this ruleset
+        key = patterns.key(compiled, facts)
+        if key is None:
+            patterns.stats.uncacheable += 1
+            return self._run_engine(compiled, facts)
+        recording = patterns.lookup(key)
+        if recording is not None:  # (its rules' actions were made when durable-rules ran for it)
             result = RunResult()
-            self._current = result
             score = (lambda: result.scored(compiled).fact()) if compiled.score is not None else None
-            try:
-                replayed = replay(recording, facts, result, self._actions, score)
-            finally:
-                self._current = None
-            if replayed:
-                self.patterns.stats.hits += 1
+            if replay(recording, facts, result, self._replays, score):
+                patterns.stats.hits += 1
                 if compiled.score is not None:
                     result.scored(compiled)
                 return result
-        self.patterns.stats.misses += 1
+        patterns.stats.misses += 1
         result = RunResult()
-        self._recorder = Recorder(facts, result.derived)
+        self._recorder = Recorder(facts, result.derived, self._read)
         try:
             result = self._run_engine(compiled, facts, result)
             if self._recorder.valid:
-                self.patterns.store(key, self._recorder.recording())
+                patterns.store(key, self._recorder.recording())
         finally:
             self._recorder = None
         return result
@@ -194,62 +192,92 @@ class Runtime:
             self._host = _new_host(self._actions)
         if compiled.name not in self._registered:
             for action, rule in compiled.rules.items():
-                self._actions[action] = self._noted(action, self._make_action(rule, compiled))
+                fire, aliases = self._make_action(rule, compiled)
+                self._actions[action] = self._engine_action(action, fire)
+                self._replays[action], self._read[action] = fire, aliases
             self._host.set_rulesets(copy.deepcopy(compiled.definition))  # durable-rules mutates its argument
             self._registered.add(compiled.name)
         return self._host
 
-    def _noted(self, name: str, action):
-        """`action`, telling the pattern recorder (when one listens) which facts each firing matched."""
-        def noted(c):
+    def _engine_action(self, name: str, fire):
+        """The callable durable-rules runs for action `name`: it tells the pattern recorder (when one
+        listens) which facts the firing matched, then fires on the applicant being decided."""
+        def action(c):
             if self._recorder is not None:
                 self._recorder.note(name, c._m)
-            return action(c)
-
-        return noted
-
-    def _make_action(self, rule, compiled: CompiledRuleset):
-        """The callable durable-rules runs when `rule` fires: record, conclude, or derive and chain.
-        Templates are prepared here, once, since the action runs for every applicant."""
-        aliases = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
-        conclusion = rule.then
-        shown = {**aliases, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else aliases  # {award.points}: the points awarded
-        prepare = lambda text, lang="en": compile_template(text, shown, self._field_types, compiled.units, lang, self._formats)
-        reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
-        texts = _text_fillers(conclusion, prepare, self._translations)
-        needs = _need_fillers(conclusion, prepare, compiled.tables)
-        conclude = _concluder(rule, reason, needs, compiled)
-
-        criterion, met = conclusion.criterion, conclusion.met  # properties of the rule: computed once, not per firing
-
-        def action(c):
-            result = self._current
-            if len(result.trace) >= self._max_firings:
-                _stop(result, self._max_firings)  # assert nothing more: the chain of firings ends here
-                return
-            try:
-                matched = {alias: fact for alias, fact in c._m.items() if alias in aliases}
-                for fact in matched.values():
-                    fact.pop("sid", None)  # each firing gets freshly parsed facts: safe to trim in place
-                result.trace.append(Firing(rule.id, matched))
-                if conclusion.derive is not None:
-                    new = {name: texts[name](matched, compiled.parameters) if name in texts else _evaluate(value, matched, compiled.parameters, compiled.tables)
-                           for name, value in conclusion.derive.set.items()}
-                    new.update({name: fill(matched, compiled.parameters) for name, fill in texts.items() if name.endswith(TRANSLATION_SUFFIX)})
-                    if (conclusion.derive.fact, new) not in result.derived:
-                        result.derived.append((conclusion.derive.fact, new))
-                        c.assert_fact({**new, "t": conclusion.derive.fact})
-                elif conclusion.exclude is not None:
-                    result.exclusions.append(_exclusion(rule, matched, reason(matched, compiled.parameters)))
-                elif conclude is not None:
-                    conclude(result, matched)
-                else:
-                    result.outcomes.append(Outcome(criterion, met, reason(matched, compiled.parameters),
-                                                   rule.id, matched, [fill(matched, compiled.parameters) for fill in needs]))
-            except Exception as exc:  # surfaced after the run: durable-rules would swallow it
-                result.errors.append(f"rule {rule.id}: {type(exc).__name__}: {exc}")
+            fire(self._current, None, c)
 
         return action
+
+    def _make_action(self, rule, compiled: CompiledRuleset):
+        """What a firing of `rule` does (record, conclude, or derive and chain), and the aliases it reads.
+
+        `fire(result, None, c)` is durable-rules' firing: the matched facts come from its `c`, and a derived
+        fact is asserted back into it. `fire(result, matched)` is a replayed one (engine/pattern_cache.py):
+        this applicant's facts at the recorded positions, nothing to assert (later firings find a derived
+        fact by its position). Templates are prepared here, once, since the action runs for every applicant."""
+        kinds = {p.alias: p.fact for p in rule.when if hasattr(p, "fact")}
+        aliases, conclude = frozenset(kinds), self._conclusion(rule, compiled, kinds)
+        bound, rule_id = self._max_firings, rule.id
+
+        def fire(result: RunResult, matched: dict | None, c=None) -> None:
+            if len(result.trace) >= bound:
+                _stop(result, bound)  # assert nothing more: the chain of firings ends here
+                return
+            try:
+                if c is not None:
+                    matched = {alias: fact for alias, fact in c._m.items() if alias in aliases}
+                    for fact in matched.values():
+                        fact.pop("sid", None)  # each firing gets freshly parsed facts: safe to trim in place
+                result.trace.append(Firing(rule_id, matched))
+                conclude(result, matched, c)
+            except Exception as exc:  # surfaced after the run: durable-rules would swallow it
+                result.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+
+        return fire, aliases
+
+    def _conclusion(self, rule, compiled: CompiledRuleset, kinds: dict[str, str]):
+        """What a firing of `rule` adds to the result, as a function of (result, matched facts, durable-rules'
+        `c` or None), chosen once for the rule's kind of conclusion; `kinds`: the fact kind of each alias."""
+        conclusion, parameters = rule.then, compiled.parameters
+        shown = {**kinds, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else kinds  # {award.points}: the points awarded
+        prepare = lambda text, lang="en": compile_template(text, shown, self._field_types, compiled.units, lang, self._formats, parameters)
+        reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
+        if conclusion.derive is not None:
+            return _deriver(conclusion.derive, _text_fillers(conclusion, prepare, self._translations), compiled)
+        if conclusion.exclude is not None:
+            return lambda result, matched, c: result.exclusions.append(_exclusion(rule, matched, reason(matched, parameters)))
+        needs = _need_fillers(conclusion, prepare, compiled.tables)
+        concluder = _concluder(rule, reason, needs, compiled)
+        if concluder is not None:
+            return lambda result, matched, c: concluder(result, matched)
+        criterion, met, rule_id = conclusion.criterion, conclusion.met, rule.id  # properties of the rule: read once
+
+        def outcome(result: RunResult, matched: dict, c) -> None:
+            result.outcomes.append(Outcome(criterion, met, reason(matched, parameters), rule_id, matched,
+                                           [fill(matched, parameters) for fill in needs] if needs else []))
+
+        return outcome
+
+
+def _deriver(derive, texts: dict, compiled: CompiledRuleset):
+    """A `derive` conclusion: the new fact's values from the matched facts (texts filled, each `set:` value
+    evaluated, then the French of bilingual texts), kept once per distinct fact and, under durable-rules,
+    asserted so that rules chain on it."""
+    kind, parameters = derive.fact, compiled.parameters
+    values = tuple((name, texts[name] if name in texts else _evaluator(value, compiled.tables)) for name, value in derive.set.items())
+    translated = tuple((name, fill) for name, fill in texts.items() if name.endswith(TRANSLATION_SUFFIX))
+
+    def conclude(result: RunResult, matched: dict, c) -> None:
+        new = {name: value(matched, parameters) for name, value in values}
+        for name, fill in translated:
+            new[name] = fill(matched, parameters)
+        if (kind, new) not in result.derived:
+            result.derived.append((kind, new))
+            if c is not None:
+                c.assert_fact({**new, "t": kind})
+
+    return conclude
 
 
 def _exclusion(rule, matched: dict, reason: str) -> Exclusion:
@@ -275,10 +303,10 @@ def _concluder(rule, reason, needs, compiled: CompiledRuleset):
     An award's points are computed from this applicant's matched facts (a table value included)."""
     conclusion = rule.then
     if conclusion.award is not None:
-        factor, points = conclusion.award.factor, conclusion.award.points
+        factor, points = conclusion.award.factor, _evaluator(conclusion.award.points, compiled.tables)
 
         def award(result: RunResult, matched: dict) -> None:
-            value = _evaluate(points, matched, compiled.parameters, compiled.tables)
+            value = points(matched, compiled.parameters)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError(f"award to {factor!r} gave {value!r}, not a number of points")
             shown = reason({**matched, AWARD_ALIAS: {"points": value}}, compiled.parameters)
@@ -310,10 +338,9 @@ def _text_fillers(conclusion, prepare, translations: bool) -> dict:
 def _need_fillers(conclusion, prepare, tables: dict) -> list:
     """Prepared `needs` of an undetermined conclusion: each a function of (matched facts, parameters)."""
     def filler(need):
-        parts = {name: prepare(wording(value.text, "en")) if isinstance(value, Text) else value
-                 for name, value in (("field", need.field), ("why", need.why))}
-        return lambda matched, parameters: {name: part(matched, parameters) if callable(part) else _evaluate(part, matched, parameters, tables)
-                                            for name, part in parts.items()}
+        parts = tuple((name, prepare(wording(value.text, "en")) if isinstance(value, Text) else _evaluator(value, tables))
+                      for name, value in (("field", need.field), ("why", need.why)))
+        return lambda matched, parameters: {name: part(matched, parameters) for name, part in parts}
     return [filler(need) for need in conclusion.needs or []]
 
 
@@ -321,27 +348,40 @@ def _noop(c) -> None:
     """Catch-all rules: they exist so that every fact is handled; they conclude nothing."""
 
 
-def _evaluate(value, matched: dict, parameters: dict, tables: dict):
-    """A `set:` value: literal, parameter, field of a matched fact, an entry of a table parameter, or the
-    value of a decision table for inputs taken from this applicant's matched facts."""
+def _evaluator(value, tables: dict):
+    """A `set:` value as a function of (matched facts, parameters): literal, parameter, field of a matched
+    fact, an entry of a table parameter, or the value of a decision table for inputs taken from this
+    applicant's matched facts. What it is is settled once, when the rule's action is made."""
     if isinstance(value, TableValue):
-        inputs = {name: _evaluate(operand, matched, parameters, tables) for name, operand in value.inputs.items()}
-        return table_value(value.table, tables[value.table], inputs, parameters)
+        inputs = tuple((name, _evaluator(operand, tables)) for name, operand in value.inputs.items())
+        return lambda matched, parameters: _table_value(value.table, tables, {name: get(matched, parameters) for name, get in inputs}, parameters)
     if isinstance(value, ParamRef):
-        return parameters[value.param]
+        return lambda matched, parameters: parameters[value.param]
     if isinstance(value, Lowest):
-        values = parameters[value.lowest]
-        return min(values.values() if isinstance(values, dict) else values)
+        return lambda matched, parameters: _lowest(parameters[value.lowest])
     if isinstance(value, FactRef):
-        return matched[value.alias][value.field]
+        alias, name = value.alias, value.field
+        return lambda matched, parameters: matched[alias][name]
     if isinstance(value, Lookup):
-        table = parameters[value.lookup]
-        key = _evaluate(value.key, matched, parameters, tables)
-        for candidate in (key, str(key)):
-            if candidate in table:
-                return table[candidate]
-        raise KeyError(f"table parameter {value.lookup!r} has no entry for {key!r}")
-    return value
+        key = _evaluator(value.key, tables)
+        return lambda matched, parameters: _looked_up(value.lookup, parameters[value.lookup], key(matched, parameters))
+    return lambda matched, parameters: value
+
+
+def _table_value(name: str, tables: dict, inputs: dict, parameters: dict):
+    return table_value(name, tables[name], inputs, parameters)
+
+
+def _lowest(values):
+    return min(values.values() if isinstance(values, dict) else values)
+
+
+def _looked_up(name: str, table: dict, key):
+    """The entry of table parameter `name` for `key` (or for its text: YAML keys may be either)."""
+    for candidate in (key, str(key)):
+        if candidate in table:
+            return table[candidate]
+    raise KeyError(f"table parameter {name!r} has no entry for {key!r}")
 
 
 class _OrjsonForDurable:

@@ -68,36 +68,145 @@ def render(template: str, matched: dict[str, dict], aliases: dict[str, str], par
 
 
 def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], lang: str = "en",
-                     formats: dict | None = None):
+                     formats: dict | None = None, parameters: dict | None = None):
     """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
 
     Rules fire for every applicant; their templates are known when the ruleset is compiled. `formats` is
-    the program's (a field type or a unit word -> an engine format, e.g. "measure")."""
+    the program's (a field type or a unit word -> an engine format, e.g. "measure"). With `parameters`
+    (a compiled ruleset's, fixed for it), the `{param.…}` placeholders are filled now, once, and the
+    function's own `parameters` argument is not read."""
     formats = formats or {}
-    parts = []
-    for literal, head, name in _parts(template):
+    fields, literal = [], ""
+    for text, head, name in _parts(template):
+        literal += text
+        if head is None:
+            continue
         if head == "param":
             kind = unit_format(units.get(name, ""), formats)
+            shown = _shown_now(parameters, name, kind, lang)
+            if shown is not None:
+                literal += shown
+                continue
         else:
-            declared = field_types.get(aliases.get(head, ""), {}).get(name) if head else None
+            declared = field_types.get(aliases.get(head, ""), {}).get(name)
             kind = formats.get(declared, declared)
-        parts.append((literal, head, name, kind, f"{name}__{lang}"))
+        fields.append((literal, head, name, f"{name}__{lang}", _shower(kind, lang)))
+        literal = ""
+    return _filler(tuple(fields), literal, lang)
+
+
+def _filler(fields: tuple, last: str, lang: str):
+    """The fill function of a prepared template: its placeholders `fields` (literal text before, alias or
+    'param', field, translated field, how the value shows), then the literal text `last`. The usual case
+    (English, every parameter already shown) takes the shortest loop."""
+    if not fields:
+        return lambda matched, parameters: last
+    if lang == "en" and all(head != "param" for _, head, _, _, _ in fields):
+        facts_only = tuple((text, head, name, show) for text, head, name, _, show in fields)
+
+        def fill_facts(matched: dict[str, dict], parameters: dict) -> str:
+            out = []
+            for text, head, name, show in facts_only:
+                out.append(text)
+                value = matched.get(head, _NO_FACT).get(name, "?")
+                out.append(value if type(value) is str else show(value))  # text, most values, shows as is
+            out.append(last)
+            return "".join(out)
+
+        return fill_facts
+    localized = lang != "en"
 
     def fill(matched: dict[str, dict], parameters: dict) -> str:
         out = []
-        for literal, head, name, kind, translated in parts:
-            out.append(literal)
-            if head is None:
-                continue
+        for text, head, name, translated, show in fields:
+            out.append(text)
             if head == "param":
-                out.append(format_value(parameters.get(name), kind, lang))
-                continue
-            fact = matched.get(head, {})
-            value = fact.get(translated, fact.get(name, "?")) if lang != "en" else fact.get(name, "?")
-            out.append(value if type(value) is str else format_value(value, kind, lang))  # text, most values, shows as is
+                value = parameters.get(name)
+            else:
+                fact = matched.get(head, _NO_FACT)
+                value = fact.get(translated, fact.get(name, "?")) if localized else fact.get(name, "?")
+            out.append(value if type(value) is str else show(value))
+        out.append(last)
         return "".join(out)
 
     return fill
+
+
+_NO_FACT: dict = {}
+
+
+def _shown_now(parameters: dict | None, name: str, kind: str | None, lang: str) -> str | None:
+    """Parameter `name` shown, when `parameters` are given and it shows without error (a value that cannot
+    be shown fails when the template is filled, as it would without `parameters`)."""
+    if parameters is None:
+        return None
+    try:
+        return format_value(parameters.get(name), kind, lang)
+    except Exception:
+        return None
+
+
+def _shower(kind: str | None, lang: str):
+    """`format_value` for one placeholder, with its kind and language fixed: a function of the value. The
+    usual values (whole numbers, dates, measures) take a shorter way to the same text."""
+    if kind == "date":
+        def show_date(value) -> str:
+            if type(value) is int:
+                text = _DATES.get(value)
+                if text is None:
+                    text = _date_text(value)
+                return text
+            return show(value)
+
+    def show(value) -> str:
+        kind_of = type(value)
+        if kind_of is int and plain_int:
+            return str(value)
+        if kind_of is float:
+            text = _float_text(value)
+            if text is not None:
+                return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+        return format_value(value, kind, lang)
+
+    plain_int = kind not in ("date", MEASURE)
+    return show_date if kind == "date" else show
+
+
+_DATES: dict[int, str] = {}  # YYYYMMDD -> its ISO text: a population's reasons show a few thousand distinct days
+_DATES_KEPT = 20_000
+
+
+def _date_text(value: int) -> str:
+    """`format_value`'s text of a date (an int YYYYMMDD), kept for the next reason that shows it."""
+    text = str(value)
+    text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if len(_DATES) >= _DATES_KEPT:
+        _DATES.clear()
+    _DATES[value] = text
+    return text
+
+
+def _float_text(value: float) -> str | None:
+    """`format_value`'s text of a float (English), without its Decimal, for a float from 1e-4 up to 1e16,
+    which Python writes without an exponent: a whole number shows grouped, another is truncated to two
+    decimals, which is a cut of its shortest representation (what Decimal(repr(value)) holds); and zero.
+    None: any other float (format_value decides).
+
+    Examples:
+        >>> _float_text(1559.5714285714284), _float_text(1560.0), _float_text(0.5), _float_text(1234567.891)
+        ('1,559.57', '1,560', '0.50', '1,234,567.89')
+        >>> _float_text(-1.5), _float_text(0.0), _float_text(float("nan"))
+        (None, '0', None)
+    """
+    if not 1e-4 <= value < 1e16:
+        return f"{value:,.0f}" if value == 0.0 else None  # (a measure of zero is common)
+    text = repr(value)
+    point = text.index(".")
+    if point == len(text) - 2 and text[-1] == "0":  # a whole number: 1560.0
+        return f"{value:,.0f}"
+    whole = text[:point] if point <= 3 else text[:point - 3] + "," + text[point - 3:point] if point <= 6 else f"{int(text[:point]):,}"
+    decimals = text[point + 1:point + 3]
+    return f"{whole}.{decimals}" if len(decimals) == 2 else f"{whole}.{decimals}0"
 
 
 def unit_format(unit: str, formats: dict) -> str | None:

@@ -229,9 +229,13 @@ def _evaluators(evaluators):
     (("$gte", 3120), ("$ex", None)),
 ])
 def test_a_field_s_reader_separates_values_exactly_as_the_outcomes_of_its_comparisons(tests):
-    """The key reads each field once (`_reader`: a place among the thresholds, or the text itself); two
+    """The key reads each field once (`_reading`: a place among the thresholds, or the text itself); two
     values get the same reading exactly when every comparison falls the same way for both."""
-    read = pattern_cache._reader(tests)
+    fields = pattern_cache.KeySpec(tests={"kind": [("field", op, constant) for op, constant in tests]}).plan()["kind"]
+
+    def read(value):
+        return pattern_cache._fact_part({} if value is pattern_cache._ABSENT else {"field": value}, fields)
+
     values = [*range(-2, 15), 6.99, 7.0, 9.5, 9.50001, 3119.99, 3120, 2 ** 60, float("nan"), float("inf"), True, False,
               "ON", "QC", "BC", "AB", "7", None, pattern_cache._ABSENT]
     outcomes = {id(v): tuple(pattern_cache._outcome(v, op, c) for op, c in tests) for v in values}
