@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from .records import Record
+from .chunks import Packed, pack
+from .records import Lines, Record, block_records
 from .worker import Decided, Rejected, worker_main
 
 CRASHES_BEFORE_REJECT = 2
@@ -27,15 +28,25 @@ WINDOW_CHARS = 32 << 20      # record text read ahead of the output, at most (pl
 
 
 @dataclass
+class Slot:
+    """One chunk of the input, in input order, until its results are out: one part, or after a crash one
+    part per record (each retried alone)."""
+
+    count: int   # records (for a block of lines: lines), for the bound on work in flight
+    size: int    # characters (bytes) of input text
+    parts: list = field(default_factory=lambda: [None])
+    missing: int = 1
+
+
+@dataclass
 class Chunk:
     id: int
-    records: list[Record]
+    records: list[Record] | Lines
+    slot: Slot
+    part: int = 0
+    packed: bool = False   # results come back packed (engine/batch/chunks.py), not as a list
     suspect: bool = False  # a single record retried after a crash: run alone
-    size: int = field(init=False)  # characters of record text: bounds memory and each pipe message when records are large
-
-    def __post_init__(self) -> None:
-        """Counted once: the pool sums the sizes of the chunks in flight before reading each chunk of input."""
-        self.size = sum(len(record.text) for record in self.records)
+    crashes: int = 0       # times a worker died holding these records
 
 
 @dataclass
@@ -58,7 +69,6 @@ class WorkerPool:
         self.per_worker = per_worker
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
         self.workers: list[Worker] = []
-        self.crashes: dict[int, int] = {}  # seq -> times a worker died holding it
         self.worker_deaths = 0
         self._chunk_ids = 0
 
@@ -101,48 +111,72 @@ class WorkerPool:
             worker.process.kill()
         worker.connection.close()
 
-    def run(self, records: Iterable[Record], first_seq: int = 0) -> Iterator[Decided | Rejected]:
-        """Decide every record (numbered from `first_seq`); yield results in input order, each exactly once."""
-        source = iter(records)
+    def run(self, records: Iterable[Record]) -> Iterator[Decided | Rejected]:
+        """Decide every record; yield each result in input order, exactly once."""
+        for results in self._parts(records, packed=False):
+            yield from results
+
+    def chunks(self, items: Iterable[Record | Lines]) -> Iterator[Packed]:
+        """Decide every record and every block of lines (records.open_input); yield the results packed
+        (engine/batch/chunks.py), a chunk at a time, in input order, each record exactly once."""
+        return self._parts(items, packed=True)
+
+    def _parts(self, items: Iterable[Record | Lines], packed: bool) -> Iterator:
+        contents = self._contents(iter(items))
         queue: deque[Chunk] = deque()
-        done: dict[int, Decided | Rejected] = {}
-        next_seq = first_seq
-        exhausted = False
+        slots: deque[Slot] = deque()
         window = self.size * self.per_worker * self.chunk_size * 2
+        exhausted = False
         while True:
-            exhausted = self._fill(queue, source, exhausted, done, window)
+            exhausted = exhausted or self._fill(queue, slots, contents, packed, window)
             self._dispatch(queue)
             if not any(w.held for w in self.workers) and not queue:
                 break
-            self._collect(done, queue)
-            while next_seq in done:
-                yield done.pop(next_seq)
-                next_seq += 1
-        if done:
-            raise RuntimeError(f"results out of order: {len(done)} result(s) after record {next_seq} were never yielded")
+            self._collect(queue)
+            while slots and not slots[0].missing:
+                yield from slots.popleft().parts
+        if slots:
+            raise RuntimeError(f"results out of order: {len(slots)} chunk(s) were never completed")
 
-    def _fill(self, queue: deque, source: Iterator, exhausted: bool, done: dict, window: int) -> bool:
-        """Read more input while the amount of work in flight stays bounded (flat memory), in records and in text."""
-        chunks = [c for w in self.workers for c in w.held.values()] + list(queue)
-        in_flight = sum(len(c.records) for c in chunks) + len(done)
-        chars = sum(c.size for c in chunks)
-        while not exhausted and in_flight < window and chars < WINDOW_CHARS:
-            records, size = [], 0
-            for record in source:
-                records.append(record)
-                size += len(record.text)
-                if len(records) == self.chunk_size or size >= CHUNK_CHARS:
-                    break
-            if not records:
+    def _contents(self, items: Iterator[Record | Lines]) -> Iterator[list[Record] | Lines]:
+        """What each chunk holds: a block of lines as it is, or up to chunk_size records (CHUNK_CHARS of text)."""
+        records, size = [], 0
+        for item in items:
+            if item.__class__ is Lines:
+                if records:
+                    yield records
+                    records, size = [], 0
+                yield item
+                continue
+            records.append(item)
+            size += len(item.text)
+            if len(records) == self.chunk_size or size >= CHUNK_CHARS:
+                yield records
+                records, size = [], 0
+        if records:
+            yield records
+
+    def _fill(self, queue: deque, slots: deque, contents: Iterator, packed: bool, window: int) -> bool:
+        """Read more input while the work not yet given out stays bounded (flat memory), in records and in
+        text; True when the input is exhausted."""
+        in_flight, chars = sum(s.count for s in slots), sum(s.size for s in slots)
+        while in_flight < window and chars < WINDOW_CHARS:
+            content = next(contents, None)
+            if content is None:
                 return True
-            queue.append(self._chunk(records))
-            in_flight += len(records)
-            chars += size
-        return exhausted
+            if content.__class__ is Lines:
+                slot = Slot(content.count, len(content.data))
+            else:
+                slot = Slot(len(content), sum(len(record.text) for record in content))
+            slots.append(slot)
+            queue.append(self._chunk(content, slot, 0, packed))
+            in_flight += slot.count
+            chars += slot.size
+        return False
 
-    def _chunk(self, records: list[Record], suspect: bool = False) -> Chunk:
+    def _chunk(self, records: list[Record] | Lines, slot: Slot, part: int, packed: bool, suspect: bool = False, crashes: int = 0) -> Chunk:
         self._chunk_ids += 1
-        return Chunk(self._chunk_ids, records, suspect)
+        return Chunk(self._chunk_ids, records, slot, part, packed, suspect, crashes)
 
     def _dispatch(self, queue: deque) -> None:
         """Give each worker up to `per_worker` chunks; a suspect record always runs alone."""
@@ -152,39 +186,57 @@ class WorkerPool:
                     break
                 chunk = queue.popleft()
                 worker.held[chunk.id] = chunk
-                worker.connection.send((chunk.id, chunk.records))
+                worker.connection.send((chunk.id, chunk.records, chunk.packed))
 
-    def _collect(self, done: dict, queue: deque) -> None:
+    def _collect(self, queue: deque) -> None:
         busy = {w.connection: w for w in self.workers if w.held}
         for connection in wait(list(busy)):
             worker = busy[connection]
             try:
                 chunk_id, results = connection.recv()
+                chunk = worker.held[chunk_id]
+                if chunk.packed:
+                    results = results._replace(text=connection.recv_bytes())
             except (EOFError, OSError):
-                self._replace_dead(worker, done, queue)
+                self._replace_dead(worker, queue)
                 continue
-            worker.held.pop(chunk_id)
-            for result in results:
-                done[result.seq] = result
+            del worker.held[chunk_id]
+            self._done(chunk, results)
 
-    def _replace_dead(self, worker: Worker, done: dict, queue: deque) -> None:
-        """Retry what a dead worker held; reject a record that killed a worker while alone, again."""
+    @staticmethod
+    def _done(chunk: Chunk, results) -> None:
+        chunk.slot.parts[chunk.part] = results
+        chunk.slot.missing -= 1
+
+    def _replace_dead(self, worker: Worker, queue: deque) -> None:
+        """Retry what a dead worker held, each record alone; reject a record that killed a worker while alone, again."""
         self.worker_deaths += 1
         worker.process.join(timeout=5)
         retry = []
         for chunk in worker.held.values():
-            for record in chunk.records:
-                self.crashes[record.seq] = self.crashes.get(record.seq, 0) + 1
-            if len(chunk.records) == 1 and chunk.suspect and self.crashes[chunk.records[0].seq] >= CRASHES_BEFORE_REJECT:
-                record = chunk.records[0]
-                done[record.seq] = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
-                                                         "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {self.crashes[record.seq]} times"})
+            crashes = chunk.crashes + 1
+            if not chunk.suspect:
+                retry += self._split(chunk, crashes)
+            elif crashes >= CRASHES_BEFORE_REJECT:
+                self._done(chunk, self._crash_reject(chunk.records[0], crashes, chunk.packed))
             else:
-                retry.extend(self._chunk([record], suspect=True) for record in chunk.records)
+                retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, chunk.packed, True, crashes))
         queue.extendleft(reversed(retry))
         index = self.workers.index(worker)
         worker.connection.close()
         self.workers[index] = self._start_worker()
+
+    def _split(self, chunk: Chunk, crashes: int) -> list[Chunk]:
+        """A chunk's records as suspects, one per chunk; their results become the parts of its slot."""
+        records = block_records(chunk.records) if chunk.records.__class__ is Lines else chunk.records
+        chunk.slot.parts, chunk.slot.missing = [None] * len(records), len(records)  # a block of blank lines: none
+        return [self._chunk([record], chunk.slot, part, chunk.packed, True, crashes) for part, record in enumerate(records)]
+
+    @staticmethod
+    def _crash_reject(record: Record, crashes: int, packed: bool):
+        rejected = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
+                                         "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
+        return pack([rejected])[0] if packed else [rejected]
 
 
 def _id_of(record: Record) -> str | None:
