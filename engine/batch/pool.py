@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import pickle
+import selectors
+import struct
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from .chunks import Packed, pack
+from .chunks import Packed, unpack
+from .chunks import packed as packed_results
 from .records import Lines, Record, block_records
 from .worker import Decided, Rejected, worker_main
 
 CRASHES_BEFORE_REJECT = 2
+CHUNK_RECORDS = 256          # records in a chunk (in a block of JSON Lines: lines), at most: the parent's work is per chunk
 CHUNK_CHARS = 1 << 20        # a chunk closes at this much record text, even before chunk_size records
 WINDOW_CHARS = 32 << 20      # record text read ahead of the output, at most (plus one record)
 
@@ -62,7 +67,7 @@ class Worker:
 class WorkerPool:
     """Decides records on `size` worker processes; yields results strictly in input order."""
 
-    def __init__(self, size: int, decider_path: str, decider_args: tuple, chunk_size: int = 64, per_worker: int = 2):
+    def __init__(self, size: int, decider_path: str, decider_args: tuple, chunk_size: int = CHUNK_RECORDS, per_worker: int = 2):
         self.size = max(1, size)
         self.worker_args = (decider_path, decider_args)
         self.chunk_size = chunk_size
@@ -71,6 +76,7 @@ class WorkerPool:
         self.workers: list[Worker] = []
         self.worker_deaths = 0
         self._chunk_ids = 0
+        self._selector = selectors.DefaultSelector()  # kept: one per wait costs more than the wait
 
     def __enter__(self) -> "WorkerPool":
         starting = [self._spawn() for _ in range(self.size)]  # all build their engines at the same time
@@ -80,6 +86,7 @@ class WorkerPool:
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
             self._stop(worker)
+        self._selector.close()
 
     def _start_worker(self) -> Worker:
         return self._ready(self._spawn())
@@ -92,16 +99,15 @@ class WorkerPool:
         child_end.close()
         return Worker(process, parent_end)
 
-    @staticmethod
-    def _ready(worker: Worker) -> Worker:
+    def _ready(self, worker: Worker) -> Worker:
         """Wait until the worker's engine is built."""
         kind, _ = worker.connection.recv()
         if kind != "ready":
             raise RuntimeError("worker failed to start")
+        self._selector.register(worker.connection, selectors.EVENT_READ, worker)
         return worker
 
-    @staticmethod
-    def _stop(worker: Worker) -> None:
+    def _stop(self, worker: Worker) -> None:
         try:
             worker.connection.send(None)
         except (OSError, ValueError):
@@ -109,6 +115,10 @@ class WorkerPool:
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()
+        self._close(worker)
+
+    def _close(self, worker: Worker) -> None:
+        self._selector.unregister(worker.connection)
         worker.connection.close()
 
     def run(self, records: Iterable[Record]) -> Iterator[Decided | Rejected]:
@@ -189,19 +199,17 @@ class WorkerPool:
                 worker.connection.send((chunk.id, chunk.records, chunk.packed))
 
     def _collect(self, queue: deque) -> None:
-        busy = {w.connection: w for w in self.workers if w.held}
-        for connection in wait(list(busy)):
-            worker = busy[connection]
+        """Take the results of each worker that has some (or has died: then replace it)."""
+        for key, _ in self._selector.select():
+            worker = key.data
             try:
-                chunk_id, results = connection.recv()
-                chunk = worker.held[chunk_id]
-                if chunk.packed:
-                    results = results._replace(text=connection.recv_bytes())
+                message = _receive(worker.connection)
             except (EOFError, OSError):
                 self._replace_dead(worker, queue)
                 continue
-            del worker.held[chunk_id]
-            self._done(chunk, results)
+            head = pickle.loads(message)
+            chunk = worker.held.pop(head[0])
+            self._done(chunk, unpack(head, message) if chunk.packed else head[1])
 
     @staticmethod
     def _done(chunk: Chunk, results) -> None:
@@ -223,7 +231,7 @@ class WorkerPool:
                 retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, chunk.packed, True, crashes))
         queue.extendleft(reversed(retry))
         index = self.workers.index(worker)
-        worker.connection.close()
+        self._close(worker)
         self.workers[index] = self._start_worker()
 
     def _split(self, chunk: Chunk, crashes: int) -> list[Chunk]:
@@ -236,7 +244,7 @@ class WorkerPool:
     def _crash_reject(record: Record, crashes: int, packed: bool):
         rejected = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
                                          "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
-        return pack([rejected])[0] if packed else [rejected]
+        return packed_results([rejected]) if packed else [rejected]
 
 
 def _id_of(record: Record) -> str | None:
@@ -246,6 +254,29 @@ def _id_of(record: Record) -> str | None:
     except (ValueError, RecursionError):
         return None
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def _receive(connection) -> bytes:
+    """The next message of `connection`, framed as Connection.send_bytes frames it (a 4-byte length, or -1 and
+    an 8-byte length), read with as few copies as the pipe allows: Connection.recv_bytes makes two more of a
+    message of a megabyte or so (a chunk's output), which showed in the parent's profile."""
+    handle = connection.fileno()
+    size, = struct.unpack("!i", _read(handle, 4))
+    if size == -1:
+        size, = struct.unpack("!Q", _read(handle, 8))
+    return _read(handle, size)
+
+
+def _read(handle: int, size: int) -> bytes:
+    """Exactly `size` bytes; EOFError when the other end is gone."""
+    pieces, left = [], size
+    while left:
+        piece = os.read(handle, left)
+        if not piece:
+            raise EOFError
+        pieces.append(piece)
+        left -= len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 _F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's buffer size

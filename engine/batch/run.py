@@ -12,7 +12,7 @@ from cec_rules.engine.errors import CecError
 from cec_rules.engine.evaluator import load_bundled_or
 
 from .output import DurableWriter, Progress, StreamWriter
-from .pool import WorkerPool
+from .pool import CHUNK_RECORDS, WorkerPool
 from .progress import ProgressReporter, count_lines
 from .chunks import Packed
 from .records import open_input
@@ -52,7 +52,7 @@ def run_batch(options: BatchOptions) -> dict:
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
     plugin = _first_plugin(options, library)
-    records = open_input(options.input, plugin.input_limits().record_bytes)  # a missing input fails here, before any file exists
+    records = open_input(options.input, plugin.input_limits().record_bytes, CHUNK_RECORDS)  # a missing input fails here, before any file exists
     writer = _writer(options, plugin)
     with WorkerPool(options.workers, options.decider,
                     (options.rulesets, options.as_of, options.output_format, options.lang, options.programs, *options.decider_options)) as pool:
@@ -154,9 +154,10 @@ def _write_failure(exc: OSError, options: BatchOptions) -> str:
 class _Consumer:
     """Writes, counts and checkpoints the results, in input order, a chunk at a time (engine/batch/chunks.py).
 
-    A chunk is handled whole when nothing inside it needs a record of its own: no id decided before, no
-    checkpoint due within it (one is due every CHECKPOINT_RECORDS records), no reject row to put among the
-    CSV rows. Otherwise its records are handled one by one, as they always were; either way, the same bytes."""
+    A chunk is cut where a checkpoint is due (every CHECKPOINT_RECORDS records, or CHECKPOINT_SECONDS), and each
+    part is handled whole unless a record in it needs handling of its own (an id decided before, or a reject
+    row to put among the CSV rows): then its records are handled one by one, as they always were. Either way,
+    the same bytes and the same checkpoints."""
 
     def __init__(self, writer: DurableWriter, progress: Progress, counts: dict, reporter: ProgressReporter, ledger: IdLedger,
                  reject_row=None):
@@ -166,17 +167,24 @@ class _Consumer:
 
     def consume(self, chunks) -> None:
         for packed in chunks:
-            duplicates = self.ledger.add_digests(packed.digests)
-            if duplicates or self.since + packed.count >= CHECKPOINT_RECORDS or (packed.rejects and self.reject_row is not None):
-                self._one_by_one(packed, duplicates)
-                continue
+            while self.since + packed.count > CHECKPOINT_RECORDS:
+                head, packed = packed.split(CHECKPOINT_RECORDS - self.since)
+                self._part(head)
+            if packed.count:
+                self._part(packed)
+
+    def _part(self, packed: Packed) -> None:
+        duplicates = self.ledger.add_digests(packed.digests)
+        if duplicates or (packed.rejects and self.reject_row is not None):
+            self._one_by_one(packed, duplicates)
+        else:
             self.writer.write_decisions(packed.text)
             for _, reject in packed.rejects:
                 self.writer.write_reject(reject)
             count_rejected(self.counts, len(packed.rejects))
-            for key, n in packed.outcomes:
-                count_outcome(self.counts, key, n)
-            self._advance(packed.count)
+            for outcome, n in packed.outcomes:
+                count_outcome(self.counts, outcome, n)
+        self._advance(packed.count)
 
     def _one_by_one(self, packed: Packed, duplicates: set[int]) -> None:
         """Each record of the chunk in turn; the decided ones numbered j (0, 1, ...) for `duplicates`."""
@@ -184,15 +192,14 @@ class _Consumer:
         for item in packed.items():
             if item[0] == "rejected":
                 self._reject(item[1])
+                continue
+            _, text, applicant_id, line, source, outcome = item
+            if j in duplicates:
+                self._reject(duplicate_reject(applicant_id, line, source))
             else:
-                _, text, _, applicant_id, line, source, key = item
-                if j in duplicates:
-                    self._reject(duplicate_reject(applicant_id, line, source))
-                else:
-                    self.writer.write_decisions(text)
-                    count_outcome(self.counts, key)
-                j += 1
-            self._advance(1)
+                self.writer.write_decisions(text)
+                count_outcome(self.counts, outcome)
+            j += 1
 
     def _reject(self, reject: dict) -> None:
         self.writer.write_reject(reject)

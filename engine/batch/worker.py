@@ -144,8 +144,8 @@ def _parse(record: Record, label: str):
 
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
-    (chunk id, records or a block of lines, packed) and send back (chunk id, results), until None. Packed
-    results (engine/batch/chunks.py) are sent as the packed record, then the output text as raw bytes.
+    (chunk id, records or a block of lines, packed) and send back (chunk id, results), or the results packed
+    in one message (engine/batch/chunks.py), until None.
 
     Messages are received on a thread of their own, so the pipe from the parent is always drained:
     otherwise, with large records, the parent blocks sending the next chunk while this process blocks
@@ -164,12 +164,7 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
             return
         chunk_id, records, packed = message
         results = [decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)]
-        if not packed:
-            connection.send((chunk_id, results))
-            continue
-        header, text = pack(results)
-        connection.send((chunk_id, header))
-        connection.send_bytes(text)
+        connection.send_bytes(pack(chunk_id, results)) if packed else connection.send((chunk_id, results))
 
 
 def _receive(connection, inbox: queue.SimpleQueue) -> None:
