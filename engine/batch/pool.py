@@ -17,9 +17,13 @@ import os
 import pickle
 import selectors
 import struct
+import sys
 from collections import deque
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import Iterable, Iterator
+
+from cec_rules.engine.program import ENTRY_POINT_GROUP
 
 from .chunks import Packed, unpack
 from .chunks import packed as packed_results
@@ -73,6 +77,8 @@ class WorkerPool:
         self.chunk_size = chunk_size
         self.per_worker = per_worker
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        if self.context.get_start_method() == "forkserver":
+            self.context.set_forkserver_preload(_preloaded(decider_path))
         self.workers: list[Worker] = []
         self.worker_deaths = 0
         self._chunk_ids = 0
@@ -245,6 +251,15 @@ class WorkerPool:
         rejected = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
                                          "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
         return packed_results([rejected]) if packed else [rejected]
+
+
+def _preloaded(decider_path: str) -> list[str]:
+    """What the fork server imports once for every worker it forks (when this pool starts it): the main module
+    (the default), the decider's module and the installed program plugins' modules, each of them one that this
+    process imported without error (an import that fails would stop the fork server, not cost one program).
+    Each worker imported its plugins itself: about 70 ms of CPU per worker, a microsecond per record at 100k."""
+    modules = [decider_path.partition(":")[0], *(entry.module for entry in entry_points(group=ENTRY_POINT_GROUP))]
+    return ["__main__", *(module for module in dict.fromkeys(modules) if module in sys.modules)]
 
 
 def _id_of(record: Record) -> str | None:

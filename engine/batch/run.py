@@ -134,7 +134,8 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     ledger = IdLedger()
     if options.resume and progress.done:
         ledger.read_output(writer.output_partial, progress.output_bytes, options.output_format)
-    reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
+    reporter = ProgressReporter(functools.partial(count_lines, options.input) if options.input != "-" and os.path.isfile(options.input) else None,
+                                progress.done)
     try:
         reject_row = functools.partial(csv_reject_row, plugin=plugin) if options.output_format == "csv" and options.csv_rejects else None
         _Consumer(writer, progress, counts, reporter, ledger, reject_row).consume(pool.chunks(records))
