@@ -45,6 +45,7 @@ class Slot:
     size: int    # characters (bytes) of input text
     parts: list = field(default_factory=lambda: [None])
     missing: int = 1
+    buffers: list = field(default_factory=list)  # the memory its results were received in
 
 
 @dataclass
@@ -83,6 +84,7 @@ class WorkerPool:
         self.worker_deaths = 0
         self._chunk_ids = 0
         self._selector = selectors.DefaultSelector()  # kept: one per wait costs more than the wait
+        self._buffers: list[bytearray] = []  # memory for the messages to come (_receive)
 
     def __enter__(self) -> "WorkerPool":
         starting = [self._spawn() for _ in range(self.size)]  # all build their engines at the same time
@@ -150,7 +152,9 @@ class WorkerPool:
                 break
             self._collect(queue)
             while slots and not slots[0].missing:
-                yield from slots.popleft().parts
+                slot = slots.popleft()
+                yield from slot.parts
+                self._buffers += slot.buffers  # its results are handled: their memory serves the next messages
         if slots:
             raise RuntimeError(f"results out of order: {len(slots)} chunk(s) were never completed")
 
@@ -209,13 +213,14 @@ class WorkerPool:
         for key, _ in self._selector.select():
             worker = key.data
             try:
-                message = _receive(worker.connection)
+                message, buffer = _receive(worker.connection, self._buffers)
             except (EOFError, OSError):
                 self._replace_dead(worker, queue)
                 continue
             head = pickle.loads(message)
             chunk = worker.held.pop(head[0])
             self._done(chunk, unpack(head, message) if chunk.packed else head[1])
+            chunk.slot.buffers.append(buffer)
 
     @staticmethod
     def _done(chunk: Chunk, results) -> None:
@@ -271,27 +276,33 @@ def _id_of(record: Record) -> str | None:
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 
 
-def _receive(connection) -> bytes:
-    """The next message of `connection`, framed as Connection.send_bytes frames it (a 4-byte length, or -1 and
-    an 8-byte length), read with as few copies as the pipe allows: Connection.recv_bytes makes two more of a
-    message of a megabyte or so (a chunk's output), which showed in the parent's profile."""
+def _receive(connection, buffers: list[bytearray]) -> tuple[memoryview, bytearray]:
+    """The next message of `connection` (framed as Connection.send_bytes frames it: a 4-byte length, or -1 and an
+    8-byte length), read into a buffer taken from `buffers` (or a new one), and that buffer. A chunk's message is
+    a megabyte or so: read into fresh memory each time, half its pages were faulted in anew, at a few µs each on
+    this machine; Connection.recv_bytes also copies it twice more."""
     handle = connection.fileno()
-    size, = struct.unpack("!i", _read(handle, 4))
+    size, = struct.unpack("!i", _read_into(handle, bytearray(4)))
     if size == -1:
-        size, = struct.unpack("!Q", _read(handle, 8))
-    return _read(handle, size)
+        size, = struct.unpack("!Q", _read_into(handle, bytearray(8)))
+    buffer = buffers.pop() if buffers else bytearray()
+    if len(buffer) < size:
+        try:
+            buffer.extend(bytes(size - len(buffer)))
+        except BufferError:  # a view of its last message is still held somewhere: leave it to the collector
+            buffer = bytearray(size)
+    return _read_into(handle, memoryview(buffer)[:size]), buffer
 
 
-def _read(handle: int, size: int) -> bytes:
-    """Exactly `size` bytes; EOFError when the other end is gone."""
-    pieces, left = [], size
-    while left:
-        piece = os.read(handle, left)
-        if not piece:
+def _read_into(handle: int, view) -> memoryview:
+    """Fill `view` from `handle`; EOFError when the other end is gone."""
+    view, got = memoryview(view), 0
+    while got < len(view):
+        n = os.readv(handle, [view[got:]])
+        if not n:
             raise EOFError
-        pieces.append(piece)
-        left -= len(piece)
-    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        got += n
+    return view
 
 
 _F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's buffer size
