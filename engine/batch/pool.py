@@ -7,6 +7,9 @@ has its own pipe; the pool knows which chunks a dead worker held and retries onl
 - a chunk of several records that was on a dead worker is split into single records;
 - a single record that was alone on a worker that died, having crashed before, is rejected with
   reason "engine crash"; the others are decided exactly once.
+For `cec batch` (`chunks`), a chunk of JSON Lines is a block of raw lines and its results come back packed in
+one message (engine/batch/chunks.py): the parent's work is per chunk, which matters because the parent's CPU
+is taken from the workers' cores.
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
+            self._selector.unregister(worker.connection)
             self._stop(worker)
         self._selector.close()
 
@@ -115,7 +119,8 @@ class WorkerPool:
         self._selector.register(worker.connection, selectors.EVENT_READ, worker)
         return worker
 
-    def _stop(self, worker: Worker) -> None:
+    @staticmethod
+    def _stop(worker: Worker) -> None:
         try:
             worker.connection.send(None)
         except (OSError, ValueError):
@@ -123,10 +128,6 @@ class WorkerPool:
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()
-        self._close(worker)
-
-    def _close(self, worker: Worker) -> None:
-        self._selector.unregister(worker.connection)
         worker.connection.close()
 
     def run(self, records: Iterable[Record]) -> Iterator[Decided | Rejected]:
@@ -242,7 +243,8 @@ class WorkerPool:
                 retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, chunk.packed, True, crashes))
         queue.extendleft(reversed(retry))
         index = self.workers.index(worker)
-        self._close(worker)
+        self._selector.unregister(worker.connection)
+        worker.connection.close()
         self.workers[index] = self._start_worker()
 
     def _split(self, chunk: Chunk, crashes: int) -> list[Chunk]:

@@ -11,10 +11,10 @@ from pathlib import Path
 from cec_rules.engine.errors import CecError
 from cec_rules.engine.evaluator import load_bundled_or
 
+from .chunks import Packed
 from .output import DurableWriter, Progress, StreamWriter
 from .pool import CHUNK_RECORDS, WorkerPool
 from .progress import ProgressReporter, count_lines
-from .chunks import Packed
 from .records import open_input
 from .summary import count_outcome, count_rejected, new_counts, summary
 from .tabular import csv_header, csv_reject_row
@@ -155,10 +155,10 @@ def _write_failure(exc: OSError, options: BatchOptions) -> str:
 class _Consumer:
     """Writes, counts and checkpoints the results, in input order, a chunk at a time (engine/batch/chunks.py).
 
-    A chunk is cut where a checkpoint is due (every CHECKPOINT_RECORDS records, or CHECKPOINT_SECONDS), and each
-    part is handled whole unless a record in it needs handling of its own (an id decided before, or a reject
-    row to put among the CSV rows): then its records are handled one by one, as they always were. Either way,
-    the same bytes and the same checkpoints."""
+    A chunk is cut where a checkpoint falls due (every CHECKPOINT_RECORDS records; the CHECKPOINT_SECONDS one
+    waits for the end of a part), and each part is handled whole unless a record in it needs handling of its
+    own (an id decided before, or a reject row to put among the CSV rows): then its records are handled one by
+    one, as they always were. Either way, the same bytes and the same checkpoints."""
 
     def __init__(self, writer: DurableWriter, progress: Progress, counts: dict, reporter: ProgressReporter, ledger: IdLedger,
                  reject_row=None):

@@ -162,9 +162,12 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
         message = inbox.get()
         if message is None:
             return
-        chunk_id, records, packed = message
+        chunk_id, records, *packed = message  # (chunk id, records), as the service sends, or with `packed`
         results = [decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)]
-        connection.send_bytes(pack(chunk_id, results)) if packed else connection.send((chunk_id, results))
+        if packed and packed[0]:
+            connection.send_bytes(pack(chunk_id, results))
+        else:
+            connection.send((chunk_id, results))
 
 
 def _receive(connection, inbox: queue.SimpleQueue) -> None:
