@@ -1,8 +1,9 @@
 """What the `cec batch` parent costs: runs `cec batch ARGS` in this process and reports the parent's CPU per
 record while deciding (user and system time of `run._run`: reading, sending, receiving, writing, checkpoints,
 counts, the duplicate-id ledger, progress; not the start), its page faults per record, each worker's CPU,
-and the records per second. `--canned` makes the workers answer with one canned decision line per record
-(no engine), so that the parent's own cost shows without the workers' load on the same cores.
+the records per second and the parent's peak resident set. `--canned` makes the workers answer with one
+canned decision line per record (no engine), so that the parent's own cost shows without the workers' load
+on the same cores.
 
     python bench/batch_parent.py pool.jsonl -o out.jsonl --workers 2
     python bench/batch_parent.py --canned pool.jsonl -o out.jsonl --workers 2
@@ -18,6 +19,8 @@ import re
 import resource
 import sys
 import time
+
+import click
 
 from cec_rules.engine.batch.worker import Decided, RecordDecider, Rejected
 
@@ -81,13 +84,16 @@ def main(argv: list[str]) -> None:
 
     try:
         cli.main(["batch", *argv[canned:]], standalone_mode=False)
+    except (SystemExit, click.exceptions.Exit):  # exit code 3: some records were rejected
+        pass
     finally:
         run.BatchOptions = BatchOptions
     done = _records(argv[canned:])
     print(f"parent while deciding: {(stats['user'] + stats['system']) / done * 1e6:.1f} us/record "
           f"(user {stats['user'] / done * 1e6:.1f}, system {stats['system'] / done * 1e6:.1f}), "
           f"{stats['faults'] / done:.2f} page faults/record; workers' CPU {stats.get('workers')} s; "
-          f"{done / stats['wall']:,.0f} records/s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+          f"{done / stats['wall']:,.0f} records/s; parent's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
 
 def _records(args: list[str]) -> int:
