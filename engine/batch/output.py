@@ -74,6 +74,10 @@ class DurableWriter:
     def write_decision(self, line: str) -> None:
         self._out.write((line + "\n").encode("utf-8"))
 
+    def write_decisions(self, text: bytes) -> None:
+        """Output lines already encoded, each with its newline."""
+        self._out.write(text)
+
     def write_reject(self, reject: dict) -> None:
         self._rej.write((json.dumps(reject, ensure_ascii=False) + "\n").encode("utf-8"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import time
 from dataclasses import dataclass
@@ -12,14 +11,14 @@ from pathlib import Path
 from cec_rules.engine.errors import CecError
 from cec_rules.engine.evaluator import load_bundled_or
 
+from .chunks import Packed
 from .output import DurableWriter, Progress, StreamWriter
-from .pool import WorkerPool
+from .pool import CHUNK_RECORDS, WorkerPool
 from .progress import ProgressReporter, count_lines
-from .records import open_records
-from .summary import count, new_counts, summary
+from .records import open_input
+from .summary import count_outcome, count_rejected, new_counts, summary
 from .tabular import csv_header, csv_reject_row
-from .unique import IdLedger
-from .worker import Rejected
+from .unique import IdLedger, duplicate_reject
 
 DECIDER = "cec_rules.engine.batch.worker:RecordDecider"
 CHECKPOINT_SECONDS = 1.0
@@ -53,13 +52,13 @@ def run_batch(options: BatchOptions) -> dict:
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
     plugin = _first_plugin(options, library)
-    records = open_records(options.input, plugin.input_limits().record_bytes)  # a missing input fails here, before any file exists
+    records = open_input(options.input, plugin.input_limits().record_bytes, CHUNK_RECORDS)  # a missing input fails here, before any file exists
     writer = _writer(options, plugin)
     with WorkerPool(options.workers, options.decider,
                     (options.rulesets, options.as_of, options.output_format, options.lang, options.programs, *options.decider_options)) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
-            return _run(pool, writer, progress, itertools.islice(records, progress.done, None), options, plugin)
+            return _run(pool, writer, progress, records(progress.done), options, plugin)
         except OSError as exc:
             raise OutputError(_write_failure(exc, options)) from None
         except BaseException:
@@ -135,11 +134,11 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     ledger = IdLedger()
     if options.resume and progress.done:
         ledger.read_output(writer.output_partial, progress.output_bytes, options.output_format)
-    reporter = ProgressReporter(count_lines(options.input) if options.input != "-" and os.path.isfile(options.input) else None, progress.done)
+    reporter = ProgressReporter(functools.partial(count_lines, options.input) if options.input != "-" and os.path.isfile(options.input) else None,
+                                progress.done)
     try:
-        results = map(ledger.check, pool.run(records, first_seq=progress.done))
         reject_row = functools.partial(csv_reject_row, plugin=plugin) if options.output_format == "csv" and options.csv_rejects else None
-        _consume(results, writer, progress, counts, reporter, started, reject_row)
+        _Consumer(writer, progress, counts, reporter, ledger, reject_row).consume(pool.chunks(records))
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
     finally:
@@ -153,25 +152,72 @@ def _write_failure(exc: OSError, options: BatchOptions) -> str:
             f"fix the cause (disk space, the folder or its permissions) and run the same command with --resume to finish")
 
 
-def _consume(results, writer: DurableWriter, progress, counts: dict, reporter: ProgressReporter, started: float,
-             reject_row=None) -> None:
-    last_checkpoint, since = time.monotonic(), 0
-    for result in results:
-        if isinstance(result, Rejected):
-            writer.write_reject(result.reject)
-            if reject_row is not None:
-                writer.write_decision(reject_row(result.reject))
+class _Consumer:
+    """Writes, counts and checkpoints the results, in input order, a chunk at a time (engine/batch/chunks.py).
+
+    A chunk is cut where a checkpoint falls due (every CHECKPOINT_RECORDS records; the CHECKPOINT_SECONDS one
+    waits for the end of a part), and each part is handled whole unless a record in it needs handling of its
+    own (an id decided before, or a reject row to put among the CSV rows): then its records are handled one by
+    one, as they always were. Either way, the same bytes and the same checkpoints."""
+
+    def __init__(self, writer: DurableWriter, progress: Progress, counts: dict, reporter: ProgressReporter, ledger: IdLedger,
+                 reject_row=None):
+        self.writer, self.progress, self.counts, self.reporter = writer, progress, counts, reporter
+        self.ledger, self.reject_row = ledger, reject_row
+        self.last_checkpoint, self.since = time.monotonic(), 0
+
+    def consume(self, chunks) -> None:
+        for packed in chunks:
+            while self.since + packed.count > CHECKPOINT_RECORDS:
+                head, packed = packed.split(CHECKPOINT_RECORDS - self.since)
+                self._part(head)
+            if packed.count:
+                self._part(packed)
+
+    def _part(self, packed: Packed) -> None:
+        duplicates = self.ledger.add_digests(packed.digests)
+        if duplicates or (packed.rejects and self.reject_row is not None):
+            self._one_by_one(packed, duplicates)
         else:
-            writer.write_decision(result.line)
-        count(counts, result)
-        progress.done += 1
-        since += 1
-        reporter.advance()
+            self.writer.write_decisions(packed.text)
+            for _, reject in packed.rejects:
+                self.writer.write_reject(reject)
+            count_rejected(self.counts, len(packed.rejects))
+            for outcome, n in packed.outcomes:
+                count_outcome(self.counts, outcome, n)
+        self._advance(packed.count)
+
+    def _one_by_one(self, packed: Packed, duplicates: set[int]) -> None:
+        """Each record of the chunk in turn; the decided ones numbered j (0, 1, ...) for `duplicates`."""
+        j = 0
+        for item in packed.items():
+            if item[0] == "rejected":
+                self._reject(item[1])
+                continue
+            _, text, applicant_id, line, source, outcome = item
+            if j in duplicates:
+                self._reject(duplicate_reject(applicant_id, line, source))
+            else:
+                self.writer.write_decisions(text)
+                count_outcome(self.counts, outcome)
+            j += 1
+
+    def _reject(self, reject: dict) -> None:
+        self.writer.write_reject(reject)
+        if self.reject_row is not None:
+            self.writer.write_decision(self.reject_row(reject))
+        count_rejected(self.counts)
+
+    def _advance(self, n: int) -> None:
+        """`n` more records done; a checkpoint when one is due."""
+        self.progress.done += n
+        self.since += n
+        self.reporter.advance(n)
         now = time.monotonic()
-        if since >= CHECKPOINT_RECORDS or now - last_checkpoint >= CHECKPOINT_SECONDS:
-            progress.counts = counts
-            writer.checkpoint(progress)
-            last_checkpoint, since = now, 0
+        if self.since >= CHECKPOINT_RECORDS or now - self.last_checkpoint >= CHECKPOINT_SECONDS:
+            self.progress.counts = self.counts
+            self.writer.checkpoint(self.progress)
+            self.last_checkpoint, self.since = now, 0
 
 
 def _fingerprint(options: BatchOptions, library) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .worker import Decided, Rejected
-
 
 OUTCOME_KEYS = {True: "eligible", False: "ineligible", None: "undetermined"}
 
@@ -13,18 +11,23 @@ def new_counts() -> dict:
             "undetermined_by_criterion": {}, "by_edition": {}}
 
 
-def count(counts: dict, result: Decided | Rejected) -> None:
-    """Add one result to the counts (kept JSON-ready so a checkpoint can store them)."""
-    counts["total"] += 1
-    if isinstance(result, Rejected):
-        counts["rejected"] += 1
-        return
-    counts[OUTCOME_KEYS[result.eligible]] += 1
-    if not result.programs:
-        _count_decision(counts, result.eligible, result.unmet, result.edition, result.undetermined, outcome=False)
-    for program, eligible, unmet, edition, undetermined in result.programs:
+def count_rejected(counts: dict, n: int = 1) -> None:
+    """Add `n` rejected records (the counts stay JSON-ready: a checkpoint stores them)."""
+    counts["total"] += n
+    counts["rejected"] += n
+
+
+def count_outcome(counts: dict, key: tuple, n: int = 1) -> None:
+    """Add `n` decided records with one outcome: (eligible, unmet, edition, undetermined, programs), where
+    `programs` has (program, eligible, unmet, edition, undetermined) per decision when several programs decide."""
+    eligible, unmet, edition, undetermined, programs = key
+    counts["total"] += n
+    counts[OUTCOME_KEYS[eligible]] += n
+    if not programs:
+        _count_decision(counts, eligible, unmet, edition, undetermined, n, outcome=False)
+    for program, eligible, unmet, edition, undetermined in programs:
         mine = counts.setdefault("programs", {}).setdefault(program, _program_counts())
-        _count_decision(mine, eligible, unmet, edition, undetermined)
+        _count_decision(mine, eligible, unmet, edition, undetermined, n)
 
 
 def _program_counts() -> dict:
@@ -32,15 +35,15 @@ def _program_counts() -> dict:
     return {"eligible": 0, "ineligible": 0, "undetermined": 0, "unmet_by_criterion": {}, "undetermined_by_criterion": {}, "by_edition": {}}
 
 
-def _count_decision(counts: dict, eligible, unmet, edition: str, undetermined, outcome: bool = True) -> None:
+def _count_decision(counts: dict, eligible, unmet, edition: str, undetermined, n: int = 1, outcome: bool = True) -> None:
     if outcome:
-        counts[OUTCOME_KEYS[eligible]] += 1
-    counts["by_edition"][edition] = counts["by_edition"].get(edition, 0) + 1
+        counts[OUTCOME_KEYS[eligible]] += n
+    counts["by_edition"][edition] = counts["by_edition"].get(edition, 0) + n
     for criterion in unmet:
-        counts["unmet_by_criterion"][criterion] = counts["unmet_by_criterion"].get(criterion, 0) + 1
+        counts["unmet_by_criterion"][criterion] = counts["unmet_by_criterion"].get(criterion, 0) + n
     for criterion in undetermined:
         by_criterion = counts.setdefault("undetermined_by_criterion", {})  # absent in checkpoints of older runs
-        by_criterion[criterion] = by_criterion.get(criterion, 0) + 1
+        by_criterion[criterion] = by_criterion.get(criterion, 0) + n
 
 
 def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resumed_from: int) -> dict:

@@ -1,8 +1,10 @@
 """Applicant ids must be unique within a batch (the input contract): the later records with an id
 already decided are rejects, not second decisions.
 
-Memory: one 128-bit digest per decided record (an int in a set, ~80 bytes), not the ids themselves.
-On `--resume` the set is rebuilt from the decisions already written, so the check holds across runs.
+Memory: a 128-bit digest per decided record, not the ids themselves, packed in 65,536 buckets by its first
+two bytes (each bucket one bytes object of 14-byte rests): 6 MB for 100,000 ids, 24 MB for a million, where
+a set of digests as Python ints took 9 and 78 MB (the one thing in a batch that grows with the input). The workers compute the digests (`digest`); the parent only looks them up.
+On `--resume` the ledger is rebuilt from the decisions already written, so the check holds across runs.
 """
 
 from __future__ import annotations
@@ -15,31 +17,41 @@ from pathlib import Path
 
 import orjson
 
-from .worker import Decided, Rejected
+REST = 14  # bytes of a digest kept in its bucket (the first two choose the bucket)
+
+
+def digest(applicant_id: str) -> bytes:
+    """The 16-byte digest an id is known by (any string, lone surrogates included)."""
+    return hashlib.blake2b(applicant_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class IdLedger:
-    """The ids decided so far."""
+    """The ids decided so far, by digest."""
 
     def __init__(self):
-        self._seen: set[int] = set()
+        self._buckets: list[bytes] = [b""] * 65536
 
     def add(self, applicant_id: str) -> bool:
         """Record `applicant_id`; False when it was already there."""
-        digest = int.from_bytes(hashlib.blake2b(applicant_id.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
-        if digest in self._seen:
-            return False
-        self._seen.add(digest)
+        return self.add_digest(digest(applicant_id))
+
+    def add_digest(self, key: bytes) -> bool:
+        """Record a digest; False when it was already there."""
+        index, rest = key[0] << 8 | key[1], key[2:]
+        bucket = self._buckets[index]
+        found = bucket.find(rest)
+        while found >= 0:
+            if not found % REST:
+                return False
+            found = bucket.find(rest, found + 1)  # a match across two entries is not one
+        self._buckets[index] = bucket + rest
         return True
 
-    def check(self, result: Decided | Rejected) -> Decided | Rejected:
-        """The result itself, or a reject when it decides an id that was decided before."""
-        if not isinstance(result, Decided) or self.add(result.applicant_id):
-            return result
-        label = f"{result.source}:{result.input_line}" if result.input_line else result.source
-        return Rejected(result.seq, {"line": result.input_line, "id": result.applicant_id, "source": result.source,
-                                     "error": f"{label}: id: duplicate id {result.applicant_id!r}: an earlier record of this "
-                                              f"batch has the same id, and ids must be unique within a batch"})
+    def add_digests(self, digests: bytes) -> set[int]:
+        """Record consecutive 16-byte digests in order; the positions (0, 1, ...) of those already there, or
+        seen earlier in `digests`."""
+        add = self.add_digest
+        return {j for j in range(len(digests) // 16) if not add(digests[16 * j:16 * j + 16])}
 
     def read_output(self, path: Path, length: int, output_format: str) -> "IdLedger":
         """Add the ids of the decisions in the first `length` bytes of an output file (resuming)."""
@@ -52,3 +64,11 @@ class IdLedger:
         for applicant_id in ids:
             self.add(applicant_id)
         return self
+
+
+def duplicate_reject(applicant_id: str, line: int | None, source: str) -> dict:
+    """The reject of a record whose id was decided before in the batch."""
+    label = f"{source}:{line}" if line else source
+    return {"line": line, "id": applicant_id, "source": source,
+            "error": f"{label}: id: duplicate id {applicant_id!r}: an earlier record of this "
+                     f"batch has the same id, and ids must be unique within a batch"}

@@ -28,7 +28,7 @@ from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 
-from .records import UNREADABLE, Record
+from .records import UNREADABLE, Lines, Record, block_records
 from .tabular import csv_row
 
 FAULT_ENV = "CEC_BATCH_FAULT_ID"
@@ -145,11 +145,14 @@ def _parse(record: Record, label: str):
 
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
-    (chunk id, records) and send back (chunk id, results), until None.
+    (chunk id, records or a block of lines, packed) and send back (chunk id, results), or the results packed
+    in one message (engine/batch/chunks.py), until None.
 
     Messages are received on a thread of their own, so the pipe from the parent is always drained:
     otherwise, with large records, the parent blocks sending the next chunk while this process blocks
     sending results the parent is not reading, and the batch hangs forever."""
+    from .chunks import pack  # chunks.py imports this module's result types
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers cleanly
     module_name, _, class_name = decider_path.partition(":")
     decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
@@ -161,8 +164,12 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
         message = inbox.get()
         if message is None:
             return
-        chunk_id, records = message
-        connection.send((chunk_id, [decider.decide(record) for record in records]))
+        chunk_id, records, *packed = message  # (chunk id, records), as the service sends, or with `packed`
+        results = [decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)]
+        if packed and packed[0]:
+            connection.send_bytes(pack(chunk_id, results))
+        else:
+            connection.send((chunk_id, results))
 
 
 def _receive(connection, inbox: queue.SimpleQueue) -> None:

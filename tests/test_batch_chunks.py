@@ -1,0 +1,112 @@
+"""The batch parent's cheap path (engine/batch/records.py open_input, chunks.py, unique.py) gives what the
+record-by-record path gave: the same records from the same bytes, the same results and counts from a packed
+chunk however it is cut, and the same verdict on every id."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cec_rules.engine.batch import chunks, unique
+from cec_rules.engine.batch.records import Lines, Record, block_records, open_input, open_records
+from cec_rules.engine.batch.summary import count_outcome, count_rejected, new_counts
+from cec_rules.engine.batch.worker import Decided, Rejected
+
+LINE_PARTS = [b'{"id": "A-1"}', b"", b"  ", b"\r", b"\t\r", b"\xef\xbb\xbf", b'{"id": "caf\xc3\xa9"}', b"caf\xe9", b"[1, 2]",
+              b"{not json", b"x" * 40, b'"\xe2\x82"', b"\xef\xbb\xbf{}"]
+
+
+def _records(path, max_bytes: int, per_block: int, skip: int) -> list[tuple]:
+    """What the workers would decide: each block's records as `block_records` makes them, in order."""
+    found = []
+    for item in open_input(str(path), max_bytes, per_block)(skip):
+        found += block_records(item) if isinstance(item, Lines) else [item]
+    return [(r.line, r.source, r.text, r.syntax) for r in found]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.lists(st.sampled_from(LINE_PARTS), max_size=3).map(b"".join), max_size=30),
+       final_newline=st.booleans(), max_bytes=st.sampled_from([12, 30, 1 << 20]), per_block=st.integers(1, 7),
+       skip=st.integers(0, 12))
+def test_blocks_of_lines_give_the_records_that_lines_one_by_one_give(tmp_path_factory, lines, final_newline, max_bytes, per_block, skip):
+    path = tmp_path_factory.mktemp("in") / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + (b"\n" if final_newline and lines else b""))
+    expected = [(r.line, r.source, r.text, r.syntax) for r in open_records(str(path), max_bytes)][skip:]
+    assert _records(path, max_bytes, per_block, skip) == expected
+
+
+def _decided(seq: int, applicant_id: str, eligible, unmet=(), edition="2022-11-16", undetermined=(), programs=()) -> Decided:
+    return Decided(seq, f'{{"applicant_id": {json.dumps(applicant_id)}, "why": "≥ {seq}"}}', eligible, unmet, edition, undetermined,
+                   applicant_id, seq + 1, "in.jsonl", programs)
+
+
+RESULTS = st.lists(st.one_of(
+    st.builds(lambda i, e, u, d: ("decided", i, e, u, d), st.sampled_from(["A", "B", "C", "D", "A\ud800"]), st.sampled_from([True, False, None]),
+              st.sampled_from([(), ("language_proficiency",), ("skilled_work_experience", "outside_quebec")]), st.sampled_from([(), ("admissibility",)])),
+    st.just(("rejected",))), max_size=20)
+
+
+def _results(specs) -> list:
+    return [_decided(seq, spec[1], spec[2], spec[3], undetermined=spec[4]) if spec[0] == "decided"
+            else Rejected(seq, {"line": seq + 1, "id": None, "source": "in.jsonl", "error": f"bad {seq}"}) for seq, spec in enumerate(specs)]
+
+
+def _counts_one_by_one(results) -> dict:
+    counts = new_counts()
+    for result in results:
+        if isinstance(result, Rejected):
+            count_rejected(counts)
+        else:
+            count_outcome(counts, (result.eligible, result.unmet, result.edition, result.undetermined, result.programs))
+    return counts
+
+
+def _counts_of(parts) -> dict:
+    counts = new_counts()
+    for part in parts:
+        count_rejected(counts, len(part.rejects))
+        for outcome, n in part.outcomes:
+            count_outcome(counts, outcome, n)
+    return counts
+
+
+@settings(max_examples=150, deadline=None)
+@given(specs=RESULTS, cut=st.integers(0, 20))
+def test_a_packed_chunk_cut_anywhere_gives_each_record_and_the_counts_in_order(specs, cut):
+    results = _results(specs)
+    whole = chunks.packed(results)
+    parts = [whole] if not 0 < cut < len(results) else list(whole.split(cut))
+    items = [item for part in parts for item in part.items()]
+    expected = [("rejected", r.reject) if isinstance(r, Rejected) else
+                ("decided", (r.line + "\n").encode(), r.applicant_id, r.input_line, r.source,
+                 (r.eligible, r.unmet, r.edition, r.undetermined, r.programs)) for r in results]
+    assert [(kind, bytes(text), *rest) if kind == "decided" else (kind, text, *rest) for kind, text, *rest in items] == expected
+    assert b"".join(bytes(part.text) for part in parts) == b"".join((r.line + "\n").encode() for r in results if isinstance(r, Decided))
+    assert b"".join(part.digests for part in parts) == b"".join(unique.digest(r.applicant_id) for r in results if isinstance(r, Decided))
+    assert _counts_of(parts) == _counts_one_by_one(results)
+    assert [list(c) for c in (_counts_of(parts)["unmet_by_criterion"], _counts_of(parts)["by_edition"])] == \
+        [list(c) for c in (_counts_one_by_one(results)["unmet_by_criterion"], _counts_one_by_one(results)["by_edition"])]  # same order
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids=st.lists(st.text(max_size=6), max_size=60))
+def test_the_ledger_finds_exactly_the_ids_seen_before(ids):
+    ledger, seen = unique.IdLedger(), set()
+    for applicant_id in ids:
+        assert ledger.add(applicant_id) == (applicant_id not in seen)
+        seen.add(applicant_id)
+
+
+def test_the_ledger_does_not_mistake_a_match_across_two_entries_for_an_entry():
+    ledger = unique.IdLedger()
+    first, second = bytes([0, 0]) + bytes(range(1, 15)), bytes([0, 0]) + bytes(range(101, 115))
+    straddling = bytes([0, 0]) + bytes(range(8, 15)) + bytes(range(101, 108))  # the end of one entry, the start of the next
+    assert ledger.add_digests(first + second) == set()
+    assert ledger.add_digests(straddling + first + straddling) == {1, 2}  # new; seen before; seen earlier in the same call
+
+
+def test_a_block_split_after_a_crash_numbers_its_records_as_the_worker_does():
+    block = Lines(7, "in.jsonl", b'{"id": "A"}\n\n  \n{"id": "B"}\r\n', 4)
+    assert block_records(block) == [Record(0, 7, "in.jsonl", '{"id": "A"}', "json"), Record(1, 10, "in.jsonl", '{"id": "B"}', "json")]
