@@ -5,12 +5,14 @@ parameter its plugin leaves out of `derivation_inputs`."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
 import pytest
+import yaml
 
 from cec_rules.engine.batch.records import Record
 from cec_rules.engine.batch.worker import Rejected
@@ -20,14 +22,21 @@ from cec_rules.engine.impact.decider import ImpactDecider
 from cec_rules.engine.impact.shared import DECISION, FACTS, SHARE_ENV, derive_alike, same_screen
 from cec_rules.engine.impact.sides import Side
 from cec_rules.facts import cec_program
-from support import NEW_EDITION, REPO, copy_rulesets, edit
+from cec_rules.facts.crs import plugin as crs_plugin
+from support import EXAMPLES, NEW_EDITION, REPO, copy_rulesets, edit
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> list[Record]:
+    """Generated applicants (some malformed), then the examples (with the fields of the other programs)."""
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "3000", "--seed", "11",
-                    "--malformed-share", "0.02", "-o", str(path)], check=True, capture_output=True)
-    return [Record(i, i + 1, path.name, line, "json") for i, line in enumerate(path.read_text().splitlines())]
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "1200", "--seed", "11",
+                    "--malformed-share", "0.03", "-o", str(path)], check=True, capture_output=True)
+    lines = path.read_text().splitlines()
+    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
+    return [Record(i, i + 1, path.name, line, "json") for i, line in enumerate(lines)]
+
+
+CRS_EDITION = "crs/2022-11-16/ruleset.yaml"
 
 
 def _variant(tmp_path_factory, name: str, old: str, new: str) -> Path:
@@ -40,23 +49,27 @@ def _variant(tmp_path_factory, name: str, old: str, new: str) -> Path:
 @pytest.fixture(scope="module")
 def rulesets(tmp_path_factory) -> dict[str, Path]:
     """The bundled rules copied, and copies with a threshold, a derivation parameter or a screened parameter changed."""
-    return {"old": copy_rulesets(tmp_path_factory.mktemp("old")),
+    crs = copy_rulesets(tmp_path_factory.mktemp("crs"), programs=("crs",))
+    edit(crs, CRS_EDITION, "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 53}", "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 60}")
+    return {"old": copy_rulesets(tmp_path_factory.mktemp("old"), programs=("cec", "crs")),
             "threshold": _variant(tmp_path_factory, "threshold", "unit: hours\n    value: 1560", "unit: hours\n    value: 1500"),
             "cap": _variant(tmp_path_factory, "cap", "unit: hours per week\n    value: 30", "unit: hours per week\n    value: 25"),
-            "countries": _variant(tmp_path_factory, "countries", "value: [CA]", "value: [CA, FR]")}
+            "countries": _variant(tmp_path_factory, "countries", "value: [CA]", "value: [CA, FR]"),
+            "crs row": crs}
 
 
-def _decide(records: list[Record], old: Path, new: Path, as_of: str | None, monkeypatch, shared: bool):
+def _decide(records: list[Record], old: Path, new: Path, program: str, as_of: str | None, monkeypatch, shared: bool):
     monkeypatch.setenv(SHARE_ENV, "1" if shared else "0")
-    decider = ImpactDecider(Side("old", str(old), "cec", None), Side("new", str(new), "cec", None), as_of)
+    decider = ImpactDecider(Side("old", str(old), program, None), Side("new", str(new), program, None), as_of)
     return [decider.decide(record) for record in records], decider
 
 
-@pytest.mark.parametrize("variant, as_of, expected", [("threshold", None, {FACTS, DECISION}), ("threshold", "2024-06-01", {FACTS}),
-                                                       ("cap", None, {None, DECISION}), ("countries", "2024-06-01", {None})])
-def test_deciding_once_what_both_sides_share_gives_the_same_results(records, rulesets, monkeypatch, variant, as_of, expected):
-    shared, decider = _decide(records, rulesets["old"], rulesets[variant], as_of, monkeypatch, shared=True)
-    separate, _ = _decide(records, rulesets["old"], rulesets[variant], as_of, monkeypatch, shared=False)
+@pytest.mark.parametrize("variant, program, as_of, expected", [
+    ("threshold", "cec", None, {FACTS, DECISION}), ("threshold", "cec", "2024-06-01", {FACTS}), ("cap", "cec", None, {None, DECISION}),
+    ("countries", "cec", "2024-06-01", {None}), ("crs row", "crs", "2026-11-01", {FACTS})])
+def test_deciding_once_what_both_sides_share_gives_the_same_results(records, rulesets, monkeypatch, variant, program, as_of, expected):
+    shared, decider = _decide(records, rulesets["old"], rulesets[variant], program, as_of, monkeypatch, shared=True)
+    separate, _ = _decide(records, rulesets["old"], rulesets[variant], program, as_of, monkeypatch, shared=False)
     assert set(decider.alike._pairs.values()) == expected
     assert shared == separate
     assert sum(isinstance(r, Rejected) for r in shared) > 10 and any(r.line for r in shared if not isinstance(r, Rejected))
@@ -68,7 +81,7 @@ def _editions(root: Path | None) -> dict[str, object]:
 
 def test_editions_that_differ_in_what_the_derivation_or_the_screen_reads_are_not_alike(rulesets):
     plugin, old = cec_program.PROGRAM, _editions(rulesets["old"])
-    new = {name: _editions(root) for name, root in rulesets.items()}
+    new = {name: _editions(rulesets[name]) for name in ("threshold", "cap", "countries")}
     assert derive_alike(plugin, old["2022-11-16"], new["threshold"]["2022-11-16"])
     assert derive_alike(plugin, old["2015-01-01"], new["cap"]["2015-01-01"])
     assert not derive_alike(plugin, old["2022-11-16"], new["cap"]["2022-11-16"]), "the weekly cap is read by the derivation"
@@ -125,19 +138,20 @@ class _Reads(dict):
         return super().values()
 
 
-def test_cec_derivation_reads_only_the_parameters_its_plugin_names(records):
-    """Every applicant of the population, under both CEC editions: derive and screen_facts read no other parameter."""
-    evaluator, read = Evaluator(load_bundled_or(None), "cec"), set()
+@pytest.mark.parametrize("program, declared", [("cec", cec_program.DERIVATION_PARAMETERS), ("crs", tuple(crs_plugin.REQUIRED_PARAMETERS))])
+def test_a_derivation_reads_only_the_parameters_its_plugin_names(records, program, declared):
+    """Every applicant of the population, under every edition: derive and screen_facts read no other parameter."""
+    evaluator, read = Evaluator(load_bundled_or(None), program), set()
     plugin = evaluator.plugin
-    for edition in evaluator.library.programs["cec"]:
+    for edition in evaluator.library.programs[program]:
         for record in records:
             try:
                 applicant = plugin.read_applicant(orjson.loads(record.text), "x", None)
-                compiled = evaluator._compile(edition, applicant.application_date)
-                screened = evaluator.screen(applicant, applicant.application_date, edition)
-                parameters = _Reads(compiled.parameters, read)
-                plugin.screen_facts(applicant, applicant.application_date, edition, parameters, "x")
-                plugin.derive(applicant, applicant.application_date, edition, parameters, "x", exclusions=screened.exclusions)
+                day = applicant.application_date
+                parameters = _Reads(evaluator._compile(edition, day).parameters, read)
+                plugin.screen_facts(applicant, day, edition, parameters, "x")
+                plugin.derive(applicant, day, edition, parameters, "x", exclusions=evaluator.screen(applicant, day, edition).exclusions)
             except (InputError, orjson.JSONDecodeError):  # a malformed record: what it read before failing counts too
                 continue
-    assert read and read <= set(cec_program.DERIVATION_PARAMETERS)
+    assert read and read <= set(declared)
+    assert plugin.derivation_inputs(evaluator.library.programs[program][-1]) is not None

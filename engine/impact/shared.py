@@ -6,9 +6,10 @@ Two editions of one program derive the same facts from any applicant on any day 
 - the program's plugin says what of an edition its `derive` and `screen_facts` read besides the data tables
   (`Program.derivation_inputs`), and that is equal for both (a plugin that does not say is never shared);
 - their data tables are read from the same files (`data:`) with the same bytes;
-- their screen stages are the same: equal screen rules and decision tables, and no parameter that differs
-  between the editions is named in them (a rule reads a parameter by its name only, in a condition, a
-  value or a `{param.NAME}` placeholder; a name merely contained in a longer one counts as named too).
+- their screen stages are the same: equal screen rules, equal decision tables of the names those rules
+  contain, and no parameter that differs between the editions named in either (a rule reads a parameter
+  or a table by its name only, in a condition, a value or a `{param.NAME}` placeholder; a name merely
+  contained in a longer one counts as named too).
 
 The policy editor's usual change, one threshold or one table row of a copy of rulesets/, leaves all of
 this equal, and only the main stage is decided twice. Two editions with the same sha256 (the same
@@ -61,14 +62,20 @@ def same_screen(old, new) -> bool:
     """Whether two rulesets' screen stages decide alike: equal screen rules and decision tables, and no
     parameter that differs between them named in those."""
     rules = stage_rules(old, screen=True)
-    if rules != stage_rules(new, screen=True) or old.tables != new.tables:
+    if rules != stage_rules(new, screen=True):
         return False
-    if not rules:
-        return True
-    text = json.dumps([rule.model_dump(mode="json") for rule in rules] + [table.model_dump(mode="json") for table in old.tables.values()],
-                      ensure_ascii=False)
+    text = _text(rules)
+    tables = [name for name in old.tables.keys() | new.tables.keys() if name in text]  # the decision tables they may use
+    if any(old.tables.get(name) != new.tables.get(name) for name in tables):
+        return False
+    text += _text([old.tables[name] for name in tables])
     differing = {name for name in old.parameters.keys() | new.parameters.keys() if old.parameters.get(name) != new.parameters.get(name)}
     return not any(name in text for name in differing)
+
+
+def _text(models: list) -> str:
+    """Models as JSON text, where every name they use appears."""
+    return json.dumps([model.model_dump(mode="json") for model in models], ensure_ascii=False)
 
 
 def _data_digest(plugin, edition: Edition) -> str:
