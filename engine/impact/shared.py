@@ -54,7 +54,8 @@ def derive_alike(plugin, old: Edition, new: Edition) -> bool:
     derivation on every day (the module's docstring says why these tests suffice)."""
     if plugin.derivation_inputs is None or plugin.derivation_inputs(old) != plugin.derivation_inputs(new):
         return False
-    return old.ruleset.data == new.ruleset.data and _data_digest(plugin, old) == _data_digest(plugin, new) \
+    digest = _data_digest(plugin, old)
+    return digest is not None and old.ruleset.data == new.ruleset.data and digest == _data_digest(plugin, new) \
         and same_screen(old.ruleset, new.ruleset)
 
 
@@ -78,9 +79,13 @@ def _text(models: list) -> str:
     return json.dumps([model.model_dump(mode="json") for model in models], ensure_ascii=False)
 
 
-def _data_digest(plugin, edition: Edition) -> str:
-    """The sha256 of the data files the edition's tables were read from, in order."""
+def _data_digest(plugin, edition: Edition) -> str | None:
+    """The sha256 of the data files the edition's tables were read from, in order; None when one cannot be
+    read now (then nothing is shared: the tables in memory cannot be compared)."""
     digest = hashlib.sha256()
-    for path in table_paths(edition.path.parents[2], plugin, edition.ruleset):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    try:
+        for path in table_paths(edition.path.parents[2], plugin, edition.ruleset):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
     return digest.hexdigest()
