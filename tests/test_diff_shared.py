@@ -1,10 +1,11 @@
 """`cec diff` derives an applicant once when both sides' editions derive alike (engine/impact/shared.py):
 a generated population decided that way and with every side on its own gives the same results; editions
-that differ in what the derivation or the screen reads are never shared; and CEC's derivation reads no
-parameter its plugin leaves out of `derivation_inputs`."""
+that differ in what the derivation or the screen reads are never shared; and CEC's and the CRS's derivations
+read no parameter their plugins leave out of `derivation_inputs`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -25,6 +26,9 @@ from cec_rules.facts import cec_program
 from cec_rules.facts.crs import plugin as crs_plugin
 from support import EXAMPLES, NEW_EDITION, REPO, copy_rulesets, edit
 
+CRS_EDITION = "crs/2022-11-16/ruleset.yaml"
+
+
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> list[Record]:
     """Generated applicants (some malformed), then the examples (with the fields of the other programs)."""
@@ -34,9 +38,6 @@ def records(tmp_path_factory) -> list[Record]:
     lines = path.read_text().splitlines()
     lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
     return [Record(i, i + 1, path.name, line, "json") for i, line in enumerate(lines)]
-
-
-CRS_EDITION = "crs/2022-11-16/ruleset.yaml"
 
 
 def _variant(tmp_path_factory, name: str, old: str, new: str) -> Path:
@@ -87,7 +88,7 @@ def test_editions_that_differ_in_what_the_derivation_or_the_screen_reads_are_not
     assert not derive_alike(plugin, old["2022-11-16"], new["cap"]["2022-11-16"]), "the weekly cap is read by the derivation"
     assert not same_screen(old["2022-11-16"].ruleset, new["countries"]["2022-11-16"].ruleset), "a screen rule names the countries"
     assert not derive_alike(plugin, old["2015-01-01"], old["2022-11-16"]), "two editions of different NOC versions"
-    assert not derive_alike(plugin.__class__(**{**plugin.__dict__, "derivation_inputs": None}), old["2022-11-16"], new["threshold"]["2022-11-16"])
+    assert not derive_alike(dataclasses.replace(plugin, derivation_inputs=None), old["2022-11-16"], new["threshold"]["2022-11-16"])
 
 
 def test_the_same_data_bytes_are_needed(rulesets, tmp_path):
