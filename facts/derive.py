@@ -20,10 +20,10 @@ from cec_rules.engine.values import ValueSpec
 
 from .applicant import Applicant, WorkPeriod
 from .dates import as_date, as_int, years_before
-from .hours import capped_hours, clip, subtract
+from .hours import capped_units, clip, subtract
 from .language import ConvertedResult, assess_results, best_result, result_summary
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
-from .readings import Countable, Reading, hours_by_group, reading_of, readings
+from .readings import Countable, Reading, reading_of, readings
 from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 
 # Sane ranges by unit (engine/values.py checks them): beyond these a value is a typo, and date or hour
@@ -72,7 +72,7 @@ class Derivation:
     findings: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodStatus:
     index: int
     period: WorkPeriod
@@ -80,7 +80,8 @@ class PeriodStatus:
     intervals: list = field(default_factory=list)
     excluded: str | None = None
     rate: Fraction = Fraction(0)  # hours per week, exact (from the decimal text, not the binary float)
-    hours: Fraction = Fraction(0)  # its own qualifying hours (weekly cap within the period), when counted
+    daily: int = 0  # the rate in the experience's units a day (`Experience.unit`)
+    units: int = 0  # its own qualifying hours in those units (weekly cap within the period), when counted
 
     @property
     def unsettled(self) -> bool:
@@ -90,12 +91,18 @@ class PeriodStatus:
 
 @dataclass
 class Experience:
-    """The counting window and every period's status: what the hours, and advice about them, start from."""
+    """The counting window and every period's status: what the hours, and advice about them, start from.
+
+    Hours are counted in integer units of 1/`unit` hour (`unit` = 7·D, D the least common denominator of the
+    cap and of every period's weekly hours), so the applicant's hours compare and round exactly without a
+    Fraction per sum (hours.py `capped_units`); `total` gives them as a Fraction."""
 
     window: tuple[dt.date, dt.date]
     periods: list[PeriodStatus]
     cap: Fraction
     findings: list[str]
+    unit: int  # units in an hour
+    week_cap: int  # the weekly cap in units
 
     @property
     def counted(self) -> list[PeriodStatus]:
@@ -107,11 +114,15 @@ class Experience:
         """Periods that count in at least one reading."""
         return [p for p in self.periods if p.excluded is None]
 
-    def total(self, periods: list[PeriodStatus] | None = None) -> Fraction:
+    def units(self, periods: list[PeriodStatus] | None = None) -> int:
+        """The hours of `periods` (default: the counted ones) in units, the weekly cap across them."""
         periods = self.counted if periods is None else periods
         if len(periods) == 1:  # the usual case: one job, whose own hours were already summed
-            return periods[0].hours
-        return capped_hours([(i, p.rate) for p in periods for i in p.intervals], self.cap)
+            return periods[0].units
+        return capped_units([(i, p.daily) for p in periods for i in p.intervals], self.week_cap)
+
+    def total(self, periods: list[PeriodStatus] | None = None) -> Fraction:
+        return Fraction(self.units(periods), self.unit)
 
 
 def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str,
@@ -119,9 +130,16 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     """Every work period's status for the edition and the window, given what the screen rules excluded
     (`exclusions`, in rule order; None: nothing). Raises `InputError` for unknown codes."""
     findings: list[str] = []
-    window = _window(as_of, params)
-    periods = _classify_periods(applicant, as_of, window, exclusions or [], noc, params, source, findings)
-    return Experience(window, periods, exact_hours(params["weekly_hours_cap"]), findings)
+    window, window_days = _window(as_of, params["experience_window_years"])
+    periods = _classify_periods(applicant, as_of, window_days, exclusions, classifier_for(noc, params), source, findings)
+    cap = exact_hours(params["weekly_hours_cap"])
+    denominator = math.lcm(cap.denominator, *(p.rate.denominator for p in periods))
+    week_cap = cap.numerator * 7 * (denominator // cap.denominator)
+    for period in periods:  # (rate/7) h a day = rate·D units of 1/(7·D) h
+        period.daily = period.rate.numerator * (denominator // period.rate.denominator)
+        if period.excluded is None:
+            period.units = capped_units([(i, period.daily) for i in period.intervals], week_cap)
+    return Experience(window, periods, cap, findings, 7 * denominator, week_cap)
 
 
 def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str) -> list[list[dict]]:
@@ -129,16 +147,16 @@ def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: d
     some of its days in the counting window. Periods are screened apart, so that applicants share the
     decision pattern of each period rather than of their whole history (engine/pattern_cache.py)."""
     _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
-    window = _window(as_of, params)
-    window_days = (window[0].toordinal(), window[1].toordinal())
+    window, window_days = _window(as_of, params["experience_window_years"])
     classifier = classifier_for(noc, params)
-    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)]
+    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)] if applicant.study_history else ()
     groups = []
     for index, work in enumerate(applicant.work_history):
         inside = _inside(work, as_of, window_days)
-        group = [_work_fact(index, work, classifier.status(_reported(noc, work, index, source)), window[1], inside)]
-        group += [_study_fact(number, study, end) for number, study, end in studies
-                  if inside and clip(inside, (study.start.toordinal(), end.toordinal()))]
+        group = [_work_fact(index, work, _status(classifier, work, index, source), window[1], inside)]
+        if studies and inside:
+            group += [_study_fact(number, study, end) for number, study, end in studies
+                      if clip(inside, (study.start.toordinal(), end.toordinal()))]
         groups.append(group)
     return groups
 
@@ -149,33 +167,34 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     `InputError` for codes, tests or provinces the data does not know."""
     _check_province(applicant, params, source)
     state = experience(applicant, as_of, noc, params, source, exclusions)
-    window, periods, cap, findings = state.window, state.periods, state.cap, state.findings
-    total = state.total()
-    possible = state.total(state.possible) if any(p.unsettled for p in state.possible) else total
-    by_occupation = _hours_by_occupation(state.counted, cap)
-    if any(p.status.split for p in state.possible):
-        all_readings = readings([_countable(p, classifier_for(noc, params)) for p in state.possible], cap)
+    window, periods, unit, findings = state.window, state.periods, state.unit, state.findings
+    counted, possible_periods = state.counted, state.possible
+    total = state.units(counted)
+    possible = state.units(possible_periods) if len(possible_periods) > len(counted) else total  # some unsettled
+    by_occupation = _hours_by_occupation(counted, state)
+    if any(p.status.split for p in possible_periods):
+        all_readings = [_in_units(r, unit) for r in readings([_countable(p) for p in possible_periods], state.cap)]
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
     best = best_result(valid)
-    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, window, periods)]
-    facts += _reading_facts(all_readings)
-    facts += [_question_fact(p) for p in state.possible if p.status.split]
+    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, state, len(possible_periods) - len(counted))]
+    facts += _reading_facts(all_readings, unit)
+    facts += [_question_fact(p) for p in possible_periods if p.status.split]
     if best is not None:
         facts.append(_language_fact(best, ability_names_fr or {}))
     derived = {
         "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
-        "qualifying_hours": round_down(total),
-        "qualifying_hours_exact": str(total),
-        "occupations": [_occupation_summary(o, hours) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
-        "periods": [_period_summary(p) for p in periods],
+        "qualifying_hours": round_down(total, unit),
+        "qualifying_hours_exact": exact_text(total, unit),
+        "occupations": [_occupation_summary(o, hours, unit) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
+        "periods": [_period_summary(p, unit) for p in periods],
         "language_results": results,
         "best_language_result": result_summary(best) if best else None,
         "findings": findings,
     }
     if possible != total:
-        derived["possible_qualifying_hours"] = round_down(possible)
+        derived["possible_qualifying_hours"] = round_down(possible, unit)
     return Derivation(facts, derived, findings)
 
 
@@ -201,36 +220,61 @@ def _check_province(applicant: Applicant, params: dict, source: str) -> None:
         raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
 
 
-def _window(as_of: dt.date, params: dict) -> tuple[dt.date, dt.date]:
-    return years_before(as_of, params["experience_window_years"]), as_of - dt.timedelta(days=1)
+@lru_cache(maxsize=4096)
+def _window(as_of: dt.date, years: int) -> tuple[tuple[dt.date, dt.date], tuple[int, int]]:
+    """The counting window (first and last day), and the same as day ordinals (once per day: a population
+    has a few thousand assessment dates)."""
+    start, end = years_before(as_of, years), as_of - dt.timedelta(days=1)
+    return (start, end), (start.toordinal(), end.toordinal())
 
 
-def _reported(noc: NocTables, work: WorkPeriod, index: int, source: str) -> Occupation:
-    reported = noc.find(work.noc_version, work.noc_code)
-    if reported is None:
+def _status(classifier: OccupationClassifier, work: WorkPeriod, index: int, source: str) -> OccupationStatus:
+    status = classifier.status_of(work.noc_version, work.noc_code)
+    if status is None:
         raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
-    return reported
+    return status
 
 
-def _inside(work: WorkPeriod, as_of: dt.date, window_days) -> tuple[int, int] | None:
-    """The period's days in the counting window (day ordinals), or None. The window is the counting window
-    itself, not an exclusion: it stays here, with the numbers of its parameter."""
+def _inside(work: WorkPeriod, as_of: dt.date, window_days: tuple[int, int]) -> tuple[int, int] | None:
+    """The period's days in the counting window (day ordinals), or None; an open period runs to the window's
+    end. The window is the counting window itself, not an exclusion: it stays here, with the numbers of its
+    parameter."""
     if work.start >= as_of:
         return None
-    return clip((work.start.toordinal(), (work.end or dt.date.fromordinal(window_days[1])).toordinal()), window_days)
+    first = max(work.start.toordinal(), window_days[0])
+    last = window_days[1] if work.end is None else min(work.end.toordinal(), window_days[1])
+    return (first, last) if first <= last else None
 
 
 def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_end: dt.date, inside) -> dict:
     return {"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
             "authorized": work.authorized, "country": work.country, "start": as_int(work.start),
-            "end": as_int(work.end or window_end), "in_window": inside is not None, "skilled": status.skilled,
-            "counterparts": len(status.candidates), "via_correspondence": bool(status.via), **_occupation_texts(status)}
+            "end": as_int(work.end or window_end), "in_window": inside is not None, **_shown(status).fact}
 
 
-@lru_cache(maxsize=4096)
-def _occupation_texts(status: OccupationStatus) -> dict:
-    """The occupation as the screen's reasons name it (once per code and edition: a classifier keeps one status per code)."""
-    return {"occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+@dataclass(frozen=True)
+class _Shown:
+    """What the facts and the decision show of one status, worked out once per code and edition."""
+
+    fact: dict  # its fields in a work period fact: the occupation as the screen's rules see it and its reasons name it
+    title: str  # the reported code's title, as the period summary shows it
+    level: str | None  # the unit group's level (None for a split code)
+    via: tuple[str, ...]  # the correspondence targets used ("2016 73300")
+
+
+# id(status) -> (status, _Shown): a classifier keeps one status per code, so the ids stay few; the status is
+# kept beside its id, so a reused id never matches.
+_SHOWN: dict[int, tuple[OccupationStatus, _Shown]] = {}
+
+
+def _shown(status: OccupationStatus) -> _Shown:
+    known = _SHOWN.get(id(status))
+    if known is None or known[0] is not status:
+        fact = {"skilled": status.skilled, "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
+                "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+        via = tuple(f"{o.version} {o.code}" for o in status.via)
+        known = _SHOWN[id(status)] = (status, _Shown(fact, status.reported.title, status.level, via))
+    return known[1]
 
 
 def _study_fact(number: int, study, end: dt.date) -> dict:
@@ -238,30 +282,27 @@ def _study_fact(number: int, study, end: dt.date) -> dict:
             "start": as_int(study.start), "end": as_int(end)}
 
 
-def _classify_periods(applicant, as_of, window, exclusions, noc, params, source, findings) -> list[PeriodStatus]:
-    classifier = classifier_for(noc, params)
-    window_days = (window[0].toordinal(), window[1].toordinal())
+def _classify_periods(applicant, as_of, window_days, exclusions, classifier, source, findings) -> list[PeriodStatus]:
     by_item: dict[int, list] = {}
-    for exclusion in exclusions:
+    for exclusion in exclusions or ():
         by_item.setdefault(exclusion.item, []).append(exclusion)
     periods = []
     for index, work in enumerate(applicant.work_history):
-        period = PeriodStatus(index, work, classifier.status(_reported(noc, work, index, source)), rate=exact_hours(work.hours_per_week))
+        status = _status(classifier, work, index, source)
         inside = _inside(work, as_of, window_days)
-        period.excluded = _screened(period, inside, by_item.get(index, ())) or _timing(work, as_of, inside)
-        if period.excluded is None:
-            period.hours = capped_hours([(i, period.rate) for i in period.intervals], exact_hours(params["weekly_hours_cap"]))
-        finding = _finding(period, as_of, by_item.get(index, ()))
+        period = PeriodStatus(index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week))
+        mine = by_item.get(index, ())
+        period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
+        finding = _finding(period, as_of, mine)
         if finding:
             findings.append(f"work_history[{index}]: {finding}")
         periods.append(period)
     return periods
 
 
-def _screened(period: PeriodStatus, inside, exclusions) -> str | None:
+def _screened(period: PeriodStatus, exclusions) -> str | None:
     """Applies the screen rules' exclusions of this period, in rule order: the reason of the first that
     excludes it whole, or that leaves it no day in the window; sets the days that still count."""
-    period.intervals = [inside] if inside else []
     for exclusion in exclusions:
         if exclusion.during is None:
             period.intervals = []
@@ -306,7 +347,7 @@ def _only_whole_exclusion(exclusions) -> bool:
     return len(exclusions) == 1 and exclusions[0].during is None
 
 
-def _countable(period: PeriodStatus, classifier: OccupationClassifier) -> Countable:
+def _countable(period: PeriodStatus) -> Countable:
     """A counting period's possible unit groups: a split code counts only where it is skilled; an unskilled
     code the rules let count counts as any of its counterparts, and one without a counterpart as none."""
     status = period.status
@@ -314,10 +355,21 @@ def _countable(period: PeriodStatus, classifier: OccupationClassifier) -> Counta
     return Countable(period.index, tuple(period.intervals), period.rate, groups, status.skilled is None or not groups)
 
 
-def _hours_by_occupation(counted: list[PeriodStatus], cap: Fraction) -> dict[Occupation, Fraction]:
-    """Hours per unit group of the periods whose unit group is known, each with its own weekly cap."""
-    known = [p for p in counted if len(p.status.candidates) == 1]
-    return hours_by_group([_countable(p, None) for p in known], [p.status.candidates[0] for p in known], cap)
+def _hours_by_occupation(counted: list[PeriodStatus], state: Experience) -> dict[Occupation, int]:
+    """Hours (in units) per unit group of the periods whose unit group is known, each with its own weekly cap
+    (readings.py `hours_by_group` in units: a unit group of one period has that period's own hours)."""
+    groups: dict[Occupation, list[PeriodStatus]] = {}
+    for period in counted:
+        if len(period.status.candidates) == 1:
+            groups.setdefault(period.status.candidates[0], []).append(period)
+    return {occupation: state.units(members) for occupation, members in groups.items()}
+
+
+def _in_units(reading: Reading, unit: int) -> Reading:
+    """A reading's hours (Fractions, readings.py) in the experience's units: whole numbers, since the hours of
+    any of the applicant's periods have a denominator (7 times one of the weekly hours' and the cap's) that
+    divides `unit`."""
+    return Reading(tuple((occupation, hours.numerator * (unit // hours.denominator)) for occupation, hours in reading.primaries))
 
 
 def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
@@ -325,22 +377,23 @@ def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
             "intended_province": applicant.intended_province, "admissible": applicant.admissible}
 
 
-def _experience_fact(total: Fraction, possible: Fraction, by_occupation: dict, window, periods: list[PeriodStatus]) -> dict:
-    return {"t": "work_experience", "qualifying_hours": float_not_above(total), "possible_hours": float_not_above(possible),
+def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, unsettled: int) -> dict:
+    return {"t": "work_experience", "qualifying_hours": float_not_above(total, state.unit),
+            "possible_hours": float_not_above(possible, state.unit),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
-            "window_start": as_int(window[0]), "window_end": as_int(window[1]),
-            "unsettled_periods": sum(1 for p in periods if p.unsettled)}
+            "window_start": as_int(state.window[0]), "window_end": as_int(state.window[1]), "unsettled_periods": unsettled}
 
 
-def _reading_facts(all_readings: list[Reading]) -> list[dict]:
-    """Per reading, its number of predominant occupations, and each of them (tied ones name each other)."""
+def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
+    """Per reading, its number of predominant occupations, and each of them (tied ones name each other);
+    hours in units of 1/`unit` hour."""
     facts = []
     for number, reading in enumerate(all_readings):
         facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings)})
         for occupation, hours in reading.primaries:
             others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation]
             facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,
-                          "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours),
+                          "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours, unit),
                           "tied": bool(others), "tied_with": " and ".join(others)})
     return facts
 
@@ -353,47 +406,62 @@ def _question_fact(period: PeriodStatus) -> dict:
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
-    fact = {"t": "language_result", "test": result.test.test, "test_title": result.test.title,
-            "language": result.test.language, "level_name": result.test.level_name, "date": as_int(result.date),
-            **result.levels, "lowest": result.lowest, "lowest_ability": result.lowest_ability}
-    if result.lowest_ability in ability_names_fr:
-        fact["lowest_ability__fr"] = ability_names_fr[result.lowest_ability]
+    test, lowest_ability = result.test, result.lowest_ability
+    fact = {"t": "language_result", "test": test.test, "test_title": test.title, "language": test.language,
+            "level_name": test.level_name, "date": as_int(result.date), **result.levels, "lowest": result.lowest,
+            "lowest_ability": lowest_ability}
+    if lowest_ability in ability_names_fr:
+        fact["lowest_ability__fr"] = ability_names_fr[lowest_ability]
     return fact
 
 
-def float_not_above(value: Fraction) -> float:
-    """The largest float not above `value`, so that `hours >= threshold` in the rules never holds when the
-    exact sum is below a threshold (a plain float() can round 1,559.999999999999996 up to 1,560.0)."""
-    result = float(value)
-    if type(value) is not Fraction:
+def float_not_above(value: Fraction | int, per: int = 1) -> float:
+    """The largest float not above `value` / `per` (`value` exact: a Fraction, or an int such as hours counted
+    in units of 1/`per` hour), so that `hours >= threshold` in the rules never holds when the exact sum is
+    below a threshold (a plain float() can round 1,559.999999999999996 up to 1,560.0). A float `value`
+    (`per` 1): the largest float not above it."""
+    if type(value) is Fraction:
+        numerator, denominator = value.numerator, value.denominator * per
+    elif type(value) is int:
+        numerator, denominator = value, per
+    else:
+        result = float(value)
         return math.nextafter(result, -math.inf) if Fraction(result) > value else result
-    numerator, denominator = result.as_integer_ratio()  # Fraction(result) > value, in integers
-    return math.nextafter(result, -math.inf) if numerator * value.denominator > value.numerator * denominator else result
+    result = numerator / denominator  # correctly rounded, as float(Fraction(numerator, denominator))
+    low, high = result.as_integer_ratio()  # Fraction(result) > value / per, in integers
+    return math.nextafter(result, -math.inf) if low * denominator > numerator * high else result
 
 
-def round_down(hours: Fraction) -> float:
+def round_down(hours: Fraction | int, per: int = 1) -> float:
     """Two decimals, rounded down: a shown number never crosses a threshold the exact one does not reach
-    (math.floor(hours * 100) / 100, in integers)."""
-    if type(hours) is not Fraction:
-        return math.floor(hours * 100) / 100
-    return (hours.numerator * 100 // hours.denominator) / 100
+    (math.floor(hours / per * 100) / 100, in integers for a Fraction or an int; a float with `per` 1)."""
+    if type(hours) is Fraction:
+        return (hours.numerator * 100 // (hours.denominator * per)) / 100
+    if type(hours) is int:
+        return (hours * 100 // per) / 100
+    return math.floor(hours * 100) / 100
 
 
-def _occupation_summary(occupation: Occupation, hours: Fraction) -> dict:
+def exact_text(units: int, per: int) -> str:
+    """`str(Fraction(units, per))` without building the Fraction: `1560`, `10890/7`."""
+    common = math.gcd(units, per)
+    return str(units // common) if per == common else f"{units // common}/{per // common}"
+
+
+def _occupation_summary(occupation: Occupation, units: int, unit: int) -> dict:
     return {"noc_code": occupation.code, "noc_version": occupation.version, "title": occupation.title,
-            "level": occupation.level, "hours": round_down(hours)}
+            "level": occupation.level, "hours": round_down(units, unit)}
 
 
-def _period_summary(p: PeriodStatus) -> dict:
-    status = p.status
-    counts = p.excluded is None and not p.unsettled
+def _period_summary(p: PeriodStatus, unit: int) -> dict:
+    shown, unsettled = _shown(p.status), p.unsettled
+    counts = p.excluded is None and not unsettled
     summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
-               "title": status.reported.title, "level": status.level,
-               "via": [f"{o.version} {o.code}" for o in status.via],
+               "title": shown.title, "level": shown.level, "via": list(shown.via),
                "counted": counts, "excluded": p.excluded,
                "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
-               "hours": round_down(p.hours) if counts else 0.0}
-    if p.unsettled:
+               "hours": round_down(p.units, unit) if counts else 0.0}
+    if unsettled:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
-        summary["possible_hours"] = round_down(p.hours)
+        summary["possible_hours"] = round_down(p.units, unit)
     return summary

@@ -59,30 +59,56 @@ def capped_hours(periods: list[tuple[Interval, Fraction]], weekly_cap: Fraction)
         return Fraction(0)
     denominator = math.lcm(weekly_cap.denominator, *(rate.denominator for _, rate in periods))
     week_cap_units = weekly_cap.numerator * 7 * (denominator // weekly_cap.denominator)
+    # (rate/7) h a day = rate·D units of 1/(7·D) h
+    pieces = [(interval, rate.numerator * (denominator // rate.denominator)) for interval, rate in periods]
+    return Fraction(capped_units(pieces, week_cap_units), 7 * denominator)
+
+
+def capped_units(pieces: list[tuple[Interval, int]], week_cap: int) -> int:
+    """`capped_hours` in integers: the units of `pieces` (interval, units a day), at most `week_cap` units per
+    ISO week (day ordinal 1 is a Monday). A caller that counts every hours of an applicant in one unit (1/(7·D)
+    hour, D a common denominator of the weekly hours and the cap) compares and adds them without Fractions.
+
+    Examples:
+        >>> capped_units([((1, 14), 5)], 30), capped_units([((1, 7), 3), ((4, 10), 4)], 25)
+        (60, 37)
+    """
+    if len(pieces) == 1:  # the usual case: one interval at one rate
+        return _interval_units(*pieces[0], week_cap)
     full_weeks_units = 0
     partial: dict[int, int] = {}
-    for (start, end), daily_units in _constant_rate_segments(periods, denominator):
+    for (start, end), daily_units in _constant_rate_segments(pieces):
         first_week, last_week = (start - 1) // 7, (end - 1) // 7
         if first_week == last_week:
             partial[first_week] = partial.get(first_week, 0) + (end - start + 1) * daily_units
             continue
         partial[first_week] = partial.get(first_week, 0) + (7 * first_week + 7 - start + 1) * daily_units
         partial[last_week] = partial.get(last_week, 0) + (end - 7 * last_week) * daily_units
-        full_weeks_units += (last_week - first_week - 1) * min(week_cap_units, 7 * daily_units)
-    total = full_weeks_units + sum(min(week_cap_units, units) for units in partial.values())
-    return Fraction(total, 7 * denominator)
+        full_weeks_units += (last_week - first_week - 1) * min(week_cap, 7 * daily_units)
+    return full_weeks_units + sum(min(week_cap, units) for units in partial.values())
 
 
-def _constant_rate_segments(periods, denominator: int):
-    """Split the union of periods into (interval, units per day) pieces where the total rate is constant."""
+def _interval_units(interval: Interval, daily_units: int, week_cap: int) -> int:
+    """`capped_units` of one interval at one rate: its first and last weeks (partial or not) and the weeks between."""
+    start, end = interval
+    first_week, last_week = (start - 1) // 7, (end - 1) // 7
+    if first_week == last_week:
+        return min(week_cap, (end - start + 1) * daily_units)
+    return (min(week_cap, (7 * first_week + 7 - start + 1) * daily_units) + min(week_cap, (end - 7 * last_week) * daily_units)
+            + (last_week - first_week - 1) * min(week_cap, 7 * daily_units))
+
+
+def _constant_rate_segments(pieces: list[tuple[Interval, int]]) -> list[tuple[Interval, int]]:
+    """Split the union of pieces into (interval, units a day) segments where the total rate is constant (and not 0)."""
     changes: dict[int, int] = {}
-    for (start, end), rate in periods:
-        units = rate.numerator * (denominator // rate.denominator)  # (rate/7) h a day = rate·D units of 1/(7·D) h
+    for (start, end), units in pieces:
         changes[start] = changes.get(start, 0) + units
         changes[end + 1] = changes.get(end + 1, 0) - units
     days = sorted(changes)
+    segments = []
     running = 0
     for day, next_day in zip(days, days[1:]):
         running += changes[day]
         if running:
-            yield (day, next_day - 1), running
+            segments.append(((day, next_day - 1), running))
+    return segments

@@ -32,7 +32,7 @@ class ConvertedResult:
 
     @property
     def lowest_ability(self) -> str:
-        return min(ABILITIES, key=lambda a: self.levels[a])
+        return min(ABILITIES, key=self.levels.__getitem__)
 
 
 def level_for(table: ScoreTable, ability: str, score: float) -> int:
@@ -52,32 +52,35 @@ def level_for(table: ScoreTable, ability: str, score: float) -> int:
 def convert(index: int, result, tests: dict[str, LanguageTest], source: str, field: str = "language_tests") -> ConvertedResult:
     """Check a result against its test's table and convert it; bad input raises `InputError` naming
     `field[index]` (the applicant's `language_tests`, or e.g. the spouse's)."""
-    where = f"{field}[{index}]"
     test = tests.get(result.test)
     if test is None:
-        raise InputError(source, f"{where}.test", f"unknown test {result.test!r}; designated tests: {', '.join(sorted(tests))}")
+        raise InputError(source, f"{field}[{index}].test", f"unknown test {result.test!r}; designated tests: {', '.join(sorted(tests))}")
     table = test.table_for(result.date)
     if table is None:
-        raise InputError(source, f"{where}.date", f"no {test.title} score table covers tests dated {result.date}")
-    levels = {}
-    for ability in ABILITIES:
-        score = getattr(result, ability)
-        known = _LEVELS.get((id(table), ability, score))
-        if known is not None and known[0] is table:
-            levels[ability] = known[1]
-            continue
-        _check_score(table, ability, score, source, f"{where}.{ability}", test.title)
-        levels[ability] = level_for(table, ability, score)
-        if len(_LEVELS) >= _LEVELS_KEPT:
+        raise InputError(source, f"{field}[{index}].date", f"no {test.title} score table covers tests dated {result.date}")
+    known = _LEVELS.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_LEVELS) >= _TABLES_KEPT:
             _LEVELS.clear()
-        _LEVELS[(id(table), ability, score)] = (table, levels[ability])
+        known = _LEVELS[id(table)] = (table, {ability: {} for ability in ABILITIES})
+    levels = {}
+    for ability, seen in known[1].items():
+        score = getattr(result, ability)
+        level = seen.get(score)
+        if level is None:
+            _check_score(table, ability, score, source, f"{field}[{index}].{ability}", test.title)
+            level = level_for(table, ability, score)
+            if len(seen) < _SCORES_KEPT:
+                seen[score] = level
+        levels[ability] = level
     return ConvertedResult(index, test, result.date, levels)
 
 
-# (table id, ability, score) -> (table, level) of scores already checked and converted: a population repeats
+# id(table) -> (table, ability -> score -> level) of scores already checked and converted: a population repeats
 # the same few scores. The table is kept beside its id, so an id reused by another table never matches.
-_LEVELS: dict[tuple, tuple] = {}
-_LEVELS_KEPT = 1 << 16
+_LEVELS: dict[int, tuple] = {}
+_TABLES_KEPT = 256
+_SCORES_KEPT = 1 << 12
 
 
 def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,
@@ -90,7 +93,7 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
     program that reads language results defines.
     """
     oldest = years_before(as_of, params["language_validity_years"])
-    accepted = set(params["accepted_language_tests"])
+    accepted = params["accepted_language_tests"]
     accepted_from = _dates(params["language_results_accepted_from"])
     summaries, valid = [], []
     for index, result in enumerate(results):
@@ -98,7 +101,9 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
         note = _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params)
         if note is None:
             valid.append(converted)
-        summaries.append({**result_summary(converted), "valid": note is None, "note": note})
+        summary = result_summary(converted)
+        summary["valid"], summary["note"] = note is None, note
+        summaries.append(summary)
     return summaries, valid
 
 
@@ -141,7 +146,7 @@ def _dates_cached(items: tuple) -> dict[str, dt.date]:
 
 def _dates(table: dict) -> dict[str, dt.date]:
     """A table of test -> ISO date parameter, as dates (parsed once per table)."""
-    return _dates_cached(tuple(sorted(table.items())))
+    return _dates_cached(tuple(table.items()))
 
 
 def _on_step(score: float, minimum, step) -> bool:

@@ -87,10 +87,19 @@ class OccupationClassifier:
         self._cache: dict[tuple[int, str], OccupationStatus] = {}
 
     def status(self, reported: Occupation) -> OccupationStatus:
-        key = (reported.version, reported.code)
-        if key not in self._cache:
-            self._cache[key] = self._resolve(reported)
-        return self._cache[key]
+        known = self._cache.get((reported.version, reported.code))
+        if known is None:
+            known = self._cache[(reported.version, reported.code)] = self._resolve(reported)
+        return known
+
+    def status_of(self, version: int, code: str) -> OccupationStatus | None:
+        """The status of a reported code, looked up without its `Occupation` once known; None: the tables
+        do not know the code."""
+        known = self._cache.get((version, code))
+        if known is None:
+            reported = self.tables.find(version, code)
+            return None if reported is None else self.status(reported)
+        return known
 
     def is_skilled(self, occupation: Occupation) -> bool:
         return occupation.level in self.skilled_levels

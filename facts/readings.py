@@ -81,11 +81,13 @@ def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
     return reading_of(hours_by_group(periods, assignment, cap))
 
 
-def reading_of(hours: dict[Occupation, Fraction]) -> Reading:
-    """The reading whose unit groups have these hours: the ones with the most, tied at the top."""
-    by_group = {o: h for o, h in hours.items() if h > 0}
-    top = max(by_group.values(), default=Fraction(0))
-    return Reading(tuple(sorted(((o, h) for o, h in by_group.items() if h == top), key=lambda item: item[0].code)))
+def reading_of(hours: dict[Occupation, Fraction | int]) -> Reading:
+    """The reading whose unit groups have these hours (exact: Fractions, or integers in one unit), the ones
+    with the most, tied at the top."""
+    top = max(hours.values(), default=0)
+    if top <= 0:
+        return Reading(())
+    return Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)))
 
 
 def _candidate_readings(periods: list[Countable], cap: Fraction) -> list[Reading]:

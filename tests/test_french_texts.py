@@ -111,11 +111,34 @@ def test_a_citation_in_french_translates_and_between_references_only(english, fr
 
 
 def test_what_a_split_code_leaves_open_is_said_in_french():
-    """CEC's and FST's need for a split NOC code quotes the derivation's question in the asked language."""
+    """CEC's, FST's and FSW's need for a split NOC code quotes the derivation's question in the asked language."""
     example = str(EXAMPLE.with_name("fst-undetermined-split-code.yaml"))
-    for program in ("fst", "cec"):
+    for program in ("fst", "cec", "fsw"):
         result = CliRunner().invoke(cli, ["evaluate", "--program", program, "--lang", "fr", "--format", "json", example])
         assert result.exit_code == 0, result.output
         needs = [need for criterion in json.loads(result.stdout)["criteria"] for need in criterion.get("needs", [])]
         assert needs and all(n["why"].startswith("le code CNP 2021 de work_history[0] : CNP 2016 6331 (") for n in needs), needs
         assert all(" est devenu 63201 " in n["why"] and "(FEER 3) ou 65202" in n["why"] for n in needs)
+
+
+def _needs(decision: dict) -> list[dict]:
+    """Every need a decision shows: its criteria's and, with a points grid, its factors'."""
+    factors = decision.get("score", {}).get("factors", []) if decision.get("score") else []
+    return [need for part in decision["criteria"] + factors for need in part.get("needs", [])]
+
+
+def test_what_an_fsw_decision_needs_is_said_in_french():
+    """Every input the FSW derivation asks for (funds, family size, date of birth, a credential's length, a
+    split code) is asked for in French in a French decision, and in English in an English one."""
+    examples = sorted(EXAMPLE.parent.glob("*.yaml"))
+    asked = {"en": [], "fr": []}
+    for lang in asked:
+        for example in examples:
+            result = CliRunner().invoke(cli, ["evaluate", "--program", "fsw", "--lang", lang, "--format", "json", str(example)])
+            assert result.exit_code == 0, result.output
+            asked[lang] += _needs(json.loads(result.stdout))
+    assert {n["field"] for n in asked["fr"]} >= {"settlement_funds", "family_size", "work_history[0].noc_code"}
+    assert len(asked["fr"]) == len(asked["en"])
+    for english, french in zip(asked["en"], asked["fr"]):
+        assert english["field"] == french["field"] and english["why"] != french["why"], (english, french)
+        assert not french["why"].startswith("the "), french

@@ -109,7 +109,7 @@ def _part(state: Experience, params: dict, canadian: bool) -> Experience:
     """The Canadian periods (in `qualifying_work_countries`) or the foreign ones, with their findings."""
     periods = [p for p in state.periods if (p.period.country in params["qualifying_work_countries"]) == canadian]
     heads = tuple(f"work_history[{p.index}]:" for p in periods)
-    return Experience(state.window, periods, state.cap, [f for f in state.findings if f.startswith(heads)])
+    return dataclasses.replace(state, periods=periods, findings=[f for f in state.findings if f.startswith(heads)])
 
 
 def _years(certain: Fraction, possible: Fraction, state, params: dict, prefix: str, what: str) -> Years:

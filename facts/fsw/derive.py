@@ -27,7 +27,7 @@ from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_ho
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
-from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question
+from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts
 from ..tables import ABILITIES, Occupation
 
 # Which work never counts, by kind; a ruleset lists the kinds it applies (`work_exclusions`).
@@ -115,8 +115,10 @@ class Context:
     derived: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)
 
-    def missing(self, topic: str, field_name: str, why: str) -> None:
-        self.facts.append({"t": "missing_input", "topic": topic, "field": field_name, "why": why})
+    def missing(self, topic: str, field_name: str, why: str, why_fr: str) -> None:
+        """An input `topic` needs and the applicant did not give: `why` in English, and in French for French
+        decisions (`why__fr`, which facts/translated.py `needs_in` shows)."""
+        self.facts.append({"t": "missing_input", "topic": topic, "field": field_name, "why": why, "why__fr": why_fr})
 
     def table(self, name: str, **inputs):
         tables = self.edition.ruleset.tables
@@ -194,10 +196,10 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
     years, possible_years = int(skilled // per_year), int(possible // per_year)
     settled = ctx.table("experience_points", years=years) == ctx.table("experience_points", years=possible_years)
     for p in unsettled:
-        why = code_question(p.status, f"work_history[{p.index}]")
-        ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why)
+        why = code_question_facts(p.status, f"work_history[{p.index}]")
+        ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
         if not settled and p.skilled is None:
-            ctx.missing("experience", f"work_history[{p.index}].noc_code", why)
+            ctx.missing("experience", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
         ctx.findings.append(f"work_history[{p.index}]: {candidates_text(p.status)}; give the NOC {p.status.candidates[0].version} code")
     occupation = run.occupation
     ctx.facts.append({
@@ -257,7 +259,8 @@ def _runs(periods: list[Period], gap: int):
 def _age(ctx: Context) -> None:
     born = ctx.applicant.date_of_birth
     if born is None:
-        ctx.missing("age", "date_of_birth", "the date of birth: the age on the application date gives up to 12 points")
+        ctx.missing("age", "date_of_birth", "the date of birth: the age on the application date gives up to 12 points",
+                    "la date de naissance : l'âge à la date de la demande donne jusqu'à 12 points")
         ctx.facts.append({"t": "age", "known": False, "years": 0})
         return
     if born > ctx.as_of:
@@ -300,7 +303,8 @@ def _education(ctx: Context) -> None:
     low, _, index, best = max(scored, key=lambda s: (s[0], -s[2]), default=(0, 0, None, None))
     unsettled = [(i, c) for high_low, high, i, c in scored if c.years is None and high > low]
     for i, c in unsettled:
-        ctx.missing("education", f"education[{i}].years", f"the full-time length in years of education[{i}] ({c.level}): it can change the education points")
+        ctx.missing("education", f"education[{i}].years", f"the full-time length in years of education[{i}] ({c.level}): it can change the education points",
+                        f"la durée à temps plein, en années, de education[{i}] ({c.level}) : elle peut changer les points d'études")
     unrecognized = [f"education[{i}] ({c.level}, {c.country}, {_eca_text(c, as_of, params)})" for i, c in completed if (i, c) not in counted]
     ctx.facts.append({"t": "education", "credentials": len(ctx.applicant.education), "recognized": len(counted),
                       "level": best.level if best else "none", "years": (best.years or 0) if best else 0, "second_credential": second,
@@ -330,8 +334,8 @@ def _canada_ties(ctx: Context, periods: list[Period]) -> None:
     if certain < per_year <= possible:
         for p in in_canada:
             if p.skilled is None:
-                ctx.missing("adaptability_work", f"work_history[{p.index}].noc_code",
-                            code_question(p.status, f"work_history[{p.index}]"))
+                why = code_question_facts(p.status, f"work_history[{p.index}]")
+                ctx.missing("adaptability_work", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
     study, unknown = _canadian_study(ctx, ctx.applicant.education, "education", "adaptability_study")
     ctx.facts.append({"t": "canada_ties", "canadian_work_hours": float_not_above(certain), "possible_canadian_work_hours": float_not_above(possible),
                       "canadian_study_years": study, "canadian_study_unknown": unknown, "relatives": _relatives(ctx, "applicant")})
@@ -347,7 +351,8 @@ def _canadian_study(ctx: Context, credentials, field_name: str, topic: str) -> t
     unknown = [(i, c) for i, c in canadian if c.years is None]
     if longest < params["canadian_study_min_years"]:
         for i, c in unknown:
-            ctx.missing(topic, f"{field_name}[{i}].years", f"the full-time length in years of {field_name}[{i}] ({c.level}, Canada)")
+            ctx.missing(topic, f"{field_name}[{i}].years", f"the full-time length in years of {field_name}[{i}] ({c.level}, Canada)",
+                        f"la durée à temps plein, en années, de {field_name}[{i}] ({c.level}, Canada)")
     return longest, len(unknown)
 
 
@@ -392,9 +397,9 @@ def _job_offer(ctx: Context) -> None:
     shown = status.candidates[0] if len(status.candidates) == 1 else reported
     skilled = {True: "yes", False: "no", None: "unsettled"}[status.skilled]
     if status.skilled is None:
-        why = code_question(status, "the job offer")
+        why, why_fr = code_question(status, "the job offer"), code_question(status, "l'offre d'emploi", "fr")
         for topic in ("arranged_employment", "adaptability_arranged_employment", "settlement_funds"):
-            ctx.missing(topic, "job_offer.noc_code", why)
+            ctx.missing(topic, "job_offer.noc_code", why, why_fr)
     ctx.facts.append({"t": "job_offer", "noc_code": shown.code, "title": shown.title, "skilled": skilled, "lmia": offer.lmia,
                       "full_time": offer.full_time, "open_ended": offer.duration_months is None, "duration_months": offer.duration_months or 0})
 
@@ -405,10 +410,13 @@ def _funds(ctx: Context) -> None:
     A ruleset whose amounts for that date are not recorded (an empty table) leaves the amount unknown."""
     applicant, params = ctx.applicant, ctx.params
     size, available, table = applicant.family_size, applicant.settlement_funds, params["settlement_funds_by_family_size"]
-    for value, name, why in ((available, "settlement_funds", "the CAD available to settle"),
-                             (size, "family_size", "the family size (applicant, spouse and dependent children, accompanying or not)")):
+    for value, name, why, why_fr in ((available, "settlement_funds", "the CAD available to settle",
+                                      "les fonds disponibles pour s'établir, en CAD"),
+                                     (size, "family_size", "the family size (applicant, spouse and dependent children, accompanying or not)",
+                                      "la taille de la famille (le demandeur, l'époux ou le conjoint de fait et les enfants à charge, "
+                                      "qu'ils accompagnent ou non)")):
         if value is None:
-            ctx.missing("settlement_funds", name, why)
+            ctx.missing("settlement_funds", name, why, why_fr)
     required = funds_required(size, table, params["settlement_funds_each_additional_member"]) if size and table else 0
     status = _funds_status(size, available, table, required)
     working = any(w.country == "CA" and w.authorized and w.paid and w.start <= ctx.as_of and (w.end is None or w.end >= ctx.as_of)
