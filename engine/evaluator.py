@@ -50,21 +50,31 @@ class Evaluator:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
         return edition
 
-    def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None) -> Decision:
+    def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None,
+                 facts: tuple | None = None) -> Decision:
         """Decide `applicant` as of `as_of` (default: its application date), with the edition in force then
-        (or with `edition`, whatever its dates: used to compare two editions on one population)."""
+        (or with `edition`, whatever its dates: used to compare two editions on one population), from `facts`
+        when the caller has them (see `facts`)."""
         day = as_of or applicant.application_date
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
-        screened = self.screen(applicant, day, edition, source)
-        screen = {"exclusions": screened.exclusions} if screened is not None else {}
-        derivation = self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen)
+        screened, derivation = facts or self.facts(applicant, day, edition, source)
         consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
         result = self.runtime.run(compiled, derivation.facts + consumed.facts)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
         trace = (screened.trace if screened is not None else []) + result.trace
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace], result.score)
+
+    def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>") -> tuple:
+        """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
+        The one entry point for a caller that decides one applicant under two editions which derive alike
+        (`cec diff`, engine/impact/shared.py): it passes one edition's facts to the other's `evaluate`, which
+        neither changes (the runtime copies the facts it asserts)."""
+        compiled = self._compile(edition, day)
+        screened = self.screen(applicant, day, edition, source)
+        screen = {"exclusions": screened.exclusions} if screened is not None else {}
+        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:

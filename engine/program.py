@@ -139,7 +139,12 @@ class Program:
     - `screen_facts`, `screen_kinds`: the facts of the screen (the first stage, where `phase: screen`
       rules decide which items count), as groups screened in sessions of their own, and which of
       `fact_kinds` they are; a program with a screen gets the exclusions as
-      `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order.
+      `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order;
+    - `derivation_inputs(edition)`: everything of an edition that `derive` and `screen_facts` read besides its
+      data tables (the parameters they read, texts), as a value compared with `==`: `cec diff` derives an
+      applicant once for two editions whose values are equal (engine/impact/shared.py). None: the
+      plugin does not say, and each side derives on its own. Reading anything it leaves out would make
+      `cec diff` decide with the other edition's facts.
     """
 
     id: str
@@ -166,6 +171,7 @@ class Program:
     source_dirs: tuple[Path, ...] = ()
     screen_facts: ScreenFacts | None = None
     screen_kinds: tuple[str, ...] = ()
+    derivation_inputs: Callable[[Any], Any] | None = None
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:

@@ -30,6 +30,19 @@ def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, so
     return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions)
 
 
+# The parameters derive and screen_facts read (tests/test_diff_shared.py checks that they read no other).
+DERIVATION_PARAMETERS = ("experience_window_years", "weekly_hours_cap", "noc_version", "skilled_levels", "language_validity_years",
+                         "accepted_language_tests", "language_results_accepted_from", "provinces_and_territories")
+
+
+def derivation_inputs(edition) -> tuple:
+    """What CEC's derivation and screen facts read of `edition` besides its data tables: the parameters of
+    DERIVATION_PARAMETERS and the French names of the abilities. `cec diff` derives once for two editions
+    with equal values (a threshold such as `min_qualifying_hours` is read by the rules only)."""
+    parameters = edition.ruleset.parameters
+    return tuple(parameters.get(name) for name in DERIVATION_PARAMETERS), _ability_names_fr(edition)
+
+
 def screen_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str) -> list[dict]:
     """The work and study periods the screen rules decide on (which work counts)."""
     return screen_facts(applicant, day, edition.tables.noc, parameters, source)
@@ -99,4 +112,4 @@ PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_
                   data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
                   impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,),
-                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS))
+                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs)

@@ -74,23 +74,28 @@ class ImpactCounts:
         if isinstance(result, Rejected):
             self.rejected += 1
             return
-        kind = category(result.old, result.new)
+        old, new = result.old, result.new
+        kind = category(old, new)
         self.outcomes[kind] += 1
-        pair = (result.old["edition"], result.new["edition"])
+        pair = (old["edition"], new["edition"])
         self.editions[pair] = self.editions.get(pair, 0) + 1
         if kind in self.samples and len(self.samples[kind]) < SAMPLES:
             self.samples[kind].append(result.applicant_id)
-        changed = False
-        for criterion, met in result.new["criteria"].items():
-            if criterion in result.old["criteria"] and result.old["criteria"][criterion] != met:
-                counts = self.criteria_changed.setdefault(criterion, {"met -> unmet": 0, "unmet -> met": 0})
-                direction = criterion_change(result.old["criteria"][criterion], met)
-                counts[direction] = counts.get(direction, 0) + 1
-                changed = True
-        if changed and kind not in FLIPS:
+        if old["criteria"] != new["criteria"] and self._criteria_changed(old["criteria"], new["criteria"]) and kind not in FLIPS:
             self.changed_without_outcome += 1
         for distribution in self.distributions:
-            _bump(self.spread[distribution.name][kind], bucket(distribution, result.old.get(distribution.value)))
+            _bump(self.spread[distribution.name][kind], bucket(distribution, old.get(distribution.value)))
+
+    def _criteria_changed(self, old: dict, new: dict) -> bool:
+        """Count each criterion of both sides whose outcome changed; whether one did."""
+        changed = False
+        for criterion, met in new.items():
+            if criterion in old and old[criterion] != met:
+                counts = self.criteria_changed.setdefault(criterion, {"met -> unmet": 0, "unmet -> met": 0})
+                direction = criterion_change(old[criterion], met)
+                counts[direction] = counts.get(direction, 0) + 1
+                changed = True
+        return changed
 
     @property
     def decided(self) -> int:

@@ -15,6 +15,7 @@ from cec_rules.engine.rank.entry import entry, ranked_score
 
 from .aggregate import criterion_change
 from .scores import score_change, shown_score
+from .shared import DECISION, FACTS, Alike
 from .sides import Side
 
 
@@ -30,16 +31,23 @@ class Compared(NamedTuple):
 
 
 def outcome(decision, plugin) -> dict:
-    """The part of a decision the impact report looks at: the outcome, the score (the decision's own, or the
-    one its ranking ranks by), and the values the program's plugin keeps for the report (`impact_values`)."""
+    """The part of a decision the impact report counts: the outcome, the score (the decision's own, or the
+    one its ranking ranks by), and the values the program's plugin keeps for the report (`impact_values`).
+    The parent process receives it for every applicant: the reasons are only in a changed one's line
+    (`with_reasons`)."""
     score = ranked_score(decision, plugin.ranking) if plugin.ranking else score_of(decision)
-    shown = {"eligible": decision.eligible, "edition": decision.edition,
-             "criteria": {c.id: c.met for c in decision.criteria},
-             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
+    shown = {"eligible": decision.eligible, "edition": decision.edition, "criteria": {c.id: c.met for c in decision.criteria},
              **plugin.impact_values(decision.derived)}
     if score is not None:
         shown["score"] = shown_score(score)
     return shown
+
+
+def with_reasons(shown: dict, decision) -> dict:
+    """An `outcome` as changes.jsonl shows it: the reasons of the criteria not met follow the criteria."""
+    head = {"eligible": shown["eligible"], "edition": shown["edition"], "criteria": shown["criteria"],
+            "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True}}
+    return {**head, **shown}
 
 
 def place(line: dict, ranking) -> tuple:
@@ -49,13 +57,15 @@ def place(line: dict, ranking) -> tuple:
 
 
 class ImpactDecider(RecordDecider):
-    """Decides each record twice, once per side."""
+    """Decides each record under both sides: the screen stage and the derivation once when the two editions
+    derive alike, the whole decision once when they are the same (engine/impact/shared.py)."""
 
     def __init__(self, old: Side, new: Side, as_of: str | None):
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
         self.fault_id = None
-        self.sides = [(side, self._evaluator(side)) for side in (old, new)]
-        self.plugin = self.sides[0][1][0].plugin  # both sides decide one program
+        self.sides = [self._evaluator(side) for side in (old, new)]
+        self.plugin = self.sides[0][0].plugin  # both sides decide one program
+        self.alike = Alike(self.plugin)
 
     @staticmethod
     def _evaluator(side: Side) -> tuple[Evaluator, object]:
@@ -63,11 +73,22 @@ class ImpactDecider(RecordDecider):
         return evaluator, side.pick(evaluator.library)
 
     def evaluate(self, applicant, label: str):
-        return [evaluator.evaluate(applicant, self.as_of, source=label, edition=edition) for _, (evaluator, edition) in self.sides], applicant
+        """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one."""
+        day = self.as_of or applicant.application_date
+        (old_evaluator, old_edition), (new_evaluator, new_edition) = self.sides
+        old_edition = old_edition or old_evaluator.edition_for(day, label)
+        facts = old_evaluator.facts(applicant, day, old_edition, label)
+        old = old_evaluator.evaluate(applicant, day, label, old_edition, facts)
+        new_edition = new_edition or new_evaluator.edition_for(day, label)
+        shared = self.alike(old_edition, new_edition)
+        if shared == DECISION:
+            return [old, old], applicant
+        return [old, new_evaluator.evaluate(applicant, day, label, new_edition, facts if shared == FACTS else None)], applicant
 
     def decided(self, record: Record, outcomes) -> Compared:
         decisions, applicant = outcomes
-        old, new = (outcome(d, self.plugin) for d in decisions)
+        old = outcome(decisions[0], self.plugin)
+        new = old if decisions[1] is decisions[0] else outcome(decisions[1], self.plugin)
         changed = {c: criterion_change(old["criteria"].get(c, False), met)
                    for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
         moved = {}  # the score and the groups, when they changed
@@ -80,7 +101,8 @@ class ImpactDecider(RecordDecider):
         if changed or moved or old["eligible"] != new["eligible"]:
             line = json.dumps({"applicant_id": decisions[0].applicant_id, "line": record.line,
                                "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": changed,
-                               **moved, "old": old, "new": new}, ensure_ascii=False, separators=(",", ":"))
+                               **moved, "old": with_reasons(old, decisions[0]), "new": with_reasons(new, decisions[1])},
+                              ensure_ascii=False, separators=(",", ":"))
         return Compared(record.seq, decisions[0].applicant_id, line, old, new, ranked)
 
     def _ranked(self, decisions, applicant) -> tuple | None:
@@ -89,6 +111,7 @@ class ImpactDecider(RecordDecider):
         ranking = self.plugin.ranking
         if ranking is None:
             return None
-        lines = [entry(decision, applicant, ranking) for decision in decisions]
-        old, new = (place(line, ranking) for line in lines)
-        return lines[0][ranking.tie_field], old, old if new == old else new
+        line = entry(decisions[0], applicant, ranking)
+        old = place(line, ranking)
+        new = old if decisions[1] is decisions[0] else place(entry(decisions[1], applicant, ranking), ranking)
+        return line[ranking.tie_field], old, old if new == old else new

@@ -36,6 +36,14 @@ def screen(applicant, day: dt.date, edition, parameters: dict, source: str) -> l
     return screen_groups(applicant, counted_spouse(applicant), day, edition.tables.noc, parameters, source)
 
 
+def derivation_inputs(edition) -> tuple:
+    """What the CRS derivation and screen facts read of `edition` besides its data tables: the parameters of
+    REQUIRED_PARAMETERS (the points are decision tables, which the rules read). `cec diff --program crs`
+    derives once for two editions with equal values, e.g. when one table row changed."""
+    parameters = edition.ruleset.parameters
+    return tuple(parameters.get(name) for name in REQUIRED_PARAMETERS)
+
+
 def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str, language: str):
     """The decision with its reasons in `language` (facts/translated.py)."""
     from cec_rules.facts.translated import translated  # imports the evaluator: only when a decision is translated
@@ -47,4 +55,4 @@ PROGRAM = Program(id="crs", describe_gain=describe_gain, fact_kinds={**FACT_KIND
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=translate, data_files=DATA_FILES,
                   load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   formats=FORMATS, order=90, ranking=RANKING, source_dirs=(Path(__file__).resolve().parent,),
-                  screen_facts=screen, screen_kinds=tuple(SCREEN_KINDS))
+                  screen_facts=screen, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs)
