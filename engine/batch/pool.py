@@ -7,9 +7,10 @@ has its own pipe; the pool knows which chunks a dead worker held and retries onl
 - a chunk of several records that was on a dead worker is split into single records;
 - a single record that was alone on a worker that died, having crashed before, is rejected with
   reason "engine crash"; the others are decided exactly once.
-For `cec batch` (`chunks`), a chunk of JSON Lines is a block of raw lines and its results come back packed in
-one message (engine/batch/chunks.py): the parent's work is per chunk, which matters because the parent's CPU
-is taken from the workers' cores.
+For `cec batch` and `cec diff` (`chunks`), a chunk of JSON Lines is a block of raw lines and its results come
+back packed in one message (engine/batch/chunks.py; a diff's chunk is counted in the worker,
+engine/impact/packed.py): the parent's work is per chunk, which matters because the parent's CPU is taken
+from the workers' cores.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from cec_rules.engine.program import ENTRY_POINT_GROUP
 
@@ -88,6 +89,7 @@ class WorkerPool:
         self._chunk_ids = 0
         self._selector = selectors.DefaultSelector()  # kept: one per wait costs more than the wait
         self._buffers: list[bytearray] = []  # memory for the messages to come (_receive)
+        self._packed = packed_results  # packs a result made here (an engine-crash reject) as the workers pack theirs
 
     def __enter__(self) -> "WorkerPool":
         starting = [self._spawn() for _ in range(self.size)]  # all build their engines at the same time
@@ -135,9 +137,11 @@ class WorkerPool:
         for results in self._parts(records, packed=False):
             yield from results
 
-    def chunks(self, items: Iterable[Record | Lines]) -> Iterator[Packed]:
+    def chunks(self, items: Iterable[Record | Lines], packed: Callable[[list], object] = packed_results) -> Iterator[Packed]:
         """Decide every record and every block of lines (records.open_input); yield the results packed
-        (engine/batch/chunks.py), a chunk at a time, in input order, each record exactly once."""
+        (engine/batch/chunks.py, or by the decider's own `pack`: then `packed` packs the results made in this
+        process the same way), a chunk at a time, in input order, each record exactly once."""
+        self._packed = packed
         return self._parts(items, packed=True)
 
     def _parts(self, items: Iterable[Record | Lines], packed: bool) -> Iterator:
@@ -238,7 +242,7 @@ class WorkerPool:
             if not chunk.suspect:
                 retry += self._split(chunk, crashes)
             elif crashes >= CRASHES_BEFORE_REJECT:
-                self._done(chunk, self._crash_reject(chunk.records[0], crashes, chunk.packed))
+                self._done(chunk, self._crash_reject(chunk.records[0], crashes, self._packed if chunk.packed else None))
             else:
                 retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, chunk.packed, True, crashes))
         queue.extendleft(reversed(retry))
@@ -254,10 +258,10 @@ class WorkerPool:
         return [self._chunk([record], chunk.slot, part, chunk.packed, True, crashes) for part, record in enumerate(records)]
 
     @staticmethod
-    def _crash_reject(record: Record, crashes: int, packed: bool):
+    def _crash_reject(record: Record, crashes: int, packed: Callable[[list], object] | None):
         rejected = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
                                          "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
-        return packed_results([rejected]) if packed else [rejected]
+        return packed([rejected]) if packed is not None else [rejected]
 
 
 def _preloaded(decider_path: str) -> list[str]:

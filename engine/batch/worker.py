@@ -146,7 +146,7 @@ def _parse(record: Record, label: str):
 def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     """Process entry point: build the decider named by `decider_path` ("module:Class"), then receive
     (chunk id, records or a block of lines, packed) and send back (chunk id, results), or the results packed
-    in one message (engine/batch/chunks.py), until None.
+    in one message (engine/batch/chunks.py `pack`, or the decider's own `pack`: `cec diff`'s), until None.
 
     Messages are received on a thread of their own, so the pipe from the parent is always drained:
     otherwise, with large records, the parent blocks sending the next chunk while this process blocks
@@ -156,6 +156,7 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers cleanly
     module_name, _, class_name = decider_path.partition(":")
     decider = getattr(importlib.import_module(module_name), class_name)(*decider_args)
+    packer = getattr(decider, "pack", pack)
     gc.freeze()  # the library and compiled rulesets live as long as the process: no full collection walks them again
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
@@ -167,7 +168,7 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
         chunk_id, records, *packed = message  # (chunk id, records), as the service sends, or with `packed`
         results = [decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)]
         if packed and packed[0]:
-            connection.send_bytes(pack(chunk_id, results))
+            connection.send_bytes(packer(chunk_id, results))
         else:
             connection.send((chunk_id, results))
 

@@ -13,6 +13,7 @@ from cec_rules.engine.chaining import score_of
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.rank.entry import entry, ranked_score
 
+from . import packed
 from .aggregate import criterion_change
 from .scores import score_change, shown_score
 from .shared import DECISION, FACTS, Alike
@@ -104,6 +105,10 @@ class ImpactDecider(RecordDecider):
                                **moved, "old": with_reasons(old, decisions[0]), "new": with_reasons(new, decisions[1])},
                               ensure_ascii=False, separators=(",", ":"))
         return Compared(record.seq, decisions[0].applicant_id, line, old, new, ranked)
+
+    def pack(self, chunk_id: int, results: list) -> bytes:
+        """A chunk's results as one message, counted here (engine/impact/packed.py); the pool's worker sends it."""
+        return packed.pack(chunk_id, results, self.plugin.impact_distributions)
 
     def _ranked(self, decisions, applicant) -> tuple | None:
         """(tie-break value, old place, new place) for a ranked program; an unchanged place is one object, which

@@ -44,19 +44,21 @@ class RankChanges:
 
     def add(self, result) -> None:
         """One applicant under both sides (a `Compared` whose `ranked` is set)."""
-        if result.ranked is None:
-            return
-        tie, old, new = result.ranked
+        if result.ranked is not None:
+            self.add_rows(rank_row(result), 1, moved_groups({}, result))
+
+    def add_rows(self, rows: bytes, count: int, groups: dict) -> None:
+        """`count` applicants' rows (`rank_row`, in input order) and the groups they joined and left (`moved_groups`)."""
         if self._rows is None:
             self._rows = self._temporary()
-        self._rows.write(orjson.dumps((result.applicant_id, tie, old, new), option=orjson.OPT_APPEND_NEWLINE))
-        self.count += 1
-        for group in old[3]:
-            if group not in new[3]:
-                self._count(group, "left", result.applicant_id)
-        for group in new[3]:
-            if group not in old[3]:
-                self._count(group, "joined", result.applicant_id)
+        self._rows.write(rows)
+        self.count += count
+        for group, counts in groups.items():
+            merged = self.groups.setdefault(group, {"joined": 0, "left": 0, "samples": {"joined": [], "left": []}})
+            for direction in ("joined", "left"):
+                merged[direction] += counts[direction]
+                samples = merged["samples"][direction]
+                samples += counts["samples"][direction][:SAMPLES - len(samples)]
 
     def _temporary(self):
         """An unnamed file beside the sort runs (removed when closed, or when the process ends)."""
@@ -64,12 +66,6 @@ class RankChanges:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
         return tempfile.TemporaryFile(dir=folder)
-
-    def _count(self, group: str, direction: str, applicant_id: str) -> None:
-        counts = self.groups.setdefault(group, {"joined": 0, "left": 0, "samples": {"joined": [], "left": []}})
-        counts[direction] += 1
-        if len(counts["samples"][direction]) < SAMPLES:
-            counts["samples"][direction].append(applicant_id)
 
     def _line(self, row: list, side: int) -> dict:
         """The applicant's ranked line on one side, with what `sort_key` and `Selection` read."""
@@ -148,6 +144,25 @@ class RankChanges:
                 "new": {"invited": new_selection.invited, "cutoff": new_selection.cutoff()},
                 "gained": invitations["gained"], "lost": invitations["lost"],
                 "gained_samples": largest(invitations["gained_samples"]), "lost_samples": largest(invitations["lost_samples"])}
+
+
+def rank_row(result) -> bytes:
+    """A `Compared` applicant's row: its id, tie-break value and place on each side, a JSON line."""
+    return orjson.dumps((result.applicant_id, *result.ranked), option=orjson.OPT_APPEND_NEWLINE)
+
+
+def moved_groups(groups: dict, result) -> dict:
+    """Count in `groups` (group -> joined, left, the first SAMPLES ids of each) the groups a `Compared` applicant
+    left and joined; return `groups`."""
+    _, old, new = result.ranked
+    for direction, before, after in (("left", old[3], new[3]), ("joined", new[3], old[3])):
+        for group in before:
+            if group not in after:
+                counts = groups.setdefault(group, {"joined": 0, "left": 0, "samples": {"joined": [], "left": []}})
+                counts[direction] += 1
+                if len(counts["samples"][direction]) < SAMPLES:
+                    counts["samples"][direction].append(result.applicant_id)
+    return groups
 
 
 def _sample(row: list, old: int, new: int) -> dict:

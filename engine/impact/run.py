@@ -9,14 +9,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cec_rules.engine.batch.pool import WorkerPool
+from cec_rules.engine.batch.pool import CHUNK_RECORDS, WorkerPool
 from cec_rules.engine.batch.progress import ProgressReporter, count_lines
-from cec_rules.engine.batch.records import open_records
-from cec_rules.engine.batch.worker import Rejected
+from cec_rules.engine.batch.records import open_input
 from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.engine.rank.selection import Round
 
 from .aggregate import ImpactCounts
+from .packed import Merger, packed_rejects
 from .ranks import RankChanges
 from .report import html_report, markdown
 from .rules_diff import compare_editions
@@ -24,6 +24,7 @@ from .scores import ScoreShifts
 from .sides import Side, SideError
 
 DECIDER = "cec_rules.engine.impact.decider:ImpactDecider"
+RECORD_BYTES = 1 << 20  # a record larger than this is rejected (records.py), as it always was for a diff
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,10 @@ def run_diff(options: DiffOptions) -> dict:
     started = time.monotonic()
     known = options.population != "-" and os.path.isfile(options.population)
     reporter = ProgressReporter(count_lines(options.population) if known else None, 0, label="diff")
+    records = open_input(options.population, RECORD_BYTES, CHUNK_RECORDS)(0)  # a missing population fails here, before any output
     with _Writer(files["changes.jsonl"]) as changes, _Writer(files["rejects.jsonl"]) as rejects, \
             WorkerPool(options.workers, DECIDER, (options.old, options.new, options.as_of)) as pool:
-        for result in pool.run(open_records(options.population)):
-            counts.add(result)
-            reporter.advance()
-            if isinstance(result, Rejected):
-                rejects.write(json.dumps(result.reject, ensure_ascii=False))
-                continue
-            scores.add(result.seq, result.applicant_id, result.old.get("score"), result.new.get("score"))
-            if ranks is not None:
-                ranks.add(result)
-            if result.line is not None:
-                changes.write(result.line)
+        Merger(counts, scores, ranks, changes, rejects).merge(pool.chunks(records, packed_rejects), reporter.advance)
     reporter.close()
     summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
                "scores": scores.to_json() if scores.scored or scores.old_only or scores.new_only else None,
@@ -138,11 +130,15 @@ class _Writer:
         self.path, self.partial = path, path.with_name(path.name + ".partial")
 
     def __enter__(self):
-        self.handle = open(self.partial, "w", encoding="utf-8")
+        self.handle = open(self.partial, "wb")
         return self
 
     def write(self, line: str) -> None:
-        self.handle.write(line + "\n")
+        self.handle.write(line.encode("utf-8") + b"\n")
+
+    def write_bytes(self, lines: bytes | memoryview) -> None:
+        """Lines already encoded, each ending with its newline."""
+        self.handle.write(lines)
 
     def __exit__(self, kind, *rest):
         self.handle.close()

@@ -91,10 +91,7 @@ class ScoreShifts:
     def add(self, seq: int, applicant_id: str, old: dict | None, new: dict | None) -> None:
         """One applicant's scores (`shown_score`) under both sides."""
         if old is not None and old == new:  # most applicants: no need to compare factor by factor
-            self.scored += 1
-            self.total["same"] += 1
-            self.possible_total["same"] += 1
-            self.buckets["0"] += 1
+            self.add_same(1)
             return
         change = score_change(old, new)
         if change is None:
@@ -117,6 +114,13 @@ class ScoreShifts:
             sample = {"applicant_id": applicant_id, "old": change["old"]["total"], "new": change["new"]["total"],
                       "shift": change["shift"], "factors": {name: moved["shift"] for name, moved in change["factors"].items()}}
             keep_largest(self.rises if change["shift"] > 0 else self.falls, (abs(change["shift"]), -seq, sample))
+
+    def add_same(self, n: int) -> None:
+        """`n` applicants whose score is the same under both sides."""
+        self.scored += n
+        self.total["same"] += n
+        self.possible_total["same"] += n
+        self.buckets["0"] += n
 
     def to_json(self) -> dict:
         return {"scored": self.scored, "old_only": self.old_only, "new_only": self.new_only, "total": self.total,
