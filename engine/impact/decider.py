@@ -9,13 +9,12 @@ from pathlib import Path
 
 from cec_rules.engine.batch.records import Record
 from cec_rules.engine.batch.worker import RecordDecider
-from cec_rules.engine.chaining import score_of
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
-from cec_rules.engine.rank.entry import entry, ranked_score
+from cec_rules.engine.rank.entry import eligible_programs, groups_of, utc_text
 
 from . import packed
 from .aggregate import criterion_change
-from .scores import score_change, shown_score
+from .scores import compared_score, score_change
 from .shared import DECISION, FACTS, Alike
 from .sides import Side
 
@@ -33,14 +32,14 @@ class Compared(NamedTuple):
 
 def outcome(decision, plugin) -> dict:
     """The part of a decision the impact report counts: the outcome, the score (the decision's own, or the
-    one its ranking ranks by), and the values the program's plugin keeps for the report (`impact_values`).
-    The parent process receives it for every applicant: the reasons are only in a changed one's line
-    (`with_reasons`)."""
-    score = ranked_score(decision, plugin.ranking) if plugin.ranking else score_of(decision)
+    one its ranking ranks by: `compared_score`), and the values the program's plugin keeps for the report
+    (`impact_values`). It is counted in the worker for every applicant: the reasons are only in a changed
+    one's line (`with_reasons`)."""
     shown = {"eligible": decision.eligible, "edition": decision.edition, "criteria": {c.id: c.met for c in decision.criteria},
              **plugin.impact_values(decision.derived)}
+    score = compared_score(decision, plugin.ranking)
     if score is not None:
-        shown["score"] = shown_score(score)
+        shown["score"] = score
     return shown
 
 
@@ -51,10 +50,14 @@ def with_reasons(shown: dict, decision) -> dict:
     return {**head, **shown}
 
 
-def place(line: dict, ranking) -> tuple:
-    """What ranks a profile on one side, from its ranked line (engine/rank/entry.py): its outcome, the score it
-    ranks by, the programs it is eligible for and its groups (what a round selects by)."""
-    return line["eligible"], line["score"], tuple(line["programs"]), tuple(line[ranking.groups])
+def place(decision, shown: dict, ranking) -> tuple:
+    """What ranks a profile on one side, as its ranked line has it (engine/rank/entry.py `entry`): its outcome,
+    the score it ranks by, the programs it is eligible for and its groups (what a round selects by). `shown` is
+    the decision's `outcome`."""
+    consumed = decision.derived.get("consumed", {})
+    score = shown.get("score")
+    return (shown["eligible"], score["total"] if score else 0, tuple(eligible_programs(consumed, ranking)),
+            tuple(groups_of(decision.derived, ranking)))
 
 
 class ImpactDecider(RecordDecider):
@@ -89,13 +92,15 @@ class ImpactDecider(RecordDecider):
     def decided(self, record: Record, outcomes) -> Compared:
         decisions, applicant = outcomes
         old = outcome(decisions[0], self.plugin)
-        new = old if decisions[1] is decisions[0] else outcome(decisions[1], self.plugin)
-        changed = {c: criterion_change(old["criteria"].get(c, False), met)
-                   for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
+        if decisions[1] is decisions[0]:  # decided once (engine/impact/shared.py): nothing can have changed
+            return Compared(record.seq, decisions[0].applicant_id, None, old, old, self._ranked(decisions, applicant, old, old))
+        new = outcome(decisions[1], self.plugin)
+        changed = {} if old["criteria"] == new["criteria"] else \
+            {c: criterion_change(old["criteria"].get(c, False), met) for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
         moved = {}  # the score and the groups, when they changed
         if old.get("score") != new.get("score"):
             moved["score"] = score_change(old.get("score"), new.get("score"))
-        ranked = self._ranked(decisions, applicant)
+        ranked = self._ranked(decisions, applicant, old, new)
         if ranked is not None and ranked[1][3] != ranked[2][3]:
             moved[self.plugin.ranking.groups] = {"old": list(ranked[1][3]), "new": list(ranked[2][3])}
         line = None
@@ -110,13 +115,12 @@ class ImpactDecider(RecordDecider):
         """A chunk's results as one message, counted here (engine/impact/packed.py); the pool's worker sends it."""
         return packed.pack(chunk_id, results, self.plugin.impact_distributions)
 
-    def _ranked(self, decisions, applicant) -> tuple | None:
+    def _ranked(self, decisions, applicant, old_shown: dict, new_shown: dict) -> tuple | None:
         """(tie-break value, old place, new place) for a ranked program; an unchanged place is one object, which
-        the result's pickling sends once."""
+        the rank rows write once."""
         ranking = self.plugin.ranking
         if ranking is None:
             return None
-        line = entry(decisions[0], applicant, ranking)
-        old = place(line, ranking)
-        new = old if decisions[1] is decisions[0] else place(entry(decisions[1], applicant, ranking), ranking)
-        return line[ranking.tie_field], old, old if new == old else new
+        old = place(decisions[0], old_shown, ranking)
+        new = old if decisions[1] is decisions[0] else place(decisions[1], new_shown, ranking)
+        return utc_text(getattr(applicant, ranking.tie_field, None)), old, old if new == old else new

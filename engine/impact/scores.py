@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cec_rules.engine.rank.entry import ranked_score
+
 from .aggregate import keep_largest, largest
 
 BOUNDS = (1, 5, 10, 25, 50, 100)  # the buckets of |shift|: [1, 5), [5, 10), ... [100, and more)
@@ -33,6 +35,18 @@ def shown_score(score: dict | None) -> dict | None:
         return None
     return {"total": score["total"], "possible_total": score["possible_total"],
             "factors": {factor["id"]: factor["points"] for factor in score.get("factors", [])}}
+
+
+def compared_score(decision, ranking) -> dict | None:
+    """The `shown_score` a diff compares: for a ranked program the score its ranking ranks by (engine/rank/entry.py
+    `ranked_score`), else the decision's own. A decision's own score is read from its ScoreResult
+    (engine/score.py), not from its whole output form (`score_of`, every factor with its reason and citation)."""
+    if ranking is not None and decision.program != ranking.score_program:
+        return shown_score(ranked_score(decision, ranking))
+    score = getattr(decision, "score", None)
+    if score is None:
+        return None
+    return {"total": score.total, "possible_total": score.possible_total, "factors": {factor.id: factor.points for factor in score.factors}}
 
 
 def score_change(old: dict | None, new: dict | None) -> dict | None:

@@ -43,13 +43,23 @@ def entry(decision, applicant, ranking: Ranking) -> dict:
             "score": score["total"] if score else 0, "score_possible": score["possible_total"] if score else None,
             "score_note": None if score else _no_score(ranking.score_program, consumed.get(ranking.score_program, {})),
             ranking.tie_field: utc_text(getattr(applicant, ranking.tie_field, None)),
-            "programs": [p for p, shown in consumed.items() if p != ranking.score_program and shown.get("eligible") is True],
+            "programs": eligible_programs(consumed, ranking),
             "programs_undetermined": [p for p, shown in consumed.items() if p != ranking.score_program and "absent" not in shown
                                       and shown.get("eligible") is None],
-            ranking.groups: [g[ranking.group_field] for g in derived.get(ranking.group_kind, [])] if ranking.group_kind else [],
+            ranking.groups: groups_of(derived, ranking),
             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
             "score_breakdown": _breakdown(score)}
     return line
+
+
+def eligible_programs(consumed: dict, ranking: Ranking) -> list[str]:
+    """The consumed programs (other than the score's) the profile is eligible for: what a round may select by."""
+    return [p for p, shown in consumed.items() if p != ranking.score_program and shown.get("eligible") is True]
+
+
+def groups_of(derived: dict, ranking: Ranking) -> list:
+    """The profile's groups (e.g. categories), from the derived facts the ranking names."""
+    return [g[ranking.group_field] for g in derived.get(ranking.group_kind, [])] if ranking.group_kind else []
 
 
 def ranked_score(decision, ranking: Ranking) -> dict | None:
