@@ -70,6 +70,7 @@ class ImpactDecider(RecordDecider):
         self.sides = [self._evaluator(side) for side in (old, new)]
         self.plugin = self.sides[0][0].plugin  # both sides decide one program
         self.alike = Alike(self.plugin)
+        self._in_force: tuple[dict, dict] = ({}, {})  # per side, day -> the edition in force then (a few thousand days)
 
     @staticmethod
     def _evaluator(side: Side) -> tuple[Evaluator, object]:
@@ -79,15 +80,24 @@ class ImpactDecider(RecordDecider):
     def evaluate(self, applicant, label: str):
         """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one."""
         day = self.as_of or applicant.application_date
-        (old_evaluator, old_edition), (new_evaluator, new_edition) = self.sides
-        old_edition = old_edition or old_evaluator.edition_for(day, label)
+        (old_evaluator, _), (new_evaluator, _) = self.sides
+        old_edition = self._edition(0, day, label)
         facts = old_evaluator.facts(applicant, day, old_edition, label)
         old = old_evaluator.evaluate(applicant, day, label, old_edition, facts)
-        new_edition = new_edition or new_evaluator.edition_for(day, label)
+        new_edition = self._edition(1, day, label)
         shared = self.alike(old_edition, new_edition)
         if shared == DECISION:
             return [old, old], applicant
         return [old, new_evaluator.evaluate(applicant, day, label, new_edition, facts if shared == FACTS else None)], applicant
+
+    def _edition(self, side: int, day: dt.date, label: str):
+        """The side's edition, or the one in force on `day` (remembered; a day with none raises each time)."""
+        evaluator, edition = self.sides[side]
+        if edition is None:
+            edition = self._in_force[side].get(day)
+            if edition is None:
+                edition = self._in_force[side][day] = evaluator.edition_for(day, label)
+        return edition
 
     def decided(self, record: Record, outcomes) -> Compared:
         decisions, applicant = outcomes
