@@ -32,7 +32,7 @@ from cec_rules.engine.program import ENTRY_POINT_GROUP
 from .chunks import Packed, unpack
 from .chunks import packed as packed_results
 from .records import Lines, Record, block_records
-from .worker import Decided, Rejected, worker_main
+from .worker import Rejected, worker_main
 
 CRASHES_BEFORE_REJECT = 2
 CHUNK_RECORDS = 256          # records in a chunk (in a block of JSON Lines: lines), at most: the parent's work is per chunk
@@ -58,7 +58,6 @@ class Chunk:
     records: list[Record] | Lines
     slot: Slot
     part: int = 0
-    packed: bool = False   # results come back packed (engine/batch/chunks.py), not as a list
     suspect: bool = False  # a single record retried after a crash: run alone
     crashes: int = 0       # times a worker died holding these records
 
@@ -132,26 +131,21 @@ class WorkerPool:
             worker.process.kill()
         worker.connection.close()
 
-    def run(self, records: Iterable[Record]) -> Iterator[Decided | Rejected]:
-        """Decide every record; yield each result in input order, exactly once."""
-        for results in self._parts(records, packed=False):
-            yield from results
-
     def chunks(self, items: Iterable[Record | Lines], packed: Callable[[list], object] = packed_results) -> Iterator[Packed]:
         """Decide every record and every block of lines (records.open_input); yield the results packed
         (engine/batch/chunks.py, or by the decider's own `pack`: then `packed` packs the results made in this
         process the same way), a chunk at a time, in input order, each record exactly once."""
         self._packed = packed
-        return self._parts(items, packed=True)
+        return self._parts(items)
 
-    def _parts(self, items: Iterable[Record | Lines], packed: bool) -> Iterator:
+    def _parts(self, items: Iterable[Record | Lines]) -> Iterator:
         contents = self._contents(iter(items))
         queue: deque[Chunk] = deque()
         slots: deque[Slot] = deque()
         window = self.size * self.per_worker * self.chunk_size * 2
         exhausted = False
         while True:
-            exhausted = exhausted or self._fill(queue, slots, contents, packed, window)
+            exhausted = exhausted or self._fill(queue, slots, contents, window)
             self._dispatch(queue)
             if not any(w.held for w in self.workers) and not queue:
                 break
@@ -181,7 +175,7 @@ class WorkerPool:
         if records:
             yield records
 
-    def _fill(self, queue: deque, slots: deque, contents: Iterator, packed: bool, window: int) -> bool:
+    def _fill(self, queue: deque, slots: deque, contents: Iterator, window: int) -> bool:
         """Read more input while the work not yet given out stays bounded (flat memory), in records and in
         text; True when the input is exhausted."""
         in_flight, chars = sum(s.count for s in slots), sum(s.size for s in slots)
@@ -194,14 +188,14 @@ class WorkerPool:
             else:
                 slot = Slot(len(content), sum(len(record.text) for record in content))
             slots.append(slot)
-            queue.append(self._chunk(content, slot, 0, packed))
+            queue.append(self._chunk(content, slot, 0))
             in_flight += slot.count
             chars += slot.size
         return False
 
-    def _chunk(self, records: list[Record] | Lines, slot: Slot, part: int, packed: bool, suspect: bool = False, crashes: int = 0) -> Chunk:
+    def _chunk(self, records: list[Record] | Lines, slot: Slot, part: int, suspect: bool = False, crashes: int = 0) -> Chunk:
         self._chunk_ids += 1
-        return Chunk(self._chunk_ids, records, slot, part, packed, suspect, crashes)
+        return Chunk(self._chunk_ids, records, slot, part, suspect, crashes)
 
     def _dispatch(self, queue: deque) -> None:
         """Give each worker up to `per_worker` chunks; a suspect record always runs alone."""
@@ -211,7 +205,7 @@ class WorkerPool:
                     break
                 chunk = queue.popleft()
                 worker.held[chunk.id] = chunk
-                worker.connection.send((chunk.id, chunk.records, chunk.packed))
+                worker.connection.send((chunk.id, chunk.records, True))  # True: results packed in one message
 
     def _collect(self, queue: deque) -> None:
         """Take the results of each worker that has some (or has died: then replace it)."""
@@ -224,7 +218,7 @@ class WorkerPool:
                 continue
             head = pickle.loads(message)
             chunk = worker.held.pop(head[0])
-            self._done(chunk, unpack(head, message) if chunk.packed else head[1])
+            self._done(chunk, unpack(head, message))
             chunk.slot.buffers.append(buffer)
 
     @staticmethod
@@ -242,9 +236,9 @@ class WorkerPool:
             if not chunk.suspect:
                 retry += self._split(chunk, crashes)
             elif crashes >= CRASHES_BEFORE_REJECT:
-                self._done(chunk, self._crash_reject(chunk.records[0], crashes, self._packed if chunk.packed else None))
+                self._done(chunk, self._packed([self._crash_reject(chunk.records[0], crashes)]))
             else:
-                retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, chunk.packed, True, crashes))
+                retry.append(self._chunk(chunk.records, chunk.slot, chunk.part, True, crashes))
         queue.extendleft(reversed(retry))
         index = self.workers.index(worker)
         self._selector.unregister(worker.connection)
@@ -255,13 +249,12 @@ class WorkerPool:
         """A chunk's records as suspects, one per chunk; their results become the parts of its slot."""
         records = block_records(chunk.records) if chunk.records.__class__ is Lines else chunk.records
         chunk.slot.parts, chunk.slot.missing = [None] * len(records), len(records)  # a block of blank lines: none
-        return [self._chunk([record], chunk.slot, part, chunk.packed, True, crashes) for part, record in enumerate(records)]
+        return [self._chunk([record], chunk.slot, part, True, crashes) for part, record in enumerate(records)]
 
     @staticmethod
-    def _crash_reject(record: Record, crashes: int, packed: Callable[[list], object] | None):
-        rejected = Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
-                                         "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
-        return packed([rejected]) if packed is not None else [rejected]
+    def _crash_reject(record: Record, crashes: int) -> Rejected:
+        return Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
+                                     "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
 
 
 def _preloaded(decider_path: str) -> list[str]:
