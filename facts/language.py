@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 from functools import lru_cache
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cec_rules.engine.errors import InputError
 from .dates import years_before
 from .tables import ABILITIES, LanguageTest, ScoreTable
 
 
-@dataclass(frozen=True)
-class ConvertedResult:
+class ConvertedResult(NamedTuple):
     """One test result with its levels per ability; `lowest` and `lowest_ability` (the first ability, in
-    ABILITIES' order, at that level) are worked out once per score combination, not at each use."""
+    ABILITIES' order, at that level) are worked out once per score combination, not at each use. A named
+    tuple: immutable, and built in a fifth of a frozen dataclass's time (one or more a record)."""
 
     index: int
     test: LanguageTest
