@@ -419,7 +419,7 @@ def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
     for number, reading in enumerate(all_readings):
         facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings)})
         for occupation, hours in reading.primaries:
-            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation]
+            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation] if len(reading.primaries) > 1 else ()
             facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,
                           "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours, unit),
                           "tied": bool(others), "tied_with": " and ".join(others)})
