@@ -58,32 +58,38 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str, fie
     if known is None or known[0] is not table:
         if len(_LEVELS) >= _TABLES_KEPT:
             _LEVELS.clear()
-        known = _LEVELS[id(table)] = (table, {})
+        known = _LEVELS[id(table)] = (table, {}, {ability: {} for ability in ABILITIES})
     levels = known[1].get(scores)
     if levels is None:
-        levels = _levels(table, scores, source, f"{field}[{index}]", test.title)
-        if len(known[1]) < _SCORES_KEPT:
+        levels = _levels(table, scores, known[2], source, f"{field}[{index}]", test.title)
+        if len(known[1]) < _COMBINATIONS_KEPT:
             known[1][scores] = levels
     return ConvertedResult(index, test, result.date, dict(levels[0]), levels[1], levels[2])
 
 
-def _levels(table: ScoreTable, scores: tuple, source: str, where: str, title: str) -> tuple[dict[str, int], int, str]:
-    """Each ability's level (the abilities checked in order: the first score off the table raises), the lowest
-    level and the first ability at it."""
+def _levels(table: ScoreTable, scores: tuple, seen: dict[str, dict], source: str, where: str, title: str) -> tuple[dict[str, int], int, str]:
+    """Each ability's level (the abilities checked in order: the first score off the table raises; `seen`: each
+    ability's scores already checked and converted), the lowest level and the first ability at it."""
     levels = {}
     for ability, score in zip(ABILITIES, scores):
-        _check_score(table, ability, score, source, f"{where}.{ability}", title)
-        levels[ability] = level_for(table, ability, score)
+        level = seen[ability].get(score)
+        if level is None:
+            _check_score(table, ability, score, source, f"{where}.{ability}", title)
+            level = level_for(table, ability, score)
+            if len(seen[ability]) < _SCORES_KEPT:
+                seen[ability][score] = level
+        levels[ability] = level
     lowest_ability = min(ABILITIES, key=levels.__getitem__)
     return levels, levels[lowest_ability], lowest_ability
 
 
-# id(table) -> (table, the four scores -> (levels, lowest, lowest ability)) of scores already checked and converted:
-# a population repeats the same few combinations. The table is kept beside its id, so an id reused by another
-# table never matches.
+# id(table) -> (table, the four scores -> (levels, lowest, lowest ability), ability -> score -> level) of scores
+# already checked and converted: a population repeats the same few scores, and many of their combinations. The
+# table is kept beside its id, so an id reused by another table never matches.
 _LEVELS: dict[int, tuple] = {}
 _TABLES_KEPT = 256
-_SCORES_KEPT = 1 << 13
+_COMBINATIONS_KEPT = 1 << 13
+_SCORES_KEPT = 1 << 12
 
 
 def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,
