@@ -1,15 +1,15 @@
 """A fast yes for reading an applicant: one native validation that also keeps every size limit.
 
 Why: reading a batch record checked the limits in Python (facts/limits.py), then validated the applicant with
-pydantic, whose schema calls back into Python for every date, country, NOC version and period end (about half
-of a record's reading). Nearly every record is within the limits and valid, so it is first validated by a
+pydantic, whose schema calls back into Python for every date, country, NOC version and period end (the walk
+and the callbacks were about half of a record's reading). Nearly every record is within the limits and valid, so it is first validated by a
 second validator built from the applicant's own core schema, with those callbacks replaced by native checks
 that accept a subset of what they accept and give the same values, and with the limits as constraints:
 
 - a date is text of the form `YYYY-MM-DD` in ASCII digits (`_iso_date_only` also takes other decimal digits
   and date objects), then pydantic's own date parsing, as before;
 - a country is one of the assigned codes (`check_country`'s list); a NOC version the whole number 2016 or
-  2021 (`_whole_number`: not a bool, not 2016.0); a timestamp is refused (the slow path takes it);
+  2021 (`_whole_number`: not a bool, not 2016.0); a timestamp is refused (the usual way reads it);
 - the checks across fields (a NOC code's length agrees with its version, a period does not end before it
   starts) run once the applicant is built (`consistent`);
 - every text at most `string_chars` long, each bounded list (facts/limits.py LISTS) at most its limit, every
@@ -23,8 +23,6 @@ problem as before: the fast yes never produces an error message of its own.
 """
 
 from __future__ import annotations
-
-import copy
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
