@@ -45,7 +45,7 @@ def fast_validator(limits: Limits) -> SchemaValidator | None:
         try:
             # (not the models' own validators, which pydantic-core would reuse for each model node of the schema)
             _VALIDATORS[limits] = SchemaValidator(_fast(_applicant_schema(), limits, None), _use_prebuilt=False)
-        except _NoFastPath:
+        except (_NoFastPath, TypeError):  # TypeError: a pydantic-core without `_use_prebuilt` (then no fast yes)
             _VALIDATORS[limits] = None
     return _VALIDATORS[limits]
 
