@@ -1,5 +1,6 @@
 """CPU time per record of the parts around the decision in one `cec batch` worker: reading the record (JSON
-parse; limits and validation), the criteria and rule-derived facts, and the decision line.
+parse; limits and validation), the program's screen facts and derivation, the criteria and rule-derived facts,
+and the decision line.
 
 Why inside the decide loop, not each part alone over saved inputs: a part run alone over thousands of saved
 decisions reads them cold from memory (the decision line costs twice as much that way); in the loop each
@@ -72,7 +73,7 @@ def main() -> None:
     for record in timed:
         decider.decide(record)
     total = (CLOCK() - start - sum(timer.calls.values()) * timer.clock_cost) / len(timed) * 1e6
-    parts = ["parse", "read_applicant", "_criteria", "_rule_derived", "translate", "decided"]
+    parts = ["parse", "read_applicant", "screen_facts", "derive", "_criteria", "_rule_derived", "translate", "decided"]
     for part in parts + ["to_json_line"]:
         print(f"{part:16s} {timer.microseconds(part, len(timed)):7.2f} us")
     print(f"{'these parts':16s} {sum(timer.microseconds(p, len(timed)) for p in parts):7.2f} us   (decided includes to_json_line)")
@@ -85,6 +86,8 @@ def _timed_parts(decider) -> Timer:
     worker_module._parse = timer.wrap(worker_module._parse, "parse")
     object.__setattr__(decider.plugin, "read_applicant", timer.wrap(decider.plugin.read_applicant, "read_applicant"))
     object.__setattr__(decider.plugin, "translate", timer.wrap(decider.plugin.translate, "translate"))
+    object.__setattr__(decider.plugin, "screen_facts", timer.wrap(decider.plugin.screen_facts, "screen_facts"))
+    object.__setattr__(decider.plugin, "derive", timer.wrap(decider.plugin.derive, "derive"))
     decider.evaluator._criteria = timer.wrap(decider.evaluator._criteria, "_criteria")
     evaluator_module._rule_derived = timer.wrap(evaluator_module._rule_derived, "_rule_derived")
     decision_module.Decision.to_json_line = timer.wrap(decision_module.Decision.to_json_line, "to_json_line")

@@ -20,7 +20,7 @@ from cec_rules.engine.values import ValueSpec
 
 from .applicant import Applicant, WorkPeriod
 from .dates import as_date, as_int, years_before
-from .hours import capped_units, clip, subtract
+from .hours import capped_units, interval_units, subtract
 from .language import ConvertedResult, assess_results, best_result, result_summary
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
 from .readings import Countable, Reading, reading_of, readings
@@ -130,15 +130,21 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     """Every work period's status for the edition and the window, given what the screen rules excluded
     (`exclusions`, in rule order; None: nothing). Raises `InputError` for unknown codes."""
     findings: list[str] = []
-    window, window_days = _window(as_of, params["experience_window_years"])
+    window, window_days = _window(as_of, params["experience_window_years"])[:2]
     periods = _classify_periods(applicant, as_of, window_days, exclusions, classifier_for(noc, params), source, findings)
     cap = exact_hours(params["weekly_hours_cap"])
-    denominator = math.lcm(cap.denominator, *(p.rate.denominator for p in periods))
+    denominator = cap.denominator
+    for period in periods:
+        if denominator % period.rate.denominator:
+            denominator = math.lcm(denominator, period.rate.denominator)
     week_cap = cap.numerator * 7 * (denominator // cap.denominator)
     for period in periods:  # (rate/7) h a day = rate·D units of 1/(7·D) h
-        period.daily = period.rate.numerator * (denominator // period.rate.denominator)
+        rate = period.rate
+        period.daily = daily = rate.numerator * (denominator // rate.denominator)
         if period.excluded is None:
-            period.units = capped_units([(i, period.daily) for i in period.intervals], week_cap)
+            intervals = period.intervals
+            period.units = (interval_units(intervals[0], daily, week_cap) if len(intervals) == 1
+                            else capped_units([(i, daily) for i in intervals], week_cap))
     return Experience(window, periods, cap, findings, 7 * denominator, week_cap)
 
 
@@ -147,18 +153,33 @@ def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: d
     some of its days in the counting window. Periods are screened apart, so that applicants share the
     decision pattern of each period rather than of their whole history (engine/pattern_cache.py)."""
     _check_province(applicant, params, source)  # the input's first problem, as the derivation would report it
-    window, window_days = _window(as_of, params["experience_window_years"])
+    window, window_days, window_ints = _window(as_of, params["experience_window_years"])[:3]
     classifier = classifier_for(noc, params)
-    studies = [(number, s, s.end or window[1]) for number, s in enumerate(applicant.study_history)] if applicant.study_history else ()
+    studies = _studies(applicant.study_history, window[1]) if applicant.study_history else ()
     groups = []
     for index, work in enumerate(applicant.work_history):
         inside = _inside(work, as_of, window_days)
-        group = [_work_fact(index, work, _status(classifier, work, index, source), window[1], inside)]
+        end = window_ints[1] if work.end is None else as_int(work.end)
+        group = [{"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
+                  "authorized": work.authorized, "country": work.country, "start": as_int(work.start), "end": end,
+                  "in_window": inside is not None, **_shown(_status(classifier, work, index, source)).fact}]
         if studies and inside:
-            group += [_study_fact(number, study, end) for number, study, end in studies
-                      if clip(inside, (study.start.toordinal(), end.toordinal()))]
+            first, last = inside
+            group += [dict(fact) for fact, begins, ends in studies if begins <= last and ends >= first]  # clip(inside, study): a fact per group
         groups.append(group)
     return groups
+
+
+def _studies(studies, window_end: dt.date) -> list[tuple[dict, int, int]]:
+    """Each study period's fact (an open one ends with the window) and its first and last day (ordinals); one
+    that ends before it starts (open, starting after the window) overlaps no work period."""
+    found = []
+    for number, study in enumerate(studies):
+        end = study.end or window_end
+        if study.start <= end:
+            found.append(({"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
+                           "start": as_int(study.start), "end": as_int(end)}, study.start.toordinal(), end.toordinal()))
+    return found
 
 
 def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
@@ -167,27 +188,33 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     `InputError` for codes, tests or provinces the data does not know."""
     _check_province(applicant, params, source)
     state = experience(applicant, as_of, noc, params, source, exclusions)
-    window, periods, unit, findings = state.window, state.periods, state.unit, state.findings
-    counted, possible_periods = state.counted, state.possible
+    periods, unit, findings = state.periods, state.unit, state.findings
+    possible_periods = [p for p in periods if p.excluded is None]
+    counted = [p for p in possible_periods if p.status.skilled is not None]  # (state.counted)
     total = state.units(counted)
     possible = state.units(possible_periods) if len(possible_periods) > len(counted) else total  # some unsettled
     by_occupation = _hours_by_occupation(counted, state)
-    if any(p.status.split for p in possible_periods):
+    split = [p for p in possible_periods if len(p.status.candidates) > 1]
+    if split:
         all_readings = [_in_units(r, unit) for r in readings([_countable(p) for p in possible_periods], state.cap)]
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
     best = best_result(valid)
-    facts = [_applicant_fact(applicant, as_of), _experience_fact(total, possible, by_occupation, state, len(possible_periods) - len(counted))]
+    window_ints, window_text = _window(as_of, params["experience_window_years"])[2:]
+    facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of), "intended_province": applicant.intended_province,
+              "admissible": applicant.admissible},
+             _experience_fact(total, possible, by_occupation, state, window_ints, len(possible_periods) - len(counted))]
     facts += _reading_facts(all_readings, unit)
-    facts += [_question_fact(p) for p in possible_periods if p.status.split]
+    if split:
+        facts += [_question_fact(p) for p in split]
     if best is not None:
         facts.append(_language_fact(best, ability_names_fr or {}))
     derived = {
-        "window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
+        "window": {"start": window_text[0], "end": window_text[1]},
         "qualifying_hours": round_down(total, unit),
         "qualifying_hours_exact": exact_text(total, unit),
-        "occupations": [_occupation_summary(o, hours, unit) for o, hours in sorted(by_occupation.items(), key=lambda kv: (-kv[1], kv[0].code))],
+        "occupations": _occupation_summaries(by_occupation, unit),
         "periods": [_period_summary(p, unit) for p in periods],
         "language_results": results,
         "best_language_result": result_summary(best) if best else None,
@@ -205,13 +232,24 @@ def exact_hours(hours: float) -> Fraction:
 
 
 _CLASSIFIERS: dict[tuple, OccupationClassifier] = {}
+# id(params) -> (params, noc, its classifier): the parameters of a compiled edition are one dict, read for every
+# applicant; kept beside its id (so a reused id never matches), at most _PARAMETERS_KEPT of them.
+_CLASSIFIER_OF: dict[int, tuple[dict, NocTables, OccupationClassifier]] = {}
+_PARAMETERS_KEPT = 64
 
 
 def classifier_for(noc: NocTables, params: dict) -> OccupationClassifier:
-    """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status)."""
+    """One classifier per edition's tables and parameters, kept across applicants (it caches each code's status);
+    found by the parameters' identity first (no key built from their lists)."""
+    known = _CLASSIFIER_OF.get(id(params))
+    if known is not None and known[0] is params and known[1] is noc:
+        return known[2]
     key = (id(noc), params["noc_version"], tuple(params["skilled_levels"]))
     if key not in _CLASSIFIERS:
         _CLASSIFIERS[key] = OccupationClassifier(noc, params["noc_version"], params["skilled_levels"])
+    if len(_CLASSIFIER_OF) >= _PARAMETERS_KEPT:
+        _CLASSIFIER_OF.clear()
+    _CLASSIFIER_OF[id(params)] = (params, noc, _CLASSIFIERS[key])
     return _CLASSIFIERS[key]
 
 
@@ -221,11 +259,11 @@ def _check_province(applicant: Applicant, params: dict, source: str) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _window(as_of: dt.date, years: int) -> tuple[tuple[dt.date, dt.date], tuple[int, int]]:
-    """The counting window (first and last day), and the same as day ordinals (once per day: a population
-    has a few thousand assessment dates)."""
+def _window(as_of: dt.date, years: int) -> tuple[tuple[dt.date, dt.date], tuple[int, int], tuple[int, int], tuple[str, str]]:
+    """The counting window (first and last day), and the same as day ordinals, as the facts' integers and as
+    the decision's text (once per day: a population has a few thousand assessment dates)."""
     start, end = years_before(as_of, years), as_of - dt.timedelta(days=1)
-    return (start, end), (start.toordinal(), end.toordinal())
+    return (start, end), (start.toordinal(), end.toordinal()), (as_int(start), as_int(end)), (start.isoformat(), end.isoformat())
 
 
 def _status(classifier: OccupationClassifier, work: WorkPeriod, index: int, source: str) -> OccupationStatus:
@@ -244,12 +282,6 @@ def _inside(work: WorkPeriod, as_of: dt.date, window_days: tuple[int, int]) -> t
     first = max(work.start.toordinal(), window_days[0])
     last = window_days[1] if work.end is None else min(work.end.toordinal(), window_days[1])
     return (first, last) if first <= last else None
-
-
-def _work_fact(index: int, work: WorkPeriod, status: OccupationStatus, window_end: dt.date, inside) -> dict:
-    return {"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
-            "authorized": work.authorized, "country": work.country, "start": as_int(work.start),
-            "end": as_int(work.end or window_end), "in_window": inside is not None, **_shown(status).fact}
 
 
 @dataclass(frozen=True)
@@ -277,11 +309,6 @@ def _shown(status: OccupationStatus) -> _Shown:
     return known[1]
 
 
-def _study_fact(number: int, study, end: dt.date) -> dict:
-    return {"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
-            "start": as_int(study.start), "end": as_int(end)}
-
-
 def _classify_periods(applicant, as_of, window_days, exclusions, classifier, source, findings) -> list[PeriodStatus]:
     by_item: dict[int, list] = {}
     for exclusion in exclusions or ():
@@ -290,12 +317,14 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
     for index, work in enumerate(applicant.work_history):
         status = _status(classifier, work, index, source)
         inside = _inside(work, as_of, window_days)
-        period = PeriodStatus(index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week))
-        mine = by_item.get(index, ())
-        period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
-        finding = _finding(period, as_of, mine)
-        if finding:
-            findings.append(f"work_history[{index}]: {finding}")
+        period = PeriodStatus(index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week), 0, 0)
+        mine = by_item.get(index, ()) if by_item else ()
+        if mine or inside is None:
+            period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
+        if mine or inside is None or len(status.candidates) != 1:  # (a finding needs one of these)
+            finding = _finding(period, as_of, mine)
+            if finding:
+                findings.append(f"work_history[{index}]: {finding}")
         periods.append(period)
     return periods
 
@@ -358,6 +387,9 @@ def _countable(period: PeriodStatus) -> Countable:
 def _hours_by_occupation(counted: list[PeriodStatus], state: Experience) -> dict[Occupation, int]:
     """Hours (in units) per unit group of the periods whose unit group is known, each with its own weekly cap
     (readings.py `hours_by_group` in units: a unit group of one period has that period's own hours)."""
+    if len(counted) == 1:  # the usual case: one period, its own hours
+        candidates = counted[0].status.candidates
+        return {candidates[0]: counted[0].units} if len(candidates) == 1 else {}
     groups: dict[Occupation, list[PeriodStatus]] = {}
     for period in counted:
         if len(period.status.candidates) == 1:
@@ -372,16 +404,12 @@ def _in_units(reading: Reading, unit: int) -> Reading:
     return Reading(tuple((occupation, hours.numerator * (unit // hours.denominator)) for occupation, hours in reading.primaries))
 
 
-def _applicant_fact(applicant: Applicant, as_of: dt.date) -> dict:
-    return {"t": "applicant", "id": applicant.id, "as_of": as_int(as_of),
-            "intended_province": applicant.intended_province, "admissible": applicant.admissible}
-
-
-def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, unsettled: int) -> dict:
-    return {"t": "work_experience", "qualifying_hours": float_not_above(total, state.unit),
-            "possible_hours": float_not_above(possible, state.unit),
+def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, window_ints: tuple[int, int], unsettled: int) -> dict:
+    qualifying = float_not_above(total, state.unit)
+    return {"t": "work_experience", "qualifying_hours": qualifying,
+            "possible_hours": qualifying if possible == total else float_not_above(possible, state.unit),
             "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
-            "window_start": as_int(state.window[0]), "window_end": as_int(state.window[1]), "unsettled_periods": unsettled}
+            "window_start": window_ints[0], "window_end": window_ints[1], "unsettled_periods": unsettled}
 
 
 def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
@@ -391,7 +419,7 @@ def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
     for number, reading in enumerate(all_readings):
         facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings)})
         for occupation, hours in reading.primaries:
-            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation]
+            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation] if len(reading.primaries) > 1 else ()
             facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,
                           "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours, unit),
                           "tied": bool(others), "tied_with": " and ".join(others)})
@@ -448,20 +476,32 @@ def exact_text(units: int, per: int) -> str:
     return str(units // common) if per == common else f"{units // common}/{per // common}"
 
 
-def _occupation_summary(occupation: Occupation, units: int, unit: int) -> dict:
-    return {"noc_code": occupation.code, "noc_version": occupation.version, "title": occupation.title,
-            "level": occupation.level, "hours": round_down(units, unit)}
+def _occupation_summaries(by_occupation: dict[Occupation, int], unit: int) -> list[dict]:
+    """The unit groups with their hours, the most first (then by code)."""
+    ranked = sorted(by_occupation.items(), key=_most_hours) if len(by_occupation) > 1 else by_occupation.items()
+    return [{"noc_code": o.code, "noc_version": o.version, "title": o.title, "level": o.level, "hours": round_down(units, unit)}
+            for o, units in ranked]
+
+
+def _most_hours(item: tuple[Occupation, int]) -> tuple:
+    return -item[1], item[0].code
 
 
 def _period_summary(p: PeriodStatus, unit: int) -> dict:
-    shown, unsettled = _shown(p.status), p.unsettled
+    shown, unsettled = _shown(p.status), p.excluded is None and p.status.skilled is None  # (p.unsettled)
     counts = p.excluded is None and not unsettled
     summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
                "title": shown.title, "level": shown.level, "via": list(shown.via),
                "counted": counts, "excluded": p.excluded,
-               "days_counted": sum(e - s + 1 for s, e in p.intervals) if counts else 0,
+               "days_counted": _days(p.intervals) if counts else 0,
                "hours": round_down(p.units, unit) if counts else 0.0}
     if unsettled:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
         summary["possible_hours"] = round_down(p.units, unit)
     return summary
+
+
+def _days(intervals: list) -> int:
+    if len(intervals) == 1:
+        return intervals[0][1] - intervals[0][0] + 1
+    return sum(last - first + 1 for first, last in intervals)

@@ -74,7 +74,7 @@ def capped_units(pieces: list[tuple[Interval, int]], week_cap: int) -> int:
         (60, 37)
     """
     if len(pieces) == 1:  # the usual case: one interval at one rate
-        return _interval_units(*pieces[0], week_cap)
+        return interval_units(*pieces[0], week_cap)
     full_weeks_units = 0
     partial: dict[int, int] = {}
     for (start, end), daily_units in _constant_rate_segments(pieces):
@@ -88,7 +88,7 @@ def capped_units(pieces: list[tuple[Interval, int]], week_cap: int) -> int:
     return full_weeks_units + sum(min(week_cap, units) for units in partial.values())
 
 
-def _interval_units(interval: Interval, daily_units: int, week_cap: int) -> int:
+def interval_units(interval: Interval, daily_units: int, week_cap: int) -> int:
     """`capped_units` of one interval at one rate: its first and last weeks (partial or not) and the weeks between."""
     start, end = interval
     first_week, last_week = (start - 1) // 7, (end - 1) // 7

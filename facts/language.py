@@ -10,29 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 from functools import lru_cache
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cec_rules.engine.errors import InputError
 from .dates import years_before
 from .tables import ABILITIES, LanguageTest, ScoreTable
 
 
-@dataclass(frozen=True)
-class ConvertedResult:
-    """One test result with its levels per ability."""
+class ConvertedResult(NamedTuple):
+    """One test result with its levels per ability; `lowest` and `lowest_ability` (the first ability, in
+    ABILITIES' order, at that level) are worked out once per score combination, not at each use. A named
+    tuple: immutable, and built in a fifth of a frozen dataclass's time (one or more a record)."""
 
     index: int
     test: LanguageTest
     date: dt.date
     levels: dict[str, int]
-
-    @property
-    def lowest(self) -> int:
-        return min(self.levels.values())
-
-    @property
-    def lowest_ability(self) -> str:
-        return min(ABILITIES, key=self.levels.__getitem__)
+    lowest: int
+    lowest_ability: str
 
 
 def level_for(table: ScoreTable, ability: str, score: float) -> int:
@@ -58,28 +53,42 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str, fie
     table = test.table_for(result.date)
     if table is None:
         raise InputError(source, f"{field}[{index}].date", f"no {test.title} score table covers tests dated {result.date}")
+    scores = (result.listening, result.reading, result.writing, result.speaking)  # ABILITIES' order
     known = _LEVELS.get(id(table))
     if known is None or known[0] is not table:
         if len(_LEVELS) >= _TABLES_KEPT:
             _LEVELS.clear()
-        known = _LEVELS[id(table)] = (table, {ability: {} for ability in ABILITIES})
+        known = _LEVELS[id(table)] = (table, {}, {ability: {} for ability in ABILITIES})
+    levels = known[1].get(scores)
+    if levels is None:
+        levels = _levels(table, scores, known[2], source, f"{field}[{index}]", test.title)
+        if len(known[1]) < _COMBINATIONS_KEPT:
+            known[1][scores] = levels
+    return ConvertedResult(index, test, result.date, dict(levels[0]), levels[1], levels[2])
+
+
+def _levels(table: ScoreTable, scores: tuple, seen: dict[str, dict], source: str, where: str, title: str) -> tuple[dict[str, int], int, str]:
+    """Each ability's level (the abilities checked in order: the first score off the table raises; `seen`: each
+    ability's scores already checked and converted), the lowest level and the first ability at it."""
     levels = {}
-    for ability, seen in known[1].items():
-        score = getattr(result, ability)
-        level = seen.get(score)
+    for ability, score in zip(ABILITIES, scores):
+        level = seen[ability].get(score)
         if level is None:
-            _check_score(table, ability, score, source, f"{field}[{index}].{ability}", test.title)
+            _check_score(table, ability, score, source, f"{where}.{ability}", title)
             level = level_for(table, ability, score)
-            if len(seen) < _SCORES_KEPT:
-                seen[score] = level
+            if len(seen[ability]) < _SCORES_KEPT:
+                seen[ability][score] = level
         levels[ability] = level
-    return ConvertedResult(index, test, result.date, levels)
+    lowest_ability = min(ABILITIES, key=levels.__getitem__)
+    return levels, levels[lowest_ability], lowest_ability
 
 
-# id(table) -> (table, ability -> score -> level) of scores already checked and converted: a population repeats
-# the same few scores. The table is kept beside its id, so an id reused by another table never matches.
+# id(table) -> (table, the four scores -> (levels, lowest, lowest ability), ability -> score -> level) of scores
+# already checked and converted: a population repeats the same few scores, and many of their combinations. The
+# table is kept beside its id, so an id reused by another table never matches.
 _LEVELS: dict[int, tuple] = {}
 _TABLES_KEPT = 256
+_COMBINATIONS_KEPT = 1 << 13
 _SCORES_KEPT = 1 << 12
 
 
@@ -92,7 +101,7 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
     (dated after the same day that many years earlier) and not after `as_of`: the parameters every
     program that reads language results defines.
     """
-    oldest = years_before(as_of, params["language_validity_years"])
+    oldest = _years_before(as_of, params["language_validity_years"])
     accepted = params["accepted_language_tests"]
     accepted_from = _dates(params["language_results_accepted_from"])
     summaries, valid = [], []
@@ -101,10 +110,13 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
         note = _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params)
         if note is None:
             valid.append(converted)
-        summary = result_summary(converted)
-        summary["valid"], summary["note"] = note is None, note
-        summaries.append(summary)
+        test = converted.test
+        summaries.append({"index": index, "test": test.test, "date": result.date.isoformat(), "level_name": test.level_name,
+                          "levels": dict(converted.levels), "lowest": converted.lowest, "valid": note is None, "note": note})
     return summaries, valid
+
+
+_years_before = lru_cache(maxsize=4096)(years_before)  # once per day and validity: a population has a few thousand days
 
 
 def _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params) -> str | None:
@@ -139,14 +151,18 @@ def result_summary(result: ConvertedResult) -> dict:
             "level_name": result.test.level_name, "levels": dict(result.levels), "lowest": result.lowest}
 
 
-@lru_cache(maxsize=64)
-def _dates_cached(items: tuple) -> dict[str, dt.date]:
-    return {test: dt.date.fromisoformat(str(day)) for test, day in items}
+# id(table) -> (table, its dates): the table is kept beside its id, so an id reused by another table never matches.
+_DATES: dict[int, tuple[dict, dict[str, dt.date]]] = {}
 
 
 def _dates(table: dict) -> dict[str, dt.date]:
-    """A table of test -> ISO date parameter, as dates (parsed once per table)."""
-    return _dates_cached(tuple(table.items()))
+    """A table of test -> ISO date parameter, as dates (parsed once per table: an edition's parameters)."""
+    known = _DATES.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_DATES) >= _TABLES_KEPT:
+            _DATES.clear()
+        known = _DATES[id(table)] = (table, {test: dt.date.fromisoformat(str(day)) for test, day in table.items()})
+    return known[1]
 
 
 def _on_step(score: float, minimum, step) -> bool:

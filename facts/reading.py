@@ -19,6 +19,7 @@ from cec_rules.engine.shown import literal
 from cec_rules.engine.yaml_source import Positions, YamlProblem, format_key_path, load_yaml, parse_key_path
 
 from .applicant import Applicant
+from .fast_validation import validated
 from .limits import Limits, check_limits, size_problem
 
 
@@ -72,7 +73,11 @@ def applicant_from_data(data: object, source: str, positions: Positions | None =
     The size limits are checked first, so no oversized value reaches the model or the engine."""
     if not isinstance(data, dict):
         raise InputError(source, "", f"an applicant must be a mapping of fields, not {type(data).__name__}")
-    check_limits(data, source, limits or Limits.from_env(), (lambda key_path: positions.find(key_path)[0]) if positions else None)
+    limits = limits or Limits.from_env()
+    applicant = validated(data, limits)  # the fast yes (facts/fast_validation.py); None: the checks below name the problem
+    if applicant is not None:
+        return applicant
+    check_limits(data, source, limits, (lambda key_path: positions.find(key_path)[0]) if positions else None)
     try:
         return Applicant.model_validate(data)
     except ValidationError as exc:

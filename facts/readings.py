@@ -84,6 +84,9 @@ def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
 def reading_of(hours: dict[Occupation, Fraction | int]) -> Reading:
     """The reading whose unit groups have these hours (exact: Fractions, or integers in one unit), the ones
     with the most, tied at the top."""
+    if len(hours) == 1:  # the usual case: one unit group
+        ((occupation, top),) = hours.items()
+        return Reading(((occupation, top),)) if top > 0 else Reading(())
     top = max(hours.values(), default=0)
     if top <= 0:
         return Reading(())

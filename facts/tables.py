@@ -213,7 +213,10 @@ class LanguageTest(Strict):
     tables: Annotated[list[ScoreTable], Field(min_length=1)]
 
     def table_for(self, day: dt.date) -> ScoreTable | None:
-        return next((table for table in self.tables if table.covers(day)), None)
+        for table in self.tables:
+            if table.covers(day):
+                return table
+        return None
 
 
 # --- an edition's tables, as CEC's plugin loads them ------------------------------------------------
