@@ -58,6 +58,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 _ABSENT = object()
 _SAFE_INTEGER = 2 ** 53
 WHICH, AMONG, OTHER, EXACT = "which", "among", "other", "exact"  # how the key reads a field (`_read`)
+REFUSED = ("refused",)  # a kind's plan when an applicant's fact of that kind makes the key None (`KeySpec.plan`)
 _NUMERIC = {"$eq": operator.eq, "$neq": operator.ne, "$gt": operator.gt, "$gte": operator.ge, "$lt": operator.lt, "$lte": operator.le}
 
 
@@ -71,18 +72,24 @@ class KeySpec:
 
     tests: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)  # kind -> (field, op, constant)
     exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
+    derived_only: set[str] = field(default_factory=set)  # derived kinds whose values the key counts on (`_bounded`)
 
     def plan(self) -> dict[str, tuple]:
         """Per kind, how the key reads a fact of it: one entry per field it reads, `(way, field, a, b,
         each)`. A field compared with constants is read once (`_reading`: each comparison once, though
-        several rules make it); then the fields kept exactly, `(EXACT, field, None, None, None)`."""
-        plan = {}
+        several rules make it), unless it is kept exactly, which settles every comparison too; then the
+        fields kept exactly, `(EXACT, field, None, None, None)`. A derived kind whose values the key counts
+        on (`derived_only`) is `REFUSED`: an applicant's fact of that kind is not keyed."""
+        plan: dict[str, object] = {}
         for kind in set(self.tests) | set(self.exact):
+            exact = self.exact.get(kind, set())
             by_field: dict[str, list] = {}
             for name, op, constant in dict.fromkeys(self.tests.get(kind, ())):
-                by_field.setdefault(name, []).append((op, constant))
+                if name not in exact:
+                    by_field.setdefault(name, []).append((op, constant))
             compared = tuple((way, name, *how) for name, (way, *how) in ((name, _reading(tuple(tests))) for name, tests in by_field.items()))
-            plan[kind] = compared + tuple((EXACT, name, None, None, None) for name in sorted(self.exact.get(kind, ())))
+            plan[kind] = compared + tuple((EXACT, name, None, None, None) for name in sorted(exact))
+        plan.update(dict.fromkeys(self.derived_only, REFUSED))
         return plan
 
 
@@ -140,6 +147,8 @@ class PatternCache:
             append(kind)
             fields = plan.get(kind)
             if fields:
+                if fields is REFUSED:
+                    return None
                 _read(append, fact, fields)
         if alike:
             parts[1] = _identical(facts)
@@ -272,6 +281,8 @@ def _identical(facts: list[dict]) -> tuple | None:
 def key_spec(compiled) -> KeySpec:
     """What the key must read, from the compiled definition (conditions) and the rules (derived values)."""
     spec = KeySpec()
+    derivers = [r for r in compiled.rules.values() if r.then.derive is not None]
+    bounded = _bounded(derivers, compiled.parameters)
     (body,) = compiled.definition.values()
     for rule_name, rule in body.items():
         if set(rule) - {"all", "pri", "run"}:
@@ -282,8 +293,8 @@ def key_spec(compiled) -> KeySpec:
             aliases[alias.removesuffix("$not")] = _kind_of(pattern, rule_name)
         for term in rule["all"]:
             ((alias, pattern),) = term.items()
-            _walk(pattern, aliases[alias.removesuffix("$not")], aliases, spec, rule_name)
-    _derived_sources([r for r in compiled.rules.values() if r.then.derive is not None], spec)
+            _walk(pattern, aliases[alias.removesuffix("$not")], aliases, spec, rule_name, bounded)
+    _derived_sources(derivers, spec)
     return spec
 
 
@@ -296,34 +307,90 @@ def _kind_of(pattern: dict, rule_name: str) -> str:
     raise Uncacheable(f"rule {rule_name}: a pattern without a fact kind")
 
 
-def _walk(pattern: dict, kind: str, aliases: dict, spec: KeySpec, rule_name: str) -> None:
+def _walk(pattern: dict, kind: str, aliases: dict, spec: KeySpec, rule_name: str, bounded: dict) -> None:
     for op, operand in pattern.items():
         if op in ("$and", "$or"):
             for term in operand:
-                _walk(term, kind, aliases, spec, rule_name)
+                _walk(term, kind, aliases, spec, rule_name, bounded)
         elif op in _OPERATORS:
             ((name, value),) = operand.items()
-            _comparison(kind, name, op, value, aliases, spec, rule_name)
+            _comparison(kind, name, op, value, aliases, spec, rule_name, bounded)
         elif op in ("$ex", "$nex"):
             ((name, _),) = operand.items()
             spec.tests.setdefault(kind, []).append((name, "$ex", None))
         elif op.startswith("$"):
             raise Uncacheable(f"rule {rule_name}: operator {op} is not keyed")
         elif op != "t":
-            _comparison(kind, op, "$eq", operand, aliases, spec, rule_name)
+            _comparison(kind, op, "$eq", operand, aliases, spec, rule_name, bounded)
 
 
-def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySpec, rule_name: str) -> None:
+def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySpec, rule_name: str, bounded: dict) -> None:
     if isinstance(value, dict):
         if len(value) != 1 or next(iter(value)) not in aliases:
             raise Uncacheable(f"rule {rule_name}: a comparison with a mapping that is not a join")
         ((other, other_field),) = value.items()
-        spec.exact.setdefault(kind, set()).add(name)
-        spec.exact.setdefault(aliases[other], set()).add(other_field)
+        _join(spec, (kind, name), op, (aliases[other], other_field), bounded)
     elif isinstance(value, (list, tuple)):
         raise Uncacheable(f"rule {rule_name}: a comparison with a list")
     else:
         spec.tests.setdefault(kind, []).append((name, op, value))
+
+
+_FLIPPED = {"$eq": "$eq", "$neq": "$neq", "$gt": "$lt", "$gte": "$lte", "$lt": "$gt", "$lte": "$gte"}  # a op b  <=>  b FLIPPED[op] a
+
+
+def _join(spec: KeySpec, left: tuple[str, str], op: str, right: tuple[str, str], bounded: dict) -> None:
+    """Key the comparison `left op right` of two facts' fields (each a (kind, field)). In general both fields
+    exactly. When one side is a derived field whose values are few and known (`_bounded`) and the other is
+    not, the bounded side is kept exactly (that is, through what it is derived from) and the other side by its
+    comparison with each value the bounded side can take: the bounded side's value is one of them and is
+    settled by the key, so the outcome of the join is too. An asserted fact of the bounded side's kind (whose
+    field could hold any value) is then not keyed (`PatternCache.key`)."""
+    if (left in bounded) != (right in bounded):
+        if left in bounded:  # as `right FLIPPED[op] left`
+            left, op, right = right, _FLIPPED[op], left
+        spec.exact.setdefault(right[0], set()).add(right[1])
+        spec.derived_only.add(right[0])
+        spec.tests.setdefault(left[0], []).extend((left[1], op, value) for value in bounded[right])
+        return
+    for kind, name in (left, right):
+        spec.exact.setdefault(kind, set()).add(name)
+
+
+def _bounded(rules: list, parameters: dict) -> dict[tuple[str, str], tuple]:
+    """(kind, field) -> every value the field of a derived fact can take, when every rule that derives the
+    kind sets it to a number known once the ruleset is compiled (a literal, a parameter, an entry or the
+    lowest entry of a table parameter), each a plain number (`_plain_number`: compared alike by Python and
+    durable-rules)."""
+    sets: dict[str, list[dict]] = {}
+    for rule in rules:
+        sets.setdefault(rule.then.derive.fact, []).append(rule.then.derive.set)
+    bounded = {}
+    for kind, derived in sets.items():
+        for name in set().union(*derived):
+            values = [_known_values(each.get(name, _ABSENT), parameters) for each in derived]
+            if all(v is not None for v in values):
+                known = {value for each in values for value in each}
+                if all(type(value) in (int, float) and _plain_number(value, type(value)) for value in known):
+                    bounded[(kind, name)] = tuple(sorted(known))
+    return bounded
+
+
+def _known_values(value, parameters: dict) -> list | None:
+    """Every value a `set:` value can give, when it is known without any fact; None when it is not (it reads
+    a fact, a decision table or a text; or the field is not set: `_ABSENT`)."""
+    if isinstance(value, ParamRef):
+        return [parameters.get(value.param)]
+    if isinstance(value, Lookup):
+        table = parameters.get(value.lookup)
+        return list(table.values()) if isinstance(table, dict) else None
+    if isinstance(value, Lowest):
+        table = parameters.get(value.lowest)
+        entries = list(table.values()) if isinstance(table, dict) else table if isinstance(table, list) else None
+        return [min(entries)] if entries and all(type(e) in (int, float) for e in entries) else None
+    if type(value) in (int, float):
+        return [value]
+    return None
 
 
 def _derived_sources(rules: list, spec: KeySpec) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from types import SimpleNamespace
 import subprocess
 import sys
 from pathlib import Path
@@ -98,8 +99,11 @@ def test_the_key_separates_each_side_of_a_threshold_and_joins_exactly(evaluator)
     spec = pattern_cache.key_spec(compiled)
     hour_tests = [t for t in spec.tests["work_experience"] if t[0] == "qualifying_hours"]
     assert hour_tests and all(constant == compiled.parameters["min_qualifying_hours"] for _, _, constant in hour_tests)
-    assert "lowest" in spec.exact["language_result"], "compared with the required level, another fact's field"
     assert "level" in spec.exact["primary_occupation"], "the required level is looked up from it"
+    assert "level" in spec.exact["language_requirement"] and "language_requirement" in spec.derived_only
+    levels = sorted(set(compiled.parameters["language_level_by_occupation_level"].values()))
+    assert "language_result" not in spec.exact, "compared with the required level, whose values are known"
+    assert {constant for name, _, constant in spec.tests["language_result"] if name == "lowest"} == set(levels)
     assert "title" not in spec.exact.get("primary_occupation", set()), "shown in reasons only, not compared"
     cache = pattern_cache.PatternCache()
     work = {"t": "work_experience", "qualifying_hours": 1559.99, "occupations_with_hours": 1, "window_start": 20200101,
@@ -107,6 +111,47 @@ def test_the_key_separates_each_side_of_a_threshold_and_joins_exactly(evaluator)
     below, above, far_above = (cache.key(compiled, [dict(work, qualifying_hours=h)]) for h in (1559.99, 1560.0, 4000.0))
     assert below != above and above == far_above
     assert NEVER_ASSERTED not in spec.tests
+
+
+def test_a_join_with_a_derived_field_of_known_values_keys_the_other_side_by_its_comparisons(evaluator):
+    """The required level (derived: an entry of a table parameter, or its lowest entry) takes a few known
+    values, so the result's lowest ability it is compared with is keyed by its comparison with each of them,
+    not exactly (docs/engine.md "Decision patterns"); an applicant who asserts a requirement is not keyed."""
+    from support import applicant
+
+    _, compiled = evaluator.context(applicant())
+    cache = pattern_cache.PatternCache()
+    occupation = {"t": "primary_occupation", "reading": 0, "noc_code": "21231", "noc_version": 2021, "title": "t", "level": "1",
+                  "hours": 2000.0, "tied": False, "tied_with": ""}
+    result = {"t": "language_result", "test": "celpip_general", "date": 20240101, "lowest": 7, "lowest_ability": "reading"}
+
+    def key(lowest):
+        return cache.key(compiled, [occupation, dict(result, lowest=lowest)])
+
+    levels = sorted(set(compiled.parameters["language_level_by_occupation_level"].values()))
+    assert levels == [5, 7]
+    assert key(7) == key(8) == key(12) and key(5) == key(6) and key(0) == key(4)
+    assert len({key(4), key(5), key(7)}) == 3
+    assert key(7.0) == key(8.5) and key(6.99) == key(5), "a plain number is placed among the levels"
+    assert key("7") != key(7) and key(True) != key(1) and key(2 ** 60) != key(2 ** 60 + 1), "any other value exactly"
+    asserted = {"t": "language_requirement", "reading": 0, "level": 6, "basis": "b"}
+    assert cache.key(compiled, [occupation, result, asserted]) is None
+
+
+def test_a_join_is_kept_exact_when_the_derived_side_can_hold_any_value():
+    """`_bounded`: a field is bounded only when every rule that derives its kind sets it to a known number."""
+    from cec_rules.engine.model import DeriveFact, FactRef, Lookup, Lowest, ParamRef
+
+    def rules(*sets):
+        return [SimpleNamespace(then=SimpleNamespace(derive=DeriveFact(fact="req", set=values))) for values in sets]
+
+    parameters = {"table": {"a": 5, "b": 7.5}, "n": 3, "odd": {"a": "x"}, "flag": True}
+    bounded = pattern_cache._bounded(rules({"level": Lookup(lookup="table", key=FactRef(ref="o.level"))},
+                                           {"level": Lowest(lowest="table")}, {"level": ParamRef(param="n")}, {"level": 9}), parameters)
+    assert bounded == {("req", "level"): (3, 5, 7.5, 9)}
+    for other in ({"level": FactRef(ref="o.level")}, {"other": 1}, {"level": Lookup(lookup="odd", key="a")},
+                  {"level": ParamRef(param="flag")}, {"level": float("nan")}, {"level": 2 ** 60}):
+        assert pattern_cache._bounded(rules({"level": 9}, other), parameters) == {}, other
 
 
 def test_values_python_and_durable_might_compare_differently_are_keyed_exactly():

@@ -48,6 +48,28 @@ def test_replayed_decisions_are_the_bytes_durable_rules_gives(deciders, records)
         assert on.runtime.patterns.stats.hits > hits, "decided again, the applicant replays"
 
 
+@st.composite
+def results_of_one_applicant(draw) -> list[dict]:
+    """One applicant, then the same applicant with other valid language results: the same occupations (so the
+    same required levels), results on either side of them (or at them), so that one's run replays for
+    another whose lowest ability differs but falls the same way against every level."""
+    record = draw(gen.applicants(min_tests=1, max_tests=2))
+    day = gen.application_day(record)
+    others = draw(st.lists(st.lists(gen.language_results(day, "valid"), min_size=1, max_size=2), min_size=1, max_size=4))
+    return [record] + [dict(record, language_tests=tests) for tests in others]
+
+
+@pytest.mark.slow
+@given(records=results_of_one_applicant())
+def test_a_lowest_ability_keyed_by_its_place_among_the_levels_replays_as_durable_rules_decides(deciders, records):
+    """The lowest ability is keyed by its comparison with each level a requirement can take (`_join`), not
+    exactly: a replay for another lowest ability gives durable-rules' bytes."""
+    off, on = deciders
+    for record in records:
+        applicant = applicant_from_data(record, SOURCE)
+        assert on.evaluate(applicant, source=SOURCE).to_json_line() == off.evaluate(applicant, source=SOURCE).to_json_line()
+
+
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=0, max_value=1e6),
     st.integers(min_value=-10 ** 20, max_value=10 ** 20), st.integers(min_value=19000101, max_value=21001231),
