@@ -138,19 +138,20 @@ class PatternCache:
             return None
         parts = [compiled.name, None]
         append = parts.append
-        first: dict = {}
-        alike = False  # two facts of one kind (or a kind that is not a text): they may be identical
-        for index, fact in enumerate(facts):
+        kinds = set()
+        odd = False  # a kind that is not a text (whose JSON could be another kind's: see `_identical`)
+        for fact in facts:
             kind = fact.get("t")
-            if first.setdefault(kind, index) != index or (type(kind) is not str and kind is not None):
-                alike = True
             append(kind)
-            fields = plan.get(kind)
+            kinds.add(kind)
+            fields = plan.get(kind)  # (the plan's kinds are texts)
             if fields:
                 if fields is REFUSED:
                     return None
                 _read(append, fact, fields)
-        if alike:
+            elif type(kind) is not str and kind is not None:
+                odd = True
+        if odd or len(kinds) < len(facts):  # two facts may be identical
             parts[1] = _identical(facts)
         return tuple(parts)
 
@@ -457,7 +458,8 @@ def _fact_part(fact: dict, fields: tuple) -> tuple:
 def _read(append, fact: dict, fields: tuple) -> None:
     """Append a fact's part of the key, one entry per field in `fields` (its kind's plan): what settles
     each comparison of the field with a constant (`_reading`), or the field itself when it is kept exactly
-    (a text as itself, any other value as `_exact` gives it: a text never equals those tuples). The two
+    (a text or an int as itself, any other value as `_exact` gives it: a text, an int and those tuples never
+    equal one another, and a float or a boolean equal to an int is a tuple). The two
     shortcuts of `_reading` are written out here, not called: the key reads some twenty fields per
     applicant."""
     get = fact.get
@@ -473,7 +475,7 @@ def _read(append, fact: dict, fields: tuple) -> None:
             else:
                 append(each(value))
         elif way is EXACT:
-            append(value if type(value) is str else _exact(value))
+            append(value if type(value) is str or type(value) is int else _exact(value))
         else:
             append(each(value))
 

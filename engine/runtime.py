@@ -70,18 +70,31 @@ class Exclusion:
     during: tuple | None = None
 
 
-@dataclass
+@dataclass(init=False)
 class RunResult:
     """Everything the rules concluded for one applicant."""
 
-    trace: list[Firing] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
-    derived: list[tuple[str, dict]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    exclusions: list[Exclusion] = field(default_factory=list)
-    awards: list[Award] = field(default_factory=list)
-    unknown_points: list[PointsUnknown] = field(default_factory=list)
-    score: ScoreResult | None = None  # for a ruleset with a `score:`, once the conclude phase has settled
+    trace: list[Firing]
+    outcomes: list[Outcome]
+    derived: list[tuple[str, dict]]
+    errors: list[str]
+    exclusions: list[Exclusion]
+    awards: list[Award]
+    unknown_points: list[PointsUnknown]
+    score: ScoreResult | None  # for a ruleset with a `score:`, once the conclude phase has settled
+
+    def __init__(self, trace=None, outcomes=None, derived=None, errors=None, exclusions=None, awards=None, unknown_points=None,
+                 score=None):
+        """(Written out: the runtime makes one per run, about three per applicant, and a dataclass's default
+        factories cost twice as much.)"""
+        self.trace = [] if trace is None else trace
+        self.outcomes = [] if outcomes is None else outcomes
+        self.derived = [] if derived is None else derived
+        self.errors = [] if errors is None else errors
+        self.exclusions = [] if exclusions is None else exclusions
+        self.awards = [] if awards is None else awards
+        self.unknown_points = [] if unknown_points is None else unknown_points
+        self.score = score
 
     def scored(self, compiled: CompiledRuleset) -> ScoreResult:
         """The score of the awards so far (computed once: no award comes after the conclude phase)."""

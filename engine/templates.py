@@ -108,7 +108,10 @@ def _filler(fields: tuple, last: str, lang: str):
             out = []
             for text, head, name, show in facts_only:
                 out.append(text)
-                value = matched.get(head, _NO_FACT).get(name, "?")
+                try:  # (a matched fact is always a mapping)
+                    value = matched[head][name]
+                except KeyError:
+                    value = "?"
                 out.append(value if type(value) is str else show(value))  # text, most values, shows as is
             out.append(last)
             return "".join(out)
