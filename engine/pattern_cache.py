@@ -177,11 +177,11 @@ class PatternCache:
 class Recorder:
     """Notes, during one durable-rules run, which facts each firing of the runtime's actions matched."""
 
-    def __init__(self, facts: list[dict], derived: list, read: dict[str, frozenset]):
+    def __init__(self, facts: list[dict], derived: list, actions: dict[str, tuple]):
         self._asserted = {orjson.dumps(f): i for i, f in reversed(list(enumerate(facts)))}
         self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
-        self._read = read  # action name -> the aliases its action reads (the others it leaves out)
-        self.firings: list[tuple[str, tuple, int]] = []  # action, (alias, source, position) it reads, derived so far
+        self._actions = actions  # action name -> (its function for a replayed firing, the aliases it reads)
+        self.firings: list[tuple] = []  # per firing: action, derived so far, where (`replay`), whether all are asserted facts
         self.valid = True
         self._score: bytes | None = None
         self._score_fact: dict | None = None
@@ -196,7 +196,7 @@ class Recorder:
         under another alias is not recorded (replay would have to make that fact for nothing)."""
         if not self.valid:
             return
-        read, where = self._read[name], []
+        (fire, read), where = self._actions[name], []
         for alias, fact in matched.items():
             if not isinstance(fact, dict):
                 self.valid = False
@@ -208,7 +208,9 @@ class Recorder:
                 return
             if alias in read:
                 where.append((alias, *position))
-        self.firings.append((name, tuple(where), len(self._derived)))
+        asserted = all(source == "a" for _, source, _ in where)
+        where = tuple((alias, index) for alias, _, index in where) if asserted else tuple(where)
+        self.firings.append((fire, len(self._derived), where, asserted))
 
     def recording(self):
         """What `PatternCache.store` keeps: each firing, how many derived facts the run ended with, and the
@@ -229,39 +231,55 @@ class Recorder:
         return None
 
 
-def replay(recording, facts: list[dict], result, actions: dict, score=None) -> bool:
-    """Run the recorded firings' actions (`actions`: the runtime's, for a replayed firing) on this
-    applicant's facts; False when something does not fit (then the runtime runs durable-rules): e.g. two
-    derived facts identical here but not in the recorded run, or the other way round; or this applicant's
-    score falls otherwise than the recorded one on a comparison some rule makes of it. `score()` gives the
-    `score` fact of this applicant's awards so far. An asserted fact is handed over as it is (no action
-    changes the facts it matched; a fact the plugin gave a `sid` is handed over without it, as
-    durable-rules would)."""
+def replay(recording, facts: list[dict], result, score=None) -> bool:
+    """Run the recorded firings' actions (the runtime's, for a replayed firing) on this applicant's facts;
+    False when something does not fit (then the runtime runs durable-rules): e.g. two derived facts
+    identical here but not in the recorded run, or the other way round; or this applicant's score falls
+    otherwise than the recorded one on a comparison some rule makes of it. `score()` gives the `score`
+    fact of this applicant's awards so far. An asserted fact is handed over as it is (no action changes
+    the facts it matched; a fact the plugin gave a `sid` is handed over without it, as durable-rules
+    would). A firing that matched asserted facts only (most do) has them as (alias, position) pairs."""
     firings, derived_count, score_check = recording
     derived = result.derived
-    for name, where, derived_before in firings:
+    for fire, derived_before, where, asserted in firings:
         if len(derived) != derived_before:
             return False
-        matched = {}
-        for alias, source, index in where:
-            if source == "a":
+        if asserted:
+            matched = {}
+            for alias, index in where:
                 fact = facts[index]
                 matched[alias] = fact if "sid" not in fact else {k: v for k, v in fact.items() if k != "sid"}
-            elif source == "d":
-                if index >= len(derived):
-                    return False
-                kind, values = derived[index]
-                matched[alias] = {**values, "t": kind}
-            elif source == "s":
-                if score is None:
-                    return False
-                matched[alias] = score()
-            else:
-                matched[alias] = {"t": index}
-        actions[name](result, matched)
+        else:
+            matched = _placed(where, facts, derived, score)
+            if matched is None:
+                return False
+        fire(result, matched)
     if score_check is not None and (score is None or _fact_part(score(), score_check[0]) != score_check[1]):
         return False
     return not result.errors and len(derived) == derived_count
+
+
+def _placed(where: tuple, facts: list[dict], derived: list, score) -> dict | None:
+    """The facts a recorded firing matched, by alias, from its (alias, source, position) triples: an asserted
+    fact (`a`), the n-th derived fact (`d`), the score fact (`s`) or a phase gate (`g`); None when this run
+    has no such fact."""
+    matched = {}
+    for alias, source, index in where:
+        if source == "a":
+            fact = facts[index]
+            matched[alias] = fact if "sid" not in fact else {k: v for k, v in fact.items() if k != "sid"}
+        elif source == "d":
+            if index >= len(derived):
+                return None
+            kind, values = derived[index]
+            matched[alias] = {**values, "t": kind}
+        elif source == "s":
+            if score is None:
+                return None
+            matched[alias] = score()
+        else:
+            matched[alias] = {"t": index}
+    return matched
 
 
 def _identical(facts: list[dict]) -> tuple | None:

@@ -35,15 +35,22 @@ from .templates import compile_template
 from .validator import PHASE_GATES, TRANSLATION_SUFFIX
 
 
-@dataclass
-class Firing:
-    """One rule firing: the rule and the facts it matched, by alias."""
+class Firing(dict):
+    """One rule firing: the rule and the facts it matched, by alias. A dict, `{"rule": ..., "facts": ...}`, so
+    that it is its own JSON: the trace is written as it is, with no dict made per firing."""
 
-    rule: str
-    facts: dict[str, dict]
+    __slots__ = ()  # made as Firing(rule=..., facts=...)
+
+    @property
+    def rule(self) -> str:
+        return self["rule"]
+
+    @property
+    def facts(self) -> dict[str, dict]:
+        return self["facts"]
 
     def to_json(self) -> dict:
-        return {"rule": self.rule, "facts": self.facts}
+        return self
 
 
 @dataclass
@@ -123,8 +130,7 @@ class Runtime:
         self._host = None
         self._registered: set[str] = set()
         self._actions: dict[str, object] = {"noop": _noop}  # durable-rules' callables, by action name
-        self._replays: dict[str, object] = {}  # the same actions for a replayed firing (`_make_action`)
-        self._read: dict[str, frozenset] = {}  # the aliases each action reads
+        self._replays: dict[str, tuple] = {}  # the same actions for a replayed firing, and the aliases each reads (`_make_action`)
         self._sids = itertools.count(1)
         self._current: RunResult | None = None  # the applicant being decided: actions write into it
         self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
@@ -144,14 +150,14 @@ class Runtime:
         if recording is not None:  # (its rules' actions were made when durable-rules ran for it)
             result = RunResult()
             score = (lambda: result.scored(compiled).fact()) if compiled.score is not None else None
-            if replay(recording, facts, result, self._replays, score):
+            if replay(recording, facts, result, score):
                 patterns.stats.hits += 1
                 if compiled.score is not None:
                     result.scored(compiled)
                 return result
         patterns.stats.misses += 1
         result = RunResult()
-        self._recorder = Recorder(facts, result.derived, self._read)
+        self._recorder = Recorder(facts, result.derived, self._replays)
         try:
             result = self._run_engine(compiled, facts, result)
             if self._recorder.valid:
@@ -207,7 +213,7 @@ class Runtime:
             for action, rule in compiled.rules.items():
                 fire, aliases = self._make_action(rule, compiled)
                 self._actions[action] = self._engine_action(action, fire)
-                self._replays[action], self._read[action] = fire, aliases
+                self._replays[action] = (fire, aliases)
             self._host.set_rulesets(copy.deepcopy(compiled.definition))  # durable-rules mutates its argument
             self._registered.add(compiled.name)
         return self._host
@@ -242,7 +248,7 @@ class Runtime:
                     matched = {alias: fact for alias, fact in c._m.items() if alias in aliases}
                     for fact in matched.values():
                         fact.pop("sid", None)  # each firing gets freshly parsed facts: safe to trim in place
-                result.trace.append(Firing(rule_id, matched))
+                result.trace.append(Firing(rule=rule_id, facts=matched))
                 conclude(result, matched, c)
             except Exception as exc:  # surfaced after the run: durable-rules would swallow it
                 result.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
