@@ -44,9 +44,10 @@ class CannedDecider(RecordDecider):
         return Decided(record.seq, self.LINE, False, ("language_proficiency",), "2022-11-16", (), found.group(1), record.line, record.source)
 
 
-def _measured(run_module, pool_module, stats: dict) -> None:
-    """Wrap the deciding phase (its rusage) and each worker's stop (its CPU from /proc, read just before)."""
-    deciding, stop = run_module._run, pool_module.WorkerPool._stop
+def measured(module, name: str, pool_module, stats: dict) -> None:
+    """Wrap `module.name` (its rusage and wall time into `stats`) and each worker's stop (its CPU from /proc,
+    read just before, appended to `stats["workers"]`). bench/diff_parent.py measures `cec diff` with it."""
+    deciding, stop = getattr(module, name), pool_module.WorkerPool._stop
 
     def timed_run(*args, **kwargs):
         before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
@@ -66,7 +67,8 @@ def _measured(run_module, pool_module, stats: dict) -> None:
             pass
         stop(worker)
 
-    run_module._run, pool_module.WorkerPool._stop = timed_run, staticmethod(stop_after_reading)
+    setattr(module, name, timed_run)
+    pool_module.WorkerPool._stop = staticmethod(stop_after_reading)
 
 
 def main(argv: list[str]) -> None:
@@ -75,7 +77,7 @@ def main(argv: list[str]) -> None:
     from cec_rules.engine.batch.run import BatchOptions
 
     stats: dict = {}
-    _measured(run, pool, stats)
+    measured(run, "_run", pool, stats)
     if canned:  # the CLI has no option for the decider: the options it would build, with ours
         sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         real = run.BatchOptions

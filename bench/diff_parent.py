@@ -15,33 +15,12 @@ from __future__ import annotations
 import os
 import resource
 import sys
-import time
 
 import click
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-def _measured(run_module, pool_module, stats: dict) -> None:
-    """Wrap `run_diff` (its rusage) and each worker's stop (its CPU from /proc, read just before)."""
-    diffing, stop = run_module.run_diff, pool_module.WorkerPool._stop
-
-    def timed_run(*args, **kwargs):
-        before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
-        try:
-            return diffing(*args, **kwargs)
-        finally:
-            after = resource.getrusage(resource.RUSAGE_SELF)
-            stats.update(user=after.ru_utime - before.ru_utime, system=after.ru_stime - before.ru_stime, wall=time.monotonic() - started)
-
-    def stop_after_reading(worker):
-        try:
-            with open(f"/proc/{worker.process.pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            stats.setdefault("workers", []).append(round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2))
-        except OSError:
-            pass
-        stop(worker)
-
-    run_module.run_diff, pool_module.WorkerPool._stop = timed_run, staticmethod(stop_after_reading)
+from batch_parent import measured  # noqa: E402  (the sibling file, not a package)
 
 
 def main(argv: list[str]) -> None:
@@ -50,7 +29,7 @@ def main(argv: list[str]) -> None:
     from cec_rules.cli.main import cli
 
     stats: dict = {}
-    _measured(run, pool, stats)
+    measured(run, "run_diff", pool, stats)
     try:
         cli.main(["diff", *argv], standalone_mode=False)
     except (SystemExit, click.exceptions.Exit):  # exit code 3: some records were rejected
