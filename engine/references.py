@@ -7,7 +7,7 @@ import re
 
 from .model import LANGS, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
 
-_PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)\}")
+_PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)(?:\.[a-z0-9_]+)?\}")  # {param.NAME} or {param.NAME.KEY}
 
 
 def parameters_of(rule: Rule) -> list[str]:

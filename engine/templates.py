@@ -1,4 +1,5 @@
-"""Rendering reason templates: `{alias.field}` and `{param.name}` placeholders, shown for people.
+"""Rendering reason templates: `{alias.field}`, `{param.name}` and `{param.name.key}` (one entry of a table
+parameter) placeholders, shown for people.
 
 Values are formatted by the field's declared type: dates (integers YYYYMMDD inside the engine) as ISO
 dates, measures (what a program's `formats` maps to "measure": a field type, or a word of a parameter's
@@ -11,7 +12,8 @@ import re
 from decimal import ROUND_DOWN, Decimal
 
 MEASURE = "measure"  # a number shown grouped, with at most two decimals, even when it is an integer
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)(?:\.([a-z0-9_]+))?\}")
+PARAM_KEY = re.compile(r"[a-z0-9_]+")  # a table parameter's key as `{param.NAME.KEY}` names it (engine/validator.py)
 
 
 def format_value(value, kind: str | None = None, lang: str = "en") -> str:
@@ -77,28 +79,30 @@ def compile_template(template: str, aliases: dict[str, str], field_types: dict[s
     function's own `parameters` argument is not read."""
     formats = formats or {}
     fields, literal = [], ""
-    for text, head, name in _parts(template):
+    for text, head, name, key in _parts(template):
         literal += text
         if head is None:
             continue
         if head == "param":
             kind = unit_format(units.get(name, ""), formats)
-            shown = _shown_now(parameters, name, kind, lang)
+            shown = _shown_now(parameters, name, key, kind, lang)
             if shown is not None:
                 literal += shown
                 continue
+            fields.append((literal, head, name, key, _shower(kind, lang)))
         else:
             declared = field_types.get(aliases.get(head, ""), {}).get(name)
             kind = formats.get(declared, declared)
-        fields.append((literal, head, name, f"{name}__{lang}", _shower(kind, lang)))
+            fields.append((literal, head, name, f"{name}__{lang}", _shower(kind, lang)))
         literal = ""
     return _filler(tuple(fields), literal, lang)
 
 
 def _filler(fields: tuple, last: str, lang: str):
     """The fill function of a prepared template: its placeholders `fields` (literal text before, alias or
-    'param', field, translated field, how the value shows), then the literal text `last`. The usual case
-    (English, every parameter already shown) takes the shortest loop."""
+    'param', field or parameter, the translated field or the parameter's key (None: the whole parameter),
+    how the value shows), then the literal text `last`. The usual case (English, every parameter already
+    shown) takes the shortest loop."""
     if not fields:
         return lambda matched, parameters: last
     if lang == "en" and all(head != "param" for _, head, _, _, _ in fields):
@@ -124,7 +128,7 @@ def _filler(fields: tuple, last: str, lang: str):
         for text, head, name, translated, show in fields:
             out.append(text)
             if head == "param":
-                value = parameters.get(name)
+                value = parameter_value(parameters, name, translated)
             else:
                 fact = matched.get(head, _NO_FACT)
                 value = fact.get(translated, fact.get(name, "?")) if localized else fact.get(name, "?")
@@ -138,13 +142,32 @@ def _filler(fields: tuple, last: str, lang: str):
 _NO_FACT: dict = {}
 
 
-def _shown_now(parameters: dict | None, name: str, kind: str | None, lang: str) -> str | None:
-    """Parameter `name` shown, when `parameters` are given and it shows without error (a value that cannot
-    be shown fails when the template is filled, as it would without `parameters`)."""
+def parameter_value(parameters: dict, name: str, key: str | None):
+    """What `{param.NAME}` (key None) or `{param.NAME.KEY}` shows: the parameter, or its table's entry whose
+    key reads KEY (a key written as a number in YAML too: `{param.levels.0}`); "?" when it has none.
+
+    Examples:
+        >>> levels = {"levels": {"listening": 5, 0: 7}}
+        >>> parameter_value(levels, "levels", "listening"), parameter_value(levels, "levels", "0"), parameter_value(levels, "levels", "x")
+        (5, 7, '?')
+    """
+    value = parameters.get(name)
+    if key is None:
+        return value
+    if isinstance(value, dict):
+        for entry, item in value.items():
+            if str(entry) == key:
+                return item
+    return "?"
+
+
+def _shown_now(parameters: dict | None, name: str, key: str | None, kind: str | None, lang: str) -> str | None:
+    """Parameter `name` (or its entry `key`) shown, when `parameters` are given and it shows without error
+    (a value that cannot be shown fails when the template is filled, as it would without `parameters`)."""
     if parameters is None:
         return None
     try:
-        return format_value(parameters.get(name), kind, lang)
+        return format_value(parameter_value(parameters, name, key), kind, lang)
     except Exception:
         return None
 
@@ -222,17 +245,22 @@ def unit_format(unit: str, formats: dict) -> str | None:
     return next((kind for word, kind in formats.items() if word in unit), None)
 
 
-_PARSED: dict[str, list[tuple[str, str | None, str | None]]] = {}
+_PARSED: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
 
 
-def _parts(template: str) -> list[tuple[str, str | None, str | None]]:
-    """The template split once into (literal text, alias or 'param', field) parts, then cached."""
+def _parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """The template split once into (literal text, alias or 'param', field, a parameter's key or None)
+    parts, then cached. A key after a fact's field (`{alias.field.key}`) is not a placeholder: it stays
+    text, and engine/validator.py reports it."""
     parts = _PARSED.get(template)
     if parts is None:
         parts, position = [], 0
         for match in _PLACEHOLDER.finditer(template):
-            parts.append((template[position:match.start()], match.group(1), match.group(2)))
+            head, name, key = match.groups()
+            if key is not None and head != "param":
+                continue
+            parts.append((template[position:match.start()], head, name, key))
             position = match.end()
-        parts.append((template[position:], None, None))
+        parts.append((template[position:], None, None, None))
         _PARSED[template] = parts
     return parts

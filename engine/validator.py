@@ -16,6 +16,7 @@ from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
 from .score_checks import score_problems
 from .shown import a, literal
 from .table_coverage import table_problems
+from .templates import PARAM_KEY
 from .values import number_problem
 from .yaml_source import Positions, format_key_path
 
@@ -356,11 +357,35 @@ class RulesetChecker:
             if award and name == f"{AWARD_ALIAS}.points":
                 continue
             if head == "param":
-                self._check_param(where, tail)
+                self._check_param_placeholder(where, tail)
+            elif head in aliases and "." in tail:
+                self._add(where, f"placeholder {{{name}}}: only a table parameter's entry is named by a key ({{param.NAME.KEY}}), not a fact's field")
             elif head in aliases and tail:
                 self._check_field(where, aliases[head], tail)
             else:
                 self._add(where, f"placeholder {{{name}}} must be {{param.NAME}} or {{ALIAS.FIELD}} with an alias of this rule ({', '.join(aliases) or 'none'})")
+
+    def _check_param_placeholder(self, where: tuple, tail: str) -> None:
+        """`{param.NAME}`, or `{param.NAME.KEY}`: an entry of a table parameter, which must have that key on
+        every date it has a value (a key written as a number in YAML is named by its digits)."""
+        name, dot, key = tail.partition(".")
+        self._check_param(where, name)
+        parameter = self.ruleset.parameters.get(name)
+        if not dot or parameter is None:
+            return
+        if not PARAM_KEY.fullmatch(key):
+            self._add(where, f"placeholder {{param.{tail}}}: a key is written in lowercase letters, digits and _ ({{param.NAME.KEY}})")
+            return
+        dated = parameter.values is not None
+        for day, value in (parameter.values.items() if dated else [(None, parameter.value)]):
+            on = f" on {day}" if dated else ""
+            if not isinstance(value, dict):
+                self._add(where, f"placeholder {{param.{tail}}}: parameter {name!r} is not a table{on} ({literal(value)}), so it has no key {key!r}")
+                return
+            keys = [str(k) for k in value]
+            if key not in keys:
+                self._add(where, f"placeholder {{param.{tail}}}: parameter {name!r} has no key {key!r}{on}{suggest(key, keys)}; keys: {', '.join(keys) or 'none'}")
+                return
 
     def _check_criteria_concluded(self) -> None:
         met = {rule.then.meet for rule in self.ruleset.rules if rule.then.meet}
