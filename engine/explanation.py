@@ -12,7 +12,7 @@ import datetime as dt
 from .gains import Gain, pass_mark, point_gains
 from .model import wording
 from .references import parameters_of
-from .templates import fill_parameters, format_value
+from .templates import fill_parameters, format_value, worded
 from .validator import TRANSLATION_SUFFIX
 
 GAIN_WORDS = {
@@ -31,6 +31,7 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     decision = evaluator.plugin.translate(evaluator, decision, applicant, as_of, source, lang)
     rules = {rule.id: rule for rule in edition.ruleset.rules}
     formats = evaluator.plugin.formats
+    words = edition.ruleset.words.get(lang)
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
@@ -38,7 +39,7 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
         entry = {"id": result.id, "met": result.met, "citation": result.citation, "reason": result.reason,
                  "description": fill_parameters(wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats),
                  "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}), lang)
-                                for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
+                                for o in result.outcomes for alias, fact in worded(o.facts, words, lang).items() if not alias.endswith("__")},
                  "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
                                  "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]}
         if result.met is None:

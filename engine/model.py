@@ -400,6 +400,7 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
+    words: dict[Literal["fr"], dict[str, str]] = {}  # per language, a text facts hold in English -> its wording (French reasons)
     tables: dict[Identifier, Table] = {}  # decision tables, used as `{table: NAME, inputs: {...}}` values
     score: Score | None = None  # a points grid: `award:` conclusions, the `score` fact of the final phase
     consumes: list[Identifier] = []  # programs decided first, their outcomes asserted as facts (engine/chaining.py)

@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from .model import Score, wording
-from .templates import compile_template
+from .templates import compile_template, worded
 
 SCORE_FACT = "score"
 TOTAL_FIELDS = ("total", "possible_total")
@@ -154,14 +154,15 @@ def capped_total(score: Score, points: dict[str, int | float]) -> tuple[int | fl
 
 
 def score_in_lang(score: ScoreResult, rules: dict, field_types: dict, units: dict, parameters: dict, lang: str,
-                  formats: dict | None = None) -> ScoreResult:
+                  formats: dict | None = None, words: dict | None = None) -> ScoreResult:
     """`score` with each factor's reason rendered again, in the language `lang`, from its rules' wording and
-    the facts each firing matched (`rules`: rule id -> Rule; `formats`: the program's). The runtime renders
-    reasons once, in English; a program's `translate` calls this for `--lang fr`."""
+    the facts each firing matched (`rules`: rule id -> Rule; `formats`: the program's; `words`: the
+    ruleset's words in `lang`, `templates.worded`). The runtime renders reasons once, in English; a
+    program's `translate` calls this for `--lang fr`."""
     def render(rule_id: str, facts: dict, extra: dict) -> str:
         rule = rules[rule_id]
         aliases = {**{p.alias: p.fact for p in rule.when if hasattr(p, "fact")}, AWARD_ALIAS: AWARD_ALIAS}
-        return compile_template(wording(rule.then.reason, lang), aliases, field_types, units, lang, formats)({**facts, **extra}, parameters)
+        return compile_template(wording(rule.then.reason, lang), aliases, field_types, units, lang, formats)({**worded(facts, words, lang), **extra}, parameters)
 
     factors = []
     for factor in score.factors:

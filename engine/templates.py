@@ -53,6 +53,25 @@ def fill_parameters(text: str, parameters: dict, units: dict[str, str], lang: st
     return compile_template(text, {}, {}, units, lang, formats)({}, parameters)
 
 
+def worded(facts: dict[str, dict], words: dict[str, str] | None, lang: str) -> dict[str, dict]:
+    """Matched facts (alias -> fact) with FIELD__lang beside each text field whose whole value the ruleset's
+    `words` for `lang` give (a text a derivation writes in English, such as an ability's name), unless the
+    fact has its own translation: a reason rendered in `lang` then shows the words.
+
+    Examples:
+        >>> worded({"r": {"ability": "listening", "n": 5}}, {"listening": "compréhension de l'oral"}, "fr")
+        {'r': {'ability': 'listening', 'n': 5, 'ability__fr': "compréhension de l'oral"}}
+    """
+    if not words:
+        return facts
+    suffix, shown = f"__{lang}", {}
+    for alias, fact in facts.items():
+        extra = {name + suffix: words[value] for name, value in fact.items()
+                 if type(value) is str and value in words and name + suffix not in fact} if isinstance(fact, dict) else None
+        shown[alias] = {**fact, **extra} if extra else fact
+    return shown
+
+
 def _truncated(value: float) -> Decimal:
     """Two decimals, rounded toward zero: 1,559.9986 shows as 1,559.99, never as a 1,560.00 it does not reach.
 

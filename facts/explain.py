@@ -9,7 +9,7 @@ import datetime as dt
 from cec_rules.engine.evaluator import Evaluator
 from cec_rules.engine.model import FactPattern, wording
 from cec_rules.engine.references import parameters_of
-from cec_rules.engine.templates import fill_parameters, format_value, render
+from cec_rules.engine.templates import fill_parameters, format_value, render, worded
 
 from . import advice, forward, french
 from .applicant import Applicant
@@ -35,7 +35,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         entry = {
             "id": result.id, "met": result.met, "citation": criterion.citation,
             "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS),
-            "reason": _reason(result, rules, compiled, language),
+            "reason": _reason(result, rules, compiled, language, words=edition.ruleset.words.get(language)),
             "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
         }
@@ -97,13 +97,15 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS) -> str:
+def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS, words: dict | None = None) -> str:
+    """A criterion's reason in `language`, from its rules' wording (and the ruleset's `words` in it)."""
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
     texts = []
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-        texts.append(render(wording(rule.then.reason, language), outcome.facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
+        facts = worded(outcome.facts, words, language)
+        texts.append(render(wording(rule.then.reason, language), facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
 
 

@@ -15,7 +15,7 @@ from cec_rules.engine.decision import Decision
 from cec_rules.engine.evaluator import Evaluator
 from cec_rules.engine.model import FactPattern, Text, wording
 from cec_rules.engine.score import score_in_lang
-from cec_rules.engine.templates import render
+from cec_rules.engine.templates import render, worded
 
 from . import french
 from .applicant import Applicant
@@ -27,47 +27,50 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     the field types and formats of the evaluator's program."""
     if language == "en":
         return decision
-    _, compiled = evaluator.context(applicant, as_of, source)
+    edition, compiled = evaluator.context(applicant, as_of, source)
     titles = noc_titles(decision)
     plugin = evaluator.plugin
-    worded = _Worded(compiled, language, plugin.field_types, plugin.formats)
+    wordings = _Worded(compiled, language, plugin.field_types, plugin.formats, edition.ruleset.words.get(language))
     criteria = []
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
-        reason = french.mark_titles(_reason(result, rules, compiled, language, plugin.field_types, plugin.formats), titles)
+        reason = french.mark_titles(_reason(result, rules, compiled, language, plugin.field_types, plugin.formats, wordings.words), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
-                                            needs=needs_in(result.needs, result.outcomes, language, worded)))
-    return dataclasses.replace(decision, criteria=criteria, score=decision.score and _score(decision.score, evaluator, compiled, language, worded))
+                                            needs=needs_in(result.needs, result.outcomes, language, wordings)))
+    return dataclasses.replace(decision, criteria=criteria, score=decision.score and _score(decision.score, evaluator, compiled, language, wordings))
 
 
-def _score(score, evaluator: Evaluator, compiled, language: str, worded: "_Worded"):
+def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Worded"):
     """A points grid with each factor's reason in `language` and its citation under the act's names in it."""
     plugin = evaluator.plugin
-    translated_score = score_in_lang(score, worded.rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats)
-    factors = [dataclasses.replace(f, citation=french.citation(f.citation), needs=needs_in(f.needs, f.unknown, language, worded))
+    translated_score = score_in_lang(score, wordings.rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats,
+                                     wordings.words)
+    factors = [dataclasses.replace(f, citation=french.citation(f.citation), needs=needs_in(f.needs, f.unknown, language, wordings))
                for f in translated_score.factors]
     return dataclasses.replace(translated_score, factors=factors)
 
 
-def needs_in(needs: list[dict], firings, language: str, worded: "_Worded | None" = None) -> list[dict]:
+def needs_in(needs: list[dict], firings, language: str, wordings: "_Worded | None" = None) -> list[dict]:
     """Each need's `why` in `language`: where its rule words it in that language (`why: {text: {en, fr}}`),
-    that wording (`worded`); else where the facts its rules matched carry that text's translation (the
+    that wording (`wordings`); else where the facts its rules matched carry that text's translation (the
     derivation puts the French of a text it derives beside it, FIELD__fr, and a need quotes such a text).
     A text with neither stays as it is (English)."""
     suffix = f"__{language}"
     texts = {fact[name]: fact[name + suffix] for firing in firings for fact in firing.facts.values()
              for name in fact if name + suffix in fact and isinstance(fact[name], str)}
-    if worded is not None:
-        texts.update(worded.whys(firings))
+    if wordings is not None:
+        texts.update(wordings.whys(firings))
     return [dict(need, why=texts.get(need.get("why"), need.get("why"))) for need in needs]
 
 
 class _Worded:
-    """The needs' `why` texts a ruleset words in both languages, rendered for the facts each firing matched:
-    English text -> its text in `language`."""
+    """What a ruleset words in `language` beyond its reasons: its `words` (texts facts hold in English), and
+    the needs' `why` texts worded in both languages, rendered for the facts each firing matched (English
+    text -> its text in `language`)."""
 
-    def __init__(self, compiled, language: str, field_types: dict, formats: dict):
+    def __init__(self, compiled, language: str, field_types: dict, formats: dict, words: dict | None):
         self.rules = {rule.id: rule for rule in compiled.rules.values()}
+        self.words = words
         self._compiled, self._language, self._field_types, self._formats = compiled, language, field_types, formats
 
     def whys(self, firings) -> dict[str, str]:
@@ -83,4 +86,5 @@ class _Worded:
     def _render(self, rule, text, lang: str, facts: dict) -> str:
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
         compiled = self._compiled
+        facts = worded(facts, self.words, lang) if lang != "en" else facts
         return render(wording(text, lang), facts, aliases, compiled.parameters, self._field_types, compiled.units, lang, self._formats)
