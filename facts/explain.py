@@ -40,7 +40,7 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
         }
         if result.met is None:
-            entry["to_settle"] = result.needs  # the input that would settle it: [{field, why}]
+            entry["to_settle"] = _needs(result, language)  # the input that would settle it: [{field, why}]
         if result.met is False:
             suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day, screen)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
@@ -64,9 +64,16 @@ def in_french(doc: dict, decision, edition) -> dict:
 
 
 def noc_titles(decision) -> set[str]:
-    """The NOC titles a decision's texts may quote: of the facts matched and of the derived occupations."""
+    """The NOC titles a decision's texts may quote: of the facts matched, of the derived occupations, and of
+    any other derived unit group (a value, or a list's item, with a `noc_code` and a `title`: FSW's
+    continuous run, FST's trades)."""
     titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
-    return titles | {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
+    titles |= {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
+    for value in decision.derived.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and item.get("noc_code") and isinstance(item.get("title"), str) and item["title"]:
+                titles.add(item["title"])
+    return titles
 
 
 def _titles(doc: dict, decision, edition) -> set[str]:
@@ -107,6 +114,15 @@ def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TY
         facts = worded(outcome.facts, words, language)
         texts.append(render(wording(rule.then.reason, language), facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
+
+
+def _needs(result, language: str) -> list[dict]:
+    """What would settle an undetermined criterion, each `why` in `language` where the facts carry its translation."""
+    if language == "en":
+        return result.needs
+    from .translated import needs_in  # (it imports this module)
+
+    return needs_in(result.needs, result.outcomes, language)
 
 
 def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
