@@ -32,6 +32,7 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     rules = {rule.id: rule for rule in edition.ruleset.rules}
     formats = evaluator.plugin.formats
     words = edition.ruleset.words.get(lang)
+    cite = (lambda text: evaluator.plugin.cite(text, lang)) if evaluator.plugin.cite and lang != "en" else (lambda text: text)
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
@@ -40,7 +41,7 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
                  "description": fill_parameters(wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats),
                  "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}), lang)
                                 for o in result.outcomes for alias, fact in worded(o.facts, words, lang).items() if not alias.endswith("__")},
-                 "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
+                 "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": cite(edition.ruleset.parameters[name].citation),
                                  "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]}
         if result.met is None:
             entry["to_settle"] = result.needs

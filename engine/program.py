@@ -115,6 +115,8 @@ class Program:
     - `explain`: the explanation of a decision for `cec explain` (None: the engine's own for a ruleset with
       `score:`, engine/explanation.py; else the program has none); `describe_gain(gain, edition, lang)`: the
       words for one change that would gain points (engine/gains.py; None: the engine names the fact field);
+      `cite(citation, lang)`: a citation as a text in `lang` shows it (the engine's explanation applies it to
+      the thresholds' citations; None: as written);
     - `data_files`: name -> (form, why), the names every edition's `data:` must give ("path": one file,
       "paths": a list of files), because `load_tables` reads them; any other name is a problem;
     - `load_tables(ruleset, reader)`: the edition's data tables (whatever `derive` and the ValueSpecs
@@ -156,6 +158,7 @@ class Program:
     translate: Translate = _translate_unset
     explain: Explain | None = None
     describe_gain: DescribeGain | None = None
+    cite: Callable[[str, str], str] | None = None
     data_files: dict = field(default_factory=dict)
     load_tables: Callable[[Any, Any], Any] = _no_tables
     table_files: Callable[[Any], list[str]] = _data_paths

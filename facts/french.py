@@ -19,6 +19,11 @@ _REFERENCE = re.compile(r"\b(?:RIPR|LIPR)\b(?:\s*(?:ss?\.|art\.)?\s*[\d.]+(?:\([
 _BETWEEN_REFERENCES = re.compile(r"(?<=[\d)]) and (?=\d)")
 
 
+def cite(text: str, language: str) -> str:
+    """A citation as a text in `language` shows it (a program plugin's `cite`): English as written."""
+    return text if language == "en" else citation(text)
+
+
 def citation(text: str) -> str:
     """`IRPR 87.1(2)(a), 87.1(3)` -> `RIPR 87.1(2)(a), 87.1(3)`; a citation with English commentary beyond the
     references gets `(texte anglais)`.

@@ -37,15 +37,18 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
         reason = french.mark_titles(_reason(result, rules, compiled, language, plugin.field_types, plugin.formats, wordings.words), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
                                             needs=needs_in(result.needs, result.outcomes, language, wordings)))
-    return dataclasses.replace(decision, criteria=criteria, score=decision.score and _score(decision.score, evaluator, compiled, language, wordings))
+    score = decision.score and _score(decision.score, evaluator, compiled, language, wordings, titles)
+    return dataclasses.replace(decision, criteria=criteria, score=score)
 
 
-def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Worded"):
-    """A points grid with each factor's reason in `language` and its citation under the act's names in it."""
+def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Worded", titles: set[str]):
+    """A points grid with each factor's reason in `language` (NOC titles marked as English) and its citation
+    under the act's names in it."""
     plugin = evaluator.plugin
     translated_score = score_in_lang(score, wordings.rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats,
                                      wordings.words)
-    factors = [dataclasses.replace(f, citation=french.citation(f.citation), needs=needs_in(f.needs, f.unknown, language, wordings))
+    factors = [dataclasses.replace(f, reason=french.mark_titles(f.reason, titles), citation=french.citation(f.citation),
+                                   needs=needs_in(f.needs, f.unknown, language, wordings))
                for f in translated_score.factors]
     return dataclasses.replace(translated_score, factors=factors)
 

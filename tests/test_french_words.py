@@ -142,3 +142,22 @@ def test_the_pattern_cache_on_or_off_gives_the_same_french(tmp_path, monkeypatch
             assert decider.evaluator.runtime.patterns.stats.hits > 0
     assert outputs[0] == outputs[1]
     assert any("exigé : compréhension de l'oral" in line for line in outputs[1])
+
+
+def test_the_engines_explanation_cites_the_thresholds_in_french():
+    """FSW's explanation (the engine's, for a ruleset with a score) names the acts of its thresholds'
+    citations in French, through the plugin's `cite`; English unchanged."""
+    def explained(lang: str) -> str:
+        result = CliRunner().invoke(cli, ["explain", "--program", "fsw", "--lang", lang, str(EXAMPLES / "fsw-eligible.yaml")])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert "  Seuils: pass_mark = 67 (RIPR 76(1)(a), 76(2) (pass mark set by the Minister) (texte anglais))" in explained("fr")
+    assert "  Thresholds: pass_mark = 67 (IRPR 76(1)(a), 76(2) (pass mark set by the Minister))" in explained("en")
+
+
+def test_fsw_points_reasons_word_the_offer_and_mark_its_title():
+    """A points reason quoting the offer's facts: `yes` worded by the ruleset, the NOC title marked."""
+    text = _decide("fsw", "fst-ineligible-offer-or-certificate.yaml", "fr")
+    assert ("l'offre comme 72200 Electricians (except industrial and power system) (titre anglais) n'est pas admissible "
+            "(EIMT ou dispense : oui; temps plein : non; spécialisée : oui;") in text

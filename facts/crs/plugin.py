@@ -13,6 +13,7 @@ from pathlib import Path
 from cec_rules.engine.program import Program
 from cec_rules.facts.catalog import FORMATS, SCREEN_KINDS
 from cec_rules.facts.cec_program import read_applicant
+from cec_rules.facts.french import cite
 from cec_rules.facts.limits import Limits
 from cec_rules.facts.tables import DATA_FILES, load_cec_tables, table_files
 
@@ -51,7 +52,7 @@ def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str
     return translated(evaluator, decision, applicant, as_of, source, language)
 
 
-PROGRAM = Program(id="crs", describe_gain=describe_gain, fact_kinds={**FACT_KINDS, **SCREEN_KINDS}, required_parameters=REQUIRED_PARAMETERS, derive=derive,
+PROGRAM = Program(id="crs", cite=cite, describe_gain=describe_gain, fact_kinds={**FACT_KINDS, **SCREEN_KINDS}, required_parameters=REQUIRED_PARAMETERS, derive=derive,
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=translate, data_files=DATA_FILES,
                   load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   formats=FORMATS, order=90, ranking=RANKING, source_dirs=(Path(__file__).resolve().parent,),
