@@ -65,8 +65,8 @@ def in_french(doc: dict, decision, edition) -> dict:
 
 def noc_titles(decision) -> set[str]:
     """The NOC titles a decision's texts may quote: of the facts matched (by its criteria's rules and its
-    points grid's), of the derived occupations, and of any other derived unit group (a value, or a list's item, with a `noc_code` and a `title`: FSW's
-    continuous run, FST's trades)."""
+    points grid's), of the derived occupations, and of any other derived unit group (a value, or a list's
+    item, with a `noc_code` and a `title`: FSW's continuous run, FST's trades)."""
     titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
     titles |= {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
     for factor in decision.score.factors if decision.score is not None else []:  # the facts the points grid's rules matched
