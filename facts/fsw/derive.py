@@ -50,7 +50,7 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "work_exclusions": ("list", "kinds of work that never count", ValueSpec(items=tuple(EXCLUSIONS))),
     "full_time_weekly_hours": ("number", "weekly hours of a full-time period (adaptability: full-time work in Canada)", ValueSpec(minimum=1, maximum=168)),
     "eca_validity_years": ("integer", "how long an educational credential assessment stays valid", YEARS),
-    "canadian_study_levels": ("list", "credential levels that are post-secondary study in Canada",
+    "canadian_study_levels": ("list", "credential levels whose full-time study in Canada earns adaptability points (secondary or post-secondary, 83(2))",
                               ValueSpec(items=("secondary", "post_secondary", "masters", "professional_degree", "doctoral"), non_empty=True)),
     "canadian_study_min_years": ("integer", "full-time years of a Canadian program that earn adaptability points", YEARS),
     "min_language_level": ("integer", "CLB/NCLC needed in all four abilities (the first official language must reach it)", ValueSpec(minimum=1, maximum=12)),
@@ -362,7 +362,7 @@ def _canada_ties(ctx: Context, periods: list[Period]) -> None:
 
 
 def _canadian_study(ctx: Context, credentials, field_name: str, topic: str) -> tuple[int, int]:
-    """(the longest known full-time length of a completed Canadian post-secondary credential, how many lack one);
+    """(the longest known full-time length of a completed Canadian credential at `canadian_study_levels`, how many lack one);
     a missing length that could earn the points is asked for."""
     params = ctx.params
     canadian = [(i, c) for i, c in enumerate(credentials)
