@@ -53,6 +53,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "spouse": {
         "accompanying": ("bool", "whether the spouse or partner accompanies the applicant"),
+        "citizen_or_pr": ("bool", "whether the spouse or partner is a Canadian citizen or permanent resident"),
         "language_lowest": ("count", "the lowest CLB/NCLC level of the spouse's best valid result (0: none)"),
         "language_test": ("text", "that result's test name (empty: none)"),
         "canadian_study_years": ("count", "as for the applicant, the spouse's Canadian credentials"),

@@ -395,9 +395,9 @@ def _spouse(ctx: Context) -> None:
             for w in spouse.work_history
             if w.country == "CA" and w.authorized and w.paid and Fraction(str(w.hours_per_week)) >= full_time and w.start.toordinal() <= last]
     study, unknown = (0, 0)
-    if spouse.accompanying:
+    if spouse.accompanying and not spouse.canadian_citizen_or_pr:
         study, unknown = _canadian_study(ctx, spouse.education, "spouse.education", "adaptability_spouse_study")
-    ctx.facts.append({"t": "spouse", "accompanying": spouse.accompanying, "language_lowest": best.lowest if best else 0,
+    ctx.facts.append({"t": "spouse", "accompanying": spouse.accompanying, "citizen_or_pr": spouse.canadian_citizen_or_pr, "language_lowest": best.lowest if best else 0,
                       "language_test": best.test.title if best else "", "canadian_study_years": study, "canadian_study_unknown": unknown,
                       "canadian_work_hours": float_not_above(capped_hours(work, exact_hours(params["weekly_hours_cap"]))),
                       "relatives": _relatives(ctx, "spouse")})
