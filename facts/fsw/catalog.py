@@ -47,12 +47,13 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "canada_ties": {
         "canadian_work_hours": ("hours", "hours of authorized full-time skilled work in Canada before the assessment date (weekly cap)"),
         "possible_canadian_work_hours": ("hours", "the same counting periods whose split code might be skilled"),
-        "canadian_study_years": ("count", "the longest full-time length of a completed Canadian post-secondary credential (0: none)"),
-        "canadian_study_unknown": ("count", "completed Canadian post-secondary credentials whose length is not given"),
+        "canadian_study_years": ("count", "the longest full-time length of a completed Canadian credential at canadian_study_levels (0: none)"),
+        "canadian_study_unknown": ("count", "completed Canadian credentials at canadian_study_levels whose length is not given"),
         "relatives": ("count", "relatives of the applicant who qualify (relation, 18+, citizen or PR, living in Canada)"),
     },
     "spouse": {
         "accompanying": ("bool", "whether the spouse or partner accompanies the applicant"),
+        "citizen_or_pr": ("bool", "whether the spouse or partner is a Canadian citizen or permanent resident"),
         "language_lowest": ("count", "the lowest CLB/NCLC level of the spouse's best valid result (0: none)"),
         "language_test": ("text", "that result's test name (empty: none)"),
         "canadian_study_years": ("count", "as for the applicant, the spouse's Canadian credentials"),

@@ -26,7 +26,7 @@ from ..dates import as_int, years_before
 from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_hours, float_not_above
 from ..funds import funds_required
 from ..hours import capped_hours, clip
-from ..language import assess_results, best_per_language, best_result, result_summary
+from ..language import assess_results, best_result, result_summary
 from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts
 from ..tables import ABILITIES, Occupation
 
@@ -50,9 +50,10 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "work_exclusions": ("list", "kinds of work that never count", ValueSpec(items=tuple(EXCLUSIONS))),
     "full_time_weekly_hours": ("number", "weekly hours of a full-time period (adaptability: full-time work in Canada)", ValueSpec(minimum=1, maximum=168)),
     "eca_validity_years": ("integer", "how long an educational credential assessment stays valid", YEARS),
-    "canadian_study_levels": ("list", "credential levels that are post-secondary study in Canada",
+    "canadian_study_levels": ("list", "credential levels whose full-time study in Canada earns adaptability points (secondary or post-secondary, 83(2))",
                               ValueSpec(items=("secondary", "post_secondary", "masters", "professional_degree", "doctoral"), non_empty=True)),
     "canadian_study_min_years": ("integer", "full-time years of a Canadian program that earn adaptability points", YEARS),
+    "min_language_level": ("integer", "CLB/NCLC needed in all four abilities (the first official language must reach it)", ValueSpec(minimum=1, maximum=12)),
     "second_language_points": ("integer", "points for the second official language (choosing the first language reads it)", ValueSpec(minimum=0, maximum=100)),
     "second_language_min_level": ("integer", "CLB/NCLC needed in all four abilities of the second language", ValueSpec(minimum=1, maximum=12)),
     "qualifying_relatives": ("list", "relations of a relative in Canada that earn adaptability points",
@@ -271,11 +272,17 @@ def _age(ctx: Context) -> None:
 
 
 def _languages(ctx: Context) -> None:
-    """The best valid result per official language; the first is the one giving more points (IRPR 79(1))."""
+    """The result counted per official language and which language is first (IRPR 79(1): the applicant
+    names it). The first must meet the minimum in all four abilities when either language does (IRCC's
+    first-language table: "Below CLB level 7: not eligible to apply"); among those, the one giving more
+    points. In each language the applicant submits the result worth most: one meeting the minimum, then
+    the most first-language points, then the highest lowest ability."""
     tests = ctx.edition.tables.language_tests
     results, valid = assess_results(ctx.applicant.language_tests, ctx.as_of, tests, ctx.params, ctx.source)
-    best = best_per_language(valid)
-    first = max(best, key=lambda lang: (_points_if_first(ctx, lang, best), best[lang].lowest, lang == "english"), default=None)
+    best = {language: max((r for r in valid if r.test.language == language), key=lambda r: _result_worth(ctx, r))
+            for language in sorted({r.test.language for r in valid})}
+    first = max(best, key=lambda lang: (_meets_minimum(ctx, best[lang]), _points_if_first(ctx, lang, best),
+                                        best[lang].lowest, lang == "english"), default=None)
     for language, result in best.items():
         ctx.facts.append({"t": "official_language", "language": language, "first": language == first, "test": result.test.test,
                           "test_title": result.test.title, "level_name": result.test.level_name, "date": as_int(result.date),
@@ -284,10 +291,23 @@ def _languages(ctx: Context) -> None:
                         "best_language_results": {lang: result_summary(r) for lang, r in best.items()}})
 
 
+def _meets_minimum(ctx: Context, result) -> bool:
+    return result.lowest >= ctx.params["min_language_level"]
+
+
+def _first_points(ctx: Context, result) -> int:
+    return sum(ctx.table("first_language_points", level=result.levels[a]) for a in ABILITIES)
+
+
+def _result_worth(ctx: Context, result) -> tuple:
+    meets = _meets_minimum(ctx, result)
+    return meets, _first_points(ctx, result) if meets else 0, result.lowest, result.date
+
+
 def _points_if_first(ctx: Context, language: str, best: dict) -> int:
-    first = sum(ctx.table("first_language_points", level=best[language].levels[a]) for a in ABILITIES)
     others = [r for lang, r in best.items() if lang != language]
-    return first + sum(ctx.params["second_language_points"] for r in others if r.lowest >= ctx.params["second_language_min_level"])
+    return _first_points(ctx, best[language]) + sum(
+        ctx.params["second_language_points"] for r in others if r.lowest >= ctx.params["second_language_min_level"])
 
 
 def _education(ctx: Context) -> None:
@@ -342,7 +362,7 @@ def _canada_ties(ctx: Context, periods: list[Period]) -> None:
 
 
 def _canadian_study(ctx: Context, credentials, field_name: str, topic: str) -> tuple[int, int]:
-    """(the longest known full-time length of a completed Canadian post-secondary credential, how many lack one);
+    """(the longest known full-time length of a completed Canadian credential at `canadian_study_levels`, how many lack one);
     a missing length that could earn the points is asked for."""
     params = ctx.params
     canadian = [(i, c) for i, c in enumerate(credentials)
@@ -375,9 +395,9 @@ def _spouse(ctx: Context) -> None:
             for w in spouse.work_history
             if w.country == "CA" and w.authorized and w.paid and Fraction(str(w.hours_per_week)) >= full_time and w.start.toordinal() <= last]
     study, unknown = (0, 0)
-    if spouse.accompanying:
+    if spouse.accompanying and not spouse.canadian_citizen_or_pr:
         study, unknown = _canadian_study(ctx, spouse.education, "spouse.education", "adaptability_spouse_study")
-    ctx.facts.append({"t": "spouse", "accompanying": spouse.accompanying, "language_lowest": best.lowest if best else 0,
+    ctx.facts.append({"t": "spouse", "accompanying": spouse.accompanying, "citizen_or_pr": spouse.canadian_citizen_or_pr, "language_lowest": best.lowest if best else 0,
                       "language_test": best.test.title if best else "", "canadian_study_years": study, "canadian_study_unknown": unknown,
                       "canadian_work_hours": float_not_above(capped_hours(work, exact_hours(params["weekly_hours_cap"]))),
                       "relatives": _relatives(ctx, "spouse")})
