@@ -11,8 +11,9 @@ of every field compared with another fact's field, or feeding a compared field o
 copies instead; a field joined with a derived field whose few values are known once compiled is keyed by
 its comparison with each of them: `_join`). `any:` groups are a `$or` inside one pattern: each of their
 comparisons is keyed like any other. Two applicants with the same key
-(under the same compiled ruleset: program, edition, parameter period, sha256) make durable-rules see
-the same matches in the same order, so the same rules fire in the same order on the same facts
+(under the same compiled ruleset: program, edition, parameter period, sha256; or under two that decide
+alike, `decides_alike`, such as parameter periods that differ only in parameters no rule reads) make
+durable-rules see the same matches in the same order, so the same rules fire in the same order on the same facts
 (by position), and the derived facts have the same values where rules look at them.
 
 On a miss the runtime runs durable-rules and this module records each firing: the action that ran
