@@ -324,8 +324,8 @@ def decides_alike(compiled) -> bytes:
     rules, decision tables and score as written, the phase gates, the parameters' units, and the value of every
     parameter whose name occurs anywhere in those rules, tables or score (a reason's placeholder, a `set:`
     value, an operand: a name merely occurring counts too, which only shares less). A parameter no rule reads
-    (CEC 2022's `accepted_language_tests`, which only the derivation reads, and which changes on 2024-01-30)
-    does not split the patterns. Raises TypeError when a part is not JSON."""
+    (one only the plugin's derivation reads) does not split the patterns. Raises TypeError when a part is not
+    JSON."""
     (body,) = compiled.definition.values()
     prefix = compiled.name + ":"
     conditions = {rule: {**term, "run": term["run"].removeprefix(prefix)} if "run" in term else term for rule, term in body.items()}
