@@ -11,8 +11,9 @@ of every field compared with another fact's field, or feeding a compared field o
 copies instead; a field joined with a derived field whose few values are known once compiled is keyed by
 its comparison with each of them: `_join`). `any:` groups are a `$or` inside one pattern: each of their
 comparisons is keyed like any other. Two applicants with the same key
-(under the same compiled ruleset: program, edition, parameter period, sha256) make durable-rules see
-the same matches in the same order, so the same rules fire in the same order on the same facts
+(under the same compiled ruleset: program, edition, parameter period, sha256; or under two that decide
+alike, `decides_alike`, such as parameter periods that differ only in parameters no rule reads) make
+durable-rules see the same matches in the same order, so the same rules fire in the same order on the same facts
 (by position), and the derived facts have the same values where rules look at them.
 
 On a miss the runtime runs durable-rules and this module records each firing: the action that ran
@@ -113,6 +114,8 @@ class PatternCache:
         self.size = size if size is not None else int(os.environ.get(SIZE_ENV, DEFAULT_SIZE))
         self.stats = Stats()
         self._plans: dict[str, dict | None] = {}
+        self._names: dict[str, str] = {}  # compiled ruleset's name -> the name its patterns are kept under (`_shared_name`)
+        self._alike: dict[bytes, str] = {}  # what decides a ruleset's runs (`decides_alike`) -> the first name seen with it
         self._entries: OrderedDict = OrderedDict()
 
     @classmethod
@@ -129,15 +132,18 @@ class PatternCache:
         the ruleset's name, which facts are identical to an earlier one (`_identical`), then for each fact its
         kind, what settles each comparison of its fields with a constant, and its exact fields (how many of
         these a fact has is fixed by its kind, so the flat tuple reads back one way only)."""
-        plan = self._plans.get(compiled.name, False)
+        name = self._names.get(compiled.name)
+        if name is None:
+            name = self._names[compiled.name] = self._shared_name(compiled)
+        plan = self._plans.get(name, False)
         if plan is False:
             try:
-                plan = self._plans[compiled.name] = key_spec(compiled).plan()
+                plan = self._plans[name] = key_spec(compiled).plan()
             except Uncacheable:
-                plan = self._plans[compiled.name] = None
+                plan = self._plans[name] = None
         if plan is None:
             return None
-        parts = [compiled.name, None]
+        parts = [name, None]
         append = parts.append
         kinds = set()
         odd = False  # a kind that is not a text (whose JSON could be another kind's: see `_identical`)
@@ -155,6 +161,19 @@ class PatternCache:
         if odd or len(kinds) < len(facts):  # two facts may be identical
             parts[1] = _identical(facts)
         return tuple(parts)
+
+    def _shared_name(self, compiled) -> str:
+        """The name under which `compiled`'s patterns are kept: that of the first ruleset seen that decides
+        alike (`decides_alike`: e.g. an edition's parameter periods whose parameters differ only where no rule
+        reads them), so that a pattern recorded under one is replayed under the other; else its own. A ruleset
+        whose plan is already known (set by hand) keeps its own name."""
+        if compiled.name in self._plans:
+            return compiled.name
+        try:
+            alike = decides_alike(compiled)
+        except TypeError:  # (orjson's JSONEncodeError included) something not comparable as JSON: not shared
+            return compiled.name
+        return self._alike.setdefault(alike, compiled.name)
 
     # --- recording and replaying ------------------------------------------------------------------
 
@@ -296,6 +315,27 @@ def _identical(facts: list[dict]) -> tuple | None:
     firsts = tuple(seen.setdefault(orjson.dumps(fact), index) if every or counts[kind] > 1 else index
                    for index, (fact, kind) in enumerate(zip(facts, kinds)))
     return firsts if firsts != tuple(range(len(facts))) else None
+
+
+def decides_alike(compiled) -> bytes:
+    """What decides a compiled ruleset's runs, as bytes: two rulesets with the same bytes make durable-rules fire
+    the same rules in the same order on the same facts, and their actions conclude the same from them. It is the
+    definition with each action named by its rule alone (conditions, resolved constants and priorities), the
+    rules, decision tables and score as written, the phase gates, the parameters' units, and the value of every
+    parameter whose name occurs anywhere in those rules, tables or score (a reason's placeholder, a `set:`
+    value, an operand: a name merely occurring counts too, which only shares less). A parameter no rule reads
+    (one only the plugin's derivation reads) does not split the patterns. Raises TypeError when a part is not
+    JSON."""
+    (body,) = compiled.definition.values()
+    prefix = compiled.name + ":"
+    conditions = {rule: {**term, "run": term["run"].removeprefix(prefix)} if "run" in term else term for rule, term in body.items()}
+    written = orjson.dumps({"rules": [rule.model_dump(mode="json") for rule in compiled.rules.values()],
+                            "tables": {name: table.model_dump(mode="json") for name, table in compiled.tables.items()},
+                            "score": compiled.score.model_dump(mode="json") if compiled.score is not None else None},
+                           option=orjson.OPT_SORT_KEYS)
+    read = {name: value for name, value in compiled.parameters.items() if name.encode() in written}
+    return orjson.dumps([conditions, written.decode(), read, list(compiled.gates), compiled.units],
+                        option=orjson.OPT_SORT_KEYS)
 
 
 def key_spec(compiled) -> KeySpec:

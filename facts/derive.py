@@ -133,14 +133,15 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
     window, window_days = _window(as_of, params["experience_window_years"])[:2]
     periods = _classify_periods(applicant, as_of, window_days, exclusions, classifier_for(noc, params), source, findings)
     cap = exact_hours(params["weekly_hours_cap"])
-    denominator = cap.denominator
-    for period in periods:
-        if denominator % period.rate.denominator:
-            denominator = math.lcm(denominator, period.rate.denominator)
-    week_cap = cap.numerator * 7 * (denominator // cap.denominator)
-    for period in periods:  # (rate/7) h a day = rate·D units of 1/(7·D) h
-        rate = period.rate
-        period.daily = daily = rate.numerator * (denominator // rate.denominator)
+    cap_numerator, cap_denominator = cap.as_integer_ratio()  # (once each: a Fraction's parts are properties)
+    denominator = cap_denominator
+    rates = [period.rate.as_integer_ratio() for period in periods]
+    for _, rate_denominator in rates:
+        if denominator % rate_denominator:
+            denominator = math.lcm(denominator, rate_denominator)
+    week_cap = cap_numerator * 7 * (denominator // cap_denominator)
+    for period, (rate_numerator, rate_denominator) in zip(periods, rates):  # (rate/7) h a day = rate·D units of 1/(7·D) h
+        period.daily = daily = rate_numerator * (denominator // rate_denominator)
         if period.excluded is None:
             intervals = period.intervals
             period.units = (interval_units(intervals[0], daily, week_cap) if len(intervals) == 1
@@ -277,10 +278,14 @@ def _inside(work: WorkPeriod, as_of: dt.date, window_days: tuple[int, int]) -> t
     """The period's days in the counting window (day ordinals), or None; an open period runs to the window's
     end. The window is the counting window itself, not an exclusion: it stays here, with the numbers of its
     parameter."""
-    if work.start >= as_of:
+    start, end = work.start, work.end
+    if start >= as_of:
         return None
-    first = max(work.start.toordinal(), window_days[0])
-    last = window_days[1] if work.end is None else min(work.end.toordinal(), window_days[1])
+    first, last = start.toordinal(), window_days[1]
+    if first < window_days[0]:  # (conditions, not max and min: twice per work period of every applicant)
+        first = window_days[0]
+    if end is not None and end.toordinal() < last:
+        last = end.toordinal()
     return (first, last) if first <= last else None
 
 
@@ -321,7 +326,7 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
         mine = by_item.get(index, ()) if by_item else ()
         if mine or inside is None:
             period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
-        if mine or inside is None or len(status.candidates) != 1:  # (a finding needs one of these)
+        if work.start >= as_of or len(status.candidates) != 1:  # (a finding needs one of these: `_finding`)
             finding = _finding(period, as_of, mine)
             if finding:
                 findings.append(f"work_history[{index}]: {finding}")
