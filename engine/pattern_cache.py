@@ -55,6 +55,7 @@ from .score import SCORE_FACT
 CACHE_ENV = "CEC_PATTERN_CACHE"
 SIZE_ENV = "CEC_PATTERN_CACHE_SIZE"
 DEFAULT_SIZE = 8192  # a population of 250,000 has about 2,800 patterns (docs/engine.md)
+SHARED_PER_PATTERN = 16  # copies kept for sharing (`PatternCache._one_copy`), at most, per pattern kept
 _OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 _ABSENT = object()
@@ -117,6 +118,7 @@ class PatternCache:
         self._names: dict[str, str] = {}  # compiled ruleset's name -> the name its patterns are kept under (`_shared_name`)
         self._alike: dict[bytes, str] = {}  # what decides a ruleset's runs (`decides_alike`) -> the first name seen with it
         self._entries: OrderedDict = OrderedDict()
+        self._shared: dict = {}  # one copy of each firing, `where` and recording kept (`_one_copy`)
 
     @classmethod
     def from_environment(cls) -> "PatternCache | None":
@@ -189,9 +191,21 @@ class PatternCache:
         firings, derived_count, score_fact = recording
         fields = self._plans[key[0]].get(SCORE_FACT)
         check = (fields, _fact_part(score_fact, fields)) if score_fact is not None and fields else None
-        self._entries[key] = (firings, derived_count, check)
+        self._entries[key] = self._one_copy((self._one_copy(tuple(self._one_copy((fire, before, self._one_copy(where), asserted))
+                                                                   for fire, before, where, asserted in firings)), derived_count, check))
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+    def _one_copy(self, value: tuple) -> tuple:
+        """`value`, or the equal tuple kept before: patterns share most of their firings (the same action on
+        the facts at the same positions), often all of them, so a pattern kept costs its key and a few
+        pointers, not about a kilobyte of tuples of its own, and a worker's memory grows much less with the
+        patterns a large population meets. The copies are forgotten (not the patterns) when there are many
+        more of them than patterns kept, so that evicted patterns do not keep theirs for ever."""
+        shared = self._shared
+        if len(shared) > SHARED_PER_PATTERN * self.size:
+            shared.clear()
+        return shared.setdefault(value, value)
 
 
 class Recorder:

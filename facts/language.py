@@ -63,7 +63,8 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str, fie
     if levels is None:
         levels = _levels(table, scores, known[2], source, f"{field}[{index}]", test.title)
         if len(known[1]) < _COMBINATIONS_KEPT:
-            known[1][scores] = levels
+            key, levels = _kept(scores, levels)
+            known[1][key] = levels
     return ConvertedResult(index, test, result.date, dict(levels[0]), levels[1], levels[2])
 
 
@@ -90,6 +91,24 @@ _LEVELS: dict[int, tuple] = {}
 _TABLES_KEPT = 256
 _COMBINATIONS_KEPT = 1 << 13
 _SCORES_KEPT = 1 << 12
+# The four levels -> (levels, lowest, lowest ability), as kept for a combination of scores, and each score
+# (a float, or an int past 256, is an object of its own in every record) -> the equal one kept: many
+# combinations have the same levels and share their scores, so a combination kept costs about 140 bytes, not
+# 470. A large population's combinations (up to 8,192 per table) are a worker's largest store after start-up.
+_SAME_LEVELS: dict[tuple, tuple] = {}
+_SAME_SCORES: dict = {}
+_SAME_LEVELS_KEPT = 1 << 14
+
+
+def _kept(scores: tuple, levels: tuple) -> tuple[tuple, tuple]:
+    """The scores and `levels` (as `_levels` gives them) to keep, made of the equal ones kept before: a value
+    kept is never changed (each converted result has its own copy of the levels), and the lowest level and
+    its ability follow from the four levels."""
+    if len(_SAME_LEVELS) >= _SAME_LEVELS_KEPT or len(_SAME_SCORES) >= _SAME_LEVELS_KEPT:
+        _SAME_LEVELS.clear()
+        _SAME_SCORES.clear()
+    same = _SAME_SCORES.setdefault
+    return tuple([same(score, score) for score in scores]), _SAME_LEVELS.setdefault(tuple(levels[0].values()), levels)
 
 
 def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,12 +100,55 @@ def test_the_ledger_finds_exactly_the_ids_seen_before(ids):
         seen.add(applicant_id)
 
 
+def _digest(rest: bytes) -> bytes:
+    """A digest whose rest (what its bucket keeps) is `rest`, in the bucket of a zero first byte."""
+    return bytes(16 - unique.REST) + rest
+
+
 def test_the_ledger_does_not_mistake_a_match_across_two_entries_for_an_entry():
     ledger = unique.IdLedger()
-    first, second = bytes([0, 0]) + bytes(range(1, 15)), bytes([0, 0]) + bytes(range(101, 115))
-    straddling = bytes([0, 0]) + bytes(range(8, 15)) + bytes(range(101, 108))  # the end of one entry, the start of the next
-    assert ledger.add_digests(first + second) == set()
-    assert ledger.add_digests(straddling + first + straddling) == {1, 2}  # new; seen before; seen earlier in the same call
+    first, second = bytes(range(unique.REST)), bytes([1]) + bytes(range(101, 100 + unique.REST))
+    straddling = first[7:] + second[:7]  # the end of one entry, the start of the next (first byte 7: the same bucket)
+    assert ledger.add_digests(_digest(first) + _digest(second)) == set()
+    assert ledger.add_digests(_digest(straddling) + _digest(first) + _digest(straddling)) == {1, 2}  # new; seen before; seen earlier in the same call
+
+
+def test_the_ledger_compares_every_bit_of_a_digest():
+    """Digests of one bucket that differ in one bit, wherever it is (the bits after the bucket's in its last
+    byte, the last byte), are different ids; the same digest again is not."""
+    ledger, base = unique.IdLedger(), bytes(16)
+    variants = [base] + [base[:i] + bytes([1 << b]) + base[i + 1:] for i in (1, 15) for b in range(8)]
+    same_bucket = [v for v in variants if (v[0] << 8 | v[1]) >> (16 - unique.BUCKET_BITS) == 0]
+    assert len(same_bucket) == 1 + (16 - unique.BUCKET_BITS) + 8
+    assert ledger.add_digests(b"".join(same_bucket)) == set()
+    assert ledger.add_digests(b"".join(reversed(same_bucket))) == set(range(len(same_bucket)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.binary(min_size=16, max_size=16).map(lambda key: bytes([0, key[1] & 7]) + key[2:]) |  # few buckets, so full ones
+                     st.sampled_from([bytes(16), bytes(15) + b"\1", b"\0\7" + bytes(14)]), max_size=300))
+def test_the_ledger_finds_exactly_the_digests_seen_before(keys):
+    ledger, seen = unique.IdLedger(), set()
+    for key in keys:
+        assert ledger.add_digest(key) == (key not in seen)
+        seen.add(key)
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+def test_a_resumed_ledger_knows_the_ids_written_before_the_checkpoint(tmp_path, output_format):
+    """--resume rebuilds the ledger from the first bytes of the output (the last checkpoint's length): those
+    ids are duplicates in the rest of the run, the ones after the cut are not; CSV rows of rejects are not ids."""
+    path, ids = tmp_path / f"out.{output_format}", [f"A-{i}" for i in range(3000)]
+    if output_format == "jsonl":
+        lines = [json.dumps({"applicant_id": i, "eligible": True}) for i in ids]
+    else:
+        lines = ["applicant_id,outcome"] + [f"{i},eligible" for i in ids[:1500]] + ["R-1,rejected"] + [f"{i},eligible" for i in ids[1500:]]
+    text = "".join(line + "\n" for line in lines)
+    cut = text.rindex("\n", 0, text.index("A-2000")) + 1  # a checkpoint falls between lines
+    path.write_text(text)
+    ledger = unique.IdLedger().read_output(path, cut, output_format)
+    assert [ledger.add(i) for i in ids] == [False] * 2000 + [True] * 1000
+    assert ledger.add("R-1")
 
 
 def test_a_block_split_after_a_crash_numbers_its_records_as_the_worker_does():

@@ -218,3 +218,29 @@ def test_no_result_at_all_fails_language(evaluator):
     decision = evaluator.evaluate(applicant(work_history=[TEER1_FULL_TIME], language_tests=[]))
     assert decision.derived["best_language_result"] is None
     assert decision.unmet == ["language_proficiency"]
+
+
+# --- the conversions kept for a population's next applicants (facts/language.py) ------------------
+
+def test_kept_conversions_share_their_levels_and_scores_and_convert_as_before(evaluator, monkeypatch):
+    """Combinations of scores with the same four levels keep one value, equal scores one number; a kept
+    combination converts as a new one does, also after the shared copies are forgotten."""
+    from cec_rules.facts import language as module
+
+    monkeypatch.setattr(module, "_LEVELS", {})
+    monkeypatch.setattr(module, "_SAME_LEVELS", {})
+    monkeypatch.setattr(module, "_SAME_SCORES", {})
+    people = [applicant(language_tests=[lang("ielts_general", "2025-06-01", *scores)])
+              for scores in ((6.0, 6.0, 6.0, 6.0), (6.5, 6.0, 6.0, 6.0), (5.5, 5.0, 5.5, 5.5), (6.0, 6.0, 6.0, 6.0))]
+    tests = evaluator.edition_for(people[0].application_date, "<test>").tables.language_tests
+    first = [module.convert(0, p.language_tests[0], tests, "<test>") for p in people]
+    (table, kept, _), = module._LEVELS.values()
+    assert len(kept) == 3 and len({id(v) for v in kept.values()}) == 2  # 6.0 and 6.5 in listening: both CLB 7
+    assert len({id(score) for scores in kept for score in scores if score == 6.0}) == 1
+    monkeypatch.setattr(module, "_SAME_LEVELS_KEPT", 1)  # forgotten at every store
+    kept.clear()
+    again = [module.convert(0, p.language_tests[0], tests, "<test>") for p in people * 2]
+    assert again == first * 2
+    assert [(c.levels, c.lowest, c.lowest_ability) for c in first] == \
+        [(dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"), (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"),
+         (dict(zip(ABILITIES, (6, 6, 6, 6))), 6, "listening"), (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening")]

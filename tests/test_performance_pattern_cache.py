@@ -79,6 +79,49 @@ def test_a_small_cache_keeps_only_its_most_recent_patterns(evaluator, monkeypatc
     assert (cache.stats.misses, cache.stats.hits) == (4 + 1, 3)
 
 
+def _four_patterns():
+    from support import applicant, job
+
+    return [applicant(intended_province=province, work_history=[job(hours=hours, start="2020-01-01")])
+            for hours, province in ((5, "ON"), (40, "ON"), (5, "QC"), (40, "QC"))]
+
+
+def test_patterns_keep_one_copy_of_each_firing(evaluator, monkeypatch):
+    """Patterns share most of their firings: each is kept once (a large population's patterns cost little)."""
+    cache = pattern_cache.PatternCache(size=64)
+    monkeypatch.setattr(evaluator.runtime, "patterns", cache)
+    for each in _four_patterns():
+        evaluator.evaluate(each)
+    firings = [firing for recorded, _, _ in cache._entries.values() for firing in recorded]
+    wheres = [where for _, _, where, _ in firings]
+    assert len(firings) > len(set(firings))  # the same firing in several patterns
+    assert len({id(f) for f in firings}) == len(set(firings)) and len({id(w) for w in wheres}) == len(set(wheres))
+
+
+class _Watched(dict):
+    def __init__(self, cleared: list):
+        super().__init__()
+        self.cleared = cleared
+
+    def clear(self):
+        self.cleared.append(len(self))
+        super().clear()
+
+
+def test_forgetting_the_shared_copies_changes_no_decision(evaluator, monkeypatch):
+    """The copies forgotten every few stores: the decisions (hits among them) are those made without the cache."""
+    applicants = [each for each in _four_patterns() for _ in range(2)]
+    monkeypatch.setattr(evaluator.runtime, "patterns", None)
+    expected = [evaluator.evaluate(each).to_json_line() for each in applicants]
+    cache = pattern_cache.PatternCache(size=2)
+    monkeypatch.setattr(evaluator.runtime, "patterns", cache)
+    monkeypatch.setattr(pattern_cache, "SHARED_PER_PATTERN", 2)
+    cleared = []
+    monkeypatch.setattr(cache, "_shared", _Watched(cleared))
+    assert [evaluator.evaluate(each).to_json_line() for each in applicants] == expected
+    assert cache.stats.hits >= 4 and cleared
+
+
 def test_a_condition_the_key_cannot_express_disables_caching_for_the_ruleset(evaluator):
     from support import applicant
 
