@@ -4,8 +4,8 @@ The derivation does what the rules cannot (DESIGN.md): age in completed years, t
 credential, each official language's best valid result and which one is first, years of Canadian and
 foreign experience from the exact hours code, and how the job offer's NOC code classifies. Every number
 and list it uses is an edition parameter named in `REQUIRED_PARAMETERS`; the points are the edition's
-decision tables. Input a factor needs that is missing (`date_of_birth`, `education`, the spouse's
-`education`) or that the input leaves open (a program's length, a split NOC code) is never guessed: it
+decision tables (the choice of the first official language reads them too, facts/crs/choice.py). Input a
+factor needs that is missing (`date_of_birth`, `education`, the spouse's `education`) or that the input leaves open (a program's length, a split NOC code) is never guessed: it
 becomes a `crs_unsettled` fact, and the rules say that factor is undetermined.
 """
 
@@ -24,6 +24,7 @@ from cec_rules.facts.tables import ABILITIES
 
 from .education import NONE, Level, canadian_only, level_of, recognized_credentials
 from .experience import canadian_years, of_applicant, of_spouse, work_years
+from .choice import applicant_worth, spouse_worth
 from .languages import ordered
 from .words import EDUCATION, LANGUAGES, ability_words, with_french
 
@@ -51,12 +52,12 @@ def derive(applicant, day: dt.date, edition, params: dict, source: str, exclusio
     exclusions = exclusions or []
     unsettled: list[dict] = []
     derived: dict = {"with_spouse": with_spouse, "findings": []}
-    languages = _languages(applicant.language_tests, day, tables, params, source, "language_tests")
-    facts = [_applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived,
-                             of_applicant(exclusions, applicant)),
-             *_abilities(languages, ("first", "second"), with_spouse)]
+    valid = _valid(applicant.language_tests, day, tables, params, source, "language_tests")
+    applicant_fact, languages = _applicant_fact(applicant, day, with_spouse, valid, edition, params, source, unsettled, derived,
+                                                of_applicant(exclusions, applicant))
+    facts = [applicant_fact, *_abilities(languages, ("first", "second"), with_spouse)]
     if with_spouse:
-        facts += _spouse_facts(applicant.spouse, day, tables, params, source, unsettled, derived, of_spouse(exclusions, applicant))
+        facts += _spouse_facts(applicant.spouse, day, edition, params, source, unsettled, derived, of_spouse(exclusions, applicant))
     if applicant.job_offer is not None:
         facts.append(_job_offer_fact(applicant.job_offer, tables.noc, params, source, unsettled, derived))
     facts += [_relative_fact(i, r, applicant.spouse) for i, r in enumerate(applicant.relatives_in_canada)]
@@ -76,7 +77,10 @@ def _with_spouse(applicant) -> bool:
     return spouse is not None and spouse.accompanying and not spouse.canadian_citizen_or_pr
 
 
-def _applicant_fact(applicant, day, with_spouse, languages, tables, params, source, unsettled, derived, exclusions) -> dict:
+def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source, unsettled, derived, exclusions) -> tuple[dict, list]:
+    """The applicant's fact, and the best result per official language, first official language first (the
+    order worth more points given the other factors, facts/crs/choice.py)."""
+    tables = edition.tables
     age = _age(applicant, day, unsettled, source)
     education, canadian = _education(applicant, "", day, params, derived)
     _note(education, "education", unsettled)
@@ -84,6 +88,10 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
     here, abroad = work_years(applicant, day, tables.noc, params, source, exclusions)
     _note(here, "canadian_experience", unsettled, derived)
     _note(abroad, "foreign_experience", unsettled, derived)
+    certificate = any(c.issued <= day for c in applicant.certificates_of_qualification)
+    profile = {"with_spouse": with_spouse, "education": education.level, "canadian_years": here.years,
+               "foreign_years": abroad.years, "certificate": certificate}
+    languages = ordered(valid, params["first_language_on_tie"], applicant_worth(edition, params, profile))
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
                    canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),
@@ -97,10 +105,10 @@ def _applicant_fact(applicant, day, with_spouse, languages, tables, params, sour
             "english_lowest": lowest.get("english", 0), "french_lowest": lowest.get("french", 0),
             "canadian_years": here.years, "canadian_hours": float_not_above(here.hours), "canadian_settled": here.settled,
             "foreign_years": abroad.years, "foreign_settled": abroad.settled,
-            "certificate": any(c.issued <= day for c in applicant.certificates_of_qualification),
+            "certificate": certificate,
             "nominated": applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day,
             "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled},
-        first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION)
+        first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION), languages
 
 
 MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of birth
@@ -138,10 +146,9 @@ def _note(found, name: str, unsettled: list, derived: dict | None = None):
     return found
 
 
-def _languages(results, day, tables, params, source, field) -> list:
-    """The best valid result per official language, the first official language first."""
-    _, valid = assess_results(results, day, tables.language_tests, params, source, field)
-    return ordered(valid, params["first_language_on_tie"])
+def _valid(results, day, tables, params, source, field) -> list:
+    """The valid results of `results` on `day`."""
+    return assess_results(results, day, tables.language_tests, params, source, field)[1]
 
 
 def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
@@ -152,11 +159,13 @@ def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
             for role, result in zip(roles, languages) for ability in ABILITIES]
 
 
-def _spouse_facts(spouse, day, tables, params, source, unsettled, derived, exclusions) -> list[dict]:
+def _spouse_facts(spouse, day, edition, params, source, unsettled, derived, exclusions) -> list[dict]:
+    tables = edition.tables
     education, _ = _education(spouse, "spouse.", day, params, derived)
     _note(education, "spouse_education", unsettled)
     here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions), "spouse_canadian_experience", unsettled, derived)
-    languages = _languages(spouse.language_tests, day, tables, params, source, "spouse.language_tests")
+    languages = ordered(_valid(spouse.language_tests, day, tables, params, source, "spouse.language_tests"),
+                        params["first_language_on_tie"], spouse_worth(edition, params))
     derived["spouse"] = {"education": education.level, "canadian_years": here.years,
                          "language_results": [result_summary(r) for r in languages]}
     fact = with_french({"t": "crs_spouse", "education": education.level, "education_settled": education.settled,
