@@ -17,9 +17,9 @@ from . import packed
 from .aggregate import criterion_change
 from .scores import compared_score, score_change
 from .shared import DECISION, FACTS, Alike
+from .sides import Side
 
 REASONS_ENV = "CEC_DIFF_REASONS"  # 1: every side decided with its reasons from the start (the comparison of both ways)
-from .sides import Side
 
 
 class Compared(NamedTuple):
