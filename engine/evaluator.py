@@ -51,20 +51,21 @@ class Evaluator:
         return edition
 
     def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None,
-                 facts: tuple | None = None) -> Decision:
+                 facts: tuple | None = None, reasons: bool = True) -> Decision:
         """Decide `applicant` as of `as_of` (default: its application date), with the edition in force then
         (or with `edition`, whatever its dates: used to compare two editions on one population), from `facts`
-        when the caller has them (see `facts`)."""
+        when the caller has them (see `facts`). Without `reasons`, a verdict only: the criteria have no reason
+        (None) and no needs, and the decision no trace; the rest is the same (`cec diff` decides so first)."""
         day = as_of or applicant.application_date
         edition = edition or self.edition_for(day, source)
         compiled = self._compile(edition, day)
         screened, derivation = facts or self.facts(applicant, day, edition, source)
         consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
-        result = self.runtime.run(compiled, derivation.facts + consumed.facts)
+        result = self.runtime.run(compiled, derivation.facts + consumed.facts, reasons)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
-        trace = (screened.trace if screened is not None else []) + result.trace
+        trace = [f.to_json() for f in (screened.trace if screened is not None else []) + result.trace] if reasons else []
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result), derived, [f.to_json() for f in trace], result.score)
+                        day.isoformat(), self._criteria(edition, result, reasons), derived, trace, result.score)
 
     def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>") -> tuple:
         """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
@@ -118,10 +119,11 @@ class Evaluator:
         return self._compiled[key]
 
     @staticmethod
-    def _criteria(edition: Edition, result: RunResult) -> list[CriterionResult]:
+    def _criteria(edition: Edition, result: RunResult, reasons: bool = True) -> list[CriterionResult]:
         """One result per criterion: what its rules concluded (met, unmet or undetermined); rules that
         conclude one criterion two ways contradict each other, which is an engine error naming them.
-        The outcomes are grouped by criterion in one pass (a criterion has one outcome nearly always)."""
+        The outcomes are grouped by criterion in one pass (a criterion has one outcome nearly always).
+        Without `reasons` (the run's outcomes have none) a concluded criterion's reason is None."""
         concluded: dict[str, list] = {}
         for outcome in result.outcomes:
             if outcome.criterion in concluded:
@@ -141,7 +143,7 @@ class Evaluator:
                 if len({o.met for o in outcomes}) > 1:
                     rules = ", ".join(f"{o.rule} ({VERDICT_WORDS[o.met]})" for o in outcomes)
                     raise EngineError(f"criterion {name!r} concluded in contradictory ways by rules {rules}")
-                reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
+                reason = "; ".join(dict.fromkeys(o.reason for o in outcomes)) if reasons else None
             needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values()) if first.needs or len(outcomes) > 1 else []
             criteria.append(CriterionResult(name, first.met, reason, criterion.citation, first.rule, outcomes, needs))
         return criteria

@@ -89,6 +89,7 @@ class RunResult:
     awards: list[Award]
     unknown_points: list[PointsUnknown]
     score: ScoreResult | None  # for a ruleset with a `score:`, once the conclude phase has settled
+    reasons = True  # False: the criteria's outcomes without their reasons and needs (`Runtime.run`); a class default
 
     def __init__(self, trace=None, outcomes=None, derived=None, errors=None, exclusions=None, awards=None, unknown_points=None,
                  score=None):
@@ -136,19 +137,21 @@ class Runtime:
         self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
         self._recorder: Recorder | None = None
 
-    def run(self, compiled: CompiledRuleset, facts: list[dict]) -> RunResult:
+    def run(self, compiled: CompiledRuleset, facts: list[dict], reasons: bool = True) -> RunResult:
         """Decide `facts`: replay the firings of an earlier applicant with the same decision pattern, or
-        run durable-rules (and record its firings for the next applicant of this pattern)."""
+        run durable-rules (and record its firings for the next applicant of this pattern). Without `reasons`
+        the criteria's outcomes have no reason (None) and no needs: nothing else differs, since no rule reads
+        them (for `cec diff`, which shows them for the few applicants that changed: engine/impact/decider.py)."""
         patterns = self.patterns
         if patterns is None:
-            return self._run_engine(compiled, facts)
+            return self._run_engine(compiled, facts, _result(reasons))
         key = patterns.key(compiled, facts)
         if key is None:
             patterns.stats.uncacheable += 1
-            return self._run_engine(compiled, facts)
+            return self._run_engine(compiled, facts, _result(reasons))
         recording = patterns.lookup(key)
         if recording is not None:  # (its rules' actions were made when durable-rules ran for it)
-            result = RunResult()
+            result = _result(reasons)
             score = (lambda: result.scored(compiled).fact()) if compiled.score is not None else None
             if replay(recording, facts, result, score):
                 patterns.stats.hits += 1
@@ -156,7 +159,7 @@ class Runtime:
                     result.scored(compiled)
                 return result
         patterns.stats.misses += 1
-        result = RunResult()
+        result = _result(reasons)
         self._recorder = Recorder(facts, result.derived, self._replays)
         try:
             result = self._run_engine(compiled, facts, result)
@@ -273,10 +276,21 @@ class Runtime:
         criterion, met, rule_id = conclusion.criterion, conclusion.met, rule.id  # properties of the rule: read once
 
         def outcome(result: RunResult, matched: dict, c) -> None:
-            result.outcomes.append(Outcome(criterion, met, reason(matched, parameters), rule_id, matched,
-                                           [fill(matched, parameters) for fill in needs] if needs else []))
+            if result.reasons:
+                result.outcomes.append(Outcome(criterion, met, reason(matched, parameters), rule_id, matched,
+                                               [fill(matched, parameters) for fill in needs] if needs else []))
+            else:
+                result.outcomes.append(Outcome(criterion, met, None, rule_id, matched, []))
 
         return outcome
+
+
+def _result(reasons: bool) -> RunResult:
+    """A new run's result; without `reasons`, its criteria's outcomes will have none (`Runtime.run`)."""
+    result = RunResult()
+    if not reasons:
+        result.reasons = False
+    return result
 
 
 def _deriver(derive, texts: dict, compiled: CompiledRuleset):

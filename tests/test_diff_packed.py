@@ -117,7 +117,7 @@ def test_each_side_is_compared_as_its_whole_decision_gives(population, variants,
     for record in _records(population):
         try:
             applicant = decider.plugin.read_applicant(_parse(record, "x"), "x", decider.limits)
-            decisions, _ = decider.evaluate(applicant, "x")
+            decisions = decider.evaluate(applicant, "x").decisions
         except Exception:  # a malformed record: rejected, never compared
             continue
         for decision in decisions:

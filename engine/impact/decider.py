@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from typing import NamedTuple
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from .aggregate import criterion_change
 from .scores import compared_score, score_change
 from .shared import DECISION, FACTS, Alike
 from .sides import Side
+
+REASONS_ENV = "CEC_DIFF_REASONS"  # 1: every side decided with its reasons from the start (the comparison of both ways)
 
 
 class Compared(NamedTuple):
@@ -60,9 +63,23 @@ def place(decision, shown: dict, ranking) -> tuple:
             tuple(groups_of(decision.derived, ranking)))
 
 
+class Pair(NamedTuple):
+    """One applicant decided under both sides (`ImpactDecider.evaluate`), and compared."""
+
+    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`
+    applicant_id: str
+    old: dict              # each side's `outcome`
+    new: dict
+    ranked: tuple | None   # `ImpactDecider._ranked`
+    changed: dict          # criterion -> its change (`criterion_change`)
+    moved: dict            # the score and the groups, when they changed
+
+
 class ImpactDecider(RecordDecider):
     """Decides each record under both sides: the screen stage and the derivation once when the two editions
-    derive alike, the whole decision once when they are the same (engine/impact/shared.py)."""
+    derive alike, the whole decision once when they are the same (engine/impact/shared.py). Each side is
+    first decided without reasons (`Evaluator.evaluate`): what the comparison reads is all there; the few
+    applicants whose line goes to changes.jsonl are decided again, with reasons, from the same facts."""
 
     def __init__(self, old: Side, new: Side, as_of: str | None):
         self.as_of = dt.date.fromisoformat(as_of) if as_of else None
@@ -70,6 +87,7 @@ class ImpactDecider(RecordDecider):
         self.sides = [self._evaluator(side) for side in (old, new)]
         self.plugin = self.sides[0][0].plugin  # both sides decide one program
         self.alike = Alike(self.plugin)
+        self.reasons = os.environ.get(REASONS_ENV, "") == "1"  # every side with its reasons from the start
         self._in_force: tuple[dict, dict] = ({}, {})  # per side, day -> the edition in force then (a few thousand days)
 
     @staticmethod
@@ -77,18 +95,26 @@ class ImpactDecider(RecordDecider):
         evaluator = Evaluator(load_bundled_or(Path(side.root) if side.root else None), side.program)
         return evaluator, side.pick(evaluator.library)
 
-    def evaluate(self, applicant, label: str):
-        """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one."""
+    def evaluate(self, applicant, label: str) -> Pair:
+        """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one,
+        compared. An applicant with a change is decided again with its reasons, from the facts each side was
+        decided from (which deciding does not change): the same decisions, with reasons, needs and trace."""
         day = self.as_of or applicant.application_date
         (old_evaluator, _), (new_evaluator, _) = self.sides
         old_edition = self._edition(0, day, label)
-        facts = old_evaluator.facts(applicant, day, old_edition, label)
-        old = old_evaluator.evaluate(applicant, day, label, old_edition, facts)
+        old_facts = old_evaluator.facts(applicant, day, old_edition, label)
+        old = old_evaluator.evaluate(applicant, day, label, old_edition, old_facts, self.reasons)
         new_edition = self._edition(1, day, label)
         shared = self.alike(old_edition, new_edition)
-        if shared == DECISION:
-            return [old, old], applicant
-        return [old, new_evaluator.evaluate(applicant, day, label, new_edition, facts if shared == FACTS else None)], applicant
+        if shared == DECISION:  # decided once: nothing can have changed
+            shown = outcome(old, self.plugin)
+            return Pair([old, old], old.applicant_id, shown, shown, self._ranked([old, old], applicant, shown, shown), {}, {})
+        new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label)
+        pair = self._compared([old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant)
+        if not self.reasons and (pair.changed or pair.moved or pair.old["eligible"] != pair.new["eligible"]):
+            return pair._replace(decisions=[old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
+                                            new_evaluator.evaluate(applicant, day, label, new_edition, new_facts)])
+        return pair
 
     def _edition(self, side: int, day: dt.date, label: str):
         """The side's edition, or the one in force on `day` (remembered; a day with none raises each time)."""
@@ -99,12 +125,9 @@ class ImpactDecider(RecordDecider):
                 edition = self._in_force[side][day] = evaluator.edition_for(day, label)
         return edition
 
-    def decided(self, record: Record, outcomes) -> Compared:
-        decisions, applicant = outcomes
-        old = outcome(decisions[0], self.plugin)
-        if decisions[1] is decisions[0]:  # decided once (engine/impact/shared.py): nothing can have changed
-            return Compared(record.seq, decisions[0].applicant_id, None, old, old, self._ranked(decisions, applicant, old, old))
-        new = outcome(decisions[1], self.plugin)
+    def _compared(self, decisions: list, applicant) -> Pair:
+        """Two decisions compared on what the report shows: outcomes, criteria, score and groups."""
+        old, new = outcome(decisions[0], self.plugin), outcome(decisions[1], self.plugin)
         changed = {} if old["criteria"] == new["criteria"] else \
             {c: criterion_change(old["criteria"].get(c, False), met) for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
         moved = {}  # the score and the groups, when they changed
@@ -113,13 +136,19 @@ class ImpactDecider(RecordDecider):
         ranked = self._ranked(decisions, applicant, old, new)
         if ranked is not None and ranked[1][3] != ranked[2][3]:
             moved[self.plugin.ranking.groups] = {"old": list(ranked[1][3]), "new": list(ranked[2][3])}
+        return Pair(decisions, decisions[0].applicant_id, old, new, ranked, changed, moved)
+
+    def decided(self, record: Record, pair: Pair) -> Compared:
+        """The applicant's result, with its line for changes.jsonl when its outcome, a criterion, its score or
+        its groups changed (then its decisions have their reasons: `evaluate`)."""
+        old, new = pair.old, pair.new
         line = None
-        if changed or moved or old["eligible"] != new["eligible"]:
-            line = json.dumps({"applicant_id": decisions[0].applicant_id, "line": record.line,
-                               "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": changed,
-                               **moved, "old": with_reasons(old, decisions[0]), "new": with_reasons(new, decisions[1])},
+        if pair.changed or pair.moved or old["eligible"] != new["eligible"]:
+            line = json.dumps({"applicant_id": pair.applicant_id, "line": record.line,
+                               "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": pair.changed,
+                               **pair.moved, "old": with_reasons(old, pair.decisions[0]), "new": with_reasons(new, pair.decisions[1])},
                               ensure_ascii=False, separators=(",", ":"))
-        return Compared(record.seq, decisions[0].applicant_id, line, old, new, ranked)
+        return Compared(record.seq, pair.applicant_id, line, old, new, pair.ranked)
 
     def pack(self, chunk_id: int, results: list) -> bytes:
         """A chunk's results as one message, counted here (engine/impact/packed.py); the pool's worker sends it."""
