@@ -8,8 +8,13 @@ what matters to it: by default an Ontario applicant assessed on 2026-11-01 (coun
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import yaml
 
 from cec_rules.engine.library import bundled_root
 from cec_rules.facts.applicant import Applicant
@@ -107,3 +112,23 @@ def line_of(root: Path, relative: str, needle: str) -> int:
     text = (root / relative).read_text(encoding="utf-8")
     assert needle in text, f"{needle!r} not in {relative}"
     return text[: text.index(needle)].count("\n") + 1
+
+
+def diff_population(path: Path, count: int, seed: int) -> list[str]:
+    """A population for `cec diff`'s tests, written to `path` and returned as lines: `count` generated
+    applicants (3% malformed), then the examples; every other record gets a profile submission time, so
+    that the ranked programs have tie-breaks to compare."""
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", str(count), "--seed", str(seed),
+                    "--malformed-share", "0.03", "-o", str(path)], check=True, capture_output=True)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
+    for index, line in enumerate(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:  # a malformed record stays as it is
+            continue
+        if index % 2 and isinstance(record, dict):
+            record["profile_submitted"] = f"2026-0{1 + index % 9}-0{1 + index % 7}T10:00:00Z"
+            lines[index] = json.dumps(record, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines

@@ -27,7 +27,7 @@ from cec_rules.engine.impact.decider import REASONS_ENV, ImpactDecider
 from cec_rules.engine.impact.sides import Side
 from cec_rules.facts.applicant import Applicant
 from strategies import applicants
-from support import EXAMPLES, NEW_EDITION, REPO, copy_rulesets, edit
+from support import EXAMPLES, NEW_EDITION, copy_rulesets, diff_population, edit
 
 CRS_ROW = "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 53}"
 STEM = 'value: ["20011", "21220", "21300"'
@@ -86,19 +86,7 @@ def test_every_program_decides_the_examples_alike_without_reasons():
 def records(tmp_path_factory) -> list[Record]:
     """Generated applicants (some malformed), every other one with a profile submission time, then the examples."""
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "600", "--seed", "13",
-                    "--malformed-share", "0.03", "-o", str(path)], check=True, capture_output=True)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
-    for index, line in enumerate(lines):
-        try:
-            record = json.loads(line)
-        except ValueError:  # a malformed record stays as it is
-            continue
-        if index % 2 and isinstance(record, dict):
-            record["profile_submitted"] = f"2026-0{1 + index % 9}-0{1 + index % 7}T10:00:00Z"
-            lines[index] = json.dumps(record, ensure_ascii=False)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = diff_population(path, 600, 13)
     return [Record(i, i + 1, path.name, line, "json") for i, line in enumerate(lines)]
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import json
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +31,7 @@ from cec_rules.engine.impact.scores import ScoreShifts, shown_score
 from cec_rules.engine.impact.sides import Side
 from cec_rules.engine.rank.entry import entry, ranked_score
 from cec_rules.engine.rank.selection import read_round
-from support import EXAMPLES, NEW_EDITION, REPO, copy_rulesets, edit
+from support import NEW_EDITION, copy_rulesets, diff_population, edit
 
 CRS_ROW = "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 53}"
 POOL_EDITION = "pool/2026-02-18/ruleset.yaml"
@@ -45,19 +42,7 @@ STEM = 'value: ["20011", "21220", "21300"'
 def population(tmp_path_factory) -> Path:
     """Generated applicants (some malformed), every other one with a profile submission time, then the examples."""
     folder = tmp_path_factory.mktemp("population")
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "900", "--seed", "5",
-                    "--malformed-share", "0.03", "-o", str(folder / "generated.jsonl")], check=True, capture_output=True)
-    lines = (folder / "generated.jsonl").read_text(encoding="utf-8").splitlines()
-    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
-    for index, line in enumerate(lines):
-        try:
-            record = json.loads(line)
-        except ValueError:  # a malformed record stays as it is
-            continue
-        if index % 2 and isinstance(record, dict):
-            record["profile_submitted"] = f"2026-0{1 + index % 9}-0{1 + index % 7}T10:00:00Z"
-            lines[index] = json.dumps(record, ensure_ascii=False)
-    (folder / "population.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    diff_population(folder / "population.jsonl", 900, 5)
     (folder / "round.yaml").write_text('date: "2026-11-01"\ntype: category\ncategory: stem\ninvitations: 40\n')
     return folder
 
