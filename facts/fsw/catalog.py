@@ -72,6 +72,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "settlement_funds": {
         "status": ("text", "sufficient, short, not_given (settlement_funds or family_size missing) or amounts_unknown (the edition has no amounts for the date)"),
+        "funds_given": ("bool", "settlement_funds is given (0 CAD falls short of every amount, even with the family size not given)"),
         "available": ("number", "CAD available (0 when not given)"),
         "required": ("number", "CAD required for the family size on the assessment date (0 when unknown)"),
         "family_size": ("count", "members counted (0 when not given)"),

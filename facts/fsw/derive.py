@@ -441,7 +441,8 @@ def _funds(ctx: Context) -> None:
     status = _funds_status(size, available, table, required)
     working = any(w.country == "CA" and w.authorized and w.paid and w.start <= ctx.as_of and (w.end is None or w.end >= ctx.as_of)
                   for w in applicant.work_history)
-    ctx.facts.append({"t": "settlement_funds", "status": status, "available": float(available or 0), "required": float(required),
+    ctx.facts.append({"t": "settlement_funds", "status": status, "funds_given": available is not None,
+                      "available": float(available or 0), "required": float(required),
                       "family_size": size or 0, "shortfall": float(max(required - available, 0)) if status == "short" else 0.0,
                       "working_in_canada": working})
     ctx.derived["settlement_funds"] = {"status": status, "required": required if status in ("sufficient", "short") else None}
