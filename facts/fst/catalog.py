@@ -49,6 +49,10 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "why": ("text", "what is unknown: the code and the unit groups it became"),
         "document": ("bool", "true for a job offer or certificate, false for a work period"),
     },
+    "offer_unresolved_code": {  # also an unresolved_code (document: true); the funds exemption turns on it
+        "field": ("text", "the job offer's field that would settle it, e.g. job_offer.noc_code"),
+        "why": ("text", "what is unknown: the code and the unit groups it became"),
+    },
     "language_result": {  # CEC's fields of a result and its levels; the threshold comparison is per ability here
         **{name: spec for name, spec in CEC_FACT_KINDS["language_result"].items() if name not in ("lowest", "lowest_ability")},
         "margin": ("number", "the smallest level minus the level required, over the four abilities (negative: short)"),

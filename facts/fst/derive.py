@@ -159,6 +159,7 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
              _documents_fact(offers, certificates, applicant), *funds]
     facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
     facts += [_question(d.where, d.status, True) for d in [*offers, *certificates] if d.unsettled]
+    facts += [_offer_question(d.where, d.status) for d in offers if d.unsettled]
     if offers:
         facts.append(_offer_fact(applicant.job_offer, offers))
     if best is not None:
@@ -337,6 +338,12 @@ def _yes(flag: bool) -> str:
 def _question(where: str, status: OccupationStatus, document: bool) -> dict:
     """What the input leaves open about a split code: the field to give, and why."""
     return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document, **code_question_facts(status, where)}
+
+
+def _offer_question(where: str, status: OccupationStatus) -> dict:
+    """The same question for an employer's offer, as its own kind: the offer's trade also decides the funds
+    exemption (87.2(5)), and a kind of its own leaves the `unresolved_code` facts (and traces) as they were."""
+    return {"t": "offer_unresolved_code", "field": f"{where}.noc_code", **code_question_facts(status, where)}
 
 
 def _best(valid: list[ConvertedResult], required: dict) -> ConvertedResult | None:
