@@ -155,12 +155,14 @@ def best_result(valid: list[ConvertedResult]) -> ConvertedResult | None:
     return max(valid, key=lambda r: (r.lowest, r.date), default=None)
 
 
-def best_per_language(valid: list[ConvertedResult]) -> dict[str, ConvertedResult]:
-    """The best valid result in each official language (the test's `language`): which one is "first"
-    is a program's rule (FSW points, CRS), so it is decided there."""
+def best_per_language(valid: list[ConvertedResult], worth=None) -> dict[str, ConvertedResult]:
+    """The best valid result in each official language (the test's `language`): by `best_result`, or the one
+    `worth` (a key) rates highest, the later on a tie. Which language is "first" is a program's rule (FSW
+    points, CRS), so it is decided there."""
     best: dict[str, ConvertedResult] = {}
     for language in sorted({r.test.language for r in valid}):
-        best[language] = best_result([r for r in valid if r.test.language == language])
+        results = [r for r in valid if r.test.language == language]
+        best[language] = best_result(results) if worth is None else max(results, key=worth)
     return best
 
 

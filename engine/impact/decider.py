@@ -74,6 +74,11 @@ class Pair(NamedTuple):
     changed: dict          # criterion -> its change (`criterion_change`)
     moved: dict            # the score and the groups, when they changed
 
+    @property
+    def shows_change(self) -> bool:
+        """Whether the applicant's line goes to changes.jsonl: its outcome, a criterion, its score or its groups changed."""
+        return bool(self.changed or self.moved or self.old["eligible"] != self.new["eligible"])
+
 
 class ImpactDecider(RecordDecider):
     """Decides each record under both sides: the screen stage and the derivation once when the two editions
@@ -111,7 +116,7 @@ class ImpactDecider(RecordDecider):
             return Pair([old, old], old.applicant_id, shown, shown, self._ranked([old, old], applicant, shown, shown), {}, {})
         new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label)
         pair = self._compared([old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant)
-        if not self.reasons and (pair.changed or pair.moved or pair.old["eligible"] != pair.new["eligible"]):
+        if not self.reasons and pair.shows_change:
             return pair._replace(decisions=[old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
                                             new_evaluator.evaluate(applicant, day, label, new_edition, new_facts)])
         return pair
@@ -143,7 +148,7 @@ class ImpactDecider(RecordDecider):
         its groups changed (then its decisions have their reasons: `evaluate`)."""
         old, new = pair.old, pair.new
         line = None
-        if pair.changed or pair.moved or old["eligible"] != new["eligible"]:
+        if pair.shows_change:
             line = json.dumps({"applicant_id": pair.applicant_id, "line": record.line,
                                "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": pair.changed,
                                **pair.moved, "old": with_reasons(old, pair.decisions[0]), "new": with_reasons(new, pair.decisions[1])},

@@ -28,4 +28,6 @@ def ordered(valid: list[ConvertedResult], on_tie: str, worth=lambda first, other
         ['english', 'french']
     """
     best = list(best_per_language(valid).values())
+    if len(best) < 2:  # one language (or none): no order to price
+        return best
     return sorted(best, key=lambda r: (-worth(r, [o for o in best if o is not r]), -sum(r.levels.values()), -r.lowest, r.test.language != on_tie))

@@ -26,7 +26,7 @@ from ..dates import as_int, years_before
 from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_hours, float_not_above
 from ..funds import funds_required
 from ..hours import capped_hours, clip
-from ..language import assess_results, best_result, result_summary
+from ..language import assess_results, best_per_language, best_result, result_summary
 from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts
 from ..tables import ABILITIES, Occupation
 
@@ -279,8 +279,7 @@ def _languages(ctx: Context) -> None:
     the most first-language points, then the highest lowest ability."""
     tests = ctx.edition.tables.language_tests
     results, valid = assess_results(ctx.applicant.language_tests, ctx.as_of, tests, ctx.params, ctx.source)
-    best = {language: max((r for r in valid if r.test.language == language), key=lambda r: _result_worth(ctx, r))
-            for language in sorted({r.test.language for r in valid})}
+    best = best_per_language(valid, lambda r: _result_worth(ctx, r))
     first = max(best, key=lambda lang: (_meets_minimum(ctx, best[lang]), _points_if_first(ctx, lang, best),
                                         best[lang].lowest, lang == "english"), default=None)
     for language, result in best.items():
