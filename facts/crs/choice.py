@@ -7,7 +7,10 @@ the higher sum of levels (CLB 10/9/10/6 in English and NCLC 9/9/7/7 in French: E
 but French first is worth 14 points more, through C1). What hangs on the order, all read from the edition
 (`REQUIRED_TABLES`, the `score:` grid's factor maxima and caps): the first- and second-language points, and
 the skill-transferability combinations that read the first language's lowest level (C1, C3, C5), capped
-together with C2 and C4 as the grid caps them. The spouse's first language is worth only its own points.
+together with C2 and C4 as the grid caps them. Which result of a language counts hangs on the same points
+and on the French bonus, which reads the lowest level of the French and the English result (an edition with
+the `FRENCH_PARAMETERS`; capped with a nomination's points as the grid caps the additional points). The
+spouse's first language is worth only its own points.
 """
 
 from __future__ import annotations
@@ -23,17 +26,22 @@ REQUIRED_TABLES = {"first_language_points": ("clb", "with_spouse"), "second_lang
                    "foreign_work_language_points": ("foreign_years", "lowest_clb"),
                    "foreign_canadian_work_points": ("foreign_years", "canadian_years"),
                    "certificate_language_points": ("lowest_clb",)}
+# The French bonus's parameters (editions from 2016-11-19; the rules `french_with_english` and
+# `french_without_english` read the same ones) and the nomination's, which shares its cap.
+FRENCH_PARAMETERS = ("french_min_nclc", "french_english_min_clb", "french_only_points", "french_bilingual_points")
+NOMINATION_POINTS = "provincial_nomination_points"
 
 
 def table_inputs(edition) -> tuple:
     """What this module reads of `edition` besides parameters (for `derivation_inputs`)."""
     ruleset = edition.ruleset
-    return tuple(ruleset.tables.get(name) for name in REQUIRED_TABLES), ruleset.score
+    parameters = tuple(ruleset.parameters.get(name) for name in (*FRENCH_PARAMETERS, NOMINATION_POINTS))
+    return tuple(ruleset.tables.get(name) for name in REQUIRED_TABLES), ruleset.score, parameters
 
 
 def applicant_worth(edition, params: dict, profile: dict):
     """`worth(first, others)`: the capped points of the order with `first` first (`profile`: with_spouse,
-    education, canadian_years, foreign_years, certificate)."""
+    education, canadian_years, foreign_years, certificate, nominated)."""
     look = _lookup(edition, params)
 
     def worth(first, others) -> int | float:
@@ -45,9 +53,23 @@ def applicant_worth(edition, params: dict, profile: dict):
                   "education_canadian_work": look("education_canadian_work_points", education=profile["education"], canadian_years=profile["canadian_years"]),
                   "foreign_work_language": look("foreign_work_language_points", foreign_years=profile["foreign_years"], lowest_clb=lowest),
                   "foreign_canadian_work": look("foreign_canadian_work_points", foreign_years=profile["foreign_years"], canadian_years=profile["canadian_years"]),
-                  "certificate_language": look("certificate_language_points", lowest_clb=lowest) if profile["certificate"] else 0}
+                  "certificate_language": look("certificate_language_points", lowest_clb=lowest) if profile["certificate"] else 0,
+                  "french_language": _french(params, [first, *others]),
+                  "provincial_nomination": params.get(NOMINATION_POINTS, 0) if profile["nominated"] else 0}
         return _capped(edition.ruleset.score, points)
     return worth
+
+
+def _french(params: dict, results: list) -> int | float:
+    """The French bonus of these results (0 in an edition without it): French at `french_min_nclc` in all
+    four abilities, and English at `french_english_min_clb` in all four or not."""
+    if any(name not in params for name in FRENCH_PARAMETERS):
+        return 0
+    lowest = {r.test.language: r.lowest for r in results}
+    if lowest.get("french", -1) < params["french_min_nclc"]:
+        return 0
+    bilingual = lowest.get("english", -1) >= params["french_english_min_clb"]
+    return params["french_bilingual_points" if bilingual else "french_only_points"]
 
 
 def spouse_worth(edition, params: dict):

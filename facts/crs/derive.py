@@ -1,7 +1,7 @@
 """From an applicant to the CRS facts for one edition and day.
 
 The derivation does what the rules cannot (DESIGN.md): age in completed years, the highest recognised
-credential, each official language's best valid result and which one is first, years of Canadian and
+credential, which valid result of each official language counts and which language is first, years of Canadian and
 foreign experience from the exact hours code, and how the job offer's NOC code classifies. Every number
 and list it uses is an edition parameter named in `REQUIRED_PARAMETERS`; the points are the edition's
 decision tables (the choice of the first official language reads them too, facts/crs/choice.py). Input a
@@ -89,8 +89,9 @@ def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source,
     _note(here, "canadian_experience", unsettled, derived)
     _note(abroad, "foreign_experience", unsettled, derived)
     certificate = any(c.issued <= day for c in applicant.certificates_of_qualification)
+    nominated = applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day
     profile = {"with_spouse": with_spouse, "education": education.level, "canadian_years": here.years,
-               "foreign_years": abroad.years, "certificate": certificate}
+               "foreign_years": abroad.years, "certificate": certificate, "nominated": nominated}
     languages = ordered(valid, params["first_language_on_tie"], applicant_worth(edition, params, profile))
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
@@ -106,7 +107,7 @@ def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source,
             "canadian_years": here.years, "canadian_hours": float_not_above(here.hours), "canadian_settled": here.settled,
             "foreign_years": abroad.years, "foreign_settled": abroad.settled,
             "certificate": certificate,
-            "nominated": applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day,
+            "nominated": nominated,
             "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled},
         first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION), languages
 
