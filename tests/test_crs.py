@@ -151,6 +151,19 @@ def test_the_first_official_language(english, french, on_tie, first):
     assert ordered([result("english", english), result("french", french)], on_tie)[0].test.language == first
 
 
+def test_of_several_results_in_one_language_the_one_worth_more_counts():
+    """The candidate enters one result per language: the one the grid pays more for, not the one with the
+    higher lowest ability (branch crs-grid); on equal points the higher lowest ability, then the later."""
+    worth = lambda first, others: sum(first.levels.values()) + sum(min(level, 6) for r in others for level in r.levels.values())
+    even, uneven = result("english", (8, 8, 8, 8), 2), result("english", (10, 10, 10, 6), 1)
+    assert ordered([even, uneven], "english", worth) == [uneven]
+    assert ordered([even, uneven], "english") == [even]  # no points to tell them apart: the higher lowest ability
+    french = result("french", (9, 9, 9, 4))
+    assert ordered([even, french, uneven], "english", worth) == [uneven, french]
+    later = result("english", (8, 8, 8, 8), 3)
+    assert ordered([even, later], "english", lambda first, others: 1) == [later]
+
+
 
 def test_every_crs_case_is_decided_the_same_with_the_pattern_cache_on_and_off(library, monkeypatch):
     """Replayed firings recompute the table values from each applicant's own facts: the score must not
