@@ -139,7 +139,7 @@ class _Reads(dict):
         return super().values()
 
 
-@pytest.mark.parametrize("program, declared", [("cec", cec_program.DERIVATION_PARAMETERS), ("crs", tuple(crs_plugin.REQUIRED_PARAMETERS))])
+@pytest.mark.parametrize("program, declared", [("cec", cec_program.DERIVATION_PARAMETERS), ("crs", crs_plugin.DERIVATION_PARAMETERS)])
 def test_a_derivation_reads_only_the_parameters_its_plugin_names(records, program, declared):
     """Every applicant of the population, under every edition: derive and screen_facts read no other parameter."""
     evaluator, read = Evaluator(load_bundled_or(None), program), set()

@@ -30,13 +30,13 @@ REQUIRED_TABLES = {"first_language_points": ("clb", "with_spouse"), "second_lang
 # `french_without_english` read the same ones) and the nomination's, which shares its cap.
 FRENCH_PARAMETERS = ("french_min_nclc", "french_english_min_clb", "french_only_points", "french_bilingual_points")
 NOMINATION_POINTS = "provincial_nomination_points"
+OPTIONAL_PARAMETERS = (*FRENCH_PARAMETERS, NOMINATION_POINTS)  # read when the edition has them
 
 
 def table_inputs(edition) -> tuple:
     """What this module reads of `edition` besides parameters (for `derivation_inputs`)."""
     ruleset = edition.ruleset
-    parameters = tuple(ruleset.parameters.get(name) for name in (*FRENCH_PARAMETERS, NOMINATION_POINTS))
-    return tuple(ruleset.tables.get(name) for name in REQUIRED_TABLES), ruleset.score, parameters
+    return tuple(ruleset.tables.get(name) for name in REQUIRED_TABLES), ruleset.score
 
 
 def applicant_worth(edition, params: dict, profile: dict):

@@ -19,12 +19,15 @@ from cec_rules.facts.tables import DATA_FILES, load_cec_tables, table_files
 
 from .gains import describe_gain
 from .catalog import FACT_KINDS
-from .choice import table_inputs
+from .choice import OPTIONAL_PARAMETERS, table_inputs
 from .derive import REQUIRED_PARAMETERS, counted_spouse, derive
 from .ranking import RANKING
 from .experience import screen_groups
 
 CSV_COLUMNS = ("first_language", "education", "canadian_years", "foreign_years")
+# The parameters derive and screen_facts read (tests/test_diff_shared.py checks that they read no other): every
+# edition's REQUIRED_PARAMETERS, and those the choice of the language results reads where an edition has them.
+DERIVATION_PARAMETERS = (*REQUIRED_PARAMETERS, *OPTIONAL_PARAMETERS)
 
 
 def csv_cells(derived: dict) -> list:
@@ -40,11 +43,11 @@ def screen(applicant, day: dt.date, edition, parameters: dict, source: str) -> l
 
 def derivation_inputs(edition) -> tuple:
     """What the CRS derivation and screen facts read of `edition` besides its data tables: the parameters of
-    REQUIRED_PARAMETERS, and the decision tables and score grid that choose the first official language
-    (facts/crs/choice.py). `cec diff --program crs` derives once for two editions with equal values, e.g.
-    when a table the choice does not read changed."""
+    DERIVATION_PARAMETERS, and the decision tables and score grid that choose the language results and the
+    first official language (facts/crs/choice.py). `cec diff --program crs` derives once for two editions
+    with equal values, e.g. when a table the choice does not read changed."""
     parameters = edition.ruleset.parameters
-    return tuple(parameters.get(name) for name in REQUIRED_PARAMETERS) + table_inputs(edition)
+    return tuple(parameters.get(name) for name in DERIVATION_PARAMETERS) + table_inputs(edition)
 
 
 def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str, language: str):
