@@ -21,6 +21,11 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "lowest": ("count", "the lowest of the four levels"),
         "lowest_ability": ("text", "an ability with the lowest level"),
     },
+    "profile": {
+        "given": ("bool", "whether the applicant gives `profile_submitted`"),
+        "submitted": ("date", "the UTC day the profile was submitted (0 when not given)"),
+        "expires": ("date", "the first day the profile is no longer in the pool: `profile_validity_months` later (0 when not given)"),
+    },
     "category_experience": {
         "category": ("text", "an occupation category in force (one fact per category of `occupation_categories`)"),
         "hours": ("hours", "hours in the window in the category's occupations, Canada or abroad (weekly cap across jobs)"),
