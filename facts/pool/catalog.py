@@ -25,6 +25,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "given": ("bool", "whether the applicant gives `profile_submitted`"),
         "submitted": ("date", "the UTC day the profile was submitted (0 when not given)"),
         "expires": ("date", "the first day the profile is no longer in the pool: `profile_validity_months` later (0 when not given)"),
+        "expired": ("bool", "whether the assessment date is on or after `expires` (false when not given)"),
     },
     "category_experience": {
         "category": ("text", "an occupation category in force (one fact per category of `occupation_categories`)"),

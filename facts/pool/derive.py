@@ -54,7 +54,7 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
     facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of)},
              {"t": "language_tests", "given": len(results), "valid": len(valid)}]
     facts += [_language_fact(result) for result in best.values()]
-    facts.append(_profile_fact(applicant, params))
+    facts.append(_profile_fact(applicant, as_of, params))
     experience = _category_facts(applicant, as_of, tables.noc, params, source)
     facts += experience
     window = category_window(as_of, params)
@@ -64,13 +64,15 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
     return PoolDerivation(facts, derived)
 
 
-def _profile_fact(applicant, params: dict) -> dict:
-    """The profile's submission day (UTC) and the day it expires; `given` false without `profile_submitted`."""
+def _profile_fact(applicant, as_of: dt.date, params: dict) -> dict:
+    """The profile's submission day (UTC), the day it expires, and whether it has on `as_of` (a field compared
+    with a constant, not a join with the assessment date: the pattern cache keys a joined date exactly);
+    `given` false without `profile_submitted`."""
     if applicant.profile_submitted is None:
-        return {"t": "profile", "given": False, "submitted": 0, "expires": 0}
+        return {"t": "profile", "given": False, "submitted": 0, "expires": 0, "expired": False}
     submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
-    return {"t": "profile", "given": True, "submitted": as_int(submitted),
-            "expires": as_int(months_after(submitted, params["profile_validity_months"]))}
+    expires = months_after(submitted, params["profile_validity_months"])
+    return {"t": "profile", "given": True, "submitted": as_int(submitted), "expires": as_int(expires), "expired": as_of >= expires}
 
 
 def _language_fact(result) -> dict:
