@@ -18,6 +18,23 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later; past the end of a shorter month, its last day.
+
+    Examples:
+        >>> months_after(dt.date(2025, 5, 1), 12), months_after(dt.date(2024, 2, 29), 12), months_after(dt.date(2025, 3, 31), 11)
+        (datetime.date(2026, 5, 1), datetime.date(2025, 2, 28), datetime.date(2026, 2, 28))
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
 def as_int(day: dt.date) -> int:
     """Dates travel as integers YYYYMMDD inside durable-rules, which has no date type."""
     return day.year * 10000 + day.month * 100 + day.day

@@ -13,13 +13,20 @@ Which work counts: paid, not self-employed, and in Canada only with authorizatio
 say "full-time work in Canada or abroad"; whether self-employment counts is not confirmed, so it does
 not: a category is never claimed on a reading the data does not support). A NOC 2016 code counts in a
 category only when every NOC 2021 unit group it corresponds to is listed; when only some are, the period
-is *unsettled* (counted nowhere, and the rules say which field would settle it).
+is *unsettled*: counted nowhere in the settled measures. The `possible_*` measures count it as its
+listed unit groups, so the rules can tell a category an unsettled code could win (undetermined, naming
+the field) from one it cannot reach even so (settled: not in it).
+
+Hours "in an eligible occupation" (the 2026 rule) are taken in **one** unit group at a time
+(`occupation_hours`): the 2023 rule said "in one eligible occupation", and the 2026 rule changed the
+length and dropped continuity, not the single occupation (express-entry.md 7.4). Hours spread over
+several listed unit groups are not summed: a missed category, never a wrong one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from cec_rules.engine.errors import InputError
@@ -71,34 +78,54 @@ def unit_groups(version: int, code: str, noc: NocTables, source: str, field: str
 
 
 class WorkSums:
-    """One applicant's counted work, and the hours and best run of each subset of it that a category
-    takes, computed once: categories in force are many (nine in 2026), an applicant's work is in few of
+    """One applicant's counted work, and the measures of each subset of it that a category takes,
+    computed once: categories in force are many (nine in 2026), an applicant's work is in few of
     them, so most take the same subset (often none)."""
 
     def __init__(self, work: list[CountedWork], cap: Fraction):
         self.work, self.cap = work, cap
-        self._sums: dict[tuple[int, ...], tuple[float, float]] = {}
+        self._sums: dict[tuple, tuple[float, float, float]] = {}
 
-    def of(self, subset: list[CountedWork]) -> tuple[float, float]:
-        """The subset's hours and the hours of its best continuous run, rounded down (`_floor`)."""
-        key = tuple(w.index for w in subset)
+    def of(self, subset: list[CountedWork]) -> tuple[float, float, float]:
+        """The subset's hours, the hours of its best continuous run and of its best single occupation,
+        rounded down (`_floor`)."""
+        key = tuple((w.index, w.codes) for w in subset)
         if key not in self._sums:
-            self._sums[key] = (_floor(_hours(subset, self.cap)), _floor(_longest_run(subset, self.cap)))
+            self._sums[key] = (_floor(_hours(subset, self.cap)), _floor(_longest_run(subset, self.cap)),
+                               _floor(_best_occupation(subset, self.cap)))
         return self._sums[key]
 
 
 def experience_fact(category: str, listed: set[str], sums: WorkSums, offer: frozenset[str]) -> dict:
     """The `category_experience` fact of one category."""
     inside = [w for w in sums.work if w.codes <= listed]
-    (hours, run), (canadian_hours, canadian_run) = sums.of(inside), sums.of([w for w in inside if w.canadian])
+    unsettled = [w for w in sums.work if w.codes & listed and not w.codes <= listed]
+    possible = sorted(inside + [replace(w, codes=w.codes & listed) for w in unsettled], key=lambda w: w.index)
+    (hours, run, one), (canadian_hours, canadian_run, canadian_one) = sums.of(inside), sums.of(_canadian(inside))
+    (possible_hours, possible_run, possible_one), (_, possible_canadian_run, possible_canadian_one) = (
+        sums.of(possible), sums.of(_canadian(possible)))
     return {"t": "category_experience", "category": category, "hours": hours, "canadian_hours": canadian_hours,
+            "occupation_hours": one, "canadian_occupation_hours": canadian_one,
             "longest_run_hours": run, "longest_canadian_run_hours": canadian_run,
-            "unsettled_periods": sum(1 for w in sums.work if w.codes & listed and not w.codes <= listed),
-            "job_offer": bool(offer) and offer <= listed}
+            "unsettled_periods": len(unsettled),
+            "unsettled_fields": ", ".join(f"work_history[{w.index}].noc_code" for w in sorted(unsettled, key=lambda w: w.index)),
+            "possible_hours": possible_hours, "possible_occupation_hours": possible_one,
+            "possible_canadian_occupation_hours": possible_canadian_one,
+            "possible_run_hours": possible_run, "possible_canadian_run_hours": possible_canadian_run,
+            "job_offer": bool(offer) and offer <= listed, "possible_job_offer": bool(offer & listed)}
+
+
+def _canadian(work: list[CountedWork]) -> list[CountedWork]:
+    return [w for w in work if w.canadian]
 
 
 def _hours(work: list[CountedWork], cap: Fraction) -> Fraction:
     return capped_hours([(w.interval, w.rate) for w in work], cap)
+
+
+def _best_occupation(work: list[CountedWork], cap: Fraction) -> Fraction:
+    """Hours in the one occupation (unit group) with the most, the weekly cap applied within it."""
+    return max((_hours([w for w in work if w.codes == codes], cap) for codes in {w.codes for w in work}), default=Fraction(0))
 
 
 def _longest_run(work: list[CountedWork], cap: Fraction) -> Fraction:

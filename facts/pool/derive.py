@@ -1,7 +1,8 @@
 """From an applicant to the pool's own facts (the consumed programs' facts come from engine/chaining.py).
 
 The pool needs: whether the profile has a valid language result (and the best one in each official
-language, for the French category), and the experience per occupation category in force. Every number
+language, for the French category), when the profile expires (`profile_validity_months` after the UTC
+day of `profile_submitted`), and the experience per occupation category in force. Every number
 and list is a parameter of the pool edition (REQUIRED_PARAMETERS).
 """
 
@@ -13,7 +14,7 @@ from fractions import Fraction
 
 from cec_rules.engine.values import ValueSpec
 
-from ..dates import as_int
+from ..dates import as_int, months_after
 from ..derive import HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS
 from ..language import assess_results, best_per_language, result_summary
 from ..vocabulary import COUNTRIES
@@ -29,6 +30,7 @@ def _categories_with_lists(data) -> list[str]:
 
 REQUIRED_PARAMETERS: dict[str, tuple] = {
     **{name: CEC_PARAMETERS[name] for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")},
+    "profile_validity_months": ("integer", "months a profile stays in the pool after its submission (IRPA 10.1(3))", ValueSpec(minimum=1, maximum=120)),
     "experience_window_years": ("integer", "the years before the assessment day in which category experience counts", YEARS),
     "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs (category experience)", HOURS_PER_WEEK),
     "canadian_work_countries": ("list", "where work is Canadian work experience (ISO 3166 alpha-2)", ValueSpec(items=COUNTRIES, non_empty=True)),
@@ -52,6 +54,7 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
     facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of)},
              {"t": "language_tests", "given": len(results), "valid": len(valid)}]
     facts += [_language_fact(result) for result in best.values()]
+    facts.append(_profile_fact(applicant, as_of, params))
     experience = _category_facts(applicant, as_of, tables.noc, params, source)
     facts += experience
     window = category_window(as_of, params)
@@ -59,6 +62,17 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
                "category_window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
                "category_experience": {f["category"]: {k: v for k, v in f.items() if k not in ("t", "category")} for f in experience}}
     return PoolDerivation(facts, derived)
+
+
+def _profile_fact(applicant, as_of: dt.date, params: dict) -> dict:
+    """The profile's submission day (UTC), the day it expires, and whether it has on `as_of` (a field compared
+    with a constant, not a join with the assessment date: the pattern cache keys a joined date exactly);
+    `given` false without `profile_submitted`."""
+    if applicant.profile_submitted is None:
+        return {"t": "profile", "given": False, "submitted": 0, "expires": 0, "expired": False}
+    submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
+    expires = months_after(submitted, params["profile_validity_months"])
+    return {"t": "profile", "given": True, "submitted": as_int(submitted), "expires": as_int(expires), "expired": as_of >= expires}
 
 
 def _language_fact(result) -> dict:
