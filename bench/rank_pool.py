@@ -35,14 +35,15 @@ ROUND = f'date: "{ROUND_DATE}"\ntype: category\ncategory: french\ninvitations: 5
 
 
 def write_pool(path: Path, count: int, seed: int) -> None:
-    """`count` generated applicants; 90% with a submission timestamp in 2025-2026, one in ten of them on a shared second."""
+    """`count` generated applicants; 90% with a submission timestamp in the 12 months before the round (a profile
+    stays in the pool 12 months: older ones would be out of it), one in ten of them on a shared second."""
     generator, rng = Generator(seed), random.Random(seed + 1)
-    start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2025, 11, 10, tzinfo=dt.timezone.utc)
     with open(path, "w", encoding="utf-8") as out:
         for n in range(1, count + 1):
             record = generator.applicant(n)
             if rng.random() < 0.9:
-                seconds = 0 if rng.random() < 0.1 else rng.randrange(0, 600 * 86400)
+                seconds = 0 if rng.random() < 0.1 else rng.randrange(0, 330 * 86400)
                 record["profile_submitted"] = (start + dt.timedelta(seconds=seconds)).isoformat()
             out.write(json.dumps(record) + "\n")
 
