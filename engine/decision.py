@@ -85,4 +85,9 @@ class Decision:
 
     def to_json_line(self) -> str:
         """One line of JSON in the output contract (orjson: same bytes as json.dumps, four times faster)."""
-        return orjson.dumps(self.to_json()).decode("utf-8")
+        return self.to_json_bytes().decode("utf-8")
+
+    def to_json_bytes(self) -> bytes:
+        """`to_json_line` as UTF-8 bytes, as orjson writes them: what `cec batch` writes, never decoded (most lines
+        hold a non-ASCII character, and a 4 KB line decoded to text and encoded again cost a worker about 5 µs)."""
+        return orjson.dumps(self.to_json())

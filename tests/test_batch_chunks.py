@@ -39,8 +39,13 @@ def test_blocks_of_lines_give_the_records_that_lines_one_by_one_give(tmp_path_fa
 
 
 def _decided(seq: int, applicant_id: str, eligible, unmet=(), edition="2022-11-16", undetermined=(), programs=()) -> Decided:
-    return Decided(seq, f'{{"applicant_id": {json.dumps(applicant_id)}, "why": "≥ {seq}"}}', eligible, unmet, edition, undetermined,
-                   applicant_id, seq + 1, "in.jsonl", programs)
+    """A decided record; its line as UTF-8 bytes (a JSON line) for odd `seq`, as text (a CSV row) for even."""
+    line = f'{{"applicant_id": {json.dumps(applicant_id)}, "why": "≥ {seq}"}}'
+    return Decided(seq, line.encode() if seq % 2 else line, eligible, unmet, edition, undetermined, applicant_id, seq + 1, "in.jsonl", programs)
+
+
+def _encoded(line: bytes | str) -> bytes:
+    return (line if isinstance(line, bytes) else line.encode()) + b"\n"
 
 
 RESULTS = st.lists(st.one_of(
@@ -81,10 +86,10 @@ def test_a_packed_chunk_cut_anywhere_gives_each_record_and_the_counts_in_order(s
     parts = [whole] if not 0 < cut < len(results) else list(whole.split(cut))
     items = [item for part in parts for item in part.items()]
     expected = [("rejected", r.reject) if isinstance(r, Rejected) else
-                ("decided", (r.line + "\n").encode(), r.applicant_id, r.input_line, r.source,
+                ("decided", _encoded(r.line), r.applicant_id, r.input_line, r.source,
                  (r.eligible, r.unmet, r.edition, r.undetermined, r.programs)) for r in results]
     assert [(kind, bytes(text), *rest) if kind == "decided" else (kind, text, *rest) for kind, text, *rest in items] == expected
-    assert b"".join(bytes(part.text) for part in parts) == b"".join((r.line + "\n").encode() for r in results if isinstance(r, Decided))
+    assert b"".join(bytes(part.text) for part in parts) == b"".join(_encoded(r.line) for r in results if isinstance(r, Decided))
     assert b"".join(part.digests for part in parts) == b"".join(unique.digest(r.applicant_id) for r in results if isinstance(r, Decided))
     assert _counts_of(parts) == _counts_one_by_one(results)
     assert [list(c) for c in (_counts_of(parts)["unmet_by_criterion"], _counts_of(parts)["by_edition"])] == \

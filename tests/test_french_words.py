@@ -136,7 +136,7 @@ def test_the_pattern_cache_on_or_off_gives_the_same_french(tmp_path, monkeypatch
         lines = []
         for seq, text in enumerate(texts):
             outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
-            lines.append(outcome.line if hasattr(outcome, "line") else repr(outcome.reject))
+            lines.append(outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject))  # JSON lines: UTF-8 bytes
         outputs.append(lines)
         if cache_on:
             assert decider.evaluator.runtime.patterns.stats.hits > 0

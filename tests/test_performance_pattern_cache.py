@@ -37,7 +37,7 @@ def _decide_all(path: Path, cache_on: bool, monkeypatch) -> tuple[list[str], Rec
     lines = []
     for seq, text in enumerate(path.read_text().splitlines()):
         outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
-        lines.append(outcome.line if hasattr(outcome, "line") else repr(outcome.reject))
+        lines.append(outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject))  # a JSON line: UTF-8 bytes
     return lines, decider
 
 
@@ -285,7 +285,7 @@ def test_every_program_decides_the_same_bytes_with_the_cache_on_and_off(populati
     for cache_on in (False, True):
         monkeypatch.setenv(pattern_cache.CACHE_ENV, "1" if cache_on else "0")
         decider = RecordDecider(None, None, "jsonl", programs=programs)
-        decided[cache_on] = [getattr(outcome, "line", None) or f"rejected: {outcome.reject!r}"
+        decided[cache_on] = [outcome.line.decode() if hasattr(outcome, "line") else f"rejected: {outcome.reject!r}"
                              for outcome in (decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
                                              for seq, text in enumerate(head))]
     lines = [line for record in decided[True] for line in record.splitlines() if line.startswith("{")]

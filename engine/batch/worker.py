@@ -38,7 +38,7 @@ class Decided(NamedTuple):
     """One decided record (a named tuple: results cross a pipe per record, and tuples pickle cheaply)."""
 
     seq: int
-    line: str          # the JSON (or CSV) output line, without newline
+    line: bytes | str  # the output line without newline: a JSON line as UTF-8 bytes (Decision.to_json_bytes), a CSV row as text
     eligible: bool | None
     unmet: tuple[str, ...]
     edition: str
@@ -99,7 +99,7 @@ class RecordDecider:
         return self.decided(record, decision)
 
     def decided(self, record: Record, decision) -> Decided:
-        line = decision.to_json_line() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
+        line = decision.to_json_bytes() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
         eligible, unmet, undetermined = decision.verdict()
         return Decided(record.seq, line, eligible, unmet, decision.edition, undetermined, decision.applicant_id, record.line, record.source)
 
@@ -114,7 +114,7 @@ class RecordDecider:
                                                                              self.as_of, label, self.lang) for r in results]
         outcomes = {d.eligible for d in decisions}
         eligible = True if True in outcomes else None if None in outcomes else False
-        return Decided(record.seq, "\n".join(d.to_json_line() for d in decisions), eligible, (), "", (), decisions[0].applicant_id,
+        return Decided(record.seq, b"\n".join(d.to_json_bytes() for d in decisions), eligible, (), "", (), decisions[0].applicant_id,
                        record.line, record.source,
                        tuple((d.program, d.eligible, tuple(d.unmet), d.edition, tuple(d.undetermined)) for d in decisions))
 
