@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cec_rules.engine import runtime as runtime_module
 from cec_rules.engine.batch.records import Record
-from cec_rules.engine.batch.worker import RecordDecider
+from cec_rules.engine.batch.worker import RecordDecider, Rejected
 
 CLOCK = time.process_time
 
@@ -30,17 +30,18 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=25000, help="records decided, from the first")
     options = parser.parse_args()
     decider = RecordDecider(None, None, "jsonl", programs=("cec",))
+    rejected = 0
     if decider.evaluator.runtime.patterns is None:
         parser.error("the decision-pattern cache is off (CEC_PATTERN_CACHE=0): nothing hits or misses")
     missed = _timed_misses()
     started = CLOCK()
     with options.population.open(encoding="utf-8") as lines:
         for seq, line in zip(range(options.count), lines):
-            decider.decide(Record(seq, seq + 1, options.population.name, line.rstrip("\n"), "json"))
+            rejected += decider.decide(Record(seq, seq + 1, options.population.name, line.rstrip("\n"), "json")).__class__ is Rejected
     total = CLOCK() - started
     stats = decider.evaluator.runtime.patterns.stats
     print(f"{options.count} records: {total / options.count * 1e6:.1f} us CPU each; {stats.hits} hits, {stats.misses} misses "
-          f"({missed[0] / max(stats.misses, 1) * 1e6:.0f} us each, {missed[0] / options.count * 1e6:.1f} us a record)")
+          f"({missed[0] / max(stats.misses, 1) * 1e6:.0f} us each, {missed[0] / options.count * 1e6:.1f} us a record); {rejected} rejected")
 
 
 def _timed_misses() -> list[float]:
@@ -48,10 +49,10 @@ def _timed_misses() -> list[float]:
     missed = [0.0]
     run = runtime_module.Runtime.run
 
-    def timed(self, compiled, facts):
+    def timed(self, compiled, facts, *args, **kwargs):  # (Runtime.run's own arguments, whatever they become)
         before, started = self.patterns.stats.misses, CLOCK()
         try:
-            return run(self, compiled, facts)
+            return run(self, compiled, facts, *args, **kwargs)
         finally:
             if self.patterns.stats.misses != before:
                 missed[0] += CLOCK() - started
