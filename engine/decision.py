@@ -89,5 +89,5 @@ class Decision:
 
     def to_json_bytes(self) -> bytes:
         """`to_json_line` as UTF-8 bytes, as orjson writes them: what `cec batch` writes, never decoded (most lines
-        hold a non-ASCII character, and a 4 KB line decoded to text and encoded again cost a worker about 5 µs)."""
+        hold a non-ASCII character, and a 4 KB line decoded to text and encoded again cost a worker about 1.6 µs)."""
         return orjson.dumps(self.to_json())
