@@ -51,10 +51,11 @@ def mark_titles(value, titles: set[str]):
     if isinstance(value, str):
         if not titles:
             return value
-        # one pass, longest title first: a title inside a longer one ("Retail salespersons" in "Retail
-        # salespersons and visual merchandisers") is not marked in the middle of it
+        # one pass, longest title first, a title already marked taken whole with its mark: a title inside a
+        # longer one ("Retail salespersons" in "Retail salespersons and visual merchandisers") is never
+        # marked in the middle of it, and marking a marked text again changes nothing
         either = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True))
-        return re.sub(rf"(?:{either})(?! \({ENGLISH_TITLE}\))", lambda m: f"{m[0]} ({ENGLISH_TITLE})", value)
+        return re.sub(rf"({either})( \({ENGLISH_TITLE}\))?", lambda m: m[0] if m[2] else f"{m[1]} ({ENGLISH_TITLE})", value)
     if isinstance(value, list):
         return [mark_titles(v, titles) for v in value]
     if isinstance(value, dict):

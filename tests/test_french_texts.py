@@ -256,16 +256,17 @@ def _shown_texts(decision: dict):
 
 
 def _unmarked_titles(text: str, noc) -> list[str]:
-    """The NOC titles `text` quotes after their code (`21231 Software engineers and designers`) without
-    `(titre anglais)` right after them."""
-    unmarked = []
-    for code in re.findall(r"\b(\d{4,5}) ", text):
+    """The NOC titles `text` quotes after their code (`21231 Software engineers and designers`, `6331 (Butchers,
+    …)`) other than whole and followed by `(titre anglais)` (not marked, or marked inside a title)."""
+    plain, unmarked = text.replace(" (titre anglais)", ""), []
+    for code in dict.fromkeys(re.findall(r"\b(\d{4,5}) ", plain)):
         occupation = noc.find(2021 if len(code) == 5 else 2016, code)
         if occupation is None:
             continue
-        for found in re.finditer(re.escape(f"{code} {occupation.title}") + r"\)?", text):
-            if not text[found.end():].startswith(" (titre anglais)"):
-                unmarked.append(found[0])
+        quoted, title = (f"{code} {occupation.title}", f"{code} ({occupation.title})"), occupation.title
+        marked = text.count(f"{code} {title} (titre anglais)") + text.count(f"{code} ({title} (titre anglais))")
+        if marked < sum(plain.count(form) for form in quoted):
+            unmarked.append(f"{code} {title}")
     return unmarked
 
 
@@ -300,3 +301,14 @@ def test_explain_shows_the_findings_in_french(program):
     assert f"Remarque: {SPLIT_FINDING_FR}" in result.output
     english = CliRunner().invoke(cli, ["explain", "--program", program, example])
     assert "; give the NOC 2021 code" in english.output and "titre" not in english.output
+
+
+def test_marking_titles_never_marks_inside_a_title_and_twice_changes_nothing():
+    from cec_rules.facts.french import mark_titles
+
+    titles = {"Retail salespersons", "Retail salespersons and visual merchandisers"}
+    text = "64100 (Retail salespersons and visual merchandisers) est devenu 6421 Retail salespersons (FEER 4)"
+    marked = mark_titles(text, titles)
+    assert marked == ("64100 (Retail salespersons and visual merchandisers (titre anglais)) est devenu "
+                      "6421 Retail salespersons (titre anglais) (FEER 4)")
+    assert mark_titles(marked, titles) == marked
