@@ -144,19 +144,14 @@ class RulesetChecker:
                 self._check_value_dates(name, list(parameter.values))
 
     def _check_value_dates(self, name: str, dates: list) -> None:
-        """A parameter's dates in increasing order (a date out of order is most often a mistyped year), and
-        none whose value never applies: replaced by a later date's on or before the edition takes effect."""
+        """A parameter's dates in increasing order: a date out of order is most often a mistyped year. (Values
+        dated before the edition are allowed: an edition copied by hand keeps its parameters' history, as
+        docs/policy-editing.md's worked example does.)"""
         for previous, day in zip(dates, dates[1:]):
             if day <= previous:
                 self._add(("parameters", name, "values", day.isoformat()),
                           f"the dates of values must increase: {day} comes after {previous} (a mistyped year?)")
                 return
-        start = self.ruleset.effective_from
-        for day, following in zip(dates, dates[1:]):
-            if following <= start:
-                self._add(("parameters", name, "values", day.isoformat()),
-                          f"the value dated {day} never applies: the one dated {following} replaces it on or before "
-                          f"effective_from {start}; date the first value {start} or later, or remove it")
 
     def _check_advice(self) -> None:
         """Explanation texts: each one the explainer uses must exist, in both languages, with known placeholders."""

@@ -159,13 +159,6 @@ def value_dates_out_of_order(root: Path) -> Expected:
                     ("the dates of values must increase: 2021-01-30 comes after 2022-11-16", "mistyped year"))
 
 
-def value_that_never_applies(root: Path) -> Expected:
-    """A value dated before the edition, replaced by the next one before the edition takes effect."""
-    line = edit(root, NEW_EDITION, '      "2022-11-16": [celpip_general', '      "2020-01-01": [celpip_general, ielts_general]\n      "2022-11-16": [celpip_general')
-    return Expected(NEW_FILE, line, "parameters.accepted_language_tests.values.2020-01-01",
-                    ("the value dated 2020-01-01 never applies: the one dated 2022-11-16 replaces it on or before effective_from 2022-11-16",))
-
-
 def key_indented_less(root: Path) -> Expected:
     """A parameter's key indented less than its siblings: PyYAML's words, then what to do."""
     line = edit(root, NEW_EDITION, "    unit: hours\n    value: 1560", "  unit: hours\n    value: 1560") + 1
@@ -183,7 +176,7 @@ def value_indented_less(root: Path) -> Expected:
 FIXTURES = [unknown_key, wrong_type_of_parameter, wrong_type_in_rule, duplicate_key, invalid_yaml, unknown_parameter,
             unknown_fact, unknown_fact_field, criterion_never_met, undefined_criterion, overlapping_editions,
             gap_between_editions, effective_to_before_effective_from, correspondence_unknown_code, unknown_data_name,
-            missing_data_name, data_list_for_one_path, value_dates_out_of_order, value_that_never_applies, key_indented_less,
+            missing_data_name, data_list_for_one_path, value_dates_out_of_order, key_indented_less,
             value_indented_less]
 IDS = [f.__name__ for f in FIXTURES]
 
