@@ -1,6 +1,7 @@
 """`cec`: evaluate applicants, validate and list rulesets.
 
-Exit codes: 0 decided (eligible or not) / valid; 2 bad input or invalid rulesets; 1 internal error.
+Exit codes: 0 decided (eligible or not) / valid; 2 bad input or invalid rulesets; 1 internal error;
+141 standard output closed by its reader (`| head`), quietly (cli/closed_output.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.facts.reading import locate, read_data_with_positions
 
+from .closed_output import quiet_when_reader_gone
 from .programs import chosen_programs, program_option
 from .render import decision_json, decision_text
 from .version import version_option
@@ -123,6 +125,14 @@ class _LazyGroup(click.Group):
         self._register_more()
         return super().list_commands(ctx)
 
+    def make_context(self, *args, **kwargs):
+        with quiet_when_reader_gone():  # `cec --help | head -1`
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with quiet_when_reader_gone():  # every command's output, and its --help
+            return super().invoke(ctx)
+
 
 @click.group(cls=_LazyGroup)
 @version_option
@@ -225,6 +235,8 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
       2    unreadable input or invalid rulesets
       1    fatal internal error
       130  interrupted (Ctrl-C): what was decided is kept; run again with --resume
+      141  with -o -: the reader closed standard output (| head); the rejects
+           found until then are in REJECTS.partial
     """
     import json
     import os

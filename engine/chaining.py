@@ -72,10 +72,11 @@ class Chain:
     """Decides the programs a ruleset consumes, with one evaluator per consumed program, made when first
     needed. `ancestors` are the programs being decided above this one: consuming one of them is a cycle."""
 
-    def __init__(self, library, evaluator_class, ancestors: tuple[str, ...]):
+    def __init__(self, library, evaluator_class, ancestors: tuple[str, ...], translations: bool = False):
         self.library = library
         self.evaluator_class = evaluator_class
         self.ancestors = ancestors
+        self.translations = translations  # the consumer's decision is shown in French: so are the needs it quotes
         self._evaluators: dict[str, object] = {}
 
     def decide(self, programs: list[str], applicant, day: dt.date, source: str) -> Consumed:
@@ -89,9 +90,10 @@ class Chain:
                 consumed.facts.append({"t": "program_absent", "program": program, "why": why})
                 consumed.derived["consumed"][program] = {"absent": why}
                 continue
-            decision = self._evaluator(program).evaluate(applicant, day, source=source)
+            evaluator = self._evaluator(program)
+            decision = evaluator.evaluate(applicant, day, source=source)
             score = score_of(decision)  # (once for both: a score's output form is built factor by factor)
-            consumed.facts += decision_facts(program, decision, score)
+            consumed.facts += decision_facts(program, decision, score, self._needs_in_french(evaluator, decision, applicant, day, source))
             consumed.derived["consumed"][program] = summary(decision, score)
         return consumed
 
@@ -106,20 +108,31 @@ class Chain:
             return f"no edition in force on {day.isoformat()}"
         return None
 
+    def _needs_in_french(self, evaluator, decision, applicant, day: dt.date, source: str) -> list[dict] | None:
+        """With translations, the consumed decision's needs as its plugin words them in French (None otherwise,
+        or when it needs nothing)."""
+        if not self.translations or not any(c.needs for c in decision.criteria):
+            return None
+        french = evaluator.plugin.translate(evaluator, decision, applicant, day, source, "fr")
+        return [need for c in french.criteria for need in c.needs]
+
     def _evaluator(self, program: str):
         if program not in self._evaluators:
-            evaluator = self.evaluator_class(self.library, program)
+            evaluator = self.evaluator_class(self.library, program, self.translations)
             evaluator.chain.ancestors = (*self.ancestors, program)
             self._evaluators[program] = evaluator
         return self._evaluators[program]
 
 
-def decision_facts(program: str, decision, score: dict | None) -> list[dict]:
-    """The facts one consumed decision gives: its outcome, each criterion's, and its score (`score_of`) when it has one."""
+def decision_facts(program: str, decision, score: dict | None, french_needs: list[dict] | None = None) -> list[dict]:
+    """The facts one consumed decision gives: its outcome, each criterion's, and its score (`score_of`) when it
+    has one. With `french_needs` (the same needs in French), the outcome's `needs_why__fr` too."""
     needs = [need for c in decision.criteria for need in c.needs]
     facts = [{"t": "program_decision", "program": program, "outcome": OUTCOME_WORDS[decision.eligible], "edition": decision.edition,
               "unmet": ", ".join(decision.unmet), "needs": ", ".join(dict.fromkeys(n["field"] for n in needs)),
               "needs_why": "; ".join(dict.fromkeys(n["why"] for n in needs))}]
+    if french_needs:
+        facts[0]["needs_why__fr"] = "; ".join(dict.fromkeys(n["why"] for n in french_needs))
     facts += [{"t": "criterion_result", "program": program, "criterion": c.id, "outcome": CRITERION_WORDS[c.met]} for c in decision.criteria]
     if score is not None:
         facts.append({"t": "program_score", "program": program, "total": score["total"], "possible_total": score["possible_total"],

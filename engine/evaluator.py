@@ -35,11 +35,12 @@ class Evaluator:
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
+        self._derive_options = {"translations": True} if translations and self.plugin and self.plugin.derive_translations else {}
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
         self._periods: dict[tuple[str, dt.date], dt.date] = {}  # (edition, day) -> its parameter period: a few thousand days
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
-        self.chain = Chain(library, type(self), (program,))  # the programs an edition `consumes` (engine/chaining.py)
+        self.chain = Chain(library, type(self), (program,), translations)  # the programs an edition `consumes` (engine/chaining.py)
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         if self.program in self.library.unavailable:
@@ -75,7 +76,7 @@ class Evaluator:
         compiled = self._compile(edition, day)
         screened = self.screen(applicant, day, edition, source)
         screen = {"exclusions": screened.exclusions} if screened is not None else {}
-        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen)
+        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **self._derive_options)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:

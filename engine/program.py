@@ -142,6 +142,10 @@ class Program:
       rules decide which items count), as groups screened in sessions of their own, and which of
       `fact_kinds` they are; a program with a screen gets the exclusions as
       `derive(..., exclusions=[Exclusion, ...])`, in the ruleset's rule order;
+    - `derive_translations`: `derive` accepts `translations=True` (passed only by an evaluator made with
+      translations, for a decision shown in another language) and then puts the French of each text it
+      writes in English beside it: FIELD__fr in a fact, `findings__fr` among the derived values (the
+      translated decision shows it as its findings). English decisions never see either;
     - `derivation_inputs(edition)`: everything of an edition that `derive` and `screen_facts` read besides its
       data tables (the parameters they read, texts), as a value compared with `==`: `cec diff` derives an
       applicant once for two editions whose values are equal (engine/impact/shared.py). None: the
@@ -175,6 +179,7 @@ class Program:
     screen_facts: ScreenFacts | None = None
     screen_kinds: tuple[str, ...] = ()
     derivation_inputs: Callable[[Any], Any] | None = None
+    derive_translations: bool = False
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:

@@ -139,6 +139,19 @@ class RulesetChecker:
         ruleset = self.ruleset
         if ruleset.effective_to is not None and ruleset.effective_to < ruleset.effective_from:
             self._add(("effective_to",), f"effective_to {ruleset.effective_to} is before effective_from {ruleset.effective_from}")
+        for name, parameter in ruleset.parameters.items():
+            if parameter.values is not None:
+                self._check_value_dates(name, list(parameter.values))
+
+    def _check_value_dates(self, name: str, dates: list) -> None:
+        """A parameter's dates in increasing order: a date out of order is most often a mistyped year. (Values
+        dated before the edition are allowed: an edition copied by hand keeps its parameters' history, as
+        docs/policy-editing.md's worked example does.)"""
+        for previous, day in zip(dates, dates[1:]):
+            if day <= previous:
+                self._add(("parameters", name, "values", day.isoformat()),
+                          f"the dates of values must increase: {day} comes after {previous} (a mistyped year?)")
+                return
 
     def _check_advice(self) -> None:
         """Explanation texts: each one the explainer uses must exist, in both languages, with known placeholders."""

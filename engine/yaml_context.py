@@ -34,9 +34,30 @@ def key_path_before(text: str, line: int) -> str:
     return ".".join(reversed(path))
 
 
+# What an editor most often did when PyYAML says this (its words name tokens, not the mistake).
+HINTS = {
+    "mapping values are not allowed here": "this line is indented deeper than the key above it allows (or that key less "
+                                           "than it should be), or the line above lacks the ':' after its key, or an "
+                                           "unquoted value holds ': ': align the keys of one mapping, add the ':', or quote the value",
+    "did not find expected key": "a line here is indented less or more than the keys beside it: align it with its siblings",
+    "expected <block end>, but found": "a line here is indented less or more than the keys beside it: align it with its siblings",
+    "could not find expected ':'": "a key without ':' after it, or a value continued on a line of its own: add the ':' or quote the value",
+}
+
+
+def indentation_problem(exc) -> bool:
+    """Whether PyYAML's problem is one of block indentation: the keys around the problem's own line, not
+    around where the enclosing block started, say where it is."""
+    return (exc.problem or "").startswith(tuple(start for start in HINTS if start != "could not find expected ':'"))
+
+
 def syntax_message(exc) -> str:
-    """`expected ',' or ']', but got ':' (while parsing a flow sequence started on line 3, column 6)`."""
+    """`expected ',' or ']', but got ':' (while parsing a flow sequence started on line 3, column 6)`, then
+    what an editor most often did to get it (HINTS), when there is a likely one."""
     problem = exc.problem or str(exc)
     if exc.context and exc.context_mark is not None:
-        return f"{problem} ({exc.context} started on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
-    return f"{problem} ({exc.context})" if exc.context else problem
+        said = f"{problem} ({exc.context} started on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    else:
+        said = f"{problem} ({exc.context})" if exc.context else problem
+    hint = next((words for start, words in HINTS.items() if problem.startswith(start)), None)
+    return f"{said}: {hint}" if hint else said

@@ -128,13 +128,13 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
         loader = _StrictLoader(text)  # the reader checks the characters here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        from .yaml_context import key_path_before, syntax_message
+        from .yaml_context import indentation_problem, key_path_before, syntax_message
 
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         if isinstance(exc, _TooDeep):
             raise YamlProblem(Problem(path, line, col, "", exc.problem)) from None
-        anchor = exc.context_mark or mark
+        anchor = mark if indentation_problem(exc) else exc.context_mark or mark
         around = key_path_before(text, anchor.line + 1) if anchor else ""
         raise YamlProblem(Problem(path, line, col, around, f"not valid YAML: {syntax_message(exc)}")) from None
     except yaml.reader.ReaderError as exc:

@@ -22,6 +22,7 @@ from .applicant import Applicant, WorkPeriod
 from .dates import as_date, as_int, years_before
 from .hours import capped_units, interval_units, subtract
 from .language import ConvertedResult, assess_results, best_result, result_summary
+from .findings import finding, split_code
 from .occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
 from .readings import Countable, Reading, reading_of, readings
 from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
@@ -329,7 +330,7 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
         if work.start >= as_of or len(status.candidates) != 1:  # (a finding needs one of these: `_finding`)
             finding = _finding(period, as_of, mine)
             if finding:
-                findings.append(f"work_history[{index}]: {finding}")
+                findings.append(finding)
         periods.append(period)
     return periods
 
@@ -365,13 +366,14 @@ def _timing(work: WorkPeriod, as_of: dt.date, inside) -> str | None:
 def _finding(period: PeriodStatus, as_of: dt.date, exclusions) -> str | None:
     """A note on a period only where it matters: a code that does not settle the occupation of work that
     would otherwise count, or work dated after the assessment date."""
+    where = f"work_history[{period.index}]"
     if period.period.start >= as_of:
-        return f"starts on {period.period.start}, on or after the assessment date {as_of}: it never counts"
+        return finding("starts_late", where=where, start=period.period.start, as_of=as_of)
     status = period.status
     if period.excluded is None and status.split and len({c.level for c in status.candidates}) > 1:
-        return f"{candidates_text(status)}; give the NOC {status.candidates[0].version} code"
+        return split_code(where, status)
     if period.excluded is not None and not status.candidates and _only_whole_exclusion(exclusions):
-        return f"{describe(status.reported)} has no counterpart in the correspondence; give the code in the edition's classification"
+        return finding("no_counterpart", where=where, occupation=describe(status.reported))
     return None
 
 

@@ -15,6 +15,7 @@ from . import advice, forward, french
 from .applicant import Applicant
 from .catalog import FIELD_TYPES, FORMATS
 from .derive import experience
+from .findings import in_language
 
 NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
                    "fr": "non établi : aucune règle n'a conclu ce critère"}
@@ -50,17 +51,19 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
            "findings": decision.derived.get("findings", [])}
     if decision.score is not None:  # a points grid: each factor's points, maximum, reason and citation
         doc["score"] = decision.score.to_json()
-    return in_french(doc, decision, edition) if language == "fr" else doc
+    return in_french(doc, decision, edition, applicant) if language == "fr" else doc
 
 
-def in_french(doc: dict, decision, edition) -> dict:
-    """Citations under their French names; NOC titles, which exist here only in English, marked as such."""
+def in_french(doc: dict, decision, edition, applicant) -> dict:
+    """Citations under their French names, the findings in French; NOC titles, which exist here only in
+    English, marked as such."""
+    doc["findings"] = [in_language(note, applicant, edition.tables.noc, "fr") for note in doc["findings"]]
     for entry in doc["criteria"]:
         entry["citation"] = french.citation(entry["citation"])
         for threshold in entry["thresholds"]:
             threshold["citation"] = french.citation(threshold["citation"])
             threshold["description"] = french.citation(threshold["description"])  # parameters are described in English only
-    return french.mark_titles(doc, _titles(doc, decision, edition))
+    return french.mark_titles(doc, _titles(doc, decision, edition) | input_titles(applicant, edition.tables.noc))
 
 
 def noc_titles(decision) -> set[str]:
@@ -76,6 +79,20 @@ def noc_titles(decision) -> set[str]:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict) and item.get("noc_code") and isinstance(item.get("title"), str) and item["title"]:
                 titles.add(item["title"])
+    return titles
+
+
+def input_titles(applicant, noc) -> set[str]:
+    """The NOC titles of the codes the input gives for work (the applicant's and a spouse's) and of the unit
+    groups each splits into: what a split code's need or finding quotes."""
+    if noc is None:
+        return set()
+    titles = set()
+    for person in (applicant, getattr(applicant, "spouse", None)):
+        for work in getattr(person, "work_history", None) or []:
+            reported = noc.find(work.noc_version, work.noc_code)
+            if reported is not None:
+                titles |= {reported.title} | {o.title for o in noc.counterparts(reported.version, reported.code)}
     return titles
 
 

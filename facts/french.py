@@ -49,9 +49,13 @@ def citation(text: str) -> str:
 def mark_titles(value, titles: set[str]):
     """Every NOC title in the strings of `value` (a doc of dicts, lists and strings) followed by `(titre anglais)`."""
     if isinstance(value, str):
-        for title in sorted(titles, key=len, reverse=True):
-            value = re.sub(rf"{re.escape(title)}(?! \({ENGLISH_TITLE}\))", f"{title} ({ENGLISH_TITLE})", value)
-        return value
+        if not titles:
+            return value
+        # one pass, longest title first, a title already marked taken whole with its mark: a title inside a
+        # longer one ("Retail salespersons" in "Retail salespersons and visual merchandisers") is never
+        # marked in the middle of it, and marking a marked text again changes nothing
+        either = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True))
+        return re.sub(rf"({either})( \({ENGLISH_TITLE}\))?", lambda m: m[0] if m[2] else f"{m[1]} ({ENGLISH_TITLE})", value)
     if isinstance(value, list):
         return [mark_titles(v, titles) for v in value]
     if isinstance(value, dict):

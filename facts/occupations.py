@@ -39,9 +39,9 @@ class OccupationStatus:
         return self.candidates if self.candidates and self.candidates[0].version != self.reported.version else ()
 
 
-def describe(occupation: Occupation) -> str:
-    """`NOC 2021 73300 Transport truck drivers (TEER 3)`."""
-    return f"NOC {occupation.version} {occupation.code} {occupation.title} ({level_label(occupation)})"
+def describe(occupation: Occupation, lang: str = "en") -> str:
+    """`NOC 2021 73300 Transport truck drivers (TEER 3)`; in French `CNP 2021 73300 … (FEER 3)`."""
+    return f"{LABELS[lang]['noc']} {occupation.version} {occupation.code} {occupation.title} ({level_label(occupation, lang)})"
 
 
 LABELS = {"en": {"teer": "TEER", "level": "skill level", "noc": "NOC", "became": "became", "or": "or"},

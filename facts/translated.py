@@ -19,7 +19,8 @@ from cec_rules.engine.templates import render, worded
 
 from . import french
 from .applicant import Applicant
-from .explain import _reason, noc_titles
+from .explain import _reason, input_titles, noc_titles
+from .findings import in_language
 
 
 def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str) -> Decision:
@@ -28,7 +29,8 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     if language == "en":
         return decision
     edition, compiled = evaluator.context(applicant, as_of, source)
-    titles = noc_titles(decision)
+    noc = getattr(edition.tables, "noc", None)
+    titles = noc_titles(decision) | input_titles(applicant, noc)
     plugin = evaluator.plugin
     wordings = _Worded(compiled, language, plugin.field_types, plugin.formats, edition.ruleset.words.get(language))
     criteria = []
@@ -36,9 +38,18 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         reason = french.mark_titles(_reason(result, rules, compiled, language, plugin.field_types, plugin.formats, wordings.words), titles)
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
-                                            needs=needs_in(result.needs, result.outcomes, language, wordings)))
+                                            needs=french.mark_titles(needs_in(result.needs, result.outcomes, language, wordings), titles)))
     score = decision.score and _score(decision.score, evaluator, compiled, language, wordings, titles)
-    return dataclasses.replace(decision, criteria=criteria, score=score)
+    return dataclasses.replace(decision, criteria=criteria, score=score, derived=_derived(decision.derived, applicant, noc, language, titles))
+
+
+def _derived(derived: dict, applicant: Applicant, noc, language: str, titles: set[str]) -> dict:
+    """The derived values with the findings in `language` (NOC titles marked); the rest as derived."""
+    if not derived.get("findings"):
+        return derived
+    notes = [french.mark_titles(in_language(note, applicant, noc, language), titles) for note in derived["findings"]]
+    return {**derived, "findings": notes}
+
 
 
 def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Worded", titles: set[str]):
@@ -48,7 +59,7 @@ def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Wor
     translated_score = score_in_lang(score, wordings.rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats,
                                      wordings.words)
     factors = [dataclasses.replace(f, reason=french.mark_titles(f.reason, titles), citation=french.citation(f.citation),
-                                   needs=needs_in(f.needs, f.unknown, language, wordings))
+                                   needs=french.mark_titles(needs_in(f.needs, f.unknown, language, wordings), titles))
                for f in translated_score.factors]
     return dataclasses.replace(translated_score, factors=factors)
 

@@ -1,5 +1,5 @@
 """`--help` everywhere: summaries not cut short, every option explained, one spelling of the rulesets
-option, `--population` a path, batch's exit codes (with 130) listed, and `--version` naming the rulesets."""
+option, `--population` a path, batch's exit codes (with 130 and 141) listed, and `--version` naming the rulesets."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_population_is_a_path():
 
 def test_batch_help_lists_every_exit_code():
     text = CliRunner().invoke(cli, ["batch", "--help"]).output
-    for code in ("0", "1", "2", "3", "130"):
+    for code in ("0", "1", "2", "3", "130", "141"):
         assert re.search(rf"\n\s+{code}\s+\w", text), code
 
 

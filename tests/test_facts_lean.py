@@ -103,7 +103,7 @@ def test_periods_are_excluded_and_noted_as_the_rules_for_every_period_say(evalua
         assert (period.excluded, period.intervals) == (again.excluded, again.intervals)
         finding = derive_module._finding(again, day, mine)
         if finding:
-            findings.append(f"work_history[{period.index}]: {finding}")
+            findings.append(finding)
     assert state.findings == findings
 
 

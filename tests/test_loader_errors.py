@@ -152,10 +152,32 @@ def data_list_for_one_path(root: Path) -> Expected:
     return Expected(NEW_FILE, line, "data.noc_2021", ("'noc_2021' needs one path, not a list of paths",))
 
 
+def value_dates_out_of_order(root: Path) -> Expected:
+    """A mistyped year in a parameter's `values`: its dates no longer increase."""
+    line = edit(root, NEW_EDITION, '      "2024-01-30": [celpip_general', '      "2021-01-30": [celpip_general')
+    return Expected(NEW_FILE, line, "parameters.accepted_language_tests.values.2021-01-30",
+                    ("the dates of values must increase: 2021-01-30 comes after 2022-11-16", "mistyped year"))
+
+
+def key_indented_less(root: Path) -> Expected:
+    """A parameter's key indented less than its siblings: PyYAML's words, then what to do."""
+    line = edit(root, NEW_EDITION, "    unit: hours\n    value: 1560", "  unit: hours\n    value: 1560") + 1
+    return Expected(NEW_FILE, line, "parameters.unit.value", ("not valid YAML: mapping values are not allowed here",
+                                                              "align the keys of one mapping"))
+
+
+def value_indented_less(root: Path) -> Expected:
+    """A key indented one space less than its siblings: the key path is the line's own, not its block's."""
+    line = edit(root, NEW_EDITION, "    unit: years\n    value: 3\n", "    unit: years\n   value: 3\n") + 1
+    return Expected(NEW_FILE, line, "parameters.experience_window_years.value",
+                    ("not valid YAML: expected <block end>", "indented less or more than the keys beside it"))
+
+
 FIXTURES = [unknown_key, wrong_type_of_parameter, wrong_type_in_rule, duplicate_key, invalid_yaml, unknown_parameter,
             unknown_fact, unknown_fact_field, criterion_never_met, undefined_criterion, overlapping_editions,
             gap_between_editions, effective_to_before_effective_from, correspondence_unknown_code, unknown_data_name,
-            missing_data_name, data_list_for_one_path]
+            missing_data_name, data_list_for_one_path, value_dates_out_of_order, key_indented_less,
+            value_indented_less]
 IDS = [f.__name__ for f in FIXTURES]
 
 

@@ -60,6 +60,8 @@ def run_batch(options: BatchOptions) -> dict:
         try:
             return _run(pool, writer, progress, records(progress.done), options, plugin)
         except OSError as exc:
+            if _reader_gone(exc, options):
+                raise  # not a failure of ours: the caller stops quietly (see _reader_gone)
             raise OutputError(_write_failure(exc, options)) from None
         except BaseException:
             if progress.done == 0:
@@ -122,6 +124,8 @@ def _start(writer: DurableWriter, options: BatchOptions, fingerprint: dict) -> P
         return writer.start(options.resume, fingerprint, options.restart)
     except OSError as exc:
         writer.discard()
+        if _reader_gone(exc, options):
+            raise
         raise OutputError(f"cannot create the output files: {exc.strerror or exc} ({exc.filename or options.output})") from None
 
 
@@ -144,6 +148,15 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     finally:
         reporter.close()
     return summary(counts, time.monotonic() - started, options.workers, pool.worker_deaths, resumed_from)
+
+
+def _reader_gone(exc: OSError, options: BatchOptions) -> bool:
+    """Whether the decisions stopped because the reader of standard output (`-o -`) closed it (`| head`).
+
+    The run stops there: the decisions written before reached the pipe, the rejects found so far stay in
+    REJECTS.partial (flushed; the name says the run did not finish), and there is nothing to resume (a
+    stream has no checkpoint). The BrokenPipeError goes up for the CLI to exit quietly (141)."""
+    return isinstance(exc, BrokenPipeError) and str(options.output) == "-" and exc.filename is None
 
 
 def _write_failure(exc: OSError, options: BatchOptions) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cec_rules.facts.credentials import is_canadian, recognized
+from cec_rules.facts.findings import finding
 
 from .words import EDUCATION
 
@@ -74,9 +75,9 @@ def recognized_credentials(credentials: list, day: dt.date, eca_years: int) -> t
         if recognized(credential, day, eca_years):
             counted.append((index, credential))
         elif credential.completed > day:
-            notes.append(f"education[{index}]: completed after {day}, so it does not count yet")
+            notes.append(finding("completed_late", where=f"education[{index}]", day=day))
         else:
-            notes.append(f"education[{index}]: a foreign credential counts only with an ECA less than {eca_years} years old")
+            notes.append(finding("eca_too_old", where=f"education[{index}]", years=eca_years))
     return counted, notes
 
 

@@ -27,6 +27,7 @@ from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETER
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import ConvertedResult, assess_results, result_summary
+from ..findings import finding, split_code
 from ..occupations import OccupationClassifier, OccupationStatus, candidates_text, code_question_facts, describe
 from ..readings import Countable, hours_by_group
 from ..tables import ABILITIES, NocTables, Occupation
@@ -139,8 +140,9 @@ class Document:
         return self.counts and self.status.split and bool(self.status.skilled_candidates)
 
 
-def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str) -> Derivation:
-    """All FST facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know."""
+def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str, translations: bool = False) -> Derivation:
+    """All FST facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know.
+    With `translations`, the documents' description also in French (`described__fr`, from the ruleset's `words`)."""
     tables = edition.tables
     _check_province(applicant.intended_province, "intended_province", params, source)
     classifier = trade_classifier(tables.noc, params)
@@ -156,7 +158,7 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     best = _best(valid, params["language_level_by_ability"])
     funds = _funds_facts(applicant, params)
     facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods), *trades,
-             _documents_fact(offers, certificates, applicant), *funds]
+             _documents_fact(offers, certificates, applicant, edition.ruleset.words.get("fr") if translations else None), *funds]
     facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
     facts += [_question(d.where, d.status, True) for d in [*offers, *certificates] if d.unsettled]
     facts += [_offer_question(d.where, d.status) for d in offers if d.unsettled]
@@ -194,7 +196,7 @@ def _period(index: int, work: WorkPeriod, as_of: dt.date, window, classifier, pa
                          exact_hours(work.hours_per_week))
     period.excluded = _exclusion(work, params) or _timing(period, as_of, window) or _trade_exclusion(period.status)
     if period.unsettled:
-        findings.append(f"work_history[{index}]: {candidates_text(period.status)}; give the NOC {period.status.candidates[0].version} code")
+        findings.append(split_code(f"work_history[{index}]", period.status))
     return period
 
 
@@ -252,7 +254,7 @@ def _certificates(applicant: Applicant, as_of: dt.date, classifier, params, sour
         document = Document(where, _status(classifier, cert.noc_version, cert.noc_code, f"{where}.noc_code", source),
                             counts=cert.issued <= as_of)
         if not document.counts:
-            findings.append(f"{where}: issued {cert.issued}, after the assessment date {as_of}: it does not count")
+            findings.append(finding("issued_late", where=where, issued=cert.issued, as_of=as_of))
         documents.append(document)
     return documents
 
@@ -319,16 +321,28 @@ def _offer_fact(given, offers: list[Document]) -> dict:
             "duration_months": min(lengths, default=0), "employers": len(terms)}
 
 
-def _documents_fact(offers: list[Document], certificates: list[Document], applicant: Applicant) -> dict:
+def _documents_fact(offers: list[Document], certificates: list[Document], applicant: Applicant, french: dict | None = None) -> dict:
+    """What the documents are, for the offer-or-certificate reasons; with the ruleset's French `words`, also
+    in French (`described__fr`, each phrase its word: a reason shows it instead of the English)."""
+    fact = {"t": "documents", "described": _described(offers, certificates, applicant),
+            "unsettled": sum(1 for d in [*offers, *certificates] if d.unsettled)}
+    if french is not None and (offers or certificates):  # (no document at all: the words give the whole text)
+        fact["described__fr"] = _described(offers, certificates, applicant, french, "fr")
+    return fact
+
+
+def _described(offers: list[Document], certificates: list[Document], applicant: Applicant, words: dict | None = None, lang: str = "en") -> str:
+    """`job offer as NOC 2021 72410 … (TEER 2) (LMIA or exemption: yes, full-time: no, 24 months); certificate
+    of qualification as …`: each phrase in `words` (English -> the language's) when given."""
+    say = (lambda phrase: words.get(phrase, phrase)) if words else (lambda phrase: phrase)
     parts = []
     for offer, given in zip(offers, applicant.job_offer.employers if offers else []):
-        length = "no end date" if given.duration_months is None else f"{given.duration_months} months"
-        parts.append(f"job offer as {describe(offer.status.reported)} (LMIA or exemption: {_yes(given.lmia)}, "
-                     f"full-time: {_yes(given.full_time)}, {length})")
-    parts += [f"certificate of qualification as {describe(d.status.reported)}" + ("" if d.counts else " (issued after the assessment date)")
+        length = say("no end date") if given.duration_months is None else f"{given.duration_months} {say('months')}"
+        parts.append(f"{say('job offer as')} {describe(offer.status.reported, lang)} ({say('LMIA or exemption:')} {say(_yes(given.lmia))}, "
+                     f"{say('full-time:')} {say(_yes(given.full_time))}, {length})")
+    parts += [f"{say('certificate of qualification as')} {describe(d.status.reported, lang)}" + ("" if d.counts else f" ({say('issued after the assessment date')})")
               for d in certificates]
-    return {"t": "documents", "described": "; ".join(parts) or "no job offer and no certificate of qualification",
-            "unsettled": sum(1 for d in [*offers, *certificates] if d.unsettled)}
+    return "; ".join(parts) or "no job offer and no certificate of qualification"
 
 
 def _yes(flag: bool) -> str:

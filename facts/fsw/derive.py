@@ -27,6 +27,7 @@ from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_ho
 from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
+from ..findings import split_code
 from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts
 from ..tables import ABILITIES, Occupation
 
@@ -115,6 +116,7 @@ class Context:
     facts: list = field(default_factory=list)
     derived: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)
+    french: dict | None = None  # the ruleset's French `words`, when the decision is shown in French (`derive(translations=True)`)
 
     def missing(self, topic: str, field_name: str, why: str, why_fr: str) -> None:
         """An input `topic` needs and the applicant did not give: `why` in English, and in French for French
@@ -128,11 +130,12 @@ class Context:
         return table_value(name, tables[name], inputs, self.params)
 
 
-def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str) -> Derivation:
-    """All FSW facts for one applicant; raises `InputError` for codes, tests or values the data does not know."""
+def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str, translations: bool = False) -> Derivation:
+    """All FSW facts for one applicant; raises `InputError` for codes, tests or values the data does not know.
+    With `translations`, the texts it composes also in French (FIELD__fr, from the ruleset's `words`)."""
     if applicant.intended_province not in params["provinces_and_territories"]:
         raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
-    ctx = Context(applicant, as_of, edition, params, source)
+    ctx = Context(applicant, as_of, edition, params, source, french=edition.ruleset.words.get("fr") if translations else None)
     ctx.facts.append({"t": "applicant", "id": applicant.id, "as_of": as_int(as_of), "intended_province": applicant.intended_province,
                       "admissible": applicant.admissible})
     periods = _periods(ctx)
@@ -201,7 +204,7 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
         ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
         if not settled and p.skilled is None:
             ctx.missing("experience", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
-        ctx.findings.append(f"work_history[{p.index}]: {candidates_text(p.status)}; give the NOC {p.status.candidates[0].version} code")
+        ctx.findings.append(split_code(f"work_history[{p.index}]", p.status))
     occupation = run.occupation
     ctx.facts.append({
         "t": "experience", "continuous_hours": float_not_above(run.hours), "possible_continuous_hours": float_not_above(max(possible_run.hours, run.hours)),
@@ -324,21 +327,30 @@ def _education(ctx: Context) -> None:
     for i, c in unsettled:
         ctx.missing("education", f"education[{i}].years", f"the full-time length in years of education[{i}] ({c.level}): it can change the education points",
                         f"la durée à temps plein, en années, de education[{i}] ({c.level}) : elle peut changer les points d'études")
-    unrecognized = [f"education[{i}] ({c.level}, {c.country}, {_eca_text(c, as_of, params)})" for i, c in completed if (i, c) not in counted]
+    left_out = [(i, c) for i, c in completed if (i, c) not in counted]
     ctx.facts.append({"t": "education", "credentials": len(ctx.applicant.education), "recognized": len(counted),
                       "level": best.level if best else "none", "years": (best.years or 0) if best else 0, "second_credential": second,
-                      "settled": not unsettled, "unrecognized": "; ".join(unrecognized)})
+                      "settled": not unsettled, "unrecognized": _unrecognized(left_out, as_of, params)})
+    if ctx.french is not None and left_out:
+        ctx.facts[-1]["unrecognized__fr"] = _unrecognized(left_out, as_of, params, ctx.french)
     ctx.derived["education"] = {"recognized": [i for i, _ in counted], "best": index, "level": best.level if best else "none"}
 
 
 _MAX_YEARS = 20  # the input's largest program length (facts/applicant.py Credential.years)
 
 
-def _eca_text(credential, as_of: dt.date, params: dict) -> str:
+def _unrecognized(credentials: list, as_of: dt.date, params: dict, words: dict | None = None) -> str:
+    """`education[1] (bachelors, IN, no educational credential assessment)`: the completed credentials that do
+    not count, each phrase in `words` (English -> the language's, the ruleset's `words`) when given."""
+    say = (lambda phrase: words.get(phrase, phrase)) if words else (lambda phrase: phrase)
+    return "; ".join(f"education[{i}] ({c.level}, {c.country}, {_eca_text(c, as_of, params, say)})" for i, c in credentials)
+
+
+def _eca_text(credential, as_of: dt.date, params: dict, say) -> str:
     if credential.eca is None:
-        return "no educational credential assessment"
+        return say("no educational credential assessment")
     oldest = years_before(as_of, params["eca_validity_years"])
-    return f"its ECA of {credential.eca.issued} is not valid on {as_of} (must be issued after {oldest})"
+    return f"{say('its ECA of')} {credential.eca.issued} {say('is not valid on')} {as_of} ({say('must be issued after')} {oldest})"
 
 
 # --- adaptability: Canadian work and study, relatives, the spouse --------------------------------

@@ -32,7 +32,7 @@ def csv_cells(derived: dict) -> list:
 
 
 # Money travels as floats of type "number": shown like hours, with separators and at most two decimals.
-PROGRAM = Program(id="fsw", cite=cite, order=20, fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive,
+PROGRAM = Program(id="fsw", derive_translations=True, cite=cite, order=20, fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive,
                   read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language,
                   load_tables=load_cec_tables, table_files=table_files, data_files=DATA_FILES,
                   formats={**FORMATS, "number": "measure"}, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
