@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 
@@ -27,12 +28,7 @@ def months_after(day: dt.date, months: int) -> dt.date:
     """
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def as_int(day: dt.date) -> int:
