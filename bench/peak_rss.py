@@ -23,8 +23,15 @@ INTERVAL = 0.5
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] in ("-h", "--help"):
+        print("usage: python bench/peak_rss.py REPORT.json COMMAND [ARGS...]", file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     report_path, command = argv[0], argv[1:]
-    process = subprocess.Popen(command)
+    try:
+        process = subprocess.Popen(command)
+    except OSError as error:
+        print(f"peak_rss: cannot start {command[0]!r}: {error.strerror}", file=sys.stderr)
+        return 127
     seen: dict[int, dict] = {}
     while process.poll() is None:
         for pid, parent in _tree(process.pid):
