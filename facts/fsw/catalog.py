@@ -41,7 +41,8 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "level": ("text", "the level of the recognized credential worth most points, or none"),
         "years": ("count", "its full-time length in years (0 when not given)"),
         "second_credential": ("bool", "whether another recognized post-secondary credential exists"),
-        "settled": ("bool", "false when a credential's missing length could change the points"),
+        "settled": ("bool", "false when a credential's missing length, or the credentials left out, could change the points"),
+        "given": ("bool", "whether the input gives `education` at all (left out is not none: undetermined)"),
         "unrecognized": ("text", "the foreign credentials without a valid ECA, for reasons (empty when none)"),
     },
     "canada_ties": {

@@ -314,8 +314,13 @@ def _points_if_first(ctx: Context, language: str, best: dict) -> int:
 
 def _education(ctx: Context) -> None:
     """The recognized credential worth most points (by the ruleset's table), and whether a missing length
-    could change that (then the education points are unsettled)."""
+    could change that (then the education points are unsettled). `education` left out is not "none"
+    (docs/applicant-input.md: a missing optional field is asked for, never guessed; the CRS reads it so too)."""
     params, as_of = ctx.params, ctx.as_of
+    given = "education" in ctx.applicant.model_fields_set
+    if not given:
+        ctx.missing("education", "education", "the completed credentials (education: [] when there are none)",
+                    "les diplômes obtenus (education : [] s'il n'y en a aucun)")
     completed = [(i, c) for i, c in enumerate(ctx.applicant.education) if c.completed <= as_of]
     counted = [(i, c) for i, c in completed if recognized(c, as_of, params["eca_validity_years"])]
     second = sum(1 for _, c in counted if c.level == "post_secondary") >= 2
@@ -330,7 +335,7 @@ def _education(ctx: Context) -> None:
     left_out = [(i, c) for i, c in completed if (i, c) not in counted]
     ctx.facts.append({"t": "education", "credentials": len(ctx.applicant.education), "recognized": len(counted),
                       "level": best.level if best else "none", "years": (best.years or 0) if best else 0, "second_credential": second,
-                      "settled": not unsettled, "unrecognized": _unrecognized(left_out, as_of, params)})
+                      "settled": given and not unsettled, "given": given, "unrecognized": _unrecognized(left_out, as_of, params)})
     if ctx.french is not None and left_out:
         ctx.facts[-1]["unrecognized__fr"] = _unrecognized(left_out, as_of, params, ctx.french)
     ctx.derived["education"] = {"recognized": [i for i, _ in counted], "best": index, "level": best.level if best else "none"}
