@@ -293,11 +293,11 @@ def _applicant_fact(applicant: Applicant, as_of: dt.date, params: dict) -> dict:
 
 
 def _authorized_now(applicant: Applicant, as_of: dt.date, params: dict) -> bool:
-    """Interpretation of "authorized to work in Canada" (87.2(5)): an authorized work period in Canada that
-    covers the day before the assessment date (an open period, `end: null`, runs to it)."""
-    last = as_of - dt.timedelta(days=1)
-    return any(w.authorized and w.country in params["funds_exemption_work_countries"] and w.start <= last
-               and (w.end is None or w.end >= last) for w in applicant.work_history)
+    """Interpretation of "authorized to work in Canada" (87.2(5)): an authorized work period in Canada that is
+    still running on the assessment date (`end: null`, or an end on or after it), as FSW reads 76(1)(b)(ii).
+    A period that ended the day before shows a job that is over, not a permit that still runs."""
+    return any(w.authorized and w.country in params["funds_exemption_work_countries"] and w.start <= as_of
+               and (w.end is None or w.end >= as_of) for w in applicant.work_history)
 
 
 def _experience_fact(window, hours: dict, possible: dict, periods: list[TradePeriod]) -> dict:
