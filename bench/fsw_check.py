@@ -230,7 +230,7 @@ def level(test: str, taken: dt.date, ability: str, score) -> int:
 
 
 def valid_results(tests: list[dict], as_of: dt.date) -> list[tuple[str, dict]]:
-    """(language, CLB per ability) of results less than 2 years old on the application date (§2.1)."""
+    """(language, CLB per ability, date) of results less than 2 years old on the application date (§2.1)."""
     oldest = years_before(as_of, VALIDITY)
     out = []
     for result in tests:
@@ -238,7 +238,7 @@ def valid_results(tests: list[dict], as_of: dt.date) -> list[tuple[str, dict]]:
         if not oldest < taken <= as_of or (result["test"] == "pte_core" and taken < PTE_CORE_FROM):
             continue
         language = "english" if result["test"] in ENGLISH else "french"
-        out.append((language, {a: level(result["test"], taken, a, result[a]) for a in ABILITIES}))
+        out.append((language, {a: level(result["test"], taken, a, result[a]) for a in ABILITIES}, taken))
     return out
 
 
@@ -342,15 +342,18 @@ def language_points(results) -> tuple[int, int, bool]:
     ties to the higher lowest level, then English. In a language, the one result the applicant submits:
     one meeting CLB 7, then the most points (results are not combined, §2.1)."""
     def best(lang):
-        mine = [lv for l, lv in results if l == lang]
-        return max(mine, key=lambda lv: (min(lv.values()) >= 7, first_points(lv), min(lv.values())), default=None)
+        mine = [(lv, taken) for l, lv, taken in results if l == lang]
+        # when none meets CLB 7 the grid is moot (F6 fails); then, as the engine: the highest lowest, the latest
+        key = lambda r: (min(r[0].values()) >= 7, first_points(r[0]) if min(r[0].values()) >= 7 else 0,  # noqa: E731
+                         min(r[0].values()), r[1])
+        return max(mine, key=key, default=(None,))[0]
     chosen = {lang: best(lang) for lang in ("english", "french")}
     meets = {lang: lv is not None and min(lv.values()) >= 7 for lang, lv in chosen.items()}
     options = []
     for first, second in (("english", "french"), ("french", "english")):
         if chosen[first] is None or (any(meets.values()) and not meets[first]):
             continue
-        extra = 4 if any(min(lv.values()) >= 5 for l, lv in results if l == second) else 0
+        extra = 4 if any(min(lv.values()) >= 5 for l, lv, _ in results if l == second) else 0
         points = first_points(chosen[first])
         options.append((points + extra, min(chosen[first].values()), first == "english", points, extra))
     if not options:
@@ -373,11 +376,12 @@ def offer_qualifies(offer, as_of) -> bool | None:
     return True if sure else False if not maybe else None
 
 
-def working_in_canada(record, as_of) -> bool:
+def working_in_canada(record, as_of, paid: bool) -> bool:
     """Authorized to work in Canada on the application date (82(2), 87.2(5)). The input has no permit field:
-    read, as the engine documents it, from a paid authorized period in Canada running to the day before."""
-    return any(p["country"] == "CA" and p["authorized"] and p["paid"] and (p["end"] is None or day(p["end"]) >= as_of - dt.timedelta(1))
-               and day(p["start"]) < as_of for p in record["work_history"])
+    read, as the engine documents it, from an authorized period in Canada still running on that date (FSW
+    also asks that it be paid)."""
+    return any(p["country"] == "CA" and p["authorized"] and (p["paid"] or not paid)
+               and (p["end"] is None or day(p["end"]) >= as_of) and day(p["start"]) <= as_of for p in record["work_history"])
 
 
 def spouse_of(record):
@@ -436,7 +440,7 @@ def adaptability(record, as_of, offer) -> dict[str, tuple[int, int]]:
     out = {}
     # 83(1)(a), (b.1), (c.1) exclude a spouse who is a citizen or PR (the engine's reading of the IRPR; not in §5.2)
     own = spouse if spouse and not spouse.get("canadian_citizen_or_pr") else None
-    spouse_lang = own and any(min(lv.values()) >= 4 for _, lv in valid_results(own.get("language_tests", []), as_of))
+    spouse_lang = own and any(min(lv.values()) >= 4 for _, lv, _ in valid_results(own.get("language_tests", []), as_of))
     out["adaptability_spouse_language"] = (5, 5) if spouse_lang else (0, 0)
     out["adaptability_study"] = (5, 5) if canadian_study(record, as_of) else (0, 0)
     out["adaptability_spouse_study"] = (5, 5) if own and canadian_study(own, as_of) else (0, 0)
@@ -502,7 +506,7 @@ def decide_fsw(record) -> dict:
     total = grid_total(points)
     creds = record.get("education")
     offer = offer_qualifies(record.get("job_offer"), as_of)
-    exempt = offer if working_in_canada(record, as_of) else False
+    exempt = offer if working_in_canada(record, as_of, paid=True) else False
     criteria = {
         "work_experience": three(best_run(work, window, as_of, True), best_run(work, window, as_of, False), YEAR_HOURS),
         "language_proficiency": language_points(results)[2],
@@ -521,7 +525,7 @@ def decide_fsw(record) -> dict:
 def fst_language(results) -> bool:
     """T4: CLB/NCLC 5 in speaking and listening, 4 in reading and writing, in one result."""
     return any(lv["speaking"] >= 5 and lv["listening"] >= 5 and lv["reading"] >= 4 and lv["writing"] >= 4
-               for _, lv in results)
+               for _, lv, _ in results)
 
 
 def trade_offers(record, as_of, certain: bool) -> set[str]:
@@ -562,7 +566,7 @@ def decide_fst(record) -> dict:
     basis = True if sure_basis else False if not maybe_basis else None
     offer_sure = trade_offers(record, as_of, True) & (sure if maybe else trade_offers(record, as_of, True))
     offer_maybe = trade_offers(record, as_of, False) & (maybe if maybe else trade_offers(record, as_of, False))
-    exempt = (False if not offer_maybe or not working_in_canada(record, as_of) else True if offer_sure else None)
+    exempt = (False if not offer_maybe or not working_in_canada(record, as_of, paid=False) else True if offer_sure else None)
     criteria = {
         "skilled_trade_experience": experience,
         "language_proficiency": fst_language(valid_results(record["language_tests"], as_of)),
