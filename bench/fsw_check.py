@@ -28,7 +28,9 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
-NOC_DATA = Path("/work/shared/data/noc")
+# The domain sheet's copy of StatCan's files; the repository ships the same bytes (rulesets/data/noc).
+NOC_DATA = next(p for p in (Path("/work/shared/data/noc"), Path(__file__).resolve().parent.parent / "rulesets" / "data" / "noc")
+                if (p / "noc2021.csv").exists())
 NOC2021_FROM = dt.date(2022, 11, 16)                      # §3.1, §8
 PTE_CORE_FROM = dt.date(2024, 1, 30)                      # §2.1
 ABILITIES = ("listening", "reading", "writing", "speaking")

@@ -6,7 +6,7 @@ deterministic, drawn near the places where the law is delicate: ages around 35/3
 birthdays on or next to the application day (29 February included), ECAs about 5 years old, funds on and
 around the amount of the family size for the date (the dates the tables change included), offers that
 do or do not qualify, certificates in the trade worked or in another, spouses, relatives.
-`edges` writes hand-shaped applicants around the 67-point pass mark, the one-year continuous run, NOC
+`edges` writes 96 hand-shaped applicants around the 67-point pass mark, the one-year continuous run, NOC
 2016 before 2022-11-16 and TEER after, split codes, CLB 7 (FSW) and 5/4 (FST), the trade groups and
 2 years of trade work in 5.
 
@@ -295,6 +295,13 @@ def edges() -> list[dict]:
                     certificates_of_qualification=cert_other))
     out.append(base("fst-offer-other-trade", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],
                     job_offer={"noc_code": "72310", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+    out.append(base("fst-certificate-and-offer-other-trade", "2025-09-01", settlement_funds=0,
+                    work_history=[work("72200", 2021, "2020-01-06", None)],
+                    certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}],
+                    job_offer={"noc_code": "72310", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+    out.append(base("fst-offer-same-trade-job-ended", "2025-09-01", settlement_funds=0,
+                    work_history=[work("72200", 2021, "2020-01-06", "2025-08-31")],
+                    job_offer={"noc_code": "72200", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
     out.append(base("fst-offer-same-trade-working", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],
                     job_offer={"noc_code": "72200", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
     out.append(base("fst-certificate-only-no-funds", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],

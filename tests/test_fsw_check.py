@@ -1,0 +1,42 @@
+"""The engine and bench/fsw_check.py (FSW and FST written from the domain sheet alone) decide the edge applicants
+of bench/fsw_population.py alike, criterion by criterion and FSW factor by factor, except for the differences
+docs/programs/fsw.md lists as left on purpose (the engine undetermined where the law decides). Among them, the
+wrong "eligible" the audit found: an FST offer in another trade than the experience exempted from funds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import fsw_check  # noqa: E402  (bench/ is a folder of scripts, not a package)
+import fsw_population  # noqa: E402
+
+CEC = str(Path(sys.executable).with_name("cec"))
+# 2024-05-28 -> 2024-06-02: the engine records no FSW amounts (the 2024 date is disputed, domain sheet §9.7);
+# the checker decides when the 2023 and 2024 columns agree. Documented in docs/programs/fsw.md "Audit".
+KNOWN = {"fsw": {"E-funds-2024-05-28": ["criterion settlement_funds: checker True, engine None",
+                                        "eligible: checker True, engine None"]},
+         "fst": {}}
+
+
+@pytest.mark.parametrize("program", ["fsw", "fst"])
+def test_the_engine_and_the_checker_agree_on_the_edge_applicants(tmp_path, program):
+    records = fsw_population.edges()
+    source, out = tmp_path / "edges.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in records))
+    run = subprocess.run([CEC, "batch", str(source), "--program", program, "-o", str(out), "--workers", "1"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    engine = {d["applicant_id"]: d for d in map(json.loads, out.read_text().splitlines())}
+    differences = {r["id"]: diffs for r in records
+                   if (diffs := fsw_check.compare_one(fsw_check.DECIDE[program](r), engine[r["id"]]))}
+    assert differences == KNOWN[program]
+
