@@ -491,11 +491,8 @@ def funds(record, as_of, exempt) -> bool | None:
     needed = funds_needed(as_of, size)
     if needed is None:
         return None
-    met = three(Fraction(str(available)), Fraction(str(available)), max(needed))
-    if met is True and Fraction(str(available)) < max(needed):
-        met = None
-    if met is False and Fraction(str(available)) >= min(needed):
-        met = None
+    have = Fraction(str(available))
+    met = True if have >= max(needed) else False if have < min(needed) else None   # columns that disagree: None
     return None if met is False and exempt is None else met
 
 
@@ -559,16 +556,17 @@ def decide_fst(record) -> dict:
     sure = {g for g, h in trade_hours(work, window, as_of, True).items() if h >= 2 * YEAR_HOURS}
     maybe = {g for g, h in trade_hours(work, window, as_of, False).items() if h >= 2 * YEAR_HOURS}
     experience = True if sure else False if not maybe else None
-    # With no trade that could have the hours, the engine reads the documents alone (docs/programs/fst.md,
-    # interpretation 1): the experience criterion fails anyway, so `eligible` is the same either way.
-    anywhere = None if maybe else (lambda docs: docs)
-    sure_docs = trade_offers(record, as_of, True) | certificate_trades(record, as_of, True)
-    maybe_docs = trade_offers(record, as_of, False) | certificate_trades(record, as_of, False)
-    sure_basis, maybe_basis = (anywhere(sure_docs), anywhere(maybe_docs)) if anywhere else (sure_docs & sure, maybe_docs & maybe)
-    basis = True if sure_basis else False if not maybe_basis else None
-    offer_sure = trade_offers(record, as_of, True) & (sure if maybe else trade_offers(record, as_of, True))
-    offer_maybe = trade_offers(record, as_of, False) & (maybe if maybe else trade_offers(record, as_of, False))
-    exempt = (False if not offer_maybe or not working_in_canada(record, as_of, paid=False) else True if offer_sure else None)
+    # The documents count in a trade that has the hours (T5 "in that trade"); with no trade that could have
+    # them, the engine reads the documents alone (docs/programs/fst.md, interpretation 1): the experience
+    # criterion fails anyway, so `eligible` is the same either way.
+    offers = {c: trade_offers(record, as_of, c) for c in (True, False)}
+    documents = {c: offers[c] | certificate_trades(record, as_of, c) for c in (True, False)}
+    if maybe:
+        documents = {True: documents[True] & sure, False: documents[False] & maybe}
+        offers = {True: offers[True] & sure, False: offers[False] & maybe}
+    basis = True if documents[True] else False if not documents[False] else None
+    # T6: exempt only when relying on the offer, in that trade, while authorized to work in Canada
+    exempt = False if not offers[False] or not working_in_canada(record, as_of, paid=False) else True if offers[True] else None
     criteria = {
         "skilled_trade_experience": experience,
         "language_proficiency": fst_language(valid_results(record["language_tests"], as_of)),

@@ -180,6 +180,14 @@ def work(code, version, start, end, hours=40, country="CA", **flags) -> dict:
     return period
 
 
+def cert(code: str, version: int = 2021, issued: str = "2019-01-01") -> list[dict]:
+    return [{"noc_code": code, "noc_version": version, "province": "ON", "issued": issued}]
+
+
+def offer(code: str, version: int = 2021, months=None) -> dict:
+    return {"noc_code": code, "noc_version": version, "lmia": True, "full_time": True, "duration_months": months}
+
+
 def ielts(date, l, r, w, s) -> dict:
     return {"test": "ielts_general", "date": date, "listening": l, "reading": r, "writing": w, "speaking": s}
 
@@ -192,6 +200,10 @@ def base(n: str, as_of: str, **fields) -> dict:
               "settlement_funds": 50000, "family_size": 1}
     record.update(fields)
     return record
+
+
+RUN = [{"noc_code": "21231", "noc_version": 2021, "country": "CA", "start": "2020-01-06", "end": "2024-01-07",
+        "hours_per_week": 40, "paid": True, "self_employed": False, "authorized": True}]   # 4 years, one occupation
 
 
 def edges() -> list[dict]:
@@ -224,47 +236,47 @@ def edges() -> list[dict]:
                             work_history=[work(code, version, "2019-01-07", "2022-01-02")]))
     # language: one ability below CLB 7; the 2-year limit; PTE Core before acceptance
     out.append(base("clb-6-one-ability", "2025-09-01", language_tests=[ielts("2025-01-02", 8.0, 7.0, 5.5, 7.0)],
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                    work_history=RUN))
     out.append(base("result-2-years", "2025-09-01", language_tests=[ielts("2023-09-01", 8.0, 7.0, 7.0, 7.0)],
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                    work_history=RUN))
     out.append(base("result-2-years-less-1", "2025-09-01", language_tests=[ielts("2023-09-02", 8.0, 7.0, 7.0, 7.0)],
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                    work_history=RUN))
     out.append(base("french-second", "2025-09-01", language_tests=[ielts("2025-01-02", 8.0, 7.0, 7.0, 7.0),
                     {"test": "tcf_canada", "date": "2025-02-02", "listening": 380, "reading": 380, "writing": 6, "speaking": 6}],
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                    work_history=RUN))
     # age on the application day: birthdays, 29 February
     for dob, as_of in (("1989-09-01", "2025-09-01"), ("1989-09-02", "2025-09-01"), ("1988-02-29", "2024-02-29"),
                        ("1988-02-29", "2025-02-28"), ("1988-02-29", "2025-03-01"), ("1989-02-28", "2025-02-28"),
                        ("1978-03-01", "2025-03-01"), ("1978-03-02", "2025-03-01"), ("1980-02-29", "2026-02-28"),
                        ("1980-02-29", "2027-02-28"), ("2008-02-29", "2026-02-28")):
         out.append(base(f"age-{dob}-{as_of}", as_of, date_of_birth=dob,
-                        work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                        work_history=RUN))
     # 67-point boundary: 1 year (9) + CLB 7 (16) + 3-year credential (21) + age 12 = 58; offers, adaptability
     minimal = dict(language_tests=[ielts("2025-01-02", 6.0, 6.0, 6.0, 6.0)],
                    work_history=[work("21231", 2021, "2023-01-02", "2024-01-07", country="IN")])
     out.append(base("grid-58", "2025-09-01", **minimal))
     out.append(base("grid-67-offer-adapt", "2025-09-01", **minimal,
-                    job_offer={"noc_code": "21231", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("21231", 2021)))
     out.append(base("grid-63-relative", "2025-09-01", **minimal, relatives_in_canada=[
         {"relation": "sibling", "of": "applicant", "citizen_or_pr": True, "lives_in_canada": True, "age_18_plus": True}]))
     out.append(base("grid-spouse-relative-not-accompanying", "2025-09-01", **minimal, spouse={"accompanying": False},
                     relatives_in_canada=[{"relation": "parent", "of": "spouse", "citizen_or_pr": True, "lives_in_canada": True, "age_18_plus": True}]))
     out.append(base("grid-offer-11-months", "2025-09-01", **minimal,
-                    job_offer={"noc_code": "21231", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": 11}))
+                    job_offer=offer("21231", 2021, 11)))
     out.append(base("grid-offer-teer4", "2025-09-01", **minimal,
-                    job_offer={"noc_code": "64100", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("64100", 2021)))
     out.append(base("grid-offer-split", "2025-09-01", **minimal,
-                    job_offer={"noc_code": "6331", "noc_version": 2016, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("6331", 2016)))
     out.append(base("grid-no-dob", "2025-09-01", **{k: v for k, v in minimal.items()}, date_of_birth=None))
     # ECA 5 years old; foreign credential without ECA; two credentials
     for issued in ("2020-09-01", "2020-09-02"):
-        out.append(base(f"eca-{issued}", "2025-09-01", work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")],
+        out.append(base(f"eca-{issued}", "2025-09-01", work_history=RUN,
                         education=[{"level": "masters", "years": 2, "country": "IN", "completed": "2015-05-01",
                                     "eca": {"organization": "WES", "issued": issued}}]))
-    out.append(base("two-credentials", "2025-09-01", work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")],
+    out.append(base("two-credentials", "2025-09-01", work_history=RUN,
                     education=[{"level": "post_secondary", "years": 3, "country": "CA", "completed": "2014-05-01"},
                                {"level": "post_secondary", "years": 1, "country": "CA", "completed": "2015-05-01"}]))
-    out.append(base("secondary-plus-3-year", "2025-09-01", work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")],
+    out.append(base("secondary-plus-3-year", "2025-09-01", work_history=RUN,
                     education=[{"level": "post_secondary", "years": 3, "country": "CA", "completed": "2014-05-01"},
                                {"level": "secondary", "years": 12, "country": "CA", "completed": "2010-05-01"}]))
     # funds: the day the 2025 table starts, family sizes, the exemption
@@ -273,13 +285,12 @@ def edges() -> list[dict]:
                         work_history=[work("21231", 2021 if as_of >= "2022-11-16" else 2016, "2018-01-01", "2020-01-05")]
                         if as_of >= "2022-11-16" else [work("2173", 2016, "2018-01-01", "2020-01-05")]))
     out.append(base("funds-family-9", "2025-09-01", settlement_funds=40392 + 2 * 4112, family_size=9,
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
+                    work_history=RUN))
     out.append(base("funds-family-9-short", "2025-09-01", settlement_funds=40392 + 2 * 4112 - 1, family_size=9,
-                    work_history=[work("21231", 2021, "2020-01-06", "2024-01-07")]))
-    offer = {"noc_code": "21231", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}
-    out.append(base("funds-exempt-working", "2025-09-01", settlement_funds=0, job_offer=offer,
+                    work_history=RUN))
+    out.append(base("funds-exempt-working", "2025-09-01", settlement_funds=0, job_offer=offer("21231"),
                     work_history=[work("21231", 2021, "2020-01-06", None)]))
-    out.append(base("funds-offer-abroad", "2025-09-01", settlement_funds=0, job_offer=offer,
+    out.append(base("funds-offer-abroad", "2025-09-01", settlement_funds=0, job_offer=offer("21231"),
                     work_history=[work("21231", 2021, "2020-01-06", None, country="IN")]))
     # FST: trades, 2 years in 5, certificate or offer in the same trade
     for code, version, as_of in (("72200", 2021, "2025-09-01"), ("72600", 2021, "2025-09-01"), ("93200", 2021, "2025-09-01"),
@@ -289,33 +300,33 @@ def edges() -> list[dict]:
                                  ("7511", 2016, "2022-11-15"), ("6331", 2016, "2025-09-01"), ("7241", 2016, "2025-09-01")):
         out.append(base(f"fst-{code}-{as_of}", as_of, language_tests=[ielts(as_of[:4] + "-01-02", 5.0, 3.5, 4.0, 5.0)],
                         work_history=[work(code, version, "2020-01-06", None)],
-                        certificates_of_qualification=[{"noc_code": code, "noc_version": version, "province": "ON", "issued": "2019-01-01"}]))
-    cert_other = [{"noc_code": "72310", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}]
+                        certificates_of_qualification=cert(code, version)))
+    cert_other = cert("72310", 2021)
     out.append(base("fst-certificate-other-trade", "2025-09-01", work_history=[work("72200", 2021, "2020-01-06", None)],
                     certificates_of_qualification=cert_other))
     out.append(base("fst-offer-other-trade", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],
-                    job_offer={"noc_code": "72310", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("72310", 2021)))
     out.append(base("fst-certificate-and-offer-other-trade", "2025-09-01", settlement_funds=0,
                     work_history=[work("72200", 2021, "2020-01-06", None)],
-                    certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}],
-                    job_offer={"noc_code": "72310", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    certificates_of_qualification=cert("72200", 2021),
+                    job_offer=offer("72310", 2021)))
     out.append(base("fst-offer-same-trade-job-ended", "2025-09-01", settlement_funds=0,
                     work_history=[work("72200", 2021, "2020-01-06", "2025-08-31")],
-                    job_offer={"noc_code": "72200", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("72200", 2021)))
     out.append(base("fst-offer-same-trade-working", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],
-                    job_offer={"noc_code": "72200", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None}))
+                    job_offer=offer("72200", 2021)))
     out.append(base("fst-certificate-only-no-funds", "2025-09-01", settlement_funds=0, work_history=[work("72200", 2021, "2020-01-06", None)],
-                    certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}]))
+                    certificates_of_qualification=cert("72200", 2021)))
     for days_ in (728, 729, 730):
         end = dt.date(2025, 8, 31)
         out.append(base(f"fst-two-years-{days_}", "2025-09-01",
                         work_history=[work("72200", 2021, (end - dt.timedelta(days_ - 1)).isoformat(), end.isoformat(), 30)],
-                        certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}]))
+                        certificates_of_qualification=cert("72200", 2021)))
     out.append(base("fst-two-trades", "2025-09-01", work_history=[work("72200", 2021, "2023-09-01", None), work("72310", 2021, "2022-09-01", "2023-08-31")],
-                    certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}]))
+                    certificates_of_qualification=cert("72200", 2021)))
     out.append(base("fst-language-clb4-speaking", "2025-09-01", language_tests=[ielts("2025-01-02", 5.0, 3.5, 4.0, 4.5)],
                     work_history=[work("72200", 2021, "2020-01-06", None)],
-                    certificates_of_qualification=[{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2019-01-01"}]))
+                    certificates_of_qualification=cert("72200", 2021)))
     return [{k: v for k, v in r.items() if v is not None or k in ("end",)} for r in out]
 
 
