@@ -216,8 +216,9 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
         "years": years, "possible_years": possible_years, "years_settled": settled,
         "window_start": as_int(dt.date.fromisoformat(ctx.derived["window"]["start"])), "window_end": as_int(dt.date.fromisoformat(ctx.derived["window"]["end"])),
         "unsettled_periods": len(unsettled), "self_employed_periods": sum(1 for p in certain if p.work.self_employed)})
-    if ctx.french is not None and occupation and edition_levels(run.status, "fr") != ctx.facts[-1]["run_level"]:
-        ctx.facts[-1]["run_level__fr"] = edition_levels(run.status, "fr")  # `0 ou B`
+    french_level = edition_levels(run.status, "fr") if ctx.french is not None and occupation else None
+    if french_level and french_level != ctx.facts[-1]["run_level"]:
+        ctx.facts[-1]["run_level__fr"] = french_level  # `0 ou B`
     ctx.derived.update({"continuous_run": _run_summary(run), "skilled_hours": _round(skilled), "experience_years": years,
                         "periods": [_period_summary(p) for p in periods]})
     if possible != skilled:
