@@ -36,7 +36,9 @@ def register(cli, iso_date) -> None:
         changes and, with --round, the invitations gained and lost.
 
         Exit codes: 0 every record decided; 3 done, with rejected records (see rejects.jsonl);
-        2 unreadable population or invalid rulesets; 1 fatal internal error.
+        2 unreadable population or invalid rulesets; 1 fatal internal error; 141 the reader closed standard
+        output (| head): the reports written until then are kept, and with --program all the programs after
+        it are not compared.
 
         OLD and NEW are rulesets folders (each applicant decided by the edition of --program in force on
         its date) or editions such as cec/2015-01-01 (everyone decided by that edition).

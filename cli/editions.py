@@ -29,7 +29,8 @@ def register(group, library_of, iso_date, rulesets_option) -> None:
         The previous edition ends the day before DATE; dated parameter values that took effect by DATE are
         collapsed into the value in force on DATE; the copied test cases are moved (every date by the same
         offset) so that they run under the new edition, and the previous edition's cases dated on or after
-        DATE are moved back before it. Exit 0 when every case could be moved, 1 otherwise.
+        DATE are moved back before it. Exit 0 when every case could be moved, 1 otherwise, 141 when the reader
+        closes standard output (| head; the new edition is written before its report is printed).
         """
         from cec_rules.engine.new_edition import new_edition
 

@@ -22,7 +22,7 @@ def replay_command(record_id: str, db_url: str | None, rulesets_dir: Path | None
     """Decide stored record RECORD_ID again, on its date, with today's rules.
 
     Exit codes: 0 the same decision (byte for byte); 3 a different decision (what differs is shown);
-    2 no such record, unreadable store or invalid rulesets.
+    2 no such record, unreadable store or invalid rulesets; 141 the reader closed standard output (| head).
     """
     import orjson
 

@@ -98,7 +98,7 @@ def coverage_lines(results: list[CaseResult], evaluators: EvaluatorsByRoot, prog
 @program_option(default=None, what="Run only this program's cases",
                 all_help="each case runs under the program of the folder it sits in.")
 def test_command(paths: tuple[Path, ...], rulesets_dir: Path | None, coverage: bool, program: str | None) -> None:
-    """Run YAML test cases (default: the bundled rulesets' cases, of every program). Exit 0 when all pass, 1 otherwise."""
+    """Run YAML test cases (default: the bundled rulesets' cases, of every program). Exit 0 when all pass, 1 otherwise, 141 when the reader closes standard output (| head)."""
     targets = list(paths) or [rulesets_dir or bundled_root()]
     only = None if program in (None, ALL_PROGRAMS) else program
     results, invalid, evaluators = run_cases(targets, rulesets_dir, lambda line: click.echo(line), only)

@@ -43,7 +43,6 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left
 import os
-import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
@@ -51,13 +50,13 @@ import orjson
 
 from .model import Absent, FactRef, Lookup, Lowest, ParamRef, TableValue, Text
 from .score import SCORE_FACT
+from .templates import placeholders
 
 CACHE_ENV = "CEC_PATTERN_CACHE"
 SIZE_ENV = "CEC_PATTERN_CACHE_SIZE"
 DEFAULT_SIZE = 8192  # a population of 250,000 has about 2,800 patterns (docs/engine.md)
 SHARED_PER_PATTERN = 16  # copies kept for sharing (`PatternCache._one_copy`), at most, per pattern kept
 _OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 _ABSENT = object()
 _SAFE_INTEGER = 2 ** 53
 WHICH, AMONG, OTHER, EXACT = "which", "among", "other", "exact"  # how the key reads a field (`_read`)
@@ -515,7 +514,7 @@ def _sources(value, rule_id: str) -> list[tuple[str, str]]:
         return [(operand.alias, operand.field) for operand in value.inputs.values() if isinstance(operand, FactRef)]
     if isinstance(value, Text):
         texts = [value.text] if isinstance(value.text, str) else [value.text.en, value.text.fr]
-        return [(a, f) for text in texts for a, f in _PLACEHOLDER.findall(text) if a != "param"]
+        return [(a, f) for text in texts for a, f, key in placeholders(text) if a != "param" and key is None]
     if isinstance(value, (ParamRef, Lowest, str, int, float, bool)) or value is None:
         return []
     raise Uncacheable(f"rule {rule_id}: a derived value of type {type(value).__name__} is not keyed")

@@ -3,11 +3,8 @@ Explanations show these as the thresholds behind a conclusion, with their citati
 
 from __future__ import annotations
 
-import re
-
 from .model import LANGS, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
-
-_PARAM_PLACEHOLDER = re.compile(r"\{param\.([a-z][a-z0-9_]*)(?:\.[a-z0-9_]+)?\}")  # {param.NAME} or {param.NAME.KEY}
+from .templates import placeholders
 
 
 def parameters_of(rule: Rule) -> list[str]:
@@ -25,10 +22,15 @@ def parameters_of(rule: Rule) -> list[str]:
         if isinstance(value, TableValue):  # a table's inputs may be parameters too
             names.extend(_operand_params(v) for v in value.inputs.values())
         if isinstance(value, Text):
-            names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(value.text, lang) for lang in LANGS)))
+            names.extend(_template_params(" ".join(wording(value.text, lang) for lang in LANGS)))
     if rule.then.reason:
-        names.extend(_PARAM_PLACEHOLDER.findall(" ".join(wording(rule.then.reason, lang) for lang in LANGS)))
+        names.extend(_template_params(" ".join(wording(rule.then.reason, lang) for lang in LANGS)))
     return [name for name in dict.fromkeys(names) if name]
+
+
+def _template_params(text: str) -> list[str]:
+    """The parameters a template's `{param.NAME}` and `{param.NAME.KEY}` placeholders show."""
+    return [name for head, name, _ in placeholders(text) if head == "param"]
 
 
 def _operand_params(operand) -> str | None:

@@ -19,6 +19,12 @@ from .templates import compile_template, worded
 
 SCORE_FACT = "score"
 TOTAL_FIELDS = ("total", "possible_total")
+# Present (true) in the score fact only when the two totals are equal: what is undetermined cannot move the
+# score (a factor whose cap is already full, an input no factor reads). Absent, not false, otherwise: the
+# score fact of an open score keeps the fields (and the traces that show it) it had before this field.
+# Final rules test it with `exists`, as durable-rules does not compare two fields of one fact.
+SETTLED_FIELD = "settled"
+SCORE_FIELDS = (*TOTAL_FIELDS, SETTLED_FIELD)  # names a factor or a cap cannot take
 AWARD_ALIAS = "award"  # `{award.points}` in an award's reason: the points it gives
 NO_POINTS = {"en": "no points awarded", "fr": "aucun point attribué"}
 
@@ -90,8 +96,10 @@ class ScoreResult:
 
     def fact(self) -> dict:
         """The `score` fact final-phase rules match: totals, then each factor's and each cap's points (an
-        undetermined factor counts 0 here; `possible_total` holds it at its maximum)."""
+        undetermined factor counts 0 here; `possible_total` holds it at its maximum; `settled` when both are equal)."""
         values = {"t": SCORE_FACT, "total": self.total, "possible_total": self.possible_total}
+        if self.total == self.possible_total:
+            values[SETTLED_FIELD] = True
         values.update({f.id: f.points or 0 for f in self.factors})
         values.update({c.id: c.points for c in self.caps})
         return values

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .errors import Problem
 from .model import Absent, ParamRef, Ruleset, TableValue, Text
 from .pydantic_problems import suggest
-from .score import SCORE_FACT, TOTAL_FIELDS
+from .score import SCORE_FACT, SCORE_FIELDS
 from .shown import literal
 from .yaml_source import Positions, format_key_path
 
@@ -37,9 +37,9 @@ def _check_grid(ruleset: Ruleset, program_kinds: set[str], add) -> None:
     if SCORE_FACT in program_kinds | derived:
         add(("score",), f"fact kind {SCORE_FACT!r} is the sum of the awards in a ruleset with a score: section; the program or a rule also defines it")
     for name in score.factors:
-        if name in TOTAL_FIELDS:
+        if name in SCORE_FIELDS:
             add(("score", "factors", name), f"factor {name!r} would hide the score fact's {name!r}; choose another name")
-    seen = set(score.factors) | set(TOTAL_FIELDS)
+    seen = set(score.factors) | set(SCORE_FIELDS)
     for index, cap in enumerate(score.caps):
         if cap.id in seen:
             add(("score", "caps", index, "id"), f"cap id {cap.id!r} is already the name of a factor, a total or another cap; the score fact has one field per name")

@@ -264,6 +264,18 @@ def unit_format(unit: str, formats: dict) -> str | None:
     return next((kind for word, kind in formats.items() if word in unit), None)
 
 
+def placeholders(text: str) -> list[tuple[str, str, str | None]]:
+    """(alias or 'param', field or parameter, key or None) of each `{…}` placeholder in `text`, read with the
+    same pattern rendering uses (engine/references.py and engine/pattern_cache.py read templates with it).
+    A key after a fact's field is listed too; rendering leaves such a text as it is.
+
+    Examples:
+        >>> placeholders("{f.total} of {param.least}; {param.levels.0}, {f.a.b}")
+        [('f', 'total', None), ('param', 'least', None), ('param', 'levels', '0'), ('f', 'a', 'b')]
+    """
+    return [(head, name, key or None) for head, name, key in _PLACEHOLDER.findall(text)]
+
+
 _PARSED: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
 
 

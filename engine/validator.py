@@ -12,7 +12,7 @@ from .decision_tables import describe_domain, in_domain
 from .errors import Problem
 from .model import ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
 from .pydantic_problems import suggest
-from .score import AWARD_ALIAS, SCORE_FACT, TOTAL_FIELDS
+from .score import AWARD_ALIAS, SCORE_FACT, SCORE_FIELDS, TOTAL_FIELDS
 from .score_checks import score_problems
 from .shown import a, literal
 from .table_coverage import table_problems
@@ -74,7 +74,7 @@ class RulesetChecker:
         self.problems: list[Problem] = []
         self._reported_parameters: set[str] = set()
         if ruleset.score is not None and SCORE_FACT not in self.kinds:  # the sums the final phase matches
-            self.kinds[SCORE_FACT] = {*TOTAL_FIELDS, *ruleset.score.factors, *(cap.id for cap in ruleset.score.caps)}
+            self.kinds[SCORE_FACT] = {*SCORE_FIELDS, *ruleset.score.factors, *(cap.id for cap in ruleset.score.caps)}
         for rule in ruleset.rules:
             if rule.then.derive is not None:
                 self.kinds.setdefault(rule.then.derive.fact, set()).update(rule.then.derive.set)

@@ -54,6 +54,15 @@ def level_label(occupation: Occupation, lang: str = "en") -> str:
     return f"{words['teer']} {occupation.level}" if occupation.version == 2021 else f"{words['level']} {occupation.level}"
 
 
+def edition_levels(status: OccupationStatus, lang: str = "en") -> str:
+    """The level(s) under the edition's classification of the work a reported code means: `A` for a code with
+    one counterpart, `0 or B` when a split code's counterparts differ (in French `0 ou B`). A reason names the
+    level the edition decides on, not the reported code's own level in the other classification (a NOC 2021
+    code's TEER digit is no NOC 2016 skill level)."""
+    levels = dict.fromkeys(c.level for c in status.candidates)
+    return f" {LABELS[lang]['or']} ".join(levels)
+
+
 def candidates_text(status: OccupationStatus, lang: str = "en") -> str:
     """`3142 became 31202 (TEER 1) or 32109 (TEER 2)`: what a split code can be, for reasons and needs
     (in French for a program's French reasons; the titles stay StatCan's English ones)."""

@@ -1,5 +1,6 @@
 """`--help` everywhere: summaries not cut short, every option explained, one spelling of the rulesets
-option, `--population` a path, batch's exit codes (with 130 and 141) listed, and `--version` naming the rulesets."""
+option, `--population` a path, batch's exit codes (with 130 and 141) listed, 141 in every other help that lists exit
+codes of a command writing to standard output, and `--version` naming the rulesets."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def test_batch_help_lists_every_exit_code():
     text = CliRunner().invoke(cli, ["batch", "--help"]).output
     for code in ("0", "1", "2", "3", "130", "141"):
         assert re.search(rf"\n\s+{code}\s+\w", text), code
+
+
+def test_every_help_listing_exit_codes_of_a_command_writing_to_stdout_lists_141():
+    """cli/closed_output.py makes every command exit 141 when its reader closes standard output; `cec rank`
+    writes its ranking to a file and only the summary to stderr, so 141 is not one of its exit codes."""
+    writes_stdout = {"cec diff", "cec replay", "cec test", "cec rulesets new-edition", "cec batch"}
+    cli.list_commands(click.Context(cli))  # registers the commands of other modules (diff, rank, replay, test, ...)
+    for path, _ in _commands(cli):
+        text = " ".join(CliRunner().invoke(cli, path.split()[1:] + ["--help"]).output.split())
+        if "Exit codes" in text or re.search(r"\bExit 0\b", text):
+            assert ("141" in text) == (path in writes_stdout), path
 
 
 def test_version_names_the_package_and_the_rulesets_editions():

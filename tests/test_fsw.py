@@ -109,3 +109,15 @@ def test_explain_fsw_shows_the_grid_and_the_cheapest_ways_to_the_pass_mark():
     assert gains == {("edu.level", "masters", "doctoral", 2, 68, True),
                      *{(f"lang.{ability}", 7, 8, 1, 67, True) for ability in ("listening", "reading", "writing", "speaking")}}
     assert doc["score"]["pass_mark"] == 67 and doc["eligible"] is False
+
+
+def test_a_split_codes_levels_under_the_edition_are_named_in_french(tmp_path):
+    """The case `O-split-levels` (rulesets/fsw/2015-01-01/tests/more.yaml) in French: 70012 is 0714 (skill type 0)
+    or 6221 (skill level B) under NOC 2016, and the French reason joins the two levels with `ou`."""
+    path = REPO / "rulesets" / "fsw" / "2015-01-01" / "tests" / "more.yaml"
+    case = next(c.case for c in load_cases(path)[0] if c.case.applicant and c.case.applicant["id"] == "O-split-levels")
+    applicant = tmp_path / "applicant.json"
+    applicant.write_text(json.dumps(case.applicant))
+    decision = json.loads(evaluate(str(applicant), "--format", "json", "--lang", "fr").stdout)
+    reason = next(c["reason"] for c in decision["criteria"] if c["id"] == "work_experience")
+    assert "70012 Facility operation and maintenance managers (titre anglais) (niveau de compétence 0 ou B)" in reason

@@ -99,7 +99,17 @@ def test_the_pass_mark_is_met_failed_or_undetermined_by_final_phase_rules(pts, a
     [criterion] = decision.criteria
     assert (criterion.met, criterion.reason, decision.eligible) == (met, reason, met)
     assert decision.trace[-1]["rule"] in ("pass_mark_reached", "pass_mark_missed", "pass_mark_unsettled")
-    assert set(decision.trace[-1]["facts"]["score"]) == {"t", "total", "possible_total", "adaptability", *points(decision)}
+    shown = decision.trace[-1]["facts"]["score"]
+    settled = {"settled"} if decision.score.total == decision.score.possible_total else set()
+    assert set(shown) == {"t", "total", "possible_total", "adaptability", *points(decision), *settled}
+
+
+def test_the_score_fact_says_settled_only_when_its_totals_are_equal(pts):
+    """`settled: true` lets a final rule tell a score nothing undetermined can move (durable-rules cannot compare
+    total with possible_total); it is absent, not false, while the totals differ."""
+    open_score = pts.evaluate(PointsApplicant(age=None, **PASSING)).score.fact()
+    assert "settled" not in open_score and (open_score["total"], open_score["possible_total"]) == (57, 69)
+    assert pts.evaluate(PointsApplicant(**PASSING)).score.fact()["settled"] is True
 
 
 def test_the_score_in_the_json_output(pts):

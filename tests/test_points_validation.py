@@ -197,6 +197,12 @@ def test_a_factor_named_like_a_total(tmp_path):
     assert_reported(problems(root), line, "score.factors.total", "factor 'total' would hide")
 
 
+def test_a_factor_named_like_the_settled_field(tmp_path):
+    root = copy_fixture(tmp_path)
+    line = edit(root, RULESET, "    age: {max: 12,", "    settled: {max: 12,")
+    assert_reported(problems(root), line, "score.factors.settled", "factor 'settled' would hide")
+
+
 def test_validate_reports_the_broken_table_through_the_cli(tmp_path, monkeypatch):
     entries = [EntryPoint("pts", "points_program:PROGRAM", program.ENTRY_POINT_GROUP)]
     monkeypatch.setattr(program, "entry_points", lambda group: entries)

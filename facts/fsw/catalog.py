@@ -14,7 +14,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "possible_continuous_hours": ("hours", "the same if every period whose split NOC code might be that unit group counts in it (equals continuous_hours when no code is unsettled)"),
         "run_noc_code": ("text", "the unit group of that run, empty when none"),
         "run_title": ("text", "its title"),
-        "run_level": ("text", "its level under the edition (TEER digit, or 0/A/B)"),
+        "run_level": ("text", "its level under the edition (TEER digit, or 0/A/B), of every unit group of the edition the code shown can be (`0 or B`)"),
         "run_start": ("date", "first day of the run (0 when none)"),
         "run_end": ("date", "last day of the run (0 when none)"),
         "skilled_hours": ("hours", "hours of skilled work in the window, all occupations, each week capped (IRPR 80(4)); periods whose code might not be skilled left out"),

@@ -28,7 +28,7 @@ from ..funds import funds_required
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
 from ..findings import split_code
-from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts
+from ..occupations import OccupationStatus, candidates_text, classifier_for, code_question, code_question_facts, edition_levels
 from ..tables import ABILITIES, Occupation
 
 # Which work never counts, by kind; a ruleset lists the kinds it applies (`work_exclusions`).
@@ -98,12 +98,14 @@ class Period:
 
 @dataclass
 class Run:
-    """A continuous run of days in one unit group and its hours."""
+    """A continuous run of days in one unit group and its hours; `status` is how its first period's code
+    classifies under the edition (its level there, even when the code shown is in the other classification)."""
 
     occupation: Occupation | None = None
     start: int = 0
     end: int = 0
     hours: Fraction = Fraction(0)
+    status: OccupationStatus | None = None
 
 
 @dataclass
@@ -209,11 +211,14 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
     ctx.facts.append({
         "t": "experience", "continuous_hours": float_not_above(run.hours), "possible_continuous_hours": float_not_above(max(possible_run.hours, run.hours)),
         "run_noc_code": occupation.code if occupation else "", "run_title": occupation.title if occupation else "",
-        "run_level": occupation.level if occupation else "", "run_start": _day(run.start), "run_end": _day(run.end),
+        "run_level": edition_levels(run.status) if occupation else "", "run_start": _day(run.start), "run_end": _day(run.end),
         "skilled_hours": float_not_above(skilled), "possible_skilled_hours": float_not_above(possible),
         "years": years, "possible_years": possible_years, "years_settled": settled,
         "window_start": as_int(dt.date.fromisoformat(ctx.derived["window"]["start"])), "window_end": as_int(dt.date.fromisoformat(ctx.derived["window"]["end"])),
         "unsettled_periods": len(unsettled), "self_employed_periods": sum(1 for p in certain if p.work.self_employed)})
+    french_level = edition_levels(run.status, "fr") if ctx.french is not None and occupation else None
+    if french_level and french_level != ctx.facts[-1]["run_level"]:
+        ctx.facts[-1]["run_level__fr"] = french_level  # `0 ou B`
     ctx.derived.update({"continuous_run": _run_summary(run), "skilled_hours": _round(skilled), "experience_years": years,
                         "periods": [_period_summary(p) for p in periods]})
     if possible != skilled:
@@ -237,7 +242,7 @@ def _best_run(members: list[tuple[object, Occupation, Period]], cap: Fraction, g
         for start, end, inside in _runs(groups[key], gap):
             hours = _hours(inside, cap)
             if hours > best.hours:
-                best = Run(shown[key], start, end, hours)
+                best = Run(shown[key], start, end, hours, inside[0].status)
     return best
 
 

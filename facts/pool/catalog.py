@@ -27,6 +27,10 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "expires": ("date", "the first day the profile is no longer in the pool: `profile_validity_months` later (0 when not given)"),
         "expired": ("bool", "whether the assessment date is on or after `expires` (false when not given)"),
     },
+    "profile_after_assessment": {  # asserted only for a profile submitted after the assessment date
+        "submitted": ("date", "the UTC day the profile was submitted, later than the assessment date"),
+        "as_of": ("date", "the assessment date"),
+    },
     "category_experience": {
         "category": ("text", "an occupation category in force (one fact per category of `occupation_categories`)"),
         "hours": ("hours", "hours in the window in the category's occupations, Canada or abroad (weekly cap across jobs)"),

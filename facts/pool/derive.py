@@ -55,6 +55,7 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
              {"t": "language_tests", "given": len(results), "valid": len(valid)}]
     facts += [_language_fact(result) for result in best.values()]
     facts.append(_profile_fact(applicant, as_of, params))
+    facts += _late_profile_facts(applicant, as_of)
     experience = _category_facts(applicant, as_of, tables.noc, params, source)
     facts += experience
     window = category_window(as_of, params)
@@ -73,6 +74,17 @@ def _profile_fact(applicant, as_of: dt.date, params: dict) -> dict:
     submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
     expires = months_after(submitted, params["profile_validity_months"])
     return {"t": "profile", "given": True, "submitted": as_int(submitted), "expires": as_int(expires), "expired": as_of >= expires}
+
+
+def _late_profile_facts(applicant, as_of: dt.date) -> list[dict]:
+    """A `profile_after_assessment` fact when the profile was submitted (UTC day) after `as_of`, for the rule
+    that keeps it out of that day's pool. A fact of its own, asserted only then: the `profile` fact every
+    decision shows keeps its fields, and the day is compared here, not joined with the assessment date (the
+    pattern cache would key every applicant's date exactly)."""
+    if applicant.profile_submitted is None:
+        return []
+    submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
+    return [{"t": "profile_after_assessment", "submitted": as_int(submitted), "as_of": as_int(as_of)}] if submitted > as_of else []
 
 
 def _language_fact(result) -> dict:
