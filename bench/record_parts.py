@@ -74,9 +74,9 @@ def main() -> None:
         decider.decide(record)
     total = (CLOCK() - start - sum(timer.calls.values()) * timer.clock_cost) / len(timed) * 1e6
     parts = ["parse", "read_applicant", "screen_facts", "derive", "_criteria", "_rule_derived", "translate", "decided"]
-    for part in parts + ["to_json_line"]:
+    for part in parts + ["to_json_bytes"]:
         print(f"{part:16s} {timer.microseconds(part, len(timed)):7.2f} us")
-    print(f"{'these parts':16s} {sum(timer.microseconds(p, len(timed)) for p in parts):7.2f} us   (decided includes to_json_line)")
+    print(f"{'these parts':16s} {sum(timer.microseconds(p, len(timed)) for p in parts):7.2f} us   (decided includes to_json_bytes)")
     print(f"{'whole decide':16s} {total:7.2f} us   ({len(timed)} records)")
 
 
@@ -90,7 +90,7 @@ def _timed_parts(decider) -> Timer:
     object.__setattr__(decider.plugin, "derive", timer.wrap(decider.plugin.derive, "derive"))
     decider.evaluator._criteria = timer.wrap(decider.evaluator._criteria, "_criteria")
     evaluator_module._rule_derived = timer.wrap(evaluator_module._rule_derived, "_rule_derived")
-    decision_module.Decision.to_json_line = timer.wrap(decision_module.Decision.to_json_line, "to_json_line")
+    decision_module.Decision.to_json_bytes = timer.wrap(decision_module.Decision.to_json_bytes, "to_json_bytes")
     decider.decided = timer.wrap(decider.decided, "decided")
     return timer
 

@@ -36,19 +36,26 @@ class Evaluator:
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._derive_options = {"translations": True} if translations and self.plugin and self.plugin.derive_translations else {}
-        self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
-        self._periods: dict[tuple[str, dt.date], dt.date] = {}  # (edition, day) -> its parameter period: a few thousand days
+        self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, parameter period, screen)
+        self._on_day: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, day, screen): a few thousand days
+        self._in_force: dict[dt.date, Edition] = {}  # day -> the edition in force (`edition_for`)
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
         self.chain = Chain(library, type(self), (program,), translations)  # the programs an edition `consumes` (engine/chaining.py)
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
+        """The edition in force on `day` (kept per day: three calls a record, a population has a few thousand
+        days), or an InputError naming `source`."""
+        edition = self._in_force.get(day)
+        if edition is not None:
+            return edition
         if self.program in self.library.unavailable:
             count = len(self.library.unavailable[self.program])
             raise InputError(source, "application_date", f"program {self.program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)")
         edition = self.library.edition_for(self.program, day)
         if edition is None:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
+        self._in_force[day] = edition
         return edition
 
     def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None,
@@ -64,7 +71,7 @@ class Evaluator:
         consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
         result = self.runtime.run(compiled, derivation.facts + consumed.facts, reasons)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
-        trace = [f.to_json() for f in (screened.trace if screened is not None else []) + result.trace] if reasons else []
+        trace = ([*screened.trace, *result.trace] if screened is not None else result.trace) if reasons else []  # (a Firing is its own JSON)
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result, reasons), derived, trace, result.score)
 
@@ -85,9 +92,10 @@ class Evaluator:
         different groups never join); the exclusions in rule order. None: the program has no screen."""
         if self.plugin.screen_facts is None:
             return None
-        if edition.sha256 not in self._has_screen:  # (not setdefault: its default would list the rules for every applicant)
-            self._has_screen[edition.sha256] = bool(stage_rules(edition.ruleset, screen=True))
-        if not self._has_screen[edition.sha256]:
+        has_screen = self._has_screen.get(edition.sha256)
+        if has_screen is None:  # (not setdefault: its default would list the rules for every applicant)
+            has_screen = self._has_screen[edition.sha256] = bool(stage_rules(edition.ruleset, screen=True))
+        if not has_screen:
             return RunResult()
         compiled = self._compile(edition, compiled_on or day, screen=True)
         result = RunResult()
@@ -97,7 +105,9 @@ class Evaluator:
                 result.trace += group.trace
                 result.exclusions += group.exclusions
         if len(result.exclusions) > 1:
-            order = self._rule_order.setdefault(edition.sha256, {r.id: i for i, r in enumerate(edition.ruleset.rules)})
+            order = self._rule_order.get(edition.sha256)
+            if order is None:  # (not setdefault: its default would number the rules for every such applicant)
+                order = self._rule_order[edition.sha256] = {r.id: i for i, r in enumerate(edition.ruleset.rules)}
             result.exclusions.sort(key=lambda exclusion: order[exclusion.rule])
         return result
 
@@ -108,16 +118,18 @@ class Evaluator:
         return edition, self._compile(edition, day)
 
     def _compile(self, edition: Edition, day: dt.date, screen: bool = False) -> CompiledRuleset:
-        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`."""
-        period = self._periods.get((edition.sha256, day))
-        if period is None:
-            period = self._periods[(edition.sha256, day)] = parameter_period(edition.ruleset, day)
-        key = (edition.sha256, period, screen)
+        """The compiled main stage (or screen stage) of `edition` for the parameter period of `day`, kept by day
+        too (one look-up, three times a record)."""
+        compiled = self._on_day.get((edition.sha256, day, screen))
+        if compiled is not None:
+            return compiled
+        key = (edition.sha256, parameter_period(edition.ruleset, day), screen)
         if key not in self._compiled:
             screen_kinds = set(self.plugin.screen_kinds)
             kinds = [kind for kind in self.plugin.fact_kinds if (kind in screen_kinds) == screen]
             self._compiled[key] = compile_ruleset(edition.ruleset, day, kinds, edition.sha256, screen)
-        return self._compiled[key]
+        compiled = self._on_day[(edition.sha256, day, screen)] = self._compiled[key]
+        return compiled
 
     @staticmethod
     def _criteria(edition: Edition, result: RunResult, reasons: bool = True) -> list[CriterionResult]:

@@ -40,17 +40,24 @@ class _NoFastPath(Exception):
 
 
 def fast_validator(limits: Limits) -> SchemaValidator | None:
-    """The validator of the fast yes under `limits` (built once per limits), or None when there is none."""
+    """The validator of the fast yes under `limits` (built once per limits), or None when there is none. The
+    last limits asked for are found by identity (a batch worker asks with one object for every record; a
+    frozen dataclass hashes all its fields)."""
+    last = _LAST[0]
+    if last[0] is limits:
+        return last[1]
     if limits not in _VALIDATORS:
         try:
             # (not the models' own validators, which pydantic-core would reuse for each model node of the schema)
             _VALIDATORS[limits] = SchemaValidator(_fast(_applicant_schema(), limits, None), _use_prebuilt=False)
         except (_NoFastPath, TypeError):  # TypeError: a pydantic-core without `_use_prebuilt` (then no fast yes)
             _VALIDATORS[limits] = None
+    _LAST[0] = (limits, _VALIDATORS[limits])
     return _VALIDATORS[limits]
 
 
 _VALIDATORS: dict[Limits, SchemaValidator | None] = {}
+_LAST: list[tuple] = [(object(), None)]  # the last (limits, validator) given
 
 
 def validated(data: dict, limits: Limits) -> Applicant | None:
