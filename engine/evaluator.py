@@ -36,6 +36,7 @@ class Evaluator:
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
         self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
         self._derive_options = {"translations": True} if translations and self.plugin and self.plugin.derive_translations else {}
+        self._unshown_options = {**self._derive_options, "shown": False}  # (a plugin with `derive_unshown`: `facts`)
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}
         self._periods: dict[tuple[str, dt.date], dt.date] = {}  # (edition, day) -> its parameter period: a few thousand days
         self._rule_order: dict[str, dict[str, int]] = {}
@@ -68,15 +69,26 @@ class Evaluator:
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result, reasons), derived, trace, result.score)
 
-    def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>") -> tuple:
+    def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", shown: bool = True) -> tuple:
         """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
         The one entry point for a caller that decides one applicant under two editions which derive alike
         (`cec diff`, engine/impact/shared.py): it passes one edition's facts to the other's `evaluate`, which
-        neither changes (the runtime copies the facts it asserts)."""
+        neither changes (the runtime copies the facts it asserts). Without `shown`, for a decision that is
+        compared and not shown (`cec diff`), a plugin with `derive_unshown` leaves out the derived values
+        only a shown decision needs (`derivation` gives them later, from the same screen result)."""
         compiled = self._compile(edition, day)
         screened = self.screen(applicant, day, edition, source)
+        return screened, self._derive(applicant, day, edition, compiled.parameters, screened, source, shown)
+
+    def derivation(self, applicant, day: dt.date, edition: Edition, screened: RunResult | None, source: str = "<input>"):
+        """The plugin's whole derivation after the screen stage's result `screened` (from `facts`): what a
+        decision first made from `facts(..., shown=False)` is made again from, to be shown."""
+        return self._derive(applicant, day, edition, self._compile(edition, day).parameters, screened, source, True)
+
+    def _derive(self, applicant, day: dt.date, edition: Edition, parameters: dict, screened: RunResult | None, source: str, shown: bool):
         screen = {"exclusions": screened.exclusions} if screened is not None else {}
-        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **self._derive_options)
+        options = self._derive_options if shown or not self.plugin.derive_unshown else self._unshown_options
+        return self.plugin.derive(applicant, day, edition, parameters, source, **screen, **options)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:
