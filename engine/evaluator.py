@@ -75,20 +75,12 @@ class Evaluator:
         (`cec diff`, engine/impact/shared.py): it passes one edition's facts to the other's `evaluate`, which
         neither changes (the runtime copies the facts it asserts). Without `shown`, for a decision that is
         compared and not shown (`cec diff`), a plugin with `derive_unshown` leaves out the derived values
-        only a shown decision needs (`derivation` gives them later, from the same screen result)."""
+        that only a shown decision needs: the facts are the same."""
         compiled = self._compile(edition, day)
         screened = self.screen(applicant, day, edition, source)
-        return screened, self._derive(applicant, day, edition, compiled.parameters, screened, source, shown)
-
-    def derivation(self, applicant, day: dt.date, edition: Edition, screened: RunResult | None, source: str = "<input>"):
-        """The plugin's whole derivation after the screen stage's result `screened` (from `facts`): what a
-        decision first made from `facts(..., shown=False)` is made again from, to be shown."""
-        return self._derive(applicant, day, edition, self._compile(edition, day).parameters, screened, source, True)
-
-    def _derive(self, applicant, day: dt.date, edition: Edition, parameters: dict, screened: RunResult | None, source: str, shown: bool):
         screen = {"exclusions": screened.exclusions} if screened is not None else {}
         options = self._derive_options if shown or not self.plugin.derive_unshown else self._unshown_options
-        return self.plugin.derive(applicant, day, edition, parameters, source, **screen, **options)
+        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **options)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:

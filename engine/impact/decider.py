@@ -66,7 +66,8 @@ def place(decision, shown: dict, ranking) -> tuple:
 class Pair(NamedTuple):
     """One applicant decided under both sides (`ImpactDecider.evaluate`), and compared."""
 
-    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`
+    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`; of
+                           # the derived values those `impact_values` reads (and more when the plugin derives them)
     applicant_id: str
     old: dict              # each side's `outcome`
     new: dict
@@ -102,10 +103,11 @@ class ImpactDecider(RecordDecider):
 
     def evaluate(self, applicant, label: str) -> Pair:
         """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one,
-        compared. Each side is first derived and decided for the comparison only (`Evaluator.facts` without
-        `shown`, `Evaluator.evaluate` without reasons). An applicant with a change is decided again with its
-        reasons, from the screen result each side was decided from (which deciding does not change) and its
-        whole derivation: the same decisions, with reasons, needs, trace and every derived value."""
+        compared. Each side is derived and decided for the comparison (`Evaluator.facts` without `shown`:
+        of the derived values, those `impact_values` reads; `Evaluator.evaluate` without reasons). An
+        applicant with a change is decided again with its reasons, from the facts each side was decided from
+        (which deciding does not change): the same decisions, with reasons, needs and trace (its line shows
+        the reasons and the compared values, not the derivation's summaries)."""
         day = self.as_of or applicant.application_date
         (old_evaluator, _), (new_evaluator, _) = self.sides
         old_edition = self._edition(0, day, label)
@@ -119,17 +121,9 @@ class ImpactDecider(RecordDecider):
         new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label, self.reasons)
         pair = self._compared([old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant)
         if not self.reasons and pair.shows_change:
-            old_facts = self._shown(old_evaluator, applicant, day, old_edition, old_facts, label)
-            new_facts = old_facts if shared == FACTS else self._shown(new_evaluator, applicant, day, new_edition, new_facts, label)
             return pair._replace(decisions=[old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
                                             new_evaluator.evaluate(applicant, day, label, new_edition, new_facts)])
         return pair
-
-    def _shown(self, evaluator: Evaluator, applicant, day: dt.date, edition, facts: tuple, label: str) -> tuple:
-        """`facts` (from `Evaluator.facts` without `shown`) with the whole derivation, for a decision to show."""
-        if not self.plugin.derive_unshown:
-            return facts
-        return facts[0], evaluator.derivation(applicant, day, edition, facts[0], label)
 
     def _edition(self, side: int, day: dt.date, label: str):
         """The side's edition, or the one in force on `day` (remembered; a day with none raises each time)."""
