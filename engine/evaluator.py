@@ -39,6 +39,7 @@ class Evaluator:
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, parameter period, screen)
         self._on_day: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, day, screen): a few thousand days
         self._in_force: dict[dt.date, Edition] = {}  # day -> the edition in force (`edition_for`)
+        self._unshown_options = {**self._derive_options, "shown": False}  # (a plugin with `derive_unshown`: `facts`)
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
         self.chain = Chain(library, type(self), (program,), translations)  # the programs an edition `consumes` (engine/chaining.py)
@@ -75,15 +76,18 @@ class Evaluator:
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
                         day.isoformat(), self._criteria(edition, result, reasons), derived, trace, result.score)
 
-    def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>") -> tuple:
+    def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", shown: bool = True) -> tuple:
         """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
         The one entry point for a caller that decides one applicant under two editions which derive alike
         (`cec diff`, engine/impact/shared.py): it passes one edition's facts to the other's `evaluate`, which
-        neither changes (the runtime copies the facts it asserts)."""
+        neither changes (the runtime copies the facts it asserts). Without `shown`, for a decision that is
+        compared and not shown (`cec diff`), a plugin with `derive_unshown` leaves out the derived values
+        that only a shown decision needs: the facts are the same."""
         compiled = self._compile(edition, day)
         screened = self.screen(applicant, day, edition, source)
         screen = {"exclusions": screened.exclusions} if screened is not None else {}
-        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **self._derive_options)
+        options = self._derive_options if shown or not self.plugin.derive_unshown else self._unshown_options
+        return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **options)
 
     def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
                compiled_on: dt.date | None = None) -> RunResult | None:

@@ -146,6 +146,10 @@ class Program:
       translations, for a decision shown in another language) and then puts the French of each text it
       writes in English beside it: FIELD__fr in a fact, `findings__fr` among the derived values (the
       translated decision shows it as its findings). English decisions never see either;
+    - `derive_unshown`: `derive` accepts `shown=False` (passed for a decision that is compared and not shown:
+      `cec diff` decides each side so first, engine/impact/decider.py) and then gives the same facts and
+      errors, and of its derived values at least those `impact_values` and `ranking` read (it may leave
+      out summaries that a decision only shows);
     - `derivation_inputs(edition)`: everything of an edition that `derive` and `screen_facts` read besides its
       data tables (the parameters they read, texts), as a value compared with `==`: `cec diff` derives an
       applicant once for two editions whose values are equal (engine/impact/shared.py). None: the
@@ -180,6 +184,7 @@ class Program:
     screen_kinds: tuple[str, ...] = ()
     derivation_inputs: Callable[[Any], Any] | None = None
     derive_translations: bool = False
+    derive_unshown: bool = False
 
     @property
     def field_types(self) -> dict[str, dict[str, str]]:

@@ -23,11 +23,13 @@ ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
 
 
-def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str, exclusions: list | None = None) -> Derivation:
+def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str, exclusions: list | None = None,
+               shown: bool = True) -> Derivation:
     """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables), counting only
-    the work periods the edition's screen rules did not exclude (`exclusions`)."""
+    the work periods the edition's screen rules did not exclude (`exclusions`); without `shown`, only the
+    derived values `impact_values` reads (facts/derive.py `derive`)."""
     tables = edition.tables
-    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions)
+    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions, shown)
 
 
 # The parameters derive and screen_facts read (tests/test_diff_shared.py checks that they read no other).
@@ -112,4 +114,5 @@ PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_
                   data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
                   required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
                   impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,),
-                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs)
+                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs,
+                  derive_unshown=True)

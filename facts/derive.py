@@ -185,9 +185,11 @@ def _studies(studies, window_end: dt.date) -> list[tuple[dict, int, int]]:
 
 
 def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
-           ability_names_fr: dict[str, str] | None = None, exclusions: list | None = None) -> Derivation:
+           ability_names_fr: dict[str, str] | None = None, exclusions: list | None = None, shown: bool = True) -> Derivation:
     """All facts for one applicant, counting only the work the screen rules did not exclude; raises
-    `InputError` for codes, tests or provinces the data does not know."""
+    `InputError` for codes, tests or provinces the data does not know. Without `shown` (a decision that
+    is compared, not shown: `cec diff`), the same facts and errors, and only the derived values that
+    `impact_values` reads (`_compared_values`)."""
     _check_province(applicant, params, source)
     state = experience(applicant, as_of, noc, params, source, exclusions)
     periods, unit, findings = state.periods, state.unit, state.findings
@@ -201,7 +203,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         all_readings = [_in_units(r, unit) for r in readings([_countable(p) for p in possible_periods], state.cap)]
     else:  # the usual case: every occupation known, one reading, from the hours already summed
         all_readings = [reading_of(by_occupation)]
-    results, valid = assess_results(applicant.language_tests, as_of, tests, params, source)
+    results, valid = assess_results(applicant.language_tests, as_of, tests, params, source, summaries=shown)
     best = best_result(valid)
     window_ints, window_text = _window(as_of, params["experience_window_years"])[2:]
     facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of), "intended_province": applicant.intended_province,
@@ -212,6 +214,8 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
         facts += [_question_fact(p) for p in split]
     if best is not None:
         facts.append(_language_fact(best, ability_names_fr or {}))
+    if not shown:
+        return Derivation(facts, _compared_values(total, possible, unit, best), findings)
     derived = {
         "window": {"start": window_text[0], "end": window_text[1]},
         "qualifying_hours": round_down(total, unit),
@@ -225,6 +229,15 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     if possible != total:
         derived["possible_qualifying_hours"] = round_down(possible, unit)
     return Derivation(facts, derived, findings)
+
+
+def _compared_values(total: int, possible: int, unit: int, best: ConvertedResult | None) -> dict:
+    """The derived values of a decision that is compared and not shown: those `impact_values` reads (and the
+    possible hours, as `derive` gives them), without the period, occupation and result summaries."""
+    derived = {"qualifying_hours": round_down(total, unit), "best_language_result": result_summary(best) if best else None}
+    if possible != total:
+        derived["possible_qualifying_hours"] = round_down(possible, unit)
+    return derived
 
 
 @lru_cache(maxsize=4096)

@@ -112,8 +112,9 @@ def _kept(scores: tuple, levels: tuple) -> tuple[tuple, tuple]:
 
 
 def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,
-                   field: str = "language_tests") -> tuple[list[dict], list[ConvertedResult]]:
+                   field: str = "language_tests", summaries: bool = True) -> tuple[list[dict], list[ConvertedResult]]:
     """Every result converted, with a note on why each invalid one does not count, and the valid ones.
+    Without `summaries` the list of notes is empty (a caller that only decides: the checks and errors are the same).
 
     Valid = from a test accepted on `as_of` (`accepted_language_tests`), dated on or after the test's
     first accepted date (`language_results_accepted_from`), less than `language_validity_years` old
@@ -123,16 +124,17 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
     oldest = _years_before(as_of, params["language_validity_years"])
     accepted = params["accepted_language_tests"]
     accepted_from = _dates(params["language_results_accepted_from"])
-    summaries, valid = [], []
+    shown, valid = [], []
     for index, result in enumerate(results):
         converted = convert(index, result, tests, source, field)
         note = _invalid_because(converted, result, as_of, oldest, accepted, accepted_from, params)
         if note is None:
             valid.append(converted)
-        test = converted.test
-        summaries.append({"index": index, "test": test.test, "date": result.date.isoformat(), "level_name": test.level_name,
+        if summaries:
+            test = converted.test
+            shown.append({"index": index, "test": test.test, "date": result.date.isoformat(), "level_name": test.level_name,
                           "levels": dict(converted.levels), "lowest": converted.lowest, "valid": note is None, "note": note})
-    return summaries, valid
+    return shown, valid
 
 
 _years_before = lru_cache(maxsize=4096)(years_before)  # once per day and validity: a population has a few thousand days

@@ -66,7 +66,8 @@ def place(decision, shown: dict, ranking) -> tuple:
 class Pair(NamedTuple):
     """One applicant decided under both sides (`ImpactDecider.evaluate`), and compared."""
 
-    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`
+    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`; of
+                           # the derived values those `impact_values` reads (and more when the plugin derives them)
     applicant_id: str
     old: dict              # each side's `outcome`
     new: dict
@@ -102,19 +103,22 @@ class ImpactDecider(RecordDecider):
 
     def evaluate(self, applicant, label: str) -> Pair:
         """Both decisions, in the order (and so with the errors) of deciding the old side, then the new one,
-        compared. An applicant with a change is decided again with its reasons, from the facts each side was
-        decided from (which deciding does not change): the same decisions, with reasons, needs and trace."""
+        compared. Each side is derived and decided for the comparison (`Evaluator.facts` without `shown`:
+        of the derived values, those `impact_values` reads; `Evaluator.evaluate` without reasons). An
+        applicant with a change is decided again with its reasons, from the facts each side was decided from
+        (which deciding does not change): the same decisions, with reasons, needs and trace (its line shows
+        the reasons and the compared values, not the derivation's summaries)."""
         day = self.as_of or applicant.application_date
         (old_evaluator, _), (new_evaluator, _) = self.sides
         old_edition = self._edition(0, day, label)
-        old_facts = old_evaluator.facts(applicant, day, old_edition, label)
+        old_facts = old_evaluator.facts(applicant, day, old_edition, label, self.reasons)
         old = old_evaluator.evaluate(applicant, day, label, old_edition, old_facts, self.reasons)
         new_edition = self._edition(1, day, label)
         shared = self.alike(old_edition, new_edition)
         if shared == DECISION:  # decided once: nothing can have changed
             shown = outcome(old, self.plugin)
             return Pair([old, old], old.applicant_id, shown, shown, self._ranked([old, old], applicant, shown, shown), {}, {})
-        new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label)
+        new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label, self.reasons)
         pair = self._compared([old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant)
         if not self.reasons and pair.shows_change:
             return pair._replace(decisions=[old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
