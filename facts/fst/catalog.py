@@ -20,6 +20,8 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "most_possible_hours": ("hours", "the most qualifying hours one trade could have if every period whose split NOC code might be that trade counts"),
         "most_hours_trade": ("text", "the trade with the most settled hours (code and title), or 'none'"),
         "unsettled_periods": ("count", "periods whose split NOC code leaves their trade (or whether it is a trade) open"),
+        "most_hours_every_reading": ("hours", "the most qualifying hours one skilled trade has in every reading of the split NOC codes: most_hours, or more when a period whose every counterpart is a trade has them in whichever trade it is (with that trade's settled periods)"),
+        "every_reading_work": ("text", "the period that gives most_hours_every_reading and what its split code became, or '' when a settled trade gives them"),
     },
     "trade": {
         "noc_code": ("text", "the unit group's code in the edition's classification"),
@@ -42,16 +44,18 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "documents": {
         "described": ("text", "the job offer and certificates given, in words (for reasons)"),
-        "unsettled": ("count", "job offers or certificates whose split NOC code leaves their trade open"),
     },
-    "unresolved_code": {
+    "unresolved_code": {  # of a work period; a document's split code is a split_document
         "field": ("text", "the input field that would settle it, e.g. work_history[0].noc_code"),
         "why": ("text", "what is unknown: the code and the unit groups it became"),
-        "document": ("bool", "true for a job offer or certificate, false for a work period"),
     },
-    "offer_unresolved_code": {  # also an unresolved_code (document: true); the funds exemption turns on it
-        "field": ("text", "the job offer's field that would settle it, e.g. job_offer.noc_code"),
+    "split_document": {  # a certificate that counts, or an employer's offer, whose split NOC code may name a trade
+        "field": ("text", "the input field that would settle it, e.g. certificates_of_qualification[0].noc_code"),
         "why": ("text", "what is unknown: the code and the unit groups it became"),
+        "code": ("text", "the code and the unit groups it became"),
+        "offer": ("bool", "an employer's job offer (its terms are the job_offer fact's); false: a certificate of qualification"),
+        "every_reading_a_trade": ("bool", "the document is for a skilled trade however its code is read (a certificate or a one-employer offer whose every counterpart is a trade)"),
+        "possible_hours": ("hours", "the most qualifying hours a trade the document may be for could have (possible_hours of that trade)"),
     },
     "language_result": {  # CEC's fields of a result and its levels; the threshold comparison is per ability here
         **{name: spec for name, spec in CEC_FACT_KINDS["language_result"].items() if name not in ("lowest", "lowest_ability")},

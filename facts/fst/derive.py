@@ -68,7 +68,8 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
 }
 
 FIELD_RELATIONS: dict[str, list[tuple[str, str]]] = {
-    "work_experience": [("most_hours", "most_possible_hours")],
+    "work_experience": [("most_hours", "most_possible_hours"), ("most_hours", "most_hours_every_reading"),
+                        ("most_hours_every_reading", "most_possible_hours")],
     "trade": [("hours", "possible_hours")],
     "backed_trade": [("hours", "possible_hours")],  # derived by the rules, copied from a trade fact
 }
@@ -157,11 +158,11 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
     best = _best(valid, params["language_level_by_ability"])
     funds = _funds_facts(applicant, params)
-    facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods), *trades,
-             _documents_fact(offers, certificates, applicant, edition.ruleset.words.get("fr") if translations else None), *funds]
-    facts += [_question(f"work_history[{p.index}]", p.status, False) for p in periods if p.unsettled]
-    facts += [_question(d.where, d.status, True) for d in [*offers, *certificates] if d.unsettled]
-    facts += [_offer_question(d.where, d.status) for d in offers if d.unsettled]
+    every_reading = _hours_in_every_reading(periods, hours, cap)
+    facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods, every_reading, translations),
+             *trades, _documents_fact(offers, certificates, applicant, edition.ruleset.words.get("fr") if translations else None), *funds]
+    facts += [_question(f"work_history[{p.index}]", p.status) for p in periods if p.unsettled]
+    facts += _split_documents(offers, certificates, possible, translations)
     if offers:
         facts.append(_offer_fact(applicant.job_offer, offers))
     if best is not None:
@@ -275,6 +276,21 @@ def _countable(period: TradePeriod) -> Countable:
     return Countable(period.index, tuple(period.intervals), period.rate, period.trades, False)
 
 
+def _hours_in_every_reading(periods: list[TradePeriod], hours: dict, cap: Fraction) -> tuple[Fraction, TradePeriod | None]:
+    """The most hours one trade has in every reading of the split codes, and the split period that gives them
+    (None: a settled trade does). A period whose split code has only trades as counterparts is in one trade
+    whichever it is, so that trade has at least the period's hours with the settled periods of that trade,
+    the fewest over its counterparts (IRPR 87.2(3)(b) is then met in every reading; which trade stays open)."""
+    best, source = max(hours.values(), default=Fraction(0)), None
+    for period in periods:
+        if period.unsettled and period.status.skilled:
+            least = min(capped_hours([(i, p.rate) for p in periods if p is period or (p.settled and p.trades[0] == trade) for i in p.intervals], cap)
+                        for trade in period.trades)
+            if least > best:
+                best, source = least, period
+    return best, source
+
+
 def _trade_facts(hours: dict, possible: dict, offer_trade: Occupation | None, certificates: list[Document]) -> list[dict]:
     """One fact per trade with hours or named by a document (`offer_trade`: the job offer's, `_offer_trade`)."""
     named = {d.trade for d in certificates if d.trade} | ({offer_trade} if offer_trade else set())
@@ -300,13 +316,19 @@ def _authorized_now(applicant: Applicant, as_of: dt.date, params: dict) -> bool:
                and (w.end is None or w.end >= as_of) for w in applicant.work_history)
 
 
-def _experience_fact(window, hours: dict, possible: dict, periods: list[TradePeriod]) -> dict:
+def _experience_fact(window, hours: dict, possible: dict, periods: list[TradePeriod], every_reading: tuple, translations: bool) -> dict:
     top = min(hours.items(), key=lambda kv: (-kv[1], kv[0].code), default=None)
-    return {"t": "work_experience", "window_start": as_int(window[0]), "window_end": as_int(window[1]),
+    least, source = every_reading
+    fact = {"t": "work_experience", "window_start": as_int(window[0]), "window_end": as_int(window[1]),
             "most_hours": float_not_above(top[1]) if top else 0.0,
             "most_possible_hours": float_not_above(max(possible.values(), default=Fraction(0))),
             "most_hours_trade": f"{top[0].code} {top[0].title}" if top else "none",
-            "unsettled_periods": sum(1 for p in periods if p.unsettled)}
+            "unsettled_periods": sum(1 for p in periods if p.unsettled),
+            "most_hours_every_reading": float_not_above(least),
+            "every_reading_work": f"work_history[{source.index}]: {candidates_text(source.status)}" if source else ""}
+    if translations and source:
+        fact["every_reading_work__fr"] = f"work_history[{source.index}] : {candidates_text(source.status, 'fr')}"
+    return fact
 
 
 def _offer_fact(given, offers: list[Document]) -> dict:
@@ -324,8 +346,7 @@ def _offer_fact(given, offers: list[Document]) -> dict:
 def _documents_fact(offers: list[Document], certificates: list[Document], applicant: Applicant, french: dict | None = None) -> dict:
     """What the documents are, for the offer-or-certificate reasons; with the ruleset's French `words`, also
     in French (`described__fr`, each phrase its word: a reason shows it instead of the English)."""
-    fact = {"t": "documents", "described": _described(offers, certificates, applicant),
-            "unsettled": sum(1 for d in [*offers, *certificates] if d.unsettled)}
+    fact = {"t": "documents", "described": _described(offers, certificates, applicant)}
     if french is not None and (offers or certificates):  # (no document at all: the words give the whole text)
         fact["described__fr"] = _described(offers, certificates, applicant, french, "fr")
     return fact
@@ -349,15 +370,37 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _question(where: str, status: OccupationStatus, document: bool) -> dict:
-    """What the input leaves open about a split code: the field to give, and why."""
-    return {"t": "unresolved_code", "field": f"{where}.noc_code", "document": document, **code_question_facts(status, where)}
+def _question(where: str, status: OccupationStatus) -> dict:
+    """What the input leaves open about a work period's split code: the field to give, and why."""
+    return {"t": "unresolved_code", "field": f"{where}.noc_code", **code_question_facts(status, where)}
 
 
-def _offer_question(where: str, status: OccupationStatus) -> dict:
-    """The same question for an employer's offer, as its own kind: the offer's trade also decides the funds
-    exemption (87.2(5)), and a kind of its own leaves the `unresolved_code` facts (and traces) as they were."""
-    return {"t": "offer_unresolved_code", "field": f"{where}.noc_code", **code_question_facts(status, where)}
+def _split_documents(offers: list[Document], certificates: list[Document], possible: dict, translations: bool) -> list[dict]:
+    """One fact per split code of a document that may be for a trade: what the code may mean, whether it names a
+    trade in every reading, and the most hours a trade it may name could have. The job offer is read as a whole:
+    it is for a trade only when every employer's offer is for that same trade, so a split code of one employer
+    leaves open only the trades every employer may name (none: the offer backs no trade in any reading)."""
+    facts = [_split_document(d, _trades(d), False, d.status.skilled is True, possible, translations)
+             for d in certificates if d.unsettled]
+    if any(d.unsettled for d in offers):
+        common = set.intersection(*(set(_trades(d)) for d in offers))
+        every = len(offers) == 1 and offers[0].status.skilled is True
+        facts += [_split_document(d, common, True, every, possible, translations) for d in offers if d.unsettled and common]
+    return facts
+
+
+def _trades(document: Document) -> tuple[Occupation, ...]:
+    status = document.status
+    return tuple(c for c in status.candidates if c.code in status.skilled_candidates)
+
+
+def _split_document(document: Document, trades, offer: bool, every: bool, possible: dict, translations: bool) -> dict:
+    fact = {"t": "split_document", "field": f"{document.where}.noc_code", "offer": offer, "every_reading_a_trade": every,
+            "possible_hours": float_not_above(max(possible.get(t, Fraction(0)) for t in trades)),
+            "code": candidates_text(document.status), **code_question_facts(document.status, document.where)}
+    if translations:
+        fact["code__fr"] = candidates_text(document.status, "fr")
+    return fact
 
 
 def _best(valid: list[ConvertedResult], required: dict) -> ConvertedResult | None:
