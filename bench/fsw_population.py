@@ -6,7 +6,7 @@ deterministic, drawn near the places where the law is delicate: ages around 35/3
 birthdays on or next to the application day (29 February included), ECAs about 5 years old, funds on and
 around the amount of the family size for the date (the dates the tables change included), offers that
 do or do not qualify, certificates in the trade worked or in another, spouses, relatives.
-`edges` writes 96 hand-shaped applicants around the 67-point pass mark, the one-year continuous run, NOC
+`edges` writes 103 hand-shaped applicants around the 67-point pass mark, the one-year continuous run, NOC
 2016 before 2022-11-16 and TEER after, split codes, CLB 7 (FSW) and 5/4 (FST), the trade groups and
 2 years of trade work in 5.
 
@@ -327,7 +327,26 @@ def edges() -> list[dict]:
     out.append(base("fst-language-clb4-speaking", "2025-09-01", language_tests=[ielts("2025-01-02", 5.0, 3.5, 4.0, 4.5)],
                     work_history=[work("72200", 2021, "2020-01-06", None)],
                     certificates_of_qualification=cert("72200", 2021)))
+    out += _fst_split_codes()
     return [{k: v for k, v in r.items() if v is not None or k in ("end",)} for r in out]
+
+
+def _fst_split_codes() -> list[dict]:
+    """FST with split NOC codes decided where every reading agrees: 7247 became 72204 or 72205 and 7384 became
+    72423 or 72999 (all trades), 6331 became 63201 (a trade) or 65202 (not); before 2022-11-16, 72204 is 7245
+    or 7247 (both trades)."""
+    working, year = [work("72200", 2021, "2020-01-06", None)], [work("72200", 2021, "2024-09-02", None)]
+    part_time = {**offer("6331", 2016), "full_time": False}
+    return [base("fst-split-all-trades", "2025-09-01", work_history=[work("7247", 2016, "2020-01-06", None)],
+                 certificates_of_qualification=cert("72204", 2021)),
+            base("fst-split-all-trades-2022-11-15", "2022-11-15", work_history=[work("72204", 2021, "2017-11-06", None)],
+                 certificates_of_qualification=cert("7245", 2016)),
+            base("fst-split-trade-or-not", "2025-09-01", work_history=[work("6331", 2016, "2020-01-06", None)],
+                 certificates_of_qualification=cert("63201", 2021)),
+            base("fst-split-offer-part-time", "2025-09-01", work_history=working, job_offer=part_time),
+            base("fst-split-certificate-other-trade", "2025-09-01", work_history=working, certificates_of_qualification=cert("6331", 2016)),
+            base("fst-split-offer-alone-trade", "2025-09-01", settlement_funds=0, work_history=year, job_offer=offer("7384", 2016)),
+            base("fst-split-offer-alone-open", "2025-09-01", settlement_funds=1000, work_history=year, job_offer=offer("6331", 2016))]
 
 
 def main(argv=None) -> int:
