@@ -140,6 +140,11 @@ class Document:
     def unsettled(self) -> bool:
         return self.counts and self.status.split and bool(self.status.skilled_candidates)
 
+    @property
+    def trades(self) -> tuple[Occupation, ...]:
+        """The trades its code may name (one when the code settles it)."""
+        return tuple(c for c in self.status.candidates if c.code in self.status.skilled_candidates)
+
 
 def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: str, translations: bool = False) -> Derivation:
     """All FST facts for one applicant; raises `InputError` for codes, tests or provinces the data does not know.
@@ -284,11 +289,16 @@ def _hours_in_every_reading(periods: list[TradePeriod], hours: dict, cap: Fracti
     best, source = max(hours.values(), default=Fraction(0)), None
     for period in periods:
         if period.unsettled and period.status.skilled:
-            least = min(capped_hours([(i, p.rate) for p in periods if p is period or (p.settled and p.trades[0] == trade) for i in p.intervals], cap)
-                        for trade in period.trades)
+            least = min(_hours_as(period, trade, periods, cap) for trade in period.trades)
             if least > best:
                 best, source = least, period
     return best, source
+
+
+def _hours_as(period: TradePeriod, trade: Occupation, periods: list[TradePeriod], cap: Fraction) -> Fraction:
+    """The hours of `trade` if the split `period` is that trade: its own with the trade's settled periods."""
+    members = [p for p in periods if p is period or (p.settled and p.trades[0] == trade)]
+    return capped_hours([(i, p.rate) for p in members for i in p.intervals], cap)
 
 
 def _trade_facts(hours: dict, possible: dict, offer_trade: Occupation | None, certificates: list[Document]) -> list[dict]:
@@ -380,21 +390,17 @@ def _split_documents(offers: list[Document], certificates: list[Document], possi
     trade in every reading, and the most hours a trade it may name could have. The job offer is read as a whole:
     it is for a trade only when every employer's offer is for that same trade, so a split code of one employer
     leaves open only the trades every employer may name (none: the offer backs no trade in any reading)."""
-    facts = [_split_document(d, _trades(d), False, d.status.skilled is True, possible, translations)
+    facts = [_split_document(d, d.trades, False, d.status.skilled is True, possible, translations)
              for d in certificates if d.unsettled]
     if any(d.unsettled for d in offers):
-        common = set.intersection(*(set(_trades(d)) for d in offers))
+        common = set.intersection(*(set(d.trades) for d in offers))
         every = len(offers) == 1 and offers[0].status.skilled is True
         facts += [_split_document(d, common, True, every, possible, translations) for d in offers if d.unsettled and common]
     return facts
 
 
-def _trades(document: Document) -> tuple[Occupation, ...]:
-    status = document.status
-    return tuple(c for c in status.candidates if c.code in status.skilled_candidates)
-
-
 def _split_document(document: Document, trades, offer: bool, every: bool, possible: dict, translations: bool) -> dict:
+    """The fact of one split code (`trades`: what the document may be for; `every`: a trade in every reading)."""
     fact = {"t": "split_document", "field": f"{document.where}.noc_code", "offer": offer, "every_reading_a_trade": every,
             "possible_hours": float_not_above(max(possible.get(t, Fraction(0)) for t in trades)),
             "code": candidates_text(document.status), **code_question_facts(document.status, document.where)}
