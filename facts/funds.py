@@ -3,10 +3,14 @@
 IRCC publishes the amounts for family sizes 1 to 7 and an amount for each additional member; a ruleset
 gives both as dated parameters (they change every year), and this computes the amount for any size. Where the
 sources disagree on the day new amounts took effect (domain sheet §9.7), a ruleset also gives, for those days,
-the amounts in force if the later day is right; FSW and FST read both the same way (`funds_readings`).
+the amounts in force if the later day is right; FSW and FST read both the same way (`amount_or_dispute`).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+
+from .dates import as_int
 
 
 def funds_required(family_size: int, by_size: dict, each_additional: float) -> float:
@@ -69,8 +73,9 @@ def amount_or_dispute(family_size: int, available: float | None, params: dict) -
         return max(earlier, later), None
     if available < min(earlier, later):
         return min(earlier, later), None
-    return None, {"t": "funds_dispute", "family_size": family_size, "available": float(available), "earlier_amount": float(earlier),
-                  "later_amount": float(later), "enough": float(max(earlier, later)), **_dispute_days(params["settlement_funds_dispute_days"])}
+    return None, {"t": "funds_dispute", "family_size": family_size, "available": float(available),
+                  "earlier_amount": float(earlier), "later_amount": float(later), "enough": float(max(earlier, later)),
+                  **_dispute_days(params["settlement_funds_dispute_days"])}
 
 
 def _dispute_days(days: dict) -> dict:
@@ -81,4 +86,5 @@ def _dispute_days(days: dict) -> dict:
         'a.com'
     """
     (first, early), (last, late) = min(days.items(), key=lambda e: e[1]), max(days.items(), key=lambda e: e[1])
-    return {"earlier_day": int(early.replace("-", "")), "earlier_source": first, "later_day": int(late.replace("-", "")), "later_source": last}
+    return {"earlier_day": as_int(dt.date.fromisoformat(early)), "earlier_source": first,
+            "later_day": as_int(dt.date.fromisoformat(late)), "later_source": last}

@@ -62,11 +62,12 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "settlement_funds_by_family_size": ("table", "funds needed by family size on the date (empty: amounts not known for that period)",
                                         AMOUNTS),
     "settlement_funds_each_additional_member": ("number", "funds needed for each member beyond the table's largest size", AMOUNTS),
-    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts in force "
-                                                 "if the later day is right (empty on other days)", AMOUNTS),
-    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size", AMOUNTS),
-    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; empty on other days)",
-                                      ValueSpec(dates=True)),
+    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts "
+                                                 "in force if the later day is right (empty on other days)", AMOUNTS),
+    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size",
+                                                         AMOUNTS),
+    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; "
+                                      "empty on other days)", ValueSpec(dates=True)),
     "provinces_and_territories": ("list", "the two-letter codes an intended province or a certificate's province may take",
                                   ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
     "excluded_provinces": CEC_PARAMETERS["excluded_provinces"],

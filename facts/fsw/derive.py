@@ -61,10 +61,12 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
                              ValueSpec(items=("parent", "grandparent", "child", "grandchild", "sibling", "aunt_uncle", "niece_nephew"))),
     "settlement_funds_by_family_size": ("table", "CAD needed by family size (half the low-income cut-off)", MONEY),
     "settlement_funds_each_additional_member": ("number", "CAD for each member beyond the table's largest size", MONEY),
-    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts in force if the later day is right (empty on other days)", MONEY),
-    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size", MONEY),
-    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; empty on other days)",
-                                      ValueSpec(dates=True)),
+    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts "
+                                                 "in force if the later day is right (empty on other days)", MONEY),
+    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size",
+                                                         MONEY),
+    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; "
+                                      "empty on other days)", ValueSpec(dates=True)),
 }
 # Tables the derivation evaluates (to pick the first official language and the best credential, and to tell
 # whether split codes change the experience points): name -> inputs.
