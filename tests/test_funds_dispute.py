@@ -56,8 +56,9 @@ def test_fsw_and_fst_hold_the_same_amounts_and_disputed_days(library):
 
 @pytest.mark.parametrize("program", ["fsw", "fst"])
 def test_a_disputed_table_is_the_one_in_force_the_day_before_and_names_two_days(library, program):
-    """The disputed amounts are those in force until the later day (the previous table), and each disputed
-    period names the two days the sources give, the first of them the day it starts."""
+    """The disputed amounts are those in force until the later day (the previous table), each disputed period
+    names the two days the sources give, the first of them the day it starts, and the edition has rules for it
+    (the 2015-01-01 editions, with no disputed day, have none)."""
     for edition in library.programs[program]:
         parameters = edition.ruleset.parameters
         disputed = parameters["settlement_funds_disputed_by_family_size"]
@@ -67,3 +68,4 @@ def test_a_disputed_table_is_the_one_in_force_the_day_before_and_names_two_days(
             if table:
                 assert table == parameters["settlement_funds_by_family_size"].value_on(start - dt.timedelta(days=1))
                 assert len(days) == 2 and min(days.values()) == start.isoformat()
+                assert any(p.fact == "funds_dispute" for rule in edition.ruleset.rules for p in rule.when if hasattr(p, "fact"))
