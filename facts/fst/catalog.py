@@ -7,6 +7,7 @@ CEC's fields (facts/catalog.py), so the two programs describe them alike.
 """
 
 from ..catalog import FACT_KINDS as CEC_FACT_KINDS
+from ..funds import DISPUTE_FACT
 
 FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "applicant": {
@@ -70,10 +71,11 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "amounts_known": ("bool", "the ruleset has the amounts in force on the assessment date"),
         "available": ("amount", "settlement funds available (CAD; 0 when not given)"),
     },
-    "funds_needed": {  # asserted only when the family size is given and the amounts in force are known
+    "funds_needed": {  # asserted only when the family size is given and the amounts in force are known (and not disputed for these funds)
         "amount": ("amount", "funds required for the family size on the assessment date (CAD)"),
         "family_size": ("count", "the family size"),
     },
+    "funds_dispute": DISPUTE_FACT,  # only on a day where the sources disagree, for funds between the two amounts
 }
 
 FIELD_TYPES: dict[str, dict[str, str]] = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}

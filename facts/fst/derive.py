@@ -24,7 +24,7 @@ from cec_rules.engine.values import ValueSpec
 from ..applicant import Applicant, WorkPeriod
 from ..dates import as_int, years_before
 from ..derive import HOURS, HOURS_PER_WEEK, REQUIRED_PARAMETERS as CEC_PARAMETERS, YEARS, Derivation, exact_hours, round_down, float_not_above
-from ..funds import funds_required
+from ..funds import amount_or_dispute
 from ..hours import capped_hours, clip
 from ..language import ConvertedResult, assess_results, result_summary
 from ..findings import finding, split_code
@@ -62,6 +62,12 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "settlement_funds_by_family_size": ("table", "funds needed by family size on the date (empty: amounts not known for that period)",
                                         AMOUNTS),
     "settlement_funds_each_additional_member": ("number", "funds needed for each member beyond the table's largest size", AMOUNTS),
+    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts "
+                                                 "in force if the later day is right (empty on other days)", AMOUNTS),
+    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size",
+                                                         AMOUNTS),
+    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; "
+                                      "empty on other days)", ValueSpec(dates=True)),
     "provinces_and_territories": ("list", "the two-letter codes an intended province or a certificate's province may take",
                                   ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
     "excluded_provinces": CEC_PARAMETERS["excluded_provinces"],
@@ -428,14 +434,16 @@ def _language_fact(result: ConvertedResult, required: dict) -> dict:
 
 
 def _funds_facts(applicant: Applicant, params: dict) -> list[dict]:
-    """Funds given, and (when the family size and the table in force on the date are known) funds needed."""
+    """Funds given, and (when the family size and the table in force on the date are known) funds needed; on a
+    day where the sources disagree on the amounts in force, funds between the two get a `funds_dispute` fact
+    instead (facts/funds.py: the same reading as FSW's)."""
     table = params["settlement_funds_by_family_size"]
     size = applicant.family_size
     facts = [{"t": "funds", "funds_given": applicant.settlement_funds is not None, "family_size_given": size is not None,
               "amounts_known": bool(table), "available": float(applicant.settlement_funds or 0)}]
     if size is not None and table:
-        amount = funds_required(size, table, params["settlement_funds_each_additional_member"])
-        facts.append({"t": "funds_needed", "amount": float(amount), "family_size": size})
+        amount, dispute = amount_or_dispute(size, applicant.settlement_funds, params)
+        facts.append(dispute or {"t": "funds_needed", "amount": float(amount), "family_size": size})
     return facts
 
 

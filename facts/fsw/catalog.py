@@ -6,6 +6,7 @@ separators and two decimals; money travels as a float `number`, shown with separ
 """
 
 from ..catalog import FACT_KINDS as CEC_FACT_KINDS
+from ..funds import DISPUTE_FACT
 
 FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "applicant": CEC_FACT_KINDS["applicant"],
@@ -72,14 +73,15 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "duration_months": ("count", "its length in months (0 when open-ended)"),
     },
     "settlement_funds": {
-        "status": ("text", "sufficient, short, not_given (settlement_funds or family_size missing) or amounts_unknown (the edition has no amounts for the date)"),
+        "status": ("text", "sufficient, short, disputed (between the two amounts of a day where the sources disagree), not_given (settlement_funds or family_size missing) or amounts_unknown (the edition has no amounts for the date)"),
         "funds_given": ("bool", "settlement_funds is given (0 CAD falls short of every amount, even with the family size not given)"),
         "available": ("number", "CAD available (0 when not given)"),
-        "required": ("number", "CAD required for the family size on the assessment date (0 when unknown)"),
+        "required": ("number", "CAD required for the family size on the assessment date (0 when unknown or disputed; on a day where the sources disagree, the amount that decides: the higher when sufficient, the lower when short)"),
         "family_size": ("count", "members counted (0 when not given)"),
         "shortfall": ("number", "required - available when short, else 0"),
         "working_in_canada": ("bool", "a paid work period in Canada, with authorization, covers the assessment date"),
     },
+    "funds_dispute": DISPUTE_FACT,  # only on a day where the sources disagree, for funds between the two amounts
     "missing_input": {
         "topic": ("text", "the criterion or score factor it leaves open"),
         "field": ("text", "the input field that would settle it"),

@@ -24,7 +24,7 @@ from ..applicant import Applicant
 from ..credentials import is_canadian, recognized
 from ..dates import as_int, years_before
 from ..derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, exact_hours, float_not_above
-from ..funds import funds_required
+from ..funds import amount_or_dispute
 from ..hours import capped_hours, clip
 from ..language import assess_results, best_per_language, best_result, result_summary
 from ..findings import split_code
@@ -61,6 +61,12 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
                              ValueSpec(items=("parent", "grandparent", "child", "grandchild", "sibling", "aunt_uncle", "niece_nephew"))),
     "settlement_funds_by_family_size": ("table", "CAD needed by family size (half the low-income cut-off)", MONEY),
     "settlement_funds_each_additional_member": ("number", "CAD for each member beyond the table's largest size", MONEY),
+    "settlement_funds_disputed_by_family_size": ("table", "where the sources disagree on the day the amounts took effect, the amounts "
+                                                 "in force if the later day is right (empty on other days)", MONEY),
+    "settlement_funds_disputed_each_additional_member": ("number", "the same for each member beyond the disputed table's largest size",
+                                                         MONEY),
+    "settlement_funds_dispute_days": ("table", "on those days, the day each source gives for the amounts (source -> ISO date; "
+                                      "empty on other days)", ValueSpec(dates=True)),
 }
 # Tables the derivation evaluates (to pick the first official language and the best credential, and to tell
 # whether split codes change the experience points): name -> inputs.
@@ -448,7 +454,8 @@ def _job_offer(ctx: Context) -> None:
 def _funds(ctx: Context) -> None:
     """The funds needed for the family size on the assessment date, and whether the applicant works in
     Canada with authorization now (with a qualifying offer, that exempts from the funds: IRPR 76(1)(b)).
-    A ruleset whose amounts for that date are not recorded (an empty table) leaves the amount unknown."""
+    A ruleset whose amounts for that date are not recorded (an empty table) leaves the amount unknown; on a day
+    where the sources disagree on which amounts are in force, funds between the two are `disputed` (facts/funds.py)."""
     applicant, params = ctx.applicant, ctx.params
     size, available, table = applicant.family_size, applicant.settlement_funds, params["settlement_funds_by_family_size"]
     for value, name, why, why_fr in ((available, "settlement_funds", "the CAD available to settle",
@@ -458,23 +465,29 @@ def _funds(ctx: Context) -> None:
                                       "qu'ils accompagnent ou non)")):
         if value is None:
             ctx.missing("settlement_funds", name, why, why_fr)
-    required = funds_required(size, table, params["settlement_funds_each_additional_member"]) if size and table else 0
-    status = _funds_status(size, available, table, required)
+    required, dispute = amount_or_dispute(size, available, params) if size and table else (0, None)
+    status = _funds_status(size, available, table, required, dispute)
+    required = required or 0
     working = any(w.country == "CA" and w.authorized and w.paid and w.start <= ctx.as_of and (w.end is None or w.end >= ctx.as_of)
                   for w in applicant.work_history)
     ctx.facts.append({"t": "settlement_funds", "status": status, "funds_given": available is not None,
                       "available": float(available or 0), "required": float(required),
                       "family_size": size or 0, "shortfall": float(max(required - available, 0)) if status == "short" else 0.0,
                       "working_in_canada": working})
+    if dispute:
+        ctx.facts.append(dispute)
     ctx.derived["settlement_funds"] = {"status": status, "required": required if status in ("sufficient", "short") else None}
 
 
-def _funds_status(size, available, table: dict, required) -> str:
-    """sufficient, short, not_given (funds or family size missing) or amounts_unknown (no amounts for the date)."""
+def _funds_status(size, available, table: dict, required, dispute: dict | None) -> str:
+    """sufficient, short, not_given (funds or family size missing), amounts_unknown (no amounts for the date) or
+    disputed (between the two amounts of a day where the sources disagree: `funds_dispute` names them)."""
     if size is None or available is None:
         return "not_given"
     if not table:
         return "amounts_unknown"
+    if dispute:
+        return "disputed"
     return "sufficient" if available >= required else "short"
 
 
