@@ -599,7 +599,8 @@ def compare_one(mine: dict, engine: dict) -> list[str]:
             if factors.get(fid, "missing") != expected:
                 diffs.append(f"factor {fid}: checker {low}..{high}, engine {factors.get(fid, 'missing')}")
         span_ = (engine["score"]["total"], engine["score"].get("possible_total", engine["score"]["total"]))
-        # the engine's possible_total puts an undetermined factor at its maximum: only a lower one is wrong
+        # the engine's possible_total puts an undetermined factor at its most (its maximum unless the rules bound
+        # it, possible_points): a higher one is only wider, a lower one is wrong
         if mine["total"][0] != span_[0] or span_[1] < mine["total"][1]:
             diffs.append(f"total: checker {mine['total'][0]}..{mine['total'][1]}, engine {span_[0]}..{span_[1]}")
     if engine["eligible"] != mine["eligible"]:

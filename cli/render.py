@@ -32,13 +32,14 @@ def decision_text(decision: Decision, language: str = "en") -> str:
 
 def score_lines(score: dict, language: str = "en", indent: str = "  ") -> list[str]:
     """The points grid of a decision's `score` (its JSON form): the total (a range when some factor is
-    undetermined), one line per factor with points/max, reason and citation, then each cap."""
+    undetermined), one line per factor with points/max (an undetermined factor's `between` as a range, else
+    `?`), reason and citation, then each cap."""
     w = WORDS[language]
     total = score["total"] if score["total"] == score["possible_total"] else f"{score['total']}-{score['possible_total']}"
     lines = [f"{indent}{w['points']}: {total} / {score['max']}"]
     width = max(len(f["id"]) for f in score["factors"] + score["caps"]) + len(w["cap"]) + 1
     for factor in score["factors"]:
-        points = "?" if factor["points"] is None else factor["points"]
+        points = factor["points"] if factor["points"] is not None else "-".join(map(str, factor["between"])) if "between" in factor else "?"
         mark = f"[{w['mark'][None]}] " if factor["points"] is None else ""
         lines.append(f"{indent}  {factor['id']:<{width}} {points:>4} / {factor['max']:<4} {mark}{factor['reason']}  ({factor['citation']})")
         lines += [f"{indent}      {w['needs']} {need['field']}: {need['why']}" for need in factor.get("needs", [])]

@@ -14,7 +14,8 @@ A case file (`rulesets/<program>/<edition>/tests/*.yaml`) holds a list of cases:
                                           # (lists and mappings compare whole: `findings: []`)
         reasons: {admissibility: "inadmissible"}   # optional: text the reason must contain
         score: {total: 72, possible_total: 72, age: 12, adaptability: 10}   # optional (rulesets with a score:):
-                                          # totals, a factor's points (null: undetermined), a cap's points
+                                          # totals, a factor's points (null: undetermined; [11, 13]:
+                                          # undetermined, with those least and most points), a cap's points
 
 `cec test` and the pytest plugin both run cases through `run_case`, so they agree, each case under the
 program of the folder it sits in (`program_of`).
@@ -25,9 +26,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
 
 from .errors import InputError, Problem
 from .pydantic_problems import problems_from_validation
@@ -45,7 +46,8 @@ class Expectation(BaseModel):
     needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
-    score: dict[str, StrictInt | StrictFloat | None] = {}  # total, possible_total, factor or cap id -> points
+    # total, possible_total, factor or cap id -> points; a factor -> [least, most]: undetermined, within those bounds
+    score: dict[str, StrictInt | StrictFloat | None | Annotated[list[StrictInt | StrictFloat], Field(min_length=2, max_length=2)]] = {}
 
 
 class Case(BaseModel):
@@ -203,7 +205,8 @@ _MISSING = "<missing>"
 
 
 def _compare_score(expected: dict, decision) -> list[str]:
-    """`score:` expectations: the totals, each factor's points (None: undetermined) and each cap's points."""
+    """`score:` expectations: the totals, each factor's points (None: undetermined; [least, most]: undetermined
+    with those bounds) and each cap's points."""
     if not expected:
         return []
     if decision.score is None:
@@ -211,9 +214,14 @@ def _compare_score(expected: dict, decision) -> list[str]:
     score = decision.score
     got = {"total": score.total, "possible_total": score.possible_total, **{f.id: f.points for f in score.factors},
            **{c.id: c.points for c in score.caps}}
+    bounds = {f.id: list(f.between) for f in score.factors if f.points is None}
     failures = []
     for name, wanted in expected.items():
-        if name not in got:
+        if isinstance(wanted, list) and name in got:
+            have = bounds.get(name, got[name])
+            if not (isinstance(have, list) and all(_same(w, h) for w, h in zip(wanted, have))):
+                failures.append(f"score.{name}: expected undetermined between {wanted[0]!r} and {wanted[1]!r}, got {have!r}")
+        elif name not in got:
             failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(got)}")
         elif not (_same(wanted, got[name]) if wanted is not None and got[name] is not None else wanted is got[name]):
             failures.append(f"score.{name}: expected {wanted!r}, got {got[name]!r}")

@@ -39,14 +39,14 @@ CONSUMED_FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "program_score": {
         "program": ("text", "the consumed program's id (one with a points grid)"),
-        "total": ("count", "points the applicant has for certain (undetermined factors count 0)"),
-        "possible_total": ("count", "points with every undetermined factor at its maximum"),
+        "total": ("count", "points the applicant has for certain (undetermined factors at their least points)"),
+        "possible_total": ("count", "points with every undetermined factor at its most"),
         "max": ("count", "the most points the grid gives"),
     },
     "score_factor": {
         "program": ("text", "the consumed program's id"),
         "factor": ("text", "the factor's id in its grid"),
-        "points": ("count", "points for the factor (0 when undetermined)"),
+        "points": ("count", "points for the factor (when undetermined, its least: 0 unless its bounds say more)"),
         "max": ("count", "the factor's maximum"),
         "undetermined": ("bool", "whether the input cannot settle the factor's points"),
     },
@@ -137,9 +137,16 @@ def decision_facts(program: str, decision, score: dict | None, french_needs: lis
     if score is not None:
         facts.append({"t": "program_score", "program": program, "total": score["total"], "possible_total": score["possible_total"],
                       "max": score["max"]})
-        facts += [{"t": "score_factor", "program": program, "factor": f["id"], "points": f["points"] or 0, "max": f["max"],
+        facts += [{"t": "score_factor", "program": program, "factor": f["id"], "points": _sure_points(f), "max": f["max"],
                    "undetermined": f["points"] is None} for f in score.get("factors", [])]
     return facts
+
+
+def _sure_points(factor: dict) -> int | float:
+    """A factor's points in the output contract, or, undetermined, its least (`between`, else 0)."""
+    if factor["points"] is not None:
+        return factor["points"]
+    return factor["between"][0] if "between" in factor else 0
 
 
 def score_of(decision) -> dict | None:

@@ -3,15 +3,17 @@
 A table is a value expression (`{table: NAME, inputs: {...}}`) computed when a rule fires, from that
 applicant's facts. The validator (engine/table_coverage.py) proves, over the declared input domains, that
 exactly one row matches every combination of inputs; here an input outside its declared domain is an
-error (the proof says nothing about it), never a guess.
+error (the proof says nothing about it), never a guess. `table_range` gives the least and the greatest
+value over ranges of inputs: the bounds of a factor whose input the applicant's file leaves open.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 
-from .model import ParamRef, Table, TableInput
+from .model import FactRef, ParamRef, Table, TableInput
 
 ORDERING = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 ROW_OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in")
@@ -24,6 +26,14 @@ class TableError(ValueError):
 def resolved(operand, parameters: dict):
     """A row operand with `{param: NAME}` replaced by the parameter's value."""
     return parameters[operand.param] if isinstance(operand, ParamRef) else operand
+
+
+def operand_value(operand, facts: dict, parameters: dict):
+    """A table input's value for one firing: a field of a matched fact (`facts`: by alias), a parameter's
+    value, or the literal itself."""
+    if isinstance(operand, FactRef):
+        return facts[operand.alias][operand.field]
+    return resolved(operand, parameters)
 
 
 def holds(op: str, value, operand) -> bool:
@@ -79,6 +89,55 @@ def table_value(name: str, table: Table, values: dict, parameters: dict):
     if len(memo) < _MEMO_SIZE:
         memo[key] = matching[0].value
     return matching[0].value
+
+
+def table_range(name: str, table: Table, values: dict, parameters: dict) -> tuple:
+    """The least and the greatest value of table `name` when each input whose value is a pair `(first, last)`
+    takes any integer from first to last (the others as in `table_value`). The rows are constant within each
+    segment of an input (`input_segments`), so one value per segment meeting the range is all it can give.
+
+    Examples:
+        >>> from cec_rules.engine.model import Table
+        >>> years = Table.model_validate({"description": "d", "citation": "c", "output": {"type": "integer"},
+        ...     "inputs": {"years": {"type": "integer", "min": 0, "max": 50}},
+        ...     "rows": [{"when": {"years": {"lt": 1}}, "value": 0}, {"when": {"years": {"gte": 1, "lte": 3}}, "value": 11},
+        ...              {"when": {"years": {"gte": 4}}, "value": 13}]})
+        >>> table_range("years", years, {"years": (3, 5)}, {}), table_range("years", years, {"years": (2, 3)}, {})
+        ((11, 13), (11, 11))
+    """
+    choices = []
+    for input_name, domain in table.inputs.items():
+        value = values.get(input_name)
+        if not isinstance(value, tuple):
+            choices.append([value])
+            continue
+        first, last = value
+        for end in value:
+            if domain.type != "integer" or not in_domain(domain, end):
+                raise TableError(f"table {name!r}: input {input_name} from {first!r} to {last!r} is outside its declared domain ({describe_domain(domain)})")
+        if first > last:
+            raise TableError(f"table {name!r}: input {input_name} from {first!r} to {last!r}: the range is reversed")
+        choices.append([max(low, first) for low, high in input_segments(input_name, domain, table.rows, parameters) if low <= last and high >= first])
+    found = [table_value(name, table, dict(zip(table.inputs, combination)), parameters) for combination in itertools.product(*choices)]
+    return min(found), max(found)
+
+
+def input_segments(name: str, domain: TableInput, rows, parameters: dict) -> list[tuple]:
+    """The elementary segments of one input: (first value, last value), within which every row condition
+    on the input is constant."""
+    if domain.type == "boolean":
+        return [(False, False), (True, True)]
+    if domain.type == "enum":
+        return [(value, value) for value in domain.values]
+    cuts = {domain.min, domain.max + 1}
+    for row in rows:
+        comparison = row.when.get(name)
+        for _, operand in comparison.operators() if comparison else []:
+            value = resolved(operand, parameters)
+            for number in value if isinstance(value, list) else [value]:
+                cuts |= {math.ceil(number), math.floor(number) + 1}  # both sides of any integer boundary
+    ordered = sorted(c for c in cuts if domain.min <= c <= domain.max + 1)
+    return [(low, high - 1) for low, high in zip(ordered, ordered[1:])]
 
 
 _MEMO_SIZE = 4096  # input combinations remembered per table and parameters (a table's domain is usually smaller)

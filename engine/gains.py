@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .decision_tables import TableError, resolved, table_value
+from .decision_tables import TableError, operand_value, table_value
 from .model import FactPattern, FactRef, ParamRef, Ruleset, TableInput, TableValue
 from .score import SCORE_FACT, ScoreResult, capped_total
 
@@ -59,7 +59,7 @@ def point_gains(ruleset: Ruleset, parameters: dict, score: ScoreResult) -> list[
     """Every one-input change that raises the total, best gain first, then in the grid's order."""
     rules = {rule.id: rule for rule in ruleset.rules}
     mark = pass_mark(ruleset, parameters)
-    points = {f.id: f.points or 0 for f in score.factors}
+    points = {f.id: f.bounds[0] for f in score.factors}  # an undetermined factor at its sure points, as in `total`
     gains = []
     for factor in score.factors:
         if factor.points is None or factor.points >= factor.max:
@@ -83,7 +83,7 @@ def point_gains(ruleset: Ruleset, parameters: dict, score: ScoreResult) -> list[
 
 def _changes(table, value: TableValue, award, parameters: dict):
     """For each improvable input read from a fact: (input, its reference, the nearest better value, its points)."""
-    inputs = {name: _input(operand, award.facts, parameters) for name, operand in value.inputs.items()}
+    inputs = {name: operand_value(operand, award.facts, parameters) for name, operand in value.inputs.items()}
     for name, operand in value.inputs.items():
         domain = table.inputs[name]
         if not (isinstance(operand, FactRef) and domain.improvable):
@@ -96,12 +96,6 @@ def _changes(table, value: TableValue, award, parameters: dict):
             if points > award.points:
                 yield name, operand, candidate, points
                 break
-
-
-def _input(operand, facts: dict, parameters: dict):
-    if isinstance(operand, FactRef):
-        return facts[operand.alias][operand.field]
-    return resolved(operand, parameters)
 
 
 def _neighbours(domain: TableInput, current) -> list:

@@ -95,6 +95,49 @@ class TableValue(Strict):
     inputs: dict[Identifier, Union[FactRef, ParamRef, Scalar]]
 
 
+class InputRange(Strict):
+    """`{from: VALUE, to: VALUE}`: every integer from one to the other, inclusive, as an input of a table in
+    `possible_points` (a count the input leaves between a certain and a possible value)."""
+
+    from_: Union[FactRef, ParamRef, StrictInt] = Field(alias="from")
+    to: Union[FactRef, ParamRef, StrictInt]
+
+
+RangeOperand = Union[InputRange, FactRef, ParamRef, Scalar]
+
+
+class TableRange(Strict):
+    """`{table: NAME, inputs: {INPUT: VALUE or {from: VALUE, to: VALUE}}}` in `possible_points`: every value the
+    decision table gives while each ranged input takes any integer of its range (the others as in `TableValue`)."""
+
+    table: Identifier
+    inputs: dict[Identifier, RangeOperand]
+
+
+class PossiblePoints(Strict):
+    """`possible_points` of an `undetermined_points` conclusion: what the factor's points can be whichever way
+    the input is settled, either a table range (`table` with `inputs`, as `TableRange`) or `one_of`: a list of
+    numbers, parameters, fields of the matched facts or table ranges. One model, not a union of two, so that a
+    mistake in either form is reported as itself."""
+
+    table: Identifier | None = None
+    inputs: dict[Identifier, RangeOperand] | None = None
+    one_of: Annotated[list[Union[TableRange, ParamRef, FactRef, Scalar]], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "PossiblePoints":
+        if (self.one_of is None) == (self.table is None) or (self.table is None) != (self.inputs is None):
+            raise ValueError("possible_points needs either `table` with `inputs` (a table range) or `one_of` (a list of points)")
+        return self
+
+    def members(self) -> list[tuple[tuple, object]]:
+        """Each value the points can come from, with its key path under `possible_points`: the table range
+        itself, or each `one_of` member."""
+        if self.one_of is not None:
+            return [(("one_of", index), member) for index, member in enumerate(self.one_of)]
+        return [((), TableRange(table=self.table, inputs=self.inputs))]
+
+
 Operand = Union[ParamRef, FactRef, Scalar, list[Scalar]]
 ValueExpr = Union[TableValue, Lookup, Lowest, ParamRef, FactRef, Text, Scalar]
 
@@ -201,7 +244,8 @@ class Conclusion(Strict):
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
     name the input fields that would settle it (each rule firing adds its needs to the criterion).
     `undetermined_points: FACTOR` says the same of a score factor: it counts 0 in the score's total and
-    its maximum in the possible total."""
+    its maximum in the possible total, or, with `possible_points`, the least and the most of the points
+    those say the factor can have (engine/possible_points.py)."""
 
     meet: Identifier | None = None
     fail: Identifier | None = None
@@ -210,6 +254,7 @@ class Conclusion(Strict):
     derive: DeriveFact | None = None
     award: Award | None = None
     undetermined_points: Identifier | None = None
+    possible_points: PossiblePoints | None = None
     exclude: Exclude | None = None
     reason: Wording | None = None
 
@@ -226,6 +271,8 @@ class Conclusion(Strict):
             raise ValueError("needs: only an undetermined or undetermined_points conclusion names what it needs")
         if uncertain is not None and not self.needs:
             raise ValueError(f"{article} {given[0]} conclusion needs `needs`: the input fields that would settle it")
+        if self.possible_points is not None and self.undetermined_points is None:
+            raise ValueError("possible_points: only an undetermined_points conclusion says which points its factor can have")
         return self
 
     @property

@@ -50,21 +50,37 @@ def _split_loc(error: dict, data) -> list[tuple[int, str]]:
 
 
 def _best_union_branches(errors: list[dict], data) -> list[tuple[dict, tuple]]:
-    """At each union (outermost first), keep the errors of the branch with the fewest; strip branch tags."""
+    """At each union (outermost first), keep the errors of the branch with the fewest; strip branch tags.
+
+    In a union of plain branches (none holding a union of its own), a branch whose one complaint is that the
+    value is not of its type (a number given a mapping) was not the one meant when another branch takes a
+    mapping: it comes after them, so `{from: 1, too: 2}` is reported as a misspelt `to`, not as "not a boolean"."""
     items = [(error, _split_loc(error, data)) for error in errors]
     depth = 0
     while any(len(tags) > depth for _, tags in items):
-        counts: dict[tuple, dict[str, int]] = {}
+        counts: dict[tuple, dict[str, list[int]]] = {}
+        nested: set[tuple] = set()
         for error, tags in items:
             if len(tags) > depth:
                 index, tag = tags[depth]
-                branches = counts.setdefault(tuple(error["loc"][:index]), {})
-                branches[tag] = branches.get(tag, 0) + 1
-        best = {union: min(branches, key=lambda b: (branches[b], list(branches).index(b))) for union, branches in counts.items()}
+                union = tuple(error["loc"][:index])
+                branch = counts.setdefault(union, {}).setdefault(tag, [1, 0])
+                branch[0] &= _wrong_type(error, index)
+                branch[1] += 1
+                if len(tags) > depth + 1:
+                    nested.add(union)
+        best = {union: min(branches, key=lambda b: (branches[b][0] and union not in nested, branches[b][1], list(branches).index(b)))
+                for union, branches in counts.items()}
         items = [(error, tags) for error, tags in items
                  if len(tags) <= depth or tags[depth][1] == best[tuple(error["loc"][:tags[depth][0]])]]
         depth += 1
     return [(error, tuple(p for i, p in enumerate(error["loc"]) if i not in {ti for ti, _ in tags})) for error, tags in items]
+
+
+def _wrong_type(error: dict, index: int) -> int:
+    """1 when `error`, in the union branch tagged at loc[index], says only that the whole value is not of the
+    branch's type (`bool_type`, `model_type`, ...); else 0."""
+    return int(len(error["loc"]) == index + 1 and error["type"].endswith("_type"))
 
 
 def _message(error: dict) -> str:

@@ -1,9 +1,10 @@
-"""Which parameters a rule uses: in its conditions, its derived values and its reason placeholders.
+"""Which parameters a rule uses: in its conditions, its derived values, its points (awarded or possible) and
+its reason placeholders.
 Explanations show these as the thresholds behind a conclusion, with their citations."""
 
 from __future__ import annotations
 
-from .model import LANGS, Absent, Lookup, Lowest, ParamRef, Rule, TableValue, Text, wording
+from .model import LANGS, Absent, InputRange, Lookup, Lowest, ParamRef, Rule, TableRange, TableValue, Text, wording
 from .templates import placeholders
 
 
@@ -17,10 +18,13 @@ def parameters_of(rule: Rule) -> list[str]:
                 names.extend(_operand_params(operand) for _, operand in comparison.operators())
     values = list(rule.then.derive.set.values()) if rule.then.derive is not None else []
     values += [rule.then.award.points] if rule.then.award is not None else []
+    values += [member for _, member in rule.then.possible_points.members()] if rule.then.possible_points is not None else []
     for value in values:
         names.append(_operand_params(value))
-        if isinstance(value, TableValue):  # a table's inputs may be parameters too
-            names.extend(_operand_params(v) for v in value.inputs.values())
+        if isinstance(value, (TableValue, TableRange)):  # a table's inputs may be parameters too
+            for operand in value.inputs.values():
+                ends = (operand.from_, operand.to) if isinstance(operand, InputRange) else (operand,)
+                names.extend(_operand_params(end) for end in ends)
         if isinstance(value, Text):
             names.extend(_template_params(" ".join(wording(value.text, lang) for lang in LANGS)))
     if rule.then.reason:

@@ -29,6 +29,7 @@ from .compiler import CompiledRuleset
 from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
+from .possible_points import bounds_of
 from .model import ITEM_FIELD, SPAN_FIELDS, FactRef, Lookup, Lowest, ParamRef, TableValue, Text, wording
 from .score import AWARD_ALIAS, Award, PointsUnknown, ScoreResult, compute_score
 from .templates import compile_template
@@ -333,7 +334,8 @@ def _stop(result: RunResult, bound: int) -> None:
 
 def _concluder(rule, reason, needs, compiled: CompiledRuleset):
     """For an `award` or `undetermined_points` conclusion, what a firing adds to the result; else None.
-    An award's points are computed from this applicant's matched facts (a table value included)."""
+    An award's points, and an undetermined factor's `possible_points`, are computed from this applicant's
+    matched facts (a table value included)."""
     conclusion = rule.then
     if conclusion.award is not None:
         factor, points = conclusion.award.factor, _evaluator(conclusion.award.points, compiled.tables)
@@ -347,9 +349,13 @@ def _concluder(rule, reason, needs, compiled: CompiledRuleset):
 
         return award
     if conclusion.undetermined_points is not None:
+        bounds = None if conclusion.possible_points is None else bounds_of(conclusion.possible_points, compiled.tables)
+
         def unknown(result: RunResult, matched: dict) -> None:
-            result.unknown_points.append(PointsUnknown(conclusion.undetermined_points, reason(matched, compiled.parameters), rule.id,
-                                                       [fill(matched, compiled.parameters) for fill in needs], matched))
+            parameters = compiled.parameters
+            result.unknown_points.append(PointsUnknown(conclusion.undetermined_points, reason(matched, parameters), rule.id,
+                                                       [fill(matched, parameters) for fill in needs], matched,
+                                                       None if bounds is None else bounds(matched, parameters)))
 
         return unknown
     return None

@@ -4,9 +4,12 @@ Rules `award` points to factors and may say a factor is `undetermined_points` (t
 it). After the conclude phase the runtime sums the awards of each factor (capped at the factor's max),
 applies the caps on groups of factors (inner groups first: caps nest or are disjoint, which the
 validator checks), caps the total, and asserts the result as one `score` fact for the final phase.
-Two totals are kept: `total` counts an undetermined factor as 0 (what the applicant has for certain),
-`possible_total` at its maximum (the most the applicant could have), so a pass mark can be met, failed
-or left undetermined honestly.
+Two totals are kept: `total` counts an undetermined factor at its least points (what the applicant has
+for certain), `possible_total` at its most (the most the applicant could have), so a pass mark can be
+met, failed or left undetermined honestly. An undetermined factor's bounds are 0 and its maximum unless
+the rule that left it open says which points it can have (`possible_points`, engine/possible_points.py);
+when several rules leave one factor open, the widest of their bounds counts. Caps apply to each total
+alike: a capped sum never falls when a factor's points rise, so the bounds stay bounds.
 """
 
 from __future__ import annotations
@@ -49,11 +52,13 @@ class PointsUnknown:
     rule: str
     needs: list[dict] = field(default_factory=list)
     facts: dict[str, dict] = field(default_factory=dict)
+    between: tuple | None = None  # (least, most) from the rule's `possible_points`; None: 0 to the factor's max
 
 
 @dataclass
 class FactorPoints:
-    """One factor's line of the grid: `points` is None when undetermined."""
+    """One factor's line of the grid: `points` is None when undetermined, and then `between` holds the least
+    and the most it can have (capped at `max`)."""
 
     id: str
     points: int | float | None
@@ -63,9 +68,20 @@ class FactorPoints:
     needs: list[dict] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
     unknown: list[PointsUnknown] = field(default_factory=list)
+    between: tuple | None = None
+
+    @property
+    def bounds(self) -> tuple:
+        """(least, most) points: the points twice once settled."""
+        return (self.points, self.points) if self.points is not None else self.between
 
     def to_json(self) -> dict:
-        data = {"id": self.id, "points": self.points, "max": self.max, "reason": self.reason, "citation": self.citation}
+        """The factor in the output contract; an undetermined one with `needs`, and with `between` only when
+        its bounds are narrower than 0 to its maximum (what an undetermined factor meant before them)."""
+        data = {"id": self.id, "points": self.points, "max": self.max}
+        if self.points is None and self.between != (0, self.max):
+            data["between"] = list(self.between)
+        data["reason"], data["citation"] = self.reason, self.citation
         if self.points is None:
             data["needs"] = self.needs
         return data
@@ -96,11 +112,12 @@ class ScoreResult:
 
     def fact(self) -> dict:
         """The `score` fact final-phase rules match: totals, then each factor's and each cap's points (an
-        undetermined factor counts 0 here; `possible_total` holds it at its maximum; `settled` when both are equal)."""
+        undetermined factor counts its least points here, as in `total`; `possible_total` holds it at its most;
+        `settled` when both totals are equal)."""
         values = {"t": SCORE_FACT, "total": self.total, "possible_total": self.possible_total}
         if self.total == self.possible_total:
             values[SETTLED_FIELD] = True
-        values.update({f.id: f.points or 0 for f in self.factors})
+        values.update({f.id: f.bounds[0] for f in self.factors})
         values.update({c.id: c.points for c in self.caps})
         return values
 
@@ -113,10 +130,8 @@ def compute_score(score: Score, awards: list[Award], unknown: list[PointsUnknown
     """The score from the awards and undetermined factors of one run."""
     mine, undetermined = _by_factor(awards), _by_factor(unknown)
     factors = [_factor(name, spec, mine.get(name, []), undetermined.get(name, [])) for name, spec in score.factors.items()]
-    low = {f.id: f.points or 0 for f in factors}
-    high = {f.id: f.max if f.points is None else f.points for f in factors}
-    total, caps = capped_total(score, low)
-    possible_total, _ = capped_total(score, high)
+    total, caps = capped_total(score, {f.id: f.bounds[0] for f in factors})
+    possible_total, _ = capped_total(score, {f.id: f.bounds[1] for f in factors})
     return ScoreResult(total, possible_total, score.max, factors, caps)
 
 
@@ -132,9 +147,24 @@ def _factor(name: str, spec, mine: list[Award], undetermined: list[PointsUnknown
     if undetermined:
         needs = list({(n["field"], n["why"]): n for u in undetermined for n in u.needs}.values())
         reason = "; ".join(dict.fromkeys(u.reason for u in undetermined))
-        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine, undetermined)
+        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine, undetermined, factor_bounds(undetermined, spec.max))
     reason = "; ".join(dict.fromkeys(a.reason for a in mine)) or NO_POINTS["en"]
     return FactorPoints(name, min(sum(a.points for a in mine), spec.max), spec.max, reason, spec.citation, [], mine)
+
+
+def factor_bounds(undetermined: list[PointsUnknown], most: int | float) -> tuple:
+    """The least and the most points of a factor the firings `undetermined` left open: the widest of their
+    bounds (a firing without `possible_points` says 0 to the factor's maximum `most`), each capped at `most`.
+
+    Examples:
+        >>> open_ = lambda between=None: PointsUnknown("experience", "", "r", between=between)
+        >>> factor_bounds([open_((11, 13))], 15), factor_bounds([open_((11, 13)), open_((9, 11))], 15)
+        ((11, 13), (9, 13))
+        >>> factor_bounds([open_((11, 13)), open_()], 15), factor_bounds([open_((0, 200))], 50)
+        ((0, 15), (0, 50))
+    """
+    pairs = [(0, most) if u.between is None else u.between for u in undetermined]
+    return min(min(low for low, _ in pairs), most), min(max(high for _, high in pairs), most)
 
 
 def capped_total(score: Score, points: dict[str, int | float]) -> tuple[int | float, list[CapPoints]]:

@@ -3,13 +3,13 @@
 Awards name declared factors; caps name declared factors and nest (an inner group listed before the
 group containing it, or groups with no factor in common), since that is what makes "apply every cap"
 one well-defined sum (engine/score.py); the `score` fact exists only in the final phase, and awards
-only before it; points are numbers.
+only before it; points, and an undetermined factor's `possible_points`, are numbers.
 """
 
 from __future__ import annotations
 
 from .errors import Problem
-from .model import Absent, ParamRef, Ruleset, TableValue, Text
+from .model import Absent, ParamRef, Ruleset, TableRange, TableValue, Text
 from .pydantic_problems import suggest
 from .score import SCORE_FACT, SCORE_FIELDS
 from .shown import literal
@@ -84,11 +84,15 @@ def _check_rule(ruleset: Ruleset, index: int, rule, add) -> None:
         add(("rules", index, "phase"), "points are summed when the conclude phase ends: a final-phase rule cannot award them (use phase conclude)")
     if conclusion.award is not None:
         _check_points(ruleset, where + ("award", "points"), conclusion.award.points, add)
+    if conclusion.possible_points is not None:
+        for at, value in conclusion.possible_points.members():
+            _check_points(ruleset, where + ("possible_points", *at), value, add)
 
 
 def _check_points(ruleset: Ruleset, where: tuple, points, add) -> None:
-    """Points are numbers: a literal, a parameter holding numbers, or a table of integer or number values."""
-    if isinstance(points, TableValue):
+    """Points are numbers: a literal, a parameter holding numbers, or a table (a table range) of integer or
+    number values."""
+    if isinstance(points, (TableValue, TableRange)):
         table = ruleset.tables.get(points.table)
         if table is not None and table.output.type not in ("integer", "number"):
             add(where + ("table",), f"table {points.table!r} gives {table.output.type} values, not points (output.type integer or number)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from .decision_tables import ROW_OPERATORS, row_matches
+from .decision_tables import ROW_OPERATORS, input_segments, row_matches
 from .errors import Problem
 from .model import ParamRef, Ruleset, Table, TableInput
 from .pydantic_problems import suggest
@@ -124,7 +124,7 @@ class _TableChecker:
     def _check_coverage(self, day) -> bool:
         """Report the first gap and the first overlap on `day`; True when one was found."""
         parameters = {name: p.value_on(day) for name, p in self.ruleset.parameters.items()}
-        segments = {name: _segments(name, domain, self.table.rows, parameters) for name, domain in self.table.inputs.items()}
+        segments = {name: input_segments(name, domain, self.table.rows, parameters) for name, domain in self.table.inputs.items()}
         cells = math.prod(len(s) for s in segments.values())
         if cells > MAX_CELLS:
             self.add(("inputs",), f"{cells:,} combinations of input segments; a table may have at most {MAX_CELLS:,} to be proved complete (split it)")
@@ -159,24 +159,6 @@ def _member_problem(domain: TableInput, value) -> str | None:
         hint = suggest(value, domain.values) if isinstance(value, str) else ""
         return f"unknown value {literal(value)}{hint}; values of this input: {', '.join(domain.values)}"
     return None
-
-
-def _segments(name: str, domain: TableInput, rows, parameters: dict) -> list[tuple]:
-    """The elementary segments of one input: (first value, last value), within which every row condition
-    on the input is constant."""
-    if domain.type == "boolean":
-        return [(False, False), (True, True)]
-    if domain.type == "enum":
-        return [(value, value) for value in domain.values]
-    cuts = {domain.min, domain.max + 1}
-    for row in rows:
-        comparison = row.when.get(name)
-        for _, operand in comparison.operators() if comparison else []:
-            value = parameters[operand.param] if isinstance(operand, ParamRef) else operand
-            for number in value if isinstance(value, list) else [value]:
-                cuts |= {math.ceil(number), math.floor(number) + 1}  # both sides of any integer boundary
-    ordered = sorted(c for c in cuts if domain.min <= c <= domain.max + 1)
-    return [(low, high - 1) for low, high in zip(ordered, ordered[1:])]
 
 
 def _cell(segments: dict, cell: tuple) -> str:

@@ -10,7 +10,8 @@ import re
 from .conflicts import contradiction_problems, cycle_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, Lookup, Lowest, ParamRef, Rule, Ruleset, TableValue, Text, wording
+from .model import (ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, InputRange, Lookup, Lowest, ParamRef, Rule, Ruleset,
+                    TableRange, TableValue, Text, wording)
 from .pydantic_problems import suggest
 from .score import AWARD_ALIAS, SCORE_FACT, SCORE_FIELDS, TOTAL_FIELDS
 from .score_checks import score_problems
@@ -286,8 +287,30 @@ class RulesetChecker:
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
 
-    def _check_table_value(self, where: tuple, value: TableValue, aliases: dict[str, str]) -> None:
-        """`{table: NAME, inputs: {...}}`: a declared table, given exactly its inputs (literals in their domain)."""
+    def _check_possible_points(self, where: tuple, possible, aliases: dict[str, str]) -> None:
+        """`possible_points`: its table range, or each `one_of` value (that they are numbers of points is
+        engine/score_checks.py's)."""
+        for at, member in possible.members():
+            if isinstance(member, TableRange):
+                self._check_table_value(where + at, member, aliases)
+            else:
+                self._check_operand(where + at, member, aliases)
+
+    def _check_input_range(self, where: tuple, table_name: str, input_name: str, domain, span: InputRange, aliases: dict[str, str]) -> None:
+        """`{from: …, to: …}`: only for an integer input; its ends as operands, literal ones in the domain and in order."""
+        if domain.type != "integer":
+            self._add(where, f"input {input_name!r} of table {table_name!r} is {domain.type}: only an integer input takes a range (from, to)")
+            return
+        for key, end in (("from", span.from_), ("to", span.to)):
+            self._check_operand(where + (key,), end, aliases)
+            if isinstance(end, int) and not in_domain(domain, end):
+                self._add(where + (key,), f"{literal(end)} is outside the domain of input {input_name!r} ({describe_domain(domain)})")
+        if isinstance(span.from_, int) and isinstance(span.to, int) and span.from_ > span.to:
+            self._add(where, f"from {span.from_} is above to {span.to}: a range runs from its least value to its greatest")
+
+    def _check_table_value(self, where: tuple, value: TableValue | TableRange, aliases: dict[str, str]) -> None:
+        """`{table: NAME, inputs: {...}}`: a declared table, given exactly its inputs (literals in their domain;
+        in a `TableRange`, ranges only on integer inputs)."""
         table = self.ruleset.tables.get(value.table)
         if table is None:
             known = ", ".join(self.ruleset.tables) or "none (declare it under tables:)"
@@ -296,6 +319,9 @@ class RulesetChecker:
         for name, operand in value.inputs.items():
             if name not in table.inputs:
                 self._add(where + ("inputs", name), f"table {value.table!r} has no input {name!r}{suggest(name, table.inputs)}; inputs: {', '.join(table.inputs)}")
+                continue
+            if isinstance(operand, InputRange):
+                self._check_input_range(where + ("inputs", name), value.table, name, table.inputs[name], operand, aliases)
                 continue
             self._check_operand(where + ("inputs", name), operand, aliases)
             if not isinstance(operand, (FactRef, ParamRef)) and not in_domain(table.inputs[name], operand):
@@ -351,6 +377,8 @@ class RulesetChecker:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.award is not None:
             self._check_operand(where + ("award", "points"), conclusion.award.points, aliases)
+        if conclusion.possible_points is not None:
+            self._check_possible_points(where + ("possible_points",), conclusion.possible_points, aliases)
         if conclusion.reason:
             for lang in LANGS:
                 self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None)

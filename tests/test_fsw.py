@@ -77,6 +77,22 @@ def test_a_new_funds_amount_is_a_dated_entry_with_no_python(tmp_path):
 
 
 
+def test_experience_points_that_do_not_rise_with_the_years_are_bounded_over_every_count(tmp_path):
+    """A table giving 11 for 3 and for 5 years but 13 for 4: 3 to 5 years under a split code are 11 to 13 points,
+    undetermined, not 11 (the two ends agreeing settles nothing: a reading may count 4 years)."""
+    root = copy_rulesets(tmp_path, programs=("fsw",))
+    edit(root, "fsw/2022-11-16/ruleset.yaml", "      - {when: {years: {gte: 4, lte: 5}}, value: 13}\n",
+         "      - {when: {years: {eq: 4}}, value: 13}\n      - {when: {years: {eq: 5}}, value: 11}\n")
+    case = REPO / "rulesets/fsw/2022-11-16/tests/experience.yaml"
+    applicant = next(c.case.applicant for c in load_cases(case)[0] if c.case.applicant and c.case.applicant["id"] == "F-split-3-5-years")
+    path = tmp_path / "applicant.json"
+    path.write_text(json.dumps(applicant))
+    result = evaluate(str(path), "--rulesets", str(root), "--format", "json")
+    score = json.loads(result.stdout)["score"]
+    experience = next(f for f in score["factors"] if f["id"] == "experience")
+    assert (experience["points"], experience["between"], score["total"], score["possible_total"]) == (None, [11, 13], 70, 72)
+
+
 def _readme_rows() -> list[list[str]]:
     lines = (EXAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
     return [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines if line.startswith("| `fsw-")]

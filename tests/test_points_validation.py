@@ -235,3 +235,49 @@ def test_an_award_without_a_reason(tmp_path):
     line = line_of(root, RULESET, "award: {factor: adaptability_relative") - 1  # the `then:` key
     assert any(p.path == FILE and p.line == line and p.key_path == "rules[7].then" and "an award conclusion needs a reason" in p.message
                for p in found), "\n".join(map(str, found))
+
+
+# --- possible_points: the bounds of an undetermined factor (engine/possible_points.py) ---------------------
+
+AGE_RULE = "      undetermined_points: age\n"
+
+
+def with_possible(tmp_path, possible: str) -> tuple[list, int]:
+    """The problems of the fixture with `possible_points: POSSIBLE` on its age_unknown rule, and that line."""
+    root = copy_fixture(tmp_path)
+    line = edit(root, RULESET, AGE_RULE, AGE_RULE + f"      possible_points: {possible}\n") + 1
+    return problems(root), line
+
+
+def test_possible_points_on_an_award(tmp_path):
+    root = copy_fixture(tmp_path)
+    edit(root, RULESET, "award: {factor: adaptability_relative, points: 5}\n",
+         "award: {factor: adaptability_relative, points: 5}\n      possible_points: {one_of: [0, 5]}\n")
+    line = line_of(root, RULESET, "award: {factor: adaptability_relative") - 1  # the `then:` key
+    assert_reported(problems(root), line, "rules[7].then", "possible_points: only an undetermined_points conclusion")
+
+
+@pytest.mark.parametrize("possible, key_path, words", [
+    ("{table: age_pionts, inputs: {age: {from: 36, to: 40}}}", "table", ("unknown table 'age_pionts'", "did you mean 'age_points'?")),
+    ("{table: language_points, inputs: {clb: 7, first_language: {from: 0, to: 1}}}", "inputs.first_language",
+     ("input 'first_language' of table 'language_points' is boolean", "only an integer input takes a range")),
+    ("{table: age_points, inputs: {age: {from: 40, to: 36}}}", "inputs.age", ("from 40 is above to 36",)),
+    ("{table: age_points, inputs: {age: {from: 0, to: 200}}}", "inputs.age.to", ("200 is outside the domain of input 'age' (integer 0 to 130)",)),
+    ("{table: age_points, inputs: {age: {from: 36, too: 40}}}", "inputs.age.too", ("unknown key 'too'", "did you mean 'to'?")),
+    ("{table: language_points, inputs: {clb: {from: 0, to: 12}}}", "inputs", ("table 'language_points' needs input(s) first_language",)),
+    ("{one_of: [0, five]}", "one_of[1]", ('"five" is not a number of points',)),
+    ("{one_of: [0, {ref: human.age}]}", "one_of[1].ref", ("'human.age' refers to 'human', which no earlier pattern of this rule names",)),
+    ("{one_of: [0, {param: adaptability_pionts}]}", "one_of[1].param", ("unknown parameter 'adaptability_pionts'", "did you mean 'adaptability_points'?")),
+    ("{one_of: []}", "one_of", ("at least 1 item",)),
+    ("{table: age_points}", "", ("either `table` with `inputs` (a table range) or `one_of`",)),
+])
+def test_possible_points_mistakes_are_reported_with_their_line_and_key_path(tmp_path, possible, key_path, words):
+    found, line = with_possible(tmp_path, possible)
+    assert_reported(found, line, "rules[1].then.possible_points" + ("." + key_path if key_path else ""), *words)
+
+
+def test_possible_points_from_a_table_of_text(tmp_path):
+    root = copy_fixture(tmp_path)
+    edit(root, RULESET, "doctoral]}\n    output: {type: integer}", "doctoral]}\n    output: {type: string}")
+    line = edit(root, RULESET, AGE_RULE, AGE_RULE + "      possible_points: {one_of: [0, {table: education_points, inputs: {level: masters}}]}\n") + 1
+    assert_reported(problems(root), line, "rules[1].then.possible_points.one_of[1].table", "gives string values, not points")

@@ -4,8 +4,8 @@ factor moved, and the largest shifts.
 
 A score is a decision's own (`score:` in its ruleset) or, for a ranked program, the score its ranking ranks
 by (engine/rank/entry.py `ranked_score`): the same totals `cec rank` shows. `total` counts an undetermined
-factor as 0 and `possible_total` at its maximum (engine/score.py); a factor's shift counts an undetermined
-side as 0, like `total`.
+factor at its least points and `possible_total` at its most (engine/score.py); a factor's shift counts an
+undetermined side as 0.
 """
 
 from __future__ import annotations

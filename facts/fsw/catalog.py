@@ -22,7 +22,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "possible_skilled_hours": ("hours", "the same with those periods counted"),
         "years": ("count", "completed years of skilled work in the window: skilled_hours / hours_per_year_of_experience, rounded down"),
         "possible_years": ("count", "the same from possible_skilled_hours"),
-        "years_settled": ("bool", "whether years and possible_years give the same experience points (split codes cannot change them)"),
+        "years_settled": ("bool", "whether every count from years to possible_years gives the same experience points (split codes cannot change them)"),
         "window_start": ("date", "first day of the window"),
         "window_end": ("date", "last day of the window (the day before the assessment date)"),
         "unsettled_periods": ("count", "periods whose split NOC code leaves their unit group or skill unsettled"),

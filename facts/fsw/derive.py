@@ -206,7 +206,9 @@ def _experience(ctx: Context, periods: list[Period]) -> None:
                              cap, params["continuity_allowed_gap_days"])
     unsettled = [p for p in windowed if p.status.split]
     years, possible_years = int(skilled // per_year), int(possible // per_year)
-    settled = ctx.table("experience_points", years=years) == ctx.table("experience_points", years=possible_years)
+    # Settled only when every year count between the two gives the same points, not only the two ends: the
+    # readings fall anywhere in between, and a table need not rise with the years (possible_points reads the same range).
+    settled = len({ctx.table("experience_points", years=n) for n in range(years, possible_years + 1)}) == 1
     for p in unsettled:
         why = code_question_facts(p.status, f"work_history[{p.index}]")
         ctx.missing("work_experience", f"work_history[{p.index}].noc_code", why["why"], why["why__fr"])
