@@ -9,7 +9,9 @@ and table comes from the ruleset's parameters (`REQUIRED_PARAMETERS`); the rules
 Interpretations (docs/programs/fst.md): the "skilled trade specified in the application" is any trade
 the applicant could name, so the rules look for one trade with both the hours and a certificate or a
 qualifying offer; "after becoming qualified to practise it independently" cannot be read from the
-input, so qualification is taken from the work history and the reason says so.
+input, so qualification is taken from the work history and the reason says so. Self-employed work under
+`self_employment_counts: open` (IRCC's practice not confirmed, interpretation 4) is like a split code's: in
+its trade's possible hours, never in the settled ones, with a `self_employed_work` fact for the question.
 """
 
 from __future__ import annotations
