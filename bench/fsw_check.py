@@ -256,11 +256,12 @@ def period_groups(period: dict, as_of: dt.date, keep) -> tuple[list[str], list[s
 def counts(period: dict, as_of: dt.date, keep, certain: bool) -> list[str]:
     """Groups a paid period counts in (F4). Work in Canada without authorization never counts (the engine's
     documented reading; §0.1 says "anywhere", silent on authorization). Self-employment: §9 item 9 (the
-    IRPR excludes it only for CEC, IRCC practice unconfirmed): counted for FSW, never for FST (both are
-    the engine's documented readings; see docs/programs/fsw.md, fst.md)."""
+    IRPR excludes it only for CEC, IRCC practice unconfirmed): counted for FSW; for FST a possible count,
+    never a certain one, so decisive self-employed hours leave the trade open (both are the engine's
+    documented readings, FST's `self_employment_counts: open`; see docs/programs/fsw.md, fst.md)."""
     if not period["paid"] or (period["country"] == "CA" and not period["authorized"]):
         return []
-    if period["self_employed"] and keep is trade:
+    if period["self_employed"] and keep is trade and certain:
         return []
     sure, maybe = period_groups(period, as_of, keep)
     return sure if certain else maybe

@@ -4,9 +4,11 @@ cases under rulesets/fst/<edition>/tests (run by this same pytest, under the pro
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
@@ -126,3 +128,43 @@ def test_fst_cases_run_under_fst_with_cec_test():
     result = CliRunner().invoke(cli, ["test", str(Path(__file__).resolve().parent.parent / "rulesets" / "fst")])
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.output and int(result.output.split()[-4]) >= 30
+
+
+SELF_EMPLOYED = Path(__file__).resolve().parent.parent / "rulesets" / "fst" / "2022-11-16" / "tests" / "self-employment.yaml"
+
+
+def _self_employed_applicant(tmp_path):
+    """The case "self-employed hours decisive" of the 2022-11-16 edition, as an applicant file."""
+    case = yaml.safe_load(SELF_EMPLOYED.read_text(encoding="utf-8"))[0]
+    path = tmp_path / "self-employed.json"
+    path.write_text(json.dumps(case["applicant"]), encoding="utf-8")
+    applicant, _ = read_applicant_with_positions(path)
+    return applicant
+
+
+def test_self_employment_counts_is_a_data_choice(tmp_path):
+    """`self_employment_counts: false` (a YAML edit) gives back the confident unmet that `open` leaves undetermined."""
+    root = copy_rulesets(tmp_path, None)
+    edit(root, NEW, "    value: open\n", "    value: false\n")
+    decision = Evaluator(load_bundled_or(root), "fst").evaluate(_self_employed_applicant(tmp_path), source="x")
+    assert decision.eligible is False
+    assert next(c for c in decision.criteria if c.id == "skilled_trade_experience").met is False
+
+
+def test_a_self_employment_choice_outside_true_false_open_is_a_validation_error(tmp_path):
+    root = copy_rulesets(tmp_path, None)
+    line = edit(root, NEW, "    value: open\n", "    value: maybe\n")
+    result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
+    assert result.exit_code == 2
+    assert f"fst/2022-11-16/ruleset.yaml:{line}" in result.output and "unknown value 'maybe'" in result.output
+
+
+def test_what_would_settle_decisive_self_employed_hours(fst, tmp_path):
+    """An undetermined criterion that needs `work_history[i].self_employed` asks whether the work is accepted,
+    not for a NOC code."""
+    applicant = _self_employed_applicant(tmp_path)
+    decision = fst.evaluate(applicant, source="x")
+    edition, compiled = fst.context(applicant)
+    texts = to_meet(decision, edition, compiled.parameters, "en")
+    assert texts["skilled_trade_experience"] == ("confirm that IRCC accepts the self-employed work of work_history[0].self_employed "
+                                                 "toward the trade hours, or add work that is not self-employed")

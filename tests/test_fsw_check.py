@@ -2,7 +2,8 @@
 of bench/fsw_population.py alike, criterion by criterion and FSW factor by factor, except for the differences
 docs/programs/fsw.md lists as left on purpose (the engine undetermined where the law decides). Among them, the
 wrong "eligible" the audit found: an FST offer in another trade than the experience exempted from funds; and the
-FST split codes decided where every reading agrees (edges `fst-split-*`: on main 5 of them differ)."""
+FST split codes decided where every reading agrees (edges `fst-split-*`: on main 5 of them differ); and FST
+self-employed hours read as possible, not certain, by both (edges `fst-self-employed-*`)."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ REQUIRED_ADVICE = {
     "funds": {"amount", "family_size"},
     "funds_details": set(),
     "unresolved_code": {"field"},
+    "self_employed": {"field"},
     "province": {"excluded"},
     "admissibility": set(),
     **{f"ability_{name}": set() for name in ABILITIES},
@@ -32,11 +33,16 @@ def to_meet(decision, edition, params: dict, language: str = "en") -> dict[str, 
     texts = {}
     for result in decision.criteria:
         if result.met is None:
-            texts[result.id] = "; ".join(advisor.say("unresolved_code", field=n["field"]) for n in result.needs) or \
+            texts[result.id] = "; ".join(advisor.say(_question(n["field"]), field=n["field"]) for n in result.needs) or \
                 advisor.say("funds_details")
         elif result.met is False:
             texts[result.id] = _unmet(result.id, decision.derived, advisor, params, language)
     return texts
+
+
+def _question(field: str) -> str:
+    """The advice that settles a needed field: a split code's, or whether self-employed work is accepted."""
+    return "self_employed" if field.endswith(".self_employed") else "unresolved_code"
 
 
 def _unmet(criterion: str, derived: dict, advisor: Advisor, params: dict, language: str) -> str:

@@ -17,8 +17,8 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "work_experience": {
         "window_start": ("date", "first day of the counting window"),
         "window_end": ("date", "last day of the counting window (the day before the assessment date)"),
-        "most_hours": ("hours", "the most qualifying hours in one skilled trade, counting only periods whose trade is settled"),
-        "most_possible_hours": ("hours", "the most qualifying hours one trade could have if every period whose split NOC code might be that trade counts"),
+        "most_hours": ("hours", "the most qualifying hours in one skilled trade, counting only periods whose trade is settled (and, when self_employment_counts is open, not self-employed)"),
+        "most_possible_hours": ("hours", "the most qualifying hours one trade could have if every period whose split NOC code might be that trade counts, and every self-employed period when self_employment_counts is open"),
         "most_hours_trade": ("text", "the trade with the most settled hours (code and title), or 'none'"),
         "unsettled_periods": ("count", "periods whose split NOC code leaves their trade (or whether it is a trade) open"),
         "most_hours_every_reading": ("hours", "the most qualifying hours one skilled trade has in every reading of the split NOC codes: most_hours, or more when a period whose every counterpart is a trade has them in whichever trade it is (with that trade's settled periods)"),
@@ -28,8 +28,8 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "noc_code": ("text", "the unit group's code in the edition's classification"),
         "noc_version": ("count", "2016 or 2021: the edition's classification"),
         "title": ("text", "the unit group's title"),
-        "hours": ("hours", "qualifying hours in this trade in the window, weekly cap applied within the trade (periods whose trade is settled)"),
-        "possible_hours": ("hours", "the same, also counting periods whose split NOC code might be this trade"),
+        "hours": ("hours", "qualifying hours in this trade in the window, weekly cap applied within the trade (periods whose trade is settled; not self-employed ones when self_employment_counts is open)"),
+        "possible_hours": ("hours", "the same, also counting periods whose split NOC code might be this trade and, when self_employment_counts is open, self-employed ones"),
         "certificate": ("bool", "a certificate of qualification in this trade from a Canadian provincial, territorial or federal authority"),
         "offer": ("bool", "the job offer is in this trade"),
     },
@@ -49,6 +49,11 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "unresolved_code": {  # of a work period; a document's split code is a split_document
         "field": ("text", "the input field that would settle it, e.g. work_history[0].noc_code"),
         "why": ("text", "what is unknown: the code and the unit groups it became"),
+    },
+    "self_employed_work": {  # a self-employed period counted only in some readings (self_employment_counts: open)
+        "field": ("text", "the input field that makes the period self-employed, e.g. work_history[0].self_employed"),
+        "work": ("text", "the period in words: its index, its NOC code and title, its dates"),
+        "possible_hours": ("hours", "the most qualifying hours a trade the period may be in could have, counting the self-employed work (possible_hours of that trade)"),
     },
     "split_document": {  # a certificate that counts, or an employer's offer, whose split NOC code may name a trade
         "field": ("text", "the input field that would settle it, e.g. certificates_of_qualification[0].noc_code"),

@@ -9,7 +9,9 @@ and table comes from the ruleset's parameters (`REQUIRED_PARAMETERS`); the rules
 Interpretations (docs/programs/fst.md): the "skilled trade specified in the application" is any trade
 the applicant could name, so the rules look for one trade with both the hours and a certificate or a
 qualifying offer; "after becoming qualified to practise it independently" cannot be read from the
-input, so qualification is taken from the work history and the reason says so.
+input, so qualification is taken from the work history and the reason says so. Self-employed work under
+`self_employment_counts: open` (IRCC's practice not confirmed, interpretation 4) is like a split code's: in
+its trade's possible hours, never in the settled ones, with a `self_employed_work` fact for the question.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ REQUIRED_PARAMETERS: dict[str, tuple] = {
     "trade_groups": ("list", "NOC groups (code prefixes: major, sub-major, minor or unit group) whose unit groups are skilled trades",
                      ValueSpec(items=_group_codes, non_empty=True)),
     "excluded_trade_groups": ("list", "NOC groups (code prefixes) taken out of trade_groups", ValueSpec(items=_group_codes)),
-    "self_employment_counts": ("boolean", "whether self-employed work counts toward the hours", ValueSpec(items=(True, False))),
+    "self_employment_counts": ("choice", "whether self-employed work counts toward the hours: true, false, or \"open\" (possible "
+                               "hours, not certain ones: decisive self-employed hours leave the criterion undetermined)",
+                               ValueSpec(items=(True, False, "open"))),
     "authorization_required_in": ("list", "countries where work counts only when done with authorization",
                                   ValueSpec(items=COUNTRIES)),
     "funds_exemption_work_countries": ("list", "where an authorized work period now makes the applicant 'authorized to work' for the funds exemption",
@@ -114,6 +118,7 @@ class TradePeriod:
     rate: Fraction
     intervals: list = field(default_factory=list)
     excluded: str | None = None
+    doubted: bool = False  # counts only in the readings where its self-employment counts (self_employment_counts: open)
 
     @property
     def trades(self) -> tuple[Occupation, ...]:
@@ -122,7 +127,7 @@ class TradePeriod:
 
     @property
     def settled(self) -> bool:
-        return self.excluded is None and not self.status.split
+        return self.excluded is None and not self.status.split and not self.doubted
 
     @property
     def unsettled(self) -> bool:
@@ -173,6 +178,7 @@ def derive(applicant: Applicant, as_of: dt.date, edition, params: dict, source: 
     facts = [_applicant_fact(applicant, as_of, params), _experience_fact(window, hours, possible, periods, every_reading, translations),
              *trades, _documents_fact(offers, certificates, applicant, edition.ruleset.words.get("fr") if translations else None), *funds]
     facts += [_question(f"work_history[{p.index}]", p.status) for p in periods if p.unsettled]
+    facts += [_self_employed_fact(p, possible, translations) for p in periods if p.doubted]
     facts += _split_documents(offers, certificates, possible, translations)
     if offers:
         facts.append(_offer_fact(applicant.job_offer, offers))
@@ -207,6 +213,7 @@ def _period(index: int, work: WorkPeriod, as_of: dt.date, window, classifier, pa
     period = TradePeriod(index, work, _status(classifier, work.noc_version, work.noc_code, f"work_history[{index}].noc_code", source),
                          exact_hours(work.hours_per_week))
     period.excluded = _exclusion(work, params) or _timing(period, as_of, window) or _trade_exclusion(period.status)
+    period.doubted = period.excluded is None and work.self_employed and params["self_employment_counts"] == "open"
     if period.unsettled:
         findings.append(split_code(f"work_history[{index}]", period.status))
     return period
@@ -216,7 +223,7 @@ def _exclusion(work: WorkPeriod, params: dict) -> str | None:
     """Why a period does not count whatever its occupation, or None."""
     if not work.paid:
         return "unpaid work is not work"
-    if work.self_employed and not params["self_employment_counts"]:
+    if work.self_employed and params["self_employment_counts"] is False:
         return "self-employment does not count (self_employment_counts)"
     if not work.authorized and work.country in params["authorization_required_in"]:
         return f"work in {work.country} without authorization does not count"
@@ -294,7 +301,7 @@ def _hours_in_every_reading(periods: list[TradePeriod], hours: dict, cap: Fracti
     the fewest over its counterparts (IRPR 87.2(3)(b) is then met in every reading; which trade stays open)."""
     best, source = max(hours.values(), default=Fraction(0)), None
     for period in periods:
-        if period.unsettled and period.status.skilled:
+        if period.unsettled and period.status.skilled and not period.doubted:
             least = min(_hours_as(period, trade, periods, cap) for trade in period.trades)
             if least > best:
                 best, source = least, period
@@ -391,6 +398,20 @@ def _question(where: str, status: OccupationStatus) -> dict:
     return {"t": "unresolved_code", "field": f"{where}.noc_code", **code_question_facts(status, where)}
 
 
+def _self_employed_fact(period: TradePeriod, possible: dict, translations: bool) -> dict:
+    """A self-employed period whose hours are possible, not certain (self_employment_counts: open): the field
+    that says it is self-employed, the work in words (with `translations`, also in French), and the most hours
+    a trade it may be in could have."""
+    work, where = period.work, f"work_history[{period.index}]"
+    fact = {"t": "self_employed_work", "field": f"{where}.self_employed",
+            "work": f"{where}: {describe(period.status.reported)}, from {work.start.isoformat()}" + (f" to {work.end.isoformat()}" if work.end else ""),
+            "possible_hours": float_not_above(max(possible.get(t, Fraction(0)) for t in period.trades))}
+    if translations:
+        fact["work__fr"] = f"{where} : {describe(period.status.reported, 'fr')}, du {work.start.isoformat()}" + \
+            (f" au {work.end.isoformat()}" if work.end else "")
+    return fact
+
+
 def _split_documents(offers: list[Document], certificates: list[Document], possible: dict, translations: bool) -> list[dict]:
     """One fact per split code of a document that may be for a trade: what the code may mean, whether it names a
     trade in every reading, and the most hours a trade it may name could have. The job offer is read as a whole:
@@ -465,7 +486,7 @@ def _trade_summaries(trades: list[dict], hours: dict, possible: dict) -> list[di
 
 
 def _period_summary(p: TradePeriod, cap: Fraction) -> dict:
-    counted = None if p.unsettled else p.excluded is None
+    counted = None if p.unsettled or p.doubted else p.excluded is None
     hours = capped_hours([(i, p.rate) for i in p.intervals], cap) if p.excluded is None else Fraction(0)
     return {"index": p.index, "noc_code": p.work.noc_code, "noc_version": p.work.noc_version, "title": p.status.reported.title,
             "trades": [f"{t.version} {t.code}" for t in p.trades] if p.excluded is None else [],
