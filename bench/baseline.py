@@ -427,8 +427,9 @@ def three_valued(low, high, needed) -> bool | None:
 # --- 87.1(2)(e): the language level of the predominant occupation, over all readings ---------------
 
 def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
-    """Every level 87.1(2)(e) can require, one per reading of the split codes: the readings enumerated,
-    or searched when there are too many of them."""
+    """Every level 87.1(2)(e) can require, one per reading of the split codes that has qualifying hours (a
+    reading without names no occupation); the lowest level of the edition when no reading has any. The
+    readings are enumerated, or searched when there are too many of them."""
     split = [c for c in counted if len(c.options) > 1]
     if math.prod(len(options) for options in _choices(counted, split)) > MAX_READINGS:
         return reachable_thresholds(counted, edition)
@@ -455,10 +456,12 @@ def enumerated_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     found: set[int] = set()
     for reading in itertools.product(*choices):
         chosen = [(option, c.items) for option, c in zip(reading, split) if option is not None]
-        found.add(_predominant_threshold(fixed + chosen, edition))
+        threshold = _predominant_threshold(fixed + chosen)
+        if threshold is not None:
+            found.add(threshold)
         if found == every:
             break
-    return found
+    return found or {edition.lowest_threshold}
 
 
 MAX_READINGS = 4096  # beyond, `reachable_thresholds` searches instead of enumerating
@@ -468,14 +471,13 @@ def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     """The same set as `possible_thresholds`, without enumerating every reading (many split periods).
 
     Level L is required in some reading when a unit group G of level L can have the most hours (more than
-    any group of a higher level, at least as many as the others), or, for the lowest level, when no hours
-    need count at all. If a reading makes G the predominant occupation, so does the reading where every
+    any group of a higher level, at least as many as the others); the lowest level only when no reading has
+    any hours (`possible_thresholds`). If a reading makes G the predominant occupation, so does the reading
+    where every
     period that can mean G means G, and every other period that can fail to count does not count: hours
     moved into G, or out of another group, never take G's place. Only the remaining periods are searched.
     """
     found = set()
-    if all(not c.always or capped_hours(c.items) == 0 for c in counted):
-        found.add(edition.lowest_threshold)
     for group, level in sorted({option for c in counted for option in c.options if option[1] is not None}):
         if level in found:
             continue
@@ -485,7 +487,7 @@ def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
         rest.sort(key=lambda c: len(c.options))
         if hours > 0 and _others_fit(rest, {}, hours, level):
             found.add(level)
-    return found
+    return found or {edition.lowest_threshold}
 
 
 def _others_fit(rest: list[Counted], others: dict, hours: Fraction, level: int) -> bool:
@@ -524,16 +526,17 @@ def _distinct_options(n: int, period: Counted, shared: set) -> list:
     return list(distinct.values())
 
 
-def _predominant_threshold(occupations: list, edition: Edition) -> int:
+def _predominant_threshold(occupations: list) -> int | None:
     """The level of the occupation with the most hours (each capped within itself); ties take the higher
-    level; with no qualifying hours the lowest level of the edition."""
+    level; None with no qualifying hours in this reading (87.1(2)(e) names no occupation: the lowest level
+    of the edition applies only when no reading has hours, `possible_thresholds`)."""
     by_group: dict = {}
     for (group, threshold), items in occupations:
         by_group.setdefault((group, threshold), []).extend(items)
     hours = {key: capped_hours(items) for key, items in by_group.items()}
     top = max(hours.values(), default=Fraction(0))
     if top <= 0:
-        return edition.lowest_threshold
+        return None
     return max(threshold for (_, threshold), h in hours.items() if h == top)
 
 

@@ -206,6 +206,16 @@ def split_cases() -> list[tuple[dict, dict]]:
                    [work("1228", TWO_YEARS_FROM, SUN, 20), work("43203", TWO_YEARS_FROM, SUN, 20),
                     work("21231", TWO_YEARS_FROM, SUN, 25)], [ielts(6, "2024-06-01")]),
          want(undetermined=[LANG], hours=3120)),
+        # 1123 -> 10022 (TEER 0), 11202 (TEER 1) or 64409 (TEER 4): CLB 7 wherever the hours count, and a
+        # reading without hours names no occupation, so CLB 6 is unmet (not eligible in any reading).
+        (applicant("split-1123-clb6-unmet-where-hours-count", MON, [work("1123", TWO_YEARS_FROM, SUN, 30)], [ielts(6, "2024-06-01")]),
+         want([LANG], [SKILL], hours=0)),
+        (applicant("split-1123-clb7-met-where-hours-count", MON, [work("1123", TWO_YEARS_FROM, SUN, 30)], [ielts(7, "2024-06-01")]),
+         want(undetermined=[SKILL], hours=0)),
+        # 64409 (2021) -> 1123 (A) or 6552 (C) in the NOC 2016 edition: the same.
+        (applicant("split-64409-2016-edition-clb6", "2021-01-04", [work("64409", "2019-01-07", "2021-01-03", 30)],
+                   [ielts(6, "2020-06-01")]),
+         want([LANG], [SKILL], hours=0)),
         # Read as 14402 (TEER 4) the 30 h do not count and the TEER 1 job sets CLB 7; as 13201, CLB 5.
         (applicant("split-unskilled-reading-changes-the-level-clb6", MON,
                    [work("1523", TWO_YEARS_FROM, SUN, 30), work("21231", TWO_YEARS_FROM, SUN, 20)], [ielts(6, "2024-06-01")]),
