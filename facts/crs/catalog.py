@@ -68,5 +68,12 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "input": ("text", "what is unsettled: age, education, canadian_experience, foreign_experience, canadian_credential, spouse_education, spouse_canadian_experience, job_offer"),
         "field": ("text", "the input field that would settle it"),
         "why": ("text", "what is unknown and what it decides"),
+        # Only on the work inputs (canadian_experience and foreign_experience: both counts on each, when the
+        # choice of language results is the same for every count between; spouse_canadian_experience: the
+        # spouse's): the whole years every reading of the split codes gives at least and at most.
+        "canadian_years": ("count", "the fewest years of Canadian work any reading gives (work inputs only)"),
+        "canadian_possible_years": ("count", "the most years of Canadian work any reading gives (work inputs only)"),
+        "foreign_years": ("count", "the fewest years of foreign work any reading gives (the applicant's work inputs only)"),
+        "foreign_possible_years": ("count", "the most years of foreign work any reading gives (the applicant's work inputs only)"),
     },
 }

@@ -12,6 +12,7 @@ becomes a `crs_unsettled` fact, and the rules say that factor is undetermined.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import product
 
 from cec_rules.engine.values import ValueSpec
 from cec_rules.facts.age import age_on
@@ -93,6 +94,9 @@ def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source,
     profile = {"with_spouse": with_spouse, "education": education.level, "canadian_years": here.years,
                "foreign_years": abroad.years, "certificate": certificate, "nominated": nominated}
     languages = ordered(valid, params["first_language_on_tie"], applicant_worth(edition, params, profile))
+    if not (here.settled and abroad.settled) and _same_choice(valid, edition, params, profile, here, abroad, languages):
+        _bound_work(unsettled, canadian_years=here.years, canadian_possible_years=here.most,
+                    foreign_years=abroad.years, foreign_possible_years=abroad.most)
     lowest = {r.test.language: r.lowest for r in languages}
     derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
                    canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),
@@ -110,6 +114,31 @@ def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source,
             "nominated": nominated,
             "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled},
         first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION), languages
+
+
+def _same_choice(valid, edition, params, profile, here, abroad, chosen) -> bool:
+    """Whether every count of years the work leaves open (`here` and `abroad`, from the certain to the possible
+    years) chooses the results and the first language `chosen` at the certain years: the choice weighs the
+    years (C2 to C4 and their caps, facts/crs/choice.py), and only with the same choice in every reading do
+    the other factors stay as they are while the work points range over the years."""
+    if len(valid) < 2:  # one result or none: nothing to choose (facts/crs/languages.py `ordered`)
+        return True
+    counts = product(range(here.years, here.most + 1), range(abroad.years, abroad.most + 1))
+    return all(_same(ordered(valid, params["first_language_on_tie"],
+                             applicant_worth(edition, params, {**profile, "canadian_years": c, "foreign_years": f})), chosen)
+               for c, f in counts)
+
+
+def _same(results: list, others: list) -> bool:
+    return len(results) == len(others) and all(a is b for a, b in zip(results, others))
+
+
+def _bound_work(unsettled: list, **years) -> None:
+    """Give the open work inputs' `crs_unsettled` facts the years every reading lies between, which the rules
+    bound the work points by (`possible_points`); without them the points stay 0 to their maximum."""
+    for fact in unsettled:
+        if fact["input"] in ("canadian_experience", "foreign_experience"):
+            fact.update(years)
 
 
 MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of birth
@@ -165,6 +194,8 @@ def _spouse_facts(spouse, day, edition, params, source, unsettled, derived, excl
     education, _ = _education(spouse, "spouse.", day, params, derived)
     _note(education, "spouse_education", unsettled)
     here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions), "spouse_canadian_experience", unsettled, derived)
+    if not here.settled:  # the spouse's years weigh in no choice of language (facts/crs/choice.py `spouse_worth`)
+        unsettled[-1].update(canadian_years=here.years, canadian_possible_years=here.most)
     languages = ordered(_valid(spouse.language_tests, day, tables, params, source, "spouse.language_tests"),
                         params["first_language_on_tie"], spouse_worth(edition, params))
     derived["spouse"] = {"education": education.level, "canadian_years": here.years,

@@ -7,8 +7,8 @@ window (10 years) and cap. Which periods count is decided by the edition's `phas
 (numbered after the applicant's: `screen_groups`). Canadian work is the periods in
 `qualifying_work_countries`; foreign work every other period, of which (the CRS tool's wording) only one
 occupation counts: the unit group with the most hours. A year is `hours_per_year` hours. A split NOC code
-is never guessed: the years are given as a lower and an upper bound, settled when both give the same whole
-number of years.
+is never guessed: the years are given as a lower and an upper bound (`years`, `possible_years`), settled
+when both give the same whole number of years; the rules bound the points of an unsettled count by them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from .words import WHAT
 
 @dataclass(frozen=True)
 class Years:
-    """Whole years of experience, with the hours behind them, and what leaves them open."""
+    """Whole years of experience, with the hours behind them, and what leaves them open: `years` counts only
+    the work every reading of split codes counts, `possible_years` all that some reading counts."""
 
     years: int
     hours: Fraction
@@ -37,6 +38,12 @@ class Years:
     why: str = ""
     notes: tuple[str, ...] = ()
     why_fr: str = ""
+    possible_years: int | None = None  # None: `years` (settled)
+
+    @property
+    def most(self) -> int:
+        """The most whole years any reading gives."""
+        return self.years if self.possible_years is None else self.possible_years
 
 
 def screen_groups(applicant, spouse, day: dt.date, noc, params: dict, source: str) -> list[list[dict]]:
@@ -121,4 +128,4 @@ def _years(certain: Fraction, possible: Fraction, state, params: dict, prefix: s
     split = next(p for p in state.possible if p.status.split)
     field = f"{prefix}work_history[{split.index}].noc_code"
     return Years(low, certain, False, field, f"{what} is {low} to {high} years depending on the unit group of {field}", notes,
-                 f"{WHAT[what]} compte de {low} à {high} année(s) selon le groupe de base de {field}")
+                 f"{WHAT[what]} compte de {low} à {high} année(s) selon le groupe de base de {field}", high)
