@@ -164,7 +164,8 @@ def test_the_json_line_lists_the_records(applicant_file):
 
 def test_csv_summary_and_consumed_facts_name_the_group_as_unmet():
     decision = _decision([True, None, None], [("c1", "c2")])
-    assert csv_row(decision, PROGRAM).split(",")[1:4] == ["false", "not_together:c1+c2", "c1;c2"]
+    row = csv_row(decision, PROGRAM)
+    assert row.split(",")[1:4] == ["false", "not_together:c1+c2", "c1;c2"] and "| not_together:c1+c2: never both" in row
     counts = new_counts()
     eligible, unmet, undetermined = decision.verdict()
     count_outcome(counts, (eligible, unmet, decision.edition, undetermined, ()))
