@@ -179,3 +179,28 @@ def test_an_explanation_shows_each_not_together():
     doc = {"applicant_id": "A-1", "program": "fst", "edition": "2022-11-16", "as_of": "2026-11-01", "eligible": False, "language": "en",
            "criteria": [], "not_together": [{"criteria": ["c1", "c2"], "reason": "never both", "citation": "IRPR 1"}]}
     assert "[NEVER MET TOGETHER] c1 + c2 (IRPR 1)\n  Why: never both" in explanation_text(doc)
+
+
+def test_cec_explain_shows_a_not_together_in_english_and_french(tmp_path):
+    """A rule added to a copy of CEC's rulesets, for an applicant intending to live in Quebec (so the claim
+    holds: outside_quebec is unmet): `cec explain` says it, with the reason in each language."""
+    root = copy_rulesets(tmp_path, ("cec",))
+    anchor = "  - id: not_found_inadmissible\n"
+    edit(root, "cec/2022-11-16/ruleset.yaml", anchor, """  - id: quebec_and_admissibility_never_together
+    description: A test rule.
+    citation: IRPR 87.1(1)
+    when:
+      - fact: applicant
+        where:
+          intended_province: {in: {param: excluded_provinces}}
+    then:
+      not_together: [outside_quebec, admissibility]
+      reason: {en: "intends to live in {applicant.intended_province}", fr: "résidence prévue : {applicant.intended_province}"}
+""" + anchor)
+    quebec = tmp_path / "quebec.yaml"
+    quebec.write_text((REPO / "examples" / "eligible.yaml").read_text().replace('intended_province: "ON"', 'intended_province: "QC"'))
+    for lang, words in (("en", "[NEVER MET TOGETHER] outside_quebec + admissibility (IRPR 87.1(1))\n  Why: intends to live in QC"),
+                        ("fr", "[JAMAIS REMPLIS ENSEMBLE] outside_quebec + admissibility (RIPR 87.1(1))\n  Motif: résidence prévue : QC")):
+        result = CliRunner().invoke(cli, ["explain", "--rulesets", str(root), "--lang", lang, str(quebec)])
+        assert result.exit_code == 0, result.output
+        assert words in result.output
