@@ -69,6 +69,14 @@ def test_a_bad_not_together_is_reported_with_file_line_and_key_path(tmp_path, li
     assert f"rulesets/{FST}:{line}:" in problem and f".then.{at}" in problem and all(word in problem for word in words)
 
 
+def test_a_misspelt_not_together_is_an_unknown_key_with_did_you_mean(tmp_path):
+    root = copy_rulesets(tmp_path, ("fst",))
+    line = edit(root, FST, TOGETHER_LINE, TOGETHER_LINE.replace("not_together", "not_togeter"))
+    result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
+    assert result.exit_code == 2
+    assert f"rulesets/{FST}:{line}:7:" in result.stderr and "unknown key 'not_togeter' (did you mean 'not_together'?)" in result.stderr
+
+
 def test_a_not_together_needs_a_reason(tmp_path):
     root = copy_rulesets(tmp_path, ("fst",))
     text = (root / FST).read_text(encoding="utf-8")
