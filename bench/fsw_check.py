@@ -562,21 +562,37 @@ def decide_fst(record) -> dict:
     # criterion fails anyway, so `eligible` is the same either way.
     offers = {c: trade_offers(record, as_of, c) for c in (True, False)}
     documents = {c: offers[c] | certificate_trades(record, as_of, c) for c in (True, False)}
+    alone = (bool(documents[False]), bool(offers[False]))  # a document, an offer, read alone in some reading
     if maybe:
         documents = {True: documents[True] & sure, False: documents[False] & maybe}
         offers = {True: offers[True] & sure, False: offers[False] & maybe}
     basis = True if documents[True] else False if not documents[False] else None
     # T6: exempt only when relying on the offer, in that trade, while authorized to work in Canada
-    exempt = False if not offers[False] or not working_in_canada(record, as_of, paid=False) else True if offers[True] else None
+    authorized = working_in_canada(record, as_of, paid=False)
+    exempt = False if not offers[False] or not authorized else True if offers[True] else None
+    # With no trade sure to have the hours but some that may, a reading has none (the experience fails there)
+    # and there the documents are read alone: a document only in trades without the hours meets the criterion
+    # (and an offer exempts) in that reading only. Each is then open, and never met with the experience: not
+    # eligible (the engine's not_together).
+    never_with_experience = set()
+    settlement = funds(record, as_of, exempt)
+    if maybe and not sure and basis is False and alone[0]:
+        basis = None
+        never_with_experience.add("offer_or_certificate")
+    if maybe and not sure and exempt is False and alone[1] and authorized:
+        settlement = funds(record, as_of, None)
+        if settlement is None and funds(record, as_of, False) is False:
+            never_with_experience.add("settlement_funds")
     criteria = {
         "skilled_trade_experience": experience,
         "language_proficiency": fst_language(valid_results(record["language_tests"], as_of)),
         "offer_or_certificate": basis,
-        "settlement_funds": funds(record, as_of, exempt),
+        "settlement_funds": settlement,
         "outside_quebec": record["intended_province"] != "QC",
         "admissibility": record.get("admissible", True) is not False,
     }
-    return {"id": record["id"], "criteria": criteria, "eligible": kleene(criteria.values())}
+    eligible = False if never_with_experience else kleene(criteria.values())
+    return {"id": record["id"], "criteria": criteria, "eligible": eligible}
 
 
 def kleene(values) -> bool | None:

@@ -346,15 +346,19 @@ def _fst_split_codes() -> list[dict]:
             base("fst-split-offer-part-time", "2025-09-01", work_history=working, job_offer=part_time),
             base("fst-split-certificate-other-trade", "2025-09-01", work_history=working, certificates_of_qualification=cert("6331", 2016)),
             base("fst-split-offer-alone-trade", "2025-09-01", settlement_funds=0, work_history=year, job_offer=offer("7384", 2016)),
-            base("fst-split-offer-alone-open", "2025-09-01", settlement_funds=1000, work_history=year, job_offer=offer("6331", 2016))]
+            base("fst-split-offer-alone-open", "2025-09-01", settlement_funds=1000, work_history=year, job_offer=offer("6331", 2016)),
+            base("fst-split-trade-or-not-certificate-other-trade", "2025-09-01", work_history=[work("6331", 2016, "2020-01-06", None)],
+                 certificates_of_qualification=cert("72200", 2021))]
 
 
 def _fst_self_employed() -> list[dict]:
     """Self-employed trade work, possible hours for FST (self_employment_counts: open): decisive (certificate; offer
-    with no funds, so the exemption is open too), not needed, and short even counted."""
+    with no funds, so the exemption is open too; an offer in another trade with no funds, never met together with
+    the experience), not needed, and short even counted."""
     alone = [work("72200", 2021, "2020-01-06", None, self_employed=True)]
     return [base("fst-self-employed-decisive", "2025-09-01", work_history=alone, certificates_of_qualification=cert("72200", 2021)),
             base("fst-self-employed-offer-open", "2025-09-01", settlement_funds=0, work_history=alone, job_offer=offer("72200", 2021)),
+            base("fst-self-employed-offer-other-trade", "2025-09-01", settlement_funds=0, work_history=alone, job_offer=offer("72201", 2021)),
             base("fst-self-employed-not-needed", "2025-09-01", certificates_of_qualification=cert("72200", 2021),
                  work_history=[work("72200", 2021, "2020-01-06", "2023-08-31"), work("72200", 2021, "2023-09-01", None, self_employed=True)]),
             base("fst-self-employed-short", "2025-09-01", certificates_of_qualification=cert("72200", 2021),

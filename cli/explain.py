@@ -20,11 +20,13 @@ LABELS = {
     "en": {"eligible": "ELIGIBLE", "not": "NOT ELIGIBLE", "met": "met", "unmet": "UNMET", "why": "Why",
            "facts": "Facts used", "thresholds": "Thresholds", "to_meet": "To meet it", "edition": "edition", "as_of": "as of",
            "note": "Note", "undetermined": "UNDETERMINED", "to_settle": "To settle it, give",
-           "gains": "Cheapest ways to gain points:", "no_gains": "no single change of a level raises the total"},
+           "gains": "Cheapest ways to gain points:", "no_gains": "no single change of a level raises the total",
+           "not_together": "NEVER MET TOGETHER"},
     "fr": {"eligible": "ADMISSIBLE", "not": "NON ADMISSIBLE", "met": "rempli", "unmet": "NON REMPLI", "why": "Motif",
            "facts": "Faits utilisés", "thresholds": "Seuils", "to_meet": "Pour le remplir", "edition": "édition", "as_of": "au",
            "note": "Remarque", "undetermined": "INDÉTERMINÉ", "to_settle": "Pour le trancher, indiquez",
-           "gains": "Façons les moins coûteuses de gagner des points :", "no_gains": "aucun changement d'un seul niveau n'augmente le total"},
+           "gains": "Façons les moins coûteuses de gagner des points :", "no_gains": "aucun changement d'un seul niveau n'augmente le total",
+           "not_together": "JAMAIS REMPLIS ENSEMBLE"},
 }
 
 
@@ -48,6 +50,8 @@ def explanation_text(doc: dict) -> str:
             lines.append(f"  {t['to_meet']}: {sentence}")
         for need in c.get("to_settle") or []:
             lines.append(f"  {t['to_settle']} {need['field']}: {need['why']}")
+    for record in doc.get("not_together", []):  # why a decision with no unmet criterion is not eligible
+        lines += ["", f"[{t['not_together']}] {' + '.join(record['criteria'])} ({record['citation']})", f"  {t['why']}: {record['reason']}"]
     if "score" in doc:
         lines += [""] + score_lines(doc["score"], doc["language"], indent="")
         if "gains" in doc["score"]:

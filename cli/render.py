@@ -8,10 +8,10 @@ from cec_rules.engine.decision import Decision
 WORDS = {
     "en": {"outcome": {True: "ELIGIBLE", False: "NOT ELIGIBLE", None: "UNDETERMINED"}, "for": "for", "edition": "edition",
            "as_of": "as of", "mark": {True: "met  ", False: "UNMET", None: "UNDETERMINED"}, "needs": "needs", "note": "note",
-           "points": "points", "cap": "cap", "before_cap": "before the cap"},
+           "points": "points", "cap": "cap", "before_cap": "before the cap", "not_together": "NEVER MET TOGETHER"},
     "fr": {"outcome": {True: "ADMISSIBLE", False: "NON ADMISSIBLE", None: "INDÉTERMINÉ"}, "for": "à la", "edition": "édition",
            "as_of": "au", "mark": {True: "rempli", False: "NON REMPLI", None: "INDÉTERMINÉ"}, "needs": "il faut", "note": "remarque",
-           "points": "points", "cap": "plafond", "before_cap": "avant le plafond"},
+           "points": "points", "cap": "plafond", "before_cap": "avant le plafond", "not_together": "JAMAIS REMPLIS ENSEMBLE"},
 }
 
 
@@ -23,6 +23,8 @@ def decision_text(decision: Decision, language: str = "en") -> str:
     for criterion in decision.criteria:
         lines.append(f"  [{w['mark'][criterion.met]}] {criterion.id}: {criterion.reason}  ({criterion.citation})")
         lines += [f"      {w['needs']} {need['field']}: {need['why']}" for need in criterion.needs if criterion.met is None]
+    for record in decision.not_together:  # why a decision with no unmet criterion is not eligible
+        lines.append(f"  [{w['not_together']}] {' + '.join(record.criteria)}: {record.reason}  ({record.citation})")
     if decision.score is not None:
         lines += score_lines(decision.score.to_json(), language)
     for finding in decision.derived.get("findings", []):

@@ -46,6 +46,8 @@ class Expectation(BaseModel):
     needs: dict[str, list[str]] = {}  # criterion -> input fields its `needs` must name
     derived: dict[str, StrictInt | StrictFloat | StrictStr | StrictBool | list | dict | None] = {}
     reasons: dict[str, str] = {}
+    # groups of criteria a `not_together` rule must have concluded (in any order); [] : none may have
+    not_together: list[list[str]] | None = None
     # total, possible_total, factor or cap id -> points; a factor -> [least, most]: undetermined, within those bounds
     score: dict[str, StrictInt | StrictFloat | None | Annotated[list[StrictInt | StrictFloat], Field(min_length=2, max_length=2)]] = {}
 
@@ -194,6 +196,7 @@ def compare(expect: Expectation, decision) -> list[str]:
         if not _same(wanted, got):
             failures.append(f"derived.{path}: expected {wanted!r}, got {got!r}")
     failures += _compare_score(expect.score, decision)
+    failures += _compare_not_together(expect.not_together, decision)
     for name, text in expect.reasons.items():
         got = criteria.get(name)
         if got is None or text not in got.reason:
@@ -202,6 +205,17 @@ def compare(expect: Expectation, decision) -> list[str]:
 
 
 _MISSING = "<missing>"
+
+
+def _compare_not_together(expected: list[list[str]] | None, decision) -> list[str]:
+    """`not_together:` expectations: each group was concluded (its criteria in any order); an empty list, none was."""
+    if expected is None:
+        return []
+    got = [sorted(record.criteria) for record in decision.not_together]
+    missing = [group for group in expected if sorted(group) not in got]
+    if missing or (not expected and got):
+        return [f"not_together: expected {expected}, got {got}"]
+    return []
 
 
 def _compare_score(expected: dict, decision) -> list[str]:

@@ -28,6 +28,30 @@ class CriterionResult:
 
 
 @dataclass
+class NotTogether:
+    """A rule's `not_together`: in every reading of the input at least one of `criteria` is unmet, although
+    each may be undetermined on its own; `reason` rendered from the applicant's values (None in a verdict
+    without reasons), `facts` the facts the rule matched (to word the reason in another language)."""
+
+    criteria: tuple[str, ...]
+    reason: str | None
+    citation: str | None
+    rule: str
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How the decision's `unmet` names it: `not_together:A+B`."""
+        return NOT_TOGETHER_LABEL + "+".join(self.criteria)
+
+    def to_json(self) -> dict:
+        return {"criteria": list(self.criteria), "reason": self.reason, "citation": self.citation}
+
+
+NOT_TOGETHER_LABEL = "not_together:"
+
+
+@dataclass
 class Decision:
     """Criteria met/unmet with reasons and citations, derived values, and the trace of rule firings."""
 
@@ -41,10 +65,14 @@ class Decision:
     derived: dict
     trace: list[dict] = field(default_factory=list)
     score: object | None = None  # engine/score.py's ScoreResult, for a ruleset with a `score:` section
+    not_together: list[NotTogether] = field(default_factory=list)  # rules' `not_together`, in firing order
 
     @property
     def eligible(self) -> bool | None:
-        """Kleene conjunction: False when any criterion is unmet, else None when any is undetermined."""
+        """Kleene conjunction: False when any criterion is unmet or a `not_together` fired (some criterion
+        of it is unmet in every reading), else None when any criterion is undetermined."""
+        if self.not_together:
+            return False
         eligible = True
         for criterion in self.criteria:
             if criterion.met is False:
@@ -55,13 +83,19 @@ class Decision:
 
     def verdict(self) -> tuple[bool | None, tuple[str, ...], tuple[str, ...]]:
         """`eligible`, `unmet` and `undetermined` at once (a batch worker sends all three for every record)."""
-        unmet = tuple([c.id for c in self.criteria if c.met is False])
+        unmet = tuple(self.unmet)
         undetermined = tuple([c.id for c in self.criteria if c.met is None])
         return (False if unmet else None if undetermined else True), unmet, undetermined
 
     @property
     def unmet(self) -> list[str]:
-        return [c.id for c in self.criteria if c.met is False]
+        """The unmet criteria, then each `not_together` as `not_together:A+B` (unmet as a whole, though
+        its criteria may be undetermined): whatever shows `unmet` (batch summaries and CSV, a consumed
+        decision's facts) then says why a decision is not eligible."""
+        unmet = [c.id for c in self.criteria if c.met is False]
+        if self.not_together:
+            unmet += dict.fromkeys(record.label for record in self.not_together)
+        return unmet
 
     @property
     def undetermined(self) -> list[str]:
@@ -77,6 +111,8 @@ class Decision:
             "eligible": self.eligible,
             "criteria": [c.to_json() for c in self.criteria],
         }
+        if self.not_together:
+            data["not_together"] = [record.to_json() for record in self.not_together]
         if self.score is not None:
             data["score"] = self.score.to_json()
         data["derived"] = self.derived

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .chaining import Chain
 from .compiler import CompiledRuleset, compile_ruleset, parameter_period, stage_rules
-from .decision import CriterionResult, Decision
+from .decision import CriterionResult, Decision, NotTogether
 from .errors import EngineError, InputError
 from .library import Edition, Library
 from .library_cache import load_library_cached
@@ -73,8 +73,9 @@ class Evaluator:
         result = self.runtime.run(compiled, derivation.facts + consumed.facts, reasons)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
         trace = ([*screened.trace, *result.trace] if screened is not None else result.trace) if reasons else []  # (a Firing is its own JSON)
+        criteria = self._criteria(edition, result, reasons)
         return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), self._criteria(edition, result, reasons), derived, trace, result.score)
+                        day.isoformat(), criteria, derived, trace, result.score, _not_together(result, criteria))
 
     def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", shown: bool = True) -> tuple:
         """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
@@ -167,6 +168,21 @@ class Evaluator:
 
 
 VERDICT_WORDS = {True: "met", False: "unmet", None: "undetermined"}
+
+
+def _not_together(result: RunResult, criteria: list[CriterionResult]) -> list[NotTogether]:
+    """The run's `not_together` records, each shown once (a rule firing on several matches may give the same
+    text). A record whose criteria are all met contradicts its rule's claim that one is unmet in every
+    reading: an engine error naming the rule, as for a criterion concluded two ways."""
+    if not result.not_together:
+        return []
+    met = {c.id for c in criteria if c.met is True}
+    shown: dict[tuple, NotTogether] = {}
+    for record in result.not_together:
+        if met.issuperset(record.criteria):
+            raise EngineError(f"rule {record.rule!r} concluded not_together for {', '.join(record.criteria)}, which are all met")
+        shown.setdefault((record.criteria, record.reason), record)
+    return list(shown.values())
 
 
 def _rule_derived(result: RunResult, collect: list[str]) -> dict:

@@ -50,9 +50,12 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     mark = pass_mark(edition.ruleset, compiled.parameters)
     score["pass_mark"] = mark
     score["gains"] = [{**gain.to_json(), "text": gain_text(gain, evaluator, edition, lang, mark)} for gain in gains]
-    return {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition, "as_of": decision.as_of,
-            "eligible": decision.eligible, "criteria": criteria, "score": score,
-            "findings": decision.derived.get("findings", [])}
+    doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition, "as_of": decision.as_of,
+           "eligible": decision.eligible, "criteria": criteria, "score": score,
+           "findings": decision.derived.get("findings", [])}
+    if decision.not_together:  # why a decision with no unmet criterion is not eligible
+        doc["not_together"] = [record.to_json() for record in decision.not_together]
+    return doc
 
 
 def _readable(fact: dict, types: dict, lang: str = "en") -> dict:

@@ -234,18 +234,21 @@ class Award(Strict):
 
 
 VERDICTS = ("meet", "fail", "undetermined")
-CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points", "exclude")
+CONCLUSIONS = (*VERDICTS, "derive", "award", "undetermined_points", "exclude", "not_together")
 
 
 class Conclusion(Strict):
     """What a rule concludes: exactly one of meet, fail, undetermined (with `needs`), derive, award,
-    undetermined_points (with `needs`), exclude.
+    undetermined_points (with `needs`), exclude, not_together.
 
     `undetermined` says that the law's answer depends on a fact the input does not settle; its `needs`
     name the input fields that would settle it (each rule firing adds its needs to the criterion).
     `undetermined_points: FACTOR` says the same of a score factor: it counts 0 in the score's total and
     its maximum in the possible total, or, with `possible_points`, the least and the most of the points
-    those say the factor can have (engine/possible_points.py)."""
+    those say the factor can have (engine/possible_points.py).
+    `not_together: [CRITERION, ...]` says that in every reading of this applicant's input at least one of
+    those criteria is unmet, though each may stay undetermined on its own: the decision is then not
+    eligible (engine/decision.py). It concludes no criterion."""
 
     meet: Identifier | None = None
     fail: Identifier | None = None
@@ -256,6 +259,7 @@ class Conclusion(Strict):
     undetermined_points: Identifier | None = None
     possible_points: PossiblePoints | None = None
     exclude: Exclude | None = None
+    not_together: list[Identifier] | None = None
     reason: Wording | None = None
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from .compiler import CompiledRuleset
+from .decision import NotTogether
 from .errors import EngineError
 from .decision_tables import table_value
 from .pattern_cache import PatternCache, Recorder, replay
@@ -89,11 +90,12 @@ class RunResult:
     exclusions: list[Exclusion]
     awards: list[Award]
     unknown_points: list[PointsUnknown]
+    not_together: list[NotTogether]
     score: ScoreResult | None  # for a ruleset with a `score:`, once the conclude phase has settled
     reasons = True  # False: the criteria's outcomes without their reasons and needs (`Runtime.run`); a class default
 
     def __init__(self, trace=None, outcomes=None, derived=None, errors=None, exclusions=None, awards=None, unknown_points=None,
-                 score=None):
+                 score=None, not_together=None):
         """(Written out: the runtime makes one per run, about three per applicant, and a dataclass's default
         factories cost twice as much.)"""
         self.trace = [] if trace is None else trace
@@ -103,6 +105,7 @@ class RunResult:
         self.exclusions = [] if exclusions is None else exclusions
         self.awards = [] if awards is None else awards
         self.unknown_points = [] if unknown_points is None else unknown_points
+        self.not_together = [] if not_together is None else not_together
         self.score = score
 
     def scored(self, compiled: CompiledRuleset) -> ScoreResult:
@@ -270,6 +273,8 @@ class Runtime:
             return _deriver(conclusion.derive, _text_fillers(conclusion, prepare, self._translations), compiled)
         if conclusion.exclude is not None:
             return lambda result, matched, c: result.exclusions.append(_exclusion(rule, matched, reason(matched, parameters)))
+        if conclusion.not_together is not None:
+            return _together(rule, reason, parameters)
         needs = _need_fillers(conclusion, prepare, compiled.tables)
         concluder = _concluder(rule, reason, needs, compiled)
         if concluder is not None:
@@ -310,6 +315,18 @@ def _deriver(derive, texts: dict, compiled: CompiledRuleset):
             result.derived.append((kind, new))
             if c is not None:
                 c.assert_fact({**new, "t": kind})
+
+    return conclude
+
+
+def _together(rule, reason, parameters: dict):
+    """A `not_together` conclusion: a record of the criteria never met together, its reason rendered from the
+    matched facts (none without reasons, as for a criterion's outcome)."""
+    criteria, citation, rule_id = tuple(rule.then.not_together), rule.citation, rule.id
+
+    def conclude(result: RunResult, matched: dict, c) -> None:
+        shown = reason(matched, parameters) if result.reasons else None
+        result.not_together.append(NotTogether(criteria, shown, citation, rule_id, matched))
 
     return conclude
 

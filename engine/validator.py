@@ -368,6 +368,8 @@ class RulesetChecker:
         conclusion = rule.then
         if conclusion.criterion is not None and conclusion.criterion not in self.ruleset.criteria:
             self._add(where + (conclusion.verdict,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+        if conclusion.not_together is not None:
+            self._check_not_together(where + ("not_together",), conclusion.not_together)
         if conclusion.derive is not None:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
@@ -390,6 +392,19 @@ class RulesetChecker:
                         self._check_template(where + ("needs", index, name, "text"), wording(value.text, lang), aliases)
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
+
+    def _check_not_together(self, where: tuple, criteria: list[str]) -> None:
+        """`not_together: [A, B, ...]`: at least two criteria of this ruleset, each named once (one criterion
+        alone would be `fail`)."""
+        if len(criteria) < 2:
+            self._add(where, f"not_together names {len(criteria)} criteri{'on' if len(criteria) == 1 else 'a'}; it needs at least two (for one, conclude `fail`)")
+        seen: set[str] = set()
+        for index, name in enumerate(criteria):
+            if name not in self.ruleset.criteria:
+                self._add(where + (index,), f"unknown criterion {name!r}{suggest(name, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+            elif name in seen:
+                self._add(where + (index,), f"criterion {name!r} is named twice in not_together")
+            seen.add(name)
 
     def _check_template(self, where: tuple, template: str, aliases: dict[str, str], award: bool = False) -> None:
         for name in _PLACEHOLDER.findall(template):

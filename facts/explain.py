@@ -49,6 +49,8 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
     doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
            "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
            "findings": decision.derived.get("findings", [])}
+    if decision.not_together:  # why a decision with no unmet criterion is not eligible
+        doc["not_together"] = _not_together(decision, compiled, edition, language)
     if decision.score is not None:  # a points grid: each factor's points, maximum, reason and citation
         doc["score"] = decision.score.to_json()
     return in_french(doc, decision, edition, applicant) if language == "fr" else doc
@@ -58,9 +60,9 @@ def in_french(doc: dict, decision, edition, applicant) -> dict:
     """Citations under their French names, the findings in French; NOC titles, which exist here only in
     English, marked as such."""
     doc["findings"] = [in_language(note, applicant, edition.tables.noc, "fr") for note in doc["findings"]]
-    for entry in doc["criteria"]:
+    for entry in [*doc["criteria"], *doc.get("not_together", [])]:
         entry["citation"] = french.citation(entry["citation"])
-        for threshold in entry["thresholds"]:
+        for threshold in entry.get("thresholds", []):
             threshold["citation"] = french.citation(threshold["citation"])
             threshold["description"] = french.citation(threshold["description"])  # parameters are described in English only
     return french.mark_titles(doc, _titles(doc, decision, edition) | input_titles(applicant, edition.tables.noc))
@@ -134,6 +136,15 @@ def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TY
         facts = worded(outcome.facts, words, language)
         texts.append(render(wording(rule.then.reason, language), facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
     return "; ".join(dict.fromkeys(texts))
+
+
+def _not_together(decision, compiled, edition, language: str) -> list[dict]:
+    """The decision's `not_together` records (criteria, reason, citation), the reasons in `language`."""
+    from .translated import not_together_reason  # (it imports this module)
+
+    words = edition.ruleset.words.get(language)
+    return [{"criteria": list(record.criteria), "citation": record.citation,
+             "reason": not_together_reason(record, compiled, language, FIELD_TYPES, FORMATS, words)} for record in decision.not_together]
 
 
 def _needs(result, language: str) -> list[dict]:

@@ -40,7 +40,19 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
         criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
                                             needs=french.mark_titles(needs_in(result.needs, result.outcomes, language, wordings), titles)))
     score = decision.score and _score(decision.score, evaluator, compiled, language, wordings, titles)
-    return dataclasses.replace(decision, criteria=criteria, score=score, derived=_derived(decision.derived, applicant, noc, language, titles))
+    together = [dataclasses.replace(record, reason=french.mark_titles(not_together_reason(record, compiled, language, plugin.field_types, plugin.formats,
+                                                                                          wordings.words), titles),
+                                    citation=record.citation and french.citation(record.citation)) for record in decision.not_together]
+    return dataclasses.replace(decision, criteria=criteria, score=score, derived=_derived(decision.derived, applicant, noc, language, titles),
+                               not_together=together)
+
+
+def not_together_reason(record, compiled, language: str, field_types: dict, formats: dict, words: dict | None) -> str:
+    """A `not_together` record's reason in `language`, from its rule's wording and the facts it matched."""
+    rule = compiled.rules[f"{compiled.name}:{record.rule}"]
+    aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
+    return render(wording(rule.then.reason, language), worded(record.facts, words, language), aliases, compiled.parameters, field_types,
+                  compiled.units, language, formats)
 
 
 def _derived(derived: dict, applicant: Applicant, noc, language: str, titles: set[str]) -> dict:

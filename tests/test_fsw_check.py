@@ -3,7 +3,9 @@ of bench/fsw_population.py alike, criterion by criterion and FSW factor by facto
 docs/programs/fsw.md lists as left on purpose (the engine undetermined where the law decides). Among them, the
 wrong "eligible" the audit found: an FST offer in another trade than the experience exempted from funds; and the
 FST split codes decided where every reading agrees (edges `fst-split-*`: on main 5 of them differ); and FST
-self-employed hours read as possible, not certain, by both (edges `fst-self-employed-*`)."""
+self-employed hours read as possible, not certain, by both (edges `fst-self-employed-*`); and a document in
+another trade than the one that may have the hours, open and never met together with the experience (edges
+`fst-split-trade-or-not-certificate-other-trade`, `fst-self-employed-offer-other-trade`)."""
 
 from __future__ import annotations
 

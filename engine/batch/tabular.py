@@ -34,13 +34,15 @@ def csv_row(decision: Decision, plugin) -> str:
 
 def reasons_cell(decision: Decision) -> str:
     """Each criterion not met, with its reason: `<criterion>: <reason> | ...`.
-    An undetermined criterion (met is None) says so: it is not unmet."""
+    An undetermined criterion (met is None) says so: it is not unmet. Then each `not_together` (named as in
+    `unmet_criteria`) with its reason."""
     parts = []
     for criterion in decision.criteria:
         if criterion.met is None:
             parts.append(f"{criterion.id} (undetermined): {criterion.reason}")
         elif not criterion.met:
             parts.append(f"{criterion.id}: {criterion.reason}")
+    parts += [f"{record.label}: {record.reason}" for record in decision.not_together]
     return " | ".join(parts)
 
 
