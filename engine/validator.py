@@ -367,7 +367,7 @@ class RulesetChecker:
     def _check_conclusion(self, where: tuple, rule: Rule, aliases: dict[str, str]) -> None:
         conclusion = rule.then
         if conclusion.criterion is not None and conclusion.criterion not in self.ruleset.criteria:
-            self._add(where + (conclusion.verdict,), f"unknown criterion {conclusion.criterion!r}{suggest(conclusion.criterion, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+            self._unknown_criterion(where + (conclusion.verdict,), conclusion.criterion)
         if conclusion.not_together is not None:
             self._check_not_together(where + ("not_together",), conclusion.not_together)
         if conclusion.derive is not None:
@@ -393,6 +393,10 @@ class RulesetChecker:
                 else:
                     self._check_operand(where + ("needs", index, name), value, aliases)
 
+    def _unknown_criterion(self, where: tuple, name: str) -> None:
+        """A conclusion names no criterion of the ruleset: say which it might mean, and list them all."""
+        self._add(where, f"unknown criterion {name!r}{suggest(name, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+
     def _check_not_together(self, where: tuple, criteria: list[str]) -> None:
         """`not_together: [A, B, ...]`: at least two criteria of this ruleset, each named once (one criterion
         alone would be `fail`)."""
@@ -401,7 +405,7 @@ class RulesetChecker:
         seen: set[str] = set()
         for index, name in enumerate(criteria):
             if name not in self.ruleset.criteria:
-                self._add(where + (index,), f"unknown criterion {name!r}{suggest(name, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+                self._unknown_criterion(where + (index,), name)
             elif name in seen:
                 self._add(where + (index,), f"criterion {name!r} is named twice in not_together")
             seen.add(name)
