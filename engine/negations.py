@@ -1,14 +1,14 @@
 """A rule that matches a fact kind and also says `not:` of that kind: the shape durable-rules gets wrong.
 
-Measured on durable-rules 2.0.28 (tests/test_negations.py replays it): in a rule with a pattern of kind K
-and a `not:` pattern of kind K with constant conditions, a fact that could meet both patterns is not seen
-by the negation, so the rule fires although such a fact exists. With `p` facts of h = 5 and h = 20,
-`when: [{fact: p}, {not: {fact: p, where: {h: {gte: 10}}}}]` fires; so does `{fact: p, where: {h: {lt:
-100}}}` beside it. It decides right when the two patterns can never match one fact (`h: {lt: 10}` beside
-`not: ... h: {gte: 10}`), and when the `not:` compares only with other facts' fields (CEC's
-`not: {fact: language_requirement, where: {level: {gt: {ref: required.level}}}}` beside a
-`language_requirement` pattern). So the validator refuses the rest: a silent wrong conclusion is the
-worst thing a rule can give, and the fix in the ruleset is one comparison.
+Measured on durable-rules 2.0.28 (tests/test_negations.py replays it on a bundled rule): in a rule with a
+pattern of kind K and a `not:` pattern of kind K with constant conditions, a fact that could meet both
+patterns is not seen by the negation, so the rule fires although such a fact exists. With `p` facts of
+h = 5 and h = 20, `when: [{fact: p}, {not: {fact: p, where: {h: {gte: 10}}}}]` fires; so does
+`{fact: p, where: {h: {lt: 100}}}` beside it. It decides right when the two patterns can never match one
+fact (`h: {lt: 10}` beside `not: ... h: {gte: 10}`), and when the `not:` compares only with other facts'
+fields (`not: {fact: p, where: {h: {gt: {ref: first.h}}}}` beside a `p` pattern aliased `first`). So the
+validator refuses the rest: a silent wrong conclusion is the worst thing a rule can give, and the fix in
+the ruleset is one comparison.
 
 The two patterns are compared by the interval analysis of engine/conflicts.py, with the parameters in
 force on each day they change; a comparison that analysis cannot model counts as overlapping.
