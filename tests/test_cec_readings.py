@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
+from click.testing import CliRunner
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from cec_rules.cli.main import cli
+from cec_rules.engine.evaluator import load_bundled_or
 from cec_rules.facts.reading import applicant_from_data
 
 import strategies as gen
+from support import NEW_EDITION, copy_rulesets, edit
 
 SOURCE = "<generated>"
 MOST_SETTLEMENTS = 64  # deciding each is a full decision; the readings never reach the enumeration bound
@@ -91,3 +96,28 @@ def test_the_decision_is_the_join_of_every_settlement(evaluator, record):
     event(f"eligible {decision.eligible}, not_together {bool(decision.not_together)}")
     assert decision.eligible is kleene_join(settled), (
         f"eligible {decision.eligible} but the settlements give {sorted(map(str, settled))}\nrecord: {record}")
+
+
+NEVER_TOGETHER = {"id": "NT22-clb6", "application_date": "2026-11-02", "intended_province": "ON",
+                  "language_tests": [{"test": "ielts_general", "date": "2025-06-01", "listening": 5.5, "reading": 5.0, "writing": 5.5, "speaking": 5.5}],
+                  "work_history": [full_time((2016, "4216"), dt.date(2025, 11, 2), 40), full_time((2016, "1123"), dt.date(2024, 12, 29), 52)],
+                  "study_history": []}
+
+
+def test_cec_diff_shows_why_a_side_is_not_eligible(tmp_path):
+    """changes.jsonl shows a side's not_together beside its reasons: eligible false with no unmet criterion
+    would otherwise say nothing about why. Raising TEER 2-3 to CLB 7 makes the language unmet in every reading."""
+    proposed = copy_rulesets(tmp_path)
+    edit(proposed, NEW_EDITION, 'value: {"0": 7, "1": 7, "2": 5, "3": 5}', 'value: {"0": 7, "1": 7, "2": 7, "3": 7}')
+    population = tmp_path / "pool.jsonl"
+    population.write_text(json.dumps(NEVER_TOGETHER) + "\n", encoding="utf-8")
+    out = tmp_path / "impact"
+    result = CliRunner().invoke(cli, ["diff", str(load_bundled_or(None).root), str(proposed), "--population", str(population),
+                                      "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(row) for row in (out / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["eligible"] == {"old": False, "new": False}
+    assert line["criteria_changed"] == {"language_proficiency": "undetermined -> unmet"}
+    assert [record["criteria"] for record in line["old"]["not_together"]] == [["skilled_work_experience", "language_proficiency"]]
+    assert "meets the level needed only in readings of the NOC codes" in line["old"]["not_together"][0]["reason"]
+    assert "not_together" not in line["new"]
