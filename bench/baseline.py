@@ -552,6 +552,23 @@ def language_met(best: int, counted: list[Counted], edition: Edition) -> bool | 
     return True if best >= max(required) else False if best < min(required) else None
 
 
+def never_together(best: int, counted: list[Counted], edition: Edition) -> bool:
+    """Whether no reading both reaches the hours and requires a level `best` meets, although each criterion
+    alone depends on the reading: then no reading is eligible (87.1(2) asks for both in one reading of the
+    applicant's occupations). Beyond MAX_READINGS, False: the answer stays undetermined."""
+    fixed = [(c.options[0], c.items) for c in counted if len(c.options) == 1 and c.options[0][1] is not None]
+    split = [c for c in counted if len(c.options) > 1]
+    choices = _choices(counted, split)
+    if math.prod(len(options) for options in choices) > MAX_READINGS:
+        return False
+    for reading in itertools.product(*choices):
+        chosen = fixed + [(option, c.items) for option, c in zip(reading, split) if option is not None]
+        threshold = _predominant_threshold(chosen)
+        if threshold is not None and best >= threshold and capped_hours([item for _, items in chosen for item in items]) >= MIN_HOURS:
+            return False
+    return True
+
+
 # --- language results -----------------------------------------------------------------------------
 
 def valid(result: Result, as_of: dt.date) -> bool:
@@ -576,7 +593,8 @@ def decide(record) -> dict:
     """The CEC decision for one record (a parsed JSON object); ValueError when it is malformed.
 
     `met` per criterion is True, False or None (undetermined: the readings of a split NOC code
-    disagree); `eligible` is Kleene's conjunction of them.
+    disagree); `eligible` is Kleene's conjunction of them, except that it is False when the hours and the
+    language are each undetermined but never met in the same reading (`never_together`).
     """
     applicant = parse(record)
     as_of = applicant["as_of"]
@@ -589,6 +607,9 @@ def decide(record) -> dict:
            "admissibility": applicant["admissible"] is not False}
     values = set(met.values())
     eligible = False if False in values else None if None in values else True
+    if met["skilled_work_experience"] is None and met["language_proficiency"] is None and never_together(
+            best_level(applicant["tests"], as_of), counted, edition):
+        eligible = False
     return {"applicant_id": applicant["id"], "eligible": eligible, "met": met,
             "unmet": [c for c in CRITERIA if met[c] is False],
             "undetermined": [c for c in CRITERIA if met[c] is None],

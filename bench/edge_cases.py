@@ -59,11 +59,14 @@ GOOD_TEST = ielts(9, "2024-06-01")
 LEAP_TEST = ielts(9, "2023-06-01")  # valid on 2024-02-29
 
 
-def want(unmet=(), undetermined=(), hours=None) -> dict:
-    """An expected outcome: the criteria unmet and undetermined (the others met), and the exact hours."""
+def want(unmet=(), undetermined=(), hours=None, never_together=False) -> dict:
+    """An expected outcome: the criteria unmet and undetermined (the others met), and the exact hours;
+    `never_together`: the undetermined criteria are never met in the same reading (not eligible)."""
     expected = {"unmet": list(unmet), "undetermined": list(undetermined)}
     if hours is not None:
         expected["hours"] = str(hours)
+    if never_together:
+        expected["never_together"] = True
     return expected
 
 
@@ -212,6 +215,15 @@ def split_cases() -> list[tuple[dict, dict]]:
          want([LANG], [SKILL], hours=0)),
         (applicant("split-1123-clb7-met-where-hours-count", MON, [work("1123", TWO_YEARS_FROM, SUN, 30)], [ielts(7, "2024-06-01")]),
          want(undetermined=[SKILL], hours=0)),
+        # With 1,200 h certain in 43109 (TEER 3, CLB 5) beside 1123's 1,560 h: read as 10022 or 11202, 2,760 h
+        # but CLB 7 is needed; read as 64409, CLB 5 is met but only 1,200 h count. Each criterion depends on
+        # the reading, and no reading meets both: not eligible.
+        (applicant("split-1123-hours-and-level-never-together-clb6", MON,
+                   [work("43109", "2024-04-01", SUN, 30), work("1123", "2023-01-09", "2024-01-07", 30)], [ielts(6, "2024-06-01")]),
+         want(undetermined=[SKILL, LANG], hours=1200, never_together=True)),
+        (applicant("split-1123-hours-and-level-together-clb7", MON,
+                   [work("43109", "2024-04-01", SUN, 30), work("1123", "2023-01-09", "2024-01-07", 30)], [ielts(7, "2024-06-01")]),
+         want(undetermined=[SKILL], hours=1200)),
         # 64409 (2021) -> 1123 (A) or 6552 (C) in the NOC 2016 edition: the same.
         (applicant("split-64409-2016-edition-clb6", "2021-01-04", [work("64409", "2019-01-07", "2021-01-03", 30)],
                    [ielts(6, "2020-06-01")]),
@@ -313,7 +325,7 @@ def matches(expected: dict, got: dict) -> bool:
     if "unmet" not in got or got["missing"]:
         return False
     return (got["unmet"] == expected["unmet"] and got["undetermined"] == expected["undetermined"]
-            and got["eligible"] is kleene(expected["unmet"], expected["undetermined"])
+            and got["eligible"] is (False if expected.get("never_together") else kleene(expected["unmet"], expected["undetermined"]))
             and ("hours" not in expected or got["hours"] == expected["hours"]))
 
 

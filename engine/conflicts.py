@@ -136,9 +136,7 @@ def rule_conditions(rule: Rule, parameters: dict) -> list[Conditions] | None:
     choices = []
     for pattern in rule.when:
         inner = pattern.not_ if isinstance(pattern, Absent) else pattern
-        groups = [inner.where or {}]
-        alternatives = [[*groups, g] for g in inner.any] if inner.any else [groups]
-        choices.append([(isinstance(pattern, Absent), inner.fact, _constraints(a, parameters, aliases)) for a in alternatives])
+        choices.append([(isinstance(pattern, Absent), inner.fact, c) for c in pattern_alternatives(inner, parameters, aliases)])
     combos = math.prod(len(c) for c in choices)
     if combos > MAX_ALTERNATIVES:
         return None
@@ -146,6 +144,13 @@ def rule_conditions(rule: Rule, parameters: dict) -> list[Conditions] | None:
     for combo in itertools.product(*choices):
         result.append(Conditions([(k, c) for neg, k, c in combo if not neg], [(k, c) for neg, k, c in combo if neg]))
     return result
+
+
+def pattern_alternatives(pattern: FactPattern, parameters: dict, aliases: dict[str, str]) -> list[dict[str, Constraint]]:
+    """The constraints per field of each way `pattern` can match: its `where` with each of its `any:` groups."""
+    groups = [pattern.where or {}]
+    alternatives = [[*groups, g] for g in pattern.any] if pattern.any else [groups]
+    return [_constraints(a, parameters, aliases) for a in alternatives]
 
 
 def _constraints(groups: list[dict], parameters: dict, aliases: dict[str, str]) -> dict[str, Constraint]:
@@ -211,8 +216,7 @@ def criterion_of(rule: Rule) -> str | None:
 
 def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions, relations: dict | None = None) -> list[Problem]:
     """Pairs of rules that conclude one criterion two ways and whose conditions can hold together."""
-    days = sorted({ruleset.effective_from, *(d for p in ruleset.parameters.values() for d in (p.values or {}))})
-    per_day = [({n: p.value_on(day) for n, p in ruleset.parameters.items()}) for day in days]
+    per_day = parameter_days(ruleset)
     concluding = [(i, r) for i, r in enumerate(ruleset.rules) if verdict(r) is not None]
     problems = []
     for (i, a), (j, b) in itertools.combinations(concluding, 2):
@@ -226,6 +230,12 @@ def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions, re
                                     f"rules {b.id!r} ({verdict(b)}) and {a.id!r} (line {line}, {verdict(a)}) can both hold for one applicant, "
                                     f"so criterion {criterion_of(b)!r} would be concluded two ways: make their conditions exclusive"))
     return problems
+
+
+def parameter_days(ruleset: Ruleset) -> list[dict]:
+    """The parameters' values on each day one of them changes (from the edition's first day)."""
+    days = sorted({ruleset.effective_from, *(d for p in ruleset.parameters.values() for d in (p.values or {}))})
+    return [{n: p.value_on(day) for n, p in ruleset.parameters.items()} for day in days]
 
 
 def _can_fire_together(a: Rule, b: Rule, parameters: dict, relations: dict | None) -> bool:

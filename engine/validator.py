@@ -8,6 +8,7 @@ import math
 import re
 
 from .conflicts import contradiction_problems, cycle_problems
+from .negations import self_negation_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
 from .model import (ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, InputRange, Lookup, Lowest, ParamRef, Rule, Ruleset,
@@ -100,6 +101,7 @@ class RulesetChecker:
         self.problems += table_problems(self.ruleset, self.path, self.positions)
         self.problems += score_problems(self.ruleset, self.path, self.positions, self.program_kinds)
         self.problems += cycle_problems(self.ruleset, self.path, self.positions)
+        self.problems += self_negation_problems(self.ruleset, self.path, self.positions)
         relations = dict(self.field_relations)
         if self.ruleset.score is not None:  # the sure total never exceeds the possible one (engine/score.py)
             relations[SCORE_FACT] = [*relations.get(SCORE_FACT, []), tuple(TOTAL_FIELDS)]

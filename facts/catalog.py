@@ -25,6 +25,7 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "reading": ("count", "the reading's number: one way of reading the split NOC codes (0 when no code splits)"),
         "occupations": ("count", "how many occupations share the most qualifying hours in this reading (0: none has hours)"),
         "readings": ("count", "how many distinct readings there are"),
+        "most_hours": ("hours", "the most qualifying hours in the window (all occupations together, weekly cap across jobs) that this reading may give: a reading with less never reaches the minimum"),
     },
     "primary_occupation": {
         "reading": ("count", "the reading in which this unit group has the most qualifying hours"),

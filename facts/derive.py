@@ -202,7 +202,7 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     if split:
         all_readings = [_in_units(r, unit) for r in readings([_countable(p) for p in possible_periods], state.cap)]
     else:  # the usual case: every occupation known, one reading, from the hours already summed
-        all_readings = [reading_of(by_occupation)]
+        all_readings = [reading_of(by_occupation, total)]
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source, summaries=shown)
     best = best_result(valid)
     window_ints, window_text = _window(as_of, params["experience_window_years"])[2:]
@@ -421,7 +421,11 @@ def _in_units(reading: Reading, unit: int) -> Reading:
     """A reading's hours (Fractions, readings.py) in the experience's units: whole numbers, since the hours of
     any of the applicant's periods have a denominator (7 times one of the weekly hours' and the cap's) that
     divides `unit`."""
-    return Reading(tuple((occupation, hours.numerator * (unit // hours.denominator)) for occupation, hours in reading.primaries))
+    return Reading(tuple((occupation, _units(hours, unit)) for occupation, hours in reading.primaries), _units(reading.most_hours, unit))
+
+
+def _units(hours: Fraction, unit: int) -> int:
+    return hours.numerator * (unit // hours.denominator)
 
 
 def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, window_ints: tuple[int, int], unsettled: int) -> dict:
@@ -433,11 +437,12 @@ def _experience_fact(total: int, possible: int, by_occupation: dict, state: Expe
 
 
 def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
-    """Per reading, its number of predominant occupations, and each of them (tied ones name each other);
-    hours in units of 1/`unit` hour."""
+    """Per reading, its number of predominant occupations, the most hours it may give, and each of them (tied
+    ones name each other); hours in units of 1/`unit` hour."""
     facts = []
     for number, reading in enumerate(all_readings):
-        facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings)})
+        facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings),
+                      "most_hours": float_not_above(reading.most_hours, unit)})
         for occupation, hours in reading.primaries:
             others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation] if len(reading.primaries) > 1 else ()
             facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,

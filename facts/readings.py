@@ -9,9 +9,12 @@ A period whose code splits into several unit groups could be any of them (and, w
 not skilled, might not count at all). A *reading* picks one candidate for every such period; the rules
 then decide the language threshold in every reading and conclude it only when all readings agree
 (DESIGN.md). Readings are told apart by their set of predominant occupations, so many assignments
-usually collapse into a few readings. When there are too many assignments to enumerate, each occupation
-that could be predominant becomes a reading of its own: a superset of the true readings' thresholds, so
-a conclusion drawn from it still holds in every true reading (it can only say "undetermined" more often).
+usually collapse into a few readings. Each reading also keeps the most qualifying hours (every job, with the
+weekly cap across them) that any of its assignments gives, so the rules can tell a reading in which the
+hours are never reached (87.1(2)(a)) from one in which they may be. When there are too many assignments to
+enumerate, each occupation that could be predominant becomes a reading of its own, with the hours of every
+period that may count: a superset of the true readings' thresholds and an upper bound of their hours, so a
+conclusion drawn from it still holds in every true reading (it can only say "undetermined" more often).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Reading:
     """One way the split codes can be read, as far as 87.1(2)(e) cares: the predominant occupations."""
 
     primaries: tuple[tuple[Occupation, Fraction], ...]  # (unit group, its hours), tied at the top
+    most_hours: Fraction | int  # the most qualifying hours, all unit groups together, of an assignment read so
 
 
 def readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
@@ -54,9 +58,17 @@ def readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
         if total > MAX_ASSIGNMENTS:
             return _candidate_readings(periods, cap)
     found: dict[tuple, Reading] = {}
+    totals: dict[tuple, Fraction] = {}  # which periods count -> their hours together (capped across them)
     for assignment in itertools.product(*choices):
-        reading = _reading(periods, assignment, cap)
-        found.setdefault(tuple(o.code for o, _ in reading.primaries), reading)
+        counting = tuple(occupation is not None for occupation in assignment)
+        total = totals.get(counting)
+        if total is None:
+            total = totals[counting] = _hours([p for p, counts in zip(periods, counting) if counts], cap)
+        reading = reading_of(hours_by_group(periods, assignment, cap), total)
+        key = tuple(o.code for o, _ in reading.primaries)
+        kept = found.get(key)
+        if kept is None or total > kept.most_hours:  # the first assignment's primaries, the most hours of any
+            found[key] = reading if kept is None else Reading(kept.primaries, total)
     return list(found.values())
 
 
@@ -77,33 +89,31 @@ def _hours(members: list[Countable], cap: Fraction) -> Fraction:
     return capped_hours([(interval, p.rate) for p in members for interval in p.intervals], cap)
 
 
-def _reading(periods: list[Countable], assignment, cap: Fraction) -> Reading:
-    return reading_of(hours_by_group(periods, assignment, cap))
-
-
-def reading_of(hours: dict[Occupation, Fraction | int]) -> Reading:
+def reading_of(hours: dict[Occupation, Fraction | int], total: Fraction | int) -> Reading:
     """The reading whose unit groups have these hours (exact: Fractions, or integers in one unit), the ones
-    with the most, tied at the top."""
+    with the most, tied at the top; `total`: the hours of all of them together, capped across them."""
     if len(hours) == 1:  # the usual case: one unit group
         ((occupation, top),) = hours.items()
-        return Reading(((occupation, top),)) if top > 0 else Reading(())
+        return Reading(((occupation, top),), total) if top > 0 else Reading((), total)
     top = max(hours.values(), default=0)
     if top <= 0:
-        return Reading(())
-    return Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)))
+        return Reading((), total)
+    return Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)), total)
 
 
 def _candidate_readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
-    """Too many assignments: one reading per unit group that could be predominant (a sound superset)."""
+    """Too many assignments: one reading per unit group that could be predominant (a sound superset), each
+    with the hours of every period that may count (an upper bound of any assignment's)."""
     certain = {o: h for o, h in hours_by_group([p for p in periods if len(_choices(p)) == 1],
                                                [p.candidates[0] for p in periods if len(_choices(p)) == 1], cap).items()}
     floor = max(certain.values(), default=Fraction(0))
     candidates = sorted({o for p in periods for o in p.candidates}, key=lambda o: o.code)
+    every = _hours(periods, cap)
     found = []
     for occupation in candidates:
         most = _hours([p for p in periods if occupation in p.candidates], cap)
         if most > 0 and most >= floor:
-            found.append(Reading(((occupation, most),)))
+            found.append(Reading(((occupation, most),), every))
     if floor == 0:
-        found.append(Reading(()))
+        found.append(Reading((), every))
     return found

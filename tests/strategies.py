@@ -92,7 +92,7 @@ def one_to_one_codes() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=4)
-def _disputed_codes(edition_from: dt.date) -> list[tuple[int, str]]:
+def disputed_codes(edition_from: dt.date) -> list[tuple[int, str]]:
     """Codes of the other classification whose counterparts differ under the edition (skilled or not, or
     the language threshold): the inputs that may leave a criterion undetermined."""
     thresholds = {str(k): v for k, v in parameter(edition_from, "language_level_by_occupation_level").items()}
@@ -109,7 +109,7 @@ def other_classification_codes(day: dt.date) -> st.SearchStrategy[tuple[int, str
     other = 2016 if parameter(day, "noc_version") == 2021 else 2021
     pools = _code_pools()
     mapped = [pair for pair in pools[f"all_{other}"] if noc().counterparts(*pair)]
-    disputed = _disputed_codes(edition_on(day).ruleset.effective_from)
+    disputed = disputed_codes(edition_on(day).ruleset.effective_from)
     return st.one_of(st.sampled_from(disputed), st.sampled_from(pools[f"split_{other}"]), st.sampled_from(mapped))
 
 

@@ -99,8 +99,10 @@ def fraction_readings(state) -> list[tuple]:
         found = readings([_countable(p) for p in possible], state.cap)
     else:
         known = [p for p in state.counted if len(p.status.candidates) == 1]
-        found = [reading_of(hours_by_group([_countable(p) for p in known], [p.status.candidates[0] for p in known], state.cap))]
-    return [[(o.code, float_not_above(hours)) for o, hours in reading.primaries] for reading in found]
+        found = [reading_of(hours_by_group([_countable(p) for p in known], [p.status.candidates[0] for p in known], state.cap),
+                            state.total())]
+    return [[(o.code, float_not_above(hours)) for o, hours in reading.primaries] + [("most", float_not_above(reading.most_hours))]
+            for reading in found]
 
 
 @st.composite
@@ -138,5 +140,6 @@ def test_the_derived_hours_are_the_fraction_sums(evaluator, record):
     assert [(o["noc_code"], o["hours"]) for o in derivation.derived["occupations"]] == \
         [(o.code, round_down(h)) for o, h in sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0].code))]
     primaries = [f for f in derivation.facts if f["t"] == "primary_occupation"]
-    assert [[(f["noc_code"], f["hours"]) for f in primaries if f["reading"] == n] for n in range(len(fraction_readings(state)))] \
-        == fraction_readings(state)
+    most = {f["reading"]: f["most_hours"] for f in derivation.facts if f["t"] == "occupation_reading"}
+    assert [[(f["noc_code"], f["hours"]) for f in primaries if f["reading"] == n] + [("most", most[n])]
+            for n in range(len(fraction_readings(state)))] == fraction_readings(state)

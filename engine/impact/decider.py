@@ -47,9 +47,12 @@ def outcome(decision, plugin) -> dict:
 
 
 def with_reasons(shown: dict, decision) -> dict:
-    """An `outcome` as changes.jsonl shows it: the reasons of the criteria not met follow the criteria."""
+    """An `outcome` as changes.jsonl shows it: the reasons of the criteria not met follow the criteria, then
+    each `not_together` that fired (why a side with no unmet criterion is not eligible)."""
     head = {"eligible": shown["eligible"], "edition": shown["edition"], "criteria": shown["criteria"],
             "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True}}
+    if decision.not_together:
+        head["not_together"] = [record.to_json() for record in decision.not_together]
     return {**head, **shown}
 
 
