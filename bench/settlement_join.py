@@ -7,6 +7,10 @@ every settlement is, not eligible when none is, undetermined when they disagree 
 `not_together` rule is how a ruleset says "none is" while each criterion stays open). This is the question
 cec-probe asked of CEC with its own checker, asked of the engine itself, for any program.
 
+For the programs whose outcome is eligibility (cec, fsw, fst). Not for the CRS, whose `eligible` says that
+the score is settled: every settlement has a score, but different ones leave the unsettled score open
+(its bounds are checked by tests/test_crs_work_bounds.py); nor the pool, which reads profiles.
+
 A record counts when its work history has 2 to `--most` settlements; when a settlement is itself
 undetermined (something else is open: a missing date of birth, an offer's split code), the join is not
 known, and the record is only checked not to be eligible while a settlement is not.
@@ -28,6 +32,7 @@ from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.facts.reading import applicant_from_data
 
 SOURCE = "<settlement_join>"
+PROGRAMS = ("cec", "fsw", "fst")  # outcome = eligibility (see above)
 
 
 def settlements(record: dict, evaluator: Evaluator, most: int) -> list[dict] | None:
@@ -89,7 +94,7 @@ def _check_line(line: str, evaluator: Evaluator, most: int, show: int, tally: co
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("input")
-    parser.add_argument("--program", default="cec")
+    parser.add_argument("--program", default="cec", choices=PROGRAMS)
     parser.add_argument("--most", type=int, default=64, help="skip records with more settlements than this")
     parser.add_argument("--show", type=int, default=5, help="print the first N differences of each kind")
     args = parser.parse_args(argv)
