@@ -166,8 +166,8 @@ def enrich(source: str, seed: int, output: str) -> None:
                 try:
                     dt.date.fromisoformat(record["application_date"])
                     record = enricher.record(record)
-                except (TypeError, ValueError):
-                    pass
+                except (TypeError, ValueError, KeyError, AttributeError):
+                    pass  # a malformed record (a population's deliberate bad lines, e.g. work_history an object)
             out.write(json.dumps(record) + "\n")
 
 

@@ -43,3 +43,20 @@ def test_the_engine_and_the_checker_agree_on_the_edge_applicants(tmp_path, progr
                    if (diffs := fsw_check.compare_one(fsw_check.DECIDE[program](r), engine[r["id"]]))}
     assert differences == KNOWN[program]
 
+
+
+def test_enrich_passes_malformed_records_through(tmp_path):
+    """A population's deliberate bad lines (bench/generate.py) reach the output, one per line, whatever their
+    shape: text that is not JSON, and records whose fields have the wrong types (work_history an object)."""
+    good = {"id": "G-1", "application_date": "2024-06-03", "intended_province": "ON", "language_tests": [],
+            "work_history": [{"noc_code": "72200", "noc_version": 2021, "country": "CA", "start": "2022-01-03", "end": None,
+                              "hours_per_week": 40, "paid": True, "self_employed": False, "authorized": True}]}
+    lines = ["{not json\n", json.dumps({**good, "id": "B-1", "work_history": {"3": "x"}}) + "\n",
+             json.dumps({**good, "id": "B-2", "work_history": ["x"]}) + "\n", json.dumps(good) + "\n"]
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    for seed in range(20):  # (the enricher draws an offer or a certificate from the work history only sometimes)
+        source.write_text("".join(lines), encoding="utf-8")
+        fsw_population.enrich(str(source), seed, str(out))
+        written = out.read_text(encoding="utf-8").splitlines()
+        assert len(written) == 4 and written[0] == "{not json"
+        assert [json.loads(row)["id"] for row in written[1:]] == ["B-1", "B-2", "G-1"]
