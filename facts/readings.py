@@ -46,7 +46,7 @@ class Reading:
     """One way the split codes can be read, as far as 87.1(2)(e) cares: the predominant occupations."""
 
     primaries: tuple[tuple[Occupation, Fraction], ...]  # (unit group, its hours), tied at the top
-    most_hours: Fraction | int  # the most qualifying hours, all unit groups together, of an assignment read so
+    most_hours: Fraction | int  # the most qualifying hours (all unit groups together) of any assignment with these primaries
 
 
 def readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
