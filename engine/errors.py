@@ -17,8 +17,8 @@ class Problem:
     """One problem found in a file: where it is and what is wrong.
 
     Examples:
-        >>> str(Problem("cec.yaml", 3, 5, "rules[0].then", "unknown criterion 'x'"))
-        'cec.yaml:3:5: rules[0].then: unknown criterion \\'x\\''
+        >>> print(Problem("cec.yaml", 3, 5, "rules[0].then", "unknown criterion 'x'"))
+        cec.yaml:3:5: rules[0].then: unknown criterion 'x'
     """
 
     path: str
