@@ -47,7 +47,7 @@ class Sides:
                     "qualifying_hours_exact": decision.derived["qualifying_hours_exact"]}
         except InputError as exc:
             return {"rejected": str(exc)}
-        except Exception as exc:  # noqa: BLE001: any other exception is an engine crash to report
+        except Exception as exc:  # noqa: BLE001 (any other exception is an engine crash to report)
             return {"crashed": f"{type(exc).__name__}: {exc}"}
         finally:
             self.seconds["engine"] += time.perf_counter() - began

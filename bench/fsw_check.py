@@ -271,7 +271,7 @@ def best_run(work: list[dict], window, as_of, certain: bool) -> Fraction:
     """Most hours of one continuous run in one skilled unit group (F1); a split code (certain) alone."""
     by_group: dict[str, list] = {}
     best = Fraction(0)
-    for i, period in enumerate(work):
+    for period in work:
         groups, days_ = counts(period, as_of, skilled, certain), span(period, window)
         if not groups or days_ is None:
             continue
@@ -345,7 +345,7 @@ def language_points(results) -> tuple[int, int, bool]:
     ties to the higher lowest level, then English. In a language, the one result the applicant submits:
     one meeting CLB 7, then the most points (results are not combined, §2.1)."""
     def best(lang):
-        mine = [(lv, taken) for l, lv, taken in results if l == lang]
+        mine = [(lv, taken) for language, lv, taken in results if language == lang]
         # when none meets CLB 7 the grid is moot (F6 fails); then, as the engine: the highest lowest, the latest
         key = lambda r: (min(r[0].values()) >= 7, first_points(r[0]) if min(r[0].values()) >= 7 else 0,  # noqa: E731
                          min(r[0].values()), r[1])
@@ -356,7 +356,7 @@ def language_points(results) -> tuple[int, int, bool]:
     for first, second in (("english", "french"), ("french", "english")):
         if chosen[first] is None or (any(meets.values()) and not meets[first]):
             continue
-        extra = 4 if any(min(lv.values()) >= 5 for l, lv, _ in results if l == second) else 0
+        extra = 4 if any(min(lv.values()) >= 5 for language, lv, _ in results if language == second) else 0
         points = first_points(chosen[first])
         options.append((points + extra, min(chosen[first].values()), first == "english", points, extra))
     if not options:

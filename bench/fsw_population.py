@@ -188,8 +188,8 @@ def offer(code: str, version: int = 2021, months=None) -> dict:
     return {"noc_code": code, "noc_version": version, "lmia": True, "full_time": True, "duration_months": months}
 
 
-def ielts(date, l, r, w, s) -> dict:
-    return {"test": "ielts_general", "date": date, "listening": l, "reading": r, "writing": w, "speaking": s}
+def ielts(date, listening, reading, writing, speaking) -> dict:
+    return {"test": "ielts_general", "date": date, "listening": listening, "reading": reading, "writing": writing, "speaking": speaking}
 
 
 def base(n: str, as_of: str, **fields) -> dict:

@@ -188,7 +188,7 @@ class ScoreTable(Strict):
                 raise ValueError(f"{ability} needs a score_range and a minimum_score table")
             levels = sorted(self.minimum_score[ability])
             if any(level not in LANGUAGE_LEVELS for level in levels):
-                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[l for l in levels if l not in LANGUAGE_LEVELS]}")
+                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[level for level in levels if level not in LANGUAGE_LEVELS]}")
             scale = self.score_range[ability]
             outside = [m for m in self.minimum_score[ability].values() if not scale.min <= m <= scale.max]
             if outside:
@@ -266,7 +266,7 @@ def _language_tests(relatives: list[str], reader) -> tuple[dict[str, LanguageTes
     complete = True
     for index, relative in enumerate(relatives):
         path = reader.resolve(relative, ("data", "language_tests", index))
-        test = None if path is None else reader.shared(("language_test", path), lambda problems: load_language_test(path, reader.display(path), problems))
+        test = None if path is None else reader.shared(("language_test", path), lambda problems, path=path: load_language_test(path, reader.display(path), problems))
         if test is None:
             complete = False
         else:

@@ -136,7 +136,7 @@ async def reload(request: Request) -> dict:
         return await reload_rules(request.app)
     except RulesetErrors as exc:
         raise ProblemError(problem(422, "The rulesets are not valid; nothing was changed", str(exc), "invalid-rulesets",
-                                   errors=[{"field": p.key_path, "message": str(p)} for p in exc.problems]))
+                                   errors=[{"field": p.key_path, "message": str(p)} for p in exc.problems])) from None
 
 
 @router.get("/healthz", response_model=Status)
@@ -156,7 +156,7 @@ async def readyz(request: Request) -> dict:
         try:
             await asyncio.get_running_loop().run_in_executor(None, _ping, url)
         except Exception as exc:
-            raise ProblemError(problem(503, "Not ready", f"the decision record does not answer: {exc}", "not-ready"))
+            raise ProblemError(problem(503, "Not ready", f"the decision record does not answer: {exc}", "not-ready")) from None
     return {"status": "ready", "workers": pool.size, "generation": pool.generation}
 
 

@@ -88,7 +88,7 @@ def test_invalid_case_file_is_reported_with_its_line(tmp_path):
 def test_coverage_names_what_no_case_exercises(tmp_path):
     root, case_file = _with_wrong_case(tmp_path)
     result = CliRunner().invoke(cli, ["test", "--coverage", str(case_file)])
-    line = next(l for l in result.stdout.splitlines() if l.startswith("cec/2022-11-16:"))
+    line = next(text for text in result.stdout.splitlines() if text.startswith("cec/2022-11-16:"))
     assert "1 case(s)" in line and "intends_to_live_in_quebec" in line and "outside_quebec unmet" in line
 
 

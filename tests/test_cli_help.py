@@ -20,7 +20,7 @@ def _commands(group: click.Group, prefix: str = "cec"):
 
 
 def test_no_summary_is_truncated():
-    for path, group in [("cec", cli)] + [(p, c) for p, c in _commands(cli) if isinstance(c, click.Group)]:
+    for path, _group in [("cec", cli)] + [(p, c) for p, c in _commands(cli) if isinstance(c, click.Group)]:
         listing = CliRunner().invoke(cli, path.split()[1:] + ["--help"]).output
         commands = listing.split("Commands:")[1]
         assert "..." not in commands, f"{path}: {commands}"

@@ -107,7 +107,7 @@ def test_a_yaml_syntax_error_says_where_what_was_expected_and_the_key_path(tmp_p
 def test_diff_of_two_folders_compares_the_editions_that_decided_each_applicant(new_edition, tmp_path):
     """After adding an edition, the diff names the parameter change between the editions the population was
     decided by (old -> new), not only "edition added"."""
-    from support import EXAMPLES, NEW_EDITION, edit
+    from support import EXAMPLES, edit
     import json
 
     root, _ = new_edition

@@ -254,7 +254,7 @@ def test_every_bundled_ruleset_is_keyed_so_none_always_runs_durable_rules(librar
     CRS), chained facts (the pool) and score facts (FSW, CRS) are all covered by the key."""
     stages = list(_every_compiled_stage(library))
     assert {program for program, _ in stages} >= {"cec", "fsw", "fst", "crs", "pool"}
-    for program, compiled in stages:
+    for _program, compiled in stages:
         pattern_cache.key_spec(compiled)  # raises Uncacheable naming the rule the key cannot express
 
 

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from cec_rules.cli.main import cli
-from cec_rules.service.records import Recorder
 from cec_rules.service.store import DecisionStore, StoreError, sqlite_path
 from service_support import Postgres, Server, postgres_binaries
 from support import EXAMPLES, NEW_EDITION, cec_examples, copy_rulesets, edit
