@@ -12,7 +12,8 @@ from cec_rules.cli.render import score_lines
 from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.explanation import scored_explanation
-from cec_rules.facts.reading import locate, read_data_with_positions
+from cec_rules.engine.yaml_source import locate
+from cec_rules.facts.reading import read_data_with_positions
 
 from .programs import chosen_programs, program_option
 

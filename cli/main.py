@@ -15,7 +15,8 @@ import click
 from cec_rules.engine.errors import CecError, EngineError, InputError, RulesetErrors
 from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.evaluator import load_bundled_or
-from cec_rules.facts.reading import locate, read_data_with_positions
+from cec_rules.engine.yaml_source import locate
+from cec_rules.facts.reading import read_data_with_positions
 
 from .closed_output import quiet_when_reader_gone
 from .programs import chosen_programs, program_option

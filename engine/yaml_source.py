@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import Problem
+from .errors import InputError, Problem
 
 KeyPath = tuple  # tuple of str keys and int indexes
 MAX_DEPTH = 100  # mappings and lists nested deeper than this are refused (an applicant needs 3 levels)
@@ -105,6 +105,14 @@ def parse_key_path(text: str) -> KeyPath:
     for piece in re.findall(r"[^.\[\]]+|\[\d+\]", text):
         parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
     return tuple(parts)
+
+
+def locate(error: InputError, positions: Positions | None) -> InputError:
+    """Add the line of the error's field when the check that found it did not know it."""
+    if error.line is not None or positions is None or not error.field:
+        return error
+    line = positions.find(parse_key_path(error.field))[0]
+    return InputError(error.source, error.field, error.detail, line=line)
 
 
 class YamlProblem(Exception):

@@ -16,7 +16,7 @@ from cec_rules.engine.allowed_keys import allowed_keys
 from cec_rules.engine.pydantic_problems import suggest
 from cec_rules.engine.json_source import load_json
 from cec_rules.engine.shown import literal
-from cec_rules.engine.yaml_source import Positions, YamlProblem, format_key_path, load_yaml, parse_key_path
+from cec_rules.engine.yaml_source import Positions, YamlProblem, format_key_path, load_yaml
 
 from .applicant import Applicant
 from .fast_validation import validated
@@ -86,14 +86,6 @@ def applicant_from_data(data: object, source: str, positions: Positions | None =
         loc = tuple(error["loc"])
         line = positions.find(loc)[0] if positions else None
         raise InputError(source, format_key_path(loc), _message(error, data), line=line) from None
-
-
-def locate(error: InputError, positions: Positions | None) -> InputError:
-    """Add the line of the error's field when the check that found it did not know it."""
-    if error.line is not None or positions is None or not error.field:
-        return error
-    line = positions.find(parse_key_path(error.field))[0]
-    return InputError(error.source, error.field, error.detail, line=line)
 
 
 def _message(error: dict, data) -> str:

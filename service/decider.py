@@ -16,9 +16,9 @@ import orjson
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.json_source import load_json
-from cec_rules.engine.yaml_source import YamlProblem
+from cec_rules.engine.yaml_source import YamlProblem, locate
 from cec_rules.facts.limits import Limits, size_problem
-from cec_rules.facts.reading import applicant_from_data, decode_utf8, locate
+from cec_rules.facts.reading import applicant_from_data, decode_utf8
 
 from .problems import input_problem, internal_problem
 from .records import Recorder, outcome_of

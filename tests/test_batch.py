@@ -101,6 +101,29 @@ def test_json_array_folder_and_stdin_inputs_match_json_lines(tmp_path):
     assert (tmp_path / "stdin.jsonl").read_bytes() == reference.read_bytes()
 
 
+def test_a_folder_s_files_are_read_as_cec_evaluate_reads_them(tmp_path):
+    """A file of a folder is one applicant file: a byte order mark is ignored, a duplicate key in a .json file is
+    refused, and an error names the line of its field in that file (not line 1), as `cec evaluate` does."""
+    record = _example_records()[0]
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a-bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(dict(record, id="BOM")).encode())
+    text = json.dumps(dict(record, id="DUP"), indent=1)
+    (folder / "b-dup.json").write_text(text.replace('"id": "DUP",', '"id": "DUP", "admissible": false,'))
+    bad = yaml.safe_dump(dict(record, id="BAD"), sort_keys=False).replace("  hours_per_week: 37.5", "  hours_per_week: '37.5'")
+    (folder / "c-bad.yaml").write_text(bad)
+    bad_line = bad.splitlines().index("  hours_per_week: '37.5'") + 1
+    out = tmp_path / "out.jsonl"
+    _batch(folder, "-o", out, "--workers", 1, check_codes=(3,))
+    assert [json.loads(line)["applicant_id"] for line in out.read_text().splitlines()] == ["BOM"]
+    rejects = {Path(r["source"]).name: r["error"] for r in map(json.loads, (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines())}
+    assert "admissible: duplicate key 'admissible'" in rejects["b-dup.json"]
+    assert rejects["c-bad.yaml"].startswith(f"{folder / 'c-bad.yaml'}:{bad_line}: work_history[0].hours_per_week: ")
+    for name in ("b-dup.json", "c-bad.yaml"):
+        evaluated = subprocess.run([CEC, "evaluate", folder / name], capture_output=True, text=True, timeout=120)
+        assert evaluated.returncode == 2 and evaluated.stderr.strip() == f"error: {rejects[name]}"
+
+
 def test_csv_output_has_a_row_per_applicant(tmp_path):
     source = tmp_path / "in.jsonl"
     _write_population(source, 9)

@@ -101,7 +101,7 @@ def test_each_side_is_compared_as_its_whole_decision_gives(population, variants,
     decider, checked = _decider(variants[name]), 0
     for record in _records(population):
         try:
-            applicant = decider.plugin.read_applicant(_parse(record, "x"), "x", decider.limits)
+            applicant = decider.plugin.read_applicant(_parse(record, "x")[0], "x", decider.limits)
             decisions = decider.evaluate(applicant, "x").decisions
         except Exception:  # a malformed record: rejected, never compared
             continue

@@ -269,7 +269,7 @@ def _preloaded(decider_path: str) -> list[str]:
 def _id_of(record: Record) -> str | None:
     """The record's id, for the reject line, when it can be read without the engine."""
     try:
-        data = json.loads(record.text) if record.syntax == "json" else None
+        data = json.loads(record.text) if record.syntax in ("json", "json-file") else None
     except (ValueError, RecursionError):
         return None
     return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None

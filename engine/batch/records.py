@@ -32,7 +32,7 @@ class Record(NamedTuple):
     line: int | None  # 1-based line in the input file (first line of the record)
     source: str       # input file name, for messages
     text: str
-    syntax: str       # "json" or "yaml"
+    syntax: str       # "json" (a JSON Lines or JSON array record), or a whole file of a folder: "json-file" or "yaml"
 
 
 UNREADABLE = "\0unreadable: "  # a record whose text could not be read: the rest of the text is the reason
@@ -220,10 +220,11 @@ def _closing_unless_stdin(handle):
 
 
 def _folder(folder: Path, max_bytes: int) -> Iterator[Record]:
-    """Every .json/.yaml/.yml file of the folder, in sorted order, one applicant per file."""
+    """Every .json/.yaml/.yml file of the folder, in sorted order, one applicant per file, read as `cec evaluate`
+    reads a file (the worker: `_parse`)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".json", ".yaml", ".yml") and p.is_file())
     for seq, path in enumerate(files):
-        yield Record(seq, 1, str(path), _file_text(path, max_bytes), "json" if path.suffix.lower() == ".json" else "yaml")
+        yield Record(seq, 1, str(path), _file_text(path, max_bytes), "json-file" if path.suffix.lower() == ".json" else "yaml")
 
 
 def _file_text(path: Path, max_bytes: int) -> str:
@@ -231,7 +232,7 @@ def _file_text(path: Path, max_bytes: int) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             return _line_text(size, max_bytes)
-        return _line_text(path.read_bytes(), max_bytes)
+        return _line_text(path.read_bytes(), max_bytes).removeprefix("\ufeff")  # a byte order mark is not content
     except OSError as exc:
         return f"{UNREADABLE}cannot read: {exc.strerror or exc}"
 

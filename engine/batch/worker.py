@@ -26,7 +26,8 @@ import orjson
 from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import CecError, EngineError, InputError
 from cec_rules.engine.evaluator import load_bundled_or
-from cec_rules.engine.yaml_source import YamlProblem, load_yaml
+from cec_rules.engine.json_source import load_json
+from cec_rules.engine.yaml_source import Positions, YamlProblem, load_yaml, locate
 
 from .records import UNREADABLE, Lines, Record, block_records
 from .tabular import csv_row
@@ -78,10 +79,11 @@ class RecordDecider:
         return self.plugin.input_limits()
 
     def decide(self, record: Record) -> Decided | Rejected:
-        label = f"{record.source}:{record.line}" if record.line else record.source
-        data = None
+        whole_file = record.syntax != "json"  # a file of a folder: its errors name their own line, as `cec evaluate`'s do
+        label = f"{record.source}:{record.line}" if record.line and not whole_file else record.source
+        data = positions = None
         try:
-            data = _parse(record, label)
+            data, positions = _parse(record, label)
             if self.fault_id is not None and isinstance(data, dict) and data.get("id") == self.fault_id:
                 os._exit(70)
             if self.several:
@@ -89,7 +91,7 @@ class RecordDecider:
             applicant = self.plugin.read_applicant(data, label, self.limits)
             decision = self.evaluate(applicant, label)
         except InputError as exc:
-            return self._reject(record, data, str(exc))
+            return self._reject(record, data, str(locate(exc, positions)))
         except EngineError as exc:
             return self._reject(record, data, f"{label}: internal error: {exc}")
         except CecError as exc:
@@ -129,16 +131,19 @@ class RecordDecider:
         return Rejected(record.seq, {"line": record.line, "id": applicant_id, "source": record.source, "error": error})
 
 
-def _parse(record: Record, label: str):
+def _parse(record: Record, label: str) -> tuple[object, Positions | None]:
+    """The record's data, and where its keys are when it is a whole file (None for a line of JSON Lines or an
+    element of a JSON array: the line is the record's). A file is read as `cec evaluate` reads it: a .json file
+    by the strict JSON reader (duplicate keys refused), any other by the strict YAML reader."""
     if record.text.startswith(UNREADABLE):
         raise InputError(label, "", record.text[len(UNREADABLE):])
     if record.syntax == "json":
         try:
-            return orjson.loads(record.text)
+            return orjson.loads(record.text), None
         except orjson.JSONDecodeError as exc:
             raise InputError(label, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     try:
-        return load_yaml(record.text, label)[0]
+        return (load_json if record.syntax == "json-file" else load_yaml)(record.text, label)
     except YamlProblem as exc:
         raise InputError(label, exc.problem.key_path, exc.problem.message, line=exc.problem.line) from None
 
