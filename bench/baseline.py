@@ -81,6 +81,7 @@ def _is_leap(year: int) -> bool:
 
 # --- data files -----------------------------------------------------------------------------------
 
+
 def _read_csv(name: str) -> list[dict]:
     with open(DATA / "noc" / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -110,11 +111,15 @@ def load_score_tables() -> dict:
 
 def _score_table(raw: dict) -> dict:
     """Scores are handled as whole steps above the scale's minimum: exact, and integer-fast."""
+
     def day(value):
         return None if value is None else dt.date.fromisoformat(str(value))
+
     scales = {a: {k: Fraction(str(v)) for k, v in r.items()} for a, r in raw["score_range"].items()}
-    steps = {a: sorted((_whole_steps(scales[a], Fraction(str(score))), int(level)) for level, score in m.items())
-             for a, m in raw["minimum_score"].items()}
+    steps = {
+        a: sorted((_whole_steps(scales[a], Fraction(str(score))), int(level)) for level, score in m.items())
+        for a, m in raw["minimum_score"].items()
+    }
     top = {a: _whole_steps(scale, scale["max"]) for a, scale in scales.items()}
     return {"from": day(raw["tests_from"]), "to": day(raw["tests_to"]), "range": scales, "steps": steps, "top": top}
 
@@ -135,11 +140,15 @@ SCORE_TABLES = load_score_tables()
 DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 NOC_TEXT = re.compile(r"[0-9]{4,5}")
-TOP_KEYS = ({"id", "application_date", "intended_province"},
-            {"language_tests", "work_history", "study_history", "admissible"})
+TOP_KEYS = (
+    {"id", "application_date", "intended_province"},
+    {"language_tests", "work_history", "study_history", "admissible"},
+)
 TEST_KEYS = ({"test", "date", *ABILITIES}, set())
-WORK_KEYS = ({"noc_code", "noc_version", "country", "start", "hours_per_week", "paid", "self_employed", "authorized"},
-             {"end"})
+WORK_KEYS = (
+    {"noc_code", "noc_version", "country", "start", "hours_per_week", "paid", "self_employed", "authorized"},
+    {"end"},
+)
 STUDY_KEYS = ({"start", "full_time", "country"}, {"end"})
 
 
@@ -222,13 +231,15 @@ def parse(record) -> dict:
     for name, items in lists.items():
         if not isinstance(items, list):
             raise ValueError(f"{name}: not a list")
-    return {"id": record["id"],
-            "as_of": _date(record["application_date"], "application_date"),
-            "province": _province(record["intended_province"]),
-            "admissible": _bool(record.get("admissible", True), "admissible"),
-            "work": [_work(w, f"work_history[{i}]") for i, w in enumerate(lists["work_history"])],
-            "study": [_study(s, f"study_history[{i}]") for i, s in enumerate(lists["study_history"])],
-            "tests": [_result(t, f"language_tests[{i}]") for i, t in enumerate(lists["language_tests"])]}
+    return {
+        "id": record["id"],
+        "as_of": _date(record["application_date"], "application_date"),
+        "province": _province(record["intended_province"]),
+        "admissible": _bool(record.get("admissible", True), "admissible"),
+        "work": [_work(w, f"work_history[{i}]") for i, w in enumerate(lists["work_history"])],
+        "study": [_study(s, f"study_history[{i}]") for i, s in enumerate(lists["study_history"])],
+        "tests": [_result(t, f"language_tests[{i}]") for i, t in enumerate(lists["language_tests"])],
+    }
 
 
 def _province(value) -> str:
@@ -246,11 +257,16 @@ def _work(raw, where: str) -> Work:
         raise ValueError(f"{where}.noc_version: not 2016 or 2021: {version!r}")
     if (version, code) not in NOC_LEVELS:
         raise ValueError(f"{where}.noc_code: unknown NOC {version} code {code!r}")
-    work = Work((version, code), _text(raw["country"], TWO_CAPITALS, f"{where}.country"),
-                _date(raw["start"], f"{where}.start"), _date(raw.get("end"), f"{where}.end", nullable=True),
-                _number(raw["hours_per_week"], f"{where}.hours_per_week", 0, 168),
-                _bool(raw["paid"], f"{where}.paid"), _bool(raw["self_employed"], f"{where}.self_employed"),
-                _bool(raw["authorized"], f"{where}.authorized"))
+    work = Work(
+        (version, code),
+        _text(raw["country"], TWO_CAPITALS, f"{where}.country"),
+        _date(raw["start"], f"{where}.start"),
+        _date(raw.get("end"), f"{where}.end", nullable=True),
+        _number(raw["hours_per_week"], f"{where}.hours_per_week", 0, 168),
+        _bool(raw["paid"], f"{where}.paid"),
+        _bool(raw["self_employed"], f"{where}.self_employed"),
+        _bool(raw["authorized"], f"{where}.authorized"),
+    )
     _ordered(work.start, work.end, where)
     return work
 
@@ -258,8 +274,11 @@ def _work(raw, where: str) -> Work:
 def _study(raw, where: str) -> Study:
     _keys(raw, STUDY_KEYS, where)
     _text(raw["country"], TWO_CAPITALS, f"{where}.country")
-    study = Study(_date(raw["start"], f"{where}.start"), _date(raw.get("end"), f"{where}.end", nullable=True),
-                  _bool(raw["full_time"], f"{where}.full_time"))
+    study = Study(
+        _date(raw["start"], f"{where}.start"),
+        _date(raw.get("end"), f"{where}.end", nullable=True),
+        _bool(raw["full_time"], f"{where}.full_time"),
+    )
     _ordered(study.start, study.end, where)
     return study
 
@@ -306,6 +325,7 @@ def _level(table: dict, ability: str, score: Fraction, where: str) -> int:
 
 # --- occupations ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Counted:
     """A period that counts if its occupation is skilled: the unit groups of the edition's classification
@@ -345,6 +365,7 @@ def worked_as_the_law_counts(work: Work) -> bool:
 
 
 # --- hours ----------------------------------------------------------------------------------------
+
 
 def day_ranges(work: Work, window: tuple[int, int], study: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Inclusive ordinal ranges of the period inside the window and outside full-time study."""
@@ -425,6 +446,7 @@ def three_valued(low, high, needed) -> bool | None:
 
 
 # --- 87.1(2)(e): the language level of the predominant occupation, over all readings ---------------
+
 
 def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     """Every level 87.1(2)(e) can require, one per reading of the split codes that has qualifying hours (a
@@ -564,12 +586,17 @@ def never_together(best: int, counted: list[Counted], edition: Edition) -> bool:
     for reading in itertools.product(*choices):
         chosen = fixed + [(option, c.items) for option, c in zip(reading, split) if option is not None]
         threshold = _predominant_threshold(chosen)
-        if threshold is not None and best >= threshold and capped_hours([item for _, items in chosen for item in items]) >= MIN_HOURS:
+        if (
+            threshold is not None
+            and best >= threshold
+            and capped_hours([item for _, items in chosen for item in items]) >= MIN_HOURS
+        ):
             return False
     return True
 
 
 # --- language results -----------------------------------------------------------------------------
+
 
 def valid(result: Result, as_of: dt.date) -> bool:
     """Less than 2 years old on the assessment date, not after it, and of a test accepted for it."""
@@ -589,6 +616,7 @@ def best_level(results: list[Result], as_of: dt.date) -> int:
 
 # --- the decision ---------------------------------------------------------------------------------
 
+
 def decide(record) -> dict:
     """The CEC decision for one record (a parsed JSON object); ValueError when it is malformed.
 
@@ -601,38 +629,51 @@ def decide(record) -> dict:
     edition = edition_for(as_of)
     counted = _counted(applicant, as_of, edition)
     low, high = experience_bounds(counted)
-    met = {"skilled_work_experience": three_valued(low, high, MIN_HOURS),
-           "language_proficiency": language_met(best_level(applicant["tests"], as_of), counted, edition),
-           "outside_quebec": applicant["province"] not in EXCLUDED_PROVINCES,
-           "admissibility": applicant["admissible"] is not False}
+    met = {
+        "skilled_work_experience": three_valued(low, high, MIN_HOURS),
+        "language_proficiency": language_met(best_level(applicant["tests"], as_of), counted, edition),
+        "outside_quebec": applicant["province"] not in EXCLUDED_PROVINCES,
+        "admissibility": applicant["admissible"] is not False,
+    }
     values = set(met.values())
     eligible = False if False in values else None if None in values else True
-    if met["skilled_work_experience"] is None and met["language_proficiency"] is None and never_together(
-            best_level(applicant["tests"], as_of), counted, edition):
+    if (
+        met["skilled_work_experience"] is None
+        and met["language_proficiency"] is None
+        and never_together(best_level(applicant["tests"], as_of), counted, edition)
+    ):
         eligible = False
-    return {"applicant_id": applicant["id"], "eligible": eligible, "met": met,
-            "unmet": [c for c in CRITERIA if met[c] is False],
-            "undetermined": [c for c in CRITERIA if met[c] is None],
-            "qualifying_hours_exact": str(low), "qualifying_hours_max_exact": str(high)}
+    return {
+        "applicant_id": applicant["id"],
+        "eligible": eligible,
+        "met": met,
+        "unmet": [c for c in CRITERIA if met[c] is False],
+        "undetermined": [c for c in CRITERIA if met[c] is None],
+        "qualifying_hours_exact": str(low),
+        "qualifying_hours_max_exact": str(high),
+    }
 
 
 def _counted(applicant: dict, as_of: dt.date, edition: Edition) -> list[Counted]:
     """The periods with qualifying days in the window that some reading of their code makes skilled."""
     window = (years_before(as_of, WINDOW_YEARS).toordinal(), as_of.toordinal() - 1)
-    study = [(s.start.toordinal(), (s.end.toordinal() if s.end else window[1]))
-             for s in applicant["study"] if s.full_time]
+    study = [
+        (s.start.toordinal(), (s.end.toordinal() if s.end else window[1])) for s in applicant["study"] if s.full_time
+    ]
     counted = []
     for work in applicant["work"]:
         if not worked_as_the_law_counts(work):
             continue
-        period = Counted(options(work.occupation, edition),
-                         tuple((r, work.rate) for r in day_ranges(work, window, study)))
+        period = Counted(
+            options(work.occupation, edition), tuple((r, work.rate) for r in day_ranges(work, window, study))
+        )
         if period.items and period.sometimes:
             counted.append(period)
     return counted
 
 
 # --- command line ---------------------------------------------------------------------------------
+
 
 def run(lines, out) -> tuple[int, int]:
     """Decide each JSON line; returns (decided, skipped)."""
@@ -662,8 +703,10 @@ def main(argv=None) -> None:
         decided, skipped = run(source, out)
     seconds = time.perf_counter() - began
     rate = (decided + skipped) / seconds if seconds else float("inf")
-    print(f"baseline: {decided} decided, {skipped} malformed skipped in {seconds:.2f}s ({rate:,.0f} records/s)",
-          file=sys.stderr)
+    print(
+        f"baseline: {decided} decided, {skipped} malformed skipped in {seconds:.2f}s ({rate:,.0f} records/s)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,17 @@ class CannedDecider(RecordDecider):
         found = self.ID.search(record.text)
         if found is None:
             return Rejected(record.seq, {"line": record.line, "id": None, "source": record.source, "error": "no id"})
-        return Decided(record.seq, self.LINE, False, ("language_proficiency",), "2022-11-16", (), found.group(1), record.line, record.source)
+        return Decided(
+            record.seq,
+            self.LINE,
+            False,
+            ("language_proficiency",),
+            "2022-11-16",
+            (),
+            found.group(1),
+            record.line,
+            record.source,
+        )
 
 
 def measured(module, name: str, pool_module, stats: dict) -> None:
@@ -55,14 +65,20 @@ def measured(module, name: str, pool_module, stats: dict) -> None:
             return deciding(*args, **kwargs)
         finally:
             after = resource.getrusage(resource.RUSAGE_SELF)
-            stats.update(user=after.ru_utime - before.ru_utime, system=after.ru_stime - before.ru_stime,
-                         faults=after.ru_minflt - before.ru_minflt, wall=time.monotonic() - started)
+            stats.update(
+                user=after.ru_utime - before.ru_utime,
+                system=after.ru_stime - before.ru_stime,
+                faults=after.ru_minflt - before.ru_minflt,
+                wall=time.monotonic() - started,
+            )
 
     def stop_after_reading(worker):
         try:
             with open(f"/proc/{worker.process.pid}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
-            stats.setdefault("workers", []).append(round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2))
+            stats.setdefault("workers", []).append(
+                round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+            )
         except OSError:
             pass
         stop(worker)
@@ -91,11 +107,14 @@ def main(argv: list[str]) -> None:
     finally:
         run.BatchOptions = BatchOptions
     done = _records(argv[canned:])
-    print(f"parent while deciding: {(stats['user'] + stats['system']) / done * 1e6:.1f} us/record "
-          f"(user {stats['user'] / done * 1e6:.1f}, system {stats['system'] / done * 1e6:.1f}), "
-          f"{stats['faults'] / done:.2f} page faults/record; workers' CPU {stats.get('workers')} s; "
-          f"{done / stats['wall']:,.0f} records/s; parent's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
-          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print(
+        f"parent while deciding: {(stats['user'] + stats['system']) / done * 1e6:.1f} us/record "
+        f"(user {stats['user'] / done * 1e6:.1f}, system {stats['system'] / done * 1e6:.1f}), "
+        f"{stats['faults'] / done:.2f} page faults/record; workers' CPU {stats.get('workers')} s; "
+        f"{done / stats['wall']:,.0f} records/s; parent's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+        f"load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+    )
 
 
 def _records(args: list[str]) -> int:

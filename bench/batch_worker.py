@@ -57,6 +57,7 @@ class TimedDecider(RecordDecider):
                 return function(*args, **kwargs)
             finally:
                 self.spent[part] += CLOCK() - started
+
         return timed
 
     def decide(self, record):
@@ -85,11 +86,14 @@ def _report(spent: dict, decider: TimedDecider) -> None:
     receiving = time.process_time() - decider.started - main_thread
     parts = {**spent, "rest of the loop": main_thread - sum(spent.values()), "receiving thread": receiving}
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"worker {os.getpid()}: {decider.records} records, start {decider.started:.2f} s; per record (us): "
-          + ", ".join(f"{part} {seconds / n * 1e6:.1f}" for part, seconds in parts.items())
-          + f"; all {(time.process_time() - decider.started) / n * 1e6:.1f} (user {usage.ru_utime:.2f} s, system {usage.ru_stime:.2f} s, "
-          f"{usage.ru_minflt} page faults, {usage.ru_nivcsw} involuntary switches); load {os.getloadavg()[0]:.1f}",
-          file=sys.stderr, flush=True)
+    print(
+        f"worker {os.getpid()}: {decider.records} records, start {decider.started:.2f} s; per record (us): "
+        + ", ".join(f"{part} {seconds / n * 1e6:.1f}" for part, seconds in parts.items())
+        + f"; all {(time.process_time() - decider.started) / n * 1e6:.1f} (user {usage.ru_utime:.2f} s, system {usage.ru_stime:.2f} s, "
+        f"{usage.ru_minflt} page faults, {usage.ru_nivcsw} involuntary switches); load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
     if decider.profile is not None:
         decider.profile.dump_stats(f"{os.environ[PROFILE_ENV]}.{os.getpid()}")
 

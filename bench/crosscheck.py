@@ -43,8 +43,11 @@ class Sides:
         began = time.perf_counter()
         try:
             decision = self.evaluator.evaluate(applicant_from_data(record, "x"))
-            return {"eligible": decision.eligible, "met": {c.id: c.met for c in decision.criteria},
-                    "qualifying_hours_exact": decision.derived["qualifying_hours_exact"]}
+            return {
+                "eligible": decision.eligible,
+                "met": {c.id: c.met for c in decision.criteria},
+                "qualifying_hours_exact": decision.derived["qualifying_hours_exact"],
+            }
         except InputError as exc:
             return {"rejected": str(exc)}
         except Exception as exc:  # noqa: BLE001 (any other exception is an engine crash to report)
@@ -72,9 +75,14 @@ def classify(engine: dict, base: dict) -> str | None:
             return None
         return "engine_rejects_baseline_accepts" if "rejected" in engine else "engine_accepts_baseline_rejects"
     differing = ["eligible"] if engine["eligible"] is not base["eligible"] else []
-    differing += [f"met.{c}" for c in sorted(engine["met"].keys() | base["met"].keys())
-                  if engine["met"].get(c, "absent") is not base["met"].get(c, "absent")]
-    differing += ["qualifying_hours_exact"] if engine["qualifying_hours_exact"] != base["qualifying_hours_exact"] else []
+    differing += [
+        f"met.{c}"
+        for c in sorted(engine["met"].keys() | base["met"].keys())
+        if engine["met"].get(c, "absent") is not base["met"].get(c, "absent")
+    ]
+    differing += (
+        ["qualifying_hours_exact"] if engine["qualifying_hours_exact"] != base["qualifying_hours_exact"] else []
+    )
     return "differ:" + ",".join(differing) if differing else None
 
 
@@ -94,33 +102,43 @@ def check(lines, sides: Sides, report) -> Counter:
             tally["invalid_json_rejected_by_both"] += 1  # neither side gets a record to decide
             continue
         engine, base = sides.engine(record), sides.baseline(record)
-        tally["rejected_by_both" if "rejected" in engine and "rejected" in base else
-              "decided_by_both" if "eligible" in engine and "eligible" in base else "mixed"] += 1
+        tally[
+            "rejected_by_both"
+            if "rejected" in engine and "rejected" in base
+            else "decided_by_both"
+            if "eligible" in engine and "eligible" in base
+            else "mixed"
+        ] += 1
         if "eligible" in base:
             tally[f"baseline_eligible:{base['eligible']}"] += 1
             tally.update(f"{OUTCOME[met]}:{criterion}" for criterion, met in base["met"].items() if met is not True)
         kind = classify(engine, base)
         if kind:
             tally[f"disagree:{kind}"] += 1
-            report.write(json.dumps({"line": number, "kind": kind, "engine": engine, "baseline": base,
-                                     "record": record}) + "\n")
+            report.write(
+                json.dumps({"line": number, "kind": kind, "engine": engine, "baseline": base, "record": record}) + "\n"
+            )
     return tally
 
 
 def summarise(tally: Counter, seconds: Counter, report_path: str) -> str:
     """Counts, the speed of each side (parsed records per second of its own time), and disagreements by kind."""
     parsed = tally["records"] - tally["invalid_json_rejected_by_both"]
-    lines = [f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
-             f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
-             f"eligible (baseline): {tally['baseline_eligible:True']:,} yes, {tally['baseline_eligible:False']:,} no, "
-             f"{tally['baseline_eligible:None']:,} undetermined"]
+    lines = [
+        f"records: {tally['records']:,}  decided by both: {tally['decided_by_both']:,}  "
+        f"rejected by both: {tally['rejected_by_both'] + tally['invalid_json_rejected_by_both']:,}  "
+        f"eligible (baseline): {tally['baseline_eligible:True']:,} yes, {tally['baseline_eligible:False']:,} no, "
+        f"{tally['baseline_eligible:None']:,} undetermined"
+    ]
     for outcome in OUTCOME.values():
-        lines.append(f"{outcome} (baseline): " + ", ".join(
-            f"{k.split(':', 1)[1]} {v:,}" for k, v in sorted(tally.items()) if k.startswith(outcome + ":")))
+        lines.append(
+            f"{outcome} (baseline): "
+            + ", ".join(f"{k.split(':', 1)[1]} {v:,}" for k, v in sorted(tally.items()) if k.startswith(outcome + ":"))
+        )
     for side in ("engine", "baseline"):
         rate = parsed / seconds[side] if seconds[side] else 0
         lines.append(f"{side}: {seconds[side]:.2f}s, {rate:,.0f} records/s")
-    disagreements = {k[len("disagree:"):]: v for k, v in sorted(tally.items()) if k.startswith("disagree:")}
+    disagreements = {k[len("disagree:") :]: v for k, v in sorted(tally.items()) if k.startswith("disagree:")}
     lines.append(f"disagreements: {sum(disagreements.values())} (details in {report_path})")
     lines += [f"  {kind}: {count}" for kind, count in disagreements.items()]
     return "\n".join(lines)

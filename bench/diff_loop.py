@@ -44,15 +44,24 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=5000, help="records that warm the caches first")
     parser.add_argument("--end", type=int, default=20000)
     parser.add_argument("--profile", action="store_true", help="cProfile's table (by own time) instead of the CPU time")
-    parser.add_argument("--callgrind", action="store_true",
-                        help="under valgrind --tool=callgrind --instr-atstart=no: instrument the last pass only (callgrind_control)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="passes over the measured records, the least CPU time shown (later passes meet no new pattern)")
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="under valgrind --tool=callgrind --instr-atstart=no: instrument the last pass only (callgrind_control)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="passes over the measured records, the least CPU time shown (later passes meet no new pattern)",
+    )
     args = parser.parse_args()
-    decider = ImpactDecider(parse_side(args.old, None, args.program), parse_side(args.new, None, args.program), args.as_of)
+    decider = ImpactDecider(
+        parse_side(args.old, None, args.program), parse_side(args.new, None, args.program), args.as_of
+    )
     records = _records(args.population, args.end)
-    _loop(decider, records[:args.start])
-    measured = records[args.start:]
+    _loop(decider, records[: args.start])
+    measured = records[args.start :]
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(_loop, decider, measured)
@@ -69,8 +78,10 @@ def main() -> None:
         if counted:
             _instrument("off")
     shown = ", ".join(f"{seconds / len(measured) * 1e6:.1f}" for seconds in passes)
-    print(f"{min(passes) / len(measured) * 1e6:.1f} us CPU per applicant over {len(measured):,} records"
-          f"{f' (least of {shown})' if len(passes) > 1 else ''} (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"{min(passes) / len(measured) * 1e6:.1f} us CPU per applicant over {len(measured):,} records"
+        f"{f' (least of {shown})' if len(passes) > 1 else ''} (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def _instrument(state: str) -> None:
@@ -91,7 +102,7 @@ def _records(path: str, end: int) -> list[Record]:
 
 def _loop(decider: ImpactDecider, records: list[Record]) -> None:
     for start in range(0, len(records), CHUNK):
-        decider.pack(0, [decider.decide(record) for record in records[start:start + CHUNK]])
+        decider.pack(0, [decider.decide(record) for record in records[start : start + CHUNK]])
 
 
 if __name__ == "__main__":

@@ -36,10 +36,13 @@ def main(argv: list[str]) -> None:
         pass
     done = _records(argv[argv.index("--population") + 1])
     workers = stats.get("workers", [])
-    print(f"parent {(stats['user'] + stats['system']) / done * 1e6:.1f} us/applicant (user {stats['user'] / done * 1e6:.1f}, "
-          f"system {stats['system'] / done * 1e6:.1f}); workers' CPU {workers} s ({sum(workers) / done * 1e6:.0f} us/applicant); "
-          f"run_diff {stats['wall']:.2f} s wall; parent's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
-          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print(
+        f"parent {(stats['user'] + stats['system']) / done * 1e6:.1f} us/applicant (user {stats['user'] / done * 1e6:.1f}, "
+        f"system {stats['system'] / done * 1e6:.1f}); workers' CPU {workers} s ({sum(workers) / done * 1e6:.0f} us/applicant); "
+        f"run_diff {stats['wall']:.2f} s wall; parent's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+        f"load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+    )
 
 
 def _records(path: str) -> int:

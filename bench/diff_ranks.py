@@ -29,7 +29,14 @@ from cec_rules.engine.impact.scores import ScoreShifts
 from cec_rules.engine.rank.ranking import Ranking
 from cec_rules.engine.rank.selection import Round
 
-RANKING = Ranking(program="pool", score_program="score", tie_field="submitted", group_kind="in_group", group_field="group", groups="categories")
+RANKING = Ranking(
+    program="pool",
+    score_program="score",
+    tie_field="submitted",
+    group_kind="in_group",
+    group_field="group",
+    groups="categories",
+)
 CATEGORIES = [(), (), (), ("stem",), ("healthcare",), ("french", "healthcare"), ("trades",)]
 PROGRAMS = [("a",), ("b",), ("a", "b"), ()]
 
@@ -44,12 +51,28 @@ def results(count: int, seed: int):
         moved = rng.random() < 0.1
         new_factors = {**factors, "work": factors["work"] + 7} if moved else factors
         old_score = {"total": score, "possible_total": score, "factors": factors}
-        new_score = {"total": score + 7 * moved, "possible_total": score + 7 * moved, "factors": new_factors} if moved else old_score
+        new_score = (
+            {"total": score + 7 * moved, "possible_total": score + 7 * moved, "factors": new_factors}
+            if moved
+            else old_score
+        )
         stamp = (start + dt.timedelta(seconds=rng.randrange(0, 600 * 86400))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         groups = rng.choice(CATEGORIES)
         old = (eligible, score, rng.choice(PROGRAMS), groups)
-        new = (eligible, score + 7 * moved, old[2], groups + ("stem",) if rng.random() < 0.05 and "stem" not in groups else groups)
-        yield Compared(seq, f"A-{seq:07d}", None, {"score": old_score}, {"score": new_score}, (stamp, old, old if new == old else new))
+        new = (
+            eligible,
+            score + 7 * moved,
+            old[2],
+            groups + ("stem",) if rng.random() < 0.05 and "stem" not in groups else groups,
+        )
+        yield Compared(
+            seq,
+            f"A-{seq:07d}",
+            None,
+            {"score": old_score},
+            {"score": new_score},
+            (stamp, old, old if new == old else new),
+        )
 
 
 def main() -> None:
@@ -72,10 +95,21 @@ def measure(args, started: float, sorting: Path) -> None:
     written = []
     summary = ranks.compare(lambda change: written.append(1))
     done = time.monotonic()
-    print(json.dumps({"count": args.count, "collect_seconds": round(collected - started, 1), "compare_seconds": round(done - collected, 1),
-                      "ranks_changed": summary["changed"], "ranks_lines": len(written), "gained": summary["round"]["gained"],
-                      "scores_rose": scores.to_json()["total"]["rose"],
-                      "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}, indent=1))
+    print(
+        json.dumps(
+            {
+                "count": args.count,
+                "collect_seconds": round(collected - started, 1),
+                "compare_seconds": round(done - collected, 1),
+                "ranks_changed": summary["changed"],
+                "ranks_lines": len(written),
+                "gained": summary["round"]["gained"],
+                "scores_rose": scores.to_json()["total"]["rose"],
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

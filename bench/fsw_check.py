@@ -29,63 +29,90 @@ from fractions import Fraction
 from pathlib import Path
 
 # The domain sheet's copy of StatCan's files; the repository ships the same bytes (rulesets/data/noc).
-NOC_DATA = next(p for p in (Path("/work/shared/data/noc"), Path(__file__).resolve().parent.parent / "rulesets" / "data" / "noc")
-                if (p / "noc2021.csv").exists())
-NOC2021_FROM = dt.date(2022, 11, 16)                      # §3.1, §8
-PTE_CORE_FROM = dt.date(2024, 1, 30)                      # §2.1
+NOC_DATA = next(
+    p
+    for p in (Path("/work/shared/data/noc"), Path(__file__).resolve().parent.parent / "rulesets" / "data" / "noc")
+    if (p / "noc2021.csv").exists()
+)
+NOC2021_FROM = dt.date(2022, 11, 16)  # §3.1, §8
+PTE_CORE_FROM = dt.date(2024, 1, 30)  # §2.1
 ABILITIES = ("listening", "reading", "writing", "speaking")
 ENGLISH, FRENCH = ("ielts_general", "celpip_general", "pte_core"), ("tef_canada", "tcf_canada")
-WEEKLY_CAP, YEAR_HOURS = 30, 1560                         # §0
-FSW_WINDOW, FST_WINDOW, VALIDITY, ECA_VALIDITY = 10, 5, 2, 5   # §5.1 F2, §6.1 T1, §2.1, §0
-PASS_MARK = 67                                            # §5.1 F8
+WEEKLY_CAP, YEAR_HOURS = 30, 1560  # §0
+FSW_WINDOW, FST_WINDOW, VALIDITY, ECA_VALIDITY = 10, 5, 2, 5  # §5.1 F2, §6.1 T1, §2.1, §0
+PASS_MARK = 67  # §5.1 F8
 
 # --- language tables (§2.2-§2.6): per ability, the lowest score of each level, highest level first ---
-IELTS = {"reading": [(10, 8.0), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.0), (5, 4.0), (4, 3.5)],
-         "writing": [(10, 7.5), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.0)],
-         "listening": [(10, 8.5), (9, 8.0), (8, 7.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.5)],
-         "speaking": [(10, 7.5), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.0)]}
-PTE = {"reading": [(10, 88), (9, 78), (8, 69), (7, 60), (6, 51), (5, 42), (4, 33), (3, 24)],
-       "writing": [(10, 90), (9, 88), (8, 79), (7, 69), (6, 60), (5, 51), (4, 41), (3, 32)],
-       "listening": [(10, 89), (9, 82), (8, 71), (7, 60), (6, 50), (5, 39), (4, 28), (3, 18)],
-       "speaking": [(10, 89), (9, 84), (8, 76), (7, 68), (6, 59), (5, 51), (4, 42), (3, 34)]}
-TEF_A = {"reading": [(10, 546), (9, 503), (8, 462), (7, 434), (6, 393), (5, 352), (4, 306)],
-         "writing": [(10, 558), (9, 512), (8, 472), (7, 428), (6, 379), (5, 330), (4, 268)],
-         "listening": [(10, 546), (9, 503), (8, 462), (7, 434), (6, 393), (5, 352), (4, 306)],
-         "speaking": [(10, 556), (9, 518), (8, 494), (7, 456), (6, 422), (5, 387), (4, 328)]}
+IELTS = {
+    "reading": [(10, 8.0), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.0), (5, 4.0), (4, 3.5)],
+    "writing": [(10, 7.5), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.0)],
+    "listening": [(10, 8.5), (9, 8.0), (8, 7.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.5)],
+    "speaking": [(10, 7.5), (9, 7.0), (8, 6.5), (7, 6.0), (6, 5.5), (5, 5.0), (4, 4.0)],
+}
+PTE = {
+    "reading": [(10, 88), (9, 78), (8, 69), (7, 60), (6, 51), (5, 42), (4, 33), (3, 24)],
+    "writing": [(10, 90), (9, 88), (8, 79), (7, 69), (6, 60), (5, 51), (4, 41), (3, 32)],
+    "listening": [(10, 89), (9, 82), (8, 71), (7, 60), (6, 50), (5, 39), (4, 28), (3, 18)],
+    "speaking": [(10, 89), (9, 84), (8, 76), (7, 68), (6, 59), (5, 51), (4, 42), (3, 34)],
+}
+TEF_A = {
+    "reading": [(10, 546), (9, 503), (8, 462), (7, 434), (6, 393), (5, 352), (4, 306)],
+    "writing": [(10, 558), (9, 512), (8, 472), (7, 428), (6, 379), (5, 330), (4, 268)],
+    "listening": [(10, 546), (9, 503), (8, 462), (7, 434), (6, 393), (5, 352), (4, 306)],
+    "speaking": [(10, 556), (9, 518), (8, 494), (7, 456), (6, 422), (5, 387), (4, 328)],
+}
 _TEF_B_ROW = [(10, 566), (9, 533), (8, 500), (7, 450), (6, 400), (5, 350), (4, 300)]
 TEF_B = {ability: _TEF_B_ROW for ability in ABILITIES}
-TEF_C = {"reading": [(10, 263), (9, 248), (8, 233), (7, 207), (6, 181), (5, 151), (4, 121)],
-         "writing": [(10, 393), (9, 371), (8, 349), (7, 310), (6, 271), (5, 226), (4, 181)],
-         "listening": [(10, 316), (9, 298), (8, 280), (7, 249), (6, 217), (5, 181), (4, 145)],
-         "speaking": [(10, 393), (9, 371), (8, 349), (7, 310), (6, 271), (5, 226), (4, 181)]}
-TCF = {"reading": [(10, 549), (9, 524), (8, 499), (7, 453), (6, 406), (5, 375), (4, 342)],
-       "writing": [(10, 16), (9, 14), (8, 12), (7, 10), (6, 7), (5, 6), (4, 4)],
-       "listening": [(10, 549), (9, 523), (8, 503), (7, 458), (6, 398), (5, 369), (4, 331)],
-       "speaking": [(10, 16), (9, 14), (8, 12), (7, 10), (6, 7), (5, 6), (4, 4)]}
+TEF_C = {
+    "reading": [(10, 263), (9, 248), (8, 233), (7, 207), (6, 181), (5, 151), (4, 121)],
+    "writing": [(10, 393), (9, 371), (8, 349), (7, 310), (6, 271), (5, 226), (4, 181)],
+    "listening": [(10, 316), (9, 298), (8, 280), (7, 249), (6, 217), (5, 181), (4, 145)],
+    "speaking": [(10, 393), (9, 371), (8, 349), (7, 310), (6, 271), (5, 226), (4, 181)],
+}
+TCF = {
+    "reading": [(10, 549), (9, 524), (8, 499), (7, 453), (6, 406), (5, 375), (4, 342)],
+    "writing": [(10, 16), (9, 14), (8, 12), (7, 10), (6, 7), (5, 6), (4, 4)],
+    "listening": [(10, 549), (9, 523), (8, 503), (7, 458), (6, 398), (5, 369), (4, 331)],
+    "speaking": [(10, 16), (9, 14), (8, 12), (7, 10), (6, 7), (5, 6), (4, 4)],
+}
 
 # --- settlement funds (§5.3): (in force from, amounts for 1..7 members, each additional member) ---
 # The 2022 amounts (from 2022-06-09) were not captured and nothing is known before the 2021 column,
 # whose start is itself unknown: a date not covered by a known column cannot be decided (None).
-FUNDS = [(dt.date(2021, 7, 15), [13213, 16449, 20222, 24553, 27847, 31407, 34967], 3560),
-         (dt.date(2022, 6, 9), None, None),
-         (dt.date(2023, 4, 25), [13757, 17127, 21055, 25564, 28994, 32700, 36407], 3706),
-         (dt.date(2024, 5, 28), [14690, 18288, 22483, 27297, 30690, 34917, 38875], 3958),
-         (dt.date(2025, 7, 7), [15263, 19001, 23360, 28362, 32168, 36280, 40392], 4112)]
+FUNDS = [
+    (dt.date(2021, 7, 15), [13213, 16449, 20222, 24553, 27847, 31407, 34967], 3560),
+    (dt.date(2022, 6, 9), None, None),
+    (dt.date(2023, 4, 25), [13757, 17127, 21055, 25564, 28994, 32700, 36407], 3706),
+    (dt.date(2024, 5, 28), [14690, 18288, 22483, 27297, 30690, 34917, 38875], 3958),
+    (dt.date(2025, 7, 7), [15263, 19001, 23360, 28362, 32168, 36280, 40392], 4112),
+]
 # §9 item 7: the 2024 column starts on 2024-05-28 or on 2024-06-03; between them either column may apply.
 FUNDS_2024_UNSURE = (dt.date(2024, 5, 28), dt.date(2024, 6, 2))
-FUNDS_2021_KNOWN_FROM = dt.date(2021, 7, 15)   # "profiles updated by 2021-07-15": in force at the latest then
+FUNDS_2021_KNOWN_FROM = dt.date(2021, 7, 15)  # "profiles updated by 2021-07-15": in force at the latest then
 
 # --- FSW grid (§5.2) -------------------------------------------------------------------------------
 AGE_POINTS = {36: 11, 37: 10, 38: 9, 39: 8, 40: 7, 41: 6, 42: 5, 43: 4, 44: 3, 45: 2, 46: 1}
-FSW_FACTORS = ("education", "language_first", "language_second", "experience", "age", "arranged_employment",
-               "adaptability_spouse_language", "adaptability_study", "adaptability_spouse_study",
-               "adaptability_work", "adaptability_spouse_work", "adaptability_arranged_employment",
-               "adaptability_relative")
+FSW_FACTORS = (
+    "education",
+    "language_first",
+    "language_second",
+    "experience",
+    "age",
+    "arranged_employment",
+    "adaptability_spouse_language",
+    "adaptability_study",
+    "adaptability_spouse_study",
+    "adaptability_work",
+    "adaptability_spouse_work",
+    "adaptability_arranged_employment",
+    "adaptability_relative",
+)
 ADAPTABILITY_CAP = 10
 RELATIONS = {"parent", "grandparent", "child", "grandchild", "sibling", "aunt_uncle", "niece_nephew"}
 
 
 # --- NOC ---------------------------------------------------------------------------------------------
+
 
 def _rows(name: str) -> list[dict]:
     with open(NOC_DATA / name, encoding="utf-8", newline="") as handle:
@@ -119,12 +146,16 @@ def skilled(group: str, as_of: dt.date) -> bool:
 def trade(group: str, as_of: dt.date) -> bool:
     """The FST skilled trades of the edition (§6.2)."""
     if edition_version(as_of) == 2021:
-        return ((group[:2] in {"72", "73", "82", "83", "92", "93"} and group[:3] not in {"726", "932"})
-                or group[:4] == "6320" or group == "62200")
+        return (
+            (group[:2] in {"72", "73", "82", "83", "92", "93"} and group[:3] not in {"726", "932"})
+            or group[:4] == "6320"
+            or group == "62200"
+        )
     return group[:2] in {"72", "73", "82", "92"} or group[:3] in {"632", "633"}
 
 
 # --- dates and hours ------------------------------------------------------------------------------
+
 
 def day(text) -> dt.date:
     return dt.date.fromisoformat(text)
@@ -210,6 +241,7 @@ def hours(period) -> Fraction:
 
 # --- language ----------------------------------------------------------------------------------------
 
+
 def table(test: str, taken: dt.date) -> dict:
     if test == "ielts_general":
         return IELTS
@@ -245,6 +277,7 @@ def valid_results(tests: list[dict], as_of: dt.date) -> list[tuple[str, dict]]:
 
 
 # --- work ------------------------------------------------------------------------------------------
+
 
 def period_groups(period: dict, as_of: dt.date, keep) -> tuple[list[str], list[str]]:
     """The unit groups a period certainly / possibly counts in under `keep` (a test on a unit group)."""
@@ -287,8 +320,11 @@ def best_run(work: list[dict], window, as_of, certain: bool) -> Fraction:
 
 
 def total_hours(work, window, as_of, keep, certain: bool, only=None) -> Fraction:
-    items = [(span(p, window), hours(p)) for p in work
-             if counts(p, as_of, keep, certain) and span(p, window) and (only is None or only(p))]
+    items = [
+        (span(p, window), hours(p))
+        for p in work
+        if counts(p, as_of, keep, certain) and span(p, window) and (only is None or only(p))
+    ]
     return capped_hours(daily_segments(items))
 
 
@@ -310,6 +346,7 @@ def three(low, high, needed):
 
 
 # --- FSW ----------------------------------------------------------------------------------------------
+
 
 def recognized(credential: dict, as_of: dt.date) -> bool:
     """Canadian, or foreign with an ECA less than 5 years old on the application date (F7, §0)."""
@@ -344,12 +381,18 @@ def language_points(results) -> tuple[int, int, bool]:
     CLB 7 in all four (F6) it is that one; otherwise, or between two that do, the order giving most points,
     ties to the higher lowest level, then English. In a language, the one result the applicant submits:
     one meeting CLB 7, then the most points (results are not combined, §2.1)."""
+
     def best(lang):
         mine = [(lv, taken) for language, lv, taken in results if language == lang]
         # when none meets CLB 7 the grid is moot (F6 fails); then, as the engine: the highest lowest, the latest
-        key = lambda r: (min(r[0].values()) >= 7, first_points(r[0]) if min(r[0].values()) >= 7 else 0,  # noqa: E731
-                         min(r[0].values()), r[1])
+        key = lambda r: (
+            min(r[0].values()) >= 7,
+            first_points(r[0]) if min(r[0].values()) >= 7 else 0,  # noqa: E731
+            min(r[0].values()),
+            r[1],
+        )
         return max(mine, key=key, default=(None,))[0]
+
     chosen = {lang: best(lang) for lang in ("english", "french")}
     meets = {lang: lv is not None and min(lv.values()) >= 7 for lang, lv in chosen.items()}
     options = []
@@ -383,8 +426,14 @@ def working_in_canada(record, as_of, paid: bool) -> bool:
     """Authorized to work in Canada on the application date (82(2), 87.2(5)). The input has no permit field:
     read, as the engine documents it, from an authorized period in Canada still running on that date (FSW
     also asks that it be paid)."""
-    return any(p["country"] == "CA" and p["authorized"] and (p["paid"] or not paid)
-               and (p["end"] is None or day(p["end"]) >= as_of) and day(p["start"]) <= as_of for p in record["work_history"])
+    return any(
+        p["country"] == "CA"
+        and p["authorized"]
+        and (p["paid"] or not paid)
+        and (p["end"] is None or day(p["end"]) >= as_of)
+        and day(p["start"]) <= as_of
+        for p in record["work_history"]
+    )
 
 
 def spouse_of(record):
@@ -395,8 +444,9 @@ def spouse_of(record):
 def canadian_study(person, as_of) -> bool:
     """83(1)(b)/(c): a completed Canadian credential of a program of 2 years or more; 83(2) counts study at
     a secondary or post-secondary institution (the engine's reading; §5.2 does not say which)."""
-    return any(c["country"] == "CA" and c["years"] >= 2
-               and day(c["completed"]) <= as_of for c in person.get("education") or [])
+    return any(
+        c["country"] == "CA" and c["years"] >= 2 and day(c["completed"]) <= as_of for c in person.get("education") or []
+    )
 
 
 def canadian_work(work, as_of, need_skilled: bool) -> tuple[Fraction, Fraction]:
@@ -433,7 +483,7 @@ def age_points(record, as_of) -> tuple[int, int]:
     if not record.get("date_of_birth"):
         return (0, 12)
     born = day(record["date_of_birth"])
-    ages = {age_on(born, as_of, 1)}   # §5.2 is silent on 29 February; 1 March, as facts/age.py documents
+    ages = {age_on(born, as_of, 1)}  # §5.2 is silent on 29 February; 1 March, as facts/age.py documents
     values = [0 if a < 18 else 12 if a <= 35 else AGE_POINTS.get(a, 0) for a in ages]
     return (min(values), max(values))
 
@@ -455,8 +505,14 @@ def adaptability(record, as_of, offer) -> dict[str, tuple[int, int]]:
     else:
         out["adaptability_spouse_work"] = (0, 0)
     out["adaptability_arranged_employment"] = {True: (5, 5), False: (0, 0), None: (0, 5)}[offer]
-    relative = any(r["relation"] in RELATIONS and r["citizen_or_pr"] and r["lives_in_canada"] and r["age_18_plus"]
-                   and (r["of"] == "applicant" or spouse) for r in record.get("relatives_in_canada") or [])
+    relative = any(
+        r["relation"] in RELATIONS
+        and r["citizen_or_pr"]
+        and r["lives_in_canada"]
+        and r["age_18_plus"]
+        and (r["of"] == "applicant" or spouse)
+        for r in record.get("relatives_in_canada") or []
+    )
     out["adaptability_relative"] = (5, 5) if relative else (0, 0)
     return out
 
@@ -493,7 +549,7 @@ def funds(record, as_of, exempt) -> bool | None:
     if needed is None:
         return None
     have = Fraction(str(available))
-    met = True if have >= max(needed) else False if have < min(needed) else None   # columns that disagree: None
+    met = True if have >= max(needed) else False if have < min(needed) else None  # columns that disagree: None
     return None if met is False and exempt is None else met
 
 
@@ -516,16 +572,24 @@ def decide_fsw(record) -> dict:
         "outside_quebec": record["intended_province"] != "QC",
         "admissibility": record.get("admissible", True) is not False,
     }
-    return {"id": record["id"], "criteria": criteria, "eligible": kleene(criteria.values()),
-            "points": points, "total": total}
+    return {
+        "id": record["id"],
+        "criteria": criteria,
+        "eligible": kleene(criteria.values()),
+        "points": points,
+        "total": total,
+    }
 
 
 # --- FST ----------------------------------------------------------------------------------------------
 
+
 def fst_language(results) -> bool:
     """T4: CLB/NCLC 5 in speaking and listening, 4 in reading and writing, in one result."""
-    return any(lv["speaking"] >= 5 and lv["listening"] >= 5 and lv["reading"] >= 4 and lv["writing"] >= 4
-               for _, lv, _ in results)
+    return any(
+        lv["speaking"] >= 5 and lv["listening"] >= 5 and lv["reading"] >= 4 and lv["writing"] >= 4
+        for _, lv, _ in results
+    )
 
 
 def trade_offers(record, as_of, certain: bool) -> set[str]:
@@ -534,8 +598,10 @@ def trade_offers(record, as_of, certain: bool) -> set[str]:
     if not offer:
         return set()
     offers = [offer] + list(offer.get("other_employers") or [])
-    if len(offers) > 2 or any(not o["lmia"] or not o["full_time"] or (o["duration_months"] is not None and o["duration_months"] < 12)
-                              for o in offers):
+    if len(offers) > 2 or any(
+        not o["lmia"] or not o["full_time"] or (o["duration_months"] is not None and o["duration_months"] < 12)
+        for o in offers
+    ):
         return set()
     sets = [set(period_groups(o, as_of, trade)[0 if certain else 1]) for o in offers]
     return set.intersection(*sets)
@@ -601,6 +667,7 @@ def kleene(values) -> bool | None:
 
 
 # --- comparison with the engine ---------------------------------------------------------------------
+
 
 def compare_one(mine: dict, engine: dict) -> list[str]:
     """Each difference between the checker and one engine decision line, as short text."""

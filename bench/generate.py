@@ -34,14 +34,39 @@ PTE_ACCEPTED = dt.date(2024, 1, 30)
 PTE_FIRST_SITTING = dt.date(2024, 2, 12)
 ABILITIES = ("listening", "reading", "writing", "speaking")
 # Dates where rules change or calendars are awkward: a few applicants are put right on them.
-BOUNDARY_DAYS = [dt.date(2016, 2, 29), dt.date(2020, 2, 29), dt.date(2024, 2, 29), dt.date(2022, 11, 15),
-                 dt.date(2022, 11, 16), dt.date(2024, 1, 29), dt.date(2024, 1, 30), dt.date(2024, 2, 12),
-                 dt.date(2021, 10, 1), dt.date(2025, 12, 11), dt.date(2028, 2, 29)]
+BOUNDARY_DAYS = [
+    dt.date(2016, 2, 29),
+    dt.date(2020, 2, 29),
+    dt.date(2024, 2, 29),
+    dt.date(2022, 11, 15),
+    dt.date(2022, 11, 16),
+    dt.date(2024, 1, 29),
+    dt.date(2024, 1, 30),
+    dt.date(2024, 2, 12),
+    dt.date(2021, 10, 1),
+    dt.date(2025, 12, 11),
+    dt.date(2028, 2, 29),
+]
 
-PROVINCES = {"ON": 40, "BC": 19, "AB": 15, "MB": 5, "SK": 4, "NS": 4, "NB": 2, "QC": 3,
-             "NL": 1, "PE": 1, "YT": 0.4, "NT": 0.3, "NU": 0.3}
-LEVEL_WEIGHTS = {2021: {"0": 10, "1": 30, "2": 30, "3": 15, "4": 10, "5": 5},
-                 2016: {"0": 10, "A": 30, "B": 40, "C": 13, "D": 7}}
+PROVINCES = {
+    "ON": 40,
+    "BC": 19,
+    "AB": 15,
+    "MB": 5,
+    "SK": 4,
+    "NS": 4,
+    "NB": 2,
+    "QC": 3,
+    "NL": 1,
+    "PE": 1,
+    "YT": 0.4,
+    "NT": 0.3,
+    "NU": 0.3,
+}
+LEVEL_WEIGHTS = {
+    2021: {"0": 10, "1": 30, "2": 30, "3": 15, "4": 10, "5": 5},
+    2016: {"0": 10, "A": 30, "B": 40, "C": 13, "D": 7},
+}
 # Levels whose CEC language level is 7 or 5 (for ties between occupations of different levels).
 LEVELS_AT = {2021: {7: ["0", "1"], 5: ["2", "3"]}, 2016: {7: ["0", "A"], 5: ["B"]}}
 FOREIGN = ["US", "IN", "PH", "CN", "GB", "FR", "NG", "MX", "BR", "IR", "KR", "VN"]
@@ -49,9 +74,21 @@ FULL_TIME_HOURS = {37.5: 30, 40: 30, 35: 10, 30: 8, 44: 5, 45: 5, 50: 4, 32.5: 3
 TEST_WEIGHTS = {"ielts_general": 40, "celpip_general": 25, "pte_core": 10, "tef_canada": 15, "tcf_canada": 10}
 # Once PTE Core sittings exist it quickly takes a large share of the English tests.
 TEST_WEIGHTS_FROM_PTE = {"ielts_general": 35, "celpip_general": 25, "pte_core": 20, "tef_canada": 12, "tcf_canada": 8}
-MALFORMED_KINDS = ("invalid_json", "wrong_type", "impossible_date", "unknown_test", "negative_hours",
-                   "end_before_start", "noc_wrong_length", "noc_unknown", "score_off_scale", "not_an_object",
-                   "missing_field", "unknown_field", "unknown_province")
+MALFORMED_KINDS = (
+    "invalid_json",
+    "wrong_type",
+    "impossible_date",
+    "unknown_test",
+    "negative_hours",
+    "end_before_start",
+    "noc_wrong_length",
+    "noc_unknown",
+    "score_off_scale",
+    "not_an_object",
+    "missing_field",
+    "unknown_field",
+    "unknown_province",
+)
 
 
 def pick(rng: random.Random, weights: dict):
@@ -71,6 +108,7 @@ def days(n: int) -> dt.timedelta:
 
 
 # --- data: real NOC codes by level, and the score tables ----------------------------------------
+
 
 def load_codes() -> dict[int, dict[str, list[str]]]:
     """Codes by version and level (TEER digit, or 0/A/B/C/D), in file order."""
@@ -101,12 +139,16 @@ def load_tables() -> dict[str, list[dict]]:
 
 
 CODES = load_codes()
-LEVEL_OF = {(version, code): level for version, by_level in CODES.items() for level, codes in by_level.items() for code in codes}
+LEVEL_OF = {
+    (version, code): level for version, by_level in CODES.items() for level, codes in by_level.items() for code in codes
+}
 TABLES = load_tables()
 CROSSWALK = load_crosswalk()
 # Codes that mean several unit groups of the other classification: a reading must pick one.
-SPLIT_CODES = {version: [code for code in codes_in_file_order if len(CROSSWALK[(version, code)]) > 1]
-               for version, codes_in_file_order in ((v, [c for lvl in CODES[v].values() for c in lvl]) for v in (2016, 2021))}
+SPLIT_CODES = {
+    version: [code for code in codes_in_file_order if len(CROSSWALK[(version, code)]) > 1]
+    for version, codes_in_file_order in ((v, [c for lvl in CODES[v].values() for c in lvl]) for v in (2016, 2021))
+}
 
 
 def unit_group(code: str, version: int, edition_version: int) -> str | None:
@@ -130,19 +172,24 @@ def load_aliases() -> dict[int, dict[str, list[tuple[str, int]]]]:
 
 
 ALIASES = load_aliases()
-UNUSED_CODES = {2021: [c for c in (f"{n:05d}" for n in range(0, 100000, 7)) if (2021, c) not in LEVEL_OF][:200],
-                2016: [c for c in (f"{n:04d}" for n in range(0, 10000, 3)) if (2016, c) not in LEVEL_OF][:200]}
+UNUSED_CODES = {
+    2021: [c for c in (f"{n:05d}" for n in range(0, 100000, 7)) if (2021, c) not in LEVEL_OF][:200],
+    2016: [c for c in (f"{n:04d}" for n in range(0, 10000, 3)) if (2016, c) not in LEVEL_OF][:200],
+}
 
 
 def table_for(test: str, day: dt.date) -> dict:
     for table in TABLES[test]:
         low, high = table["tests_from"], table["tests_to"]
-        if (low is None or dt.date.fromisoformat(str(low)) <= day) and (high is None or day <= dt.date.fromisoformat(str(high))):
+        if (low is None or dt.date.fromisoformat(str(low)) <= day) and (
+            high is None or day <= dt.date.fromisoformat(str(high))
+        ):
             return table
     raise LookupError(f"no {test} table for {day}")
 
 
 # --- one valid applicant --------------------------------------------------------------------------
+
 
 class Generator:
     """Makes applicants from one seeded random stream; each draw is documented by its realism goal."""
@@ -154,8 +201,11 @@ class Generator:
     def applicant(self, n: int) -> dict:
         rng = self.rng
         as_of = self.application_date()
-        record = {"id": f"G-{self.seed}-{n}", "application_date": as_of.isoformat(),
-                  "intended_province": pick(rng, PROVINCES)}
+        record = {
+            "id": f"G-{self.seed}-{n}",
+            "application_date": as_of.isoformat(),
+            "intended_province": pick(rng, PROVINCES),
+        }
         record["language_tests"] = self.language_tests(as_of)
         study = self.study_history(as_of)
         record["work_history"] = self.work_history(as_of, study)
@@ -213,12 +263,22 @@ class Generator:
         rng.shuffle(periods)
         return periods
 
-    def period(self, code: str, version: int, start: dt.date, end: dt.date | None, hours: float, country: str = "CA") -> dict:
+    def period(
+        self, code: str, version: int, start: dt.date, end: dt.date | None, hours: float, country: str = "CA"
+    ) -> dict:
         """A work period with the realistic share of problems: unpaid, self-employed, unauthorized."""
         rng = self.rng
-        return {"noc_code": code, "noc_version": version, "country": country,
-                "start": start.isoformat(), "end": end.isoformat() if end else None, "hours_per_week": hours,
-                "paid": rng.random() >= 0.03, "self_employed": rng.random() < 0.04, "authorized": rng.random() >= 0.03}
+        return {
+            "noc_code": code,
+            "noc_version": version,
+            "country": country,
+            "start": start.isoformat(),
+            "end": end.isoformat() if end else None,
+            "hours_per_week": hours,
+            "paid": rng.random() >= 0.03,
+            "self_employed": rng.random() < 0.04,
+            "authorized": rng.random() >= 0.03,
+        }
 
     def main_job(self, as_of: dt.date) -> dict:
         """The job the application rests on: often ongoing, of a length spread around one year."""
@@ -312,8 +372,14 @@ class Generator:
             start = as_of - days(rng.randint(200, 2600))
             end = start + days(rng.randint(120, 1500))
             ongoing = end >= as_of or rng.random() < 0.05
-            periods.append({"start": start.isoformat(), "end": None if ongoing else end.isoformat(),
-                            "full_time": rng.random() < 0.7, "country": "CA" if rng.random() < 0.85 else rng.choice(FOREIGN)})
+            periods.append(
+                {
+                    "start": start.isoformat(),
+                    "end": None if ongoing else end.isoformat(),
+                    "full_time": rng.random() < 0.7,
+                    "country": "CA" if rng.random() < 0.85 else rng.choice(FOREIGN),
+                }
+            )
         return periods
 
     # language ------------------------------------------------------------------------------------
@@ -366,6 +432,7 @@ class Generator:
 
 # --- malformed records ----------------------------------------------------------------------------
 
+
 class Corrupter:
     """Turns a valid record into one line a real batch might contain that the contract rejects."""
 
@@ -393,21 +460,51 @@ class Corrupter:
 
     def _work(self, record: dict) -> dict:
         if not record["work_history"]:
-            record["work_history"].append({"noc_code": "21231", "noc_version": 2021, "country": "CA",
-                                           "start": "2023-01-02", "end": None, "hours_per_week": 40,
-                                           "paid": True, "self_employed": False, "authorized": True})
+            record["work_history"].append(
+                {
+                    "noc_code": "21231",
+                    "noc_version": 2021,
+                    "country": "CA",
+                    "start": "2023-01-02",
+                    "end": None,
+                    "hours_per_week": 40,
+                    "paid": True,
+                    "self_employed": False,
+                    "authorized": True,
+                }
+            )
         return self.rng.choice(record["work_history"])
 
     def _test(self, record: dict) -> dict:
         if not record["language_tests"]:
-            record["language_tests"].append({"test": "celpip_general", "date": record["application_date"],
-                                             "listening": 9, "reading": 8, "writing": 8, "speaking": 9})
+            record["language_tests"].append(
+                {
+                    "test": "celpip_general",
+                    "date": record["application_date"],
+                    "listening": 9,
+                    "reading": 8,
+                    "writing": 8,
+                    "speaking": 9,
+                }
+            )
         return self.rng.choice(record["language_tests"])
 
     def wrong_type(self, record: dict) -> str:
         """The type slips of exports and hand edits: numbers as text, unquoted codes, dates as numbers."""
-        slip = self.rng.choice(["noc_int", "paid_text", "hours_text", "version_text", "admissible_text",
-                                "score_text", "work_dict", "id_int", "date_datetime", "date_epoch"])
+        slip = self.rng.choice(
+            [
+                "noc_int",
+                "paid_text",
+                "hours_text",
+                "version_text",
+                "admissible_text",
+                "score_text",
+                "work_dict",
+                "id_int",
+                "date_datetime",
+                "date_epoch",
+            ]
+        )
         work, test = self._work(record), self._test(record)
         if slip == "noc_int":
             work["noc_code"] = int(work["noc_code"])
@@ -444,7 +541,9 @@ class Corrupter:
             self._test(record)["date"] = bad
 
     def unknown_test(self, record: dict) -> None:
-        self._test(record)["test"] = self.rng.choice(["ielts_academic", "toefl_ibt", "celpip_ls", "pte_academic", "IELTS"])
+        self._test(record)["test"] = self.rng.choice(
+            ["ielts_academic", "toefl_ibt", "celpip_ls", "pte_academic", "IELTS"]
+        )
 
     def negative_hours(self, record: dict) -> None:
         self._work(record)["hours_per_week"] = -self.rng.choice([37.5, 20, 40, 0.5])
@@ -470,8 +569,13 @@ class Corrupter:
         """Off the step or the range: IELTS 6.3, CELPIP 13, a TEF /699 score on an old-scale date."""
         test = self._test(record)
         ability = self.rng.choice(ABILITIES)
-        test[ability] = {"ielts_general": 6.3, "celpip_general": 13, "pte_core": 5,
-                         "tef_canada": 700, "tcf_canada": 21 if ability in ("writing", "speaking") else 700}[test["test"]]
+        test[ability] = {
+            "ielts_general": 6.3,
+            "celpip_general": 13,
+            "pte_core": 5,
+            "tef_canada": 700,
+            "tcf_canada": 21 if ability in ("writing", "speaking") else 700,
+        }[test["test"]]
 
     def missing_field(self, record: dict) -> None:
         del record[self.rng.choice(["id", "application_date", "intended_province"])]
@@ -485,6 +589,7 @@ class Corrupter:
 
 
 # --- statistics and the command line --------------------------------------------------------------
+
 
 class Stats:
     """Counters of the mix (constant memory: bounded keys), reported as JSON on stderr."""
@@ -520,8 +625,16 @@ class Stats:
         if split:
             self.add("split_codes_by_edition", edition)
         self.add(f"noc{version}_level", LEVEL_OF[(version, code)])
-        self.add("hours_per_week", "37.5" if work["hours_per_week"] == 37.5 else
-                 "<30" if work["hours_per_week"] < 30 else "30-37" if work["hours_per_week"] < 37.5 else ">37.5")
+        self.add(
+            "hours_per_week",
+            "37.5"
+            if work["hours_per_week"] == 37.5
+            else "<30"
+            if work["hours_per_week"] < 30
+            else "30-37"
+            if work["hours_per_week"] < 37.5
+            else ">37.5",
+        )
         for flag, bad in (("paid", False), ("self_employed", True), ("authorized", False)):
             if work[flag] is bad:
                 self.add("work_flags", f"{flag}={bad}")
@@ -532,8 +645,17 @@ class Stats:
         self.add("test_kind", test["test"])
         day = dt.date.fromisoformat(test["date"])
         oldest = years_before(as_of, 2)
-        status = ("later" if day > as_of else "2 years old: expired" if day == oldest else "expired" if day < oldest
-                  else "a day under 2 years old" if day == oldest + days(1) else "valid")
+        status = (
+            "later"
+            if day > as_of
+            else "2 years old: expired"
+            if day == oldest
+            else "expired"
+            if day < oldest
+            else "a day under 2 years old"
+            if day == oldest + days(1)
+            else "valid"
+        )
         self.add("test_date", status)
         if test["test"] == "pte_core" and abs((day - PTE_ACCEPTED).days) <= 3:
             self.add("pte_core_around_acceptance", "before" if day < PTE_ACCEPTED else "from")

@@ -30,8 +30,11 @@ from service_support import Server  # noqa: E402  (the tests' way of starting a 
 
 def population(count: int, seed: int, folder: Path) -> Path:
     path = folder / "population.jsonl"
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(count), "--seed", str(seed), "-o", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--count", str(count), "--seed", str(seed), "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -68,10 +71,15 @@ def single_requests(server: Server, lines: list[bytes], clients: int, seconds: f
         thread.join()
     wall = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies), "seconds": round(wall, 2), "per_second": round(len(latencies) / wall, 1),
-            "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
-            "statuses": statuses, "errors": sum(n for s, n in statuses.items() if not s.isdigit() or s.startswith("5"))}
+    return {
+        "requests": len(latencies),
+        "seconds": round(wall, 2),
+        "per_second": round(len(latencies) / wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+        "statuses": statuses,
+        "errors": sum(n for s, n in statuses.items() if not s.isdigit() or s.startswith("5")),
+    }
 
 
 def streamed_batch(server: Server, path: Path) -> dict:
@@ -128,9 +136,16 @@ def main(argv=None) -> None:
         finally:
             server.stop()
         base = baseline(lines)
-    result = {"workers": args.workers, "clients": args.clients, "db": args.db, "single": single, "batch": batch,
-              "baseline_one_evaluator": base, "single_to_baseline": round(single["per_second"] / base["per_second"], 3),
-              "batch_to_baseline": round(batch["per_second"] / base["per_second"], 3)}
+    result = {
+        "workers": args.workers,
+        "clients": args.clients,
+        "db": args.db,
+        "single": single,
+        "batch": batch,
+        "baseline_one_evaluator": base,
+        "single_to_baseline": round(single["per_second"] / base["per_second"], 3),
+        "batch_to_baseline": round(batch["per_second"] / base["per_second"], 3),
+    }
     print(json.dumps(result, indent=2))
     if single["errors"]:
         sys.exit(1)

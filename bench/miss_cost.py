@@ -37,11 +37,16 @@ def main() -> None:
     started = CLOCK()
     with options.population.open(encoding="utf-8") as lines:
         for seq, line in zip(range(options.count), lines):
-            rejected += decider.decide(Record(seq, seq + 1, options.population.name, line.rstrip("\n"), "json")).__class__ is Rejected
+            rejected += (
+                decider.decide(Record(seq, seq + 1, options.population.name, line.rstrip("\n"), "json")).__class__
+                is Rejected
+            )
     total = CLOCK() - started
     stats = decider.evaluator.runtime.patterns.stats
-    print(f"{options.count} records: {total / options.count * 1e6:.1f} us CPU each; {stats.hits} hits, {stats.misses} misses "
-          f"({missed[0] / max(stats.misses, 1) * 1e6:.0f} us each, {missed[0] / options.count * 1e6:.1f} us a record); {rejected} rejected")
+    print(
+        f"{options.count} records: {total / options.count * 1e6:.1f} us CPU each; {stats.hits} hits, {stats.misses} misses "
+        f"({missed[0] / max(stats.misses, 1) * 1e6:.0f} us each, {missed[0] / options.count * 1e6:.1f} us a record); {rejected} rejected"
+    )
 
 
 def _timed_misses() -> list[float]:

@@ -41,9 +41,14 @@ def main(argv: list[str]) -> int:
     with open(report_path, "w") as handle:
         json.dump(report, handle, indent=1)
     for pid, row in sorted(report["processes"].items(), key=lambda item: item[1]["role"]):
-        print(f"{row['role']:17} pid {pid:>7}  peak VmHWM {row['hwm_kib'] / 1024:6.1f} MiB  largest VmRSS {row['rss_kib'] / 1024:6.1f} MiB",
-              file=sys.stderr)
-    print(f"tree: sum of peaks {report['sum_of_peaks_kib'] / 1024:.1f} MiB; exit code {process.returncode}", file=sys.stderr)
+        print(
+            f"{row['role']:17} pid {pid:>7}  peak VmHWM {row['hwm_kib'] / 1024:6.1f} MiB  largest VmRSS {row['rss_kib'] / 1024:6.1f} MiB",
+            file=sys.stderr,
+        )
+    print(
+        f"tree: sum of peaks {report['sum_of_peaks_kib'] / 1024:.1f} MiB; exit code {process.returncode}",
+        file=sys.stderr,
+    )
     return process.returncode
 
 
@@ -57,7 +62,7 @@ def _tree(root: int) -> list[tuple[int, int | None]]:
                     stat = handle.read()
             except OSError:
                 continue
-            children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(name))
+            children.setdefault(int(stat[stat.rfind(")") + 2 :].split()[1]), []).append(int(name))
     found, stack = [], [(root, None)]
     while stack:
         pid, parent = stack.pop()
@@ -93,8 +98,15 @@ def _role(row: dict, seen: dict[int, dict]) -> str:
 
 
 def _report(seen: dict[int, dict], returncode: int) -> dict:
-    processes = {pid: {"role": _role(row, seen), "hwm_kib": row["hwm_kib"], "rss_kib": row["rss_kib"]} for pid, row in seen.items()}
-    return {"exit_code": returncode, "processes": processes, "sum_of_peaks_kib": sum(row["hwm_kib"] for row in seen.values())}
+    processes = {
+        pid: {"role": _role(row, seen), "hwm_kib": row["hwm_kib"], "rss_kib": row["rss_kib"]}
+        for pid, row in seen.items()
+    }
+    return {
+        "exit_code": returncode,
+        "processes": processes,
+        "sum_of_peaks_kib": sum(row["hwm_kib"] for row in seen.values()),
+    }
 
 
 if __name__ == "__main__":

@@ -49,14 +49,35 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     selection = Round(date="2026-11-05", type="category", category="french", invitations=500)
-    options = RankOptions("pool.jsonl", args.out / "ordered.jsonl", args.out / "rejects.jsonl", 1, None, None, False, False, RANKING, selection)
+    options = RankOptions(
+        "pool.jsonl",
+        args.out / "ordered.jsonl",
+        args.out / "rejects.jsonl",
+        1,
+        None,
+        None,
+        False,
+        False,
+        RANKING,
+        selection,
+    )
     write_decided(args.ranked, options.decided, args.count)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.monotonic()
     counts = write_ranked(options)
-    print(json.dumps({"count": args.count, "sort_run": sort_run_size(), "seconds": round(time.monotonic() - started, 1),
-                      "in_pool": counts["in_pool"], "invited": counts["round"]["invited"], "max_rss_mb_before_ordering": round(before),
-                      "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+    print(
+        json.dumps(
+            {
+                "count": args.count,
+                "sort_run": sort_run_size(),
+                "seconds": round(time.monotonic() - started, 1),
+                "in_pool": counts["in_pool"],
+                "invited": counts["round"]["invited"],
+                "max_rss_mb_before_ordering": round(before),
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -53,16 +53,26 @@ def run(size: int, workers: int, out: Path) -> dict:
     write_pool(pool, size, seed=size)
     round_file.write_text(ROUND)
     started = time.monotonic()
-    result = subprocess.run([CEC, "rank", str(pool), "-o", str(ranked), "--workers", str(workers), "--round", str(round_file),
-                             "--restart"], capture_output=True, text=True)
+    result = subprocess.run(
+        [CEC, "rank", str(pool), "-o", str(ranked), "--workers", str(workers), "--round", str(round_file), "--restart"],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.monotonic() - started
     if result.returncode not in (0, 3):
         raise SystemExit(f"cec rank failed ({result.returncode}):\n{result.stderr}")
     summary = json.loads(ranked.with_suffix(".summary.json").read_text())
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux; the largest process so far
-    return {"size": size, "workers": workers, "seconds": round(elapsed, 1), "records_per_second": round(size / elapsed, 1),
-            "in_pool": summary["rank"]["in_pool"], "rejected": summary["rejected"], "invited": summary["rank"]["round"]["invited"],
-            "peak_rss_mb_so_far": round(peak_mb, 1)}
+    return {
+        "size": size,
+        "workers": workers,
+        "seconds": round(elapsed, 1),
+        "records_per_second": round(size / elapsed, 1),
+        "in_pool": summary["rank"]["in_pool"],
+        "rejected": summary["rejected"],
+        "invited": summary["rank"]["round"]["invited"],
+        "peak_rss_mb_so_far": round(peak_mb, 1),
+    }
 
 
 def in_process(pool: Path, count: int) -> dict:
@@ -78,14 +88,29 @@ def in_process(pool: Path, count: int) -> dict:
     for record in records:
         decider.decide(record)
     cpu = time.process_time() - started
-    return {"profiles": len(records), "cpu_us_per_profile": round(cpu / len(records) * 1e6), "patterns": dict(_pattern_counts(decider.evaluator))}
+    return {
+        "profiles": len(records),
+        "cpu_us_per_profile": round(cpu / len(records) * 1e6),
+        "patterns": dict(_pattern_counts(decider.evaluator)),
+    }
 
 
 def _pattern_counts(evaluator):
     """(program, counts) for the evaluator and the ones its chain made for the programs it consumes."""
     stats = evaluator.runtime.patterns.stats if evaluator.runtime.patterns is not None else None
-    yield evaluator.program, ({"hits": stats.hits, "misses": stats.misses, "uncacheable": stats.uncacheable,
-                               "hit_rate": round(stats.hit_rate, 4)} if stats else "switched off")
+    yield (
+        evaluator.program,
+        (
+            {
+                "hits": stats.hits,
+                "misses": stats.misses,
+                "uncacheable": stats.uncacheable,
+                "hit_rate": round(stats.hit_rate, 4),
+            }
+            if stats
+            else "switched off"
+        ),
+    )
     for consumed in evaluator.chain._evaluators.values():
         yield from _pattern_counts(consumed)
 

@@ -44,6 +44,7 @@ class Timer:
             finally:
                 self.seconds[part] = self.seconds.get(part, 0.0) + CLOCK() - start
                 self.calls[part] = self.calls.get(part, 0) + 1
+
         return timed
 
     def microseconds(self, part: str, records: int) -> float:
@@ -62,12 +63,12 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=5000, help="records decided first, not timed")
     parser.add_argument("--count", type=int, default=20000, help="records read from the file")
     options = parser.parse_args()
-    lines = options.population.read_text(encoding="utf-8").splitlines()[:options.count]
+    lines = options.population.read_text(encoding="utf-8").splitlines()[: options.count]
     records = [Record(i, i + 1, options.population.name, line, "json") for i, line in enumerate(lines)]
     decider = worker_module.RecordDecider(None, None, "jsonl", programs=("cec",))
-    for record in records[:options.warm]:
+    for record in records[: options.warm]:
         decider.decide(record)
-    timed = records[options.warm:]
+    timed = records[options.warm :]
     timer = _timed_parts(decider)
     start = CLOCK()
     for record in timed:
@@ -76,7 +77,9 @@ def main() -> None:
     parts = ["parse", "read_applicant", "screen_facts", "derive", "_criteria", "_rule_derived", "translate", "decided"]
     for part in parts + ["to_json_bytes"]:
         print(f"{part:16s} {timer.microseconds(part, len(timed)):7.2f} us")
-    print(f"{'these parts':16s} {sum(timer.microseconds(p, len(timed)) for p in parts):7.2f} us   (decided includes to_json_bytes)")
+    print(
+        f"{'these parts':16s} {sum(timer.microseconds(p, len(timed)) for p in parts):7.2f} us   (decided includes to_json_bytes)"
+    )
     print(f"{'whole decide':16s} {total:7.2f} us   ({len(timed)} records)")
 
 

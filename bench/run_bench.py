@@ -76,14 +76,21 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     sampler.join()
     if process.returncode not in (0, 3):
         raise RuntimeError(f"{command} failed ({process.returncode}): {stderr[-2000:]}")
-    return {"seconds": round(elapsed, 2), "peak_rss_mib": round(peak[0] / 1024, 1), "stderr_tail": stderr.strip().splitlines()[-1:]}
+    return {
+        "seconds": round(elapsed, 2),
+        "peak_rss_mib": round(peak[0] / 1024, 1),
+        "stderr_tail": stderr.strip().splitlines()[-1:],
+    }
 
 
 def population(size: int, seed: int, out: Path) -> Path:
     path = out / f"population-{size}-{seed}.jsonl"
     if not path.exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--count", str(size), "--seed", str(seed), "-o", str(path)],
-                       check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--count", str(size), "--seed", str(seed), "-o", str(path)],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
     return path
 
 
@@ -93,30 +100,80 @@ def run(sizes: list[int], workers: list[int], seed: int, out: Path, cache_off_ch
         source = population(size, seed, out)
         base = measure([sys.executable, str(HERE / "baseline.py"), str(source), "-o", str(out / "baseline.jsonl")])
         base_rate = size / base["seconds"]
-        results.append({"size": size, "run": "baseline (plain Python, 1 process)", **base, "records_per_second": round(base_rate)})
+        results.append(
+            {"size": size, "run": "baseline (plain Python, 1 process)", **base, "records_per_second": round(base_rate)}
+        )
         for count in workers:
             if ZEN_AVAILABLE:
-                zen = measure([sys.executable, str(HERE / "zen_pipeline.py"), str(source), "-o", str(out / f"zen-{count}.jsonl"), "--workers", str(count)])
+                zen = measure(
+                    [
+                        sys.executable,
+                        str(HERE / "zen_pipeline.py"),
+                        str(source),
+                        "-o",
+                        str(out / f"zen-{count}.jsonl"),
+                        "--workers",
+                        str(count),
+                    ]
+                )
                 zen_rate = size / zen["seconds"]
-                results.append({"size": size, "run": f"zen-engine pipeline --workers {count}", **zen, "records_per_second": round(zen_rate),
-                                "ratio_to_baseline": round(zen_rate / base_rate, 3)})
-            result = measure([CEC, "batch", str(source), "-o", str(out / f"decisions-{count}.jsonl"), "--workers", str(count)])
+                results.append(
+                    {
+                        "size": size,
+                        "run": f"zen-engine pipeline --workers {count}",
+                        **zen,
+                        "records_per_second": round(zen_rate),
+                        "ratio_to_baseline": round(zen_rate / base_rate, 3),
+                    }
+                )
+            result = measure(
+                [CEC, "batch", str(source), "-o", str(out / f"decisions-{count}.jsonl"), "--workers", str(count)]
+            )
             rate = size / result["seconds"]
-            results.append({"size": size, "run": f"cec batch --workers {count}", **result, "records_per_second": round(rate),
-                            "ratio_to_baseline": round(rate / base_rate, 3)})
+            results.append(
+                {
+                    "size": size,
+                    "run": f"cec batch --workers {count}",
+                    **result,
+                    "records_per_second": round(rate),
+                    "ratio_to_baseline": round(rate / base_rate, 3),
+                }
+            )
             if ZEN_AVAILABLE:
                 results[-1]["ratio_to_zen"] = round(rate / zen_rate, 3)
-        results.append({"size": size, "run": "decision-pattern cache (one process, first 20,000 records)", **pattern_hit_rate(source, 20_000)})
-        same = all((out / f"decisions-{c}.jsonl").read_bytes() == (out / f"decisions-{workers[0]}.jsonl").read_bytes() for c in workers)
+        results.append(
+            {
+                "size": size,
+                "run": "decision-pattern cache (one process, first 20,000 records)",
+                **pattern_hit_rate(source, 20_000),
+            }
+        )
+        same = all(
+            (out / f"decisions-{c}.jsonl").read_bytes() == (out / f"decisions-{workers[0]}.jsonl").read_bytes()
+            for c in workers
+        )
         results.append({"size": size, "run": "outputs identical across worker counts", "identical": same})
         if cache_off_check:
-            off = measure([CEC, "batch", str(source), "-o", str(out / "decisions-nocache.jsonl"), "--workers", str(workers[-1])],
-                          env={**os.environ, "CEC_PATTERN_CACHE": "0"})
+            off = measure(
+                [CEC, "batch", str(source), "-o", str(out / "decisions-nocache.jsonl"), "--workers", str(workers[-1])],
+                env={**os.environ, "CEC_PATTERN_CACHE": "0"},
+            )
             off_rate = size / off["seconds"]
-            results.append({"size": size, "run": f"cec batch --workers {workers[-1]}, pattern cache off", **off, "records_per_second": round(off_rate),
-                            "ratio_to_baseline": round(off_rate / base_rate, 3)})
-            identical = (out / "decisions-nocache.jsonl").read_bytes() == (out / f"decisions-{workers[-1]}.jsonl").read_bytes()
-            results.append({"size": size, "run": "output identical with the pattern cache on and off", "identical": identical})
+            results.append(
+                {
+                    "size": size,
+                    "run": f"cec batch --workers {workers[-1]}, pattern cache off",
+                    **off,
+                    "records_per_second": round(off_rate),
+                    "ratio_to_baseline": round(off_rate / base_rate, 3),
+                }
+            )
+            identical = (out / "decisions-nocache.jsonl").read_bytes() == (
+                out / f"decisions-{workers[-1]}.jsonl"
+            ).read_bytes()
+            results.append(
+                {"size": size, "run": "output identical with the pattern cache on and off", "identical": identical}
+            )
     return results
 
 
@@ -125,14 +182,19 @@ def cold_start(runs: int = 5) -> list[dict]:
     (after one run that fills it) and without it (CEC_RULES_CACHE=0)."""
     example = HERE.parent / "examples" / "eligible.yaml"
     results = []
-    for label, env in (("library cache on", dict(os.environ)), ("library cache off", {**os.environ, "CEC_RULES_CACHE": "0"})):
+    for label, env in (
+        ("library cache on", dict(os.environ)),
+        ("library cache off", {**os.environ, "CEC_RULES_CACHE": "0"}),
+    ):
         subprocess.run([CEC, "evaluate", str(example)], env=env, check=True, capture_output=True)
         times = []
         for _ in range(runs):
             started = time.monotonic()
             subprocess.run([CEC, "evaluate", str(example)], env=env, check=True, capture_output=True)
             times.append(time.monotonic() - started)
-        results.append({"run": f"cold cec evaluate, {label}", "median_ms": round(statistics.median(times) * 1000), "runs": runs})
+        results.append(
+            {"run": f"cold cec evaluate, {label}", "median_ms": round(statistics.median(times) * 1000), "runs": runs}
+        )
     return results
 
 
@@ -172,8 +234,11 @@ def cpu_per_record(source: Path, limit: int, rounds: int = 3) -> dict:
                 spent[label] += time.process_time() - started
     per_record = {label: round(seconds / (rounds * len(lines)) * 1e6, 1) for label, seconds in spent.items()}
     cec = per_record["cec, pattern cache on"]
-    return {"records": len(lines), "cpu_us_per_record": per_record,
-            "cec_speed_ratio": {label: round(value / cec, 3) for label, value in per_record.items()}}
+    return {
+        "records": len(lines),
+        "cpu_us_per_record": per_record,
+        "cec_speed_ratio": {label: round(value / cec, 3) for label, value in per_record.items()},
+    }
 
 
 def pattern_hit_rate(source: Path, limit: int) -> dict:
@@ -190,19 +255,31 @@ def pattern_hit_rate(source: Path, limit: int) -> dict:
     if patterns is None:
         return {"hit_rate": None, "note": "switched off (CEC_PATTERN_CACHE=0)"}
     stats = patterns.stats
-    return {"hit_rate": round(stats.hit_rate, 4), "hits": stats.hits, "misses": stats.misses, "uncacheable": stats.uncacheable,
-            "patterns_kept": len(patterns._entries)}
+    return {
+        "hit_rate": round(stats.hit_rate, 4),
+        "hits": stats.hits,
+        "misses": stats.misses,
+        "uncacheable": stats.uncacheable,
+        "patterns_kept": len(patterns._entries),
+    }
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| records | run | seconds | records/s | ratio to baseline | ratio to zen-engine | peak RSS (MiB) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| records | run | seconds | records/s | ratio to baseline | ratio to zen-engine | peak RSS (MiB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         if "seconds" in r:
-            lines.append(f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} "
-                         f"| {r.get('ratio_to_zen', '')} | {r['peak_rss_mib']} |")
+            lines.append(
+                f"| {r['size']:,} | {r['run']} | {r['seconds']} | {r['records_per_second']:,} | {r.get('ratio_to_baseline', 1.0)} "
+                f"| {r.get('ratio_to_zen', '')} | {r['peak_rss_mib']} |"
+            )
         elif "hit_rate" in r:
-            lines.append(f"| {r['size']:,} | {r['run']}: hit rate {r['hit_rate']} ({r.get('hits')} hits, {r.get('misses')} misses, "
-                         f"{r.get('uncacheable')} uncacheable) | | | | | |")
+            lines.append(
+                f"| {r['size']:,} | {r['run']}: hit rate {r['hit_rate']} ({r.get('hits')} hits, {r.get('misses')} misses, "
+                f"{r.get('uncacheable')} uncacheable) | | | | | |"
+            )
         else:
             lines.append(f"| {r['size']:,} | {r['run']} | | | | | {r['identical']} |")
     return "\n".join(lines)
@@ -214,10 +291,18 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
-    parser.add_argument("--no-cache-off-run", action="store_true", help="skip the run with the decision-pattern cache off")
+    parser.add_argument(
+        "--no-cache-off-run", action="store_true", help="skip the run with the decision-pattern cache off"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    results = run([int(s) for s in args.sizes.split(",")], [int(w) for w in args.workers.split(",")], args.seed, args.out, not args.no_cache_off_run)
+    results = run(
+        [int(s) for s in args.sizes.split(",")],
+        [int(w) for w in args.workers.split(",")],
+        args.seed,
+        args.out,
+        not args.no_cache_off_run,
+    )
     starts = cold_start()
     cpu = cpu_per_record(population(int(args.sizes.split(",")[0]), args.seed, args.out), 5000)
     (args.out / "results.json").write_text(json.dumps(results + starts + [cpu], indent=2) + "\n")

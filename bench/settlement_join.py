@@ -44,21 +44,31 @@ def settlements(record: dict, evaluator: Evaluator, most: int) -> list[dict] | N
     noc = edition.tables.noc
     choices = []
     for period in record["work_history"]:
-        counterparts = noc.counterparts(period["noc_version"], period["noc_code"]) if period["noc_version"] != version else []
-        choices.append([{"noc_version": o.version, "noc_code": o.code} for o in counterparts] if len(counterparts) > 1 else [{}])
+        counterparts = (
+            noc.counterparts(period["noc_version"], period["noc_code"]) if period["noc_version"] != version else []
+        )
+        choices.append(
+            [{"noc_version": o.version, "noc_code": o.code} for o in counterparts] if len(counterparts) > 1 else [{}]
+        )
     count = 1
     for options in choices:
         count *= len(options)
     if count == 1 or count > most:
         return None
-    return [{**record, "work_history": [{**p, **code} for p, code in zip(record["work_history"], chosen)]}
-            for chosen in itertools.product(*choices)]
+    return [
+        {**record, "work_history": [{**p, **code} for p, code in zip(record["work_history"], chosen)]}
+        for chosen in itertools.product(*choices)
+    ]
 
 
 def verdict(got, outcomes: list) -> str:
     """ok, or what is wrong with `got` against the settlements' `outcomes` (True, False or None each)."""
     if None in outcomes:  # the join is not known; a decision can still be too sure
-        return "ok (a settlement open)" if got is not True or all(o is True for o in outcomes) else "eligible though a settlement is not"
+        return (
+            "ok (a settlement open)"
+            if got is not True or all(o is True for o in outcomes)
+            else "eligible though a settlement is not"
+        )
     want = True if all(outcomes) else False if not any(outcomes) else None
     return "ok" if got is want else f"{got} where the settlements give {want}"
 

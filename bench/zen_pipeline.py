@@ -24,7 +24,12 @@ import orjson
 
 GRAPH = Path(__file__).resolve().parent / "cec_decision.jdm.json"
 CHUNK = 500
-_PARAMETERS = ("min_qualifying_hours", "language_level_by_occupation_level", "excluded_provinces", "language_validity_years")
+_PARAMETERS = (
+    "min_qualifying_hours",
+    "language_level_by_occupation_level",
+    "excluded_provinces",
+    "language_validity_years",
+)
 
 
 class ZenDecider:
@@ -50,22 +55,50 @@ class ZenDecider:
             day = applicant.application_date
             edition, compiled = self.evaluator.context(applicant, None, source)
             screened = self.evaluator.screen(applicant, day, edition, source)  # which work counts: cec's screen rules
-            derivation = derive(applicant, day, edition.tables.noc, edition.tables.language_tests, compiled.parameters, source,
-                                exclusions=screened.exclusions)
+            derivation = derive(
+                applicant,
+                day,
+                edition.tables.noc,
+                edition.tables.language_tests,
+                compiled.parameters,
+                source,
+                exclusions=screened.exclusions,
+            )
         except (CecError, orjson.JSONDecodeError):
             return None
         facts = {fact["t"]: fact for fact in derivation.facts}
-        context = {"applicant": facts["applicant"], "work": facts["work_experience"], "language": facts.get("language_result"),
-                   "occupations": [f for f in derivation.facts if f["t"] == "primary_occupation"
-                                   and f["level"] in compiled.parameters["skilled_levels"]],
-                   "params": {name: compiled.parameters[name] for name in _PARAMETERS}}
+        context = {
+            "applicant": facts["applicant"],
+            "work": facts["work_experience"],
+            "language": facts.get("language_result"),
+            "occupations": [
+                f
+                for f in derivation.facts
+                if f["t"] == "primary_occupation" and f["level"] in compiled.parameters["skilled_levels"]
+            ],
+            "params": {name: compiled.parameters[name] for name in _PARAMETERS},
+        }
         verdicts = self.decision.evaluate(context)["result"]
-        criteria = [{"id": name, "met": verdicts[name]["met"], "reason": verdicts[name]["reason"], "citation": criterion.citation}
-                    for name, criterion in edition.ruleset.criteria.items()]
-        return orjson.dumps({"applicant_id": applicant.id, "program": edition.ruleset.program,
-                             "ruleset": {"id": edition.ruleset.id, "edition": edition.ruleset.edition, "sha256": edition.sha256},
-                             "as_of": day.isoformat(), "eligible": all(c["met"] for c in criteria),
-                             "criteria": criteria, "derived": derivation.derived})
+        criteria = [
+            {
+                "id": name,
+                "met": verdicts[name]["met"],
+                "reason": verdicts[name]["reason"],
+                "citation": criterion.citation,
+            }
+            for name, criterion in edition.ruleset.criteria.items()
+        ]
+        return orjson.dumps(
+            {
+                "applicant_id": applicant.id,
+                "program": edition.ruleset.program,
+                "ruleset": {"id": edition.ruleset.id, "edition": edition.ruleset.edition, "sha256": edition.sha256},
+                "as_of": day.isoformat(),
+                "eligible": all(c["met"] for c in criteria),
+                "criteria": criteria,
+                "derived": derivation.derived,
+            }
+        )
 
 
 _DECIDER: ZenDecider | None = None
@@ -125,8 +158,10 @@ def main(argv=None) -> None:
     with open(args.input, "rb") as source, open(args.output, "wb") as out:
         decided, rejected = run(source, out, args.workers)
     seconds = time.perf_counter() - began
-    print(f"zen-engine: {decided} decided, {rejected} rejected in {seconds:.2f}s ({(decided + rejected) / seconds:,.0f} records/s)",
-          file=sys.stderr)
+    print(
+        f"zen-engine: {decided} decided, {rejected} rejected in {seconds:.2f}s ({(decided + rejected) / seconds:,.0f} records/s)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -37,5 +37,9 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's captured output): nothing buffered there
+    except (
+        OSError,
+        ValueError,
+        AttributeError,
+    ):  # no file descriptor (a test's captured output): nothing buffered there
         pass

@@ -20,15 +20,37 @@ def register(cli, iso_date) -> None:
     @cli.command(name="diff", short_help="Compare two rulesets on a population: who changes outcome, and why.")
     @click.argument("old")
     @click.argument("new")
-    @click.option("--population", required=True, type=click.Path(allow_dash=True), help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.")
-    @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("diff-report"),
-                  show_default=True, help="Folder for changes.jsonl, summary.json, report.md, report.html.")
-    @click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
-                  help="Where OLD/NEW editions are looked up (default: the bundled rulesets).")
+    @click.option(
+        "--population",
+        required=True,
+        type=click.Path(allow_dash=True),
+        help="Applicants: JSON Lines (- for stdin), a JSON array, or a folder.",
+    )
+    @click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("diff-report"),
+        show_default=True,
+        help="Folder for changes.jsonl, summary.json, report.md, report.html.",
+    )
+    @click.option(
+        "--rulesets",
+        "rulesets_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Where OLD/NEW editions are looked up (default: the bundled rulesets).",
+    )
     @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
-    @click.option("--as-of", type=iso_date, help="Assess everyone on this date (default: the round's date, with --round).")
-    @click.option("--round", "round_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                  help="A round file, as cec rank reads it: who gains and who loses an invitation, and both cut-offs (a ranked program).")
+    @click.option(
+        "--as-of", type=iso_date, help="Assess everyone on this date (default: the round's date, with --round)."
+    )
+    @click.option(
+        "--round",
+        "round_path",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="A round file, as cec rank reads it: who gains and who loses an invitation, and both cut-offs (a ranked program).",
+    )
     @program_option(all_help="all: one report per program, in OUTPUT/<program>/ (OLD and NEW then name folders).")
     def diff_command(old, new, population, out_dir, rulesets_dir, workers, as_of, round_path, program):
         """Decide the population under OLD and NEW and report who changes outcome and why; for a scoring
@@ -52,9 +74,15 @@ def register(cli, iso_date) -> None:
             programs = _programs(old, new, rulesets_dir, program)
             for name in programs:
                 folder = out_dir / name if len(programs) > 1 else out_dir
-                options = DiffOptions(parse_side(old, rulesets_dir, name), parse_side(new, rulesets_dir, name), population, folder,
-                                      workers or os.cpu_count() or 1, day.isoformat() if day else None,
-                                      selection_round if len(programs) == 1 or _ranked(name) else None)
+                options = DiffOptions(
+                    parse_side(old, rulesets_dir, name),
+                    parse_side(new, rulesets_dir, name),
+                    population,
+                    folder,
+                    workers or os.cpu_count() or 1,
+                    day.isoformat() if day else None,
+                    selection_round if len(programs) == 1 or _ranked(name) else None,
+                )
                 rejected = _report(run_diff(options), folder, f"{name}: " if len(programs) > 1 else "") or rejected
         if rejected:
             sys.exit(3)
@@ -68,7 +96,9 @@ def _round(round_path: Path | None, as_of):
         return None, as_of
     selection_round = read_round(round_path)
     if as_of and as_of != selection_round.date:
-        raise click.UsageError(f"--as-of {as_of} differs from the round's date {selection_round.date} ({round_path}): give one of them")
+        raise click.UsageError(
+            f"--as-of {as_of} differs from the round's date {selection_round.date} ({round_path}): give one of them"
+        )
     return selection_round, selection_round.date
 
 
@@ -95,10 +125,12 @@ def _programs(old: str, new: str, rulesets_dir: Path | None, program: str) -> li
 def _report(summary: dict, out_dir: Path, prefix: str) -> bool:
     """The summary in a few lines; whether records were rejected."""
     outcomes = summary["outcomes"]
-    click.echo(f"{prefix}diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
-               f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "
-               f"{summary['rejected']:,} rejected; "
-               f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl{', ranks.jsonl' if summary['ranks'] else ''})")
+    click.echo(
+        f"{prefix}diff: {summary['total']:,} records: {outcomes['became_eligible']:,} became eligible, "
+        f"{outcomes['became_ineligible']:,} became ineligible, {outcomes['became_undetermined']:,} became undetermined, "
+        f"{summary['rejected']:,} rejected; "
+        f"reports in {out_dir}/ (report.md, report.html, summary.json, changes.jsonl{', ranks.jsonl' if summary['ranks'] else ''})"
+    )
     for line in [*_score_lines(summary["scores"]), *_rank_lines(summary["ranks"])]:
         click.echo(f"{prefix}  {line}")
     for change in summary["rules_changes"]:
@@ -122,13 +154,20 @@ def _rank_lines(ranks: dict | None) -> list[str]:
     """The rank changes in a line, and the round's invitations gained and lost with both cut-offs."""
     if not ranks:
         return []
-    lines = [f"ranks: {ranks['changed']:,} changed rank, {ranks['same']:,} kept it, {ranks['entered']:,} entered, {ranks['left']:,} left"]
+    lines = [
+        f"ranks: {ranks['changed']:,} changed rank, {ranks['same']:,} kept it, {ranks['entered']:,} entered, {ranks['left']:,} left"
+    ]
     groups = ranks["groups"]
     for name, change in (groups["changed"] if groups else {}).items():
         lines.append(f"{groups['name']}: {name}: {change['joined']:,} joined, {change['left']:,} left")
     selection = ranks["round"]
     if selection:
-        cutoff = {side: "(none)" if selection[side]["cutoff"]["score"] is None else selection[side]["cutoff"]["score"] for side in ("old", "new")}
-        lines.append(f"round: {selection['description']}: {selection['gained']:,} gain an invitation, {selection['lost']:,} lose one; "
-                     f"cut-off {cutoff['old']} -> {cutoff['new']}")
+        cutoff = {
+            side: "(none)" if selection[side]["cutoff"]["score"] is None else selection[side]["cutoff"]["score"]
+            for side in ("old", "new")
+        }
+        lines.append(
+            f"round: {selection['description']}: {selection['gained']:,} gain an invitation, {selection['lost']:,} lose one; "
+            f"cut-off {cutoff['old']} -> {cutoff['new']}"
+        )
     return lines

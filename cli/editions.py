@@ -53,7 +53,10 @@ def register(group, library_of, iso_date, rulesets_option) -> None:
         edition = library.edition_for(program, day)
         if edition is None:
             known = ", ".join(sorted(library.programs)) or "none"
-            click.echo(f"error: no edition of {program!r} is in force on {day} (programs: {known}; see `cec rulesets list`)", err=True)
+            click.echo(
+                f"error: no edition of {program!r} is in force on {day} (programs: {known}; see `cec rulesets list`)",
+                err=True,
+            )
             sys.exit(2)
         click.echo("\n".join(show_lines(edition, day)))
 
@@ -62,14 +65,27 @@ def show_lines(edition, day: dt.date) -> list[str]:
     """The edition's identity and dates, then one block per parameter: value on `day`, unit, citation."""
     ruleset = edition.ruleset
     until = ruleset.effective_to.isoformat() if ruleset.effective_to else "(no end)"
-    lines = [f"{ruleset.program}/{ruleset.edition}: {ruleset.title}", f"  in force {ruleset.effective_from} to {until}; "
-             f"values as of {day}", f"  file: {from_here(edition.path)}", "", "parameters:"]
+    lines = [
+        f"{ruleset.program}/{ruleset.edition}: {ruleset.title}",
+        f"  in force {ruleset.effective_from} to {until}; values as of {day}",
+        f"  file: {from_here(edition.path)}",
+        "",
+        "parameters:",
+    ]
     for name, parameter in ruleset.parameters.items():
         unit = f" {parameter.unit}" if parameter.unit else ""
-        dated = "" if parameter.values is None else "  (dated values: " + ", ".join(
-            f"{d} {show_value(v)}" for d, v in sorted(parameter.values.items())) + ")"
-        lines += [f"  {name} = {show_value(parameter.value_on(day))}{unit}{dated}",
-                  f"      {parameter.description}", f"      citation: {parameter.citation}"]
+        dated = (
+            ""
+            if parameter.values is None
+            else "  (dated values: "
+            + ", ".join(f"{d} {show_value(v)}" for d, v in sorted(parameter.values.items()))
+            + ")"
+        )
+        lines += [
+            f"  {name} = {show_value(parameter.value_on(day))}{unit}{dated}",
+            f"      {parameter.description}",
+            f"      citation: {parameter.citation}",
+        ]
     lines += ["", "criteria:"]
     lines += [f"  {name}: {wording(c.description)} ({c.citation})" for name, c in ruleset.criteria.items()]
     return lines
@@ -88,17 +104,25 @@ def show_value(value) -> str:
 
 def _print_report(report, day: dt.date) -> None:
     previous = report.previous.ruleset
-    click.echo(f"  copied from {previous.program}/{previous.edition}, in force from {day}; "
-               f"{from_here(report.previous.path)} now ends {day - dt.timedelta(days=1)}")
+    click.echo(
+        f"  copied from {previous.program}/{previous.edition}, in force from {day}; "
+        f"{from_here(report.previous.path)} now ends {day - dt.timedelta(days=1)}"
+    )
     if report.collapsed:
         click.echo(f"  dated values collapsed to the value in force on {day}: {', '.join(report.collapsed)}")
     by = {status: [c for c in report.cases if c.status == status] for status in ("moved", "left out", "stuck")}
-    click.echo(f"  test cases: {len(report.cases)} checked, {len(by['moved'])} re-dated, {len(by['left out'])} left out of the copy "
-               f"(about a fixed date), {len(by['stuck'])} could not be moved")
+    click.echo(
+        f"  test cases: {len(report.cases)} checked, {len(by['moved'])} re-dated, {len(by['left out'])} left out of the copy "
+        f"(about a fixed date), {len(by['stuck'])} could not be moved"
+    )
     for case in by["moved"]:
         click.echo(f"    {from_here(case.file)}: {case.name}: every date {case.shift}")
     for case in by["left out"]:
         click.echo(f"    left out of {from_here(case.file)} (commented): {case.name}")
     for case in by["stuck"]:
-        click.echo(f"    NOT MOVED {from_here(case.file)}: {case.name}: no shift of its dates lands it in the edition and passes; edit it by hand")
-    click.echo("  next: edit the new ruleset.yaml (title, the change itself), then `cec rulesets validate` and `cec test`")
+        click.echo(
+            f"    NOT MOVED {from_here(case.file)}: {case.name}: no shift of its dates lands it in the edition and passes; edit it by hand"
+        )
+    click.echo(
+        "  next: edit the new ruleset.yaml (title, the change itself), then `cec rulesets validate` and `cec test`"
+    )

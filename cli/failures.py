@@ -16,7 +16,9 @@ def exit_on_cec_errors(rulesets_context: str = ""):
     try:
         yield
     except RulesetErrors as exc:
-        click.echo(f"error: the rulesets are not valid{rulesets_context} ({len(exc.problems)} problem(s)):\n{exc}", err=True)
+        click.echo(
+            f"error: the rulesets are not valid{rulesets_context} ({len(exc.problems)} problem(s)):\n{exc}", err=True
+        )
         sys.exit(2)
     except CecError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -41,8 +41,12 @@ class IsoDate(click.ParamType):
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
-rulesets_option = click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
-                               help="A folder laid out like the repository's rulesets/, used instead of the bundled rulesets.")
+rulesets_option = click.option(
+    "--rulesets",
+    "rulesets_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder laid out like the repository's rulesets/, used instead of the bundled rulesets.",
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -63,7 +67,10 @@ def _library(rulesets_dir: Path | None, only: Path | None = None, strict: bool =
         _exit_on_problems([p for found in library.unavailable.values() for p in found], rulesets_dir, only)
     else:
         for program, found in sorted(library.unavailable.items()):
-            click.echo(f"warning: program {program} is unavailable: {len(found)} problem(s) in its rulesets (cec rulesets validate)", err=True)
+            click.echo(
+                f"warning: program {program} is unavailable: {len(found)} problem(s) in its rulesets (cec rulesets validate)",
+                err=True,
+            )
     return library
 
 
@@ -146,15 +153,38 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", type=IsoDate(), help="Assess on this date instead of each applicant's application_date.")
 @rulesets_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json: one object per line, the output contract.")
-@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-              help="Language of the reasons and the text: en (English) or fr (French).")
-@click.option("--record", "record_url", metavar="URL",
-              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: one object per line, the output contract.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Language of the reasons and the text: en (English) or fr (French).",
+)
+@click.option(
+    "--record",
+    "record_url",
+    metavar="URL",
+    help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…; its id goes to stderr.",
+)
 @program_option()
-def evaluate(files: tuple[Path, ...], as_of: dt.date | None, rulesets_dir: Path | None, output_format: str, language: str,
-             record_url: str | None, program: str) -> None:
+def evaluate(
+    files: tuple[Path, ...],
+    as_of: dt.date | None,
+    rulesets_dir: Path | None,
+    output_format: str,
+    language: str,
+    record_url: str | None,
+    program: str,
+) -> None:
     """Decide each applicant FILE (JSON or YAML). JSON output is one object per line.
 
     With --program all, one decision per program in force on the assessment date (CEC, FSW, FST, CRS, then
@@ -192,8 +222,11 @@ def _shown(result, deciders: EachProgram, recorder, path: Path, as_of: dt.date |
             raise result.error
         evaluator, applicant, decision = deciders.evaluators[result.program], result.applicant, result.decision
         if recorder:
-            record_id = (recorder.record(evaluator, applicant, decision, decision_json(decision)) if language == "en"
-                         else recorder.record_english(applicant, as_of, str(path), result.program))
+            record_id = (
+                recorder.record(evaluator, applicant, decision, decision_json(decision))
+                if language == "en"
+                else recorder.record_english(applicant, as_of, str(path), result.program)
+            )
             click.echo(f"{path}: record {record_id}", err=True)
         return evaluator.plugin.translate(evaluator, decision, applicant, as_of, str(path), language)
     except InputError as exc:
@@ -208,25 +241,75 @@ EXIT_REJECTS = 3
 
 @cli.command(short_help="Decide a file or folder of applicants in parallel, resumably, with a rejects file.")
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Decisions, in input order (- for standard output; then --rejects is required).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Decisions, in input order (- for standard output; then --rejects is required).",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--as-of", type=IsoDate(), help="Assess every applicant on this date instead of its application_date.")
 @rulesets_option
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary as JSON here.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Records that could not be decided (default: OUTPUT.rejects.jsonl).",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the summary as JSON here.",
+)
 @click.option("--resume", is_flag=True, help="Continue a run that was interrupted, from its last checkpoint.")
 @click.option("--restart", is_flag=True, help="Start over, discarding the checkpoint of an interrupted run.")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.")
-@click.option("--lang", "language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-              help="Language of the reasons in the output: en (English) or fr (French).")
-@click.option("--csv-rejects", is_flag=True, help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.")
-@click.option("--record", "record_url", metavar="URL",
-              help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…")
-@program_option(all_help="all: one decision line per program in force for each applicant (JSON Lines only), and counts per program.")
-def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_path, resume, restart, output_format, csv_rejects, language,
-          record_url, program) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Language of the reasons in the output: en (English) or fr (French).",
+)
+@click.option(
+    "--csv-rejects",
+    is_flag=True,
+    help="With --format csv: also write each rejected record as a row with its error, so the CSV has every input row.",
+)
+@click.option(
+    "--record",
+    "record_url",
+    metavar="URL",
+    help="Also store each decision (in English) in this decision record: sqlite:///FILE or postgresql://…",
+)
+@program_option(
+    all_help="all: one decision line per program in force for each applicant (JSON Lines only), and counts per program."
+)
+def batch(
+    input_path,
+    output,
+    workers,
+    as_of,
+    rulesets_dir,
+    rejects,
+    summary_path,
+    resume,
+    restart,
+    output_format,
+    csv_rejects,
+    language,
+    record_url,
+    program,
+) -> None:
     """Decide every applicant of INPUT: JSON Lines (- for stdin), a JSON array, or a folder of files.
 
     \b
@@ -246,17 +329,36 @@ def batch(input_path, output, workers, as_of, rulesets_dir, rejects, summary_pat
     from cec_rules.engine.batch.summary import summary_text
 
     if resume and restart:
-        _fail("--resume and --restart exclude each other: --resume finishes the interrupted run, --restart discards it", EXIT_BAD_INPUT)
+        _fail(
+            "--resume and --restart exclude each other: --resume finishes the interrupted run, --restart discards it",
+            EXIT_BAD_INPUT,
+        )
     if str(output) == "-" and rejects is None:
-        _fail("with -o - (decisions on standard output) give --rejects FILE for the records that cannot be decided", EXIT_BAD_INPUT)
-    options = BatchOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"),
-                           workers or os.cpu_count() or 1, as_of.isoformat() if as_of else None,
-                           str(rulesets_dir) if rulesets_dir else None, resume, output_format, csv_rejects=csv_rejects,
-                           lang=language, restart=restart, programs=_batch_programs(rulesets_dir, program), **_recording(record_url))
+        _fail(
+            "with -o - (decisions on standard output) give --rejects FILE for the records that cannot be decided",
+            EXIT_BAD_INPUT,
+        )
+    options = BatchOptions(
+        input_path,
+        output,
+        rejects or output.with_name(output.name + ".rejects.jsonl"),
+        workers or os.cpu_count() or 1,
+        as_of.isoformat() if as_of else None,
+        str(rulesets_dir) if rulesets_dir else None,
+        resume,
+        output_format,
+        csv_rejects=csv_rejects,
+        lang=language,
+        restart=restart,
+        programs=_batch_programs(rulesets_dir, program),
+        **_recording(record_url),
+    )
     try:
         doc = run_batch(options)
     except KeyboardInterrupt:
-        _fail(f"interrupted; what was decided is kept: run the same command with --resume to finish {options.output}", 130)
+        _fail(
+            f"interrupted; what was decided is kept: run the same command with --resume to finish {options.output}", 130
+        )
     except RulesetErrors as exc:
         _fail(f"the rulesets are not valid ({len(exc.problems)} problem(s)):\n{exc}", EXIT_BAD_INPUT)
     except CecError as exc:
@@ -281,7 +383,10 @@ def _batch_programs(rulesets_dir: Path | None, program: str) -> tuple[str, ...]:
         return tuple(chosen)
     for name in chosen:
         if name in library.unavailable:
-            click.echo(f"warning: program {name} is unavailable: {len(library.unavailable[name])} problem(s) in its rulesets (cec rulesets validate)", err=True)
+            click.echo(
+                f"warning: program {name} is unavailable: {len(library.unavailable[name])} problem(s) in its rulesets (cec rulesets validate)",
+                err=True,
+            )
     return tuple(name for name in chosen if name in library.programs)
 
 
@@ -331,7 +436,9 @@ def list_rulesets(rulesets_dir: Path | None) -> None:
         for edition in library.programs[program]:
             ruleset = edition.ruleset
             until = ruleset.effective_to.isoformat() if ruleset.effective_to else "(no end)"
-            click.echo(f"  {ruleset.edition}  {ruleset.effective_from} to {until}  sha256 {edition.sha256[:12]}  {ruleset.title}  [{edition.display_path}]")
+            click.echo(
+                f"  {ruleset.edition}  {ruleset.effective_from} to {until}  sha256 {edition.sha256[:12]}  {ruleset.title}  [{edition.display_path}]"
+            )
 
 
 def _register_command_modules(group) -> None:

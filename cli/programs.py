@@ -12,17 +12,27 @@ from cec_rules.engine.pydantic_problems import suggest
 DEFAULT_PROGRAM = "cec"  # what a command decides when it names no program
 
 
-def program_option(default: str | None = DEFAULT_PROGRAM, all_help: str = "all: every program in force, CEC first.",
-                   what: str = "The program to decide"):
+def program_option(
+    default: str | None = DEFAULT_PROGRAM,
+    all_help: str = "all: every program in force, CEC first.",
+    what: str = "The program to decide",
+):
     """The `--program` option of a command (its value checked later, against the loaded library)."""
     shown = f" [default: {default}]" if default else " [default: every program]"
-    return click.option("--program", "program", default=default, metavar="P|all",
-                        help=f"{what} (cec, fsw, ...; `cec rulesets list` shows them); {all_help}{shown}")
+    return click.option(
+        "--program",
+        "program",
+        default=default,
+        metavar="P|all",
+        help=f"{what} (cec, fsw, ...; `cec rulesets list` shows them); {all_help}{shown}",
+    )
 
 
 def unknown_program(choice: str, known: list[str]) -> click.UsageError:
     """The usage error (exit 2) for a program nobody installed: "did you mean", and the programs there are."""
-    return click.UsageError(f"unknown program {choice!r}{suggest(choice, known)}; installed programs: {', '.join(known) or 'none'}, or all")
+    return click.UsageError(
+        f"unknown program {choice!r}{suggest(choice, known)}; installed programs: {', '.join(known) or 'none'}, or all"
+    )
 
 
 def check_installed(choice: str) -> str:

@@ -17,14 +17,31 @@ EXIT_BAD_INPUT, EXIT_REJECTS = 2, 3
 
 @click.command(name="rank", short_help="Rank a pool of profiles by score and tie-break; mark a round's invitations.")
 @click.argument("input_path", metavar="POOL")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Ranked profiles, JSON Lines in rank order (the CSV, HTML and summary go beside it: NAME.csv, NAME.html, NAME.summary.json).")
-@click.option("--as-of", type=IsoDate(), help="Assess every profile on this date (default: the round's date, else each application_date).")
-@click.option("--round", "round_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A round file (YAML: date, type general|program|category, program or category, invitations or cutoff).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ranked profiles, JSON Lines in rank order (the CSV, HTML and summary go beside it: NAME.csv, NAME.html, NAME.summary.json).",
+)
+@click.option(
+    "--as-of",
+    type=IsoDate(),
+    help="Assess every profile on this date (default: the round's date, else each application_date).",
+)
+@click.option(
+    "--round",
+    "round_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A round file (YAML: date, type general|program|category, program or category, invitations or cutoff).",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @rulesets_option
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Records that could not be decided (default: OUTPUT.rejects.jsonl).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Records that could not be decided (default: OUTPUT.rejects.jsonl).",
+)
 @click.option("--resume", is_flag=True, help="Finish a run that was interrupted.")
 @click.option("--restart", is_flag=True, help="Start over, discarding an interrupted run.")
 def rank_command(input_path, output, as_of, round_path, workers, rulesets_dir, rejects, resume, restart) -> None:
@@ -53,9 +70,18 @@ def rank_command(input_path, output, as_of, round_path, workers, rulesets_dir, r
     day = as_of or (selection_round.date if selection_round else None)
     if as_of and selection_round and as_of != selection_round.date:
         _fail(f"--as-of {as_of} differs from the round's date {selection_round.date} ({round_path}): give one of them")
-    options = RankOptions(input_path, output, rejects or output.with_name(output.name + ".rejects.jsonl"), workers or os.cpu_count() or 1,
-                          day.isoformat() if day else None, str(rulesets_dir) if rulesets_dir else None, resume, restart, RANKING,
-                          selection_round)
+    options = RankOptions(
+        input_path,
+        output,
+        rejects or output.with_name(output.name + ".rejects.jsonl"),
+        workers or os.cpu_count() or 1,
+        day.isoformat() if day else None,
+        str(rulesets_dir) if rulesets_dir else None,
+        resume,
+        restart,
+        RANKING,
+        selection_round,
+    )
     try:
         summary = run_rank(options)
     except KeyboardInterrupt:
@@ -73,8 +99,10 @@ def rank_command(input_path, output, as_of, round_path, workers, rulesets_dir, r
 def summary_text(summary: dict, ranking) -> str:
     """A few lines for the operator: the pool, what ranked it, and the round's cut-off."""
     rank = summary["rank"]
-    lines = [f"rank: {summary['total']:,} records: {rank['in_pool']:,} in the pool, {rank['undetermined']:,} undetermined, "
-             f"{rank['not_in_pool']:,} not in the pool, {summary['rejected']:,} rejected; {summary['elapsed_seconds']:.1f} s"]
+    lines = [
+        f"rank: {summary['total']:,} records: {rank['in_pool']:,} in the pool, {rank['undetermined']:,} undetermined, "
+        f"{rank['not_in_pool']:,} not in the pool, {summary['rejected']:,} rejected; {summary['elapsed_seconds']:.1f} s"
+    ]
     lines += [f"  {note}: {n:,} profiles ranked with score 0" for note, n in rank["score_notes"].items()]
     if rank["round"]:
         cutoff = rank["round"]["cutoff"]

@@ -14,10 +14,23 @@ EXIT_DIFFERENT = 3
 
 @click.command(name="replay", short_help="Re-decide a stored decision with today's rules; show changes.")
 @click.argument("record_id")
-@click.option("--db", "db_url", default=None, help="The decision record (default: sqlite:///cec-decisions.db, as `cec serve`).")
-@click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path), help="Today's rules: this folder instead of the bundled one.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json: one object with the stored and today's outcomes and every difference.")
+@click.option(
+    "--db", "db_url", default=None, help="The decision record (default: sqlite:///cec-decisions.db, as `cec serve`)."
+)
+@click.option(
+    "--rulesets",
+    "rulesets_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Today's rules: this folder instead of the bundled one.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: one object with the stored and today's outcomes and every difference.",
+)
 def replay_command(record_id: str, db_url: str | None, rulesets_dir: Path | None, output_format: str) -> None:
     """Decide stored record RECORD_ID again, on its date, with today's rules.
 

@@ -25,7 +25,11 @@ def schema_for(kind: str) -> dict:
     model, title = SCHEMAS[kind]
     schema = model.model_json_schema(by_alias=True)
     if kind == "cases":
-        schema = {"type": "array", "items": {"$ref": "#/$defs/Case"}, "$defs": {**schema.pop("$defs", {}), "Case": schema}}
+        schema = {
+            "type": "array",
+            "items": {"$ref": "#/$defs/Case"},
+            "$defs": {**schema.pop("$defs", {}), "Case": schema},
+        }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
 
 

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from cec_rules.engine.cases import OUTCOME_WORDS, CaseResult, find_case_files, load_cases, program_of, rulesets_root_of, run_case
+from cec_rules.engine.cases import (
+    OUTCOME_WORDS,
+    CaseResult,
+    find_case_files,
+    load_cases,
+    program_of,
+    rulesets_root_of,
+    run_case,
+)
 from cec_rules.engine.each_program import ALL_PROGRAMS
 from cec_rules.engine.evaluator import Evaluator, load_bundled_or
 from cec_rules.engine.library import Library, bundled_root
@@ -47,7 +55,9 @@ def case_files(paths: list[Path], program: str | None) -> list[Path]:
     return [path for path in found if program_of(path) in (None, program)]
 
 
-def run_cases(paths: list[Path], forced_root: Path | None, echo, program: str | None = None) -> tuple[list[CaseResult], int, EvaluatorsByRoot]:
+def run_cases(
+    paths: list[Path], forced_root: Path | None, echo, program: str | None = None
+) -> tuple[list[CaseResult], int, EvaluatorsByRoot]:
     """Run every case under `paths` (only `program`'s, when given); echo failures; return the results and
     the count of invalid case files."""
     evaluators = EvaluatorsByRoot(forced_root, program or DEFAULT_PROGRAM)
@@ -84,19 +94,34 @@ def coverage_lines(results: list[CaseResult], evaluators: EvaluatorsByRoot, prog
                 fired = set().union(*(r.rules_fired for r in mine)) if mine else set()
                 seen = set().union(*(r.outcomes for r in mine)) if mine else set()
                 rules = [rule.id for rule in edition.ruleset.rules if rule.id not in fired]
-                outcomes = [f"{c} {OUTCOME_WORDS[met]}" for c, met in _possible_outcomes(edition.ruleset) if (c, met) not in seen]
-                lines.append(f"{key}: {len(mine)} case(s); rules never fired: {', '.join(rules) or 'none'}; "
-                             f"criterion outcomes never seen: {', '.join(outcomes) or 'none'}")
+                outcomes = [
+                    f"{c} {OUTCOME_WORDS[met]}"
+                    for c, met in _possible_outcomes(edition.ruleset)
+                    if (c, met) not in seen
+                ]
+                lines.append(
+                    f"{key}: {len(mine)} case(s); rules never fired: {', '.join(rules) or 'none'}; "
+                    f"criterion outcomes never seen: {', '.join(outcomes) or 'none'}"
+                )
     return lines
 
 
 @click.command(name="test", short_help="Run the YAML test cases beside each edition, of every program or one.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Run every case against this rulesets folder (default: the folder each case file sits in).")
-@click.option("--coverage", is_flag=True, help="Also list, per edition, the rules and criterion outcomes no case exercises.")
-@program_option(default=None, what="Run only this program's cases",
-                all_help="each case runs under the program of the folder it sits in.")
+@click.option(
+    "--rulesets",
+    "rulesets_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run every case against this rulesets folder (default: the folder each case file sits in).",
+)
+@click.option(
+    "--coverage", is_flag=True, help="Also list, per edition, the rules and criterion outcomes no case exercises."
+)
+@program_option(
+    default=None,
+    what="Run only this program's cases",
+    all_help="each case runs under the program of the folder it sits in.",
+)
 def test_command(paths: tuple[Path, ...], rulesets_dir: Path | None, coverage: bool, program: str | None) -> None:
     """Run YAML test cases (default: the bundled rulesets' cases, of every program). Exit 0 when all pass, 1 otherwise, 141 when the reader closes standard output (| head)."""
     targets = list(paths) or [rulesets_dir or bundled_root()]

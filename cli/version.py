@@ -28,5 +28,11 @@ def show_version(ctx: click.Context, _param, value: bool) -> None:
         ctx.exit()
 
 
-version_option = click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
-                              help="Show the package version and the bundled rulesets' editions, and exit.")
+version_option = click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show the package version and the bundled rulesets' editions, and exit.",
+)

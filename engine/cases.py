@@ -28,7 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import InputError, Problem
 from .pydantic_problems import problems_from_validation
@@ -49,7 +59,10 @@ class Expectation(BaseModel):
     # groups of criteria a `not_together` rule must have concluded (in any order); [] : none may have
     not_together: list[list[str]] | None = None
     # total, possible_total, factor or cap id -> points; a factor -> [least, most]: undetermined, within those bounds
-    score: dict[str, StrictInt | StrictFloat | None | Annotated[list[StrictInt | StrictFloat], Field(min_length=2, max_length=2)]] = {}
+    score: dict[
+        str,
+        StrictInt | StrictFloat | None | Annotated[list[StrictInt | StrictFloat], Field(min_length=2, max_length=2)],
+    ] = {}
 
 
 class Case(BaseModel):
@@ -124,7 +137,9 @@ def load_cases(path: Path) -> tuple[list[LoadedCase], list[Problem]]:
         try:
             case = Case.model_validate(item)
         except ValidationError as exc:
-            problems.extend(_shift(problems_from_validation(exc, str(path), _sub_positions(positions, index), Case, item), index))
+            problems.extend(
+                _shift(problems_from_validation(exc, str(path), _sub_positions(positions, index), Case, item), index)
+            )
             continue
         cases.append(LoadedCase(case, path, positions.find((index,))[0], index))
     return cases, problems
@@ -135,7 +150,10 @@ def _sub_positions(positions: Positions, index: int) -> Positions:
 
 
 def _shift(problems: list[Problem], index: int) -> list[Problem]:
-    return [Problem(p.path, p.line, p.column, f"[{index}]" + (f".{p.key_path}" if p.key_path else ""), p.message) for p in problems]
+    return [
+        Problem(p.path, p.line, p.column, f"[{index}]" + (f".{p.key_path}" if p.key_path else ""), p.message)
+        for p in problems
+    ]
 
 
 def applicant_data(loaded: LoadedCase) -> tuple[dict, str]:
@@ -156,7 +174,9 @@ def run_case(loaded: LoadedCase, evaluator) -> CaseResult:
     result = CaseResult(loaded)
     try:
         data, label = applicant_data(loaded)
-        decision = evaluator.evaluate(evaluator.plugin.read_applicant(data, label, None), loaded.case.as_of, source=label)
+        decision = evaluator.evaluate(
+            evaluator.plugin.read_applicant(data, label, None), loaded.case.as_of, source=label
+        )
     except InputError as exc:
         result.failures.append(f"the applicant could not be decided: {exc}")
         return result
@@ -175,8 +195,10 @@ def compare(expect: Expectation, decision) -> list[str]:
     """Each expectation that the decision does not meet, as 'what: expected X, got Y'."""
     failures = []
     if expect.eligible is not None and expect.eligible != ELIGIBLE_WORDS.get(decision.eligible, decision.eligible):
-        failures.append(f"eligible: expected {expect.eligible}, got {ELIGIBLE_WORDS.get(decision.eligible, decision.eligible)} "
-                        f"(unmet: {', '.join(decision.unmet) or 'none'}; undetermined: {', '.join(decision.undetermined) or 'none'})")
+        failures.append(
+            f"eligible: expected {expect.eligible}, got {ELIGIBLE_WORDS.get(decision.eligible, decision.eligible)} "
+            f"(unmet: {', '.join(decision.unmet) or 'none'}; undetermined: {', '.join(decision.undetermined) or 'none'})"
+        )
     if expect.edition is not None and expect.edition != decision.edition:
         failures.append(f"edition: expected {expect.edition}, got {decision.edition}")
     criteria = {c.id: c for c in decision.criteria}
@@ -226,15 +248,21 @@ def _compare_score(expected: dict, decision) -> list[str]:
     if decision.score is None:
         return [f"score: {decision.program} {decision.edition} has no score: section"]
     score = decision.score
-    got = {"total": score.total, "possible_total": score.possible_total, **{f.id: f.points for f in score.factors},
-           **{c.id: c.points for c in score.caps}}
+    got = {
+        "total": score.total,
+        "possible_total": score.possible_total,
+        **{f.id: f.points for f in score.factors},
+        **{c.id: c.points for c in score.caps},
+    }
     bounds = {f.id: list(f.between) for f in score.factors if f.points is None}
     failures = []
     for name, wanted in expected.items():
         if isinstance(wanted, list) and name in got:
             have = bounds.get(name, got[name])
             if not (isinstance(have, list) and all(_same(w, h) for w, h in zip(wanted, have))):
-                failures.append(f"score.{name}: expected undetermined between {wanted[0]!r} and {wanted[1]!r}, got {have!r}")
+                failures.append(
+                    f"score.{name}: expected undetermined between {wanted[0]!r} and {wanted[1]!r}, got {have!r}"
+                )
         elif name not in got:
             failures.append(f"score.{name}: no such total, factor or cap; known: {', '.join(got)}")
         elif not (_same(wanted, got[name]) if wanted is not None and got[name] is not None else wanted is got[name]):
@@ -254,7 +282,12 @@ def _dig(data, path: str):
 
 
 def _same(wanted, got) -> bool:
-    if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and isinstance(got, (int, float)) and not isinstance(got, bool):
+    if (
+        isinstance(wanted, (int, float))
+        and not isinstance(wanted, bool)
+        and isinstance(got, (int, float))
+        and not isinstance(got, bool)
+    ):
         return abs(wanted - got) < 0.005
     return wanted == got
 

@@ -93,7 +93,9 @@ class Chain:
             evaluator = self._evaluator(program)
             decision = evaluator.evaluate(applicant, day, source=source)
             score = score_of(decision)  # (once for both: a score's output form is built factor by factor)
-            consumed.facts += decision_facts(program, decision, score, self._needs_in_french(evaluator, decision, applicant, day, source))
+            consumed.facts += decision_facts(
+                program, decision, score, self._needs_in_french(evaluator, decision, applicant, day, source)
+            )
             consumed.derived["consumed"][program] = summary(decision, score)
         return consumed
 
@@ -128,17 +130,44 @@ def decision_facts(program: str, decision, score: dict | None, french_needs: lis
     """The facts one consumed decision gives: its outcome, each criterion's, and its score (`score_of`) when it
     has one. With `french_needs` (the same needs in French), the outcome's `needs_why__fr` too."""
     needs = [need for c in decision.criteria for need in c.needs]
-    facts = [{"t": "program_decision", "program": program, "outcome": OUTCOME_WORDS[decision.eligible], "edition": decision.edition,
-              "unmet": ", ".join(decision.unmet), "needs": ", ".join(dict.fromkeys(n["field"] for n in needs)),
-              "needs_why": "; ".join(dict.fromkeys(n["why"] for n in needs))}]
+    facts = [
+        {
+            "t": "program_decision",
+            "program": program,
+            "outcome": OUTCOME_WORDS[decision.eligible],
+            "edition": decision.edition,
+            "unmet": ", ".join(decision.unmet),
+            "needs": ", ".join(dict.fromkeys(n["field"] for n in needs)),
+            "needs_why": "; ".join(dict.fromkeys(n["why"] for n in needs)),
+        }
+    ]
     if french_needs:
         facts[0]["needs_why__fr"] = "; ".join(dict.fromkeys(n["why"] for n in french_needs))
-    facts += [{"t": "criterion_result", "program": program, "criterion": c.id, "outcome": CRITERION_WORDS[c.met]} for c in decision.criteria]
+    facts += [
+        {"t": "criterion_result", "program": program, "criterion": c.id, "outcome": CRITERION_WORDS[c.met]}
+        for c in decision.criteria
+    ]
     if score is not None:
-        facts.append({"t": "program_score", "program": program, "total": score["total"], "possible_total": score["possible_total"],
-                      "max": score["max"]})
-        facts += [{"t": "score_factor", "program": program, "factor": f["id"], "points": _sure_points(f), "max": f["max"],
-                   "undetermined": f["points"] is None} for f in score.get("factors", [])]
+        facts.append(
+            {
+                "t": "program_score",
+                "program": program,
+                "total": score["total"],
+                "possible_total": score["possible_total"],
+                "max": score["max"],
+            }
+        )
+        facts += [
+            {
+                "t": "score_factor",
+                "program": program,
+                "factor": f["id"],
+                "points": _sure_points(f),
+                "max": f["max"],
+                "undetermined": f["points"] is None,
+            }
+            for f in score.get("factors", [])
+        ]
     return facts
 
 
@@ -159,8 +188,12 @@ def score_of(decision) -> dict | None:
 def summary(decision, score: dict | None) -> dict:
     """What the consumer's decision shows of a consumed one: its outcome, edition, the criteria not met, and
     its score (`score_of`) with every factor when it has one."""
-    shown = {"eligible": decision.eligible, "edition": decision.edition, "unmet": list(decision.unmet),
-             "undetermined": list(decision.undetermined)}
+    shown = {
+        "eligible": decision.eligible,
+        "edition": decision.edition,
+        "unmet": list(decision.unmet),
+        "undetermined": list(decision.undetermined),
+    }
     if score is not None:
         shown["score"] = score
     return shown

@@ -33,12 +33,12 @@ class CompiledRuleset:
 
     name: str
     definition: dict
-    rules: dict[str, Rule]          # action name -> rule
-    parameters: dict[str, object]   # resolved for the period
-    gates: tuple[str, ...]          # gate facts to assert after the facts, in phase order
-    units: dict[str, str]           # parameter -> unit, for showing values in reasons
+    rules: dict[str, Rule]  # action name -> rule
+    parameters: dict[str, object]  # resolved for the period
+    gates: tuple[str, ...]  # gate facts to assert after the facts, in phase order
+    units: dict[str, str]  # parameter -> unit, for showing values in reasons
     tables: dict[str, Table] = field(default_factory=dict)  # decision tables, evaluated when rules fire
-    score: Score | None = None      # the points grid the runtime sums after the conclude phase
+    score: Score | None = None  # the points grid the runtime sums after the conclude phase
 
 
 def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:
@@ -47,7 +47,9 @@ def parameter_period(ruleset: Ruleset, day: dt.date) -> dt.date:
     return max(starts + [ruleset.effective_from])
 
 
-def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], digest: str, screen: bool = False) -> CompiledRuleset:
+def compile_ruleset(
+    ruleset: Ruleset, day: dt.date, fact_kinds: list[str], digest: str, screen: bool = False
+) -> CompiledRuleset:
     """Compile `ruleset` with its parameters as they stand on `day`: its screen-phase rules when `screen`
     (a ruleset of their own, run in a first session), else all the others."""
     period = parameter_period(ruleset, day)
@@ -73,8 +75,9 @@ def compile_ruleset(ruleset: Ruleset, day: dt.date, fact_kinds: list[str], diges
     for kind in sorted(kinds - _always_handled(rules, gates)):
         body[f"catch_all__{kind}"] = _catch_all(kind)
     units = {n: p.unit for n, p in ruleset.parameters.items() if p.unit}
-    return CompiledRuleset(name, {name: body}, actions, parameters, gates, units, dict(ruleset.tables),
-                           None if screen else ruleset.score)
+    return CompiledRuleset(
+        name, {name: body}, actions, parameters, gates, units, dict(ruleset.tables), None if screen else ruleset.score
+    )
 
 
 def stage_rules(ruleset: Ruleset, screen: bool) -> list[Rule]:
@@ -108,8 +111,11 @@ def _always_handled(rules: list[Rule], gates: tuple[str, ...]) -> set[str]:
     for rule in rules:
         for pattern in rule.when:
             pattern = pattern.not_ if isinstance(pattern, Absent) else pattern
-            if not pattern.any and all(isinstance(operand, FactRef) for comparison in (pattern.where or {}).values()
-                                       for _, operand in comparison.operators()):
+            if not pattern.any and all(
+                isinstance(operand, FactRef)
+                for comparison in (pattern.where or {}).values()
+                for _, operand in comparison.operators()
+            ):
                 kinds.add(pattern.fact)
     return kinds
 

@@ -45,18 +45,37 @@ class Constraint:
 
     def merge(self, other: "Constraint") -> "Constraint":
         low, low_open = max((self.low, self.low_open), (other.low, other.low_open), key=lambda b: (b[0], b[1]))
-        high, high_open = min((self.high, not self.high_open), (other.high, not other.high_open), key=lambda b: (b[0], b[1]))
-        allowed = self.allowed if other.allowed is None else other.allowed if self.allowed is None else self.allowed & other.allowed
+        high, high_open = min(
+            (self.high, not self.high_open), (other.high, not other.high_open), key=lambda b: (b[0], b[1])
+        )
+        allowed = (
+            self.allowed
+            if other.allowed is None
+            else other.allowed
+            if self.allowed is None
+            else self.allowed & other.allowed
+        )
         symbolic = dict(self.symbolic)
         for symbol, c in other.symbolic.items():
             symbolic[symbol] = symbolic[symbol].merge(c) if symbol in symbolic else c
-        return Constraint(low, low_open, high, not high_open, allowed, self.excluded | other.excluded, symbolic,
-                          self.absent or other.absent, self.opaque or other.opaque)
+        return Constraint(
+            low,
+            low_open,
+            high,
+            not high_open,
+            allowed,
+            self.excluded | other.excluded,
+            symbolic,
+            self.absent or other.absent,
+            self.opaque or other.opaque,
+        )
 
     def empty(self) -> bool:
         if self.low > self.high or (self.low == self.high and (self.low_open or self.high_open)):
             return True
-        if self.allowed is not None and not [v for v in self.allowed if v not in self.excluded and self._in_interval(v)]:
+        if self.allowed is not None and not [
+            v for v in self.allowed if v not in self.excluded and self._in_interval(v)
+        ]:
             return True
         if self.low == self.high and self.low in self.excluded:
             return True
@@ -68,18 +87,25 @@ class Constraint:
         """Whether every value this constraint allows, `outer` allows too (False when unsure)."""
         if self.opaque or outer.opaque or outer.absent:
             return False
-        if (outer.low, outer.low_open) > (self.low, self.low_open) or (-outer.high, outer.high_open) > (-self.high, self.high_open):
+        if (outer.low, outer.low_open) > (self.low, self.low_open) or (-outer.high, outer.high_open) > (
+            -self.high,
+            self.high_open,
+        ):
             return False  # outer's bound is the tighter one
         if outer.allowed is not None and (self.allowed is None or not self.allowed <= outer.allowed):
             return False
-        if outer.excluded and not (outer.excluded <= self.excluded or (self.allowed is not None and not self.allowed & outer.excluded)):
+        if outer.excluded and not (
+            outer.excluded <= self.excluded or (self.allowed is not None and not self.allowed & outer.excluded)
+        ):
             return False
         return all(symbol in self.symbolic and self.symbolic[symbol].within(c) for symbol, c in outer.symbolic.items())
 
     def _in_interval(self, value) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self.low == -math.inf and self.high == math.inf
-        return (self.low < value or (self.low == value and not self.low_open)) and (value < self.high or (value == self.high and not self.high_open))
+        return (self.low < value or (self.low == value and not self.low_open)) and (
+            value < self.high or (value == self.high and not self.high_open)
+        )
 
 
 def comparison_constraint(op: str, operand, parameters: dict, aliases: dict[str, str]) -> Constraint:
@@ -94,17 +120,29 @@ def comparison_constraint(op: str, operand, parameters: dict, aliases: dict[str,
     if op in ("in", "not_in"):
         if not isinstance(value, list):
             return Constraint(opaque=True)
-        return Constraint(allowed=frozenset(_key(v) for v in value)) if op == "in" else Constraint(excluded=frozenset(_key(v) for v in value))
+        return (
+            Constraint(allowed=frozenset(_key(v) for v in value))
+            if op == "in"
+            else Constraint(excluded=frozenset(_key(v) for v in value))
+        )
     if op == "ne":
         return Constraint(excluded=frozenset([_key(value)])) if _hashable(value) else Constraint(opaque=True)
     if op == "eq":
         if not _hashable(value):
             return Constraint(opaque=True)
-        return Constraint(value, False, value, False, frozenset([_key(value)])) if _is_number(value) else Constraint(allowed=frozenset([_key(value)]))
+        return (
+            Constraint(value, False, value, False, frozenset([_key(value)]))
+            if _is_number(value)
+            else Constraint(allowed=frozenset([_key(value)]))
+        )
     if not _is_number(value):
         return Constraint(opaque=True)
-    return {"gt": Constraint(low=value, low_open=True), "gte": Constraint(low=value),
-            "lt": Constraint(high=value, high_open=True), "lte": Constraint(high=value)}[op]
+    return {
+        "gt": Constraint(low=value, low_open=True),
+        "gte": Constraint(low=value),
+        "lt": Constraint(high=value, high_open=True),
+        "lte": Constraint(high=value),
+    }[op]
 
 
 def _is_number(value) -> bool:
@@ -122,6 +160,7 @@ def _key(value):
 
 # --- one rule's conditions ------------------------------------------------------------------------
 
+
 @dataclass
 class Conditions:
     """One alternative of a rule's conditions: constraints per positive pattern, and its `not:` patterns."""
@@ -136,7 +175,9 @@ def rule_conditions(rule: Rule, parameters: dict) -> list[Conditions] | None:
     choices = []
     for pattern in rule.when:
         inner = pattern.not_ if isinstance(pattern, Absent) else pattern
-        choices.append([(isinstance(pattern, Absent), inner.fact, c) for c in pattern_alternatives(inner, parameters, aliases)])
+        choices.append(
+            [(isinstance(pattern, Absent), inner.fact, c) for c in pattern_alternatives(inner, parameters, aliases)]
+        )
     combos = math.prod(len(c) for c in choices)
     if combos > MAX_ALTERNATIVES:
         return None
@@ -146,7 +187,9 @@ def rule_conditions(rule: Rule, parameters: dict) -> list[Conditions] | None:
     return result
 
 
-def pattern_alternatives(pattern: FactPattern, parameters: dict, aliases: dict[str, str]) -> list[dict[str, Constraint]]:
+def pattern_alternatives(
+    pattern: FactPattern, parameters: dict, aliases: dict[str, str]
+) -> list[dict[str, Constraint]]:
     """The constraints per field of each way `pattern` can match: its `where` with each of its `any:` groups."""
     groups = [pattern.where or {}]
     alternatives = [[*groups, g] for g in pattern.any] if pattern.any else [groups]
@@ -168,7 +211,9 @@ def separated(a: Conditions, b: Conditions, relations: dict | None = None) -> bo
 
     `relations` (kind -> [(lesser, greater)]) are what the program guarantees between two fields of one
     fact (a certain total <= a possible total): without them, fields of one fact are taken as independent."""
-    unsure = any(c.symbolic or c.opaque for side in (a, b) for _, cs in side.positive + side.negative for c in cs.values())
+    unsure = any(
+        c.symbolic or c.opaque for side in (a, b) for _, cs in side.positive + side.negative for c in cs.values()
+    )
     for kind in {k for k, _ in a.positive} & {k for k, _ in b.positive}:
         mine, theirs = [c for k, c in a.positive if k == kind], [c for k, c in b.positive if k == kind]
         if len(mine) != 1 or len(theirs) != 1:
@@ -205,6 +250,7 @@ def _excludes(a: Conditions, b: Conditions) -> bool:
 
 # --- the checks -----------------------------------------------------------------------------------
 
+
 def verdict(rule: Rule) -> str | None:
     """meet, fail or undetermined (when that conclusion exists), or None for a derive rule."""
     return next((name for name in VERDICTS if getattr(rule.then, name, None) is not None), None)
@@ -214,7 +260,9 @@ def criterion_of(rule: Rule) -> str | None:
     return next((getattr(rule.then, name) for name in VERDICTS if getattr(rule.then, name, None) is not None), None)
 
 
-def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions, relations: dict | None = None) -> list[Problem]:
+def contradiction_problems(
+    ruleset: Ruleset, path: str, positions: Positions, relations: dict | None = None
+) -> list[Problem]:
     """Pairs of rules that conclude one criterion two ways and whose conditions can hold together."""
     per_day = parameter_days(ruleset)
     concluding = [(i, r) for i, r in enumerate(ruleset.rules) if verdict(r) is not None]
@@ -226,9 +274,16 @@ def contradiction_problems(ruleset: Ruleset, path: str, positions: Positions, re
             line, _ = positions.find(("rules", i))
             where = ("rules", j, "then", verdict(b))
             at_line, column = positions.find(where)
-            problems.append(Problem(path, at_line, column, format_key_path(where),
-                                    f"rules {b.id!r} ({verdict(b)}) and {a.id!r} (line {line}, {verdict(a)}) can both hold for one applicant, "
-                                    f"so criterion {criterion_of(b)!r} would be concluded two ways: make their conditions exclusive"))
+            problems.append(
+                Problem(
+                    path,
+                    at_line,
+                    column,
+                    format_key_path(where),
+                    f"rules {b.id!r} ({verdict(b)}) and {a.id!r} (line {line}, {verdict(a)}) can both hold for one applicant, "
+                    f"so criterion {criterion_of(b)!r} would be concluded two ways: make their conditions exclusive",
+                )
+            )
     return problems
 
 
@@ -261,8 +316,15 @@ def cycle_problems(ruleset: Ruleset, path: str, positions: Positions) -> list[Pr
             where = ("rules", index, "then", "derive", "fact")
             line, column = positions.find(where)
             loop = " -> ".join([*chain, rule.then.derive.fact])
-            problems.append(Problem(path, line, column, format_key_path(where),
-                                    f"rule {rule.id!r} derives {rule.then.derive.fact!r}, which its own conditions match ({loop}): the rules would fire forever"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    column,
+                    format_key_path(where),
+                    f"rule {rule.id!r} derives {rule.then.derive.fact!r}, which its own conditions match ({loop}): the rules would fire forever",
+                )
+            )
     return problems
 
 

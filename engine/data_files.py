@@ -28,12 +28,18 @@ def data_problems(ruleset, display: str, positions: Positions, declared: dict[st
         if given is None:
             add(("data",), f"missing data file {name!r} ({FORMS[form]}): {why}")
         elif isinstance(given, list) != (form == "paths"):
-            add(("data", name), f"{name!r} needs {FORMS[form]}, not {FORMS['paths' if isinstance(given, list) else 'path']}")
+            add(
+                ("data", name),
+                f"{name!r} needs {FORMS[form]}, not {FORMS['paths' if isinstance(given, list) else 'path']}",
+            )
     missing = [name for name in declared if name not in ruleset.data]  # a misspelling is most likely one of these
     for name in ruleset.data:
         if name not in declared:
             allowed = ", ".join(sorted(declared)) or "none"
-            add(("data", name), f"unknown data file {name!r}{suggest(name, missing or list(declared))}; this program reads: {allowed}")
+            add(
+                ("data", name),
+                f"unknown data file {name!r}{suggest(name, missing or list(declared))}; this program reads: {allowed}",
+            )
     return problems
 
 

@@ -58,8 +58,11 @@ def _same(value, operand) -> bool:
 
 def row_matches(row, values: dict, parameters: dict) -> bool:
     """Whether every condition of `row` holds for the input `values`."""
-    return all(holds(op, values[name], resolved(operand, parameters))
-               for name, comparison in row.when.items() for op, operand in comparison.operators())
+    return all(
+        holds(op, values[name], resolved(operand, parameters))
+        for name, comparison in row.when.items()
+        for op, operand in comparison.operators()
+    )
 
 
 def in_domain(domain: TableInput, value) -> bool:
@@ -82,7 +85,9 @@ def table_value(name: str, table: Table, values: dict, parameters: dict):
         return memo[key]
     for input_name, domain in table.inputs.items():
         if not in_domain(domain, values.get(input_name)):
-            raise TableError(f"table {name!r}: input {input_name}={values.get(input_name)!r} is outside its declared domain ({describe_domain(domain)})")
+            raise TableError(
+                f"table {name!r}: input {input_name}={values.get(input_name)!r} is outside its declared domain ({describe_domain(domain)})"
+            )
     matching = [row for row in table.rows if row_matches(row, values, parameters)]
     if len(matching) != 1:  # the validator proves this cannot happen; a parameter changed on a date it did not check?
         raise TableError(f"table {name!r}: {len(matching)} rows match {values!r}; exactly one must")
@@ -114,11 +119,22 @@ def table_range(name: str, table: Table, values: dict, parameters: dict) -> tupl
         first, last = value
         for end in value:
             if domain.type != "integer" or not in_domain(domain, end):
-                raise TableError(f"table {name!r}: input {input_name} from {first!r} to {last!r} is outside its declared domain ({describe_domain(domain)})")
+                raise TableError(
+                    f"table {name!r}: input {input_name} from {first!r} to {last!r} is outside its declared domain ({describe_domain(domain)})"
+                )
         if first > last:
             raise TableError(f"table {name!r}: input {input_name} from {first!r} to {last!r}: the range is reversed")
-        choices.append([max(low, first) for low, high in input_segments(input_name, domain, table.rows, parameters) if low <= last and high >= first])
-    found = [table_value(name, table, dict(zip(table.inputs, combination)), parameters) for combination in itertools.product(*choices)]
+        choices.append(
+            [
+                max(low, first)
+                for low, high in input_segments(input_name, domain, table.rows, parameters)
+                if low <= last and high >= first
+            ]
+        )
+    found = [
+        table_value(name, table, dict(zip(table.inputs, combination)), parameters)
+        for combination in itertools.product(*choices)
+    ]
     return min(found), max(found)
 
 

@@ -46,20 +46,34 @@ class EachProgram:
 
     def decide(self, data: object, source: str, as_of: dt.date | None, limits=None) -> list[ProgramResult]:
         """Each program's result for the parsed record `data`; raises the first error when no program decided."""
-        results = [result for result in (self._one(evaluator, data, source, as_of, limits) for evaluator in self.evaluators.values())
-                   if result is not None]
+        results = [
+            result
+            for result in (self._one(evaluator, data, source, as_of, limits) for evaluator in self.evaluators.values())
+            if result is not None
+        ]
         if not any(result.decision for result in results):
             first = next((result.error for result in results if result.error), None)
-            raise first or InputError(source, "application_date", f"no program has an edition in force on {self._day_text(as_of, data)}")
+            raise first or InputError(
+                source, "application_date", f"no program has an edition in force on {self._day_text(as_of, data)}"
+            )
         return results
 
-    def _one(self, evaluator: Evaluator, data: object, source: str, as_of: dt.date | None, limits) -> ProgramResult | None:
+    def _one(
+        self, evaluator: Evaluator, data: object, source: str, as_of: dt.date | None, limits
+    ) -> ProgramResult | None:
         """The program's result, or None when none of its editions is in force on the day."""
         program = evaluator.program
         try:
             if program in self.library.unavailable:
                 count = len(self.library.unavailable[program])
-                return ProgramResult(program, error=InputError(source, "", f"program {program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)"))
+                return ProgramResult(
+                    program,
+                    error=InputError(
+                        source,
+                        "",
+                        f"program {program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)",
+                    ),
+                )
             applicant = evaluator.plugin.read_applicant(data, source, limits)
             day = as_of or applicant.application_date
             if len(self.evaluators) > 1 and self.library.edition_for(program, day) is None:

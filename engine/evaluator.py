@@ -34,15 +34,25 @@ class Evaluator:
         self.library = library
         self.program = program
         self.plugin = library.plugins.get(program)  # None: no edition of it either (edition_for says so)
-        self.runtime = Runtime(self.plugin.field_types if self.plugin else {}, translations, formats=self.plugin.formats if self.plugin else None)
-        self._derive_options = {"translations": True} if translations and self.plugin and self.plugin.derive_translations else {}
+        self.runtime = Runtime(
+            self.plugin.field_types if self.plugin else {},
+            translations,
+            formats=self.plugin.formats if self.plugin else None,
+        )
+        self._derive_options = (
+            {"translations": True} if translations and self.plugin and self.plugin.derive_translations else {}
+        )
         self._compiled: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, parameter period, screen)
-        self._on_day: dict[tuple[str, dt.date, bool], CompiledRuleset] = {}  # (edition, day, screen): a few thousand days
+        self._on_day: dict[
+            tuple[str, dt.date, bool], CompiledRuleset
+        ] = {}  # (edition, day, screen): a few thousand days
         self._in_force: dict[dt.date, Edition] = {}  # day -> the edition in force (`edition_for`)
         self._unshown_options = {**self._derive_options, "shown": False}  # (a plugin with `derive_unshown`: `facts`)
         self._rule_order: dict[str, dict[str, int]] = {}
         self._has_screen: dict[str, bool] = {}
-        self.chain = Chain(library, type(self), (program,), translations)  # the programs an edition `consumes` (engine/chaining.py)
+        self.chain = Chain(
+            library, type(self), (program,), translations
+        )  # the programs an edition `consumes` (engine/chaining.py)
 
     def edition_for(self, day: dt.date, source: str) -> Edition:
         """The edition in force on `day` (kept per day: three calls a record, a population has a few thousand
@@ -52,15 +62,26 @@ class Evaluator:
             return edition
         if self.program in self.library.unavailable:
             count = len(self.library.unavailable[self.program])
-            raise InputError(source, "application_date", f"program {self.program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)")
+            raise InputError(
+                source,
+                "application_date",
+                f"program {self.program} is unavailable: its rulesets have {count} problem(s) (cec rulesets validate)",
+            )
         edition = self.library.edition_for(self.program, day)
         if edition is None:
             raise InputError(source, "application_date", f"no {self.program} edition is in force on {day}")
         self._in_force[day] = edition
         return edition
 
-    def evaluate(self, applicant, as_of: dt.date | None = None, source: str = "<input>", edition: Edition | None = None,
-                 facts: tuple | None = None, reasons: bool = True) -> Decision:
+    def evaluate(
+        self,
+        applicant,
+        as_of: dt.date | None = None,
+        source: str = "<input>",
+        edition: Edition | None = None,
+        facts: tuple | None = None,
+        reasons: bool = True,
+    ) -> Decision:
         """Decide `applicant` as of `as_of` (default: its application date), with the edition in force then
         (or with `edition`, whatever its dates: used to compare two editions on one population), from `facts`
         when the caller has them (see `facts`). Without `reasons`, a verdict only: the criteria have no reason
@@ -72,10 +93,23 @@ class Evaluator:
         consumed = self.chain.decide(edition.ruleset.consumes, applicant, day, source)
         result = self.runtime.run(compiled, derivation.facts + consumed.facts, reasons)
         derived = {**derivation.derived, **consumed.derived, **_rule_derived(result, edition.ruleset.collect)}
-        trace = ([*screened.trace, *result.trace] if screened is not None else result.trace) if reasons else []  # (a Firing is its own JSON)
+        trace = (
+            ([*screened.trace, *result.trace] if screened is not None else result.trace) if reasons else []
+        )  # (a Firing is its own JSON)
         criteria = self._criteria(edition, result, reasons)
-        return Decision(applicant.id, edition.ruleset.program, edition.ruleset.id, edition.ruleset.edition, edition.sha256,
-                        day.isoformat(), criteria, derived, trace, result.score, _not_together(result, criteria))
+        return Decision(
+            applicant.id,
+            edition.ruleset.program,
+            edition.ruleset.id,
+            edition.ruleset.edition,
+            edition.sha256,
+            day.isoformat(),
+            criteria,
+            derived,
+            trace,
+            result.score,
+            _not_together(result, criteria),
+        )
 
     def facts(self, applicant, day: dt.date, edition: Edition, source: str = "<input>", shown: bool = True) -> tuple:
         """(the screen stage's result or None, the plugin's derivation): what `evaluate` runs the main stage on.
@@ -90,8 +124,9 @@ class Evaluator:
         options = self._derive_options if shown or not self.plugin.derive_unshown else self._unshown_options
         return screened, self.plugin.derive(applicant, day, edition, compiled.parameters, source, **screen, **options)
 
-    def screen(self, applicant, day: dt.date, edition: Edition, source: str = "<input>",
-               compiled_on: dt.date | None = None) -> RunResult | None:
+    def screen(
+        self, applicant, day: dt.date, edition: Edition, source: str = "<input>", compiled_on: dt.date | None = None
+    ) -> RunResult | None:
         """The first stage: the edition's `phase: screen` rules over the plugin's item facts on `day` (with the
         parameters of `compiled_on`, default `day`), one session per group of facts the plugin gives (facts of
         different groups never join); the exclusions in rule order. None: the program has no screen."""
@@ -116,7 +151,9 @@ class Evaluator:
             result.exclusions.sort(key=lambda exclusion: order[exclusion.rule])
         return result
 
-    def context(self, applicant, as_of: dt.date | None = None, source: str = "<input>") -> tuple[Edition, CompiledRuleset]:
+    def context(
+        self, applicant, as_of: dt.date | None = None, source: str = "<input>"
+    ) -> tuple[Edition, CompiledRuleset]:
         """The edition and compiled ruleset (with its parameters) that decide `applicant`."""
         day = as_of or applicant.application_date
         edition = self.edition_for(day, source)
@@ -162,7 +199,11 @@ class Evaluator:
                     rules = ", ".join(f"{o.rule} ({VERDICT_WORDS[o.met]})" for o in outcomes)
                     raise EngineError(f"criterion {name!r} concluded in contradictory ways by rules {rules}")
                 reason = "; ".join(dict.fromkeys(o.reason for o in outcomes)) if reasons else None
-            needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values()) if first.needs or len(outcomes) > 1 else []
+            needs = (
+                list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values())
+                if first.needs or len(outcomes) > 1
+                else []
+            )
             criteria.append(CriterionResult(name, first.met, reason, criterion.citation, first.rule, outcomes, needs))
         return criteria
 
@@ -180,7 +221,9 @@ def _not_together(result: RunResult, criteria: list[CriterionResult]) -> list[No
     shown: dict[tuple, NotTogether] = {}
     for record in result.not_together:
         if met.issuperset(record.criteria):
-            raise EngineError(f"rule {record.rule!r} concluded not_together for {', '.join(record.criteria)}, which are all met")
+            raise EngineError(
+                f"rule {record.rule!r} concluded not_together for {', '.join(record.criteria)}, which are all met"
+            )
         shown.setdefault((record.criteria, record.reason), record)
     return list(shown.values())
 
@@ -205,7 +248,11 @@ def _rule_derived(result: RunResult, collect: list[str]) -> dict:
             shown[kind] = candidates[0]
             continue
         if used is None:
-            used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
+            used = [
+                {k: v for k, v in fact.items() if k != "t"}
+                for outcome in result.outcomes
+                for fact in outcome.facts.values()
+            ]
         shown[kind] = next((c for c in candidates if c in used), candidates[0])
         shown[f"{kind}_candidates"] = candidates
     return shown

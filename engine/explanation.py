@@ -16,10 +16,20 @@ from .templates import fill_parameters, format_value, worded
 from .validator import TRANSLATION_SUFFIX
 
 GAIN_WORDS = {
-    "en": {"gain": "+{points} point(s) for {factor}: {change}", "change": "{input} from {current} to {proposed}",
-           "total": "total {total}", "passes": "reaches the pass mark of {mark}", "short": "still under the pass mark of {mark}"},
-    "fr": {"gain": "+{points} point(s) pour {factor} : {change}", "change": "{input} de {current} à {proposed}",
-           "total": "total {total}", "passes": "atteint la note de passage de {mark}", "short": "encore sous la note de passage de {mark}"},
+    "en": {
+        "gain": "+{points} point(s) for {factor}: {change}",
+        "change": "{input} from {current} to {proposed}",
+        "total": "total {total}",
+        "passes": "reaches the pass mark of {mark}",
+        "short": "still under the pass mark of {mark}",
+    },
+    "fr": {
+        "gain": "+{points} point(s) pour {factor} : {change}",
+        "change": "{input} de {current} à {proposed}",
+        "total": "total {total}",
+        "passes": "atteint la note de passage de {mark}",
+        "short": "encore sous la note de passage de {mark}",
+    },
 }
 
 
@@ -32,17 +42,39 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     rules = {rule.id: rule for rule in edition.ruleset.rules}
     formats = evaluator.plugin.formats
     words = edition.ruleset.words.get(lang)
-    cite = (lambda text: evaluator.plugin.cite(text, lang)) if evaluator.plugin.cite and lang != "en" else (lambda text: text)
+    cite = (
+        (lambda text: evaluator.plugin.cite(text, lang))
+        if evaluator.plugin.cite and lang != "en"
+        else (lambda text: text)
+    )
     criteria = []
     for result in decision.criteria:
         criterion = edition.ruleset.criteria[result.id]
         used = [name for o in result.outcomes if o.rule in rules for name in parameters_of(rules[o.rule])]
-        entry = {"id": result.id, "met": result.met, "citation": result.citation, "reason": result.reason,
-                 "description": fill_parameters(wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats),
-                 "facts_used": {alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}), lang)
-                                for o in result.outcomes for alias, fact in worded(o.facts, words, lang).items() if not alias.endswith("__")},
-                 "thresholds": [{"parameter": name, "value": compiled.parameters[name], "citation": cite(edition.ruleset.parameters[name].citation),
-                                 "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]}
+        entry = {
+            "id": result.id,
+            "met": result.met,
+            "citation": result.citation,
+            "reason": result.reason,
+            "description": fill_parameters(
+                wording(criterion.description, lang), compiled.parameters, compiled.units, lang, formats
+            ),
+            "facts_used": {
+                alias: _readable(fact, evaluator.plugin.field_types.get(fact.get("t"), {}), lang)
+                for o in result.outcomes
+                for alias, fact in worded(o.facts, words, lang).items()
+                if not alias.endswith("__")
+            },
+            "thresholds": [
+                {
+                    "parameter": name,
+                    "value": compiled.parameters[name],
+                    "citation": cite(edition.ruleset.parameters[name].citation),
+                    "description": edition.ruleset.parameters[name].description,
+                }
+                for name in dict.fromkeys(used)
+            ],
+        }
         if result.met is None:
             entry["to_settle"] = result.needs
         criteria.append(entry)
@@ -50,9 +82,16 @@ def scored_explanation(evaluator, applicant, as_of: dt.date | None, lang: str, s
     mark = pass_mark(edition.ruleset, compiled.parameters)
     score["pass_mark"] = mark
     score["gains"] = [{**gain.to_json(), "text": gain_text(gain, evaluator, edition, lang, mark)} for gain in gains]
-    doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition, "as_of": decision.as_of,
-           "eligible": decision.eligible, "criteria": criteria, "score": score,
-           "findings": decision.derived.get("findings", [])}
+    doc = {
+        "applicant_id": decision.applicant_id,
+        "program": decision.program,
+        "edition": decision.edition,
+        "as_of": decision.as_of,
+        "eligible": decision.eligible,
+        "criteria": criteria,
+        "score": score,
+        "findings": decision.derived.get("findings", []),
+    }
     if decision.not_together:  # why a decision with no unmet criterion is not eligible
         doc["not_together"] = [record.to_json() for record in decision.not_together]
     return doc
@@ -66,7 +105,13 @@ def _readable(fact: dict, types: dict, lang: str = "en") -> dict:
         if name == "t" or name.endswith(TRANSLATION_SUFFIX):
             continue
         value = fact.get(name + TRANSLATION_SUFFIX, value) if lang == "fr" else value
-        shown[name] = format_value(value, "date") if types.get(name) == "date" else round(value, 2) if isinstance(value, float) else value
+        shown[name] = (
+            format_value(value, "date")
+            if types.get(name) == "date"
+            else round(value, 2)
+            if isinstance(value, float)
+            else value
+        )
     return shown
 
 
@@ -74,8 +119,9 @@ def gain_text(gain: Gain, evaluator, edition, lang: str, mark) -> str:
     """`+1 point(s) for First official lang: <change> (total 67, reaches the pass mark of 67)`."""
     words = GAIN_WORDS[lang]
     describe = evaluator.plugin.describe_gain
-    change = (describe(gain, edition, lang) if describe else None) or \
-        words["change"].format(input=f"{gain.alias}.{gain.field}", current=gain.current, proposed=gain.proposed)
+    change = (describe(gain, edition, lang) if describe else None) or words["change"].format(
+        input=f"{gain.alias}.{gain.field}", current=gain.current, proposed=gain.proposed
+    )
     factor = wording(edition.ruleset.score.factors[gain.factor].description, lang)
     outcome = [words["total"].format(total=gain.total)]
     if mark is not None:

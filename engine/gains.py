@@ -27,28 +27,41 @@ class Gain:
     factor: str
     rule: str
     table: str
-    input: str           # the table's input name
-    alias: str           # the matched fact the value came from, and its field
+    input: str  # the table's input name
+    alias: str  # the matched fact the value came from, and its field
     field: str
     fact: dict
     current: object
     proposed: object
-    factor_points: int | float   # the factor's points after the change (capped at its max)
-    gain: int | float            # what the total gains, caps applied
-    total: int | float           # the new total
-    passes: bool | None          # whether the new total reaches the pass mark (None: no pass mark)
+    factor_points: int | float  # the factor's points after the change (capped at its max)
+    gain: int | float  # what the total gains, caps applied
+    total: int | float  # the new total
+    passes: bool | None  # whether the new total reaches the pass mark (None: no pass mark)
 
     def to_json(self) -> dict:
-        return {"factor": self.factor, "input": f"{self.alias}.{self.field}", "table": self.table, "from": self.current,
-                "to": self.proposed, "points": self.gain, "factor_points": self.factor_points, "total": self.total,
-                "passes": self.passes}
+        return {
+            "factor": self.factor,
+            "input": f"{self.alias}.{self.field}",
+            "table": self.table,
+            "from": self.current,
+            "to": self.proposed,
+            "points": self.gain,
+            "factor_points": self.factor_points,
+            "total": self.total,
+            "passes": self.passes,
+        }
 
 
 def pass_mark(ruleset: Ruleset, parameters: dict) -> int | float | None:
     """The pass mark: the parameter a final-phase rule's `score` pattern compares `total` with (gte/gt)."""
     for rule in ruleset.rules:
         for pattern in rule.when:
-            if rule.phase == "final" and isinstance(pattern, FactPattern) and pattern.fact == SCORE_FACT and "total" in (pattern.where or {}):
+            if (
+                rule.phase == "final"
+                and isinstance(pattern, FactPattern)
+                and pattern.fact == SCORE_FACT
+                and "total" in (pattern.where or {})
+            ):
                 for op, operand in pattern.where["total"].operators():
                     if op in ("gte", "gt") and isinstance(operand, ParamRef):
                         return parameters[operand.param] + (1 if op == "gt" else 0)
@@ -74,9 +87,23 @@ def point_gains(ruleset: Ruleset, parameters: dict, score: ScoreResult) -> list[
                 factor_points = min(others + new_points, factor.max)
                 total, _ = capped_total(ruleset.score, {**points, factor.id: factor_points})
                 if total > score.total:
-                    gains.append(Gain(factor.id, award.rule, value.table, name, operand.alias, operand.field, award.facts[operand.alias],
-                                      award.facts[operand.alias][operand.field], proposed, factor_points, total - score.total, total,
-                                      None if mark is None else total >= mark))
+                    gains.append(
+                        Gain(
+                            factor.id,
+                            award.rule,
+                            value.table,
+                            name,
+                            operand.alias,
+                            operand.field,
+                            award.facts[operand.alias],
+                            award.facts[operand.alias][operand.field],
+                            proposed,
+                            factor_points,
+                            total - score.total,
+                            total,
+                            None if mark is None else total >= mark,
+                        )
+                    )
     order = [f.id for f in score.factors]
     return sorted(gains, key=lambda g: (-g.gain, order.index(g.factor)))
 

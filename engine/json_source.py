@@ -66,11 +66,11 @@ class _Parser:
         return value
 
     def excerpt(self, offset: int) -> str:
-        return repr(self.text[offset:offset + 12]) if offset < len(self.text) else "end of the document"
+        return repr(self.text[offset : offset + 12]) if offset < len(self.text) else "end of the document"
 
     def value(self, offset: int, key_path: KeyPath) -> tuple[object, int]:
         self.positions.marks.setdefault(key_path, self.where(offset))
-        char = self.text[offset:offset + 1]
+        char = self.text[offset : offset + 1]
         if char in ("{", "["):
             if len(key_path) >= MAX_DEPTH:
                 self.fail(offset, (), f"nested deeper than {MAX_DEPTH} levels of mappings and lists")
@@ -91,13 +91,19 @@ class _Parser:
         except json.JSONDecodeError as exc:
             self.fail(exc.pos, key_path, f"not valid JSON: {exc.msg}")
         if _SURROGATE.search(text):
-            self.fail(offset, key_path, "not valid JSON: the text holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)")
+            self.fail(
+                offset, key_path, "not valid JSON: the text holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)"
+            )
         return text, end
 
     def number(self, match: re.Match, key_path: KeyPath) -> int | float:
         literal = match.group()
         if len(literal) > MAX_NUMBER_CHARS:
-            self.fail(match.start(), key_path, f"a number written with {len(literal):,} characters; at most {MAX_NUMBER_CHARS} are allowed")
+            self.fail(
+                match.start(),
+                key_path,
+                f"a number written with {len(literal):,} characters; at most {MAX_NUMBER_CHARS} are allowed",
+            )
         if not (match.group(1) or match.group(2)):
             return int(literal)
         value = float(literal)
@@ -112,7 +118,9 @@ class _Parser:
             return result, offset + 1
         while True:
             if not self.text.startswith('"', offset):
-                self.fail(offset, key_path, f"not valid JSON: expected a key in double quotes, found {self.excerpt(offset)}")
+                self.fail(
+                    offset, key_path, f"not valid JSON: expected a key in double quotes, found {self.excerpt(offset)}"
+                )
             key, after = self.string(offset, key_path)
             if key in result:
                 first = self.positions.marks[key_path + (key,)][0]
@@ -120,7 +128,9 @@ class _Parser:
             self.positions.marks[key_path + (key,)] = self.where(offset)
             after = self.skip(after)
             if not self.text.startswith(":", after):
-                self.fail(after, key_path + (key,), f"not valid JSON: expected ':' after the key, found {self.excerpt(after)}")
+                self.fail(
+                    after, key_path + (key,), f"not valid JSON: expected ':' after the key, found {self.excerpt(after)}"
+                )
             result[key], offset = self.value(self.skip(after + 1), key_path + (key,))
             offset = self.separator(self.skip(offset), "}", key_path)
             if offset < 0:

@@ -97,7 +97,9 @@ def load_library(root: Path | None, plugins: dict[str, Program], only: set[str] 
         editions.sort(key=lambda e: e.ruleset.effective_from)
         by_program.setdefault(program, []).extend(timeline_problems(editions))
     library.unavailable = {program: found for program, found in by_program.items() if found}
-    library.programs = {program: editions for program, editions in library.programs.items() if program not in library.unavailable}
+    library.programs = {
+        program: editions for program, editions in library.programs.items() if program not in library.unavailable
+    }
     if library.unavailable and not library.programs and only is None:
         raise RulesetErrors([problem for found in library.unavailable.values() for problem in found])
     return library
@@ -121,7 +123,9 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     for entry in entries:
         if entry.is_symlink() and not entry.exists():
             shown = entry.relative_to(root.parent)
-            problems.append(Problem(str(shown), None, None, "", "broken or looping symbolic link: what it names cannot be read"))
+            problems.append(
+                Problem(str(shown), None, None, "", "broken or looping symbolic link: what it names cannot be read")
+            )
     return entries
 
 
@@ -151,8 +155,18 @@ class _EditionLoader:
         plugin = self._plugin(ruleset, display, positions)
         if plugin is None:
             return None
-        self.problems.extend(RulesetChecker(ruleset, display, positions, plugin.fact_kinds, plugin.required_parameters, plugin.required_advice,
-                                            plugin.field_relations, plugin.screen_kinds).check())
+        self.problems.extend(
+            RulesetChecker(
+                ruleset,
+                display,
+                positions,
+                plugin.fact_kinds,
+                plugin.required_parameters,
+                plugin.required_advice,
+                plugin.field_relations,
+                plugin.screen_kinds,
+            ).check()
+        )
         named = data_problems(ruleset, display, positions, plugin.data_files)
         self.problems.extend(named)
         tables = None if named else plugin.load_tables(ruleset, TableReader(self, display, positions))
@@ -173,8 +187,15 @@ class _EditionLoader:
             line, column = positions.find(("program",))
             installed = ", ".join(sorted(self.plugins)) or "none"
             why = broken_plugins().get(ruleset.program, "no plugin is installed for it")
-            self.problems.append(Problem(display, line, column, "program",
-                                         f"program {ruleset.program!r} cannot be decided: {why}; working plugins: {installed} (docs/engine.md, 'Programs as plugins')"))
+            self.problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "program",
+                    f"program {ruleset.program!r} cannot be decided: {why}; working plugins: {installed} (docs/engine.md, 'Programs as plugins')",
+                )
+            )
         return plugin
 
     def _parse(self, path: Path, display: str):
@@ -198,7 +219,15 @@ class _EditionLoader:
         for key, expected in (("program", path.parent.parent.name), ("edition", path.parent.name)):
             if getattr(ruleset, key) != expected:
                 line, column = positions.find((key,))
-                self.problems.append(Problem(display, line, column, key, f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}"))
+                self.problems.append(
+                    Problem(
+                        display,
+                        line,
+                        column,
+                        key,
+                        f"{getattr(ruleset, key)!r} disagrees with the folder name {expected!r}",
+                    )
+                )
 
     def resolve(self, relative: str, display: str, positions: Positions, key_path: tuple) -> Path | None:
         try:
@@ -207,7 +236,15 @@ class _EditionLoader:
             path = self.root / relative
         if not path.is_file():
             line, column = positions.find(key_path)
-            self.problems.append(Problem(display, line, column, ".".join(map(str, key_path)), f"data file {relative!r} not found under {self.root}"))
+            self.problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    ".".join(map(str, key_path)),
+                    f"data file {relative!r} not found under {self.root}",
+                )
+            )
             return None
         return path
 
@@ -257,9 +294,23 @@ def timeline_problems(editions: list[Edition]) -> list[Problem]:
         start = current.ruleset.effective_from
         if end is None or end >= start:
             until = "with no end" if end is None else f"until {end}"
-            problems.append(Problem(current.display_path, line, column, "effective_from",
-                                    f"edition {current.ruleset.edition} starts {start} while edition {previous.ruleset.edition} ({previous.display_path}) is in force {until}: editions overlap"))
+            problems.append(
+                Problem(
+                    current.display_path,
+                    line,
+                    column,
+                    "effective_from",
+                    f"edition {current.ruleset.edition} starts {start} while edition {previous.ruleset.edition} ({previous.display_path}) is in force {until}: editions overlap",
+                )
+            )
         elif end + dt.timedelta(days=1) != start:
-            problems.append(Problem(current.display_path, line, column, "effective_from",
-                                    f"gap: edition {previous.ruleset.edition} ends {end} but edition {current.ruleset.edition} starts {start}; no edition is in force from {end + dt.timedelta(days=1)} to {start - dt.timedelta(days=1)}"))
+            problems.append(
+                Problem(
+                    current.display_path,
+                    line,
+                    column,
+                    "effective_from",
+                    f"gap: edition {previous.ruleset.edition} ends {end} but edition {current.ruleset.edition} starts {start}; no edition is in force from {end + dt.timedelta(days=1)} to {start - dt.timedelta(days=1)}",
+                )
+            )
     return problems

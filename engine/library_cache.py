@@ -83,7 +83,9 @@ def load_library_cached(root: Path | None, plugins: dict[str, Program]) -> Libra
         loaded = load_library(root, plugins, None if not parts else stale)
         library = _merged(library, loaded, parts)
         new_parts = _new_parts(loaded, found)
-        if new_parts or stored is None or set(parts) != set(stored["parts"]):  # not when only programs with problems were read
+        if (
+            new_parts or stored is None or set(parts) != set(stored["parts"])
+        ):  # not when only programs with problems were read
             _write(entry, folder, {"parts": {**parts, **new_parts}})
             _evict(folder, _max_entries())
             return library
@@ -123,10 +125,23 @@ class _Programs(Mapping):
 
 
 def _entry_name(root: Path, plugins: dict[str, Program]) -> str:
-    declared = {name: (p.fact_kinds, p.required_parameters, p.required_advice, p.field_relations, p.data_files, f"{p.derive.__module__}.{p.derive.__qualname__}")
-                for name, p in plugins.items()}
-    digest = hashlib.sha256(f"{_FORMAT}\0{root}\0{root.resolve()}\0{os.getcwd()}\0{sys.version}\0{_pydantic_version()}\0{_canonical(declared)!r}".encode())
-    folders = dict.fromkeys([_ENGINE_DIR, *(folder for name in sorted(plugins) for folder in plugins[name].source_dirs)])
+    declared = {
+        name: (
+            p.fact_kinds,
+            p.required_parameters,
+            p.required_advice,
+            p.field_relations,
+            p.data_files,
+            f"{p.derive.__module__}.{p.derive.__qualname__}",
+        )
+        for name, p in plugins.items()
+    }
+    digest = hashlib.sha256(
+        f"{_FORMAT}\0{root}\0{root.resolve()}\0{os.getcwd()}\0{sys.version}\0{_pydantic_version()}\0{_canonical(declared)!r}".encode()
+    )
+    folders = dict.fromkeys(
+        [_ENGINE_DIR, *(folder for name in sorted(plugins) for folder in plugins[name].source_dirs)]
+    )
     for folder in folders:
         digest.update(str(folder).encode() + b"\0")
         for path in sorted(Path(folder).glob("*.py")):
@@ -147,7 +162,10 @@ def _canonical(value):
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__qualname__, _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})]
+        return [
+            type(value).__qualname__,
+            _canonical({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}),
+        ]
     if isinstance(value, dict):
         return sorted((repr(k), _canonical(v)) for k, v in value.items())
     if isinstance(value, (set, frozenset)):
@@ -179,8 +197,11 @@ def _new_parts(library: Library, found: dict[str, list[str]]) -> dict:
         paths = {e.path for e in editions}
         for edition in editions:
             paths.update(table_paths(library.root, library.plugins[program], edition.ruleset))
-        parts[program] = {"files": found.get(program, []), "manifest": {str(p): _sha256(Path(p)) for p in sorted(paths, key=str)},
-                          "editions": pickle.dumps(editions, protocol=pickle.HIGHEST_PROTOCOL)}
+        parts[program] = {
+            "files": found.get(program, []),
+            "manifest": {str(p): _sha256(Path(p)) for p in sorted(paths, key=str)},
+            "editions": pickle.dumps(editions, protocol=pickle.HIGHEST_PROTOCOL),
+        }
     return parts
 
 
@@ -191,7 +212,9 @@ def _fresh_parts(stored: dict | None, found: dict[str, list[str]]) -> dict:
     fresh = {}
     for program, part in stored["parts"].items():
         try:
-            if part["files"] == found.get(program) and all(_sha256(Path(path)) == digest for path, digest in part["manifest"].items()):
+            if part["files"] == found.get(program) and all(
+                _sha256(Path(path)) == digest for path, digest in part["manifest"].items()
+            ):
                 fresh[program] = part
         except OSError:  # a file gone: that program is loaded afresh
             continue

@@ -18,7 +18,9 @@ Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
 class Strict(BaseModel):
     """Base: unknown keys are errors; models are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first validation: a cached library needs none
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True
+    )  # built on first validation: a cached library needs none
 
 
 class Source(Strict):
@@ -29,6 +31,7 @@ class Source(Strict):
 
 
 # --- values used in conditions and conclusions -------------------------------------------------
+
 
 class ParamRef(Strict):
     """`{param: name}`: the value of a parameter, resolved for the assessment date."""
@@ -127,7 +130,9 @@ class PossiblePoints(Strict):
     @model_validator(mode="after")
     def _one_form(self) -> "PossiblePoints":
         if (self.one_of is None) == (self.table is None) or (self.table is None) != (self.inputs is None):
-            raise ValueError("possible_points needs either `table` with `inputs` (a table range) or `one_of` (a list of points)")
+            raise ValueError(
+                "possible_points needs either `table` with `inputs` (a table range) or `one_of` (a list of points)"
+            )
         return self
 
     def members(self) -> list[tuple[tuple, object]]:
@@ -163,8 +168,11 @@ class Comparison(Strict):
 
     def operators(self) -> list[tuple[str, object]]:
         """The (operator, operand) pairs given, in a fixed order."""
-        return [(name, getattr(self, "in_" if name == "in" else name)) for name in COMPARISON_OPERATORS
-                if ("in_" if name == "in" else name) in self.model_fields_set]
+        return [
+            (name, getattr(self, "in_" if name == "in" else name))
+            for name in COMPARISON_OPERATORS
+            if ("in_" if name == "in" else name) in self.model_fields_set
+        ]
 
 
 COMPARISON_OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in", "exists")
@@ -200,6 +208,7 @@ Pattern = Union[Absent, FactPattern]
 
 # --- conclusions --------------------------------------------------------------------------------
 
+
 class DeriveFact(Strict):
     """Assert an intermediate fact that other rules can match (forward chaining)."""
 
@@ -214,8 +223,8 @@ class Need(Strict):
     why: ValueExpr
 
 
-ITEM_FIELD = "item"               # an item fact's id: what an exclusion names
-SPAN_FIELDS = ("start", "end")    # the fields of a `during` fact that bound the days excluded
+ITEM_FIELD = "item"  # an item fact's id: what an exclusion names
+SPAN_FIELDS = ("start", "end")  # the fields of a `during` fact that bound the days excluded
 
 
 class Exclude(Strict):
@@ -276,7 +285,9 @@ class Conclusion(Strict):
         if uncertain is not None and not self.needs:
             raise ValueError(f"{article} {given[0]} conclusion needs `needs`: the input fields that would settle it")
         if self.possible_points is not None and self.undetermined_points is None:
-            raise ValueError("possible_points: only an undetermined_points conclusion says which points its factor can have")
+            raise ValueError(
+                "possible_points: only an undetermined_points conclusion says which points its factor can have"
+            )
         return self
 
     @property
@@ -451,8 +462,10 @@ class Ruleset(Strict):
     criteria: Annotated[dict[Identifier, Criterion], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     advice: dict[Identifier, Localized] = {}  # wording of explanations ("what would meet it"), see docs
-    words: dict[Literal["fr"], dict[str, str]] = {}  # per language, a text facts hold in English -> its wording (French reasons)
+    words: dict[
+        Literal["fr"], dict[str, str]
+    ] = {}  # per language, a text facts hold in English -> its wording (French reasons)
     tables: dict[Identifier, Table] = {}  # decision tables, used as `{table: NAME, inputs: {...}}` values
     score: Score | None = None  # a points grid: `award:` conclusions, the `score` fact of the final phase
     consumes: list[Identifier] = []  # programs decided first, their outcomes asserted as facts (engine/chaining.py)
-    collect: list[Identifier] = []   # derived fact kinds the decision lists whole: derived.KIND = [every fact]
+    collect: list[Identifier] = []  # derived fact kinds the decision lists whole: derived.KIND = [every fact]

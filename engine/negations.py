@@ -63,7 +63,9 @@ def _disjoint(a: dict[str, Constraint], b: dict[str, Constraint]) -> bool:
 
 
 def _message(rule: Rule, negated: FactPattern) -> str:
-    return (f"rule {rule.id!r} matches fact {negated.fact!r} and says `not:` of it with conditions one {negated.fact!r} could meet "
-            f"together with the other pattern's: durable-rules does not see such a fact in the negation and would fire anyway "
-            f"(docs/engine.md). Make the two exclusive: give the matched pattern the opposite comparison "
-            f"(e.g. `lt` beside the `not:`'s `gte` on the same field)")
+    return (
+        f"rule {rule.id!r} matches fact {negated.fact!r} and says `not:` of it with conditions one {negated.fact!r} could meet "
+        f"together with the other pattern's: durable-rules does not see such a fact in the negation and would fire anyway "
+        f"(docs/engine.md). Make the two exclusive: give the matched pattern the opposite comparison "
+        f"(e.g. `lt` beside the `not:`'s `gte` on the same field)"
+    )

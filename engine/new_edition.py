@@ -33,13 +33,15 @@ class NewEditionReport:
     path: Path
     previous: Edition
     collapsed: list[str] = field(default_factory=list)
-    cases: list = field(default_factory=list)   # redate.Redated, for the new and the previous edition
+    cases: list = field(default_factory=list)  # redate.Redated, for the new and the previous edition
 
 
 def plan(library: Library, program: str, day: dt.date) -> Edition:
     """The edition to copy: the one in force on `day`, which must have started before it."""
     if program not in library.programs:
-        raise NewEditionError(f"no program {program!r} in {library.root} (programs: {', '.join(sorted(library.programs)) or 'none'})")
+        raise NewEditionError(
+            f"no program {program!r} in {library.root} (programs: {', '.join(sorted(library.programs)) or 'none'})"
+        )
     current = library.edition_for(program, day)
     if current is None:
         raise NewEditionError(f"no edition of {program} is in force on {day}: nothing to copy")
@@ -61,7 +63,9 @@ def write_edition(current: Edition, day: dt.date) -> tuple[Path, list[str]]:
     folder.mkdir()
     (folder / RULESET_FILE).write_text(text, encoding="utf-8")
     old = current.path.read_text(encoding="utf-8")
-    current.path.write_text(set_top_level(old, "effective_to", (day - dt.timedelta(days=1)).isoformat()), encoding="utf-8")
+    current.path.write_text(
+        set_top_level(old, "effective_to", (day - dt.timedelta(days=1)).isoformat()), encoding="utf-8"
+    )
     return folder / RULESET_FILE, collapsed
 
 

@@ -58,10 +58,17 @@ DEFAULT_SIZE = 8192  # a population of 250,000 has about 2,800 patterns (docs/en
 SHARED_PER_PATTERN = 16  # copies kept for sharing (`PatternCache._one_copy`), at most, per pattern kept
 _OPERATORS = {"$gt", "$gte", "$lt", "$lte", "$neq"}
 _ABSENT = object()
-_SAFE_INTEGER = 2 ** 53
+_SAFE_INTEGER = 2**53
 WHICH, AMONG, OTHER, EXACT = "which", "among", "other", "exact"  # how the key reads a field (`_read`)
 REFUSED = ("refused",)  # a kind's plan when an applicant's fact of that kind makes the key None (`KeySpec.plan`)
-_NUMERIC = {"$eq": operator.eq, "$neq": operator.ne, "$gt": operator.gt, "$gte": operator.ge, "$lt": operator.lt, "$lte": operator.le}
+_NUMERIC = {
+    "$eq": operator.eq,
+    "$neq": operator.ne,
+    "$gt": operator.gt,
+    "$gte": operator.ge,
+    "$lt": operator.lt,
+    "$lte": operator.le,
+}
 
 
 class Uncacheable(Exception):
@@ -73,7 +80,7 @@ class KeySpec:
     """What the key reads of each asserted fact kind: comparisons with constants, and exact fields."""
 
     tests: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)  # kind -> (field, op, constant)
-    exact: dict[str, set[str]] = field(default_factory=dict)                       # kind -> fields kept exactly
+    exact: dict[str, set[str]] = field(default_factory=dict)  # kind -> fields kept exactly
     derived_only: set[str] = field(default_factory=set)  # derived kinds whose values the key counts on (`_bounded`)
 
     def plan(self) -> dict[str, tuple]:
@@ -89,7 +96,10 @@ class KeySpec:
             for name, op, constant in dict.fromkeys(self.tests.get(kind, ())):
                 if name not in exact:
                     by_field.setdefault(name, []).append((op, constant))
-            compared = tuple((way, name, *how) for name, (way, *how) in ((name, _reading(tuple(tests))) for name, tests in by_field.items()))
+            compared = tuple(
+                (way, name, *how)
+                for name, (way, *how) in ((name, _reading(tuple(tests))) for name, tests in by_field.items())
+            )
             plan[kind] = compared + tuple((EXACT, name, None, None, None) for name in sorted(exact))
         plan.update(dict.fromkeys(self.derived_only, REFUSED))
         return plan
@@ -114,8 +124,12 @@ class PatternCache:
         self.size = size if size is not None else int(os.environ.get(SIZE_ENV, DEFAULT_SIZE))
         self.stats = Stats()
         self._plans: dict[str, dict | None] = {}
-        self._names: dict[str, str] = {}  # compiled ruleset's name -> the name its patterns are kept under (`_shared_name`)
-        self._alike: dict[bytes, str] = {}  # what decides a ruleset's runs (`decides_alike`) -> the first name seen with it
+        self._names: dict[
+            str, str
+        ] = {}  # compiled ruleset's name -> the name its patterns are kept under (`_shared_name`)
+        self._alike: dict[
+            bytes, str
+        ] = {}  # what decides a ruleset's runs (`decides_alike`) -> the first name seen with it
         self._entries: OrderedDict = OrderedDict()
         self._shared: dict = {}  # one copy of each firing, `where` and recording kept (`_one_copy`)
 
@@ -190,8 +204,18 @@ class PatternCache:
         firings, derived_count, score_fact = recording
         fields = self._plans[key[0]].get(SCORE_FACT)
         check = (fields, _fact_part(score_fact, fields)) if score_fact is not None and fields else None
-        self._entries[key] = self._one_copy((self._one_copy(tuple(self._one_copy((fire, before, self._one_copy(where), asserted))
-                                                                   for fire, before, where, asserted in firings)), derived_count, check))
+        self._entries[key] = self._one_copy(
+            (
+                self._one_copy(
+                    tuple(
+                        self._one_copy((fire, before, self._one_copy(where), asserted))
+                        for fire, before, where, asserted in firings
+                    )
+                ),
+                derived_count,
+                check,
+            )
+        )
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
@@ -214,7 +238,9 @@ class Recorder:
         self._asserted = {orjson.dumps(f): i for i, f in reversed(list(enumerate(facts)))}
         self._derived = derived  # the run's (kind, values) list, filled by the actions as they fire
         self._actions = actions  # action name -> (its function for a replayed firing, the aliases it reads)
-        self.firings: list[tuple] = []  # per firing: action, derived so far, where (`replay`), whether all are asserted facts
+        self.firings: list[
+            tuple
+        ] = []  # per firing: action, derived so far, where (`replay`), whether all are asserted facts
         self.valid = True
         self._score: bytes | None = None
         self._score_fact: dict | None = None
@@ -325,8 +351,10 @@ def _identical(facts: list[dict]) -> tuple | None:
     counts = Counter(kinds)
     every = any(type(kind) is not str and kind is not None for kind in kinds)
     seen: dict[bytes, int] = {}
-    firsts = tuple(seen.setdefault(orjson.dumps(fact), index) if every or counts[kind] > 1 else index
-                   for index, (fact, kind) in enumerate(zip(facts, kinds)))
+    firsts = tuple(
+        seen.setdefault(orjson.dumps(fact), index) if every or counts[kind] > 1 else index
+        for index, (fact, kind) in enumerate(zip(facts, kinds))
+    )
     return firsts if firsts != tuple(range(len(facts))) else None
 
 
@@ -341,14 +369,22 @@ def decides_alike(compiled) -> bytes:
     JSON."""
     (body,) = compiled.definition.values()
     prefix = compiled.name + ":"
-    conditions = {rule: {**term, "run": term["run"].removeprefix(prefix)} if "run" in term else term for rule, term in body.items()}
-    written = orjson.dumps({"rules": [rule.model_dump(mode="json") for rule in compiled.rules.values()],
-                            "tables": {name: table.model_dump(mode="json") for name, table in compiled.tables.items()},
-                            "score": compiled.score.model_dump(mode="json") if compiled.score is not None else None},
-                           option=orjson.OPT_SORT_KEYS)
+    conditions = {
+        rule: {**term, "run": term["run"].removeprefix(prefix)} if "run" in term else term
+        for rule, term in body.items()
+    }
+    written = orjson.dumps(
+        {
+            "rules": [rule.model_dump(mode="json") for rule in compiled.rules.values()],
+            "tables": {name: table.model_dump(mode="json") for name, table in compiled.tables.items()},
+            "score": compiled.score.model_dump(mode="json") if compiled.score is not None else None,
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
     read = {name: value for name, value in compiled.parameters.items() if name.encode() in written}
-    return orjson.dumps([conditions, written.decode(), read, list(compiled.gates), compiled.units],
-                        option=orjson.OPT_SORT_KEYS)
+    return orjson.dumps(
+        [conditions, written.decode(), read, list(compiled.gates), compiled.units], option=orjson.OPT_SORT_KEYS
+    )
 
 
 def key_spec(compiled) -> KeySpec:
@@ -397,7 +433,9 @@ def _walk(pattern: dict, kind: str, aliases: dict, spec: KeySpec, rule_name: str
             _comparison(kind, op, "$eq", operand, aliases, spec, rule_name, bounded)
 
 
-def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySpec, rule_name: str, bounded: dict) -> None:
+def _comparison(
+    kind: str, name: str, op: str, value, aliases: dict, spec: KeySpec, rule_name: str, bounded: dict
+) -> None:
     if isinstance(value, dict):
         if len(value) != 1 or next(iter(value)) not in aliases:
             raise Uncacheable(f"rule {rule_name}: a comparison with a mapping that is not a join")
@@ -409,7 +447,14 @@ def _comparison(kind: str, name: str, op: str, value, aliases: dict, spec: KeySp
         spec.tests.setdefault(kind, []).append((name, op, value))
 
 
-_FLIPPED = {"$eq": "$eq", "$neq": "$neq", "$gt": "$lt", "$gte": "$lte", "$lt": "$gt", "$lte": "$gte"}  # a op b  <=>  b FLIPPED[op] a
+_FLIPPED = {
+    "$eq": "$eq",
+    "$neq": "$neq",
+    "$gt": "$lt",
+    "$gte": "$lte",
+    "$lt": "$gt",
+    "$lte": "$gte",
+}  # a op b  <=>  b FLIPPED[op] a
 
 
 def _join(spec: KeySpec, left: tuple[str, str], op: str, right: tuple[str, str], bounded: dict) -> None:
@@ -498,8 +543,11 @@ def _copy_tests(spec: KeySpec, kind: str, name: str, source_kind: str, source: s
     """Key `source_kind.source` by every comparison with a constant made of its copy `kind.name`; True when
     one was new."""
     known = spec.tests.setdefault(source_kind, [])
-    new = [(source, op, constant) for field_name, op, constant in spec.tests.get(kind, ()) if field_name == name
-           and (source, op, constant) not in known]
+    new = [
+        (source, op, constant)
+        for field_name, op, constant in spec.tests.get(kind, ())
+        if field_name == name and (source, op, constant) not in known
+    ]
     known += new
     return bool(new)
 
@@ -563,6 +611,7 @@ def _reading(tests: tuple) -> tuple:
     of them). A value these do not cover (another type, absent, a number Python and durable-rules may
     compare differently) falls back to the general tuple (`each`, the last item); the three forms (an int,
     a constant or None, a tuple) never collide."""
+
     def each(value):
         return tuple([_outcome(value, op, constant) for op, constant in tests])
 
@@ -586,7 +635,10 @@ def _places(bounds: tuple, tests: tuple) -> tuple[int, ...]:
         (0, 1, 1, 2, 2)
     """
     index = {bound: 2 * i + 1 for i, bound in enumerate(bounds)}
-    outcomes = [tuple(_NUMERIC[op]((place > index[c]) - (place < index[c]), 0) for op, c in tests) for place in range(2 * len(bounds) + 1)]
+    outcomes = [
+        tuple(_NUMERIC[op]((place > index[c]) - (place < index[c]), 0) for op, c in tests)
+        for place in range(2 * len(bounds) + 1)
+    ]
     numbers: dict[tuple, int] = {}
     return tuple(numbers.setdefault(vector, len(numbers)) for vector in outcomes)
 

@@ -34,7 +34,10 @@ def bounds_of(possible: PossiblePoints, tables: dict) -> Bounds:
         >>> bounds_of(senior_or_other, {})({}, {"senior": 200, "other": 50}), bounds_of(senior_or_other, {})({}, {"senior": 0, "other": 0})
         ((0, 200), (0, 0))
     """
-    members = [_table_bounds(member, tables) if isinstance(member, TableRange) else _single(member) for _, member in possible.members()]
+    members = [
+        _table_bounds(member, tables) if isinstance(member, TableRange) else _single(member)
+        for _, member in possible.members()
+    ]
     return lambda matched, parameters: _widest([member(matched, parameters) for member in members])
 
 
@@ -42,9 +45,15 @@ def _table_bounds(expression: TableRange, tables: dict) -> Bounds:
     name, table = expression.table, tables[expression.table]
 
     def bounds(matched: dict, parameters: dict) -> tuple:
-        values = {input_name: (operand_value(operand.from_, matched, parameters), operand_value(operand.to, matched, parameters))
-                  if isinstance(operand, InputRange) else operand_value(operand, matched, parameters)
-                  for input_name, operand in expression.inputs.items()}
+        values = {
+            input_name: (
+                operand_value(operand.from_, matched, parameters),
+                operand_value(operand.to, matched, parameters),
+            )
+            if isinstance(operand, InputRange)
+            else operand_value(operand, matched, parameters)
+            for input_name, operand in expression.inputs.items()
+        }
         return _numbers(table_range(name, table, values, parameters))
 
     return bounds

@@ -87,10 +87,10 @@ class Distribution:
     `width`). A value that is absent counts under `none`. `parameter` names the ruleset parameter whose
     values (every date's; a table's values) are the thresholds, kept in the summary under `thresholds`."""
 
-    name: str                    # its key under the summary's `distributions`
+    name: str  # its key under the summary's `distributions`
     value: str
-    heading: str                 # the HTML report's heading for the chart
-    axis: str                    # what one bar stands for (the chart's data attribute)
+    heading: str  # the HTML report's heading for the chart
+    axis: str  # what one bar stands for (the chart's data attribute)
     width: int = 1
     top: int = 0
     thresholds: str | None = None  # its key under the summary's `thresholds`

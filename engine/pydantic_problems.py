@@ -17,7 +17,9 @@ from .shown import literal
 from .yaml_source import Positions, format_key_path
 
 
-def problems_from_validation(exc: ValidationError, path: str, positions: Positions, model=None, data=None) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError, path: str, positions: Positions, model=None, data=None
+) -> list[Problem]:
     """One problem per real error, located by its key path.
 
     With the root `model` and the `data`, an unknown key also gets "did you mean" and the allowed keys.
@@ -69,12 +71,23 @@ def _best_union_branches(errors: list[dict], data) -> list[tuple[dict, tuple]]:
                 branch[1] += 1
                 if len(tags) > depth + 1:
                     nested.add(union)
-        best = {union: min(branches, key=lambda b: (branches[b][0] and union not in nested, branches[b][1], list(branches).index(b)))
-                for union, branches in counts.items()}
-        items = [(error, tags) for error, tags in items
-                 if len(tags) <= depth or tags[depth][1] == best[tuple(error["loc"][:tags[depth][0]])]]
+        best = {
+            union: min(
+                branches,
+                key=lambda b: (branches[b][0] and union not in nested, branches[b][1], list(branches).index(b)),
+            )
+            for union, branches in counts.items()
+        }
+        items = [
+            (error, tags)
+            for error, tags in items
+            if len(tags) <= depth or tags[depth][1] == best[tuple(error["loc"][: tags[depth][0]])]
+        ]
         depth += 1
-    return [(error, tuple(p for i, p in enumerate(error["loc"]) if i not in {ti for ti, _ in tags})) for error, tags in items]
+    return [
+        (error, tuple(p for i, p in enumerate(error["loc"]) if i not in {ti for ti, _ in tags}))
+        for error, tags in items
+    ]
 
 
 def _wrong_type(error: dict, index: int) -> int:

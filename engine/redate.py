@@ -31,7 +31,7 @@ from .cases import load_cases, run_case
 
 DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 ITEM = re.compile(r"^- ")
-MAX_YEARS = 28   # the Gregorian calendar repeats weekdays and leap years every 28 years (1901-2099)
+MAX_YEARS = 28  # the Gregorian calendar repeats weekdays and leap years every 28 years (1901-2099)
 
 
 @dataclass
@@ -73,11 +73,12 @@ def split_cases(text: str) -> tuple[str | None, list[str]]:
             cut -= 1
         cuts.append(cut)
     blocks = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)])]
-    return ("\n".join(lines[:cuts[0]]) if cuts[0] else None), blocks
+    return ("\n".join(lines[: cuts[0]]) if cuts[0] else None), blocks
 
 
 def shift_text(text: str, shift: Shift, keep: str | None = None) -> str:
     """Every valid date in `text` shifted; `edition: "<keep>"` lines are left to the caller."""
+
     def move(match: re.Match) -> str:
         try:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -115,13 +116,17 @@ def candidates(day: dt.date, start: dt.date, end: dt.date | None, dates: list[dt
                 continue
             if start <= landed and (end is None or landed <= end) and shift not in found:
                 found.append((shift, shift.years and all(m.weekday() == d.weekday() for m, d in zip(moved, dates))))
-    return [shift for shift, _ in sorted(found, key=lambda f: (not f[1], f[0].weeks != 0, abs(f[0].years or f[0].weeks)))]
+    return [
+        shift for shift, _ in sorted(found, key=lambda f: (not f[1], f[0].weeks != 0, abs(f[0].years or f[0].weeks)))
+    ]
 
 
 class Redater:
     """Moves cases into one edition, checking each move with the target edition's evaluator."""
 
-    def __init__(self, evaluator, program: str, edition: str, start: dt.date, end: dt.date | None, drop_unmovable: bool = False):
+    def __init__(
+        self, evaluator, program: str, edition: str, start: dt.date, end: dt.date | None, drop_unmovable: bool = False
+    ):
         self.evaluator, self.program, self.edition, self.start, self.end = evaluator, program, edition, start, end
         self.drop_unmovable = drop_unmovable
 
@@ -152,9 +157,13 @@ class Redater:
                 comment = f"# {note}: every date {shift} (`cec rulesets new-edition`)."
                 return _add_comment(moved, comment), Redated(path, name, "moved", str(shift))
         if self.drop_unmovable:
-            why = (f"# Left out by `cec rulesets new-edition`: no shift of this case's dates lands it in edition {self.edition} "
-                   f"and passes (it is about a fixed date); it stays in edition {source_edition}'s tests.")
-            return "\n".join([why] + [f"# {line}" if line else "#" for line in block.split("\n")]), Redated(path, name, "left out")
+            why = (
+                f"# Left out by `cec rulesets new-edition`: no shift of this case's dates lands it in edition {self.edition} "
+                f"and passes (it is about a fixed date); it stays in edition {source_edition}'s tests."
+            )
+            return "\n".join([why] + [f"# {line}" if line else "#" for line in block.split("\n")]), Redated(
+                path, name, "left out"
+            )
         return block, Redated(path, name, "stuck")
 
     def _rename(self, block: str, source_edition: str) -> str:

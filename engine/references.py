@@ -18,7 +18,9 @@ def parameters_of(rule: Rule) -> list[str]:
                 names.extend(_operand_params(operand) for _, operand in comparison.operators())
     values = list(rule.then.derive.set.values()) if rule.then.derive is not None else []
     values += [rule.then.award.points] if rule.then.award is not None else []
-    values += [member for _, member in rule.then.possible_points.members()] if rule.then.possible_points is not None else []
+    values += (
+        [member for _, member in rule.then.possible_points.members()] if rule.then.possible_points is not None else []
+    )
     for value in values:
         names.append(_operand_params(value))
         if isinstance(value, (TableValue, TableRange)):  # a table's inputs may be parameters too

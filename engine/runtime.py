@@ -94,8 +94,18 @@ class RunResult:
     score: ScoreResult | None  # for a ruleset with a `score:`, once the conclude phase has settled
     reasons = True  # False: the criteria's outcomes without their reasons and needs (`Runtime.run`); a class default
 
-    def __init__(self, trace=None, outcomes=None, derived=None, errors=None, exclusions=None, awards=None, unknown_points=None,
-                 score=None, not_together=None):
+    def __init__(
+        self,
+        trace=None,
+        outcomes=None,
+        derived=None,
+        errors=None,
+        exclusions=None,
+        awards=None,
+        unknown_points=None,
+        score=None,
+        not_together=None,
+    ):
         """(Written out: the runtime makes one per run, about three per applicant, and a dataclass's default
         factories cost twice as much.)"""
         self.trace = [] if trace is None else trace
@@ -127,7 +137,13 @@ def max_firings_setting() -> int:
 class Runtime:
     """Owns the durable-rules Host for this process and runs one applicant at a time."""
 
-    def __init__(self, field_types: dict[str, dict], translations: bool = False, max_firings: int | None = None, formats: dict | None = None):
+    def __init__(
+        self,
+        field_types: dict[str, dict],
+        translations: bool = False,
+        max_firings: int | None = None,
+        formats: dict | None = None,
+    ):
         self._max_firings = max_firings or max_firings_setting()  # last line of defence against rules that loop
         self._field_types = field_types
         self._formats = formats or {}  # the program's: how its field types and parameter units show in reasons
@@ -135,7 +151,9 @@ class Runtime:
         self._host = None
         self._registered: set[str] = set()
         self._actions: dict[str, object] = {"noop": _noop}  # durable-rules' callables, by action name
-        self._replays: dict[str, tuple] = {}  # the same actions for a replayed firing, and the aliases each reads (`_make_action`)
+        self._replays: dict[
+            str, tuple
+        ] = {}  # the same actions for a replayed firing, and the aliases each reads (`_make_action`)
         self._sids = itertools.count(1)
         self._current: RunResult | None = None  # the applicant being decided: actions write into it
         self.patterns = PatternCache.from_environment()  # decide once per decision pattern (engine/pattern_cache.py)
@@ -201,7 +219,10 @@ class Runtime:
         if state.get("exception"):
             result.errors.append(str(state["exception"]))
         if result.errors:
-            raise EngineError(("" if result.errors[0].startswith("more than") else "a rule action failed: ") + "; ".join(result.errors))
+            raise EngineError(
+                ("" if result.errors[0].startswith("more than") else "a rule action failed: ")
+                + "; ".join(result.errors)
+            )
         return result
 
     def _assert_score(self, host, compiled: CompiledRuleset, result: RunResult, sid: str) -> None:
@@ -228,6 +249,7 @@ class Runtime:
     def _engine_action(self, name: str, fire):
         """The callable durable-rules runs for action `name`: it tells the pattern recorder (when one
         listens) which facts the firing matched, then fires on the applicant being decided."""
+
         def action(c):
             if self._recorder is not None:
                 self._recorder.note(name, c._m)
@@ -267,12 +289,16 @@ class Runtime:
         `c` or None), chosen once for the rule's kind of conclusion; `kinds`: the fact kind of each alias."""
         conclusion, parameters = rule.then, compiled.parameters
         shown = {**kinds, AWARD_ALIAS: AWARD_ALIAS} if conclusion.award else kinds  # {award.points}: the points awarded
-        prepare = lambda text, lang="en": compile_template(text, shown, self._field_types, compiled.units, lang, self._formats, parameters)
+        prepare = lambda text, lang="en": compile_template(
+            text, shown, self._field_types, compiled.units, lang, self._formats, parameters
+        )
         reason = prepare(wording(conclusion.reason, "en")) if conclusion.reason else None
         if conclusion.derive is not None:
             return _deriver(conclusion.derive, _text_fillers(conclusion, prepare, self._translations), compiled)
         if conclusion.exclude is not None:
-            return lambda result, matched, c: result.exclusions.append(_exclusion(rule, matched, reason(matched, parameters)))
+            return lambda result, matched, c: result.exclusions.append(
+                _exclusion(rule, matched, reason(matched, parameters))
+            )
         if conclusion.not_together is not None:
             return _together(rule, reason, parameters)
         needs = _need_fillers(conclusion, prepare, compiled.tables)
@@ -283,8 +309,16 @@ class Runtime:
 
         def outcome(result: RunResult, matched: dict, c) -> None:
             if result.reasons:
-                result.outcomes.append(Outcome(criterion, met, reason(matched, parameters), rule_id, matched,
-                                               [fill(matched, parameters) for fill in needs] if needs else []))
+                result.outcomes.append(
+                    Outcome(
+                        criterion,
+                        met,
+                        reason(matched, parameters),
+                        rule_id,
+                        matched,
+                        [fill(matched, parameters) for fill in needs] if needs else [],
+                    )
+                )
             else:
                 result.outcomes.append(Outcome(criterion, met, None, rule_id, matched, []))
 
@@ -304,7 +338,10 @@ def _deriver(derive, texts: dict, compiled: CompiledRuleset):
     evaluated, then the French of bilingual texts), kept once per distinct fact and, under durable-rules,
     asserted so that rules chain on it."""
     kind, parameters = derive.fact, compiled.parameters
-    values = tuple((name, texts[name] if name in texts else _evaluator(value, compiled.tables)) for name, value in derive.set.items())
+    values = tuple(
+        (name, texts[name] if name in texts else _evaluator(value, compiled.tables))
+        for name, value in derive.set.items()
+    )
     translated = tuple((name, fill) for name, fill in texts.items() if name.endswith(TRANSLATION_SUFFIX))
 
     def conclude(result: RunResult, matched: dict, c) -> None:
@@ -345,8 +382,10 @@ def _stop(result: RunResult, bound: int) -> None:
         return
     counts = collections.Counter(f.rule for f in result.trace).most_common(5)
     named = ", ".join(f"{rule} ({n} times)" for rule, n in counts)
-    result.errors.append(f"more than {bound:,} rule firings for one decision (CEC_MAX_FIRINGS), most by {named}: "
-                         "do rules derive facts that make each other fire again?")
+    result.errors.append(
+        f"more than {bound:,} rule firings for one decision (CEC_MAX_FIRINGS), most by {named}: "
+        "do rules derive facts that make each other fire again?"
+    )
 
 
 def _concluder(rule, reason, needs, compiled: CompiledRuleset):
@@ -370,9 +409,16 @@ def _concluder(rule, reason, needs, compiled: CompiledRuleset):
 
         def unknown(result: RunResult, matched: dict) -> None:
             parameters = compiled.parameters
-            result.unknown_points.append(PointsUnknown(conclusion.undetermined_points, reason(matched, parameters), rule.id,
-                                                       [fill(matched, parameters) for fill in needs], matched,
-                                                       None if bounds is None else bounds(matched, parameters)))
+            result.unknown_points.append(
+                PointsUnknown(
+                    conclusion.undetermined_points,
+                    reason(matched, parameters),
+                    rule.id,
+                    [fill(matched, parameters) for fill in needs],
+                    matched,
+                    None if bounds is None else bounds(matched, parameters),
+                )
+            )
 
         return unknown
     return None
@@ -393,10 +439,14 @@ def _text_fillers(conclusion, prepare, translations: bool) -> dict:
 
 def _need_fillers(conclusion, prepare, tables: dict) -> list:
     """Prepared `needs` of an undetermined conclusion: each a function of (matched facts, parameters)."""
+
     def filler(need):
-        parts = tuple((name, prepare(wording(value.text, "en")) if isinstance(value, Text) else _evaluator(value, tables))
-                      for name, value in (("field", need.field), ("why", need.why)))
+        parts = tuple(
+            (name, prepare(wording(value.text, "en")) if isinstance(value, Text) else _evaluator(value, tables))
+            for name, value in (("field", need.field), ("why", need.why))
+        )
         return lambda matched, parameters: {name: part(matched, parameters) for name, part in parts}
+
     return [filler(need) for need in conclusion.needs or []]
 
 
@@ -410,7 +460,9 @@ def _evaluator(value, tables: dict):
     applicant's matched facts. What it is is settled once, when the rule's action is made."""
     if isinstance(value, TableValue):
         inputs = tuple((name, _evaluator(operand, tables)) for name, operand in value.inputs.items())
-        return lambda matched, parameters: _table_value(value.table, tables, {name: get(matched, parameters) for name, get in inputs}, parameters)
+        return lambda matched, parameters: _table_value(
+            value.table, tables, {name: get(matched, parameters) for name, get in inputs}, parameters
+        )
     if isinstance(value, ParamRef):
         return lambda matched, parameters: parameters[value.param]
     if isinstance(value, Lowest):

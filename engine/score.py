@@ -122,14 +122,21 @@ class ScoreResult:
         return values
 
     def to_json(self) -> dict:
-        return {"total": self.total, "possible_total": self.possible_total, "max": self.max,
-                "factors": [f.to_json() for f in self.factors], "caps": [c.to_json() for c in self.caps]}
+        return {
+            "total": self.total,
+            "possible_total": self.possible_total,
+            "max": self.max,
+            "factors": [f.to_json() for f in self.factors],
+            "caps": [c.to_json() for c in self.caps],
+        }
 
 
 def compute_score(score: Score, awards: list[Award], unknown: list[PointsUnknown]) -> ScoreResult:
     """The score from the awards and undetermined factors of one run."""
     mine, undetermined = _by_factor(awards), _by_factor(unknown)
-    factors = [_factor(name, spec, mine.get(name, []), undetermined.get(name, [])) for name, spec in score.factors.items()]
+    factors = [
+        _factor(name, spec, mine.get(name, []), undetermined.get(name, [])) for name, spec in score.factors.items()
+    ]
     total, caps = capped_total(score, {f.id: f.bounds[0] for f in factors})
     possible_total, _ = capped_total(score, {f.id: f.bounds[1] for f in factors})
     return ScoreResult(total, possible_total, score.max, factors, caps)
@@ -147,7 +154,17 @@ def _factor(name: str, spec, mine: list[Award], undetermined: list[PointsUnknown
     if undetermined:
         needs = list({(n["field"], n["why"]): n for u in undetermined for n in u.needs}.values())
         reason = "; ".join(dict.fromkeys(u.reason for u in undetermined))
-        return FactorPoints(name, None, spec.max, reason, spec.citation, needs, mine, undetermined, factor_bounds(undetermined, spec.max))
+        return FactorPoints(
+            name,
+            None,
+            spec.max,
+            reason,
+            spec.citation,
+            needs,
+            mine,
+            undetermined,
+            factor_bounds(undetermined, spec.max),
+        )
     reason = "; ".join(dict.fromkeys(a.reason for a in mine)) or NO_POINTS["en"]
     return FactorPoints(name, min(sum(a.points for a in mine), spec.max), spec.max, reason, spec.citation, [], mine)
 
@@ -191,16 +208,27 @@ def capped_total(score: Score, points: dict[str, int | float]) -> tuple[int | fl
     return min(sum(value for _, value in items), score.max), caps
 
 
-def score_in_lang(score: ScoreResult, rules: dict, field_types: dict, units: dict, parameters: dict, lang: str,
-                  formats: dict | None = None, words: dict | None = None) -> ScoreResult:
+def score_in_lang(
+    score: ScoreResult,
+    rules: dict,
+    field_types: dict,
+    units: dict,
+    parameters: dict,
+    lang: str,
+    formats: dict | None = None,
+    words: dict | None = None,
+) -> ScoreResult:
     """`score` with each factor's reason rendered again, in the language `lang`, from its rules' wording and
     the facts each firing matched (`rules`: rule id -> Rule; `formats`: the program's; `words`: the
     ruleset's words in `lang`, `templates.worded`). The runtime renders reasons once, in English; a
     program's `translate` calls this for `--lang fr`."""
+
     def render(rule_id: str, facts: dict, extra: dict) -> str:
         rule = rules[rule_id]
         aliases = {**{p.alias: p.fact for p in rule.when if hasattr(p, "fact")}, AWARD_ALIAS: AWARD_ALIAS}
-        return compile_template(wording(rule.then.reason, lang), aliases, field_types, units, lang, formats)({**worded(facts, words, lang), **extra}, parameters)
+        return compile_template(wording(rule.then.reason, lang), aliases, field_types, units, lang, formats)(
+            {**worded(facts, words, lang), **extra}, parameters
+        )
 
     factors = []
     for factor in score.factors:

@@ -35,18 +35,29 @@ def _check_grid(ruleset: Ruleset, program_kinds: set[str], add) -> None:
     score = ruleset.score
     derived = {rule.then.derive.fact for rule in ruleset.rules if rule.then.derive is not None}
     if SCORE_FACT in program_kinds | derived:
-        add(("score",), f"fact kind {SCORE_FACT!r} is the sum of the awards in a ruleset with a score: section; the program or a rule also defines it")
+        add(
+            ("score",),
+            f"fact kind {SCORE_FACT!r} is the sum of the awards in a ruleset with a score: section; the program or a rule also defines it",
+        )
     for name in score.factors:
         if name in SCORE_FIELDS:
-            add(("score", "factors", name), f"factor {name!r} would hide the score fact's {name!r}; choose another name")
+            add(
+                ("score", "factors", name), f"factor {name!r} would hide the score fact's {name!r}; choose another name"
+            )
     seen = set(score.factors) | set(SCORE_FIELDS)
     for index, cap in enumerate(score.caps):
         if cap.id in seen:
-            add(("score", "caps", index, "id"), f"cap id {cap.id!r} is already the name of a factor, a total or another cap; the score fact has one field per name")
+            add(
+                ("score", "caps", index, "id"),
+                f"cap id {cap.id!r} is already the name of a factor, a total or another cap; the score fact has one field per name",
+            )
         seen.add(cap.id)
         for position, factor in enumerate(cap.factors):
             if factor not in score.factors:
-                add(("score", "caps", index, "factors", position), f"unknown factor {factor!r}{suggest(factor, score.factors)}; factors: {', '.join(score.factors)}")
+                add(
+                    ("score", "caps", index, "factors", position),
+                    f"unknown factor {factor!r}{suggest(factor, score.factors)}; factors: {', '.join(score.factors)}",
+                )
     _check_nesting(score.caps, add)
 
 
@@ -58,30 +69,51 @@ def _check_nesting(caps, add) -> None:
             if not inner & outer or inner <= outer:
                 continue
             if outer < inner:
-                add(("score", "caps", later_index), f"cap {later.id!r} lies inside cap {earlier.id!r} (caps[{earlier_index}]), which is listed before it: list inner caps first")
+                add(
+                    ("score", "caps", later_index),
+                    f"cap {later.id!r} lies inside cap {earlier.id!r} (caps[{earlier_index}]), which is listed before it: list inner caps first",
+                )
             else:
                 shared = ", ".join(sorted(inner & outer))
-                add(("score", "caps", later_index), f"caps {earlier.id!r} and {later.id!r} share {shared} but neither contains the other: caps must nest or be disjoint")
+                add(
+                    ("score", "caps", later_index),
+                    f"caps {earlier.id!r} and {later.id!r} share {shared} but neither contains the other: caps must nest or be disjoint",
+                )
 
 
 def _check_rule(ruleset: Ruleset, index: int, rule, add) -> None:
     where = ("rules", index, "then")
     conclusion = rule.then
-    factor, key = ((conclusion.award.factor, ("award", "factor")) if conclusion.award is not None
-                   else (conclusion.undetermined_points, ("undetermined_points",)))
+    factor, key = (
+        (conclusion.award.factor, ("award", "factor"))
+        if conclusion.award is not None
+        else (conclusion.undetermined_points, ("undetermined_points",))
+    )
     for p_index, pattern in enumerate(rule.when):
         fact = (pattern.not_ if isinstance(pattern, Absent) else pattern).fact
         if fact == SCORE_FACT and ruleset.score is not None and rule.phase != "final":
-            add(("rules", index, "when", p_index, "fact"), f"the {SCORE_FACT!r} fact is summed after the conclude phase: a rule matching it needs `phase: final`")
+            add(
+                ("rules", index, "when", p_index, "fact"),
+                f"the {SCORE_FACT!r} fact is summed after the conclude phase: a rule matching it needs `phase: final`",
+            )
     if factor is None:
         return
     if ruleset.score is None:
-        add(where + key, f"rule {rule.id!r} gives points to {factor!r}, but the ruleset has no score: section declaring factors")
+        add(
+            where + key,
+            f"rule {rule.id!r} gives points to {factor!r}, but the ruleset has no score: section declaring factors",
+        )
         return
     if factor not in ruleset.score.factors:
-        add(where + key, f"unknown factor {factor!r}{suggest(factor, ruleset.score.factors)}; factors: {', '.join(ruleset.score.factors)}")
+        add(
+            where + key,
+            f"unknown factor {factor!r}{suggest(factor, ruleset.score.factors)}; factors: {', '.join(ruleset.score.factors)}",
+        )
     if rule.phase == "final":
-        add(("rules", index, "phase"), "points are summed when the conclude phase ends: a final-phase rule cannot award them (use phase conclude)")
+        add(
+            ("rules", index, "phase"),
+            "points are summed when the conclude phase ends: a final-phase rule cannot award them (use phase conclude)",
+        )
     if conclusion.award is not None:
         _check_points(ruleset, where + ("award", "points"), conclusion.award.points, add)
     if conclusion.possible_points is not None:
@@ -95,11 +127,20 @@ def _check_points(ruleset: Ruleset, where: tuple, points, add) -> None:
     if isinstance(points, (TableValue, TableRange)):
         table = ruleset.tables.get(points.table)
         if table is not None and table.output.type not in ("integer", "number"):
-            add(where + ("table",), f"table {points.table!r} gives {table.output.type} values, not points (output.type integer or number)")
+            add(
+                where + ("table",),
+                f"table {points.table!r} gives {table.output.type} values, not points (output.type integer or number)",
+            )
         return
     if isinstance(points, ParamRef):
         parameter = ruleset.parameters.get(points.param)
-        values = [] if parameter is None else [parameter.value] if parameter.values is None else list(parameter.values.values())
+        values = (
+            []
+            if parameter is None
+            else [parameter.value]
+            if parameter.values is None
+            else list(parameter.values.values())
+        )
         bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))]
         if bad:
             add(where + ("param",), f"parameter {points.param!r} holds {literal(bad[0])}, not a number of points")

@@ -42,7 +42,9 @@ def table_problems(ruleset: Ruleset, path: str, positions: Positions) -> list[Pr
 
 
 class _TableChecker:
-    def __init__(self, ruleset: Ruleset, name: str, table: Table, path: str, positions: Positions, problems: list[Problem]):
+    def __init__(
+        self, ruleset: Ruleset, name: str, table: Table, path: str, positions: Positions, problems: list[Problem]
+    ):
         self.ruleset, self.name, self.table = ruleset, name, table
         self.path, self.positions, self.problems = path, positions, problems
         self.base = ("tables", name)
@@ -68,12 +70,18 @@ class _TableChecker:
     def _check_row(self, index: int, row) -> None:
         output = self.table.output.type
         if not _OUTPUT_TYPES[output](row.value):
-            self.add(("rows", index, "value"), f"{literal(row.value)} is not {a(output)}: table {self.name!r} gives {output} values (output.type)")
+            self.add(
+                ("rows", index, "value"),
+                f"{literal(row.value)} is not {a(output)}: table {self.name!r} gives {output} values (output.type)",
+            )
         for input_name, comparison in row.when.items():
             domain = self.table.inputs.get(input_name)
             where = ("rows", index, "when", input_name)
             if domain is None:
-                self.add(where, f"unknown input {input_name!r}{suggest(input_name, self.table.inputs)}; inputs of table {self.name!r}: {', '.join(self.table.inputs)}")
+                self.add(
+                    where,
+                    f"unknown input {input_name!r}{suggest(input_name, self.table.inputs)}; inputs of table {self.name!r}: {', '.join(self.table.inputs)}",
+                )
                 continue
             for op, operand in comparison.operators():
                 self._check_operand(where + (op,), domain, op, operand)
@@ -88,7 +96,10 @@ class _TableChecker:
         if isinstance(operand, ParamRef):
             parameter = self.ruleset.parameters.get(operand.param)
             if parameter is None:
-                self.add(where + ("param",), f"unknown parameter {operand.param!r}{suggest(operand.param, self.ruleset.parameters)}")
+                self.add(
+                    where + ("param",),
+                    f"unknown parameter {operand.param!r}{suggest(operand.param, self.ruleset.parameters)}",
+                )
                 return
             values = [parameter.value] if parameter.values is None else list(parameter.values.values())
             for value in values:
@@ -101,7 +112,9 @@ class _TableChecker:
         """Report (once) an operand that does not suit the input's domain; True when one was reported."""
         listed = op in ("in", "not_in")
         if listed != isinstance(operand, list):
-            self.add(where, f"{holds}{literal(operand)}, but {op} needs {'a list' if listed else 'one value, not a list'}")
+            self.add(
+                where, f"{holds}{literal(operand)}, but {op} needs {'a list' if listed else 'one value, not a list'}"
+            )
             return True
         for member in operand if listed else [operand]:
             problem = _member_problem(domain, member)
@@ -114,20 +127,35 @@ class _TableChecker:
 
     def _days(self) -> list:
         """The dates the rows must be proved on: the edition's start and each change of a parameter they use."""
-        used = {operand.param for row in self.table.rows for comparison in row.when.values()
-                for _, operand in comparison.operators() if isinstance(operand, ParamRef)}
+        used = {
+            operand.param
+            for row in self.table.rows
+            for comparison in row.when.values()
+            for _, operand in comparison.operators()
+            if isinstance(operand, ParamRef)
+        }
         start, end = self.ruleset.effective_from, self.ruleset.effective_to
-        changes = {day for name in used for day in (self.ruleset.parameters[name].values or {})
-                   if start < day and (end is None or day <= end)}
+        changes = {
+            day
+            for name in used
+            for day in (self.ruleset.parameters[name].values or {})
+            if start < day and (end is None or day <= end)
+        }
         return sorted({start} | changes)
 
     def _check_coverage(self, day) -> bool:
         """Report the first gap and the first overlap on `day`; True when one was found."""
         parameters = {name: p.value_on(day) for name, p in self.ruleset.parameters.items()}
-        segments = {name: input_segments(name, domain, self.table.rows, parameters) for name, domain in self.table.inputs.items()}
+        segments = {
+            name: input_segments(name, domain, self.table.rows, parameters)
+            for name, domain in self.table.inputs.items()
+        }
         cells = math.prod(len(s) for s in segments.values())
         if cells > MAX_CELLS:
-            self.add(("inputs",), f"{cells:,} combinations of input segments; a table may have at most {MAX_CELLS:,} to be proved complete (split it)")
+            self.add(
+                ("inputs",),
+                f"{cells:,} combinations of input segments; a table may have at most {MAX_CELLS:,} to be proved complete (split it)",
+            )
             return True
         dated = f" (on {day})" if day != self.ruleset.effective_from else ""
         gap = overlap = None
@@ -136,12 +164,18 @@ class _TableChecker:
             matching = [i for i, row in enumerate(self.table.rows) if row_matches(row, values, parameters)]
             if not matching and gap is None:
                 gap = cell
-                self.add((), f"{_cell(segments, cell)} is covered by no row{dated}: table {self.name!r} must give a value for every input of its domain")
+                self.add(
+                    (),
+                    f"{_cell(segments, cell)} is covered by no row{dated}: table {self.name!r} must give a value for every input of its domain",
+                )
             if len(matching) > 1 and overlap is None:
                 overlap = cell
                 first, second = matching[:2]
-                self.add(("rows", second), f"{_cell(segments, cell)} is covered by rows[{first}] (line {self.line(first)}) and rows[{second}] "
-                                           f"(line {self.line(second)}){dated}: table {self.name!r} needs exactly one row for each input")
+                self.add(
+                    ("rows", second),
+                    f"{_cell(segments, cell)} is covered by rows[{first}] (line {self.line(first)}) and rows[{second}] "
+                    f"(line {self.line(second)}){dated}: table {self.name!r} needs exactly one row for each input",
+                )
             if gap is not None and overlap is not None:
                 break
         return gap is not None or overlap is not None

@@ -38,11 +38,15 @@ def format_value(value, kind: str | None = None, lang: str = "en") -> str:
     if isinstance(value, list):
         return ", ".join(format_value(v, None, lang) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{format_value(k, None, lang)} \u2192 {format_value(v, None, lang)}" for k, v in value.items())
+        return ", ".join(
+            f"{format_value(k, None, lang)} \u2192 {format_value(v, None, lang)}" for k, v in value.items()
+        )
     return str(value)
 
 
-def fill_parameters(text: str, parameters: dict, units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
+def fill_parameters(
+    text: str, parameters: dict, units: dict[str, str], lang: str = "en", formats: dict | None = None
+) -> str:
     """A criterion description with its `{param.NAME}` placeholders filled, so the number shown is the one
     the rules use (a changed threshold cannot leave a stale number in the description).
 
@@ -66,8 +70,15 @@ def worded(facts: dict[str, dict], words: dict[str, str] | None, lang: str) -> d
         return facts
     suffix, shown = f"__{lang}", {}
     for alias, fact in facts.items():
-        extra = {name + suffix: words[value] for name, value in fact.items()
-                 if type(value) is str and value in words and name + suffix not in fact} if isinstance(fact, dict) else None
+        extra = (
+            {
+                name + suffix: words[value]
+                for name, value in fact.items()
+                if type(value) is str and value in words and name + suffix not in fact
+            }
+            if isinstance(fact, dict)
+            else None
+        )
         shown[alias] = {**fact, **extra} if extra else fact
     return shown
 
@@ -82,14 +93,29 @@ def _truncated(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-def render(template: str, matched: dict[str, dict], aliases: dict[str, str], parameters: dict, field_types: dict[str, dict],
-           units: dict[str, str], lang: str = "en", formats: dict | None = None) -> str:
+def render(
+    template: str,
+    matched: dict[str, dict],
+    aliases: dict[str, str],
+    parameters: dict,
+    field_types: dict[str, dict],
+    units: dict[str, str],
+    lang: str = "en",
+    formats: dict | None = None,
+) -> str:
     """Fill a reason template once (explanations); rules firing per applicant use `compile_template`."""
     return compile_template(template, aliases, field_types, units, lang, formats)(matched, parameters)
 
 
-def compile_template(template: str, aliases: dict[str, str], field_types: dict[str, dict], units: dict[str, str], lang: str = "en",
-                     formats: dict | None = None, parameters: dict | None = None):
+def compile_template(
+    template: str,
+    aliases: dict[str, str],
+    field_types: dict[str, dict],
+    units: dict[str, str],
+    lang: str = "en",
+    formats: dict | None = None,
+    parameters: dict | None = None,
+):
     """`render` with the placeholders' kinds looked up once: a function of (matched facts, parameters).
 
     Rules fire for every applicant; their templates are known when the ruleset is compiled. `formats` is
@@ -195,6 +221,7 @@ def _shower(kind: str | None, lang: str):
     """`format_value` for one placeholder, with its kind and language fixed: a function of the value. The
     usual values (whole numbers, dates, measures) take a shorter way to the same text."""
     if kind == "date":
+
         def show_date(value) -> str:
             if type(value) is int:
                 text = _DATES.get(value)
@@ -249,8 +276,14 @@ def _float_text(value: float) -> str | None:
     point = text.index(".")
     if point == len(text) - 2 and text[-1] == "0":  # a whole number: 1560.0
         return f"{value:,.0f}"
-    whole = text[:point] if point <= 3 else text[:point - 3] + "," + text[point - 3:point] if point <= 6 else f"{int(text[:point]):,}"
-    decimals = text[point + 1:point + 3]
+    whole = (
+        text[:point]
+        if point <= 3
+        else text[: point - 3] + "," + text[point - 3 : point]
+        if point <= 6
+        else f"{int(text[:point]):,}"
+    )
+    decimals = text[point + 1 : point + 3]
     return f"{whole}.{decimals}" if len(decimals) == 2 else f"{whole}.{decimals}0"
 
 
@@ -290,7 +323,7 @@ def _parts(template: str) -> list[tuple[str, str | None, str | None, str | None]
             head, name, key = match.groups()
             if key is not None and head != "param":
                 continue
-            parts.append((template[position:match.start()], head, name, key))
+            parts.append((template[position : match.start()], head, name, key))
             position = match.end()
         parts.append((template[position:], None, None, None))
         _PARSED[template] = parts

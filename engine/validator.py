@@ -11,8 +11,25 @@ from .conflicts import contradiction_problems, cycle_problems
 from .negations import self_negation_problems
 from .decision_tables import describe_domain, in_domain
 from .errors import Problem
-from .model import (ITEM_FIELD, LANGS, SCREEN, SPAN_FIELDS, Absent, FactPattern, FactRef, InputRange, Lookup, Lowest, ParamRef, Rule, Ruleset,
-                    TableRange, TableValue, Text, wording)
+from .model import (
+    ITEM_FIELD,
+    LANGS,
+    SCREEN,
+    SPAN_FIELDS,
+    Absent,
+    FactPattern,
+    FactRef,
+    InputRange,
+    Lookup,
+    Lowest,
+    ParamRef,
+    Rule,
+    Ruleset,
+    TableRange,
+    TableValue,
+    Text,
+    wording,
+)
 from .pydantic_problems import suggest
 from .score import AWARD_ALIAS, SCORE_FACT, SCORE_FIELDS, TOTAL_FIELDS
 from .score_checks import score_problems
@@ -62,8 +79,17 @@ def _has_type(value, kind: str) -> bool:
 class RulesetChecker:
     """Collects the semantic problems of one ruleset file."""
 
-    def __init__(self, ruleset: Ruleset, path: str, positions: Positions, fact_kinds: dict[str, dict], required_parameters: dict[str, str],
-                 required_advice: dict[str, set[str]] | None = None, field_relations: dict | None = None, screen_kinds=()):
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        path: str,
+        positions: Positions,
+        fact_kinds: dict[str, dict],
+        required_parameters: dict[str, str],
+        required_advice: dict[str, set[str]] | None = None,
+        field_relations: dict | None = None,
+        screen_kinds=(),
+    ):
         self.field_relations = field_relations or {}
         self.screen_kinds = set(screen_kinds)
         self.ruleset = ruleset
@@ -114,14 +140,22 @@ class RulesetChecker:
         condition nodes at once (measured: 63 rules on one kind decide, 65 do not). The limits leave room
         for the compiler's catch-all rules; docs/ruleset-language.md "Limits"."""
         if len(self.ruleset.rules) > MAX_RULES:
-            self._add(("rules",), f"{len(self.ruleset.rules)} rules; a ruleset may have at most {MAX_RULES} (durable-rules' limit, see docs/ruleset-language.md)")
+            self._add(
+                ("rules",),
+                f"{len(self.ruleset.rules)} rules; a ruleset may have at most {MAX_RULES} (durable-rules' limit, see docs/ruleset-language.md)",
+            )
         per_kind: dict[str, list[int]] = {}
         for index, rule in enumerate(self.ruleset.rules):
             for pattern in rule.when:
-                per_kind.setdefault(pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact, []).append(index)
+                per_kind.setdefault(pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact, []).append(
+                    index
+                )
         for kind, indexes in per_kind.items():
             if len(indexes) > MAX_PATTERNS_PER_KIND:
-                self._add(("rules", indexes[MAX_PATTERNS_PER_KIND]), f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)")
+                self._add(
+                    ("rules", indexes[MAX_PATTERNS_PER_KIND]),
+                    f"{len(indexes)} patterns match fact {kind!r}; a ruleset may have at most {MAX_PATTERNS_PER_KIND} per fact kind (durable-rules' limit, see docs/ruleset-language.md)",
+                )
 
     def _check_chaining(self) -> None:
         """`consumes` never names the program itself (it would decide itself first, without end); `collect`
@@ -132,7 +166,10 @@ class RulesetChecker:
         derived = {rule.then.derive.fact for rule in self.ruleset.rules if rule.then.derive is not None}
         for index, kind in enumerate(self.ruleset.collect):
             if kind not in derived:
-                self._add(("collect", index), f"no rule derives {kind!r}{suggest(kind, derived)}; derived kinds: {', '.join(sorted(derived)) or 'none'}")
+                self._add(
+                    ("collect", index),
+                    f"no rule derives {kind!r}{suggest(kind, derived)}; derived kinds: {', '.join(sorted(derived)) or 'none'}",
+                )
 
     def _add(self, key_path: tuple, message: str) -> None:
         line, column = self.positions.find(key_path)
@@ -141,7 +178,10 @@ class RulesetChecker:
     def _check_dates(self) -> None:
         ruleset = self.ruleset
         if ruleset.effective_to is not None and ruleset.effective_to < ruleset.effective_from:
-            self._add(("effective_to",), f"effective_to {ruleset.effective_to} is before effective_from {ruleset.effective_from}")
+            self._add(
+                ("effective_to",),
+                f"effective_to {ruleset.effective_to} is before effective_from {ruleset.effective_from}",
+            )
         for name, parameter in ruleset.parameters.items():
             if parameter.values is not None:
                 self._check_value_dates(name, list(parameter.values))
@@ -152,8 +192,10 @@ class RulesetChecker:
         docs/policy-editing.md's worked example does.)"""
         for previous, day in zip(dates, dates[1:]):
             if day <= previous:
-                self._add(("parameters", name, "values", day.isoformat()),
-                          f"the dates of values must increase: {day} comes after {previous} (a mistyped year?)")
+                self._add(
+                    ("parameters", name, "values", day.isoformat()),
+                    f"the dates of values must increase: {day} comes after {previous} (a mistyped year?)",
+                )
                 return
 
     def _check_advice(self) -> None:
@@ -161,12 +203,17 @@ class RulesetChecker:
         for name, allowed in self.required_advice.items():
             entry = self.ruleset.advice.get(name)
             if entry is None:
-                self._add(("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})")
+                self._add(
+                    ("advice",), f"missing advice text {name!r} (placeholders: {', '.join(sorted(allowed)) or 'none'})"
+                )
                 continue
             for lang in LANGS:
                 for placeholder in re.findall(r"\{([^{}]*)\}", getattr(entry, lang)):
                     if placeholder not in allowed:
-                        self._add(("advice", name, lang), f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+                        self._add(
+                            ("advice", name, lang),
+                            f"unknown placeholder {{{placeholder}}}{suggest(placeholder, allowed)}; allowed: {', '.join(sorted(allowed)) or 'none'}",
+                        )
 
     def _check_required_parameters(self) -> None:
         for name, (kind, why, *_spec) in self.required_parameters.items():
@@ -191,7 +238,10 @@ class RulesetChecker:
             if pattern.alias in aliases:
                 self._add(where, f"alias {pattern.alias!r} is used twice in this rule; give one an `as:`")
             if pattern.alias == AWARD_ALIAS and rule.then.award is not None:
-                self._add(where, f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`")
+                self._add(
+                    where,
+                    f"alias {AWARD_ALIAS!r} is reserved in a rule that awards points ({{award.points}} in its reason); give the pattern another `as:`",
+                )
             aliases[pattern.alias] = pattern.fact
         self._check_conclusion(base + ("then",), rule, aliases)
         self._check_stage(base, rule, aliases)
@@ -203,18 +253,26 @@ class RulesetChecker:
         if rule.then.exclude is not None and not screen:
             self._add(base + ("then", "exclude"), "exclude is a screen conclusion: give this rule `phase: screen`")
         if screen and rule.then.exclude is None:
-            self._add(base + ("then",), "a rule of phase screen concludes only `exclude` (which items count); "
-                                        "meet, fail, undetermined and derive belong to the other phases")
+            self._add(
+                base + ("then",),
+                "a rule of phase screen concludes only `exclude` (which items count); "
+                "meet, fail, undetermined and derive belong to the other phases",
+            )
         for p_index, pattern in enumerate(rule.when):
             fact = pattern.not_.fact if isinstance(pattern, Absent) else pattern.fact
             where = base + ("when", p_index) + (("not",) if isinstance(pattern, Absent) else ()) + ("fact",)
             if screen and isinstance(pattern, Absent):
-                self._add(base + ("when", p_index, "not"), "a screen rule cannot use `not`: exclusions are decided as the facts arrive")
+                self._add(
+                    base + ("when", p_index, "not"),
+                    "a screen rule cannot use `not`: exclusions are decided as the facts arrive",
+                )
             elif screen and fact in self.kinds and fact not in self.screen_kinds:
                 matches = ", ".join(sorted(self.screen_kinds)) or "nothing (this program has no screen)"
                 self._add(where, f"fact {fact!r} is not a screen fact; a screen rule matches {matches}")
             elif not screen and fact in self.screen_kinds:
-                self._add(where, f"fact {fact!r} exists only in the screen phase: match it in a rule with `phase: screen`")
+                self._add(
+                    where, f"fact {fact!r} exists only in the screen phase: match it in a rule with `phase: screen`"
+                )
         if rule.then.exclude is not None:
             self._check_exclude(base + ("then", "exclude"), rule.then.exclude, aliases)
 
@@ -225,15 +283,24 @@ class RulesetChecker:
             if alias is None:
                 continue
             if alias not in aliases:
-                self._add(where + (key,), f"{alias!r} is not an alias of this rule{suggest(alias, aliases)}; aliases: {', '.join(aliases) or 'none'}")
+                self._add(
+                    where + (key,),
+                    f"{alias!r} is not an alias of this rule{suggest(alias, aliases)}; aliases: {', '.join(aliases) or 'none'}",
+                )
                 continue
             missing = [name for name in needed if name not in self.kinds.get(aliases[alias], ())]
             if missing and aliases[alias] in self.kinds:
-                self._add(where + (key,), f"{key} needs a fact with field(s) {', '.join(needed)}, and fact {aliases[alias]!r} has no {', '.join(missing)}")
+                self._add(
+                    where + (key,),
+                    f"{key} needs a fact with field(s) {', '.join(needed)}, and fact {aliases[alias]!r} has no {', '.join(missing)}",
+                )
 
     def _check_pattern(self, pattern: FactPattern, where: tuple, aliases: dict[str, str], negated: bool) -> None:
         if pattern.fact not in self.kinds:
-            self._add(where + ("fact",), f"unknown fact {pattern.fact!r}{suggest(pattern.fact, self.kinds)}; known: {', '.join(sorted(self.kinds))}")
+            self._add(
+                where + ("fact",),
+                f"unknown fact {pattern.fact!r}{suggest(pattern.fact, self.kinds)}; known: {', '.join(sorted(self.kinds))}",
+            )
             return
         groups = [(where + ("where",), pattern.where or {})]
         groups += [(where + ("any", i), group) for i, group in enumerate(pattern.any or [])]
@@ -261,31 +328,56 @@ class RulesetChecker:
             return  # the unknown kind is reported where it is named
         if (kind, field_name) in self._unset:
             rules = ", ".join(self._unset[(kind, field_name)])
-            self._add(where, f"field {field_name!r} of derived fact {kind!r} is not set by rule(s) {rules}: every rule deriving {kind!r} must set it")
+            self._add(
+                where,
+                f"field {field_name!r} of derived fact {kind!r} is not set by rule(s) {rules}: every rule deriving {kind!r} must set it",
+            )
             return
         if field_name not in self.kinds[kind]:
-            self._add(where, f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}")
+            self._add(
+                where,
+                f"fact {kind!r} has no field {field_name!r}{suggest(field_name, self.kinds[kind])}; fields: {', '.join(sorted(self.kinds[kind]))}",
+            )
 
     def _check_operand(self, where: tuple, operand, aliases: dict[str, str]) -> None:
         if isinstance(operand, ParamRef):
             self._check_param(where + ("param",), operand.param)
         elif isinstance(operand, FactRef):
             if operand.alias not in aliases:
-                self._add(where + ("ref",), f"{operand.ref!r} refers to {operand.alias!r}, which no earlier pattern of this rule names{suggest(operand.alias, aliases)}")
+                self._add(
+                    where + ("ref",),
+                    f"{operand.ref!r} refers to {operand.alias!r}, which no earlier pattern of this rule names{suggest(operand.alias, aliases)}",
+                )
             else:
                 self._check_field(where + ("ref",), aliases[operand.alias], operand.field)
         elif isinstance(operand, Lowest):
             self._check_param(where + ("lowest",), operand.lowest)
             collection = self.ruleset.parameters.get(operand.lowest)
-            values = [] if collection is None else [collection.value] if collection.values is None else list(collection.values.values())
-            if not all(isinstance(v, (dict, list)) and v and all(_has_type(x, "number") for x in (v.values() if isinstance(v, dict) else v)) for v in values):
-                self._add(where + ("lowest",), f"lowest needs a non-empty table or list of numbers, but {operand.lowest!r} is not one")
+            values = (
+                []
+                if collection is None
+                else [collection.value]
+                if collection.values is None
+                else list(collection.values.values())
+            )
+            if not all(
+                isinstance(v, (dict, list))
+                and v
+                and all(_has_type(x, "number") for x in (v.values() if isinstance(v, dict) else v))
+                for v in values
+            ):
+                self._add(
+                    where + ("lowest",),
+                    f"lowest needs a non-empty table or list of numbers, but {operand.lowest!r} is not one",
+                )
         elif isinstance(operand, TableValue):
             self._check_table_value(where, operand, aliases)
         elif isinstance(operand, Lookup):
             self._check_param(where + ("lookup",), operand.lookup)
             table = self.ruleset.parameters.get(operand.lookup)
-            if table is not None and not all(isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())):
+            if table is not None and not all(
+                isinstance(v, dict) for v in ([table.value] if table.values is None else table.values.values())
+            ):
                 self._add(where + ("lookup",), f"lookup needs a table parameter, but {operand.lookup!r} is not a table")
             self._check_operand(where + ("key",), operand.key, aliases)
 
@@ -298,17 +390,27 @@ class RulesetChecker:
             else:
                 self._check_operand(where + at, member, aliases)
 
-    def _check_input_range(self, where: tuple, table_name: str, input_name: str, domain, span: InputRange, aliases: dict[str, str]) -> None:
+    def _check_input_range(
+        self, where: tuple, table_name: str, input_name: str, domain, span: InputRange, aliases: dict[str, str]
+    ) -> None:
         """`{from: …, to: …}`: only for an integer input; its ends as operands, literal ones in the domain and in order."""
         if domain.type != "integer":
-            self._add(where, f"input {input_name!r} of table {table_name!r} is {domain.type}: only an integer input takes a range (from, to)")
+            self._add(
+                where,
+                f"input {input_name!r} of table {table_name!r} is {domain.type}: only an integer input takes a range (from, to)",
+            )
             return
         for key, end in (("from", span.from_), ("to", span.to)):
             self._check_operand(where + (key,), end, aliases)
             if isinstance(end, int) and not in_domain(domain, end):
-                self._add(where + (key,), f"{literal(end)} is outside the domain of input {input_name!r} ({describe_domain(domain)})")
+                self._add(
+                    where + (key,),
+                    f"{literal(end)} is outside the domain of input {input_name!r} ({describe_domain(domain)})",
+                )
         if isinstance(span.from_, int) and isinstance(span.to, int) and span.from_ > span.to:
-            self._add(where, f"from {span.from_} is above to {span.to}: a range runs from its least value to its greatest")
+            self._add(
+                where, f"from {span.from_} is above to {span.to}: a range runs from its least value to its greatest"
+            )
 
     def _check_table_value(self, where: tuple, value: TableValue | TableRange, aliases: dict[str, str]) -> None:
         """`{table: NAME, inputs: {...}}`: a declared table, given exactly its inputs (literals in their domain;
@@ -316,18 +418,29 @@ class RulesetChecker:
         table = self.ruleset.tables.get(value.table)
         if table is None:
             known = ", ".join(self.ruleset.tables) or "none (declare it under tables:)"
-            self._add(where + ("table",), f"unknown table {value.table!r}{suggest(value.table, self.ruleset.tables)}; tables: {known}")
+            self._add(
+                where + ("table",),
+                f"unknown table {value.table!r}{suggest(value.table, self.ruleset.tables)}; tables: {known}",
+            )
             return
         for name, operand in value.inputs.items():
             if name not in table.inputs:
-                self._add(where + ("inputs", name), f"table {value.table!r} has no input {name!r}{suggest(name, table.inputs)}; inputs: {', '.join(table.inputs)}")
+                self._add(
+                    where + ("inputs", name),
+                    f"table {value.table!r} has no input {name!r}{suggest(name, table.inputs)}; inputs: {', '.join(table.inputs)}",
+                )
                 continue
             if isinstance(operand, InputRange):
-                self._check_input_range(where + ("inputs", name), value.table, name, table.inputs[name], operand, aliases)
+                self._check_input_range(
+                    where + ("inputs", name), value.table, name, table.inputs[name], operand, aliases
+                )
                 continue
             self._check_operand(where + ("inputs", name), operand, aliases)
             if not isinstance(operand, (FactRef, ParamRef)) and not in_domain(table.inputs[name], operand):
-                self._add(where + ("inputs", name), f"{literal(operand)} is outside the domain of input {name!r} ({describe_domain(table.inputs[name])})")
+                self._add(
+                    where + ("inputs", name),
+                    f"{literal(operand)} is outside the domain of input {name!r} ({describe_domain(table.inputs[name])})",
+                )
         missing = [name for name in table.inputs if name not in value.inputs]
         if missing:
             self._add(where + ("inputs",), f"table {value.table!r} needs input(s) {', '.join(missing)}")
@@ -344,7 +457,14 @@ class RulesetChecker:
 
         A parameter of the wrong type is reported once, at the parameter, naming the rule that needs it.
         """
-        expected = {"gt": "number", "gte": "number", "lt": "number", "lte": "number", "in": "list", "not_in": "list"}.get(op)
+        expected = {
+            "gt": "number",
+            "gte": "number",
+            "lt": "number",
+            "lte": "number",
+            "in": "list",
+            "not_in": "list",
+        }.get(op)
         if expected is None or isinstance(operand, FactRef):
             return
         if not isinstance(operand, ParamRef):
@@ -355,11 +475,13 @@ class RulesetChecker:
         if parameter is None or operand.param in self._reported_parameters:
             return
         dated = parameter.values is not None
-        for key, value in (parameter.values.items() if dated else [("value", parameter.value)]):
+        for key, value in parameter.values.items() if dated else [("value", parameter.value)]:
             if not _has_type(value, expected):
                 self._reported_parameters.add(operand.param)
                 at = ("parameters", operand.param) + (("values", key) if dated else ("value",))
-                self._add(at, f"{literal(value)} is not {a(expected)}, but {format_key_path(where)} compares with it ({op})")
+                self._add(
+                    at, f"{literal(value)} is not {a(expected)}, but {format_key_path(where)} compares with it ({op})"
+                )
                 return
 
     def _check_param(self, where: tuple, name: str) -> None:
@@ -376,7 +498,9 @@ class RulesetChecker:
             for name, value in conclusion.derive.set.items():
                 if isinstance(value, Text):
                     for lang in LANGS:
-                        self._check_template(where + ("derive", "set", name, "text"), wording(value.text, lang), aliases)
+                        self._check_template(
+                            where + ("derive", "set", name, "text"), wording(value.text, lang), aliases
+                        )
                 else:
                     self._check_operand(where + ("derive", "set", name), value, aliases)
         if conclusion.award is not None:
@@ -385,7 +509,9 @@ class RulesetChecker:
             self._check_possible_points(where + ("possible_points",), conclusion.possible_points, aliases)
         if conclusion.reason:
             for lang in LANGS:
-                self._check_template(where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None)
+                self._check_template(
+                    where + ("reason",), wording(conclusion.reason, lang), aliases, conclusion.award is not None
+                )
         for index, need in enumerate(conclusion.needs or []):
             for name in ("field", "why"):
                 value = getattr(need, name)
@@ -397,13 +523,19 @@ class RulesetChecker:
 
     def _unknown_criterion(self, where: tuple, name: str) -> None:
         """A conclusion names no criterion of the ruleset: say which it might mean, and list them all."""
-        self._add(where, f"unknown criterion {name!r}{suggest(name, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}")
+        self._add(
+            where,
+            f"unknown criterion {name!r}{suggest(name, self.ruleset.criteria)}; criteria: {', '.join(self.ruleset.criteria)}",
+        )
 
     def _check_not_together(self, where: tuple, criteria: list[str]) -> None:
         """`not_together: [A, B, ...]`: at least two criteria of this ruleset, each named once (one criterion
         alone would be `fail`)."""
         if len(criteria) < 2:
-            self._add(where, f"not_together names {len(criteria)} criteri{'on' if len(criteria) == 1 else 'a'}; it needs at least two (for one, conclude `fail`)")
+            self._add(
+                where,
+                f"not_together names {len(criteria)} criteri{'on' if len(criteria) == 1 else 'a'}; it needs at least two (for one, conclude `fail`)",
+            )
         seen: set[str] = set()
         for index, name in enumerate(criteria):
             if name not in self.ruleset.criteria:
@@ -421,11 +553,17 @@ class RulesetChecker:
             if head == "param":
                 self._check_param_placeholder(where, tail)
             elif head in aliases and "." in tail:
-                self._add(where, f"placeholder {{{name}}}: only a table parameter's entry is named by a key ({{param.NAME.KEY}}), not a fact's field")
+                self._add(
+                    where,
+                    f"placeholder {{{name}}}: only a table parameter's entry is named by a key ({{param.NAME.KEY}}), not a fact's field",
+                )
             elif head in aliases and tail:
                 self._check_field(where, aliases[head], tail)
             else:
-                self._add(where, f"placeholder {{{name}}} must be {{param.NAME}} or {{ALIAS.FIELD}} with an alias of this rule ({', '.join(aliases) or 'none'})")
+                self._add(
+                    where,
+                    f"placeholder {{{name}}} must be {{param.NAME}} or {{ALIAS.FIELD}} with an alias of this rule ({', '.join(aliases) or 'none'})",
+                )
 
     def _check_param_placeholder(self, where: tuple, tail: str) -> None:
         """`{param.NAME}`, or `{param.NAME.KEY}`: an entry of a table parameter, which must have that key on
@@ -436,24 +574,36 @@ class RulesetChecker:
         if not dot or parameter is None:
             return
         if not PARAM_KEY.fullmatch(key):
-            self._add(where, f"placeholder {{param.{tail}}}: a key is written in lowercase letters, digits and _ ({{param.NAME.KEY}})")
+            self._add(
+                where,
+                f"placeholder {{param.{tail}}}: a key is written in lowercase letters, digits and _ ({{param.NAME.KEY}})",
+            )
             return
         dated = parameter.values is not None
-        for day, value in (parameter.values.items() if dated else [(None, parameter.value)]):
+        for day, value in parameter.values.items() if dated else [(None, parameter.value)]:
             on = f" on {day}" if dated else ""
             if not isinstance(value, dict):
-                self._add(where, f"placeholder {{param.{tail}}}: parameter {name!r} is not a table{on} ({literal(value)}), so it has no key {key!r}")
+                self._add(
+                    where,
+                    f"placeholder {{param.{tail}}}: parameter {name!r} is not a table{on} ({literal(value)}), so it has no key {key!r}",
+                )
                 return
             keys = [str(k) for k in value]
             if key not in keys:
-                self._add(where, f"placeholder {{param.{tail}}}: parameter {name!r} has no key {key!r}{on}{suggest(key, keys)}; keys: {', '.join(keys) or 'none'}")
+                self._add(
+                    where,
+                    f"placeholder {{param.{tail}}}: parameter {name!r} has no key {key!r}{on}{suggest(key, keys)}; keys: {', '.join(keys) or 'none'}",
+                )
                 return
 
     def _check_criteria_concluded(self) -> None:
         met = {rule.then.meet for rule in self.ruleset.rules if rule.then.meet}
         for name in self.ruleset.criteria:
             if name not in met:
-                self._add(("criteria", name), f"criterion {name!r} is never concluded met by any rule, so it could never be met")
+                self._add(
+                    ("criteria", name),
+                    f"criterion {name!r} is never concluded met by any rule, so it could never be met",
+                )
 
     def _check_criterion_descriptions(self) -> None:
         """A description states thresholds through `{param.NAME}` only: a number written out that equals a
@@ -462,12 +612,17 @@ class RulesetChecker:
         for name, criterion in self.ruleset.criteria.items():
             for lang in LANGS:
                 text = wording(criterion.description, lang)
-                where = ("criteria", name, "description") + ((lang,) if not isinstance(criterion.description, str) else ())
+                where = ("criteria", name, "description") + (
+                    (lang,) if not isinstance(criterion.description, str) else ()
+                )
                 self._check_template(where, text, {})
                 for written in dict.fromkeys(_NUMBER.findall(_PLACEHOLDER.sub(" ", text))):
                     value = float(re.sub(r"[,\u202f\u00a0 ]", "", written))
                     if value in numbers:
-                        self._add(where, f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter")
+                        self._add(
+                            where,
+                            f"{written!r} is the value of parameter {numbers[value]!r}: write {{param.{numbers[value]}}} so the description follows the parameter",
+                        )
 
     def _check_derived_facts_used(self) -> None:
         """A derived fact that no rule matches, and that the decision does not list (`collect`), is a rule
@@ -476,4 +631,7 @@ class RulesetChecker:
         matched.update(self.ruleset.collect)
         for index, rule in enumerate(self.ruleset.rules):
             if rule.then.derive is not None and rule.then.derive.fact not in matched:
-                self._add(("rules", index, "then", "derive", "fact"), f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect")
+                self._add(
+                    ("rules", index, "then", "derive", "fact"),
+                    f"no rule matches the derived fact {rule.then.derive.fact!r}: this rule has no effect",
+                )

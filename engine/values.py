@@ -52,8 +52,9 @@ class EditionData:
     tables: object  # what the program's plugin loaded for the edition
 
 
-def parameter_value_problems(ruleset: Ruleset, path: str, positions: Positions, specs: dict[str, ValueSpec],
-                             tables: object) -> list[Problem]:
+def parameter_value_problems(
+    ruleset: Ruleset, path: str, positions: Positions, specs: dict[str, ValueSpec], tables: object
+) -> list[Problem]:
     """Every out-of-range number and out-of-vocabulary name in the parameters of `ruleset`."""
     checker = _ValueChecker(ruleset, path, positions, tables)
     for name, parameter in ruleset.parameters.items():
@@ -131,7 +132,13 @@ class _ValueChecker:
             return
         shown = str(value)
         hint = suggest(shown, [str(v) for v in vocabulary]) if isinstance(value, str) else ""
-        kind = "" if isinstance(value, str) else f" ({type(value).__name__}; the vocabulary is text)" if all(isinstance(v, str) for v in vocabulary) else ""
+        kind = (
+            ""
+            if isinstance(value, str)
+            else f" ({type(value).__name__}; the vocabulary is text)"
+            if all(isinstance(v, str) for v in vocabulary)
+            else ""
+        )
         self.add(key_path, f"unknown value {value!r}{kind}{hint}{_listing(vocabulary)}")
 
     def _check_covers(self, key_path: tuple, day, table: dict, spec: ValueSpec) -> None:
@@ -140,7 +147,10 @@ class _ValueChecker:
         needed = self.ruleset.parameters[spec.covers].value_on(day)
         missing = [item for item in needed if isinstance(needed, list) and item not in table and str(item) not in table]
         if missing:
-            self.add(key_path, f"no entry for {', '.join(map(repr, missing))}, which {spec.covers!r} lists: every one needs a value")
+            self.add(
+                key_path,
+                f"no entry for {', '.join(map(repr, missing))}, which {spec.covers!r} lists: every one needs a value",
+            )
 
     def _vocabulary(self, day, spec: ValueSpec) -> tuple | None:
         if not callable(spec.items):

@@ -37,8 +37,8 @@ def key_path_before(text: str, line: int) -> str:
 # What an editor most often did when PyYAML says this (its words name tokens, not the mistake).
 HINTS = {
     "mapping values are not allowed here": "this line is indented deeper than the key above it allows (or that key less "
-                                           "than it should be), or the line above lacks the ':' after its key, or an "
-                                           "unquoted value holds ': ': align the keys of one mapping, add the ':', or quote the value",
+    "than it should be), or the line above lacks the ':' after its key, or an "
+    "unquoted value holds ': ': align the keys of one mapping, add the ':', or quote the value",
     "did not find expected key": "a line here is indented less or more than the keys beside it: align it with its siblings",
     "expected <block end>, but found": "a line here is indented less or more than the keys beside it: align it with its siblings",
     "could not find expected ':'": "a key without ':' after it, or a value continued on a line of its own: add the ':' or quote the value",

@@ -48,21 +48,33 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
 # YAML 1.1 read these as numbers (`050` octal 40, `0x28`, `0b101000`, `2:30` base 60 = 150, `1_000`): refused with a
 # clear message instead of silently becoming a number nobody wrote.
 _StrictLoader.add_implicit_resolver(
     _LEGACY_NUMBER,
-    re.compile(r"^[-+]?(?:0[0-9_]+(?:\.[0-9_]*)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-               r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)$"),
-    list("-+0123456789"))
+    re.compile(
+        r"^[-+]?(?:0[0-9_]+(?:\.[0-9_]*)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+        r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)$"
+    ),
+    list("-+0123456789"),
+)
 
-_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {_LEGACY_NUMBER}
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {
+    _LEGACY_NUMBER
+}
 
 
 class _Refused(yaml.YAMLError):
@@ -70,8 +82,10 @@ class _Refused(yaml.YAMLError):
 
 
 def _refuse_legacy_number(loader, node):
-    raise _Refused(f"{node.value!r} is a YAML 1.1 number form (octal, hexadecimal, binary, base 60 or with '_'), which is "
-                   f"not read as a number here: write the number in plain decimal, or quote it to mean text")
+    raise _Refused(
+        f"{node.value!r} is a YAML 1.1 number form (octal, hexadecimal, binary, base 60 or with '_'), which is "
+        f"not read as a number here: write the number in plain decimal, or quote it to mean text"
+    )
 
 
 _StrictLoader.add_constructor(_LEGACY_NUMBER, _refuse_legacy_number)
@@ -147,7 +161,11 @@ def load_yaml(text: str, path: str) -> tuple[object, Positions]:
         raise YamlProblem(Problem(path, line, col, around, f"not valid YAML: {syntax_message(exc)}")) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        raise YamlProblem(Problem(path, line, None, "", f"not valid YAML: character U+{exc.character:04X} is not allowed in YAML text")) from None
+        raise YamlProblem(
+            Problem(
+                path, line, None, "", f"not valid YAML: character U+{exc.character:04X} is not allowed in YAML text"
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(path, None, None, "", f"not valid YAML: {exc}")) from None
     except RecursionError:
@@ -177,21 +195,44 @@ class _Budget:
     def spend(self, path: str, node: yaml.Node, key_path: KeyPath) -> None:
         self.left -= 1
         if self.left < 0:
-            raise YamlProblem(Problem(path, node.start_mark.line + 1, node.start_mark.column + 1, format_key_path(key_path),
-                                      "YAML aliases expand to far more data than the text holds (an alias bomb?): refused"))
+            raise YamlProblem(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    format_key_path(key_path),
+                    "YAML aliases expand to far more data than the text holds (an alias bomb?): refused",
+                )
+            )
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, positions: Positions, path: str, budget: _Budget) -> object:
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, positions: Positions, path: str, budget: _Budget
+) -> object:
     """Turn a node into data, recording positions and rejecting duplicate keys, tags and runaway documents."""
     budget.spend(path, node, key_path)
     where = (node.start_mark.line + 1, node.start_mark.column + 1)
     positions.marks.setdefault(key_path, where)
     if node.tag not in _ALLOWED_TAGS:
-        raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: input is plain data (mappings, lists, text, numbers, true/false, null)"))
+        raise YamlProblem(
+            Problem(
+                path,
+                *where,
+                format_key_path(key_path),
+                f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: input is plain data (mappings, lists, text, numbers, true/false, null)",
+            )
+        )
     if len(key_path) > MAX_DEPTH:
         raise YamlProblem(Problem(path, *where, "", _too_deep()))
     if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
-        raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"a number written with {len(node.value):,} characters; at most {MAX_NUMBER_CHARS} are allowed"))
+        raise YamlProblem(
+            Problem(
+                path,
+                *where,
+                format_key_path(key_path),
+                f"a number written with {len(node.value):,} characters; at most {MAX_NUMBER_CHARS} are allowed",
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         return _build_mapping(loader, node, key_path, positions, path, budget)
     if isinstance(node, yaml.SequenceNode):
@@ -202,23 +243,51 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, position
         raise YamlProblem(Problem(path, *where, format_key_path(key_path), str(exc))) from None
 
 
-def _build_mapping(loader, node: yaml.MappingNode, key_path: KeyPath, positions: Positions, path: str, budget: _Budget) -> dict:
+def _build_mapping(
+    loader, node: yaml.MappingNode, key_path: KeyPath, positions: Positions, path: str, budget: _Budget
+) -> dict:
     result: dict = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise YamlProblem(Problem(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_key_path(key_path), "YAML merge keys (<<) are not allowed"))
+            raise YamlProblem(
+                Problem(
+                    path,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    format_key_path(key_path),
+                    "YAML merge keys (<<) are not allowed",
+                )
+            )
         where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-            raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"a key must be a plain value, not {type(key_node).__name__.replace('Node', '').lower()} {key_node.tag}"))
+            raise YamlProblem(
+                Problem(
+                    path,
+                    *where,
+                    format_key_path(key_path),
+                    f"a key must be a plain value, not {type(key_node).__name__.replace('Node', '').lower()} {key_node.tag}",
+                )
+            )
         try:
             key = loader.construct_object(key_node, deep=True)
         except yaml.YAMLError as exc:
             raise YamlProblem(Problem(path, *where, format_key_path(key_path), str(exc))) from None
         if not isinstance(key, (str, int, float, bool)):
-            raise YamlProblem(Problem(path, *where, format_key_path(key_path), f"a key must be a plain value, not {type(key).__name__}"))
+            raise YamlProblem(
+                Problem(
+                    path, *where, format_key_path(key_path), f"a key must be a plain value, not {type(key).__name__}"
+                )
+            )
         if key in result:
             first = positions.marks.get(key_path + (key,), (None, None))[0]
-            raise YamlProblem(Problem(path, *where, format_key_path(key_path + (key,)), f"duplicate key {key!r} (first defined on line {first})"))
+            raise YamlProblem(
+                Problem(
+                    path,
+                    *where,
+                    format_key_path(key_path + (key,)),
+                    f"duplicate key {key!r} (first defined on line {first})",
+                )
+            )
         positions.marks[key_path + (key,)] = where
         result[key] = _build(loader, value_node, key_path + (key,), positions, path, budget)
     return result

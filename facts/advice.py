@@ -72,6 +72,7 @@ class Advisor:
 
 # --- hours ---------------------------------------------------------------------------------------
 
+
 def _ceil_hundredth(hours: Fraction) -> float:
     return math.ceil(hours * 100) / 100
 
@@ -98,7 +99,10 @@ def example_occupation(state: Experience, noc, params: dict) -> tuple[int, str, 
 
 # --- language ------------------------------------------------------------------------------------
 
-def better_language(advisor: Advisor, applicant: Applicant, decision_derived: dict, tests: dict[str, LanguageTest], as_of: dt.date) -> Suggestion:
+
+def better_language(
+    advisor: Advisor, applicant: Applicant, decision_derived: dict, tests: dict[str, LanguageTest], as_of: dt.date
+) -> Suggestion:
     """Raise the fewest abilities of a valid result, or take a new designated test."""
     level = (decision_derived.get("language_requirement") or {}).get("level")
     suggestion = Suggestion("language_proficiency")
@@ -106,22 +110,47 @@ def better_language(advisor: Advisor, applicant: Applicant, decision_derived: di
         return suggestion
     valid = [r for r in decision_derived.get("language_results", []) if r["valid"]]
     if valid:
-        best = min(valid, key=lambda r: (sum(1 for v in r["levels"].values() if v < level), r["date"] and -dt.date.fromisoformat(r["date"]).toordinal()))
+        best = min(
+            valid,
+            key=lambda r: (
+                sum(1 for v in r["levels"].values() if v < level),
+                r["date"] and -dt.date.fromisoformat(r["date"]).toordinal(),
+            ),
+        )
         test = tests[best["test"]]
         table = test.table_for(dt.date.fromisoformat(best["date"]))
         for ability in ABILITIES:
             if best["levels"][ability] < level:
                 score = minimum_score(table, ability, level)
-                suggestion.text.append(advisor.say("raise_ability", ability=advisor.ability(ability), level_name=test.level_name, level=level,
-                                                   test=test.title, score=advisor.say("at_least", score=score_text(score, advisor.language))))
-                suggestion.changes.append({"op": "set", "path": f"language_tests[{best['index']}].{ability}", "value": score})
+                suggestion.text.append(
+                    advisor.say(
+                        "raise_ability",
+                        ability=advisor.ability(ability),
+                        level_name=test.level_name,
+                        level=level,
+                        test=test.title,
+                        score=advisor.say("at_least", score=score_text(score, advisor.language)),
+                    )
+                )
+                suggestion.changes.append(
+                    {"op": "set", "path": f"language_tests[{best['index']}].{ability}", "value": score}
+                )
         return suggestion
     return _new_result(advisor, applicant, tests, as_of, level, suggestion)
 
 
-def _new_result(advisor: Advisor, applicant: Applicant, tests: dict[str, LanguageTest], as_of: dt.date, level: int, suggestion: Suggestion) -> Suggestion:
+def _new_result(
+    advisor: Advisor,
+    applicant: Applicant,
+    tests: dict[str, LanguageTest],
+    as_of: dt.date,
+    level: int,
+    suggestion: Suggestion,
+) -> Suggestion:
     accepted = [name for name in advisor.params["accepted_language_tests"] if name in tests]
-    recent = [t.test for t in sorted(applicant.language_tests, key=lambda t: t.date, reverse=True) if t.test in accepted]
+    recent = [
+        t.test for t in sorted(applicant.language_tests, key=lambda t: t.date, reverse=True) if t.test in accepted
+    ]
     test = tests[(recent or accepted)[0]]
     latest = as_of - dt.timedelta(days=1)
     table = test.table_for(latest)
@@ -130,8 +159,12 @@ def _new_result(advisor: Advisor, applicant: Applicant, tests: dict[str, Languag
 
     oldest = years_before(as_of, advisor.params["language_validity_years"])
     shown = ", ".join(f"{advisor.ability(a)} {score_text(s, advisor.language)}" for a, s in scores.items())
-    suggestion.text.append(advisor.say("new_result", test=test.title, oldest=oldest.isoformat(), latest=latest.isoformat(), scores=shown))
-    suggestion.changes.append({"op": "append", "path": "language_tests", "value": {"test": test.test, "date": latest.isoformat(), **scores}})
+    suggestion.text.append(
+        advisor.say("new_result", test=test.title, oldest=oldest.isoformat(), latest=latest.isoformat(), scores=shown)
+    )
+    suggestion.changes.append(
+        {"op": "append", "path": "language_tests", "value": {"test": test.test, "date": latest.isoformat(), **scores}}
+    )
     return suggestion
 
 
@@ -149,12 +182,18 @@ def score_text(score, language: str = "en") -> str:
 
 # --- province and admissibility --------------------------------------------------------------------
 
+
 def other_province(advisor: Advisor) -> Suggestion:
     excluded = advisor.params["excluded_provinces"]
     example = next(p for p in advisor.params["provinces_and_territories"] if p not in excluded)
-    return Suggestion("outside_quebec", [advisor.say("province", excluded=", ".join(excluded), example=example)],
-                      [{"op": "set", "path": "intended_province", "value": example}])
+    return Suggestion(
+        "outside_quebec",
+        [advisor.say("province", excluded=", ".join(excluded), example=example)],
+        [{"op": "set", "path": "intended_province", "value": example}],
+    )
 
 
 def admissibility(advisor: Advisor) -> Suggestion:
-    return Suggestion("admissibility", [advisor.say("admissibility")], [{"op": "set", "path": "admissible", "value": True}])
+    return Suggestion(
+        "admissibility", [advisor.say("admissibility")], [{"op": "set", "path": "admissible", "value": True}]
+    )

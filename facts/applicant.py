@@ -12,7 +12,17 @@ import re
 from typing import Annotated, Literal
 
 from cec_rules.engine.shown import literal
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from .countries import check_country
 
@@ -22,7 +32,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # compiled once: every date of eve
 
 def _iso_date_only(value):
     """Dates are "YYYY-MM-DD" text (or date objects from code): no datetimes, no epoch seconds."""
-    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "", 2).isdecimal():
+    if (
+        type(value) is str
+        and len(value) == 10
+        and value[4] == value[7] == "-"
+        and value.replace("-", "", 2).isdecimal()
+    ):
         return value  # _ISO_DATE's test (`\d` is a character str.isdecimal accepts) at half its cost, 6 times a record
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -42,7 +57,9 @@ def _iso_timestamp_only(value):
         return value
     if isinstance(value, str) and _ISO_TIMESTAMP.fullmatch(value):
         return value
-    raise ValueError(f"expected a timestamp as YYYY-MM-DDTHH:MM[:SS]Z or with an offset such as -05:00, got {literal(value)}")
+    raise ValueError(
+        f"expected a timestamp as YYYY-MM-DDTHH:MM[:SS]Z or with an offset such as -05:00, got {literal(value)}"
+    )
 
 
 IsoTimestamp = Annotated[dt.datetime, BeforeValidator(_iso_timestamp_only)]
@@ -53,6 +70,8 @@ def _whole_number(value):
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"expected 2016 or 2021 as a whole number, got {literal(value)}")
     return value
+
+
 Hours = Annotated[float, Field(strict=True, ge=0, le=168)]
 Score = Annotated[float, Field(strict=True, ge=0)]
 # ISO 3166-1 alpha-2, checked against the data list (the schema keeps the shape, for editors)
@@ -101,7 +120,9 @@ def _code_matches_version(code: str, info: ValidationInfo) -> str:
     version = info.data.get("noc_version")
     expected = _CODE_DIGITS.get(version)
     if expected is not None and len(code) != expected:
-        raise ValueError(f"{code!r} has {len(code)} digits but NOC {version} codes have {expected} (noc_version: {version})")
+        raise ValueError(
+            f"{code!r} has {len(code)} digits but NOC {version} codes have {expected} (noc_version: {version})"
+        )
     return code
 
 

@@ -14,18 +14,36 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "admissible": ("bool", "false when found inadmissible elsewhere"),
     },
     "work_experience": {
-        "qualifying_hours": ("hours", "qualifying hours in the window, counting only periods that count however split NOC codes are read (the exact sum as a float never above it)"),
-        "possible_hours": ("hours", "qualifying hours if every period whose split NOC code might be skilled counts (equals qualifying_hours when no code is unsettled)"),
-        "occupations_with_hours": ("count", "number of unit groups with qualifying hours, among periods whose unit group is known"),
+        "qualifying_hours": (
+            "hours",
+            "qualifying hours in the window, counting only periods that count however split NOC codes are read (the exact sum as a float never above it)",
+        ),
+        "possible_hours": (
+            "hours",
+            "qualifying hours if every period whose split NOC code might be skilled counts (equals qualifying_hours when no code is unsettled)",
+        ),
+        "occupations_with_hours": (
+            "count",
+            "number of unit groups with qualifying hours, among periods whose unit group is known",
+        ),
         "window_start": ("date", "first day of the counting window"),
         "window_end": ("date", "last day of the counting window (the day before the assessment date)"),
-        "unsettled_periods": ("count", "periods that count only if their split NOC code is read as a skilled unit group"),
+        "unsettled_periods": (
+            "count",
+            "periods that count only if their split NOC code is read as a skilled unit group",
+        ),
     },
     "occupation_reading": {
         "reading": ("count", "the reading's number: one way of reading the split NOC codes (0 when no code splits)"),
-        "occupations": ("count", "how many occupations share the most qualifying hours in this reading (0: none has hours)"),
+        "occupations": (
+            "count",
+            "how many occupations share the most qualifying hours in this reading (0: none has hours)",
+        ),
         "readings": ("count", "how many distinct readings there are"),
-        "most_hours": ("hours", "the most qualifying hours in the window (all occupations together, weekly cap across jobs) that this reading may give: a reading with less never reaches the minimum"),
+        "most_hours": (
+            "hours",
+            "the most qualifying hours in the window (all occupations together, weekly cap across jobs) that this reading may give: a reading with less never reaches the minimum",
+        ),
     },
     "primary_occupation": {
         "reading": ("count", "the reading in which this unit group has the most qualifying hours"),
@@ -73,11 +91,23 @@ SCREEN_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "start": ("date", "first day"),
         "end": ("date", "last day (an open period: the day before the assessment date)"),
         "in_window": ("bool", "whether it has days in the counting window (its own clipping stays Python: the window)"),
-        "skilled": ("bool", "skilled under the edition: true, false, or null when a split code's counterparts disagree"),
+        "skilled": (
+            "bool",
+            "skilled under the edition: true, false, or null when a split code's counterparts disagree",
+        ),
         "counterparts": ("count", "unit groups of the edition's classification the code can be (0: no counterpart)"),
-        "via_correspondence": ("bool", "whether the code is in the other classification, read through StatCan's correspondence"),
-        "occupation": ("text", "the reported code, its title and level, e.g. NOC 2021 73300 Transport truck drivers (TEER 3)"),
-        "correspondence": ("text", "what a code of the other classification became, e.g. NOC 2016 7511 (...) became 73300 ... (TEER 3); empty otherwise"),
+        "via_correspondence": (
+            "bool",
+            "whether the code is in the other classification, read through StatCan's correspondence",
+        ),
+        "occupation": (
+            "text",
+            "the reported code, its title and level, e.g. NOC 2021 73300 Transport truck drivers (TEER 3)",
+        ),
+        "correspondence": (
+            "text",
+            "what a code of the other classification became, e.g. NOC 2016 7511 (...) became 73300 ... (TEER 3); empty otherwise",
+        ),
     },
     "study_period": {
         "study": ("count", "the period's index in study_history"),
@@ -89,7 +119,9 @@ SCREEN_KINDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 FACT_KINDS.update(SCREEN_KINDS)
 
-FIELD_TYPES: dict[str, dict[str, str]] = {kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()}
+FIELD_TYPES: dict[str, dict[str, str]] = {
+    kind: {name: spec[0] for name, spec in fields.items()} for kind, fields in FACT_KINDS.items()
+}
 
 # How values of these types (and parameters whose unit says hours) show in reasons: the engine's
 # "measure", grouped with at most two decimals (1,559.57), integers too.

@@ -23,18 +23,43 @@ ABILITY_ADVICE = ("listening", "reading", "writing", "speaking")
 _NAMES_FR: dict[str, dict[str, str]] = {}
 
 
-def derive_cec(applicant: Applicant, day: dt.date, edition, parameters: dict, source: str, exclusions: list | None = None,
-               shown: bool = True) -> Derivation:
+def derive_cec(
+    applicant: Applicant,
+    day: dt.date,
+    edition,
+    parameters: dict,
+    source: str,
+    exclusions: list | None = None,
+    shown: bool = True,
+) -> Derivation:
     """CEC's facts for `applicant` under `edition` on `day` (its NOC and language-test tables), counting only
     the work periods the edition's screen rules did not exclude (`exclusions`); without `shown`, only the
     derived values `impact_values` reads (facts/derive.py `derive`)."""
     tables = edition.tables
-    return derive(applicant, day, tables.noc, tables.language_tests, parameters, source, _ability_names_fr(edition), exclusions, shown)
+    return derive(
+        applicant,
+        day,
+        tables.noc,
+        tables.language_tests,
+        parameters,
+        source,
+        _ability_names_fr(edition),
+        exclusions,
+        shown,
+    )
 
 
 # The parameters derive and screen_facts read (tests/test_diff_shared.py checks that they read no other).
-DERIVATION_PARAMETERS = ("experience_window_years", "weekly_hours_cap", "noc_version", "skilled_levels", "language_validity_years",
-                         "accepted_language_tests", "language_results_accepted_from", "provinces_and_territories")
+DERIVATION_PARAMETERS = (
+    "experience_window_years",
+    "weekly_hours_cap",
+    "noc_version",
+    "skilled_levels",
+    "language_validity_years",
+    "accepted_language_tests",
+    "language_results_accepted_from",
+    "provinces_and_territories",
+)
 
 
 def derivation_inputs(edition) -> tuple:
@@ -54,7 +79,9 @@ def _ability_names_fr(edition) -> dict[str, str]:
     """French names of the abilities, from the edition's advice texts (once per edition)."""
     if edition.sha256 not in _NAMES_FR:
         advice = edition.ruleset.advice
-        _NAMES_FR[edition.sha256] = {name: advice[f"ability_{name}"].fr for name in ABILITY_ADVICE if f"ability_{name}" in advice}
+        _NAMES_FR[edition.sha256] = {
+            name: advice[f"ability_{name}"].fr for name in ABILITY_ADVICE if f"ability_{name}" in advice
+        }
     return _NAMES_FR[edition.sha256]
 
 
@@ -80,8 +107,14 @@ def explain(evaluator, applicant: Applicant, as_of: dt.date | None, language: st
     return explained(evaluator, applicant, as_of, language, source)
 
 
-CSV_COLUMNS = ("qualifying_hours", "main_occupation", "main_occupation_level", "language_level_required", "language_test",
-               "language_lowest_level")
+CSV_COLUMNS = (
+    "qualifying_hours",
+    "main_occupation",
+    "main_occupation_level",
+    "language_level_required",
+    "language_test",
+    "language_lowest_level",
+)
 
 
 def csv_cells(derived: dict) -> list:
@@ -89,30 +122,74 @@ def csv_cells(derived: dict) -> list:
     occupations = derived.get("occupations") or [{}]
     best = derived.get("best_language_result") or {}
     requirement = derived.get("language_requirement") or {}
-    return [derived.get("qualifying_hours", ""), occupations[0].get("noc_code", ""), occupations[0].get("level", ""),
-            requirement.get("level", ""), best.get("test", ""), best.get("lowest", "")]
+    return [
+        derived.get("qualifying_hours", ""),
+        occupations[0].get("noc_code", ""),
+        occupations[0].get("level", ""),
+        requirement.get("level", ""),
+        best.get("test", ""),
+        best.get("lowest", ""),
+    ]
 
 
 def impact_values(derived: dict) -> dict:
     """What `cec diff` keeps of a CEC decision per side: the hours and language levels that decide it."""
     best = derived.get("best_language_result") or {}
     requirement = derived.get("language_requirement") or {}
-    return {"qualifying_hours": derived.get("qualifying_hours"), "language_lowest": best.get("lowest"),
-            "language_required": requirement.get("level")}
+    return {
+        "qualifying_hours": derived.get("qualifying_hours"),
+        "language_lowest": best.get("lowest"),
+        "language_required": requirement.get("level"),
+    }
 
 
 # The impact report's histograms: hours in bins of 120 up to twice the 1,560 required; levels 0-12.
 IMPACT_DISTRIBUTIONS = (
-    Distribution("qualifying_hours_old", "qualifying_hours", "Qualifying hours (old rules) by outcome, with the hours thresholds",
-                 "hours", width=120, top=3120, thresholds="qualifying_hours", parameter="min_qualifying_hours"),
-    Distribution("lowest_language_level_old", "language_lowest", "Lowest language level (old rules) by outcome, with the required levels",
-                 "level", width=1, top=13, thresholds="language_level", parameter="language_level_by_occupation_level"),
+    Distribution(
+        "qualifying_hours_old",
+        "qualifying_hours",
+        "Qualifying hours (old rules) by outcome, with the hours thresholds",
+        "hours",
+        width=120,
+        top=3120,
+        thresholds="qualifying_hours",
+        parameter="min_qualifying_hours",
+    ),
+    Distribution(
+        "lowest_language_level_old",
+        "language_lowest",
+        "Lowest language level (old rules) by outcome, with the required levels",
+        "level",
+        width=1,
+        top=13,
+        thresholds="language_level",
+        parameter="language_level_by_occupation_level",
+    ),
 )
 
-PROGRAM = Program(id="cec", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_cec,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=in_language, explain=explain,
-                  data_files=DATA_FILES, load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, formats=FORMATS, impact_values=impact_values,
-                  impact_distributions=IMPACT_DISTRIBUTIONS, order=10, source_dirs=(Path(__file__).resolve().parent,),
-                  screen_facts=screen_cec, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs,
-                  derive_unshown=True)
+PROGRAM = Program(
+    id="cec",
+    fact_kinds=FACT_KINDS,
+    required_parameters=REQUIRED_PARAMETERS,
+    derive=derive_cec,
+    read_applicant=read_applicant,
+    input_limits=Limits.from_env,
+    translate=in_language,
+    explain=explain,
+    data_files=DATA_FILES,
+    load_tables=load_cec_tables,
+    table_files=table_files,
+    csv_columns=CSV_COLUMNS,
+    csv_cells=csv_cells,
+    required_advice=REQUIRED_ADVICE,
+    field_relations=FIELD_RELATIONS,
+    formats=FORMATS,
+    impact_values=impact_values,
+    impact_distributions=IMPACT_DISTRIBUTIONS,
+    order=10,
+    source_dirs=(Path(__file__).resolve().parent,),
+    screen_facts=screen_cec,
+    screen_kinds=tuple(SCREEN_KINDS),
+    derivation_inputs=derivation_inputs,
+    derive_unshown=True,
+)

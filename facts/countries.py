@@ -37,7 +37,9 @@ def check_country(value: str) -> str:
     names = country_names()
     if value in names:
         return value
-    raise ValueError(f"unknown country code {value!r}{_hint(value, names)}; expected an ISO 3166-1 alpha-2 code such as CA, US, FR, IN")
+    raise ValueError(
+        f"unknown country code {value!r}{_hint(value, names)}; expected an ISO 3166-1 alpha-2 code such as CA, US, FR, IN"
+    )
 
 
 def _hint(value: str, names: dict[str, str]) -> str:

@@ -32,8 +32,13 @@ from .vocabulary import COUNTRIES, PROVINCES_AND_TERRITORIES
 YEARS = ValueSpec(minimum=1, maximum=50)
 HOURS = ValueSpec(minimum=1, maximum=100_000)
 HOURS_PER_WEEK = ValueSpec(minimum=1, maximum=168)
-CLB_LEVELS = ValueSpec(minimum=1, maximum=12, items=lambda d: NOC_LEVELS[d.parameters["noc_version"]], non_empty=True,
-                       covers="skilled_levels")
+CLB_LEVELS = ValueSpec(
+    minimum=1,
+    maximum=12,
+    items=lambda d: NOC_LEVELS[d.parameters["noc_version"]],
+    non_empty=True,
+    covers="skilled_levels",
+)
 NOC_LEVEL_LIST = ValueSpec(items=lambda d: NOC_LEVELS[d.parameters["noc_version"]], non_empty=True)
 
 # name -> (type, why the derivation needs it, what its values may be); the validator checks each edition
@@ -41,20 +46,44 @@ NOC_LEVEL_LIST = ValueSpec(items=lambda d: NOC_LEVELS[d.parameters["noc_version"
 REQUIRED_PARAMETERS: dict[str, tuple] = {
     "experience_window_years": ("integer", "length of the window in which work counts", YEARS),
     "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs", HOURS_PER_WEEK),
-    "qualifying_work_countries": ("list", "countries where work counts (ISO 3166 alpha-2)", ValueSpec(items=COUNTRIES, non_empty=True)),
-    "noc_version": ("integer", "the NOC classification of the edition (2016 or 2021)", ValueSpec(items=tuple(NOC_LEVELS))),
+    "qualifying_work_countries": (
+        "list",
+        "countries where work counts (ISO 3166 alpha-2)",
+        ValueSpec(items=COUNTRIES, non_empty=True),
+    ),
+    "noc_version": (
+        "integer",
+        "the NOC classification of the edition (2016 or 2021)",
+        ValueSpec(items=tuple(NOC_LEVELS)),
+    ),
     "skilled_levels": ("list", "NOC levels (TEER digits, or 0/A/B) that count as skilled", NOC_LEVEL_LIST),
-    "language_level_by_occupation_level": ("table", "language threshold per occupation level (explanations use it too)", CLB_LEVELS),
+    "language_level_by_occupation_level": (
+        "table",
+        "language threshold per occupation level (explanations use it too)",
+        CLB_LEVELS,
+    ),
     "language_validity_years": ("integer", "how long a language result stays valid", YEARS),
-    "accepted_language_tests": ("list", "designated tests accepted on the assessment date",
-                                ValueSpec(items=lambda d: sorted(d.tables.language_tests), non_empty=True)),
-    "language_results_accepted_from": ("table", "per test, the first result date that counts (a test designated later)",
-                                       ValueSpec(items=lambda d: sorted(d.tables.language_tests), dates=True)),
-    "provinces_and_territories": ("list", "the two-letter codes an intended province may take",
-                                  ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True)),
+    "accepted_language_tests": (
+        "list",
+        "designated tests accepted on the assessment date",
+        ValueSpec(items=lambda d: sorted(d.tables.language_tests), non_empty=True),
+    ),
+    "language_results_accepted_from": (
+        "table",
+        "per test, the first result date that counts (a test designated later)",
+        ValueSpec(items=lambda d: sorted(d.tables.language_tests), dates=True),
+    ),
+    "provinces_and_territories": (
+        "list",
+        "the two-letter codes an intended province may take",
+        ValueSpec(items=PROVINCES_AND_TERRITORIES, non_empty=True, complete=True),
+    ),
     "min_qualifying_hours": ("number", "the hours needed (explanations compute the shortfall from it)", HOURS),
-    "excluded_provinces": ("list", "provinces an applicant may not intend to live in (explanations name them)",
-                           ValueSpec(items=PROVINCES_AND_TERRITORIES)),
+    "excluded_provinces": (
+        "list",
+        "provinces an applicant may not intend to live in (explanations name them)",
+        ValueSpec(items=PROVINCES_AND_TERRITORIES),
+    ),
 }
 
 # What the derivation guarantees between fields of one fact (kind -> [(lesser, greater)]): the validator's
@@ -126,13 +155,16 @@ class Experience:
         return Fraction(self.units(periods), self.unit)
 
 
-def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str,
-               exclusions: list | None = None) -> Experience:
+def experience(
+    applicant: Applicant, as_of: dt.date, noc: NocTables, params: dict, source: str, exclusions: list | None = None
+) -> Experience:
     """Every work period's status for the edition and the window, given what the screen rules excluded
     (`exclusions`, in rule order; None: nothing). Raises `InputError` for unknown codes."""
     findings: list[str] = []
     window, window_days = _window(as_of, params["experience_window_years"])[:2]
-    periods = _classify_periods(applicant, as_of, window_days, exclusions, classifier_for(noc, params), source, findings)
+    periods = _classify_periods(
+        applicant, as_of, window_days, exclusions, classifier_for(noc, params), source, findings
+    )
     cap = exact_hours(params["weekly_hours_cap"])
     cap_numerator, cap_denominator = cap.as_integer_ratio()  # (once each: a Fraction's parts are properties)
     denominator = cap_denominator
@@ -141,12 +173,17 @@ def experience(applicant: Applicant, as_of: dt.date, noc: NocTables, params: dic
         if denominator % rate_denominator:
             denominator = math.lcm(denominator, rate_denominator)
     week_cap = cap_numerator * 7 * (denominator // cap_denominator)
-    for period, (rate_numerator, rate_denominator) in zip(periods, rates):  # (rate/7) h a day = rate·D units of 1/(7·D) h
+    for period, (rate_numerator, rate_denominator) in zip(
+        periods, rates
+    ):  # (rate/7) h a day = rate·D units of 1/(7·D) h
         period.daily = daily = rate_numerator * (denominator // rate_denominator)
         if period.excluded is None:
             intervals = period.intervals
-            period.units = (interval_units(intervals[0], daily, week_cap) if len(intervals) == 1
-                            else capped_units([(i, daily) for i in intervals], week_cap))
+            period.units = (
+                interval_units(intervals[0], daily, week_cap)
+                if len(intervals) == 1
+                else capped_units([(i, daily) for i in intervals], week_cap)
+            )
     return Experience(window, periods, cap, findings, 7 * denominator, week_cap)
 
 
@@ -162,12 +199,25 @@ def screen_facts(applicant: Applicant, as_of: dt.date, noc: NocTables, params: d
     for index, work in enumerate(applicant.work_history):
         inside = _inside(work, as_of, window_days)
         end = window_ints[1] if work.end is None else as_int(work.end)
-        group = [{"t": "work_period", "item": index, "paid": work.paid, "self_employed": work.self_employed,
-                  "authorized": work.authorized, "country": work.country, "start": as_int(work.start), "end": end,
-                  "in_window": inside is not None, **_shown(_status(classifier, work, index, source)).fact}]
+        group = [
+            {
+                "t": "work_period",
+                "item": index,
+                "paid": work.paid,
+                "self_employed": work.self_employed,
+                "authorized": work.authorized,
+                "country": work.country,
+                "start": as_int(work.start),
+                "end": end,
+                "in_window": inside is not None,
+                **_shown(_status(classifier, work, index, source)).fact,
+            }
+        ]
         if studies and inside:
             first, last = inside
-            group += [dict(fact) for fact, begins, ends in studies if begins <= last and ends >= first]  # clip(inside, study): a fact per group
+            group += [
+                dict(fact) for fact, begins, ends in studies if begins <= last and ends >= first
+            ]  # clip(inside, study): a fact per group
         groups.append(group)
     return groups
 
@@ -179,13 +229,34 @@ def _studies(studies, window_end: dt.date) -> list[tuple[dict, int, int]]:
     for number, study in enumerate(studies):
         end = study.end or window_end
         if study.start <= end:
-            found.append(({"t": "study_period", "study": number, "full_time": study.full_time, "country": study.country,
-                           "start": as_int(study.start), "end": as_int(end)}, study.start.toordinal(), end.toordinal()))
+            found.append(
+                (
+                    {
+                        "t": "study_period",
+                        "study": number,
+                        "full_time": study.full_time,
+                        "country": study.country,
+                        "start": as_int(study.start),
+                        "end": as_int(end),
+                    },
+                    study.start.toordinal(),
+                    end.toordinal(),
+                )
+            )
     return found
 
 
-def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str, LanguageTest], params: dict, source: str,
-           ability_names_fr: dict[str, str] | None = None, exclusions: list | None = None, shown: bool = True) -> Derivation:
+def derive(
+    applicant: Applicant,
+    as_of: dt.date,
+    noc: NocTables,
+    tests: dict[str, LanguageTest],
+    params: dict,
+    source: str,
+    ability_names_fr: dict[str, str] | None = None,
+    exclusions: list | None = None,
+    shown: bool = True,
+) -> Derivation:
     """All facts for one applicant, counting only the work the screen rules did not exclude; raises
     `InputError` for codes, tests or provinces the data does not know. Without `shown` (a decision that
     is compared, not shown: `cec diff`), the same facts and errors, and only the derived values that
@@ -206,9 +277,16 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
     results, valid = assess_results(applicant.language_tests, as_of, tests, params, source, summaries=shown)
     best = best_result(valid)
     window_ints, window_text = _window(as_of, params["experience_window_years"])[2:]
-    facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of), "intended_province": applicant.intended_province,
-              "admissible": applicant.admissible},
-             _experience_fact(total, possible, by_occupation, state, window_ints, len(possible_periods) - len(counted))]
+    facts = [
+        {
+            "t": "applicant",
+            "id": applicant.id,
+            "as_of": as_int(as_of),
+            "intended_province": applicant.intended_province,
+            "admissible": applicant.admissible,
+        },
+        _experience_fact(total, possible, by_occupation, state, window_ints, len(possible_periods) - len(counted)),
+    ]
     facts += _reading_facts(all_readings, unit)
     if split:
         facts += [_question_fact(p) for p in split]
@@ -234,7 +312,10 @@ def derive(applicant: Applicant, as_of: dt.date, noc: NocTables, tests: dict[str
 def _compared_values(total: int, possible: int, unit: int, best: ConvertedResult | None) -> dict:
     """The derived values of a decision that is compared and not shown: those `impact_values` reads (and the
     possible hours, as `derive` gives them), without the period, occupation and result summaries."""
-    derived = {"qualifying_hours": round_down(total, unit), "best_language_result": result_summary(best) if best else None}
+    derived = {
+        "qualifying_hours": round_down(total, unit),
+        "best_language_result": result_summary(best) if best else None,
+    }
     if possible != total:
         derived["possible_qualifying_hours"] = round_down(possible, unit)
     return derived
@@ -270,21 +351,34 @@ def classifier_for(noc: NocTables, params: dict) -> OccupationClassifier:
 
 def _check_province(applicant: Applicant, params: dict, source: str) -> None:
     if applicant.intended_province not in params["provinces_and_territories"]:
-        raise InputError(source, "intended_province", f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}")
+        raise InputError(
+            source,
+            "intended_province",
+            f"{applicant.intended_province!r} is not a province or territory code; known: {', '.join(params['provinces_and_territories'])}",
+        )
 
 
 @lru_cache(maxsize=4096)
-def _window(as_of: dt.date, years: int) -> tuple[tuple[dt.date, dt.date], tuple[int, int], tuple[int, int], tuple[str, str]]:
+def _window(
+    as_of: dt.date, years: int
+) -> tuple[tuple[dt.date, dt.date], tuple[int, int], tuple[int, int], tuple[str, str]]:
     """The counting window (first and last day), and the same as day ordinals, as the facts' integers and as
     the decision's text (once per day: a population has a few thousand assessment dates)."""
     start, end = years_before(as_of, years), as_of - dt.timedelta(days=1)
-    return (start, end), (start.toordinal(), end.toordinal()), (as_int(start), as_int(end)), (start.isoformat(), end.isoformat())
+    return (
+        (start, end),
+        (start.toordinal(), end.toordinal()),
+        (as_int(start), as_int(end)),
+        (start.isoformat(), end.isoformat()),
+    )
 
 
 def _status(classifier: OccupationClassifier, work: WorkPeriod, index: int, source: str) -> OccupationStatus:
     status = classifier.status_of(work.noc_version, work.noc_code)
     if status is None:
-        raise InputError(source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}")
+        raise InputError(
+            source, f"work_history[{index}].noc_code", f"unknown NOC {work.noc_version} code {work.noc_code!r}"
+        )
     return status
 
 
@@ -321,8 +415,13 @@ _SHOWN: dict[int, tuple[OccupationStatus, _Shown]] = {}
 def _shown(status: OccupationStatus) -> _Shown:
     known = _SHOWN.get(id(status))
     if known is None or known[0] is not status:
-        fact = {"skilled": status.skilled, "counterparts": len(status.candidates), "via_correspondence": bool(status.via),
-                "occupation": describe(status.reported), "correspondence": candidates_text(status) if status.via else ""}
+        fact = {
+            "skilled": status.skilled,
+            "counterparts": len(status.candidates),
+            "via_correspondence": bool(status.via),
+            "occupation": describe(status.reported),
+            "correspondence": candidates_text(status) if status.via else "",
+        }
         via = tuple(f"{o.version} {o.code}" for o in status.via)
         known = _SHOWN[id(status)] = (status, _Shown(fact, status.reported.title, status.level, via))
     return known[1]
@@ -336,7 +435,9 @@ def _classify_periods(applicant, as_of, window_days, exclusions, classifier, sou
     for index, work in enumerate(applicant.work_history):
         status = _status(classifier, work, index, source)
         inside = _inside(work, as_of, window_days)
-        period = PeriodStatus(index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week), 0, 0)
+        period = PeriodStatus(
+            index, work, status, [inside] if inside else [], None, exact_hours(work.hours_per_week), 0, 0
+        )
         mine = by_item.get(index, ()) if by_item else ()
         if mine or inside is None:
             period.excluded = (_screened(period, mine) if mine else None) or _timing(work, as_of, inside)
@@ -400,7 +501,11 @@ def _countable(period: PeriodStatus) -> Countable:
     """A counting period's possible unit groups: a split code counts only where it is skilled; an unskilled
     code the rules let count counts as any of its counterparts, and one without a counterpart as none."""
     status = period.status
-    groups = status.candidates if status.skilled is False else tuple(c for c in status.candidates if c.code in status.skilled_candidates)
+    groups = (
+        status.candidates
+        if status.skilled is False
+        else tuple(c for c in status.candidates if c.code in status.skilled_candidates)
+    )
     return Countable(period.index, tuple(period.intervals), period.rate, groups, status.skilled is None or not groups)
 
 
@@ -421,19 +526,29 @@ def _in_units(reading: Reading, unit: int) -> Reading:
     """A reading's hours (Fractions, readings.py) in the experience's units: whole numbers, since the hours of
     any of the applicant's periods have a denominator (7 times one of the weekly hours' and the cap's) that
     divides `unit`."""
-    return Reading(tuple((occupation, _units(hours, unit)) for occupation, hours in reading.primaries), _units(reading.most_hours, unit))
+    return Reading(
+        tuple((occupation, _units(hours, unit)) for occupation, hours in reading.primaries),
+        _units(reading.most_hours, unit),
+    )
 
 
 def _units(hours: Fraction, unit: int) -> int:
     return hours.numerator * (unit // hours.denominator)
 
 
-def _experience_fact(total: int, possible: int, by_occupation: dict, state: Experience, window_ints: tuple[int, int], unsettled: int) -> dict:
+def _experience_fact(
+    total: int, possible: int, by_occupation: dict, state: Experience, window_ints: tuple[int, int], unsettled: int
+) -> dict:
     qualifying = float_not_above(total, state.unit)
-    return {"t": "work_experience", "qualifying_hours": qualifying,
-            "possible_hours": qualifying if possible == total else float_not_above(possible, state.unit),
-            "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
-            "window_start": window_ints[0], "window_end": window_ints[1], "unsettled_periods": unsettled}
+    return {
+        "t": "work_experience",
+        "qualifying_hours": qualifying,
+        "possible_hours": qualifying if possible == total else float_not_above(possible, state.unit),
+        "occupations_with_hours": sum(1 for h in by_occupation.values() if h > 0),
+        "window_start": window_ints[0],
+        "window_end": window_ints[1],
+        "unsettled_periods": unsettled,
+    }
 
 
 def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
@@ -441,28 +556,62 @@ def _reading_facts(all_readings: list[Reading], unit: int) -> list[dict]:
     ones name each other); hours in units of 1/`unit` hour."""
     facts = []
     for number, reading in enumerate(all_readings):
-        facts.append({"t": "occupation_reading", "reading": number, "occupations": len(reading.primaries), "readings": len(all_readings),
-                      "most_hours": float_not_above(reading.most_hours, unit)})
+        facts.append(
+            {
+                "t": "occupation_reading",
+                "reading": number,
+                "occupations": len(reading.primaries),
+                "readings": len(all_readings),
+                "most_hours": float_not_above(reading.most_hours, unit),
+            }
+        )
         for occupation, hours in reading.primaries:
-            others = [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation] if len(reading.primaries) > 1 else ()
-            facts.append({"t": "primary_occupation", "reading": number, "noc_code": occupation.code, "noc_version": occupation.version,
-                          "title": occupation.title, "level": occupation.level, "hours": float_not_above(hours, unit),
-                          "tied": bool(others), "tied_with": " and ".join(others)})
+            others = (
+                [f"{o.code} {o.title}" for o, _ in reading.primaries if o is not occupation]
+                if len(reading.primaries) > 1
+                else ()
+            )
+            facts.append(
+                {
+                    "t": "primary_occupation",
+                    "reading": number,
+                    "noc_code": occupation.code,
+                    "noc_version": occupation.version,
+                    "title": occupation.title,
+                    "level": occupation.level,
+                    "hours": float_not_above(hours, unit),
+                    "tied": bool(others),
+                    "tied_with": " and ".join(others),
+                }
+            )
     return facts
 
 
 def _question_fact(period: PeriodStatus) -> dict:
     """What the input leaves open about a split code: the field to give, and why."""
     status = period.status
-    return {"t": "unresolved_code", "period": period.index, "field": f"work_history[{period.index}].noc_code",
-            **code_question_facts(status, f"work_history[{period.index}]"), "affects_experience": status.skilled is None}
+    return {
+        "t": "unresolved_code",
+        "period": period.index,
+        "field": f"work_history[{period.index}].noc_code",
+        **code_question_facts(status, f"work_history[{period.index}]"),
+        "affects_experience": status.skilled is None,
+    }
 
 
 def _language_fact(result: ConvertedResult, ability_names_fr: dict[str, str]) -> dict:
     test, lowest_ability = result.test, result.lowest_ability
-    fact = {"t": "language_result", "test": test.test, "test_title": test.title, "language": test.language,
-            "level_name": test.level_name, "date": as_int(result.date), **result.levels, "lowest": result.lowest,
-            "lowest_ability": lowest_ability}
+    fact = {
+        "t": "language_result",
+        "test": test.test,
+        "test_title": test.title,
+        "language": test.language,
+        "level_name": test.level_name,
+        "date": as_int(result.date),
+        **result.levels,
+        "lowest": result.lowest,
+        "lowest_ability": lowest_ability,
+    }
     if lowest_ability in ability_names_fr:
         fact["lowest_ability__fr"] = ability_names_fr[lowest_ability]
     return fact
@@ -504,8 +653,16 @@ def exact_text(units: int, per: int) -> str:
 def _occupation_summaries(by_occupation: dict[Occupation, int], unit: int) -> list[dict]:
     """The unit groups with their hours, the most first (then by code)."""
     ranked = sorted(by_occupation.items(), key=_most_hours) if len(by_occupation) > 1 else by_occupation.items()
-    return [{"noc_code": o.code, "noc_version": o.version, "title": o.title, "level": o.level, "hours": round_down(units, unit)}
-            for o, units in ranked]
+    return [
+        {
+            "noc_code": o.code,
+            "noc_version": o.version,
+            "title": o.title,
+            "level": o.level,
+            "hours": round_down(units, unit),
+        }
+        for o, units in ranked
+    ]
 
 
 def _most_hours(item: tuple[Occupation, int]) -> tuple:
@@ -515,11 +672,18 @@ def _most_hours(item: tuple[Occupation, int]) -> tuple:
 def _period_summary(p: PeriodStatus, unit: int) -> dict:
     shown, unsettled = _shown(p.status), p.excluded is None and p.status.skilled is None  # (p.unsettled)
     counts = p.excluded is None and not unsettled
-    summary = {"index": p.index, "noc_code": p.period.noc_code, "noc_version": p.period.noc_version,
-               "title": shown.title, "level": shown.level, "via": list(shown.via),
-               "counted": counts, "excluded": p.excluded,
-               "days_counted": _days(p.intervals) if counts else 0,
-               "hours": round_down(p.units, unit) if counts else 0.0}
+    summary = {
+        "index": p.index,
+        "noc_code": p.period.noc_code,
+        "noc_version": p.period.noc_version,
+        "title": shown.title,
+        "level": shown.level,
+        "via": list(shown.via),
+        "counted": counts,
+        "excluded": p.excluded,
+        "days_counted": _days(p.intervals) if counts else 0,
+        "hours": round_down(p.units, unit) if counts else 0.0,
+    }
     if unsettled:
         summary["counted"] = None  # counts only if its split code is read as a skilled unit group
         summary["possible_hours"] = round_down(p.units, unit)

@@ -17,8 +17,10 @@ from .catalog import FIELD_TYPES, FORMATS
 from .derive import experience
 from .findings import in_language
 
-NOT_ESTABLISHED = {"en": "not established: no rule concluded this criterion",
-                   "fr": "non établi : aucune règle n'a conclu ce critère"}
+NOT_ESTABLISHED = {
+    "en": "not established: no rule concluded this criterion",
+    "fr": "non établi : aucune règle n'a conclu ce critère",
+}
 
 
 def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, language: str, source: str) -> dict:
@@ -34,10 +36,19 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
         criterion = edition.ruleset.criteria[result.id]
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
         entry = {
-            "id": result.id, "met": result.met, "citation": criterion.citation,
-            "description": fill_parameters(wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS),
+            "id": result.id,
+            "met": result.met,
+            "citation": criterion.citation,
+            "description": fill_parameters(
+                wording(criterion.description, language), compiled.parameters, compiled.units, language, FORMATS
+            ),
             "reason": _reason(result, rules, compiled, language, words=edition.ruleset.words.get(language)),
-            "facts_used": {alias: _readable(fact, language) for o in result.outcomes for alias, fact in o.facts.items() if not alias.endswith("__")},
+            "facts_used": {
+                alias: _readable(fact, language)
+                for o in result.outcomes
+                for alias, fact in o.facts.items()
+                if not alias.endswith("__")
+            },
             "thresholds": _thresholds(rules, decision.trace, edition, compiled),
         }
         if result.met is None:
@@ -46,9 +57,16 @@ def explain(evaluator: Evaluator, applicant: Applicant, as_of: dt.date | None, l
             suggestion = _suggest(result.id, advisor, state, applicant, decision, edition, day, screen)
             entry["to_meet"] = {"text": suggestion.text, "changes": suggestion.changes} if suggestion else None
         criteria.append(entry)
-    doc = {"applicant_id": decision.applicant_id, "program": decision.program, "edition": decision.edition,
-           "as_of": decision.as_of, "eligible": decision.eligible, "language": language, "criteria": criteria,
-           "findings": decision.derived.get("findings", [])}
+    doc = {
+        "applicant_id": decision.applicant_id,
+        "program": decision.program,
+        "edition": decision.edition,
+        "as_of": decision.as_of,
+        "eligible": decision.eligible,
+        "language": language,
+        "criteria": criteria,
+        "findings": decision.derived.get("findings", []),
+    }
     if decision.not_together:  # why a decision with no unmet criterion is not eligible
         doc["not_together"] = _not_together(decision, compiled, edition, language)
     if decision.score is not None:  # a points grid: each factor's points, maximum, reason and citation
@@ -64,7 +82,9 @@ def in_french(doc: dict, decision, edition, applicant) -> dict:
         entry["citation"] = french.citation(entry["citation"])
         for threshold in entry.get("thresholds", []):
             threshold["citation"] = french.citation(threshold["citation"])
-            threshold["description"] = french.citation(threshold["description"])  # parameters are described in English only
+            threshold["description"] = french.citation(
+                threshold["description"]
+            )  # parameters are described in English only
     return french.mark_titles(doc, _titles(doc, decision, edition) | input_titles(applicant, edition.tables.noc))
 
 
@@ -72,11 +92,19 @@ def noc_titles(decision) -> set[str]:
     """The NOC titles a decision's texts may quote: of the facts matched (by its criteria's rules and its
     points grid's), of the derived occupations, and of any other derived unit group (a value, or a list's
     item, with a `noc_code` and a `title`: FSW's continuous run, FST's trades)."""
-    titles = {fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")}
+    titles = {
+        fact["title"] for c in decision.criteria for o in c.outcomes for fact in o.facts.values() if fact.get("title")
+    }
     titles |= {o["title"] for o in decision.derived.get("occupations") or [] if o.get("title")}
-    for factor in decision.score.factors if decision.score is not None else []:  # the facts the points grid's rules matched
-        titles |= {fact["title"] for firing in [*factor.awards, *factor.unknown] for fact in firing.facts.values()
-                   if isinstance(fact, dict) and isinstance(fact.get("title"), str) and fact["title"]}
+    for factor in (
+        decision.score.factors if decision.score is not None else []
+    ):  # the facts the points grid's rules matched
+        titles |= {
+            fact["title"]
+            for firing in [*factor.awards, *factor.unknown]
+            for fact in firing.facts.values()
+            if isinstance(fact, dict) and isinstance(fact.get("title"), str) and fact["title"]
+        }
     for value in decision.derived.values():
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict) and item.get("noc_code") and isinstance(item.get("title"), str) and item["title"]:
@@ -126,7 +154,15 @@ def _readable(fact: dict, language: str = "en") -> dict:
     return shown
 
 
-def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TYPES, formats: dict = FORMATS, words: dict | None = None) -> str:
+def _reason(
+    result,
+    rules,
+    compiled,
+    language: str,
+    field_types: dict = FIELD_TYPES,
+    formats: dict = FORMATS,
+    words: dict | None = None,
+) -> str:
     """A criterion's reason in `language`, from its rules' wording (and the ruleset's `words` in it)."""
     if not result.outcomes:
         return NOT_ESTABLISHED[language]
@@ -134,7 +170,18 @@ def _reason(result, rules, compiled, language: str, field_types: dict = FIELD_TY
     for outcome, rule in zip(result.outcomes, rules):
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
         facts = worded(outcome.facts, words, language)
-        texts.append(render(wording(rule.then.reason, language), facts, aliases, compiled.parameters, field_types, compiled.units, language, formats))
+        texts.append(
+            render(
+                wording(rule.then.reason, language),
+                facts,
+                aliases,
+                compiled.parameters,
+                field_types,
+                compiled.units,
+                language,
+                formats,
+            )
+        )
     return "; ".join(dict.fromkeys(texts))
 
 
@@ -143,8 +190,14 @@ def _not_together(decision, compiled, edition, language: str) -> list[dict]:
     from .translated import not_together_reason  # (it imports this module)
 
     words = edition.ruleset.words.get(language)
-    return [{"criteria": list(record.criteria), "citation": record.citation,
-             "reason": not_together_reason(record, compiled, language, FIELD_TYPES, FORMATS, words)} for record in decision.not_together]
+    return [
+        {
+            "criteria": list(record.criteria),
+            "citation": record.citation,
+            "reason": not_together_reason(record, compiled, language, FIELD_TYPES, FORMATS, words),
+        }
+        for record in decision.not_together
+    ]
 
 
 def _needs(result, language: str) -> list[dict]:
@@ -164,8 +217,15 @@ def _thresholds(rules, trace: list[dict], edition, compiled) -> list[dict]:
         rule = compiled.rules.get(f"{compiled.name}:{firing['rule']}")
         if rule is not None and rule.then.derive is not None and rule.then.derive.fact in derived_kinds:
             used.extend(parameters_of(rule))
-    return [{"parameter": name, "value": compiled.parameters[name], "citation": edition.ruleset.parameters[name].citation,
-             "description": edition.ruleset.parameters[name].description} for name in dict.fromkeys(used)]
+    return [
+        {
+            "parameter": name,
+            "value": compiled.parameters[name],
+            "citation": edition.ruleset.parameters[name].citation,
+            "description": edition.ruleset.parameters[name].description,
+        }
+        for name in dict.fromkeys(used)
+    ]
 
 
 def _exclusions(screened) -> list | None:
@@ -175,8 +235,11 @@ def _exclusions(screened) -> list | None:
 
 def _suggest(criterion: str, advisor, state, applicant, decision, edition, day, screen):
     if criterion == "skilled_work_experience":
-        occupation = (None if state.counted else forward.own_skilled_occupation(applicant, state, edition.tables.noc, advisor.params)) \
-            or advice.example_occupation(state, edition.tables.noc, advisor.params)
+        occupation = (
+            None
+            if state.counted
+            else forward.own_skilled_occupation(applicant, state, edition.tables.noc, advisor.params)
+        ) or advice.example_occupation(state, edition.tables.noc, advisor.params)
         return forward.more_hours(advisor, applicant, day, edition.tables.noc, occupation, "explain", screen)
     if criterion == "language_proficiency":
         return advice.better_language(advisor, applicant, decision.derived, edition.tables.language_tests, day)

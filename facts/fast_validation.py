@@ -26,11 +26,18 @@ from __future__ import annotations
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-from .applicant import Applicant, _code_matches_version, _end_not_before_start, _iso_date_only, _iso_timestamp_only, _whole_number
+from .applicant import (
+    Applicant,
+    _code_matches_version,
+    _end_not_before_start,
+    _iso_date_only,
+    _iso_timestamp_only,
+    _whole_number,
+)
 from .countries import check_country, country_names
 from .limits import LISTS, Limits
 
-_LARGE = 10 ** 18  # a whole number's limit (facts/limits.py `_leaf_problem`)
+_LARGE = 10**18  # a whole number's limit (facts/limits.py `_leaf_problem`)
 _DIGITS = {2016: 4, 2021: 5}  # `_code_matches_version`'s lengths
 _ACROSS_FIELDS = (_code_matches_version, _end_not_before_start)  # checked by `consistent` once the applicant is built
 
@@ -84,8 +91,11 @@ def consistent(applicant: Applicant) -> bool:
             if study.end is not None and study.end < study.start:
                 return False
     offers = applicant.job_offer.employers if applicant.job_offer is not None else ()
-    return all(len(entry.noc_code) == _DIGITS[entry.noc_version] for group in (offers, applicant.certificates_of_qualification)
-               for entry in group)
+    return all(
+        len(entry.noc_code) == _DIGITS[entry.noc_version]
+        for group in (offers, applicant.certificates_of_qualification)
+        for entry in group
+    )
 
 
 def _applicant_schema() -> dict:
@@ -108,7 +118,10 @@ def _fast(node, limits: Limits, field: str | None):
             raise _NoFastPath
         fields = {name: _fast(value, limits, name) for name, value in node["fields"].items()}
         return {**node, "fields": fields}
-    result = {key: (value if key in ("cls", "metadata", "serialization") else _fast(value, limits, field)) for key, value in node.items()}
+    result = {
+        key: (value if key in ("cls", "metadata", "serialization") else _fast(value, limits, field))
+        for key, value in node.items()
+    }
     if kind == "str":
         result["max_length"] = min(node.get("max_length", limits.string_chars), limits.string_chars)
     elif kind == "literal":
@@ -135,7 +148,9 @@ def _native(node: dict, limits: Limits, field: str | None) -> dict:
         return core_schema.none_schema()  # (only where None is allowed anyway: the usual way reads a timestamp)
     inner = _fast(node["schema"], limits, field)
     if function is _iso_date_only:
-        text = core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=limits.string_chars)
+        text = core_schema.str_schema(
+            strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=limits.string_chars
+        )
         return core_schema.chain_schema([text, inner])
     if function is check_country:
         return core_schema.chain_schema([inner, core_schema.literal_schema(sorted(country_names()))])

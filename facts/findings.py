@@ -16,24 +16,43 @@ import re
 from .occupations import OccupationStatus, candidates_text, describe
 
 TEXTS = {
-    "split_code": {"en": "{where}: {candidates}; give the NOC {version} code",
-                   "fr": "{where} : {candidates}; indiquez le code CNP {version}"},
-    "starts_late": {"en": "{where}: starts on {start}, on or after the assessment date {as_of}: it never counts",
-                    "fr": "{where} : commence le {start}, à la date d'évaluation ({as_of}) ou après : elle ne compte jamais"},
-    "no_counterpart": {"en": "{where}: {occupation} has no counterpart in the correspondence; give the code in the edition's classification",
-                       "fr": "{where} : {occupation} n'a pas d'équivalent dans la table de concordance; indiquez le code de la classification de l'édition"},
-    "issued_late": {"en": "{where}: issued {issued}, after the assessment date {as_of}: it does not count",
-                    "fr": "{where} : délivré le {issued}, après la date d'évaluation ({as_of}) : il ne compte pas"},
-    "completed_late": {"en": "{where}: completed after {day}, so it does not count yet",
-                       "fr": "{where} : obtenu après le {day}, il ne compte donc pas encore"},
-    "eca_too_old": {"en": "{where}: a foreign credential counts only with an ECA less than {years} years old",
-                    "fr": "{where} : un diplôme étranger ne compte qu'avec une évaluation des diplômes d'études (EDE) de moins de {years} ans"},
+    "split_code": {
+        "en": "{where}: {candidates}; give the NOC {version} code",
+        "fr": "{where} : {candidates}; indiquez le code CNP {version}",
+    },
+    "starts_late": {
+        "en": "{where}: starts on {start}, on or after the assessment date {as_of}: it never counts",
+        "fr": "{where} : commence le {start}, à la date d'évaluation ({as_of}) ou après : elle ne compte jamais",
+    },
+    "no_counterpart": {
+        "en": "{where}: {occupation} has no counterpart in the correspondence; give the code in the edition's classification",
+        "fr": "{where} : {occupation} n'a pas d'équivalent dans la table de concordance; indiquez le code de la classification de l'édition",
+    },
+    "issued_late": {
+        "en": "{where}: issued {issued}, after the assessment date {as_of}: it does not count",
+        "fr": "{where} : délivré le {issued}, après la date d'évaluation ({as_of}) : il ne compte pas",
+    },
+    "completed_late": {
+        "en": "{where}: completed after {day}, so it does not count yet",
+        "fr": "{where} : obtenu après le {day}, il ne compte donc pas encore",
+    },
+    "eca_too_old": {
+        "en": "{where}: a foreign credential counts only with an ECA less than {years} years old",
+        "fr": "{where} : un diplôme étranger ne compte qu'avec une évaluation des diplômes d'études (EDE) de moins de {years} ans",
+    },
 }
 _PART = {"where": r"[\w.\[\]]+", "version": r"\d{4}", "years": r"\d+", "candidates": r".+", "occupation": r".+"}
 _DATE = r"\d{4}-\d{2}-\d{2}"
-_PATTERNS = {kind: re.compile("".join(f"(?P<{piece[1:-1]}>{_PART.get(piece[1:-1], _DATE)})" if piece.startswith("{") else re.escape(piece)
-                                      for piece in re.split(r"(\{\w+\})", texts["en"])) + "$")
-             for kind, texts in TEXTS.items()}
+_PATTERNS = {
+    kind: re.compile(
+        "".join(
+            f"(?P<{piece[1:-1]}>{_PART.get(piece[1:-1], _DATE)})" if piece.startswith("{") else re.escape(piece)
+            for piece in re.split(r"(\{\w+\})", texts["en"])
+        )
+        + "$"
+    )
+    for kind, texts in TEXTS.items()
+}
 
 
 def finding(kind: str, **parts) -> str:
@@ -43,7 +62,9 @@ def finding(kind: str, **parts) -> str:
 
 def split_code(where: str, status: OccupationStatus, lang: str = "en") -> str:
     """`work_history[0]: NOC 2016 6331 (...) became 63201 ... (TEER 3) or ...; give the NOC 2021 code`."""
-    return TEXTS["split_code"][lang].format(where=where, candidates=candidates_text(status, lang), version=status.candidates[0].version)
+    return TEXTS["split_code"][lang].format(
+        where=where, candidates=candidates_text(status, lang), version=status.candidates[0].version
+    )
 
 
 def in_language(note: str, applicant, noc, lang: str) -> str:

@@ -21,11 +21,18 @@ from .advice import Advisor, Suggestion, _ceil_hundredth
 from .applicant import Applicant, WorkPeriod
 from .derive import experience
 
-HORIZON_WEEKS = 53 * 3 + 2   # the window is at most 3 years; beyond it nothing already done counts
+HORIZON_WEEKS = 53 * 3 + 2  # the window is at most 3 years; beyond it nothing already done counts
 
 
-def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occupation: tuple[int, str, str], source: str,
-               screen: Callable) -> Suggestion:
+def more_hours(
+    advisor: Advisor,
+    applicant: Applicant,
+    as_of: dt.date,
+    noc,
+    occupation: tuple[int, str, str],
+    source: str,
+    screen: Callable,
+) -> Suggestion:
     """The date existing work reaches the minimum, or a job from `as_of` and the date to apply after it.
     `screen(person, day)` gives the screen rules' exclusions for that applicant assessed on that day."""
     params = advisor.params
@@ -36,7 +43,11 @@ def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occu
     now = state_on(applicant, as_of)
     for period in now.periods:
         if period.excluded is None and period.status.split:
-            suggestion.text.append(advisor.say("unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code))
+            suggestion.text.append(
+                advisor.say(
+                    "unresolved_code", version=params["noc_version"], index=period.index, code=period.period.noc_code
+                )
+            )
     current = first_day(lambda day: hours_on(applicant, day) >= need, as_of + dt.timedelta(days=1))
     if current is not None:
         suggestion.text.append(advisor.say("apply_from", date=current.isoformat()))
@@ -46,16 +57,38 @@ def more_hours(advisor: Advisor, applicant: Applicant, as_of: dt.date, noc, occu
     job = lambda end: _new_job(applicant, occupation, params, as_of, end, cap)
     day = first_day(lambda day: hours_on(job(day - dt.timedelta(days=1)), day) >= need, as_of + dt.timedelta(days=1))
     if day is None:
-        suggestion.text.append(advisor.say("hours_unreachable", hours=_ceil_hundredth(need - hours_on(applicant, as_of)), deadline=as_of.isoformat()))
+        suggestion.text.append(
+            advisor.say(
+                "hours_unreachable",
+                hours=_ceil_hundredth(need - hours_on(applicant, as_of)),
+                deadline=as_of.isoformat(),
+            )
+        )
         return suggestion
     end = day - dt.timedelta(days=1)
     version, code, title = occupation
-    suggestion.text.append(advisor.say("more_hours", hours=_ceil_hundredth(need - hours_on(applicant, day)),
-                                       levels=advisor.say("levels_skilled"), deadline=day.isoformat()))
-    suggestion.text.append(advisor.say("example_period", weeks=-(-((end - as_of).days + 1) // 7), weekly_hours=cap,
-                                       occupation=f"{code} {title}", start=as_of.isoformat(), end=end.isoformat()))
+    suggestion.text.append(
+        advisor.say(
+            "more_hours",
+            hours=_ceil_hundredth(need - hours_on(applicant, day)),
+            levels=advisor.say("levels_skilled"),
+            deadline=day.isoformat(),
+        )
+    )
+    suggestion.text.append(
+        advisor.say(
+            "example_period",
+            weeks=-(-((end - as_of).days + 1) // 7),
+            weekly_hours=cap,
+            occupation=f"{code} {title}",
+            start=as_of.isoformat(),
+            end=end.isoformat(),
+        )
+    )
     suggestion.text.append(advisor.say("apply_from", date=day.isoformat()))
-    suggestion.changes.append({"op": "append", "path": "work_history", "value": _period_data(occupation, params, as_of, end, cap)})
+    suggestion.changes.append(
+        {"op": "append", "path": "work_history", "value": _period_data(occupation, params, as_of, end, cap)}
+    )
     suggestion.changes.append({"op": "set", "path": "application_date", "value": day.isoformat()})
     return suggestion
 
@@ -77,9 +110,17 @@ def first_day(reached, start: dt.date) -> dt.date | None:
 
 def _period_data(occupation: tuple[int, str, str], params: dict, start: dt.date, end: dt.date, cap: float) -> dict:
     version, code, _ = occupation
-    return {"noc_code": code, "noc_version": version, "country": params["qualifying_work_countries"][0],
-            "start": start.isoformat(), "end": end.isoformat(), "hours_per_week": cap,
-            "paid": True, "self_employed": False, "authorized": True}
+    return {
+        "noc_code": code,
+        "noc_version": version,
+        "country": params["qualifying_work_countries"][0],
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "hours_per_week": cap,
+        "paid": True,
+        "self_employed": False,
+        "authorized": True,
+    }
 
 
 def _new_job(applicant: Applicant, occupation, params: dict, start: dt.date, end: dt.date, cap: float) -> Applicant:

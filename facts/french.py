@@ -13,7 +13,9 @@ import re
 ACTS = {"IRPR": "RIPR", "IRPA": "LIPR"}
 ENGLISH_TITLE = "titre anglais"
 ENGLISH_TEXT = "texte anglais"
-_REFERENCE = re.compile(r"\b(?:RIPR|LIPR)\b(?:\s*(?:ss?\.|art\.)?\s*[\d.]+(?:\([\w.]+\))*(?:\s*(?:-|–|and|et|,)\s*[\d.]*(?:\([\w.]+\))*)*)?")
+_REFERENCE = re.compile(
+    r"\b(?:RIPR|LIPR)\b(?:\s*(?:ss?\.|art\.)?\s*[\d.]+(?:\([\w.]+\))*(?:\s*(?:-|–|and|et|,)\s*[\d.]*(?:\([\w.]+\))*)*)?"
+)
 
 
 _BETWEEN_REFERENCES = re.compile(r"(?<=[\d)]) and (?=\d)")
@@ -55,7 +57,9 @@ def mark_titles(value, titles: set[str]):
         # longer one ("Retail salespersons" in "Retail salespersons and visual merchandisers") is never
         # marked in the middle of it, and marking a marked text again changes nothing
         either = "|".join(re.escape(title) for title in sorted(titles, key=len, reverse=True))
-        return re.sub(rf"({either})( \({ENGLISH_TITLE}\))?", lambda m: m[0] if m[2] else f"{m[1]} ({ENGLISH_TITLE})", value)
+        return re.sub(
+            rf"({either})( \({ENGLISH_TITLE}\))?", lambda m: m[0] if m[2] else f"{m[1]} ({ENGLISH_TITLE})", value
+        )
     if isinstance(value, list):
         return [mark_titles(v, titles) for v in value]
     if isinstance(value, dict):

@@ -35,7 +35,10 @@ DISPUTE_FACT = {
     "family_size": ("count", "the family size"),
     "available": ("number", "CAD available"),
     "earlier_amount": ("number", "CAD needed if the amounts took effect on the earlier day one source gives"),
-    "later_amount": ("number", "CAD needed if they took effect on the later day another source gives (the amounts in force until then)"),
+    "later_amount": (
+        "number",
+        "CAD needed if they took effect on the later day another source gives (the amounts in force until then)",
+    ),
     "enough": ("number", "the higher of the two: funds of at least this much meet the requirement on either day"),
     "earlier_day": ("date", "the earlier day a source gives for the amounts"),
     "earlier_source": ("text", "the source that gives it"),
@@ -64,18 +67,30 @@ def amount_or_dispute(family_size: int, available: float | None, params: dict) -
         >>> amount_or_dispute(1, 14000, {**params, "settlement_funds_disputed_by_family_size": {}})
         (14690, None)
     """
-    earlier = funds_required(family_size, params["settlement_funds_by_family_size"], params["settlement_funds_each_additional_member"])
+    earlier = funds_required(
+        family_size, params["settlement_funds_by_family_size"], params["settlement_funds_each_additional_member"]
+    )
     disputed = params["settlement_funds_disputed_by_family_size"]
-    later = funds_required(family_size, disputed, params["settlement_funds_disputed_each_additional_member"]) if disputed else earlier
+    later = (
+        funds_required(family_size, disputed, params["settlement_funds_disputed_each_additional_member"])
+        if disputed
+        else earlier
+    )
     if available is None:
         return earlier, None
     if available >= max(earlier, later):
         return max(earlier, later), None
     if available < min(earlier, later):
         return min(earlier, later), None
-    return None, {"t": "funds_dispute", "family_size": family_size, "available": float(available),
-                  "earlier_amount": float(earlier), "later_amount": float(later), "enough": float(max(earlier, later)),
-                  **_dispute_days(params["settlement_funds_dispute_days"])}
+    return None, {
+        "t": "funds_dispute",
+        "family_size": family_size,
+        "available": float(available),
+        "earlier_amount": float(earlier),
+        "later_amount": float(later),
+        "enough": float(max(earlier, later)),
+        **_dispute_days(params["settlement_funds_dispute_days"]),
+    }
 
 
 def _dispute_days(days: dict) -> dict:
@@ -86,5 +101,9 @@ def _dispute_days(days: dict) -> dict:
         'a.com'
     """
     (first, early), (last, late) = min(days.items(), key=lambda e: e[1]), max(days.items(), key=lambda e: e[1])
-    return {"earlier_day": as_int(dt.date.fromisoformat(early)), "earlier_source": first,
-            "later_day": as_int(dt.date.fromisoformat(late)), "later_source": last}
+    return {
+        "earlier_day": as_int(dt.date.fromisoformat(early)),
+        "earlier_source": first,
+        "later_day": as_int(dt.date.fromisoformat(late)),
+        "later_source": last,
+    }

@@ -94,8 +94,11 @@ def interval_units(interval: Interval, daily_units: int, week_cap: int) -> int:
     first_week, last_week = (start - 1) // 7, (end - 1) // 7
     if first_week == last_week:
         return min(week_cap, (end - start + 1) * daily_units)
-    return (min(week_cap, (7 * first_week + 7 - start + 1) * daily_units) + min(week_cap, (end - 7 * last_week) * daily_units)
-            + (last_week - first_week - 1) * min(week_cap, 7 * daily_units))
+    return (
+        min(week_cap, (7 * first_week + 7 - start + 1) * daily_units)
+        + min(week_cap, (end - 7 * last_week) * daily_units)
+        + (last_week - first_week - 1) * min(week_cap, 7 * daily_units)
+    )
 
 
 def _constant_rate_segments(pieces: list[tuple[Interval, int]]) -> list[tuple[Interval, int]]:

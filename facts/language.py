@@ -44,15 +44,23 @@ def level_for(table: ScoreTable, ability: str, score: float) -> int:
     return max(reached, default=0)
 
 
-def convert(index: int, result, tests: dict[str, LanguageTest], source: str, field: str = "language_tests") -> ConvertedResult:
+def convert(
+    index: int, result, tests: dict[str, LanguageTest], source: str, field: str = "language_tests"
+) -> ConvertedResult:
     """Check a result against its test's table and convert it; bad input raises `InputError` naming
     `field[index]` (the applicant's `language_tests`, or e.g. the spouse's)."""
     test = tests.get(result.test)
     if test is None:
-        raise InputError(source, f"{field}[{index}].test", f"unknown test {result.test!r}; designated tests: {', '.join(sorted(tests))}")
+        raise InputError(
+            source,
+            f"{field}[{index}].test",
+            f"unknown test {result.test!r}; designated tests: {', '.join(sorted(tests))}",
+        )
     table = test.table_for(result.date)
     if table is None:
-        raise InputError(source, f"{field}[{index}].date", f"no {test.title} score table covers tests dated {result.date}")
+        raise InputError(
+            source, f"{field}[{index}].date", f"no {test.title} score table covers tests dated {result.date}"
+        )
     scores = (result.listening, result.reading, result.writing, result.speaking)  # ABILITIES' order
     known = _LEVELS.get(id(table))
     if known is None or known[0] is not table:
@@ -68,7 +76,9 @@ def convert(index: int, result, tests: dict[str, LanguageTest], source: str, fie
     return ConvertedResult(index, test, result.date, dict(levels[0]), levels[1], levels[2])
 
 
-def _levels(table: ScoreTable, scores: tuple, seen: dict[str, dict], source: str, where: str, title: str) -> tuple[dict[str, int], int, str]:
+def _levels(
+    table: ScoreTable, scores: tuple, seen: dict[str, dict], source: str, where: str, title: str
+) -> tuple[dict[str, int], int, str]:
     """Each ability's level (the abilities checked in order: the first score off the table raises; `seen`: each
     ability's scores already checked and converted), the lowest level and the first ability at it."""
     levels = {}
@@ -111,8 +121,15 @@ def _kept(scores: tuple, levels: tuple) -> tuple[tuple, tuple]:
     return tuple([same(score, score) for score in scores]), _SAME_LEVELS.setdefault(tuple(levels[0].values()), levels)
 
 
-def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], params: dict, source: str,
-                   field: str = "language_tests", summaries: bool = True) -> tuple[list[dict], list[ConvertedResult]]:
+def assess_results(
+    results,
+    as_of: dt.date,
+    tests: dict[str, LanguageTest],
+    params: dict,
+    source: str,
+    field: str = "language_tests",
+    summaries: bool = True,
+) -> tuple[list[dict], list[ConvertedResult]]:
     """Every result converted, with a note on why each invalid one does not count, and the valid ones.
     Without `summaries` the list of notes is empty (a caller that only decides: the checks and errors are the same).
 
@@ -132,8 +149,18 @@ def assess_results(results, as_of: dt.date, tests: dict[str, LanguageTest], para
             valid.append(converted)
         if summaries:
             test = converted.test
-            shown.append({"index": index, "test": test.test, "date": result.date.isoformat(), "level_name": test.level_name,
-                          "levels": dict(converted.levels), "lowest": converted.lowest, "valid": note is None, "note": note})
+            shown.append(
+                {
+                    "index": index,
+                    "test": test.test,
+                    "date": result.date.isoformat(),
+                    "level_name": test.level_name,
+                    "levels": dict(converted.levels),
+                    "lowest": converted.lowest,
+                    "valid": note is None,
+                    "note": note,
+                }
+            )
     return shown, valid
 
 
@@ -170,8 +197,14 @@ def best_per_language(valid: list[ConvertedResult], worth=None) -> dict[str, Con
 
 def result_summary(result: ConvertedResult) -> dict:
     """A result as the decision shows it."""
-    return {"index": result.index, "test": result.test.test, "date": result.date.isoformat(),
-            "level_name": result.test.level_name, "levels": dict(result.levels), "lowest": result.lowest}
+    return {
+        "index": result.index,
+        "test": result.test.test,
+        "date": result.date.isoformat(),
+        "level_name": result.test.level_name,
+        "levels": dict(result.levels),
+        "lowest": result.lowest,
+    }
 
 
 # id(table) -> (table, its dates): the table is kept beside its id, so an id reused by another table never matches.
@@ -206,4 +239,8 @@ def _exact(number) -> Fraction:
 def _check_score(table: ScoreTable, ability: str, score: float, source: str, field: str, title: str) -> None:
     scale = table.score_range[ability]
     if not scale.min <= score <= scale.max or not _on_step(score, scale.min, scale.step):
-        raise InputError(source, field, f"{score!r} is not a {title} {ability} score for this test date ({table.name}): expected {scale.min} to {scale.max} in steps of {scale.step}")
+        raise InputError(
+            source,
+            field,
+            f"{score!r} is not a {title} {ability} score for this test date ({table.name}): expected {scale.min} to {scale.max} in steps of {scale.step}",
+        )

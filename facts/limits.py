@@ -17,12 +17,12 @@ from cec_rules.engine.yaml_source import MAX_DEPTH, format_key_path
 
 @dataclass(frozen=True)
 class Limits:
-    record_bytes: int = 1 << 20     # CEC_MAX_RECORD_BYTES: one applicant file or batch record
-    string_chars: int = 256         # CEC_MAX_STRING_CHARS: any text value or key (id, codes, dates)
-    work_periods: int = 200         # CEC_MAX_WORK_PERIODS
-    study_periods: int = 200        # CEC_MAX_STUDY_PERIODS
-    language_tests: int = 50        # CEC_MAX_LANGUAGE_TESTS
-    other_entries: int = 50         # CEC_MAX_OTHER_ENTRIES: education, certificates, relatives
+    record_bytes: int = 1 << 20  # CEC_MAX_RECORD_BYTES: one applicant file or batch record
+    string_chars: int = 256  # CEC_MAX_STRING_CHARS: any text value or key (id, codes, dates)
+    work_periods: int = 200  # CEC_MAX_WORK_PERIODS
+    study_periods: int = 200  # CEC_MAX_STUDY_PERIODS
+    language_tests: int = 50  # CEC_MAX_LANGUAGE_TESTS
+    other_entries: int = 50  # CEC_MAX_OTHER_ENTRIES: education, certificates, relatives
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -37,13 +37,24 @@ class Limits:
         return cls(**values)
 
 
-ENV = {"record_bytes": "CEC_MAX_RECORD_BYTES", "string_chars": "CEC_MAX_STRING_CHARS", "work_periods": "CEC_MAX_WORK_PERIODS",
-       "study_periods": "CEC_MAX_STUDY_PERIODS", "language_tests": "CEC_MAX_LANGUAGE_TESTS",
-       "other_entries": "CEC_MAX_OTHER_ENTRIES"}
+ENV = {
+    "record_bytes": "CEC_MAX_RECORD_BYTES",
+    "string_chars": "CEC_MAX_STRING_CHARS",
+    "work_periods": "CEC_MAX_WORK_PERIODS",
+    "study_periods": "CEC_MAX_STUDY_PERIODS",
+    "language_tests": "CEC_MAX_LANGUAGE_TESTS",
+    "other_entries": "CEC_MAX_OTHER_ENTRIES",
+}
 # The applicant's lists, and the lists of the same name in the mappings of NESTED, each bounded by one limit.
-LISTS = {"work_history": "work_periods", "study_history": "study_periods", "language_tests": "language_tests",
-         "education": "other_entries", "certificates_of_qualification": "other_entries", "relatives_in_canada": "other_entries",
-         "other_employers": "other_entries"}
+LISTS = {
+    "work_history": "work_periods",
+    "study_history": "study_periods",
+    "language_tests": "language_tests",
+    "education": "other_entries",
+    "certificates_of_qualification": "other_entries",
+    "relatives_in_canada": "other_entries",
+    "other_employers": "other_entries",
+}
 NESTED = ("spouse", "job_offer")
 
 
@@ -51,14 +62,18 @@ def size_problem(size: int, limits: Limits) -> str | None:
     """The message for a file or record of `size` bytes, or None when it is within the limit."""
     if size <= limits.record_bytes:
         return None
-    return f"{size:,} bytes is larger than the limit of {limits.record_bytes:,} bytes per applicant (CEC_MAX_RECORD_BYTES)"
+    return (
+        f"{size:,} bytes is larger than the limit of {limits.record_bytes:,} bytes per applicant (CEC_MAX_RECORD_BYTES)"
+    )
 
 
 def check_limits(data: object, source: str, limits: Limits, line_of=None) -> None:
     """Raise `InputError` for the first value over a limit; `line_of(key_path)` gives the line of a field when
     positions are known. This runs on every batch record, so a record within every limit (nearly all) is
     first recognised by `_mapping_within`, which builds no key path at all; `walk_limits` names the problem."""
-    if isinstance(data, dict) and _mapping_within(data, 0, True, limits, _KEYS_WITHIN.setdefault(limits.string_chars, set())):
+    if isinstance(data, dict) and _mapping_within(
+        data, 0, True, limits, _KEYS_WITHIN.setdefault(limits.string_chars, set())
+    ):
         return
     walk_limits(data, source, limits, line_of)
 
@@ -72,7 +87,7 @@ def walk_limits(data: object, source: str, limits: Limits, line_of=None) -> None
         problem = _container_problem(key_path, container, limits)
         if problem:
             _fail(source, key_path, problem, limits, line_of)
-        for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
+        for key, item in container.items() if isinstance(container, dict) else enumerate(container):
             if isinstance(item, (dict, list)):
                 stack.append((key_path + (key,), item))
                 continue
@@ -85,7 +100,7 @@ def walk_limits(data: object, source: str, limits: Limits, line_of=None) -> None
 # and `_leaf_problem`); False sends the record to the walk, which finds the problem and its message, or none. So
 # anything unusual (a subclass, a key that is not text, a value that is neither JSON nor YAML's plain types) is a
 # False: only the types JSON gives are judged here, by their exact type, which is what makes this walk cheap.
-_LARGE = 10 ** 18  # a whole number's limit (`_leaf_problem`)
+_LARGE = 10**18  # a whole number's limit (`_leaf_problem`)
 _KEYS_WITHIN: dict[int, set] = {}  # per limit on text: keys seen within it (records repeat the same few dozen keys)
 _KEYS_KEPT = 1000  # at most this many each: a batch of random keys must not grow it without end
 
@@ -158,7 +173,7 @@ def _field(key_path: tuple, limits: Limits) -> tuple:
         key_path = key_path[:-1]
     if len(key_path) > MAX_DEPTH:
         named = [i for i, part in enumerate(key_path) if isinstance(part, str)]
-        key_path = key_path[:named[-1] + 1] if named else ()
+        key_path = key_path[: named[-1] + 1] if named else ()
     return key_path
 
 
@@ -177,7 +192,11 @@ def _container_problem(key_path: tuple, value: dict | list, limits: Limits) -> s
 
 def _is_bounded_list(key_path: tuple) -> bool:
     """One of the applicant's own lists, or one in the spouse or the job offer."""
-    return bool(key_path) and key_path[-1] in LISTS and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] in NESTED))
+    return (
+        bool(key_path)
+        and key_path[-1] in LISTS
+        and (len(key_path) == 1 or (len(key_path) == 2 and key_path[0] in NESTED))
+    )
 
 
 def _leaf_problem(key, value: object, limits: Limits) -> str | None:
@@ -185,10 +204,12 @@ def _leaf_problem(key, value: object, limits: Limits) -> str | None:
         return _long_key(key, limits)
     if isinstance(value, str) and len(value) > limits.string_chars:
         return f"text of {len(value):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 18:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
         return "a whole number of more than 18 digits is out of range"
     return None
 
 
 def _long_key(key: str, limits: Limits) -> str:
-    return f"a key of {len(key):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
+    return (
+        f"a key of {len(key):,} characters is longer than the limit of {limits.string_chars:,} (CEC_MAX_STRING_CHARS)"
+    )

@@ -21,7 +21,7 @@ class OccupationStatus:
 
     reported: Occupation
     candidates: tuple[Occupation, ...]  # the unit groups of the edition's classification it can be
-    skilled: bool | None                # None: some candidates are skilled and some are not
+    skilled: bool | None  # None: some candidates are skilled and some are not
     skilled_candidates: frozenset[str]  # codes of the candidates that are skilled
 
     @property
@@ -44,14 +44,18 @@ def describe(occupation: Occupation, lang: str = "en") -> str:
     return f"{LABELS[lang]['noc']} {occupation.version} {occupation.code} {occupation.title} ({level_label(occupation, lang)})"
 
 
-LABELS = {"en": {"teer": "TEER", "level": "skill level", "noc": "NOC", "became": "became", "or": "or"},
-          "fr": {"teer": "FEER", "level": "niveau de compétence", "noc": "CNP", "became": "est devenu", "or": "ou"}}
+LABELS = {
+    "en": {"teer": "TEER", "level": "skill level", "noc": "NOC", "became": "became", "or": "or"},
+    "fr": {"teer": "FEER", "level": "niveau de compétence", "noc": "CNP", "became": "est devenu", "or": "ou"},
+}
 
 
 def level_label(occupation: Occupation, lang: str = "en") -> str:
     """`TEER 3` (NOC 2021) or `skill level B` (NOC 2016); in French `FEER 3` or `niveau de compétence B`."""
     words = LABELS[lang]
-    return f"{words['teer']} {occupation.level}" if occupation.version == 2021 else f"{words['level']} {occupation.level}"
+    return (
+        f"{words['teer']} {occupation.level}" if occupation.version == 2021 else f"{words['level']} {occupation.level}"
+    )
 
 
 def edition_levels(status: OccupationStatus, lang: str = "en") -> str:
@@ -72,13 +76,18 @@ def candidates_text(status: OccupationStatus, lang: str = "en") -> str:
     return f"{words['noc']} {reported.version} {reported.code} ({reported.title}) {words['became']} {listing}"
 
 
-QUESTIONS = {"en": "the NOC {version} code of {where}: {candidates}", "fr": "le code CNP {version} de {where} : {candidates}"}
+QUESTIONS = {
+    "en": "the NOC {version} code of {where}: {candidates}",
+    "fr": "le code CNP {version} de {where} : {candidates}",
+}
 
 
 def code_question(status: OccupationStatus, where: str, lang: str = "en") -> str:
     """What to give for the split code at `where` (a field path such as `work_history[0]`), for a `needs` entry:
     `the NOC 2021 code of work_history[0]: NOC 2016 6331 (...) became 63201 ... or 65202 ...`."""
-    return QUESTIONS[lang].format(version=status.candidates[0].version, where=where, candidates=candidates_text(status, lang))
+    return QUESTIONS[lang].format(
+        version=status.candidates[0].version, where=where, candidates=candidates_text(status, lang)
+    )
 
 
 def code_question_facts(status: OccupationStatus, where: str) -> dict:

@@ -65,16 +65,25 @@ def decode_utf8(raw: bytes, source: str, first_line: int = 1) -> str:
     except UnicodeDecodeError as exc:
         line = first_line + raw.count(b"\n", 0, exc.start)
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(source, "", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} (save the file as UTF-8)", line=line) from None
+        raise InputError(
+            source,
+            "",
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} (save the file as UTF-8)",
+            line=line,
+        ) from None
 
 
-def applicant_from_data(data: object, source: str, positions: Positions | None = None, limits: Limits | None = None) -> Applicant:
+def applicant_from_data(
+    data: object, source: str, positions: Positions | None = None, limits: Limits | None = None
+) -> Applicant:
     """Validate parsed data as an applicant; the first problem becomes an `InputError` with its field path.
     The size limits are checked first, so no oversized value reaches the model or the engine."""
     if not isinstance(data, dict):
         raise InputError(source, "", f"an applicant must be a mapping of fields, not {type(data).__name__}")
     limits = limits or Limits.from_env()
-    applicant = validated(data, limits)  # the fast yes (facts/fast_validation.py); None: the checks below name the problem
+    applicant = validated(
+        data, limits
+    )  # the fast yes (facts/fast_validation.py); None: the checks below name the problem
     if applicant is not None:
         return applicant
     check_limits(data, source, limits, (lambda key_path: positions.find(key_path)[0]) if positions else None)

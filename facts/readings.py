@@ -38,7 +38,7 @@ class Countable:
     intervals: tuple
     rate: Fraction
     candidates: tuple[Occupation, ...]  # the unit groups it can be in, skilled ones only (it counts there)
-    may_not_count: bool                 # some candidates are not skilled: in those readings it does not count
+    may_not_count: bool  # some candidates are not skilled: in those readings it does not count
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class Reading:
     """One way the split codes can be read, as far as 87.1(2)(e) cares: the predominant occupations."""
 
     primaries: tuple[tuple[Occupation, Fraction], ...]  # (unit group, its hours), tied at the top
-    most_hours: Fraction | int  # the most qualifying hours (all unit groups together) of any assignment with these primaries
+    most_hours: (
+        Fraction | int
+    )  # the most qualifying hours (all unit groups together) of any assignment with these primaries
 
 
 def readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
@@ -104,8 +106,14 @@ def reading_of(hours: dict[Occupation, Fraction | int], total: Fraction | int) -
 def _candidate_readings(periods: list[Countable], cap: Fraction) -> list[Reading]:
     """Too many assignments: one reading per unit group that could be predominant (a sound superset), each
     with the hours of every period that may count (an upper bound of any assignment's)."""
-    certain = {o: h for o, h in hours_by_group([p for p in periods if len(_choices(p)) == 1],
-                                               [p.candidates[0] for p in periods if len(_choices(p)) == 1], cap).items()}
+    certain = {
+        o: h
+        for o, h in hours_by_group(
+            [p for p in periods if len(_choices(p)) == 1],
+            [p.candidates[0] for p in periods if len(_choices(p)) == 1],
+            cap,
+        ).items()
+    }
     floor = max(certain.values(), default=Fraction(0))
     candidates = sorted({o for p in periods for o in p.candidates}, key=lambda o: o.code)
     every = _hours(periods, cap)

@@ -56,7 +56,9 @@ _CODE_LENGTH = {2021: 5, 2016: 4}
 NOC_LEVELS = {2021: ("0", "1", "2", "3", "4", "5"), 2016: ("0", "A", "B", "C", "D")}
 
 
-def read_csv_rows(path: Path, display: str, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:
+def read_csv_rows(
+    path: Path, display: str, columns: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict]]:
     """Rows of a CSV file with their line numbers; a missing column is one problem for the file."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -66,12 +68,22 @@ def read_csv_rows(path: Path, display: str, columns: tuple[str, ...], problems: 
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
-        problems.append(Problem(display, 1, 1, "", f"missing column(s) {', '.join(missing)}; header is {reader.fieldnames}"))
+        problems.append(
+            Problem(display, 1, 1, "", f"missing column(s) {', '.join(missing)}; header is {reader.fieldnames}")
+        )
         return []
     rows = []
     for row in reader:
         if None in row or None in row.values():  # DictReader's marks for too many / too few fields
-            problems.append(Problem(display, reader.line_num, None, "", f"row has {len(_fields(row))} field(s) but the header has {len(reader.fieldnames)}"))
+            problems.append(
+                Problem(
+                    display,
+                    reader.line_num,
+                    None,
+                    "",
+                    f"row has {len(_fields(row))} field(s) but the header has {len(reader.fieldnames)}",
+                )
+            )
             continue
         rows.append((reader.line_num, row))
     return rows
@@ -82,7 +94,9 @@ def _fields(row: dict) -> list:
     return [v for k, v in row.items() if k is not None and v is not None] + list(row.get(None) or [])
 
 
-def load_noc(paths: dict[int, tuple[Path, str]], correspondence: tuple[Path, str], problems: list[Problem]) -> NocTables:
+def load_noc(
+    paths: dict[int, tuple[Path, str]], correspondence: tuple[Path, str], problems: list[Problem]
+) -> NocTables:
     """Read both classifications, then the correspondence, checking every code against them."""
     tables = NocTables()
     for version, (path, display) in paths.items():
@@ -107,7 +121,9 @@ def load_noc(paths: dict[int, tuple[Path, str]], correspondence: tuple[Path, str
     return tables
 
 
-def _unit_problem(version: int, code: str, title: str, level: str, first_line: dict[str, int]) -> tuple[str, str] | None:
+def _unit_problem(
+    version: int, code: str, title: str, level: str, first_line: dict[str, int]
+) -> tuple[str, str] | None:
     """(column, message) when a NOC row is unusable: a malformed or repeated code, no title, an unknown level."""
     if len(code) != _CODE_LENGTH[version] or not code.isdigit():
         return "code", f"{code!r} is not a {_CODE_LENGTH[version]}-digit NOC {version} code"
@@ -117,7 +133,10 @@ def _unit_problem(version: int, code: str, title: str, level: str, first_line: d
         return "title", f"NOC {version} code {code!r} has no title"
     if level not in NOC_LEVELS[version]:
         column = _NOC_COLUMNS[version][2]
-        return column, f"{level!r} is not a NOC {version} level{suggest(level, NOC_LEVELS[version])}; levels: {', '.join(NOC_LEVELS[version])}"
+        return (
+            column,
+            f"{level!r} is not a NOC {version} level{suggest(level, NOC_LEVELS[version])}; levels: {', '.join(NOC_LEVELS[version])}",
+        )
     return None
 
 
@@ -138,7 +157,15 @@ def load_language_test(path: Path, display: str, problems: list[Problem]) -> Lan
         return None
     if test.test != path.stem:  # the path is the identifier: a renamed id would orphan every result of the test
         line, column = positions.find(("test",))
-        problems.append(Problem(display, line, column, "test", f"test id {test.test!r} disagrees with the file name {path.name!r} (expected {path.stem!r})"))
+        problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "test",
+                f"test id {test.test!r} disagrees with the file name {path.name!r} (expected {path.stem!r})",
+            )
+        )
         return None
     return test
 
@@ -168,7 +195,9 @@ class ScoreRange(Strict):
         if self.min >= self.max:
             raise ValueError(f"min {self.min} must be below max {self.max}")
         if self.step <= 0 or (self.max - self.min) / self.step > MAX_SCORE_STEPS:
-            raise ValueError(f"step {self.step} must be positive and divide {self.min}-{self.max} into at most {MAX_SCORE_STEPS:,} steps")
+            raise ValueError(
+                f"step {self.step} must be positive and divide {self.min}-{self.max} into at most {MAX_SCORE_STEPS:,} steps"
+            )
         return self
 
 
@@ -179,7 +208,9 @@ class ScoreTable(Strict):
     tests_from: dt.date | None = None
     tests_to: dt.date | None = None
     score_range: dict[Literal["listening", "reading", "writing", "speaking"], ScoreRange]
-    minimum_score: dict[Literal["listening", "reading", "writing", "speaking"], dict[StrictInt, StrictInt | StrictFloat]]
+    minimum_score: dict[
+        Literal["listening", "reading", "writing", "speaking"], dict[StrictInt, StrictInt | StrictFloat]
+    ]
 
     @model_validator(mode="after")
     def _complete_and_monotonic(self) -> "ScoreTable":
@@ -188,11 +219,15 @@ class ScoreTable(Strict):
                 raise ValueError(f"{ability} needs a score_range and a minimum_score table")
             levels = sorted(self.minimum_score[ability])
             if any(level not in LANGUAGE_LEVELS for level in levels):
-                raise ValueError(f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[level for level in levels if level not in LANGUAGE_LEVELS]}")
+                raise ValueError(
+                    f"minimum_score.{ability}: levels must be CLB/NCLC levels 1-12, not {[level for level in levels if level not in LANGUAGE_LEVELS]}"
+                )
             scale = self.score_range[ability]
             outside = [m for m in self.minimum_score[ability].values() if not scale.min <= m <= scale.max]
             if outside:
-                raise ValueError(f"minimum_score.{ability}: {outside[0]} is outside the score range {scale.min}-{scale.max}")
+                raise ValueError(
+                    f"minimum_score.{ability}: {outside[0]} is outside the score range {scale.min}-{scale.max}"
+                )
             scores = [self.minimum_score[ability][level] for level in levels]
             if any(a >= b for a, b in zip(scores, scores[1:])):
                 raise ValueError(f"minimum_score.{ability}: scores must rise with the level")
@@ -236,7 +271,10 @@ class CecTables:
 # `load_cec_tables` reads them.
 DATA_FILES = {
     "noc_2021": ("path", "StatCan's NOC 2021 unit groups with their TEER (CSV: code, title, teer)"),
-    "noc_2016": ("path", "StatCan's NOC 2016 unit groups with their skill level (CSV: code, title, skill_level_derived)"),
+    "noc_2016": (
+        "path",
+        "StatCan's NOC 2016 unit groups with their skill level (CSV: code, title, skill_level_derived)",
+    ),
     "noc_correspondence": ("path", "StatCan's NOC 2016 to NOC 2021 correspondence (CSV: noc2016, noc2021)"),
     "language_tests": ("paths", "the designated language tests' score tables, one YAML file per test"),
 }
@@ -253,9 +291,21 @@ def load_cec_tables(ruleset, reader) -> CecTables | None:
     """The edition's tables through the engine's `reader`, or None when one is missing or unusable."""
     data = ruleset.data
     paths = {key: reader.resolve(data[key], ("data", key)) for key in NOC_FILES}
-    noc = None if None in paths.values() else reader.shared(("noc", *paths.values()), lambda problems: load_noc(
-        {2021: (paths["noc_2021"], reader.display(paths["noc_2021"])), 2016: (paths["noc_2016"], reader.display(paths["noc_2016"]))},
-        (paths["noc_correspondence"], reader.display(paths["noc_correspondence"])), problems))
+    noc = (
+        None
+        if None in paths.values()
+        else reader.shared(
+            ("noc", *paths.values()),
+            lambda problems: load_noc(
+                {
+                    2021: (paths["noc_2021"], reader.display(paths["noc_2021"])),
+                    2016: (paths["noc_2016"], reader.display(paths["noc_2016"])),
+                },
+                (paths["noc_correspondence"], reader.display(paths["noc_correspondence"])),
+                problems,
+            ),
+        )
+    )
     tests, complete = _language_tests(data["language_tests"], reader)
     return CecTables(noc, tests) if noc is not None and complete else None
 
@@ -266,7 +316,14 @@ def _language_tests(relatives: list[str], reader) -> tuple[dict[str, LanguageTes
     complete = True
     for index, relative in enumerate(relatives):
         path = reader.resolve(relative, ("data", "language_tests", index))
-        test = None if path is None else reader.shared(("language_test", path), lambda problems, path=path: load_language_test(path, reader.display(path), problems))
+        test = (
+            None
+            if path is None
+            else reader.shared(
+                ("language_test", path),
+                lambda problems, path=path: load_language_test(path, reader.display(path), problems),
+            )
+        )
         if test is None:
             complete = False
         else:

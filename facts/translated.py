@@ -23,7 +23,9 @@ from .explain import _reason, input_titles, noc_titles
 from .findings import in_language
 
 
-def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str) -> Decision:
+def translated(
+    evaluator: Evaluator, decision: Decision, applicant: Applicant, as_of: dt.date | None, source: str, language: str
+) -> Decision:
     """`decision` with its reasons and citations in `language` (English: unchanged), its values shown with
     the field types and formats of the evaluator's program."""
     if language == "en":
@@ -36,23 +38,52 @@ def translated(evaluator: Evaluator, decision: Decision, applicant: Applicant, a
     criteria = []
     for result in decision.criteria:
         rules = [compiled.rules[f"{compiled.name}:{o.rule}"] for o in result.outcomes]
-        reason = french.mark_titles(_reason(result, rules, compiled, language, plugin.field_types, plugin.formats, wordings.words), titles)
-        criteria.append(dataclasses.replace(result, reason=reason, citation=french.citation(result.citation),
-                                            needs=french.mark_titles(needs_in(result.needs, result.outcomes, language, wordings), titles)))
+        reason = french.mark_titles(
+            _reason(result, rules, compiled, language, plugin.field_types, plugin.formats, wordings.words), titles
+        )
+        criteria.append(
+            dataclasses.replace(
+                result,
+                reason=reason,
+                citation=french.citation(result.citation),
+                needs=french.mark_titles(needs_in(result.needs, result.outcomes, language, wordings), titles),
+            )
+        )
     score = decision.score and _score(decision.score, evaluator, compiled, language, wordings, titles)
-    together = [dataclasses.replace(record, reason=french.mark_titles(not_together_reason(record, compiled, language, plugin.field_types, plugin.formats,
-                                                                                          wordings.words), titles),
-                                    citation=record.citation and french.citation(record.citation)) for record in decision.not_together]
-    return dataclasses.replace(decision, criteria=criteria, score=score, derived=_derived(decision.derived, applicant, noc, language, titles),
-                               not_together=together)
+    together = [
+        dataclasses.replace(
+            record,
+            reason=french.mark_titles(
+                not_together_reason(record, compiled, language, plugin.field_types, plugin.formats, wordings.words),
+                titles,
+            ),
+            citation=record.citation and french.citation(record.citation),
+        )
+        for record in decision.not_together
+    ]
+    return dataclasses.replace(
+        decision,
+        criteria=criteria,
+        score=score,
+        derived=_derived(decision.derived, applicant, noc, language, titles),
+        not_together=together,
+    )
 
 
 def not_together_reason(record, compiled, language: str, field_types: dict, formats: dict, words: dict | None) -> str:
     """A `not_together` record's reason in `language`, from its rule's wording and the facts it matched."""
     rule = compiled.rules[f"{compiled.name}:{record.rule}"]
     aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
-    return render(wording(rule.then.reason, language), worded(record.facts, words, language), aliases, compiled.parameters, field_types,
-                  compiled.units, language, formats)
+    return render(
+        wording(rule.then.reason, language),
+        worded(record.facts, words, language),
+        aliases,
+        compiled.parameters,
+        field_types,
+        compiled.units,
+        language,
+        formats,
+    )
 
 
 def _derived(derived: dict, applicant: Applicant, noc, language: str, titles: set[str]) -> dict:
@@ -63,16 +94,29 @@ def _derived(derived: dict, applicant: Applicant, noc, language: str, titles: se
     return {**derived, "findings": notes}
 
 
-
 def _score(score, evaluator: Evaluator, compiled, language: str, wordings: "_Worded", titles: set[str]):
     """A points grid with each factor's reason in `language` (NOC titles marked as English) and its citation
     under the act's names in it."""
     plugin = evaluator.plugin
-    translated_score = score_in_lang(score, wordings.rules, plugin.field_types, compiled.units, compiled.parameters, language, plugin.formats,
-                                     wordings.words)
-    factors = [dataclasses.replace(f, reason=french.mark_titles(f.reason, titles), citation=french.citation(f.citation),
-                                   needs=french.mark_titles(needs_in(f.needs, f.unknown, language, wordings), titles))
-               for f in translated_score.factors]
+    translated_score = score_in_lang(
+        score,
+        wordings.rules,
+        plugin.field_types,
+        compiled.units,
+        compiled.parameters,
+        language,
+        plugin.formats,
+        wordings.words,
+    )
+    factors = [
+        dataclasses.replace(
+            f,
+            reason=french.mark_titles(f.reason, titles),
+            citation=french.citation(f.citation),
+            needs=french.mark_titles(needs_in(f.needs, f.unknown, language, wordings), titles),
+        )
+        for f in translated_score.factors
+    ]
     return dataclasses.replace(translated_score, factors=factors)
 
 
@@ -82,8 +126,13 @@ def needs_in(needs: list[dict], firings, language: str, wordings: "_Worded | Non
     derivation puts the French of a text it derives beside it, FIELD__fr, and a need quotes such a text).
     A text with neither stays as it is (English)."""
     suffix = f"__{language}"
-    texts = {fact[name]: fact[name + suffix] for firing in firings for fact in firing.facts.values()
-             for name in fact if name + suffix in fact and isinstance(fact[name], str)}
+    texts = {
+        fact[name]: fact[name + suffix]
+        for firing in firings
+        for fact in firing.facts.values()
+        for name in fact
+        if name + suffix in fact and isinstance(fact[name], str)
+    }
     if wordings is not None:
         texts.update(wordings.whys(firings))
     return [dict(need, why=texts.get(need.get("why"), need.get("why"))) for need in needs]
@@ -105,7 +154,9 @@ class _Worded:
             rule = self.rules.get(firing.rule)
             for need in (rule.then.needs or []) if rule is not None else []:
                 if isinstance(need.why, Text) and not isinstance(need.why.text, str):
-                    english, translated = (self._render(rule, need.why.text, lang, firing.facts) for lang in ("en", self._language))
+                    english, translated = (
+                        self._render(rule, need.why.text, lang, firing.facts) for lang in ("en", self._language)
+                    )
                     texts[english] = translated
         return texts
 
@@ -113,4 +164,13 @@ class _Worded:
         aliases = {p.alias: p.fact for p in rule.when if isinstance(p, FactPattern)}
         compiled = self._compiled
         facts = worded(facts, self.words, lang) if lang != "en" else facts
-        return render(wording(text, lang), facts, aliases, compiled.parameters, self._field_types, compiled.units, lang, self._formats)
+        return render(
+            wording(text, lang),
+            facts,
+            aliases,
+            compiled.parameters,
+            self._field_types,
+            compiled.units,
+            lang,
+            self._formats,
+        )

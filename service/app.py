@@ -31,6 +31,7 @@ from .pool import DeciderPool
 from .problems import MEDIA_TYPE, printable, problem
 from .store import DecisionStore, redact
 
+
 def _record_bytes() -> int:
     """The CLI's limit on one applicant (CEC_MAX_RECORD_BYTES, default 1 MiB): a body, or a batch line."""
     return Limits.from_env().record_bytes
@@ -68,8 +69,12 @@ def prepare_store(url: str | None) -> None:
 def create_app(settings: Settings, library=None) -> FastAPI:
     """The application; workers start with it (lifespan) and stop with it. `library`: the rulesets,
     already loaded by the caller, else loaded (and the store prepared) at start-up."""
-    app = FastAPI(title="cec-rules decision service", version="1", lifespan=_lifespan,
-                  description="Decides Canadian Experience Class eligibility from dated YAML rulesets and keeps a replayable record of every decision.")
+    app = FastAPI(
+        title="cec-rules decision service",
+        version="1",
+        lifespan=_lifespan,
+        description="Decides Canadian Experience Class eligibility from dated YAML rulesets and keeps a replayable record of every decision.",
+    )
     app.state.settings = settings
     app.state.metrics = Metrics()
     app.state.library = library
@@ -77,8 +82,10 @@ def create_app(settings: Settings, library=None) -> FastAPI:
     app.add_middleware(RequestLog, metrics=app.state.metrics)
     app.add_exception_handler(ProblemError, lambda request, exc: problem_response(exc.body))
     app.add_exception_handler(RequestValidationError, _validation_problem)
-    app.add_exception_handler(HTTPException, lambda request, exc: problem_response(
-        problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")))
+    app.add_exception_handler(
+        HTTPException,
+        lambda request, exc: problem_response(problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")),
+    )
     app.add_exception_handler(Exception, _internal_problem)
     from .routes import router
 
@@ -98,8 +105,13 @@ async def _lifespan(app: FastAPI):
     await app.state.pool.start()
     app.state.reloading = asyncio.Lock()
     loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_logged(app)))
-    log("started", workers=settings.workers, db=redact(settings.db_url) if settings.db_url else None,
-        rulesets=settings.rulesets_dir or "bundled", pids=app.state.pool.pids())
+    log(
+        "started",
+        workers=settings.workers,
+        db=redact(settings.db_url) if settings.db_url else None,
+        rulesets=settings.rulesets_dir or "bundled",
+        pids=app.state.pool.pids(),
+    )
     try:
         yield
     finally:
@@ -163,8 +175,10 @@ async def require_admin(request: Request, credentials: HTTPAuthorizationCredenti
 
 
 async def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": printable(".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0])), "message": printable(e["msg"])}
-              for e in exc.errors()]
+    errors = [
+        {"field": printable(".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0])), "message": printable(e["msg"])}
+        for e in exc.errors()
+    ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem_response(problem(422, "Invalid request", detail, "invalid-request", errors=errors))
 

@@ -20,7 +20,9 @@ RECORDING_DECIDER = "cec_rules.service.batch_record:RecordingDecider"
 class RecordingDecider(RecordDecider):
     """Decides like `cec batch` and stores each decision (in English, the record's language)."""
 
-    def __init__(self, rulesets_dir, as_of, output_format, lang="en", programs: tuple = (), record_url: str | None = None):
+    def __init__(
+        self, rulesets_dir, as_of, output_format, lang="en", programs: tuple = (), record_url: str | None = None
+    ):
         super().__init__(rulesets_dir, as_of, output_format, lang, programs)
         store = DecisionStore(record_url)
         store.migrate()
@@ -36,7 +38,9 @@ class RecordingDecider(RecordDecider):
         except CecError:
             raise
         except Exception as exc:  # a database error: this record is not stored, so it is not reported decided
-            raise RecordNotStored(f"{label}: the decision could not be stored in the decision record: {type(exc).__name__}: {exc}") from None
+            raise RecordNotStored(
+                f"{label}: the decision could not be stored in the decision record: {type(exc).__name__}: {exc}"
+            ) from None
         return decision
 
 

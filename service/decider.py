@@ -36,14 +36,14 @@ class Job(NamedTuple):
     source: str
     strict: bool
     program: str = "cec"
-    explain: bool = False     # answer with the explanation (`cec explain --format json`) instead of the decision
+    explain: bool = False  # answer with the explanation (`cec explain --format json`) instead of the decision
 
 
 class Answer(NamedTuple):
     seq: int
-    record_id: str | None     # None: not decided (see problem)
-    body: str | None          # the decision in the output contract, one JSON line
-    outcome: str | None       # eligible | not_eligible | undetermined
+    record_id: str | None  # None: not decided (see problem)
+    body: str | None  # the decision in the output contract, one JSON line
+    outcome: str | None  # eligible | not_eligible | undetermined
     problem: dict | None
 
 
@@ -77,7 +77,13 @@ class ServiceDecider:
         except CecError as exc:  # e.g. the record store failed: the decision was not kept, so it is not answered
             return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: {exc}"))
         except Exception as exc:  # a bug costs one request, not the worker
-            return Answer(job.seq, None, None, None, internal_problem(f"{job.source}: internal error: {type(exc).__name__}: {exc}"))
+            return Answer(
+                job.seq,
+                None,
+                None,
+                None,
+                internal_problem(f"{job.source}: internal error: {type(exc).__name__}: {exc}"),
+            )
 
     def _applicant(self, job: Job):
         """(applicant, positions or None): read as `cec evaluate` reads a .json file (strict), or as
@@ -111,7 +117,9 @@ class ServiceDecider:
         """One Evaluator per program, made when the program is first asked for."""
         if program not in self._evaluators:
             if program not in self.library.programs:
-                raise InputError(source, "program", f"unknown program {program!r}; known: {', '.join(sorted(self.library.programs))}")
+                raise InputError(
+                    source, "program", f"unknown program {program!r}; known: {', '.join(sorted(self.library.programs))}"
+                )
             self._evaluators[program] = Evaluator(self.library, program)
         return self._evaluators[program]
 

@@ -49,5 +49,13 @@ class RequestLog:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe(scope["method"], route, status["code"], seconds)
-            log("request", request_id=request_id, method=scope["method"], path=scope["path"], route=route,
-                status=status["code"], ms=round(seconds * 1000, 2), client=(scope.get("client") or ["?"])[0])
+            log(
+                "request",
+                request_id=request_id,
+                method=scope["method"],
+                path=scope["path"],
+                route=route,
+                status=status["code"],
+                ms=round(seconds * 1000, 2),
+                client=(scope.get("client") or ["?"])[0],
+            )

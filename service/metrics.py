@@ -10,9 +10,9 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 class Metrics:
     def __init__(self):
-        self.requests: Counter = Counter()          # (method, route, status) -> count
-        self.latency: dict[str, list] = {}          # route -> [bucket counts..., sum, count]
-        self.decisions: Counter = Counter()         # outcome -> count
+        self.requests: Counter = Counter()  # (method, route, status) -> count
+        self.latency: dict[str, list] = {}  # route -> [bucket counts..., sum, count]
+        self.decisions: Counter = Counter()  # outcome -> count
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests[(method, route, str(status))] += 1
@@ -27,12 +27,16 @@ class Metrics:
         self.decisions[outcome] += 1
 
     def text(self) -> str:
-        lines = ["# HELP cec_http_requests_total HTTP requests by method, route and status.",
-                 "# TYPE cec_http_requests_total counter"]
+        lines = [
+            "# HELP cec_http_requests_total HTTP requests by method, route and status.",
+            "# TYPE cec_http_requests_total counter",
+        ]
         for (method, route, status), count in sorted(self.requests.items()):
             lines.append(f'cec_http_requests_total{{method="{method}",route="{route}",status="{status}"}} {count}')
-        lines += ["# HELP cec_http_request_duration_seconds Time to answer a request.",
-                  "# TYPE cec_http_request_duration_seconds histogram"]
+        lines += [
+            "# HELP cec_http_request_duration_seconds Time to answer a request.",
+            "# TYPE cec_http_request_duration_seconds histogram",
+        ]
         for route, series in sorted(self.latency.items()):
             for bound, count in zip(BUCKETS, series):
                 lines.append(f'cec_http_request_duration_seconds_bucket{{route="{route}",le="{bound}"}} {count}')

@@ -50,7 +50,9 @@ class DecisionOut(Open):
 
 
 class DecisionEnvelope(BaseModel):
-    record_id: str | None = Field(description="Id of the decision record (GET /v1/decisions/{id}); null when the server keeps no record")
+    record_id: str | None = Field(
+        description="Id of the decision record (GET /v1/decisions/{id}); null when the server keeps no record"
+    )
     decision: DecisionOut
 
 

@@ -51,7 +51,9 @@ class DeciderPool:
         self.decider_args = decider_args
         self.generation = 0
         self.deaths = 0
-        self.context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        self.context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
         self._threads = ThreadPoolExecutor(self.size + 2, thread_name_prefix="cec-pipe")
         self._free: asyncio.Queue[Slot] = asyncio.Queue()
         self._slots: list[Slot] = []

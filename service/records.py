@@ -52,19 +52,33 @@ def build_record(evaluator: Evaluator, applicant: Applicant, decision: Decision,
     key = "\n".join([input_sha, decision.program, decision.sha256, decision.as_of, code_version()])
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     record = StoredRecord(
-        id=hashlib.sha256(key.encode("utf-8")).hexdigest(), input=text, input_sha256=input_sha,
-        program=decision.program, edition=decision.edition, ruleset_sha256=decision.sha256, as_of=decision.as_of,
+        id=hashlib.sha256(key.encode("utf-8")).hexdigest(),
+        input=text,
+        input_sha256=input_sha,
+        program=decision.program,
+        edition=decision.edition,
+        ruleset_sha256=decision.sha256,
+        as_of=decision.as_of,
         parameters=orjson.dumps(compiled.parameters, option=_JSON, default=str).decode("utf-8"),
-        code_version=code_version(), decision=decision_line, outcome=outcome_of(decision.eligible),
-        first_decided_at=now, last_decided_at=now, times_decided=1)
+        code_version=code_version(),
+        decision=decision_line,
+        outcome=outcome_of(decision.eligible),
+        first_decided_at=now,
+        last_decided_at=now,
+        times_decided=1,
+    )
     return record, edition
 
 
 def ruleset_row(edition) -> dict:
     """The edition's rules as data (the validated model, which loads back for `cec replay`)."""
     definition = edition.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {"sha256": edition.sha256, "program": edition.ruleset.program, "edition": edition.ruleset.edition,
-            "definition": orjson.dumps(definition, option=_JSON).decode("utf-8")}
+    return {
+        "sha256": edition.sha256,
+        "program": edition.ruleset.program,
+        "edition": edition.ruleset.edition,
+        "definition": orjson.dumps(definition, option=_JSON).decode("utf-8"),
+    }
 
 
 class Recorder:

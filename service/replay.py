@@ -28,18 +28,25 @@ class RecordNotFound(CecError):
 @dataclass
 class Replay:
     record: StoredRecord
-    decision: str                      # today's decision, one JSON line
-    same: bool                         # byte for byte
-    criteria: list[dict] = field(default_factory=list)     # criteria whose outcome or reason changed
-    parameters: list[dict] = field(default_factory=list)   # {name, stored, today}
-    rules: list[dict] = field(default_factory=list)        # cec diff's rules changes
-    code: dict | None = None                               # {stored, today} when the code version differs
+    decision: str  # today's decision, one JSON line
+    same: bool  # byte for byte
+    criteria: list[dict] = field(default_factory=list)  # criteria whose outcome or reason changed
+    parameters: list[dict] = field(default_factory=list)  # {name, stored, today}
+    rules: list[dict] = field(default_factory=list)  # cec diff's rules changes
+    code: dict | None = None  # {stored, today} when the code version differs
 
     def to_json(self) -> dict:
-        return {"record_id": self.record.id, "same": self.same, "stored_outcome": self.record.outcome,
-                "today_outcome": outcome_of(orjson.loads(self.decision)["eligible"]), "criteria": self.criteria,
-                "parameters": self.parameters, "rules": self.rules, "code_version": self.code,
-                "decision": orjson.loads(self.decision)}
+        return {
+            "record_id": self.record.id,
+            "same": self.same,
+            "stored_outcome": self.record.outcome,
+            "today_outcome": outcome_of(orjson.loads(self.decision)["eligible"]),
+            "criteria": self.criteria,
+            "parameters": self.parameters,
+            "rules": self.rules,
+            "code_version": self.code,
+            "decision": orjson.loads(self.decision),
+        }
 
 
 def replay(store: DecisionStore, record_id: str, library: Library) -> Replay:
@@ -58,7 +65,10 @@ def replay(store: DecisionStore, record_id: str, library: Library) -> Replay:
         return result
     edition, compiled = evaluator.context(applicant, day)
     result.criteria = _criteria_changes(orjson.loads(record.decision), decision.to_json())
-    result.parameters = _parameter_changes(orjson.loads(record.parameters), orjson.loads(orjson.dumps(compiled.parameters, default=str, option=orjson.OPT_NON_STR_KEYS)))
+    result.parameters = _parameter_changes(
+        orjson.loads(record.parameters),
+        orjson.loads(orjson.dumps(compiled.parameters, default=str, option=orjson.OPT_NON_STR_KEYS)),
+    )
     stored_rules = store.ruleset_definition(record.ruleset_sha256)
     if stored_rules is not None and record.ruleset_sha256 != edition.sha256:
         old = SimpleNamespace(ruleset=Ruleset.model_validate(orjson.loads(stored_rules)), sha256=record.ruleset_sha256)
@@ -84,15 +94,20 @@ def _brief(criterion: dict | None) -> dict | None:
 
 
 def _parameter_changes(stored: dict, today: dict) -> list[dict]:
-    return [{"name": name, "stored": stored.get(name), "today": today.get(name)}
-            for name in dict.fromkeys([*stored, *today]) if stored.get(name) != today.get(name)]
+    return [
+        {"name": name, "stored": stored.get(name), "today": today.get(name)}
+        for name in dict.fromkeys([*stored, *today])
+        if stored.get(name) != today.get(name)
+    ]
 
 
 def replay_text(result: Replay) -> str:
     """For people: the verdict, then what differs."""
     r = result.record
-    head = (f"record {r.id} ({orjson.loads(r.input)['id']}, {r.program} {r.edition}, as of {r.as_of}, "
-            f"first decided {r.first_decided_at}, {r.code_version})")
+    head = (
+        f"record {r.id} ({orjson.loads(r.input)['id']}, {r.program} {r.edition}, as of {r.as_of}, "
+        f"first decided {r.first_decided_at}, {r.code_version})"
+    )
     if result.same:
         return f"{head}\nsame decision today: {r.outcome.replace('_', ' ')} (byte for byte)"
     today = outcome_of(orjson.loads(result.decision)["eligible"])

@@ -30,17 +30,33 @@ PROGRAM = Query("cec", description="The program whose rules decide (GET /v1/rule
 
 def _problems(*codes: int) -> dict:
     ref = {"$ref": "#/components/schemas/ProblemOut"}
-    return {code: {"description": "Problem details (RFC 9457)", "content": {MEDIA_TYPE: {"schema": ref}}} for code in codes}
+    return {
+        code: {"description": "Problem details (RFC 9457)", "content": {MEDIA_TYPE: {"schema": ref}}} for code in codes
+    }
 
 
-_APPLICANT_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/Applicant"}}}}}
-_BATCH_BODY = {"requestBody": {"required": True, "content": {
-    "application/x-ndjson": {"schema": {"type": "string", "description": "One applicant (JSON) per line"}}}}}
+_APPLICANT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Applicant"}}},
+    }
+}
+_BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string", "description": "One applicant (JSON) per line"}}
+        },
+    }
+}
 
 
-@v1.post("/decisions", response_model=None, openapi_extra=_APPLICANT_BODY,
-         responses={200: {"model": DecisionEnvelope}, **_problems(401, 413, 422, 500)})
+@v1.post(
+    "/decisions",
+    response_model=None,
+    openapi_extra=_APPLICANT_BODY,
+    responses={200: {"model": DecisionEnvelope}, **_problems(401, 413, 422, 500)},
+)
 async def decide(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
     """Decide one applicant (the input contract, as JSON); the answer is the decision exactly as
     `cec evaluate --format json` prints it, with the id of its record. `Accept-Language: fr` gives the
@@ -48,8 +64,12 @@ async def decide(request: Request, as_of: dt.date | None = AS_OF, program: str =
     return await _decide_one(request, as_of, program, explain=False)
 
 
-@v1.post("/explanations", response_model=None, openapi_extra=_APPLICANT_BODY,
-         responses={200: {"model": ExplanationEnvelope}, **_problems(401, 413, 422, 500)})
+@v1.post(
+    "/explanations",
+    response_model=None,
+    openapi_extra=_APPLICANT_BODY,
+    responses={200: {"model": ExplanationEnvelope}, **_problems(401, 413, 422, 500)},
+)
 async def explain(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
     """Decide one applicant and explain the decision as `cec explain --format json` does: per criterion
     the facts used, the thresholds with citations, and what would meet an unmet one (`Accept-Language: fr`
@@ -67,13 +87,27 @@ async def _decide_one(request: Request, as_of: dt.date | None, program: str, exp
     headers = {"Content-Language": job.language}
     if answer.record_id:
         headers["Location"] = f"/v1/decisions/{answer.record_id}"
-    return Response(_envelope(answer, "explanation" if explain else "decision"), media_type="application/json", headers=headers)
+    return Response(
+        _envelope(answer, "explanation" if explain else "decision"), media_type="application/json", headers=headers
+    )
 
 
-@v1.post("/decisions/batch", response_model=None, openapi_extra=_BATCH_BODY,
-         responses={200: {"description": "One BatchLine (JSON) per input line, in input order",
-                          "content": {"application/x-ndjson": {"schema": BatchLine.model_json_schema(ref_template="#/components/schemas/{model}")}}},
-                    **_problems(401, 422)})
+@v1.post(
+    "/decisions/batch",
+    response_model=None,
+    openapi_extra=_BATCH_BODY,
+    responses={
+        200: {
+            "description": "One BatchLine (JSON) per input line, in input order",
+            "content": {
+                "application/x-ndjson": {
+                    "schema": BatchLine.model_json_schema(ref_template="#/components/schemas/{model}")
+                }
+            },
+        },
+        **_problems(401, 422),
+    },
+)
 async def decide_batch(request: Request, as_of: dt.date | None = AS_OF, program: str = PROGRAM) -> Response:
     """Decide a stream of applicants (JSON Lines in, JSON Lines out, in order, as they are decided).
     A bad line answers with its problem; the other lines are decided. Memory stays bounded: at most
@@ -100,7 +134,9 @@ async def get_decision(request: Request, record_id: str) -> Response:
     """A stored decision with everything needed to replay it."""
     url = request.app.state.settings.db_url
     if not url:
-        raise ProblemError(problem(404, "Not found", "this server keeps no decision record (start it with --db)", "not-found"))
+        raise ProblemError(
+            problem(404, "Not found", "this server keeps no decision record (start it with --db)", "not-found")
+        )
     record = await asyncio.get_running_loop().run_in_executor(None, _fetch, url, record_id)
     if record is None:
         raise ProblemError(problem(404, "Not found", f"no decision record {record_id!r}", "not-found"))
@@ -111,8 +147,12 @@ async def get_decision(request: Request, record_id: str) -> Response:
 async def list_rulesets(request: Request) -> dict:
     """Programs and their editions, with the dates each is in force."""
     library = request.app.state.library
-    return {"programs": [{"program": program, "editions": [_summary(e) for e in editions]}
-                         for program, editions in sorted(library.programs.items())]}
+    return {
+        "programs": [
+            {"program": program, "editions": [_summary(e) for e in editions]}
+            for program, editions in sorted(library.programs.items())
+        ]
+    }
 
 
 @v1.get("/rulesets/{program}/{edition}", response_model=EditionOut, responses=_problems(401, 404))
@@ -122,21 +162,47 @@ async def show_ruleset(request: Request, program: str, edition: str) -> dict:
     if found is None:
         raise ProblemError(problem(404, "Not found", f"no edition {edition!r} of program {program!r}", "not-found"))
     ruleset = found.ruleset
-    return {**_summary(found), "program": program,
-            "criteria": [{"id": name, "description": wording(c.description), "citation": c.citation} for name, c in ruleset.criteria.items()],
-            "parameters": [{"name": name, "description": p.description, "citation": p.citation, "unit": p.unit,
-                            "values": _dated(p, ruleset.effective_from)} for name, p in ruleset.parameters.items()]}
+    return {
+        **_summary(found),
+        "program": program,
+        "criteria": [
+            {"id": name, "description": wording(c.description), "citation": c.citation}
+            for name, c in ruleset.criteria.items()
+        ],
+        "parameters": [
+            {
+                "name": name,
+                "description": p.description,
+                "citation": p.citation,
+                "unit": p.unit,
+                "values": _dated(p, ruleset.effective_from),
+            }
+            for name, p in ruleset.parameters.items()
+        ],
+    }
 
 
-@router.post("/v1/admin/reload", response_model=Status, dependencies=[Depends(require_admin)], responses=_problems(401, 403, 422, 500))
+@router.post(
+    "/v1/admin/reload",
+    response_model=Status,
+    dependencies=[Depends(require_admin)],
+    responses=_problems(401, 403, 422, 500),
+)
 async def reload(request: Request) -> dict:
     """Validate the rulesets folder and replace the workers one by one; an invalid folder is refused
     (422, with every problem) and the current rules keep serving."""
     try:
         return await reload_rules(request.app)
     except RulesetErrors as exc:
-        raise ProblemError(problem(422, "The rulesets are not valid; nothing was changed", str(exc), "invalid-rulesets",
-                                   errors=[{"field": p.key_path, "message": str(p)} for p in exc.problems])) from None
+        raise ProblemError(
+            problem(
+                422,
+                "The rulesets are not valid; nothing was changed",
+                str(exc),
+                "invalid-rulesets",
+                errors=[{"field": p.key_path, "message": str(p)} for p in exc.problems],
+            )
+        ) from None
 
 
 @router.get("/healthz", response_model=Status)
@@ -156,7 +222,9 @@ async def readyz(request: Request) -> dict:
         try:
             await asyncio.get_running_loop().run_in_executor(None, _ping, url)
         except Exception as exc:
-            raise ProblemError(problem(503, "Not ready", f"the decision record does not answer: {exc}", "not-ready")) from None
+            raise ProblemError(
+                problem(503, "Not ready", f"the decision record does not answer: {exc}", "not-ready")
+            ) from None
     return {"status": "ready", "workers": pool.size, "generation": pool.generation}
 
 
@@ -187,11 +255,23 @@ async def _run(request: Request, jobs: list[Job]) -> list[Answer]:
 async def _decide_lines(request: Request, jobs: list[Job]) -> bytes:
     """The answer lines of one chunk of batch lines (a too-long line is answered without a worker)."""
     too_long = {job.seq for job in jobs if job.text is None}
-    answers = {a.seq: a for a in await _run(request, [j for j in jobs if j.seq not in too_long])} if len(too_long) < len(jobs) else {}
+    answers = (
+        {a.seq: a for a in await _run(request, [j for j in jobs if j.seq not in too_long])}
+        if len(too_long) < len(jobs)
+        else {}
+    )
     out = []
     for job in jobs:
         if job.seq in too_long:
-            body = {"line": job.seq, "problem": problem(413, "Line too long", f"{job.source}: longer than the limit of {request.app.state.settings.max_body:,} bytes per applicant (CEC_MAX_RECORD_BYTES)", "too-large")}
+            body = {
+                "line": job.seq,
+                "problem": problem(
+                    413,
+                    "Line too long",
+                    f"{job.source}: longer than the limit of {request.app.state.settings.max_body:,} bytes per applicant (CEC_MAX_RECORD_BYTES)",
+                    "too-large",
+                ),
+            }
             out.append(orjson.dumps(body))
             continue
         answer = answers[job.seq]
@@ -224,7 +304,12 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _too_large(limit: int) -> dict:
-    return problem(413, "Request too large", f"the body is larger than the limit of {limit:,} bytes per applicant (CEC_MAX_RECORD_BYTES)", "too-large")
+    return problem(
+        413,
+        "Request too large",
+        f"the body is larger than the limit of {limit:,} bytes per applicant (CEC_MAX_RECORD_BYTES)",
+        "too-large",
+    )
 
 
 async def _line_chunks(request: Request):
@@ -239,7 +324,7 @@ async def _line_chunks(request: Request):
             cut = buffer.find(b"\n")
             if cut < 0:
                 break
-            line, buffer = buffer[:cut], buffer[cut + 1:]
+            line, buffer = buffer[:cut], buffer[cut + 1 :]
             number += 1
             if skipping:
                 skipping = False
@@ -254,7 +339,7 @@ async def _line_chunks(request: Request):
         elif skipping:
             buffer = b""
         for start in range(0, len(items), BATCH_CHUNK):
-            yield items[start:start + BATCH_CHUNK]
+            yield items[start : start + BATCH_CHUNK]
     if buffer.strip() and not skipping:
         yield [(number + 1, buffer)]
 
@@ -274,8 +359,13 @@ def _language(request: Request) -> str:
 
 def _summary(edition) -> dict:
     r = edition.ruleset
-    return {"edition": r.edition, "title": r.title, "effective_from": r.effective_from.isoformat(),
-            "effective_to": r.effective_to.isoformat() if r.effective_to else None, "sha256": edition.sha256}
+    return {
+        "edition": r.edition,
+        "title": r.title,
+        "effective_from": r.effective_from.isoformat(),
+        "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+        "sha256": edition.sha256,
+    }
 
 
 def _dated(parameter, start: dt.date) -> list[dict]:
@@ -296,9 +386,21 @@ def _ping(url: str) -> None:
 
 def record_json(record) -> bytes:
     """A stored record as JSON; the decision keeps its stored bytes."""
-    return orjson.dumps({
-        "record_id": record.id, "input": orjson.Fragment(record.input), "input_sha256": record.input_sha256,
-        "program": record.program, "edition": record.edition, "ruleset_sha256": record.ruleset_sha256,
-        "as_of": record.as_of, "parameters": orjson.Fragment(record.parameters), "code_version": record.code_version,
-        "outcome": record.outcome, "first_decided_at": record.first_decided_at, "last_decided_at": record.last_decided_at,
-        "times_decided": record.times_decided, "decision": orjson.Fragment(record.decision)})
+    return orjson.dumps(
+        {
+            "record_id": record.id,
+            "input": orjson.Fragment(record.input),
+            "input_sha256": record.input_sha256,
+            "program": record.program,
+            "edition": record.edition,
+            "ruleset_sha256": record.ruleset_sha256,
+            "as_of": record.as_of,
+            "parameters": orjson.Fragment(record.parameters),
+            "code_version": record.code_version,
+            "outcome": record.outcome,
+            "first_decided_at": record.first_decided_at,
+            "last_decided_at": record.last_decided_at,
+            "times_decided": record.times_decided,
+            "decision": orjson.Fragment(record.decision),
+        }
+    )

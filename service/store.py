@@ -33,14 +33,32 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-_COLUMNS = ("id", "input", "input_sha256", "program", "edition", "ruleset_sha256", "as_of", "parameters",
-            "code_version", "decision", "outcome", "first_decided_at", "last_decided_at", "times_decided")
+_COLUMNS = (
+    "id",
+    "input",
+    "input_sha256",
+    "program",
+    "edition",
+    "ruleset_sha256",
+    "as_of",
+    "parameters",
+    "code_version",
+    "decision",
+    "outcome",
+    "first_decided_at",
+    "last_decided_at",
+    "times_decided",
+)
 
-_UPSERT = (f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join(f'%({c})s' for c in _COLUMNS)}) "
-           "ON CONFLICT (id) DO UPDATE SET last_decided_at = excluded.last_decided_at, "
-           "times_decided = decisions.times_decided + 1")
-_PUT_RULESET = ("INSERT INTO rulesets (sha256, program, edition, definition) "
-                "VALUES (%(sha256)s, %(program)s, %(edition)s, %(definition)s) ON CONFLICT (sha256) DO NOTHING")
+_UPSERT = (
+    f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join(f'%({c})s' for c in _COLUMNS)}) "
+    "ON CONFLICT (id) DO UPDATE SET last_decided_at = excluded.last_decided_at, "
+    "times_decided = decisions.times_decided + 1"
+)
+_PUT_RULESET = (
+    "INSERT INTO rulesets (sha256, program, edition, definition) "
+    "VALUES (%(sha256)s, %(program)s, %(edition)s, %(definition)s) ON CONFLICT (sha256) DO NOTHING"
+)
 
 
 class StoreError(CecError):
@@ -171,7 +189,7 @@ def sqlite_path(url: str) -> str:
         ('cec.db', '/tmp/cec.db', 'data/cec.db')
     """
     if url.startswith("sqlite://"):
-        rest = url[len("sqlite://"):]
+        rest = url[len("sqlite://") :]
         if not rest.startswith("/"):
             raise StoreError(f"{url}: write sqlite:///relative/path.db or sqlite:////absolute/path.db")
         return rest[1:] or ":memory:"

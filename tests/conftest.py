@@ -57,7 +57,14 @@ def service(tmp_path_factory):
 #   pytest tests/test_properties.py --hypothesis-profile=thorough
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("ci", max_examples=120, derandomize=True, database=None, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow], print_blob=False)
+settings.register_profile(
+    "ci",
+    max_examples=120,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=False,
+)
 settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")

@@ -40,7 +40,7 @@ class PointsApplicant:
     application_date: dt.date = dt.date(2026, 6, 1)
     age: int | None = 30
     education: str = "masters"
-    first: tuple = (9, 9, 9, 9)   # CLB in listening, reading, writing, speaking
+    first: tuple = (9, 9, 9, 9)  # CLB in listening, reading, writing, speaking
     second: tuple = ()
     spouse_clb: int = 0
     canadian_study: bool = False
@@ -58,10 +58,20 @@ ABILITIES = ("listening", "reading", "writing", "speaking")
 
 
 def derive(applicant: PointsApplicant, day, edition, parameters, source) -> Derived:
-    person = {"t": "person", "age": applicant.age or 0, "age_known": applicant.age is not None, "education": applicant.education,
-              "spouse_clb": applicant.spouse_clb, "canadian_study": applicant.canadian_study, "relative": applicant.relative}
-    abilities = [{"t": "ability", "name": name, "clb": clb, "first": first}
-                 for first, levels in ((True, applicant.first), (False, applicant.second)) for name, clb in zip(ABILITIES, levels)]
+    person = {
+        "t": "person",
+        "age": applicant.age or 0,
+        "age_known": applicant.age is not None,
+        "education": applicant.education,
+        "spouse_clb": applicant.spouse_clb,
+        "canadian_study": applicant.canadian_study,
+        "relative": applicant.relative,
+    }
+    abilities = [
+        {"t": "ability", "name": name, "clb": clb, "first": first}
+        for first, levels in ((True, applicant.first), (False, applicant.second))
+        for name, clb in zip(ABILITIES, levels)
+    ]
     return Derived([person, *abilities], {})
 
 

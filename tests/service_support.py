@@ -97,7 +97,9 @@ class Postgres:
             shutil.chown(self.folder, self.as_user)
         user = self.as_user or pwd.getpwuid(os.geteuid()).pw_name
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", user, "--no-sync", "-E", "UTF8")
-        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} -c fsync=off"
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} -c fsync=off"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
         self.url = f"postgresql://{user}@127.0.0.1:{self.port}/postgres"
         self._databases = 0
@@ -129,4 +131,8 @@ def _ensure_user(name: str) -> None:
     try:
         pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+            check=True,
+            capture_output=True,
+        )

@@ -29,10 +29,33 @@ from cec_rules.facts.dates import years_before
 
 FIRST_DAY = dt.date(2015, 1, 1)  # the first edition's effective_from (checked in EDGE_DATES below)
 LAST_DAY = dt.date(2029, 12, 31)
-EDGE_DATES = [dt.date.fromisoformat(d) for d in (
-    "2015-01-01", "2016-02-29", "2019-02-28", "2019-03-01", "2019-10-01", "2020-02-29", "2022-11-15", "2022-11-16",
-    "2022-11-17", "2023-02-28", "2023-03-01", "2023-12-11", "2024-01-29", "2024-01-30", "2024-02-29", "2025-02-28",
-    "2025-11-16", "2026-02-28", "2026-03-01", "2026-11-01", "2027-02-28", "2028-02-29")]
+EDGE_DATES = [
+    dt.date.fromisoformat(d)
+    for d in (
+        "2015-01-01",
+        "2016-02-29",
+        "2019-02-28",
+        "2019-03-01",
+        "2019-10-01",
+        "2020-02-29",
+        "2022-11-15",
+        "2022-11-16",
+        "2022-11-17",
+        "2023-02-28",
+        "2023-03-01",
+        "2023-12-11",
+        "2024-01-29",
+        "2024-01-30",
+        "2024-02-29",
+        "2025-02-28",
+        "2025-11-16",
+        "2026-02-28",
+        "2026-03-01",
+        "2026-11-01",
+        "2027-02-28",
+        "2028-02-29",
+    )
+]
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +85,7 @@ def noc() -> NocTables:
 
 # --- NOC codes ----------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _code_pools() -> dict[str, list[tuple[int, str]]]:
     """(version, code) pools: every code of each classification, the codes with several counterparts in
@@ -75,7 +99,9 @@ def _code_pools() -> dict[str, list[tuple[int, str]]]:
     for edition in editions():
         day = edition.ruleset.effective_from
         version, skilled = parameter(day, "noc_version"), {str(s) for s in parameter(day, "skilled_levels")}
-        pools[f"skilled_{version}"] = [(version, c) for c, o in sorted(tables.units[version].items()) if o.level in skilled]
+        pools[f"skilled_{version}"] = [
+            (version, c) for c, o in sorted(tables.units[version].items()) if o.level in skilled
+        ]
     return pools
 
 
@@ -99,7 +125,9 @@ def disputed_codes(edition_from: dt.date) -> list[tuple[int, str]]:
     skilled = {str(level) for level in parameter(edition_from, "skilled_levels")}
     other = 2016 if parameter(edition_from, "noc_version") == 2021 else 2021
     outcome = lambda o: (o.level in skilled, thresholds.get(o.level))  # noqa: E731
-    return [pair for pair in _code_pools()[f"split_{other}"] if len({outcome(o) for o in noc().counterparts(*pair)}) > 1]
+    return [
+        pair for pair in _code_pools()[f"split_{other}"] if len({outcome(o) for o in noc().counterparts(*pair)}) > 1
+    ]
 
 
 def other_classification_codes(day: dt.date) -> st.SearchStrategy[tuple[int, str]]:
@@ -140,12 +168,16 @@ def lowest_threshold_codes(edition_from: dt.date) -> list[tuple[int, str]]:
     other = 2016 if version == 2021 else 2021
     tables = noc()
     own = [(version, c) for c, o in sorted(tables.units[version].items()) if o.level in lowest]
-    crossing = [(other, c) for c in sorted(tables.units[other])
-                if (targets := tables.counterparts(other, c)) and all(t.level in lowest for t in targets)]
+    crossing = [
+        (other, c)
+        for c in sorted(tables.units[other])
+        if (targets := tables.counterparts(other, c)) and all(t.level in lowest for t in targets)
+    ]
     return own + crossing
 
 
 # --- dates --------------------------------------------------------------------------------------
+
 
 def application_dates() -> st.SearchStrategy[dt.date]:
     """Any day either edition is in force (to 2029), or one of the edges where the law turns."""
@@ -177,44 +209,70 @@ def _spans(application_date: dt.date, back_years: int):
     and cluster on the first day of the counting window."""
     window_start = years_before(application_date, parameter(application_date, "experience_window_years"))
     start = st.one_of(days_around(application_date, back_years * 366, 20), days_around(window_start, 30, 30))
-    return start.flatmap(lambda s: st.tuples(st.just(s), st.one_of(
-        st.none(), st.integers(0, 4 * 366).map(lambda n: s + dt.timedelta(days=n)))))
+    return start.flatmap(
+        lambda s: st.tuples(
+            st.just(s), st.one_of(st.none(), st.integers(0, 4 * 366).map(lambda n: s + dt.timedelta(days=n)))
+        )
+    )
 
 
 @st.composite
 def work_periods(draw, application_date: dt.date, codes: st.SearchStrategy[dict] | None = None) -> dict:
     """One work period: any code (or one from `codes`), mostly paid, employed, authorized and in Canada."""
     start, end = draw(_spans(application_date, 5))
-    return {**draw(codes if codes is not None else noc_codes()),
-            "country": draw(st.sampled_from(["CA"] * 8 + ["US", "IN"])),
-            "start": start.isoformat(), "end": end.isoformat() if end else None,
-            "hours_per_week": draw(hours_per_week()),
-            "paid": draw(mostly(True)), "self_employed": draw(mostly(False)), "authorized": draw(mostly(True))}
+    return {
+        **draw(codes if codes is not None else noc_codes()),
+        "country": draw(st.sampled_from(["CA"] * 8 + ["US", "IN"])),
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+        "hours_per_week": draw(hours_per_week()),
+        "paid": draw(mostly(True)),
+        "self_employed": draw(mostly(False)),
+        "authorized": draw(mostly(True)),
+    }
 
 
 @st.composite
-def qualifying_work_periods(draw, application_date: dt.date, codes: st.SearchStrategy[tuple[int, str]] | None = None) -> dict:
+def qualifying_work_periods(
+    draw, application_date: dt.date, codes: st.SearchStrategy[tuple[int, str]] | None = None
+) -> dict:
     """A period that counts under the edition in force: paid, employed, authorized, in Canada, in a code of
     the edition's own classification that it counts as skilled (or one from `codes`), mostly inside the
     counting window."""
     version = parameter(application_date, "noc_version")
     window_start = years_before(application_date, parameter(application_date, "experience_window_years"))
     start = draw(days_around(window_start, 60, (application_date - window_start).days - 30))
-    end = draw(st.one_of(st.none(), _day_in(max(start, application_date - dt.timedelta(days=60)), max(start, application_date))))
+    end = draw(
+        st.one_of(
+            st.none(), _day_in(max(start, application_date - dt.timedelta(days=60)), max(start, application_date))
+        )
+    )
     code = draw(codes if codes is not None else st.sampled_from(_code_pools()[f"skilled_{version}"]))
-    return {**period_code(code), "country": "CA",
-            "start": start.isoformat(), "end": end.isoformat() if end else None, "hours_per_week": draw(hours_per_week()),
-            "paid": True, "self_employed": False, "authorized": True}
+    return {
+        **period_code(code),
+        "country": "CA",
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+        "hours_per_week": draw(hours_per_week()),
+        "paid": True,
+        "self_employed": False,
+        "authorized": True,
+    }
 
 
 @st.composite
 def study_periods(draw, application_date: dt.date) -> dict:
     start, end = draw(_spans(application_date, 6))
-    return {"start": start.isoformat(), "end": end.isoformat() if end else None,
-            "full_time": draw(st.booleans()), "country": draw(st.sampled_from(["CA", "CA", "FR"]))}
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+        "full_time": draw(st.booleans()),
+        "country": draw(st.sampled_from(["CA", "CA", "FR"])),
+    }
 
 
 # --- language results ---------------------------------------------------------------------------
+
 
 def score_steps(table: ScoreTable, ability: str) -> int:
     """How many steps above the minimum the table's scale has for `ability`."""
@@ -238,7 +296,9 @@ def score_steps_near_levels(table: ScoreTable, ability: str) -> list[int]:
 
 def scores(table: ScoreTable, ability: str) -> st.SearchStrategy:
     """A valid score for `ability` on `table`: anywhere on the scale, or at a level's edge."""
-    step = st.one_of(st.integers(0, score_steps(table, ability)), st.sampled_from(score_steps_near_levels(table, ability)))
+    step = st.one_of(
+        st.integers(0, score_steps(table, ability)), st.sampled_from(score_steps_near_levels(table, ability))
+    )
     return step.map(lambda s: score_at(table, ability, s))
 
 
@@ -266,26 +326,35 @@ def language_test_names() -> list[str]:
 
 def _accepted_from(day: dt.date) -> dict[str, dt.date]:
     """Per test, the first result date that counts (a test designated later), from the edition's table."""
-    return {test: dt.date.fromisoformat(str(first)) for test, first in parameter(day, "language_results_accepted_from").items()}
+    return {
+        test: dt.date.fromisoformat(str(first))
+        for test, first in parameter(day, "language_results_accepted_from").items()
+    }
 
 
 def _day_in(first: dt.date, last: dt.date) -> st.SearchStrategy[dt.date]:
     """A day from `first` to `last`, often one of the two ends."""
-    return st.one_of(st.integers(0, (last - first).days).map(lambda n: first + dt.timedelta(days=n)), st.sampled_from([first, last]))
+    return st.one_of(
+        st.integers(0, (last - first).days).map(lambda n: first + dt.timedelta(days=n)), st.sampled_from([first, last])
+    )
 
 
 def _not_valid(application_date: dt.date, oldest: dt.date, accepted: list[str], first: dict[str, dt.date]):
     """(test, date) of a result that does not count, for one of the reasons `why_not_valid` gives."""
     day = dt.timedelta(days=1)
     expired = st.one_of(st.just(oldest), st.integers(1, 400).map(lambda n: oldest - n * day))  # 2 years old, or older
-    reasons = [st.tuples(st.sampled_from(language_test_names()), expired),
-               st.tuples(st.sampled_from(language_test_names()), st.integers(1, 60).map(lambda n: application_date + n * day))]
+    reasons = [
+        st.tuples(st.sampled_from(language_test_names()), expired),
+        st.tuples(st.sampled_from(language_test_names()), st.integers(1, 60).map(lambda n: application_date + n * day)),
+    ]
     refused = [name for name in language_test_names() if name not in accepted]
     if refused:
         reasons.append(st.tuples(st.sampled_from(refused), _day_in(oldest + day, application_date)))
     for name in accepted:
         if first.get(name, oldest) > oldest + day:  # designated within the validity period: dated just before
-            reasons.append(st.tuples(st.just(name), _day_in(oldest + day, min(first[name], application_date + day) - day)))
+            reasons.append(
+                st.tuples(st.just(name), _day_in(oldest + day, min(first[name], application_date + day) - day))
+            )
     return st.one_of(reasons)
 
 
@@ -312,21 +381,33 @@ def language_results(draw, application_date: dt.date, validity: str = "any") -> 
 
 # --- applicants ---------------------------------------------------------------------------------
 
+
 def provinces(day: dt.date, quebec: bool = True) -> st.SearchStrategy[str]:
     """Any province or territory of the edition, Quebec more often than its share (or never)."""
     others = [code for code in parameter(day, "provinces_and_territories") if code != "QC"]
-    return st.one_of(st.sampled_from(others), st.sampled_from(others), st.just("QC")) if quebec else st.sampled_from(others)
+    return (
+        st.one_of(st.sampled_from(others), st.sampled_from(others), st.just("QC"))
+        if quebec
+        else st.sampled_from(others)
+    )
 
 
 @st.composite
 def applicants(draw, max_work: int = 4, min_tests: int = 0, max_tests: int = 3, max_study: int = 2) -> dict:
     """A whole applicant record; the admissible field is sometimes left out (it defaults to true)."""
     day = draw(application_dates())
-    record = {"id": "P-1", "application_date": day.isoformat(), "intended_province": draw(provinces(day)),
-              "language_tests": draw(st.lists(st.one_of(language_results(day, "valid"), language_results(day)),
-                                             min_size=min_tests, max_size=max_tests)),
-              "work_history": draw(st.lists(st.one_of(qualifying_work_periods(day), work_periods(day)), max_size=max_work)),
-              "study_history": draw(st.lists(study_periods(day), max_size=max_study))}
+    record = {
+        "id": "P-1",
+        "application_date": day.isoformat(),
+        "intended_province": draw(provinces(day)),
+        "language_tests": draw(
+            st.lists(
+                st.one_of(language_results(day, "valid"), language_results(day)), min_size=min_tests, max_size=max_tests
+            )
+        ),
+        "work_history": draw(st.lists(st.one_of(qualifying_work_periods(day), work_periods(day)), max_size=max_work)),
+        "study_history": draw(st.lists(study_periods(day), max_size=max_study)),
+    }
     admissible = draw(st.sampled_from([True, True, True, True, False, None, None]))
     if admissible is not None:
         record["admissible"] = admissible

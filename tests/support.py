@@ -27,11 +27,20 @@ OTHER_PROGRAM_EXAMPLES = ("fsw-", "fst-")  # examples/fsw-*.yaml and fst-*.yaml 
 def cec_examples(pattern: str = "*.yaml") -> list[Path]:
     """The CEC example applicants (`examples/` also holds other programs' files, named by their program)."""
     return sorted(p for p in EXAMPLES.glob(pattern) if not p.name.startswith(OTHER_PROGRAM_EXAMPLES))
+
+
 APPLICATION_DATE = "2026-11-01"
 NEW_EDITION = "cec/2022-11-16/ruleset.yaml"
 OLD_EDITION = "cec/2015-01-01/ruleset.yaml"
 
-GOOD_IELTS = {"test": "ielts_general", "date": "2025-06-01", "listening": 8.0, "reading": 7.0, "writing": 7.0, "speaking": 7.0}
+GOOD_IELTS = {
+    "test": "ielts_general",
+    "date": "2025-06-01",
+    "listening": 8.0,
+    "reading": 7.0,
+    "writing": 7.0,
+    "speaking": 7.0,
+}
 
 
 def day(text: str) -> dt.date:
@@ -42,12 +51,25 @@ def iso(value: dt.date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def job(noc_code: str = "21231", start: dt.date | str = "2024-01-01", end: dt.date | str | None = None,
-        hours: float = 40, **overrides) -> dict:
+def job(
+    noc_code: str = "21231",
+    start: dt.date | str = "2024-01-01",
+    end: dt.date | str | None = None,
+    hours: float = 40,
+    **overrides,
+) -> dict:
     """One work period: paid, authorized, in Canada, not self-employed unless overridden."""
-    period = {"noc_code": noc_code, "noc_version": 2021 if len(noc_code) == 5 else 2016, "country": "CA",
-              "start": iso(start), "end": iso(end), "hours_per_week": hours,
-              "paid": True, "self_employed": False, "authorized": True}
+    period = {
+        "noc_code": noc_code,
+        "noc_version": 2021 if len(noc_code) == 5 else 2016,
+        "country": "CA",
+        "start": iso(start),
+        "end": iso(end),
+        "hours_per_week": hours,
+        "paid": True,
+        "self_employed": False,
+        "authorized": True,
+    }
     period.update(overrides)
     return period
 
@@ -58,13 +80,26 @@ def study(start: dt.date | str, end: dt.date | str | None, full_time: bool = Tru
 
 def lang(test: str, date: dt.date | str, listening, reading, writing, speaking) -> dict:
     """One language test result."""
-    return {"test": test, "date": iso(date), "listening": listening, "reading": reading, "writing": writing, "speaking": speaking}
-
+    return {
+        "test": test,
+        "date": iso(date),
+        "listening": listening,
+        "reading": reading,
+        "writing": writing,
+        "speaking": speaking,
+    }
 
 
 def applicant_data(**fields) -> dict:
-    data = {"id": "T-1", "application_date": APPLICATION_DATE, "intended_province": "ON",
-            "language_tests": [dict(GOOD_IELTS)], "work_history": [], "study_history": [], "admissible": True}
+    data = {
+        "id": "T-1",
+        "application_date": APPLICATION_DATE,
+        "intended_province": "ON",
+        "language_tests": [dict(GOOD_IELTS)],
+        "work_history": [],
+        "study_history": [],
+        "admissible": True,
+    }
     for key, value in fields.items():
         data[key] = iso(value) if key == "application_date" else value
     return data
@@ -89,8 +124,18 @@ def copy_rulesets(tmp_path: Path, programs: tuple[str, ...] | None = ("cec",)) -
     usual = shutil.ignore_patterns("__pycache__", "__init__.py")
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        other_programs = set() if programs is None or Path(folder) != root else \
-            {n for n in names if (root / n / "").is_dir() and n != "data" and n not in programs and any((root / n).glob("*/ruleset.yaml"))}
+        other_programs = (
+            set()
+            if programs is None or Path(folder) != root
+            else {
+                n
+                for n in names
+                if (root / n / "").is_dir()
+                and n != "data"
+                and n not in programs
+                and any((root / n).glob("*/ruleset.yaml"))
+            }
+        )
         return set(usual(folder, names)) | other_programs
 
     shutil.copytree(root, target, ignore=ignore)
@@ -118,10 +163,27 @@ def diff_population(path: Path, count: int, seed: int) -> list[str]:
     """A population for `cec diff`'s tests, written to `path` and returned as lines: `count` generated
     applicants (3% malformed), then the examples; every other record gets a profile submission time, so
     that the ranked programs have tie-breaks to compare."""
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", str(count), "--seed", str(seed),
-                    "--malformed-share", "0.03", "-o", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+            "--malformed-share",
+            "0.03",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
+    lines += [
+        json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str)
+        for example in sorted(EXAMPLES.glob("*.yaml"))
+    ]
     for index, line in enumerate(lines):
         try:
             record = json.loads(line)

@@ -17,20 +17,51 @@ BASE = {"id": "X-1", "application_date": "2026-11-01", "intended_province": "ON"
 FULL = {
     **BASE,
     "date_of_birth": "1994-05-02",
-    "education": [{"level": "post_secondary", "years": 3, "country": "IN", "completed": "2016-06-30",
-                   "eca": {"organization": "WES", "issued": "2024-02-01"}}],
-    "spouse": {"accompanying": True, "date_of_birth": "1995-01-10",
-               "language_tests": [{"test": "ielts_general", "date": "2025-03-01", "listening": 6.0, "reading": 6.0,
-                                   "writing": 6.0, "speaking": 6.0}],
-               "work_history": [{"noc_code": "21231", "noc_version": 2021, "country": "CA", "start": "2023-01-01",
-                                 "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}]},
+    "education": [
+        {
+            "level": "post_secondary",
+            "years": 3,
+            "country": "IN",
+            "completed": "2016-06-30",
+            "eca": {"organization": "WES", "issued": "2024-02-01"},
+        }
+    ],
+    "spouse": {
+        "accompanying": True,
+        "date_of_birth": "1995-01-10",
+        "language_tests": [
+            {
+                "test": "ielts_general",
+                "date": "2025-03-01",
+                "listening": 6.0,
+                "reading": 6.0,
+                "writing": 6.0,
+                "speaking": 6.0,
+            }
+        ],
+        "work_history": [
+            {
+                "noc_code": "21231",
+                "noc_version": 2021,
+                "country": "CA",
+                "start": "2023-01-01",
+                "hours_per_week": 30,
+                "paid": True,
+                "self_employed": False,
+                "authorized": True,
+            }
+        ],
+    },
     "job_offer": {"noc_code": "21231", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None},
     "provincial_nomination": {"province": "ON", "date": "2026-05-01"},
-    "certificates_of_qualification": [{"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2024-01-01"}],
+    "certificates_of_qualification": [
+        {"noc_code": "72200", "noc_version": 2021, "province": "ON", "issued": "2024-01-01"}
+    ],
     "settlement_funds": 15000,
     "family_size": 2,
-    "relatives_in_canada": [{"relation": "sibling", "of": "applicant", "citizen_or_pr": True, "lives_in_canada": True,
-                             "age_18_plus": True}],
+    "relatives_in_canada": [
+        {"relation": "sibling", "of": "applicant", "citizen_or_pr": True, "lives_in_canada": True, "age_18_plus": True}
+    ],
     "profile_submitted": "2026-05-01T14:03:00Z",
 }
 
@@ -51,15 +82,18 @@ def test_a_cec_file_stays_valid_without_them():
     assert applicant.spouse is None and applicant.education == [] and applicant.family_size is None
 
 
-@pytest.mark.parametrize("path, value, field, words", [
-    (("education", 0, "level"), "bachelor", "education[0].level", "post_secondary"),
-    (("job_offer", "noc_code"), "2123", "job_offer.noc_code", "4 digits"),
-    (("spouse", "work_history", 0, "paid"), "yes", "spouse.work_history[0].paid", "bool"),
-    (("relatives_in_canada", 0, "of"), "cousin", "relatives_in_canada[0].of", "applicant"),
-    (("profile_submitted",), "2026-05-01T14:03:00", "profile_submitted", "offset"),
-    (("family_size",), 0, "family_size", "1"),
-    (("settlement_funds",), -5, "settlement_funds", "0"),
-])
+@pytest.mark.parametrize(
+    "path, value, field, words",
+    [
+        (("education", 0, "level"), "bachelor", "education[0].level", "post_secondary"),
+        (("job_offer", "noc_code"), "2123", "job_offer.noc_code", "4 digits"),
+        (("spouse", "work_history", 0, "paid"), "yes", "spouse.work_history[0].paid", "bool"),
+        (("relatives_in_canada", 0, "of"), "cousin", "relatives_in_canada[0].of", "applicant"),
+        (("profile_submitted",), "2026-05-01T14:03:00", "profile_submitted", "offset"),
+        (("family_size",), 0, "family_size", "1"),
+        (("settlement_funds",), -5, "settlement_funds", "0"),
+    ],
+)
 def test_a_bad_value_names_its_field(path, value, field, words):
     data = copy.deepcopy(FULL)
     target = data
@@ -96,7 +130,9 @@ def _part(size: int):
 
 @given(st.tuples(_part(4), st.sampled_from("-x"), _part(2), st.sampled_from("-x"), _part(2)).map("".join) | st.text())
 @example("2026-11-01")
-@example("\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661")  # Arabic-Indic digits: `\d` accepts them, as the date reader then decides
+@example(
+    "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661"
+)  # Arabic-Indic digits: `\d` accepts them, as the date reader then decides
 @example("\uff12\uff10\uff12\uff16-\uff11\uff11-\uff10\uff11")  # full-width digits
 @example("\u00b2026-11-01")  # a superscript two: a digit, not a decimal one
 @example("20-6-11-01")

@@ -95,8 +95,13 @@ def test_json_array_folder_and_stdin_inputs_match_json_lines(tmp_path):
         out = tmp_path / f"{name}.jsonl"
         _batch(given, "-o", out, "--workers", 1)
         assert out.read_bytes() == reference.read_bytes(), name
-    piped = subprocess.run([CEC, "batch", "-", "-o", tmp_path / "stdin.jsonl", "--workers", "1"], input=source.read_text(),
-                           capture_output=True, text=True, timeout=120)
+    piped = subprocess.run(
+        [CEC, "batch", "-", "-o", tmp_path / "stdin.jsonl", "--workers", "1"],
+        input=source.read_text(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert piped.returncode == 0, piped.stderr
     assert (tmp_path / "stdin.jsonl").read_bytes() == reference.read_bytes()
 
@@ -110,13 +115,18 @@ def test_a_folder_s_files_are_read_as_cec_evaluate_reads_them(tmp_path):
     (folder / "a-bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(dict(record, id="BOM")).encode())
     text = json.dumps(dict(record, id="DUP"), indent=1)
     (folder / "b-dup.json").write_text(text.replace('"id": "DUP",', '"id": "DUP", "admissible": false,'))
-    bad = yaml.safe_dump(dict(record, id="BAD"), sort_keys=False).replace("  hours_per_week: 37.5", "  hours_per_week: '37.5'")
+    bad = yaml.safe_dump(dict(record, id="BAD"), sort_keys=False).replace(
+        "  hours_per_week: 37.5", "  hours_per_week: '37.5'"
+    )
     (folder / "c-bad.yaml").write_text(bad)
     bad_line = bad.splitlines().index("  hours_per_week: '37.5'") + 1
     out = tmp_path / "out.jsonl"
     _batch(folder, "-o", out, "--workers", 1, check_codes=(3,))
     assert [json.loads(line)["applicant_id"] for line in out.read_text().splitlines()] == ["BOM"]
-    rejects = {Path(r["source"]).name: r["error"] for r in map(json.loads, (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines())}
+    rejects = {
+        Path(r["source"]).name: r["error"]
+        for r in map(json.loads, (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines())
+    }
     assert "admissible: duplicate key 'admissible'" in rejects["b-dup.json"]
     assert rejects["c-bad.yaml"].startswith(f"{folder / 'c-bad.yaml'}:{bad_line}: work_history[0].hours_per_week: ")
     for name in ("b-dup.json", "c-bad.yaml"):
@@ -174,7 +184,9 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     _batch(source, "-o", reference, "--workers", 2)
 
     out = tmp_path / "out.jsonl"
-    process = subprocess.Popen([CEC, "batch", source, "-o", out, "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [CEC, "batch", source, "-o", out, "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     done = _wait_for_progress(Path(str(out) + ".progress"), 500, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -192,8 +204,18 @@ def test_resume_refuses_a_different_run(tmp_path):
     source = tmp_path / "in.jsonl"
     _write_population(source, 5)
     out = tmp_path / "out.jsonl"
-    (tmp_path / "out.jsonl.progress").write_text(json.dumps({"done": 1, "output_bytes": 0, "rejects_bytes": 0, "counts": {},
-                                                              "elapsed": 0, "fingerprint": {"input": "elsewhere"}}))
+    (tmp_path / "out.jsonl.progress").write_text(
+        json.dumps(
+            {
+                "done": 1,
+                "output_bytes": 0,
+                "rejects_bytes": 0,
+                "counts": {},
+                "elapsed": 0,
+                "fingerprint": {"input": "elsewhere"},
+            }
+        )
+    )
     result = _batch(source, "-o", out, "--resume", check_codes=(2,))
     assert "different run" in result.stderr
 

@@ -43,8 +43,14 @@ def _lines(path: Path) -> list[dict]:
 
 def test_bad_lines_are_single_rejects_and_the_rest_is_decided(tmp_path):
     source = tmp_path / "in.jsonl"
-    lines = [_line("A-1").encode(), b'{"id": "caf\xe9"}', _line("A-2").replace(", ", ",\r ").encode(),
-             json.dumps([dict(EXAMPLE, id="A-3")]).encode(), _line("A-4").encode(), _line("A-1").encode()]
+    lines = [
+        _line("A-1").encode(),
+        b'{"id": "caf\xe9"}',
+        _line("A-2").replace(", ", ",\r ").encode(),
+        json.dumps([dict(EXAMPLE, id="A-3")]).encode(),
+        _line("A-4").encode(),
+        _line("A-1").encode(),
+    ]
     source.write_bytes(b"\n".join(lines) + b"\n")
     result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 2)
     assert result.returncode == 3, result.stderr
@@ -83,18 +89,30 @@ def test_large_records_flow_through_two_workers(tmp_path, kind):
 def test_a_line_over_the_size_limit_is_one_reject(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join([_line("A-1"), _line("x" * 5000), _line("A-2")]) + "\n")
-    result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 1, env={**os.environ, "CEC_MAX_RECORD_BYTES": "4000"})
+    result = _batch(
+        source, "-o", tmp_path / "out.jsonl", "--workers", 1, env={**os.environ, "CEC_MAX_RECORD_BYTES": "4000"}
+    )
     assert result.returncode == 3, result.stderr
     assert [d["applicant_id"] for d in _lines(tmp_path / "out.jsonl")] == ["A-1", "A-2"]
     (reject,) = _lines(tmp_path / "out.jsonl.rejects.jsonl")
-    assert reject["line"] == 2 and "larger than the limit of 4,000 bytes per applicant (CEC_MAX_RECORD_BYTES)" in reject["error"]
+    assert (
+        reject["line"] == 2
+        and "larger than the limit of 4,000 bytes per applicant (CEC_MAX_RECORD_BYTES)" in reject["error"]
+    )
 
 
 def test_deep_nesting_and_huge_integers_in_a_line_are_input_rejects(tmp_path):
     source = tmp_path / "in.jsonl"
-    source.write_text("\n".join([_line("A-1").replace('"admissible": true', '"admissible": ' + "[" * 1000 + "]" * 1000),
-                                 _line("A-2").replace('"hours_per_week": 40', '"hours_per_week": ' + "1" * 4301),
-                                 _line("A-3").replace('"hours_per_week": 40', '"hours_per_week": 4e1')]) + "\n")
+    source.write_text(
+        "\n".join(
+            [
+                _line("A-1").replace('"admissible": true', '"admissible": ' + "[" * 1000 + "]" * 1000),
+                _line("A-2").replace('"hours_per_week": 40', '"hours_per_week": ' + "1" * 4301),
+                _line("A-3").replace('"hours_per_week": 40', '"hours_per_week": 4e1'),
+            ]
+        )
+        + "\n"
+    )
     result = _batch(source, "-o", tmp_path / "out.jsonl", "--workers", 1)
     assert result.returncode == 3, result.stderr
     assert [d["applicant_id"] for d in _lines(tmp_path / "out.jsonl")] == ["A-3"]
@@ -161,7 +179,10 @@ def _reference(tmp_path: Path, source: Path) -> tuple[bytes, bytes]:
 def _assert_matches_reference(tmp_path: Path, out: Path, reference: tuple[bytes, bytes]) -> None:
     assert out.read_bytes() == reference[0]
     assert (tmp_path / "out.jsonl.rejects.jsonl").read_text().encode() == reference[1]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == ["out.jsonl", "out.jsonl.rejects.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == [
+        "out.jsonl",
+        "out.jsonl.rejects.jsonl",
+    ]
 
 
 class _Killed(BaseException):
@@ -223,8 +244,20 @@ def test_a_write_failure_mid_run_says_what_happened_and_resume_finishes(tmp_path
 def test_diff_exits_3_when_records_were_rejected(tmp_path):
     population = tmp_path / "pop.jsonl"
     population.write_text("\n".join([_line("A-1"), "{not json", _line("A-2")]) + "\n")
-    result = CliRunner().invoke(cli, ["diff", "cec/2015-01-01", "cec/2022-11-16", "--population", str(population),
-                                      "-o", str(tmp_path / "report"), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            "cec/2015-01-01",
+            "cec/2022-11-16",
+            "--population",
+            str(population),
+            "-o",
+            str(tmp_path / "report"),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 3, result.output
     assert "1 record(s) rejected" in result.stderr
     assert len(_lines(tmp_path / "report" / "rejects.jsonl")) == 1
@@ -253,7 +286,9 @@ def test_the_output_folder_removed_mid_run_is_a_clear_error_and_resume_finishes(
     source.write_text("\n".join(_line(f"R-{i}") for i in range(3000)) + "\n")
     folder.mkdir()
     out = folder / "out.jsonl"
-    process = subprocess.Popen([CEC, "batch", str(source), "-o", str(out), "--workers", "1"], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [CEC, "batch", str(source), "-o", str(out), "--workers", "1"], stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     while not (folder / "out.jsonl.progress").exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -72,7 +72,10 @@ def test_a_wrong_case_fails_with_file_line_name_expected_and_actual(tmp_path):
     result = CliRunner().invoke(cli, ["test", str(case_file)])
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
-    assert f"FAIL {case_file}:2: part-time work wrongly expected to be enough: eligible: expected True, got False" in lines[0]
+    assert (
+        f"FAIL {case_file}:2: part-time work wrongly expected to be enough: eligible: expected True, got False"
+        in lines[0]
+    )
     assert any("derived.qualifying_hours: expected 1300, got 1217.14" in line for line in lines)
     assert result.stdout.strip().endswith("0 passed, 1 failed")
 
@@ -94,8 +97,15 @@ def test_coverage_names_what_no_case_exercises(tmp_path):
 
 def test_pytest_collects_the_same_cases(tmp_path):
     root, case_file = _with_wrong_case(tmp_path)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(case_file)],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(case_file)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert run.returncode == 1
-    assert f"{case_file}:2: part-time work wrongly expected to be enough: eligible: expected True, got False" in run.stdout
+    assert (
+        f"{case_file}:2: part-time work wrongly expected to be enough: eligible: expected True, got False" in run.stdout
+    )
     assert "1 failed" in run.stdout

@@ -38,9 +38,16 @@ def settlements(record: dict) -> list[dict]:
     """The record with each code of the other classification replaced by one of its counterparts, every way."""
     version = gen.parameter(gen.application_day(record), "noc_version")
     work = record["work_history"]
-    choices = [[gen.period_code(pair) for pair in gen.counterpart_codes((p["noc_version"], p["noc_code"]))] or [{}]
-               if p["noc_version"] != version else [{}] for p in work]
-    return [{**record, "work_history": [{**p, **code} for p, code in zip(work, chosen)]} for chosen in itertools.product(*choices)]
+    choices = [
+        [gen.period_code(pair) for pair in gen.counterpart_codes((p["noc_version"], p["noc_code"]))] or [{}]
+        if p["noc_version"] != version
+        else [{}]
+        for p in work
+    ]
+    return [
+        {**record, "work_history": [{**p, **code} for p, code in zip(work, chosen)]}
+        for chosen in itertools.product(*choices)
+    ]
 
 
 def kleene_join(outcomes: list[bool | None]) -> bool | None:
@@ -60,8 +67,16 @@ def with_split_codes(draw) -> dict:
 def full_time(pair: tuple[int, str], end: dt.date, weeks: int) -> dict:
     """`weeks` of paid, authorized full-time work in Canada ending on `end`."""
     start = end - dt.timedelta(days=7 * weeks - 1)
-    return {**gen.period_code(pair), "country": "CA", "start": start.isoformat(), "end": end.isoformat(), "hours_per_week": 30,
-            "paid": True, "self_employed": False, "authorized": True}
+    return {
+        **gen.period_code(pair),
+        "country": "CA",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "hours_per_week": 30,
+        "paid": True,
+        "self_employed": False,
+        "authorized": True,
+    }
 
 
 @st.composite
@@ -74,13 +89,25 @@ def levels_and_hours_in_dispute(draw) -> dict:
     edition_from = gen.edition_on(day).ruleset.effective_from
     level = draw(st.sampled_from([5, 6]))
     taken = day - dt.timedelta(days=draw(st.integers(1, 700)))
-    result = {"test": "celpip_general", "date": taken.isoformat(), **{a: level for a in ("listening", "reading", "writing", "speaking")}}
+    result = {
+        "test": "celpip_general",
+        "date": taken.isoformat(),
+        **{a: level for a in ("listening", "reading", "writing", "speaking")},
+    }
     recent_end = day - dt.timedelta(days=draw(st.integers(1, 30)))
-    recent = full_time(draw(st.sampled_from(gen.lowest_threshold_codes(edition_from))), recent_end, draw(st.integers(20, 51)))
+    recent = full_time(
+        draw(st.sampled_from(gen.lowest_threshold_codes(edition_from))), recent_end, draw(st.integers(20, 51))
+    )
     earlier_end = gen.day_of(recent["start"]) - dt.timedelta(days=draw(st.integers(1, 60)))
     earlier = full_time(draw(st.sampled_from(gen.disputed_codes(edition_from))), earlier_end, draw(st.integers(20, 60)))
-    return {"id": "P-1", "application_date": day.isoformat(), "intended_province": "ON", "language_tests": [result],
-            "work_history": [recent, earlier], "study_history": []}
+    return {
+        "id": "P-1",
+        "application_date": day.isoformat(),
+        "intended_province": "ON",
+        "language_tests": [result],
+        "work_history": [recent, earlier],
+        "study_history": [],
+    }
 
 
 @settings(max_examples=400)  # (the ci profile's 120 meet no record whose criteria are never met together)
@@ -95,13 +122,30 @@ def test_the_decision_is_the_join_of_every_settlement(evaluator, record):
     assert all(o is not None for o in settled), "a settled record left a criterion open"
     event(f"eligible {decision.eligible}, not_together {bool(decision.not_together)}")
     assert decision.eligible is kleene_join(settled), (
-        f"eligible {decision.eligible} but the settlements give {sorted(map(str, settled))}\nrecord: {record}")
+        f"eligible {decision.eligible} but the settlements give {sorted(map(str, settled))}\nrecord: {record}"
+    )
 
 
-NEVER_TOGETHER = {"id": "NT22-clb6", "application_date": "2026-11-02", "intended_province": "ON",
-                  "language_tests": [{"test": "ielts_general", "date": "2025-06-01", "listening": 5.5, "reading": 5.0, "writing": 5.5, "speaking": 5.5}],
-                  "work_history": [full_time((2016, "4216"), dt.date(2025, 11, 2), 40), full_time((2016, "1123"), dt.date(2024, 12, 29), 52)],
-                  "study_history": []}
+NEVER_TOGETHER = {
+    "id": "NT22-clb6",
+    "application_date": "2026-11-02",
+    "intended_province": "ON",
+    "language_tests": [
+        {
+            "test": "ielts_general",
+            "date": "2025-06-01",
+            "listening": 5.5,
+            "reading": 5.0,
+            "writing": 5.5,
+            "speaking": 5.5,
+        }
+    ],
+    "work_history": [
+        full_time((2016, "4216"), dt.date(2025, 11, 2), 40),
+        full_time((2016, "1123"), dt.date(2024, 12, 29), 52),
+    ],
+    "study_history": [],
+}
 
 
 def test_cec_diff_shows_why_a_side_is_not_eligible(tmp_path):
@@ -112,12 +156,26 @@ def test_cec_diff_shows_why_a_side_is_not_eligible(tmp_path):
     population = tmp_path / "pool.jsonl"
     population.write_text(json.dumps(NEVER_TOGETHER) + "\n", encoding="utf-8")
     out = tmp_path / "impact"
-    result = CliRunner().invoke(cli, ["diff", str(load_bundled_or(None).root), str(proposed), "--population", str(population),
-                                      "-o", str(out), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            str(load_bundled_or(None).root),
+            str(proposed),
+            "--population",
+            str(population),
+            "-o",
+            str(out),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     (line,) = [json.loads(row) for row in (out / "changes.jsonl").read_text(encoding="utf-8").splitlines()]
     assert line["eligible"] == {"old": False, "new": False}
     assert line["criteria_changed"] == {"language_proficiency": "undetermined -> unmet"}
-    assert [record["criteria"] for record in line["old"]["not_together"]] == [["skilled_work_experience", "language_proficiency"]]
+    assert [record["criteria"] for record in line["old"]["not_together"]] == [
+        ["skilled_work_experience", "language_proficiency"]
+    ]
     assert "meets the level needed only in readings of the NOC codes" in line["old"]["not_together"][0]["reason"]
     assert "not_together" not in line["new"]

@@ -32,23 +32,68 @@ class _Score:
 
 
 def _scored_decision() -> Decision:
-    decision = Decision("A-1", "crs", "crs", "2025-03-25", "x", "2026-11-01",
-                        [CriterionResult("profile", None, "age unknown", "MI", needs=[{"field": "date_of_birth", "why": "age points"}])], {})
-    decision.score = _Score({"total": 447, "possible_total": 557, "max": 1200,
-                             "factors": [{"id": "age", "points": None, "max": 110}, {"id": "education", "points": 120, "max": 140}]})
+    decision = Decision(
+        "A-1",
+        "crs",
+        "crs",
+        "2025-03-25",
+        "x",
+        "2026-11-01",
+        [
+            CriterionResult(
+                "profile", None, "age unknown", "MI", needs=[{"field": "date_of_birth", "why": "age points"}]
+            )
+        ],
+        {},
+    )
+    decision.score = _Score(
+        {
+            "total": 447,
+            "possible_total": 557,
+            "max": 1200,
+            "factors": [{"id": "age", "points": None, "max": 110}, {"id": "education", "points": 120, "max": 140}],
+        }
+    )
     return decision
 
 
 def test_a_scored_decision_gives_its_total_and_each_factor_as_facts():
     facts = decision_facts("crs", _scored_decision(), score_of(_scored_decision()))
     kinds = {f["t"]: f for f in facts}
-    assert kinds["program_decision"] == {"t": "program_decision", "program": "crs", "outcome": "undetermined", "edition": "2025-03-25",
-                                         "unmet": "", "needs": "date_of_birth", "needs_why": "age points"}
-    assert kinds["criterion_result"] == {"t": "criterion_result", "program": "crs", "criterion": "profile", "outcome": "undetermined"}
-    assert kinds["program_score"] == {"t": "program_score", "program": "crs", "total": 447, "possible_total": 557, "max": 1200}
+    assert kinds["program_decision"] == {
+        "t": "program_decision",
+        "program": "crs",
+        "outcome": "undetermined",
+        "edition": "2025-03-25",
+        "unmet": "",
+        "needs": "date_of_birth",
+        "needs_why": "age points",
+    }
+    assert kinds["criterion_result"] == {
+        "t": "criterion_result",
+        "program": "crs",
+        "criterion": "profile",
+        "outcome": "undetermined",
+    }
+    assert kinds["program_score"] == {
+        "t": "program_score",
+        "program": "crs",
+        "total": 447,
+        "possible_total": 557,
+        "max": 1200,
+    }
     factors = [f for f in facts if f["t"] == "score_factor"]
-    assert factors == [{"t": "score_factor", "program": "crs", "factor": "age", "points": 0, "max": 110, "undetermined": True},
-                       {"t": "score_factor", "program": "crs", "factor": "education", "points": 120, "max": 140, "undetermined": False}]
+    assert factors == [
+        {"t": "score_factor", "program": "crs", "factor": "age", "points": 0, "max": 110, "undetermined": True},
+        {
+            "t": "score_factor",
+            "program": "crs",
+            "factor": "education",
+            "points": 120,
+            "max": 140,
+            "undetermined": False,
+        },
+    ]
     assert summary(_scored_decision(), score_of(_scored_decision()))["score"]["total"] == 447
 
 
@@ -57,7 +102,10 @@ def test_absent_programs_are_named_with_why():
     chain = Chain(library, Evaluator, ("pool",))
     applicant = read_applicant_file(EXAMPLES / "eligible.yaml")
     consumed = chain.decide(["cec", "nosuch"], applicant, dt.date(2014, 6, 1), "x")
-    assert consumed.derived["consumed"] == {"cec": {"absent": "no edition in force on 2014-06-01"}, "nosuch": {"absent": "not installed"}}
+    assert consumed.derived["consumed"] == {
+        "cec": {"absent": "no edition in force on 2014-06-01"},
+        "nosuch": {"absent": "not installed"},
+    }
     assert [f["t"] for f in consumed.facts] == ["program_absent", "program_absent"]
 
 

@@ -32,9 +32,19 @@ def readme_rows() -> list[dict]:
         expected = cells[2]
         hours = re.match(r"^([\d,]+(?:\.\d+)?)(?:\s*\(([\d,]+)/(\d+)\))?$", cells[3])
         assert hours, f"cannot read hours {cells[3]!r}"
-        exact = Fraction(int(hours[2].replace(",", "")), int(hours[3])) if hours[2] else Fraction(hours[1].replace(",", ""))
-        rows.append({"file": cells[0].strip("`"), "id": cells[1], "eligible": expected == "eligible",
-                     "unmet": re.findall(r"`([a-z_]+)`", expected), "hours": float(hours[1].replace(",", "")), "exact": exact})
+        exact = (
+            Fraction(int(hours[2].replace(",", "")), int(hours[3])) if hours[2] else Fraction(hours[1].replace(",", ""))
+        )
+        rows.append(
+            {
+                "file": cells[0].strip("`"),
+                "id": cells[1],
+                "eligible": expected == "eligible",
+                "unmet": re.findall(r"`([a-z_]+)`", expected),
+                "hours": float(hours[1].replace(",", "")),
+                "exact": exact,
+            }
+        )
     return rows
 
 
@@ -52,6 +62,7 @@ def json_lines(result) -> list[dict]:
 
 
 # --- the documented examples ---------------------------------------------------------------------
+
 
 def test_readme_table_lists_every_example_file():
     assert sorted(r["file"] for r in readme_rows()) == sorted(p.name for p in EXAMPLES.glob("*.yaml"))
@@ -169,16 +180,52 @@ ANY_LINE = -1  # some line number must be given, wherever the parser noticed the
 BAD_INPUTS = [
     ("invalid-json", "bad.json", BAD_JSON, None, 3),
     ("invalid-yaml", "bad.yaml", BAD_YAML, None, ANY_LINE),
-    ("wrong-type", "bad.yaml", variant("hours_per_week: 40", 'hours_per_week: "forty"'), "work_history[0].hours_per_week", "hours_per_week"),
-    ("impossible-date", "bad.yaml", variant('start: "2024-01-15"', 'start: "2023-02-30"'), "work_history[0].start", "start:"),
+    (
+        "wrong-type",
+        "bad.yaml",
+        variant("hours_per_week: 40", 'hours_per_week: "forty"'),
+        "work_history[0].hours_per_week",
+        "hours_per_week",
+    ),
+    (
+        "impossible-date",
+        "bad.yaml",
+        variant('start: "2024-01-15"', 'start: "2023-02-30"'),
+        "work_history[0].start",
+        "start:",
+    ),
     ("unknown-test", "bad.yaml", variant("test: ielts_general", "test: toefl_ibt"), "language_tests[0].test", None),
-    ("negative-hours", "bad.yaml", variant("hours_per_week: 40", "hours_per_week: -5"), "work_history[0].hours_per_week", "hours_per_week"),
+    (
+        "negative-hours",
+        "bad.yaml",
+        variant("hours_per_week: 40", "hours_per_week: -5"),
+        "work_history[0].hours_per_week",
+        "hours_per_week",
+    ),
     ("end-before-start", "bad.yaml", variant('end: "2026-06-30"', 'end: "2023-06-30"'), "work_history[0].end", "end:"),
-    ("noc-length", "bad.yaml", variant('noc_code: "21231"', 'noc_code: "2123"'), ("work_history[0].noc_code", "work_history[0].noc_version"), None),
+    (
+        "noc-length",
+        "bad.yaml",
+        variant('noc_code: "21231"', 'noc_code: "2123"'),
+        ("work_history[0].noc_code", "work_history[0].noc_version"),
+        None,
+    ),
     ("unknown-noc", "bad.yaml", variant('noc_code: "21231"', 'noc_code: "99999"'), "work_history[0].noc_code", None),
     ("missing-field", "bad.yaml", variant('intended_province: "ON"\n', ""), "intended_province", None),
-    ("unknown-field", "bad.yaml", variant("hours_per_week: 40", "hours_per_weak: 40"), ("work_history[0].hours_per_weak", "work_history[0].hours_per_week"), None),
-    ("duplicate-key", "bad.yaml", variant("    paid: true\n", "    paid: true\n    paid: false\n"), "work_history[0].paid", "paid: false"),
+    (
+        "unknown-field",
+        "bad.yaml",
+        variant("hours_per_week: 40", "hours_per_weak: 40"),
+        ("work_history[0].hours_per_weak", "work_history[0].hours_per_week"),
+        None,
+    ),
+    (
+        "duplicate-key",
+        "bad.yaml",
+        variant("    paid: true\n", "    paid: true\n    paid: false\n"),
+        "work_history[0].paid",
+        "paid: false",
+    ),
 ]
 
 
@@ -196,7 +243,9 @@ def assert_one_line_error(stderr: str, path: Path, field: str | tuple[str, ...] 
     assert message.startswith(f"error: {path}"), message
     if field is not None:
         fields = (field,) if isinstance(field, str) else field
-        assert any(re.search(rf"(^|[\s:]){re.escape(f)}(:|\s|$)", message) for f in fields), f"{field!r} not named in {message!r}"
+        assert any(re.search(rf"(^|[\s:]){re.escape(f)}(:|\s|$)", message) for f in fields), (
+            f"{field!r} not named in {message!r}"
+        )
     if line == ANY_LINE:
         assert re.match(rf"error: {re.escape(str(path))}:\d+:", message), f"no line number in {message!r}"
     elif line is not None:
@@ -216,7 +265,9 @@ def test_json_input_is_read(tmp_path):
     assert json_lines(result)[0]["eligible"] is True
 
 
-@pytest.mark.parametrize(("name", "text", "field", "line"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("name", "text", "field", "line"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS]
+)
 def test_bad_input_exits_2_with_one_line_naming_file_and_field(tmp_path, name, text, field, line):
     path = write(tmp_path, name, text)
     result = run(str(path))
@@ -235,7 +286,9 @@ def test_missing_file_exits_2(tmp_path):
 
 def test_bad_file_among_good_ones_still_decides_the_good_ones(tmp_path):
     bad = write(tmp_path, "bad.yaml", variant("hours_per_week: 40", 'hours_per_week: "forty"'))
-    result = run(str(EXAMPLES / "eligible.yaml"), str(bad), str(EXAMPLES / "ineligible-quebec.yaml"), "--format", "json")
+    result = run(
+        str(EXAMPLES / "eligible.yaml"), str(bad), str(EXAMPLES / "ineligible-quebec.yaml"), "--format", "json"
+    )
     assert result.exit_code == 2
     assert [d["applicant_id"] for d in json_lines(result)] == ["EX-ELIGIBLE", "EX-QUEBEC"]
     assert_one_line_error(result.stderr, bad, "work_history[0].hours_per_week", None)

@@ -73,5 +73,7 @@ def test_shell_completion_is_documented_and_works():
 
     assert "_CEC_COMPLETE=bash_source cec" in (REPO / "README.md").read_text()
     cec = Path(sys.executable).parent / "cec"
-    script = subprocess.run([str(cec)], env={**os.environ, "_CEC_COMPLETE": "bash_source"}, capture_output=True, text=True, timeout=60)
+    script = subprocess.run(
+        [str(cec)], env={**os.environ, "_CEC_COMPLETE": "bash_source"}, capture_output=True, text=True, timeout=60
+    )
     assert script.returncode == 0 and "complete" in script.stdout and "_cec_completion" in script.stdout

@@ -37,7 +37,9 @@ def _into_closed_pipe(command: list[str], cwd: Path = REPO) -> tuple[int, str]:
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        result = subprocess.run([CEC, *command], stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=300)
+        result = subprocess.run(
+            [CEC, *command], stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=300
+        )
     finally:
         os.close(write_end)
     return result.returncode, result.stderr
@@ -47,16 +49,19 @@ def _assert_quiet(stderr: str) -> None:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr and "error" not in stderr.lower(), stderr
 
 
-@pytest.mark.parametrize("command", [
-    ["evaluate", *MANY_FILES],
-    ["evaluate", "--format", "json", "--program", "all", *MANY_FILES],
-    ["evaluate", "--lang", "fr", *MANY_FILES],
-    ["explain", *MANY_FILES],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", *MANY_FILES],
+        ["evaluate", "--format", "json", "--program", "all", *MANY_FILES],
+        ["evaluate", "--lang", "fr", *MANY_FILES],
+        ["explain", *MANY_FILES],
+    ],
+)
 def test_evaluate_and_explain_into_head_exit_141_quietly(command):
     code, line, stderr = _into_head(command)
     assert code == READER_GONE, stderr
-    assert line.startswith(b"{\"applicant_id\"") if "json" in command else b"EX-TEF: " in line
+    assert line.startswith(b'{"applicant_id"') if "json" in command else b"EX-TEF: " in line
     _assert_quiet(stderr)
 
 
@@ -72,8 +77,9 @@ def _population(path: Path, count: int) -> Path:
 @pytest.mark.parametrize("program", ["cec", "all"])
 def test_batch_to_standard_output_into_head_exits_141_and_keeps_the_rejects_found(tmp_path, program):
     source, rejects = _population(tmp_path / "in.jsonl", 3000), tmp_path / "bad.jsonl"
-    code, line, stderr = _into_head(["batch", str(source), "-o", "-", "--rejects", str(rejects), "--workers", "2",
-                                     "--program", program])
+    code, line, stderr = _into_head(
+        ["batch", str(source), "-o", "-", "--rejects", str(rejects), "--workers", "2", "--program", program]
+    )
     assert code == READER_GONE, stderr
     assert json.loads(line)["applicant_id"] == "H-0"
     _assert_quiet(stderr)
@@ -83,18 +89,21 @@ def test_batch_to_standard_output_into_head_exits_141_and_keeps_the_rejects_foun
     assert [reject["line"] for reject in found] == [3]
 
 
-@pytest.mark.parametrize("command", [
-    ["evaluate", "examples/eligible.yaml"],
-    ["explain", "examples/fsw-eligible.yaml", "--program", "fsw"],
-    ["batch", "{tmp}/in.jsonl", "-o", "-", "--rejects", "{tmp}/bad.jsonl", "--workers", "1"],
-    ["rulesets", "show", "fsw"],
-    ["rulesets", "list"],
-    ["schema", "applicant"],
-    ["test", "--program", "cec"],
-    ["--version"],
-    ["--help"],
-    ["evaluate", "--help"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "examples/eligible.yaml"],
+        ["explain", "examples/fsw-eligible.yaml", "--program", "fsw"],
+        ["batch", "{tmp}/in.jsonl", "-o", "-", "--rejects", "{tmp}/bad.jsonl", "--workers", "1"],
+        ["rulesets", "show", "fsw"],
+        ["rulesets", "list"],
+        ["schema", "applicant"],
+        ["test", "--program", "cec"],
+        ["--version"],
+        ["--help"],
+        ["evaluate", "--help"],
+    ],
+)
 def test_every_command_family_exits_141_quietly_when_its_reader_is_gone(tmp_path, command):
     _population(tmp_path / "in.jsonl", 5)
     code, stderr = _into_closed_pipe([part.format(tmp=tmp_path) for part in command])

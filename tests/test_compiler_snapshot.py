@@ -18,8 +18,10 @@ from cec_rules.engine.compiler import compile_ruleset, stage_rules
 from cec_rules.facts.catalog import FACT_KINDS, SCREEN_KINDS
 from support import day
 
-SNAPSHOTS = {False: Path(__file__).parent / "snapshots" / "cec-2022-11-16.json",
-             True: Path(__file__).parent / "snapshots" / "cec-2022-11-16-screen.json"}
+SNAPSHOTS = {
+    False: Path(__file__).parent / "snapshots" / "cec-2022-11-16.json",
+    True: Path(__file__).parent / "snapshots" / "cec-2022-11-16-screen.json",
+}
 AS_OF = day("2026-11-01")
 MAIN_KINDS = [kind for kind in FACT_KINDS if kind not in SCREEN_KINDS]
 
@@ -52,7 +54,8 @@ def test_definition_matches_the_snapshot(compiled, edition, screen):
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         snapshot.write_text(text, encoding="utf-8")
     assert text == snapshot.read_text(encoding="utf-8"), (
-        f"compiled definition differs from {snapshot.name}; review the diff and rerun with UPDATE_SNAPSHOTS=1 if intended")
+        f"compiled definition differs from {snapshot.name}; review the diff and rerun with UPDATE_SNAPSHOTS=1 if intended"
+    )
 
 
 def test_definition_is_plain_json(compiled):
@@ -60,7 +63,7 @@ def test_definition_is_plain_json(compiled):
 
 
 def test_every_rule_appears_with_its_action_name(compiled, edition, screen):
-    (name, body), = compiled.definition.items()
+    ((name, body),) = compiled.definition.items()
     assert name == compiled.name
     rules = stage_rules(edition.ruleset, screen)
     assert rules and all((rule.phase == "screen") == screen for rule in rules)
@@ -71,12 +74,16 @@ def test_every_rule_appears_with_its_action_name(compiled, edition, screen):
         assert compiled.rules[action] is rule
     rule_ids = {rule.id for rule in rules}
     for key, compiled_rule in body.items():
-        if key not in rule_ids:  # the only other entries are catch-all rules (and the screen's settling rule): no conclusion
+        if (
+            key not in rule_ids
+        ):  # the only other entries are catch-all rules (and the screen's settling rule): no conclusion
             assert key.startswith(("catch_all__", "rule__settled__")) and compiled_rule["run"] == "noop", key
 
 
 def test_compiling_is_deterministic(compiled, edition, screen):
-    again = compile_ruleset(edition.ruleset, AS_OF, list(SCREEN_KINDS) if screen else MAIN_KINDS, edition.sha256, screen)
+    again = compile_ruleset(
+        edition.ruleset, AS_OF, list(SCREEN_KINDS) if screen else MAIN_KINDS, edition.sha256, screen
+    )
     assert render(again.definition, edition.sha256) == render(compiled.definition, edition.sha256)
 
 

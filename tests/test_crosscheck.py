@@ -90,5 +90,6 @@ def test_the_search_for_many_split_codes_finds_the_levels_that_enumeration_finds
     rng = random.Random(SEED)
     for _ in range(400):
         periods = _random_periods(rng)
-        assert baseline.reachable_thresholds(periods, baseline.EDITION_2021) == \
-            baseline.enumerated_thresholds(periods, baseline.EDITION_2021), periods
+        assert baseline.reachable_thresholds(periods, baseline.EDITION_2021) == baseline.enumerated_thresholds(
+            periods, baseline.EDITION_2021
+        ), periods

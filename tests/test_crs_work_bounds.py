@@ -28,7 +28,13 @@ import strategies as gen
 pytestmark = pytest.mark.slow
 
 SOURCE = "<generated>"
-WORK = ("canadian_work", "spouse_canadian_work", "education_canadian_work", "foreign_work_language", "foreign_canadian_work")
+WORK = (
+    "canadian_work",
+    "spouse_canadian_work",
+    "education_canadian_work",
+    "foreign_work_language",
+    "foreign_canadian_work",
+)
 MOST_READINGS = 64
 
 
@@ -45,8 +51,11 @@ def _parameter(day: dt.date, name: str):
 def _skilled_or_not(version: int, skilled: tuple) -> list[tuple[int, str]]:
     """Codes of the other classification than `version` whose counterparts are skilled in one reading and not in another."""
     other = 2016 if version == 2021 else 2021
-    return [(other, code) for code in sorted(gen.noc().units[other])
-            if len({o.level in skilled for o in gen.noc().counterparts(other, code)}) > 1]
+    return [
+        (other, code)
+        for code in sorted(gen.noc().units[other])
+        if len({o.level in skilled for o in gen.noc().counterparts(other, code)}) > 1
+    ]
 
 
 def _codes(day: dt.date) -> st.SearchStrategy[dict]:
@@ -65,9 +74,12 @@ def _periods(draw, day: dt.date, most: int) -> list[dict]:
         period = draw(gen.work_periods(day, _codes(day)))
         length, gap = draw(st.integers(180, 4 * 366)), draw(st.integers(1, 5 * 366))
         end = day - dt.timedelta(days=gap)
-        period.update(country=draw(st.sampled_from(["CA", "CA", "IN", "PH"])), start=(end - dt.timedelta(days=length)).isoformat(),
-                      end=end.isoformat(),
-                      hours_per_week=draw(st.one_of(st.sampled_from([30, 37.5, 40]), gen.hours_per_week())))
+        period.update(
+            country=draw(st.sampled_from(["CA", "CA", "IN", "PH"])),
+            start=(end - dt.timedelta(days=length)).isoformat(),
+            end=end.isoformat(),
+            hours_per_week=draw(st.one_of(st.sampled_from([30, 37.5, 40]), gen.hours_per_week())),
+        )
         periods.append(period)
     return periods
 
@@ -79,8 +91,9 @@ def crs_applicants(draw) -> dict:
     record = draw(gen.applicants(max_work=0, min_tests=1))
     day = gen.day_of(record["application_date"])
     assume(gen.library().edition_for("crs", day) is not None)
-    record.update(date_of_birth=f"{day.year - draw(st.integers(20, 40))}-01-01", education=[],
-                  work_history=draw(_periods(day, 3)))
+    record.update(
+        date_of_birth=f"{day.year - draw(st.integers(20, 40))}-01-01", education=[], work_history=draw(_periods(day, 3))
+    )
     if draw(st.booleans()):
         record["spouse"] = {"accompanying": True, "education": [], "work_history": draw(_periods(day, 2))}
     return record
@@ -90,8 +103,11 @@ def _split(record: dict, day: dt.date) -> list[tuple[list[dict], list[dict]]]:
     """(period, its readings) for each period whose code has several counterparts in the edition's classification."""
     version = _parameter(day, "noc_version")
     periods = record["work_history"] + (record.get("spouse") or {}).get("work_history", [])
-    return [(p, gen.counterpart_codes((p["noc_version"], p["noc_code"]))) for p in periods
-            if p["noc_version"] != version and len(gen.counterpart_codes((p["noc_version"], p["noc_code"]))) > 1]
+    return [
+        (p, gen.counterpart_codes((p["noc_version"], p["noc_code"])))
+        for p in periods
+        if p["noc_version"] != version and len(gen.counterpart_codes((p["noc_version"], p["noc_code"]))) > 1
+    ]
 
 
 def _readings(record: dict, day: dt.date):
@@ -116,7 +132,9 @@ def test_every_reading_of_split_codes_lies_within_the_work_bounds(crs, record):
     open_score = _decide(crs, copy.deepcopy(record))
     bounds = {f.id: f.bounds for f in open_score.factors}
     open_work = [f for f in open_score.factors if f.id in WORK and f.points is None]
-    event(f"open work factors: {len(open_work)}, bounded: {sum(f.between not in (None, (0, f.max)) for f in open_work)}")
+    event(
+        f"open work factors: {len(open_work)}, bounded: {sum(f.between not in (None, (0, f.max)) for f in open_work)}"
+    )
     for reading in _readings(record, day):
         score = _decide(crs, reading)
         assert score.total == score.possible_total, "a reading of every split code settles the score"

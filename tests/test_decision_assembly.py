@@ -20,10 +20,21 @@ from cec_rules.engine.runtime import Outcome, RunResult
 CRITERIA = ["work", "language", "quebec"]
 KINDS = ["tie", "tie_candidates", "other", "listed"]
 _FACTS = st.fixed_dictionaries({"t": st.sampled_from(KINDS), "n": st.integers(0, 2)})
-_NEEDS = st.lists(st.fixed_dictionaries({"field": st.sampled_from(["a", "b"]), "why": st.sampled_from(["x", "y"])}), max_size=2)
-_OUTCOMES = st.lists(st.builds(Outcome, st.sampled_from(CRITERIA + ["unknown"]), st.sampled_from([True, False, None]),
-                               st.sampled_from(["r1", "r2", "r1"]), st.sampled_from(["rule_a", "rule_b"]),
-                               st.dictionaries(st.sampled_from(["f", "g"]), _FACTS, max_size=2), _NEEDS), max_size=6)
+_NEEDS = st.lists(
+    st.fixed_dictionaries({"field": st.sampled_from(["a", "b"]), "why": st.sampled_from(["x", "y"])}), max_size=2
+)
+_OUTCOMES = st.lists(
+    st.builds(
+        Outcome,
+        st.sampled_from(CRITERIA + ["unknown"]),
+        st.sampled_from([True, False, None]),
+        st.sampled_from(["r1", "r2", "r1"]),
+        st.sampled_from(["rule_a", "rule_b"]),
+        st.dictionaries(st.sampled_from(["f", "g"]), _FACTS, max_size=2),
+        _NEEDS,
+    ),
+    max_size=6,
+)
 _DERIVED = st.lists(st.tuples(st.sampled_from(KINDS), st.fixed_dictionaries({"n": st.integers(0, 2)})), max_size=6)
 
 
@@ -39,12 +50,16 @@ def _plain_criteria(edition, result: RunResult) -> list[CriterionResult]:
             continue
         reason = "; ".join(dict.fromkeys(o.reason for o in outcomes))
         needs = list({(n["field"], n["why"]): n for o in outcomes for n in o.needs}.values())
-        criteria.append(CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes, needs))
+        criteria.append(
+            CriterionResult(name, outcomes[0].met, reason, criterion.citation, outcomes[0].rule, outcomes, needs)
+        )
     return criteria
 
 
 def _plain_rule_derived(result: RunResult, collect: list[str]) -> dict:
-    used = [{k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()]
+    used = [
+        {k: v for k, v in fact.items() if k != "t"} for outcome in result.outcomes for fact in outcome.facts.values()
+    ]
     shown: dict = {kind: [values for k, values in result.derived if k == kind] for kind in collect}
     for kind in dict.fromkeys(kind for kind, _ in result.derived if kind not in shown):
         candidates = [values for k, values in result.derived if k == kind]
@@ -63,7 +78,9 @@ def _outcome(assemble, *args):
 
 @given(_OUTCOMES, st.lists(st.sampled_from(CRITERIA), unique=True, min_size=1))
 def test_criteria_are_assembled_as_by_their_definition(outcomes, names):
-    edition = SimpleNamespace(ruleset=SimpleNamespace(criteria={name: SimpleNamespace(citation=f"IRPR {name}") for name in names}))
+    edition = SimpleNamespace(
+        ruleset=SimpleNamespace(criteria={name: SimpleNamespace(citation=f"IRPR {name}") for name in names})
+    )
     result = RunResult(outcomes=outcomes)
     assert _outcome(Evaluator._criteria, edition, result) == _outcome(_plain_criteria, edition, result)
 
@@ -74,8 +91,13 @@ def test_rule_derived_facts_are_assembled_as_by_their_definition(outcomes, deriv
     assert list(_rule_derived(result, collect).items()) == list(_plain_rule_derived(result, collect).items())
 
 
-@pytest.mark.parametrize("outcomes", [[Outcome("work", True, "r", "a"), Outcome("work", False, "r", "b")],
-                                      [Outcome("work", None, "r", "a"), Outcome("work", None, "r", "b"), Outcome("work", True, "s", "c")]])
+@pytest.mark.parametrize(
+    "outcomes",
+    [
+        [Outcome("work", True, "r", "a"), Outcome("work", False, "r", "b")],
+        [Outcome("work", None, "r", "a"), Outcome("work", None, "r", "b"), Outcome("work", True, "s", "c")],
+    ],
+)
 def test_a_criterion_concluded_two_ways_is_an_engine_error(outcomes):
     edition = SimpleNamespace(ruleset=SimpleNamespace(criteria={"work": SimpleNamespace(citation="IRPR")}))
     with pytest.raises(EngineError, match="criterion 'work' concluded in contradictory ways by rules a"):

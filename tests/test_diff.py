@@ -35,8 +35,22 @@ def _load(name: str):
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", str(POPULATION), "--seed", "7",
-                    "--malformed-share", "0.01", "-o", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "--count",
+            str(POPULATION),
+            "--seed",
+            "7",
+            "--malformed-share",
+            "0.01",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -45,10 +59,16 @@ def report(population, tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("rules")
     new = copy_rulesets(root)
     edition = new / NEW_EDITION
-    edition.write_text(edition.read_text().replace('value: {"0": 7, "1": 7, "2": 5, "3": 5}', 'value: {"0": 7, "1": 7, "2": 6, "3": 6}'))
+    edition.write_text(
+        edition.read_text().replace(
+            'value: {"0": 7, "1": 7, "2": 5, "3": 5}', 'value: {"0": 7, "1": 7, "2": 6, "3": 6}'
+        )
+    )
     old = copy_rulesets(tmp_path_factory.mktemp("old"))
     out = tmp_path_factory.mktemp("report")
-    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--population", str(population), "-o", str(out), "--workers", "2"])
+    result = CliRunner().invoke(
+        cli, ["diff", str(old), str(new), "--population", str(population), "-o", str(out), "--workers", "2"]
+    )
     assert result.exit_code == 3, result.output  # the population holds malformed records (exit 3, like cec batch)
     return out, json.loads((out / "summary.json").read_text())
 
@@ -87,21 +107,31 @@ def _independent_changes(population: Path) -> tuple[dict[str, str], dict[str, tu
 def test_exactly_the_applicants_between_the_levels_change(report, population):
     out, summary = report
     changes = [json.loads(line) for line in (out / "changes.jsonl").read_text().splitlines()]
-    language_changes = {c["applicant_id"]: c["criteria_changed"]["language_proficiency"]
-                        for c in changes if "language_proficiency" in c["criteria_changed"]}
-    outcome_flips = {c["applicant_id"]: (c["eligible"]["old"], c["eligible"]["new"])
-                     for c in changes if c["eligible"]["old"] is not c["eligible"]["new"]}
+    language_changes = {
+        c["applicant_id"]: c["criteria_changed"]["language_proficiency"]
+        for c in changes
+        if "language_proficiency" in c["criteria_changed"]
+    }
+    outcome_flips = {
+        c["applicant_id"]: (c["eligible"]["old"], c["eligible"]["new"])
+        for c in changes
+        if c["eligible"]["old"] is not c["eligible"]["new"]
+    }
     expected_language, expected_outcome = _independent_changes(population)
 
     assert expected_outcome, "the population should contain applicants between the levels"
     assert language_changes == expected_language
     assert outcome_flips == expected_outcome
     assert all(set(c["criteria_changed"]) == {"language_proficiency"} for c in changes)
-    assert all(c["old"]["language_lowest"] == 5 and c["old"]["language_required"] == 5
-               for c in changes if c["criteria_changed"]["language_proficiency"] == "met -> unmet")
+    assert all(
+        c["old"]["language_lowest"] == 5 and c["old"]["language_required"] == 5
+        for c in changes
+        if c["criteria_changed"]["language_proficiency"] == "met -> unmet"
+    )
     became = Counter(f"became_{BECAME[new]}" for _, new in expected_outcome.values())
     assert {k: summary["outcomes"][k] for k in ("became_eligible", "became_ineligible", "became_undetermined")} == {
-        k: became[k] for k in ("became_eligible", "became_ineligible", "became_undetermined")}
+        k: became[k] for k in ("became_eligible", "became_ineligible", "became_undetermined")
+    }
     shown = {change: n for change, n in summary["criteria_changed"]["language_proficiency"].items() if n}
     assert list(summary["criteria_changed"]) == ["language_proficiency"]
     assert shown == dict(Counter(expected_language.values()))
@@ -111,8 +141,14 @@ def test_summary_names_the_rule_change_and_counts_everyone(report):
     _, summary = report
     assert summary["total"] == POPULATION and summary["rejected"] > 0
     assert sum(summary["outcomes"].values()) == summary["decided"]
-    assert summary["rules_changes"] == [{"edition": "cec/2022-11-16", "kind": "parameter", "name": "language_level_by_occupation_level",
-                                         "change": "{0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}"}]
+    assert summary["rules_changes"] == [
+        {
+            "edition": "cec/2022-11-16",
+            "kind": "parameter",
+            "name": "language_level_by_occupation_level",
+            "change": "{0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}",
+        }
+    ]
 
 
 def test_markdown_report_carries_the_numbers(report):
@@ -131,9 +167,23 @@ def test_html_report_opens_in_a_headless_browser_and_matches_the_json(report):
     if browser is None:
         pytest.skip("no Chromium on this machine (.ci/run installs it)")
     out, summary = report
-    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--no-first-run", "--disable-sync", "--dump-dom",
-                          (out / "report.html").as_uri()], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--dump-dom",
+            (out / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     dom = run.stdout
     assert "<svg" in dom and "Uncaught" not in run.stderr
@@ -162,8 +212,20 @@ def _assert_every_bar_visible(dom: str) -> None:
 
 
 def test_two_editions_can_be_compared(population, tmp_path):
-    result = CliRunner().invoke(cli, ["diff", "cec/2015-01-01", "cec/2022-11-16", "--population", str(population),
-                                      "-o", str(tmp_path), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            "cec/2015-01-01",
+            "cec/2022-11-16",
+            "--population",
+            str(population),
+            "-o",
+            str(tmp_path),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 3, result.output
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["outcomes"]["became_eligible"] + summary["outcomes"]["became_ineligible"] > 0
@@ -172,5 +234,7 @@ def test_two_editions_can_be_compared(population, tmp_path):
 
 
 def test_a_side_that_is_neither_folder_nor_edition_is_a_clear_error(population, tmp_path):
-    result = CliRunner().invoke(cli, ["diff", "cec/1999-01-01", "cec/2022-11-16", "--population", str(population), "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["diff", "cec/1999-01-01", "cec/2022-11-16", "--population", str(population), "-o", str(tmp_path)]
+    )
     assert result.exit_code == 2 and "neither a rulesets folder nor an edition" in result.stderr

@@ -73,11 +73,15 @@ def test_every_program_decides_the_examples_alike_without_reasons():
         evaluator = Evaluator(library, program)
         for example in sorted(EXAMPLES.glob("*.yaml")):
             try:
-                applicant = evaluator.plugin.read_applicant(yaml.safe_load(example.read_text(encoding="utf-8")), example.name, None)
+                applicant = evaluator.plugin.read_applicant(
+                    yaml.safe_load(example.read_text(encoding="utf-8")), example.name, None
+                )
                 full = evaluator.evaluate(applicant, source=example.name)
             except Exception:  # an example of another program
                 continue
-            assert _without_reasons(evaluator.evaluate(applicant, source=example.name, reasons=False)) == _without_reasons(full)
+            assert _without_reasons(
+                evaluator.evaluate(applicant, source=example.name, reasons=False)
+            ) == _without_reasons(full)
             checked += 1
     assert checked > 20
 
@@ -93,22 +97,36 @@ def records(tmp_path_factory) -> list[Record]:
 @pytest.fixture(scope="module")
 def rulesets(tmp_path_factory) -> dict[str, Path]:
     """The bundled rules copied, and copies with a CEC threshold, a CEC weekly cap, a CRS row or a pool category changed."""
+
     def variant(name: str, path: str, old: str, new: str) -> Path:
         root = copy_rulesets(tmp_path_factory.mktemp(name), programs=None)
         edit(root, path, old, new)
         return root
 
-    return {"old": copy_rulesets(tmp_path_factory.mktemp("old"), programs=None),
-            "threshold": variant("threshold", NEW_EDITION, "unit: hours\n    value: 1560", "unit: hours\n    value: 1500"),
-            "cap": variant("cap", NEW_EDITION, "unit: hours per week\n    value: 30", "unit: hours per week\n    value: 25"),
-            "crs": variant("crs", "crs/2022-11-16/ruleset.yaml", CRS_ROW, CRS_ROW.replace("value: 53", "value: 60")),
-            "pool": variant("pool", "pool/2026-02-18/ruleset.yaml", STEM, 'value: ["20011", "21220", "21231", "21300"')}
+    return {
+        "old": copy_rulesets(tmp_path_factory.mktemp("old"), programs=None),
+        "threshold": variant("threshold", NEW_EDITION, "unit: hours\n    value: 1560", "unit: hours\n    value: 1500"),
+        "cap": variant(
+            "cap", NEW_EDITION, "unit: hours per week\n    value: 30", "unit: hours per week\n    value: 25"
+        ),
+        "crs": variant("crs", "crs/2022-11-16/ruleset.yaml", CRS_ROW, CRS_ROW.replace("value: 53", "value: 60")),
+        "pool": variant("pool", "pool/2026-02-18/ruleset.yaml", STEM, 'value: ["20011", "21220", "21231", "21300"'),
+    }
 
 
 def _sides(rulesets: dict, name: str) -> tuple[Side, Side, str | None]:
     if name == "editions":
-        return Side("cec/2015-01-01", None, "cec", "2015-01-01"), Side("cec/2022-11-16", None, "cec", "2022-11-16"), "2024-06-01"
-    program, as_of = {"threshold": ("cec", None), "cap": ("cec", None), "crs": ("crs", "2026-11-01"), "pool": ("pool", "2026-11-01")}[name]
+        return (
+            Side("cec/2015-01-01", None, "cec", "2015-01-01"),
+            Side("cec/2022-11-16", None, "cec", "2022-11-16"),
+            "2024-06-01",
+        )
+    program, as_of = {
+        "threshold": ("cec", None),
+        "cap": ("cec", None),
+        "crs": ("crs", "2026-11-01"),
+        "pool": ("pool", "2026-11-01"),
+    }[name]
     return Side("old", str(rulesets["old"]), program, None), Side("new", str(rulesets[name]), program, None), as_of
 
 
@@ -145,8 +163,23 @@ def test_only_the_changed_are_decided_with_reasons(records, rulesets, monkeypatc
 
 def _diff(rulesets: dict, population: Path, out: Path, reasons: bool) -> None:
     env = {k: v for k, v in os.environ.items() if k != REASONS_ENV} | ({REASONS_ENV: "1"} if reasons else {})
-    done = subprocess.run([str(Path(sys.executable).parent / "cec"), "diff", str(rulesets["old"]), str(rulesets["threshold"]),
-                           "--population", str(population), "--workers", "2", "-o", str(out)], env=env, capture_output=True, check=False)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cec"),
+            "diff",
+            str(rulesets["old"]),
+            str(rulesets["threshold"]),
+            "--population",
+            str(population),
+            "--workers",
+            "2",
+            "-o",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
     assert done.returncode == 3, done.stderr  # done, with rejected records
 
 
@@ -158,7 +191,9 @@ def test_cec_diff_writes_the_same_files_both_ways(records, rulesets, tmp_path):
     for name in ("changes.jsonl", "rejects.jsonl", "report.md"):
         lazy, full = ((tmp_path / side / name).read_text(encoding="utf-8") for side in ("lazy", "full"))
         assert lazy.replace(str(tmp_path / "lazy"), "OUT") == full.replace(str(tmp_path / "full"), "OUT")
-    summaries = [json.loads((tmp_path / side / "summary.json").read_text(encoding="utf-8")) for side in ("lazy", "full")]
+    summaries = [
+        json.loads((tmp_path / side / "summary.json").read_text(encoding="utf-8")) for side in ("lazy", "full")
+    ]
     for summary in summaries:
         del summary["elapsed_seconds"], summary["files"]
     assert summaries[0] == summaries[1] and summaries[0]["changed_outcome"] > 0

@@ -57,7 +57,11 @@ def variants(tmp_path_factory) -> dict[str, tuple]:
     edit(crs, "crs/2022-11-16/ruleset.yaml", CRS_ROW, CRS_ROW.replace("value: 53", "value: 60"))
     pool = copy_rulesets(tmp_path_factory.mktemp("pool"), programs=None)
     edit(pool, POOL_EDITION, STEM, 'value: ["20011", "21220", "21231", "21300"')
-    return {"cec": (old, threshold, "cec", None), "crs": (old, crs, "crs", "2026-11-01"), "pool": (old, pool, "pool", "2026-11-01")}
+    return {
+        "cec": (old, threshold, "cec", None),
+        "crs": (old, crs, "crs", "2026-11-01"),
+        "pool": (old, pool, "pool", "2026-11-01"),
+    }
 
 
 def _records(population: Path) -> list[Record]:
@@ -83,8 +87,12 @@ def decided(population, variants) -> dict[str, tuple]:
 def _whole_outcome(decision, plugin) -> dict:
     """An `outcome` the old way: the score from its whole output form (`score_of`, `ranked_score`)."""
     score = ranked_score(decision, plugin.ranking) if plugin.ranking else score_of(decision)
-    shown = {"eligible": decision.eligible, "edition": decision.edition, "criteria": {c.id: c.met for c in decision.criteria},
-             **plugin.impact_values(decision.derived)}
+    shown = {
+        "eligible": decision.eligible,
+        "edition": decision.edition,
+        "criteria": {c.id: c.met for c in decision.criteria},
+        **plugin.impact_values(decision.derived),
+    }
     if score is not None:
         shown["score"] = shown_score(score)
     return shown
@@ -93,7 +101,12 @@ def _whole_outcome(decision, plugin) -> dict:
 def _whole_place(decision, applicant, ranking) -> tuple:
     """(tie-break value, place) the old way: from `cec rank`'s whole ranked line."""
     line = entry(decision, applicant, ranking)
-    return line[ranking.tie_field], (line["eligible"], line["score"], tuple(line["programs"]), tuple(line[ranking.groups]))
+    return line[ranking.tie_field], (
+        line["eligible"],
+        line["score"],
+        tuple(line["programs"]),
+        tuple(line[ranking.groups]),
+    )
 
 
 @pytest.mark.parametrize("name", ["cec", "crs", "pool"])
@@ -132,16 +145,28 @@ def _reports(decider: ImpactDecider, tmp_path: Path, feed) -> tuple:
     """Everything the parent reports, fed by `feed(counts, scores, ranks, changes, rejects)`."""
     plugin = decider.plugin
     counts, scores, changes, rejects = ImpactCounts(plugin.impact_distributions), ScoreShifts(), _Lines(), _Lines()
-    ranks = RankChanges(plugin.ranking, read_round(tmp_path / "round.yaml"), tmp_path / "sorting") if plugin.ranking else None
+    ranks = (
+        RankChanges(plugin.ranking, read_round(tmp_path / "round.yaml"), tmp_path / "sorting")
+        if plugin.ranking
+        else None
+    )
     feed(counts, scores, ranks, changes, rejects)
     ranked, changed = None, []
     if ranks is not None:
         ranked = ranks.compare(changed.append)
-    return json.dumps(counts.to_json()), json.dumps(scores.to_json()), json.dumps(ranked), changed, bytes(changes.data), bytes(rejects.data)
+    return (
+        json.dumps(counts.to_json()),
+        json.dumps(scores.to_json()),
+        json.dumps(ranked),
+        changed,
+        bytes(changes.data),
+        bytes(rejects.data),
+    )
 
 
 def _one_at_a_time(results: list):
     """The parent's loop before chunks were counted in the workers."""
+
     def feed(counts, scores, ranks, changes, rejects):
         for result in results:
             counts.add(result)
@@ -153,11 +178,13 @@ def _one_at_a_time(results: list):
                 ranks.add(result)
             if result.line is not None:
                 changes.write(result.line)
+
     return feed
 
 
 def _in_chunks(decider: ImpactDecider, results: list, cuts: list[int]):
     """The results cut at `cuts`, each chunk packed as a worker packs it and merged as the parent does."""
+
     def chunks():
         bounds = [0, *sorted(set(cuts)), len(results)]
         for start, end in zip(bounds, bounds[1:]):
@@ -167,6 +194,7 @@ def _in_chunks(decider: ImpactDecider, results: list, cuts: list[int]):
 
     def feed(counts, scores, ranks, changes, rejects):
         Merger(counts, scores, ranks, changes, rejects).merge(chunks(), lambda n: None)
+
     return feed
 
 
@@ -200,6 +228,7 @@ def test_rejects_made_in_the_parent_are_merged_as_a_workers(decided, population,
 
     def feed(counts, scores, ranks, changes, rejects):
         Merger(counts, scores, ranks, changes, rejects).merge([packed_rejects(rejected)], lambda n: None)
+
     assert _reports(decider, folder, feed) == _reports(decider, folder, _one_at_a_time(rejected))
 
 
@@ -224,8 +253,17 @@ def test_the_reports_do_not_depend_on_the_workers_or_the_chunks(population, vari
     for workers, lines_per_chunk in ((1, 256), (3, 7)):
         monkeypatch.setattr(impact_run, "CHUNK_RECORDS", lines_per_chunk)
         out = tmp_path / f"{workers}"
-        run_diff(DiffOptions(Side("old", str(old), program, None), Side("new", str(new), program, None),
-                             str(population / "population.jsonl"), out, workers, as_of, round_))
+        run_diff(
+            DiffOptions(
+                Side("old", str(old), program, None),
+                Side("new", str(new), program, None),
+                str(population / "population.jsonl"),
+                out,
+                workers,
+                as_of,
+                round_,
+            )
+        )
         outputs.append(_files(out))
     assert outputs[0] == outputs[1]
     assert outputs[0]["changes.jsonl"] and outputs[0]["rejects.jsonl"]

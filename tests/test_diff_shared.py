@@ -33,10 +33,27 @@ CRS_EDITION = "crs/2022-11-16/ruleset.yaml"
 def records(tmp_path_factory) -> list[Record]:
     """Generated applicants (some malformed), then the examples (with the fields of the other programs)."""
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "1200", "--seed", "11",
-                    "--malformed-share", "0.03", "-o", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "--count",
+            "1200",
+            "--seed",
+            "11",
+            "--malformed-share",
+            "0.03",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     lines = path.read_text().splitlines()
-    lines += [json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str) for example in sorted(EXAMPLES.glob("*.yaml"))]
+    lines += [
+        json.dumps(yaml.safe_load(example.read_text(encoding="utf-8")), default=str)
+        for example in sorted(EXAMPLES.glob("*.yaml"))
+    ]
     return [Record(i, i + 1, path.name, line, "json") for i, line in enumerate(lines)]
 
 
@@ -51,12 +68,23 @@ def _variant(tmp_path_factory, name: str, old: str, new: str) -> Path:
 def rulesets(tmp_path_factory) -> dict[str, Path]:
     """The bundled rules copied, and copies with a threshold, a derivation parameter or a screened parameter changed."""
     crs = copy_rulesets(tmp_path_factory.mktemp("crs"), programs=("crs",))
-    edit(crs, CRS_EDITION, "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 53}", "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 60}")
-    return {"old": copy_rulesets(tmp_path_factory.mktemp("old"), programs=("cec", "crs")),
-            "threshold": _variant(tmp_path_factory, "threshold", "unit: hours\n    value: 1560", "unit: hours\n    value: 1500"),
-            "cap": _variant(tmp_path_factory, "cap", "unit: hours per week\n    value: 30", "unit: hours per week\n    value: 25"),
-            "countries": _variant(tmp_path_factory, "countries", "value: [CA]", "value: [CA, FR]"),
-            "crs row": crs}
+    edit(
+        crs,
+        CRS_EDITION,
+        "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 53}",
+        "- {when: {years: {eq: 2}, with_spouse: {eq: false}}, value: 60}",
+    )
+    return {
+        "old": copy_rulesets(tmp_path_factory.mktemp("old"), programs=("cec", "crs")),
+        "threshold": _variant(
+            tmp_path_factory, "threshold", "unit: hours\n    value: 1560", "unit: hours\n    value: 1500"
+        ),
+        "cap": _variant(
+            tmp_path_factory, "cap", "unit: hours per week\n    value: 30", "unit: hours per week\n    value: 25"
+        ),
+        "countries": _variant(tmp_path_factory, "countries", "value: [CA]", "value: [CA, FR]"),
+        "crs row": crs,
+    }
 
 
 def _decide(records: list[Record], old: Path, new: Path, program: str, as_of: str | None, monkeypatch, shared: bool):
@@ -65,15 +93,26 @@ def _decide(records: list[Record], old: Path, new: Path, program: str, as_of: st
     return [decider.decide(record) for record in records], decider
 
 
-@pytest.mark.parametrize("variant, program, as_of, expected", [
-    ("threshold", "cec", None, {FACTS, DECISION}), ("threshold", "cec", "2024-06-01", {FACTS}), ("cap", "cec", None, {None, DECISION}),
-    ("countries", "cec", "2024-06-01", {None}), ("crs row", "crs", "2026-11-01", {FACTS})])
-def test_deciding_once_what_both_sides_share_gives_the_same_results(records, rulesets, monkeypatch, variant, program, as_of, expected):
+@pytest.mark.parametrize(
+    "variant, program, as_of, expected",
+    [
+        ("threshold", "cec", None, {FACTS, DECISION}),
+        ("threshold", "cec", "2024-06-01", {FACTS}),
+        ("cap", "cec", None, {None, DECISION}),
+        ("countries", "cec", "2024-06-01", {None}),
+        ("crs row", "crs", "2026-11-01", {FACTS}),
+    ],
+)
+def test_deciding_once_what_both_sides_share_gives_the_same_results(
+    records, rulesets, monkeypatch, variant, program, as_of, expected
+):
     shared, decider = _decide(records, rulesets["old"], rulesets[variant], program, as_of, monkeypatch, shared=True)
     separate, _ = _decide(records, rulesets["old"], rulesets[variant], program, as_of, monkeypatch, shared=False)
     assert set(decider.alike._pairs.values()) == expected
     assert shared == separate
-    assert sum(isinstance(r, Rejected) for r in shared) > 10 and any(r.line for r in shared if not isinstance(r, Rejected))
+    assert sum(isinstance(r, Rejected) for r in shared) > 10 and any(
+        r.line for r in shared if not isinstance(r, Rejected)
+    )
 
 
 def _editions(root: Path | None) -> dict[str, object]:
@@ -85,10 +124,16 @@ def test_editions_that_differ_in_what_the_derivation_or_the_screen_reads_are_not
     new = {name: _editions(rulesets[name]) for name in ("threshold", "cap", "countries")}
     assert derive_alike(plugin, old["2022-11-16"], new["threshold"]["2022-11-16"])
     assert derive_alike(plugin, old["2015-01-01"], new["cap"]["2015-01-01"])
-    assert not derive_alike(plugin, old["2022-11-16"], new["cap"]["2022-11-16"]), "the weekly cap is read by the derivation"
-    assert not same_screen(old["2022-11-16"].ruleset, new["countries"]["2022-11-16"].ruleset), "a screen rule names the countries"
+    assert not derive_alike(plugin, old["2022-11-16"], new["cap"]["2022-11-16"]), (
+        "the weekly cap is read by the derivation"
+    )
+    assert not same_screen(old["2022-11-16"].ruleset, new["countries"]["2022-11-16"].ruleset), (
+        "a screen rule names the countries"
+    )
     assert not derive_alike(plugin, old["2015-01-01"], old["2022-11-16"]), "two editions of different NOC versions"
-    assert not derive_alike(dataclasses.replace(plugin, derivation_inputs=None), old["2022-11-16"], new["threshold"]["2022-11-16"])
+    assert not derive_alike(
+        dataclasses.replace(plugin, derivation_inputs=None), old["2022-11-16"], new["threshold"]["2022-11-16"]
+    )
 
 
 def test_the_same_data_bytes_are_needed(rulesets, tmp_path):
@@ -97,7 +142,9 @@ def test_the_same_data_bytes_are_needed(rulesets, tmp_path):
     edition = _editions(root)["2022-11-16"]
     table = root / edition.ruleset.data["language_tests"][0]
     table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert not derive_alike(cec_program.PROGRAM, _editions(rulesets["old"])["2022-11-16"], _editions(root)["2022-11-16"])
+    assert not derive_alike(
+        cec_program.PROGRAM, _editions(rulesets["old"])["2022-11-16"], _editions(root)["2022-11-16"]
+    )
 
 
 class _Reads(dict):
@@ -139,7 +186,9 @@ class _Reads(dict):
         return super().values()
 
 
-@pytest.mark.parametrize("program, declared", [("cec", cec_program.DERIVATION_PARAMETERS), ("crs", crs_plugin.DERIVATION_PARAMETERS)])
+@pytest.mark.parametrize(
+    "program, declared", [("cec", cec_program.DERIVATION_PARAMETERS), ("crs", crs_plugin.DERIVATION_PARAMETERS)]
+)
 def test_a_derivation_reads_only_the_parameters_its_plugin_names(records, program, declared):
     """Every applicant of the population, under every edition: derive and screen_facts read no other parameter."""
     evaluator, read = Evaluator(load_bundled_or(None), program), set()
@@ -151,7 +200,14 @@ def test_a_derivation_reads_only_the_parameters_its_plugin_names(records, progra
                 day = applicant.application_date
                 parameters = _Reads(evaluator._compile(edition, day).parameters, read)
                 plugin.screen_facts(applicant, day, edition, parameters, "x")
-                plugin.derive(applicant, day, edition, parameters, "x", exclusions=evaluator.screen(applicant, day, edition).exclusions)
+                plugin.derive(
+                    applicant,
+                    day,
+                    edition,
+                    parameters,
+                    "x",
+                    exclusions=evaluator.screen(applicant, day, edition).exclusions,
+                )
             except (InputError, orjson.JSONDecodeError):  # a malformed record: what it read before failing counts too
                 continue
     assert read and read <= set(declared)

@@ -65,7 +65,9 @@ def test_a_plugin_without_derive_unshown_derives_whole():
         evaluator = Evaluator(library, program)
         for example in sorted(EXAMPLES.glob("*.yaml")):
             try:
-                applicant = plugin.read_applicant(yaml.safe_load(example.read_text(encoding="utf-8")), example.name, None)
+                applicant = plugin.read_applicant(
+                    yaml.safe_load(example.read_text(encoding="utf-8")), example.name, None
+                )
                 day = applicant.application_date
                 edition = evaluator.edition_for(day, example.name)
                 whole = evaluator.facts(applicant, day, edition, example.name)

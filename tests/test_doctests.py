@@ -42,6 +42,8 @@ def test_the_examples_are_found():
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, report=True, verbose=False)
+    failures, tried = doctest.testmod(
+        module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, report=True, verbose=False
+    )
     assert tried > 0
     assert failures == 0, f"{failures} of {tried} examples in {name} failed (doctest's report above)"

@@ -18,17 +18,18 @@ IELTS_2022 = lang("ielts_general", "2022-06-01", 8.0, 7.0, 7.0, 7.0)
 
 # (2016 code, 2021 code, skilled before 2022-11-16, skilled from 2022-11-16)
 RECLASSIFIED = [
-    ("3413", "33102", False, True),   # nurse aides: skill level C -> TEER 3
-    ("7511", "73300", False, True),   # transport truck drivers: C -> TEER 3
-    ("1432", "13102", False, True),   # payroll administrators: C -> TEER 3
-    ("5254", "54100", True, False),   # program leaders in recreation and fitness: B -> TEER 4
-    ("6342", "64200", True, False),   # tailors: B -> TEER 4
+    ("3413", "33102", False, True),  # nurse aides: skill level C -> TEER 3
+    ("7511", "73300", False, True),  # transport truck drivers: C -> TEER 3
+    ("1432", "13102", False, True),  # payroll administrators: C -> TEER 3
+    ("5254", "54100", True, False),  # program leaders in recreation and fitness: B -> TEER 4
+    ("6342", "64200", True, False),  # tailors: B -> TEER 4
 ]
 
 
 def worker(code: str, as_of) -> object:
-    return applicant(application_date=as_of, work_history=[job(code, "2020-01-06", "2021-12-26", 40)],
-                     language_tests=[IELTS_2022])
+    return applicant(
+        application_date=as_of, work_history=[job(code, "2020-01-06", "2021-12-26", 40)], language_tests=[IELTS_2022]
+    )
 
 
 def cases():
@@ -74,7 +75,12 @@ def test_split_with_mixed_teers_gives_a_finding_and_is_undetermined(evaluator):
     assert experience.met is None
     assert [need["field"] for need in experience.needs] == ["work_history[0].noc_code"]
     assert decision.eligible is None
-    assert [c.id for c in decision.criteria] == ["skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility"]
+    assert [c.id for c in decision.criteria] == [
+        "skilled_work_experience",
+        "language_proficiency",
+        "outside_quebec",
+        "admissibility",
+    ]
 
 
 def test_split_code_is_used_directly_under_its_own_edition(evaluator):
@@ -84,8 +90,11 @@ def test_split_code_is_used_directly_under_its_own_edition(evaluator):
 
 
 def test_split_period_does_not_stop_other_periods_from_counting(evaluator):
-    person = applicant(application_date=FIRST_NEW_DAY, language_tests=[IELTS_2022],
-                       work_history=[job("6331", "2020-01-06", "2020-06-28", 40), job("73300", "2020-07-06", "2021-12-26", 40)])
+    person = applicant(
+        application_date=FIRST_NEW_DAY,
+        language_tests=[IELTS_2022],
+        work_history=[job("6331", "2020-01-06", "2020-06-28", 40), job("73300", "2020-07-06", "2021-12-26", 40)],
+    )
     decision = evaluator.evaluate(person)
     assert [p["counted"] for p in decision.derived["periods"]] == [None, True]
     assert len(decision.derived["findings"]) == 1
@@ -110,8 +119,11 @@ CLB5_IELTS_2022 = lang("ielts_general", "2022-06-01", 5.0, 4.0, 5.0, 5.0)
 @pytest.mark.parametrize("code", ["5254", "54100"], ids=["reported-2016", "reported-2021"])
 def test_language_threshold_comes_through_the_correspondence(evaluator, code):
     # Skill level B before 2022-11-16 needs CLB 5, whether the code is reported in NOC 2016 or 2021.
-    person = applicant(application_date=LAST_OLD_DAY, work_history=[job(code, "2020-01-06", "2021-12-26", 40)],
-                       language_tests=[CLB5_IELTS_2022])
+    person = applicant(
+        application_date=LAST_OLD_DAY,
+        work_history=[job(code, "2020-01-06", "2021-12-26", 40)],
+        language_tests=[CLB5_IELTS_2022],
+    )
     decision = evaluator.evaluate(person)
     assert decision.derived["language_requirement"]["level"] == 5
     assert decision.eligible
@@ -119,8 +131,11 @@ def test_language_threshold_comes_through_the_correspondence(evaluator, code):
 
 def test_split_whose_targets_agree_is_used_without_a_finding(evaluator):
     # NOC 2016 2173 maps to 21211 and 21231, both TEER 1: skilled, CLB 7, no guess needed.
-    person = applicant(application_date=FIRST_NEW_DAY, work_history=[job("2173", "2020-01-06", "2021-12-26", 40)],
-                       language_tests=[CLB5_IELTS_2022])
+    person = applicant(
+        application_date=FIRST_NEW_DAY,
+        work_history=[job("2173", "2020-01-06", "2021-12-26", 40)],
+        language_tests=[CLB5_IELTS_2022],
+    )
     decision = evaluator.evaluate(person)
     assert decision.derived["findings"] == []
     assert decision.derived["periods"][0]["counted"] is True

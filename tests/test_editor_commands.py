@@ -33,10 +33,15 @@ def test_new_edition_copies_closes_and_collapses(new_edition):
 
 def test_every_case_of_both_editions_passes_and_the_new_one_is_exercised(new_edition):
     root, _ = new_edition
-    result = CliRunner().invoke(cli, ["test", str(root / "cec" / "2022-11-16"), str(root / "cec" / "2027-01-01"), "--coverage"])
+    result = CliRunner().invoke(
+        cli, ["test", str(root / "cec" / "2022-11-16"), str(root / "cec" / "2027-01-01"), "--coverage"]
+    )
     assert result.exit_code == 0, result.output
     coverage = next(line for line in result.output.splitlines() if line.startswith("cec/2027-01-01:"))
-    assert "rules never fired: occupation_without_counterpart_excluded;" in coverage and "outcomes never seen: none" in coverage  # see test_cases_runner
+    assert (
+        "rules never fired: occupation_without_counterpart_excluded;" in coverage
+        and "outcomes never seen: none" in coverage
+    )  # see test_cases_runner
     assert int(coverage.split(": ")[1].split()[0]) > 60
 
 
@@ -113,14 +118,32 @@ def test_diff_of_two_folders_compares_the_editions_that_decided_each_applicant(n
     root, _ = new_edition
     edit(root, "cec/2027-01-01/ruleset.yaml", '{"0": 7, "1": 7, "2": 5, "3": 5}', '{"0": 7, "1": 7, "2": 6, "3": 6}')
     old = copy_rulesets(tmp_path / "old")
-    result = CliRunner().invoke(cli, ["diff", str(old), str(root), "--population", str(EXAMPLES), "--as-of", "2027-01-01",
-                                      "-o", str(tmp_path / "out"), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            str(old),
+            str(root),
+            "--population",
+            str(EXAMPLES),
+            "--as-of",
+            "2027-01-01",
+            "-o",
+            str(tmp_path / "out"),
+            "--workers",
+            "1",
+        ],
+    )
     edit(root, "cec/2027-01-01/ruleset.yaml", '{"0": 7, "1": 7, "2": 6, "3": 6}', '{"0": 7, "1": 7, "2": 5, "3": 5}')
     assert result.exit_code == 0, result.output
     changes = json.loads((tmp_path / "out" / "summary.json").read_text())["rules_changes"]
     pair = "cec/2022-11-16 -> cec/2027-01-01"
-    assert {"edition": pair, "kind": "parameter", "name": "language_level_by_occupation_level",
-            "change": "{0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}"} in changes
+    assert {
+        "edition": pair,
+        "kind": "parameter",
+        "name": "language_level_by_occupation_level",
+        "change": "{0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}",
+    } in changes
     assert any(c["edition"] == pair and c["kind"] == "editions" for c in changes)
     assert any(c["kind"] == "edition" and "added" in c["change"] for c in changes)
     assert "None" not in json.dumps(changes)

@@ -32,8 +32,17 @@ WORDS = re.compile(r"noc|clb|teer|language|hours", re.IGNORECASE)
 PROSE_WORDS = re.compile(r"noc|clb|teer|hours|(?<![\w`])languages?(?![\w`])(?P<generic>)|language", re.IGNORECASE)
 REFERENCE_PAGE = "ruleset-language.md"
 PROGRAM_NAME = re.compile(r"\bCEC\b")
-CODE_TOKENS = (tokenize.NAME, tokenize.STRING, tokenize.OP, tokenize.NUMBER, *(
-    getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)))
+CODE_TOKENS = (
+    tokenize.NAME,
+    tokenize.STRING,
+    tokenize.OP,
+    tokenize.NUMBER,
+    *(
+        getattr(tokenize, name)
+        for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, name)
+    ),
+)
 
 
 def _docstring_lines(source: str) -> set[int]:
@@ -42,7 +51,11 @@ def _docstring_lines(source: str) -> set[int]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 lines.update(range(first.lineno, first.end_lineno + 1))
     return lines
 
@@ -75,8 +88,12 @@ def test_engine_code_names_no_program_vocabulary(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ENGINE)))
 def test_engine_comments_use_only_generic_words(path):
     _, prose = _parts(path)
-    found = [_where(path, line, match.group(0) + " in " + text.strip()) for line, text in prose
-             for match in PROSE_WORDS.finditer(text.replace(REFERENCE_PAGE, "")) if match.group("generic") is None]
+    found = [
+        _where(path, line, match.group(0) + " in " + text.strip())
+        for line, text in prose
+        for match in PROSE_WORDS.finditer(text.replace(REFERENCE_PAGE, ""))
+        if match.group("generic") is None
+    ]
     assert not found, "program words in engine/ comments or docstrings:\n" + "\n".join(found)
 
 
@@ -100,7 +117,11 @@ def test_the_rule_catches_what_it_is_for(tmp_path):
     """The scanner itself: a program's words in code or as part of a name in prose are found; the
     generic word is not."""
     sample = tmp_path / "sample.py"
-    sample.write_text('"""Reasons in either language."""\nhours = 1  # the language_tests files\nLEVEL = "CLB"\n', encoding="utf-8")
+    sample.write_text(
+        '"""Reasons in either language."""\nhours = 1  # the language_tests files\nLEVEL = "CLB"\n', encoding="utf-8"
+    )
     code, prose = _parts(sample)
     assert [text for _, text in code if WORDS.search(text)] == ["hours", '"CLB"']
-    assert [m.group(0) for _, text in prose for m in PROSE_WORDS.finditer(text) if m.group("generic") is None] == ["language"]
+    assert [m.group(0) for _, text in prose for m in PROSE_WORDS.finditer(text) if m.group("generic") is None] == [
+        "language"
+    ]

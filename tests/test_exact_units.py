@@ -27,11 +27,15 @@ SOURCE = "<generated>"
 
 # --- the weekly cap, against a day-by-day sum ------------------------------------------------------
 
-RATES = st.one_of(st.integers(0, 1680).map(lambda tenths: Fraction(tenths, 10)),
-                  st.fractions(min_value=0, max_value=168, max_denominator=400))
+RATES = st.one_of(
+    st.integers(0, 1680).map(lambda tenths: Fraction(tenths, 10)),
+    st.fractions(min_value=0, max_value=168, max_denominator=400),
+)
 INTERVALS = st.tuples(st.integers(700_000, 700_060), st.integers(0, 40)).map(lambda pair: (pair[0], pair[0] + pair[1]))
 PERIODS = st.lists(st.tuples(INTERVALS, RATES), max_size=5)
-CAPS = st.one_of(st.sampled_from([Fraction(30), Fraction(75, 2)]), st.fractions(min_value=1, max_value=168, max_denominator=40))
+CAPS = st.one_of(
+    st.sampled_from([Fraction(30), Fraction(75, 2)]), st.fractions(min_value=1, max_value=168, max_denominator=40)
+)
 
 
 def day_by_day(periods: list, cap: Fraction) -> Fraction:
@@ -82,6 +86,7 @@ def test_exact_text_is_the_fraction_text(units, per):
 
 # --- a whole derivation, against the Fraction arithmetic it replaced --------------------------------
 
+
 def derived_with_exclusions(evaluator, record: dict):
     applicant = applicant_from_data(record, SOURCE)
     edition, compiled = evaluator.context(applicant, None, SOURCE)
@@ -99,10 +104,17 @@ def fraction_readings(state) -> list[tuple]:
         found = readings([_countable(p) for p in possible], state.cap)
     else:
         known = [p for p in state.counted if len(p.status.candidates) == 1]
-        found = [reading_of(hours_by_group([_countable(p) for p in known], [p.status.candidates[0] for p in known], state.cap),
-                            state.total())]
-    return [[(o.code, float_not_above(hours)) for o, hours in reading.primaries] + [("most", float_not_above(reading.most_hours))]
-            for reading in found]
+        found = [
+            reading_of(
+                hours_by_group([_countable(p) for p in known], [p.status.candidates[0] for p in known], state.cap),
+                state.total(),
+            )
+        ]
+    return [
+        [(o.code, float_not_above(hours)) for o, hours in reading.primaries]
+        + [("most", float_not_above(reading.most_hours))]
+        for reading in found
+    ]
 
 
 @st.composite
@@ -134,12 +146,18 @@ def test_the_derived_hours_are_the_fraction_sums(evaluator, record):
     assert derivation.derived["qualifying_hours"] == round_down(total)
     assert derivation.derived.get("possible_qualifying_hours", round_down(total)) == round_down(possible)
     experience_fact = next(f for f in derivation.facts if f["t"] == "work_experience")
-    assert (experience_fact["qualifying_hours"], experience_fact["possible_hours"]) == (float_not_above(total), float_not_above(possible))
+    assert (experience_fact["qualifying_hours"], experience_fact["possible_hours"]) == (
+        float_not_above(total),
+        float_not_above(possible),
+    )
     known = [p for p in state.counted if len(p.status.candidates) == 1]
     by_group = hours_by_group([_countable(p) for p in known], [p.status.candidates[0] for p in known], cap)
-    assert [(o["noc_code"], o["hours"]) for o in derivation.derived["occupations"]] == \
-        [(o.code, round_down(h)) for o, h in sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0].code))]
+    assert [(o["noc_code"], o["hours"]) for o in derivation.derived["occupations"]] == [
+        (o.code, round_down(h)) for o, h in sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0].code))
+    ]
     primaries = [f for f in derivation.facts if f["t"] == "primary_occupation"]
     most = {f["reading"]: f["most_hours"] for f in derivation.facts if f["t"] == "occupation_reading"}
-    assert [[(f["noc_code"], f["hours"]) for f in primaries if f["reading"] == n] + [("most", most[n])]
-            for n in range(len(fraction_readings(state)))] == fraction_readings(state)
+    assert [
+        [(f["noc_code"], f["hours"]) for f in primaries if f["reading"] == n] + [("most", most[n])]
+        for n in range(len(fraction_readings(state)))
+    ] == fraction_readings(state)

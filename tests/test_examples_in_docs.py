@@ -24,4 +24,9 @@ def test_example_reads_without_error(path):
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_example_is_decided(evaluator, path):
     decision = evaluator.evaluate(read_applicant_file(path), source=str(path))
-    assert [c.id for c in decision.criteria] == ["skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility"]
+    assert [c.id for c in decision.criteria] == [
+        "skilled_work_experience",
+        "language_proficiency",
+        "outside_quebec",
+        "admissibility",
+    ]

@@ -59,14 +59,42 @@ def test_applying_the_suggested_change_meets_the_criterion(evaluator, path):
         assert _met(evaluator, apply_changes(data, criterion["to_meet"]["changes"]), criterion["id"]), criterion
 
 
-@pytest.mark.parametrize("data", [
-    applicant_data(work_history=[job("21231", "2025-01-06", None, 20)], language_tests=[]),        # no result at all
-    applicant_data(work_history=[job("21231", "2024-01-01", None, 40)],
-                   language_tests=[{"test": "celpip_general", "date": "2023-01-01", "listening": 9, "reading": 9, "writing": 9, "speaking": 9}]),
-    applicant_data(work_history=[job("73300", "2024-01-01", None, 40)],
-                   language_tests=[{"test": "tef_canada", "date": "2025-01-10", "listening": 300, "reading": 420, "writing": 500, "speaking": 380}]),
-    applicant_data(work_history=[job("21231", "2023-11-01", "2024-03-31", 40), job("21231", "2026-09-01", None, 40)]),
-], ids=["no-result-and-short-hours", "expired-result", "tef-several-abilities", "two-gaps"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        applicant_data(work_history=[job("21231", "2025-01-06", None, 20)], language_tests=[]),  # no result at all
+        applicant_data(
+            work_history=[job("21231", "2024-01-01", None, 40)],
+            language_tests=[
+                {
+                    "test": "celpip_general",
+                    "date": "2023-01-01",
+                    "listening": 9,
+                    "reading": 9,
+                    "writing": 9,
+                    "speaking": 9,
+                }
+            ],
+        ),
+        applicant_data(
+            work_history=[job("73300", "2024-01-01", None, 40)],
+            language_tests=[
+                {
+                    "test": "tef_canada",
+                    "date": "2025-01-10",
+                    "listening": 300,
+                    "reading": 420,
+                    "writing": 500,
+                    "speaking": 380,
+                }
+            ],
+        ),
+        applicant_data(
+            work_history=[job("21231", "2023-11-01", "2024-03-31", 40), job("21231", "2026-09-01", None, 40)]
+        ),
+    ],
+    ids=["no-result-and-short-hours", "expired-result", "tef-several-abilities", "two-gaps"],
+)
 def test_suggestions_work_in_harder_cases(evaluator, data):
     _, unmet = _unmet_with_changes(evaluator, data)
     assert unmet
@@ -86,12 +114,17 @@ def test_hours_suggestion_names_the_day_current_work_reaches_the_minimum(evaluat
 def test_a_new_job_is_never_in_the_past_and_is_in_the_applicants_own_skilled_occupation(evaluator):
     """TEER 4 work now (does not count) and an old TEER 1 job outside the window: the example is TEER 1
     work (the applicant's own 21231) from the assessment date, 52 weeks at 30 h, then apply."""
-    data = applicant_data(work_history=[job("21231", "2019-01-07", "2020-12-31", 40), job("64100", "2023-01-02", None, 40)])
+    data = applicant_data(
+        work_history=[job("21231", "2019-01-07", "2020-12-31", 40), job("64100", "2023-01-02", None, 40)]
+    )
     _, unmet = _unmet_with_changes(evaluator, data)
     hours = next(c for c in unmet if c["id"] == "skilled_work_experience")["to_meet"]
     period = hours["changes"][0]["value"]
     assert period["noc_code"] == "21231" and period["start"] == data["application_date"] == "2026-11-01"
-    assert period["end"] == "2027-10-30" and hours["text"][-1] == "eligible on this criterion if you apply on or after 2027-10-31"
+    assert (
+        period["end"] == "2027-10-30"
+        and hours["text"][-1] == "eligible on this criterion if you apply on or after 2027-10-31"
+    )
     assert hours["changes"][1] == {"op": "set", "path": "application_date", "value": "2027-10-31"}
 
 
@@ -104,7 +137,9 @@ def test_forward_advice_in_french(evaluator):
 def test_language_suggestion_gives_the_score_for_the_level(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     _, unmet = _unmet_with_changes(evaluator, data)
-    assert unmet[0]["to_meet"]["text"] == ["writing must reach CLB 7: IELTS General Training 6.0 or higher (the minimum)"]
+    assert unmet[0]["to_meet"]["text"] == [
+        "writing must reach CLB 7: IELTS General Training 6.0 or higher (the minimum)"
+    ]
     assert unmet[0]["to_meet"]["changes"] == [{"op": "set", "path": "language_tests[0].writing", "value": 6.0}]
 
 
@@ -122,7 +157,9 @@ def test_explanation_lists_facts_thresholds_and_citations(evaluator):
 def test_french_explanation_uses_the_french_wording(evaluator):
     data = yaml.safe_load((EXAMPLES / "ineligible-language.yaml").read_text())
     doc, unmet = _unmet_with_changes(evaluator, data, "fr")
-    assert unmet[0]["to_meet"]["text"] == ["expression écrite doit atteindre le CLB 7 : IELTS General Training 6,0 ou plus (le minimum)"]
+    assert unmet[0]["to_meet"]["text"] == [
+        "expression écrite doit atteindre le CLB 7 : IELTS General Training 6,0 ou plus (le minimum)"
+    ]
     assert "exigé dans les quatre compétences" in unmet[0]["reason"]
     assert "heures de travail admissibles" in _criterion(doc, "skilled_work_experience")["reason"]
 
@@ -131,7 +168,10 @@ def test_cli_explain_text_and_json(tmp_path):
     runner = CliRunner()
     text = runner.invoke(cli, ["explain", str(EXAMPLES / "ineligible-quebec.yaml")])
     assert text.exit_code == 0
-    assert "[UNMET] outside_quebec" in text.stdout and "To meet it: intend to live in a province or territory other than QC" in text.stdout
+    assert (
+        "[UNMET] outside_quebec" in text.stdout
+        and "To meet it: intend to live in a province or territory other than QC" in text.stdout
+    )
     french = runner.invoke(cli, ["explain", "--lang", "fr", str(EXAMPLES / "ineligible-quebec.yaml")])
     assert "Pour le remplir" in french.stdout and "NON ADMISSIBLE" in french.stdout
     as_json = runner.invoke(cli, ["explain", "--format", "json", str(EXAMPLES / "eligible.yaml")])
@@ -152,7 +192,9 @@ def test_french_explanation_is_french_throughout(library):
     assert language["citation"].startswith("RIPR ") and "IRPR" not in json.dumps(doc)
     assert _criterion(doc, "admissibility")["citation"].startswith("LIPR ")
     basis = language["facts_used"]["required"]["basis"]
-    assert "celle qui compte le plus d'heures admissibles" in basis and "which has" not in json.dumps(doc, ensure_ascii=False)
+    assert "celle qui compte le plus d'heures admissibles" in basis and "which has" not in json.dumps(
+        doc, ensure_ascii=False
+    )
     assert "Software engineers and designers (titre anglais)" in basis
     assert all("(texte anglais)" in t["citation"] for t in language["thresholds"] if "IRCC" in t["citation"])
     text = CliRunner().invoke(cli, ["explain", str(EXAMPLES / "ineligible-language.yaml"), "--lang", "fr"]).output

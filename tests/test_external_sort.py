@@ -13,8 +13,17 @@ from cec_rules.engine.external_sort import external_sort
 def _keys(count: int, seed: int = 5) -> list[tuple]:
     """Keys shaped like the rank's: few distinct values per place (many ties): ints, floats, booleans, texts."""
     rng = random.Random(seed)
-    return [(rng.choice([0, 1, 2]), -rng.choice([480, 450, 450.5, 0]), rng.random() < 0.3, rng.choice(["", "2026-01-01", "2026-02-01"]),
-             rng.choice("ABC"), rng.choice([3, 7])) for _ in range(count)]
+    return [
+        (
+            rng.choice([0, 1, 2]),
+            -rng.choice([480, 450, 450.5, 0]),
+            rng.random() < 0.3,
+            rng.choice(["", "2026-01-01", "2026-02-01"]),
+            rng.choice("ABC"),
+            rng.choice([3, 7]),
+        )
+        for _ in range(count)
+    ]
 
 
 @pytest.mark.parametrize("run_size", [1, 2, 3, 7, 100, 1000])

@@ -19,15 +19,22 @@ from cec_rules.facts.tables import ABILITIES, Occupation
 import strategies as gen
 
 SOURCE = "<generated>"
-OCCUPATIONS = [Occupation("21231", 2021, "Software engineers", "1"), Occupation("62200", 2021, "Chefs", "2"),
-               Occupation("0423", 2016, "Managers", "0")]
+OCCUPATIONS = [
+    Occupation("21231", 2021, "Software engineers", "1"),
+    Occupation("62200", 2021, "Chefs", "2"),
+    Occupation("0423", 2016, "Managers", "0"),
+]
 HOURS = st.integers(-3, 5) | st.fractions(min_value=-1, max_value=5, max_denominator=7)
 
 
 @given(st.dictionaries(st.sampled_from(OCCUPATIONS), HOURS, max_size=3))
 def test_a_reading_is_the_unit_groups_with_the_most_hours(hours):
     top = max(hours.values(), default=0)
-    plain = Reading((), 9) if top <= 0 else Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)), 9)
+    plain = (
+        Reading((), 9)
+        if top <= 0
+        else Reading(tuple(sorted(((o, h) for o, h in hours.items() if h == top), key=lambda item: item[0].code)), 9)
+    )
     assert reading_of(hours, 9) == plain
 
 
@@ -55,9 +62,20 @@ def _with_open_study(draw):
     """Study periods that end with the window, some starting after it (their open end is then before their start)."""
     record = draw(gen.applicants(max_study=0))
     day = gen.application_day(record)
-    starts = st.sampled_from([day - dt.timedelta(days=400), day - dt.timedelta(days=1), day, day + dt.timedelta(days=30)])
-    studies = draw(st.lists(st.builds(lambda start, full: {"start": start.isoformat(), "end": None, "full_time": full, "country": "CA"},
-                                      starts, st.booleans()), min_size=1, max_size=2))
+    starts = st.sampled_from(
+        [day - dt.timedelta(days=400), day - dt.timedelta(days=1), day, day + dt.timedelta(days=30)]
+    )
+    studies = draw(
+        st.lists(
+            st.builds(
+                lambda start, full: {"start": start.isoformat(), "end": None, "full_time": full, "country": "CA"},
+                starts,
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=2,
+        )
+    )
     return {**record, "study_history": studies}
 
 
@@ -75,10 +93,15 @@ def test_each_work_period_is_screened_with_the_study_periods_over_its_days_in_th
     window, window_days = derive_module._window(day, params["experience_window_years"])[:2]
     for work, group in zip(applicant.work_history, groups, strict=True):
         inside = derive_module._inside(work, day, window_days)
-        plain = [number for number, study in enumerate(applicant.study_history) if inside
-                 and clip(inside, (study.start.toordinal(), (study.end or window[1]).toordinal()))]
+        plain = [
+            number
+            for number, study in enumerate(applicant.study_history)
+            if inside and clip(inside, (study.start.toordinal(), (study.end or window[1]).toordinal()))
+        ]
         assert [fact["study"] for fact in group[1:]] == plain
-        assert group[0]["end"] == int((work.end or window[1]).strftime("%Y%m%d")) and group[0]["in_window"] is (inside is not None)
+        assert group[0]["end"] == int((work.end or window[1]).strftime("%Y%m%d")) and group[0]["in_window"] is (
+            inside is not None
+        )
 
 
 @given(read_applicants())
@@ -97,9 +120,15 @@ def test_periods_are_excluded_and_noted_as_the_rules_for_every_period_say(evalua
     findings = []
     for period in state.periods:
         mine = [e for e in exclusions if e.item == period.index]
-        inside = derive_module._inside(period.period, day, derive_module._window(day, compiled.parameters["experience_window_years"])[1])
-        again = derive_module.PeriodStatus(period.index, period.period, period.status, [inside] if inside else [], None, period.rate)
-        again.excluded = (derive_module._screened(again, mine) if mine else None) or derive_module._timing(period.period, day, inside)
+        inside = derive_module._inside(
+            period.period, day, derive_module._window(day, compiled.parameters["experience_window_years"])[1]
+        )
+        again = derive_module.PeriodStatus(
+            period.index, period.period, period.status, [inside] if inside else [], None, period.rate
+        )
+        again.excluded = (derive_module._screened(again, mine) if mine else None) or derive_module._timing(
+            period.period, day, inside
+        )
         assert (period.excluded, period.intervals) == (again.excluded, again.intervals)
         finding = derive_module._finding(again, day, mine)
         if finding:
@@ -115,7 +144,9 @@ def test_a_result_converts_ability_by_ability(evaluator, applicant):
     edition, compiled = evaluator.context(applicant, None, SOURCE)
     tests = edition.tables.language_tests
     try:
-        summaries, valid = assess_results(applicant.language_tests, applicant.application_date, tests, compiled.parameters, SOURCE)
+        summaries, valid = assess_results(
+            applicant.language_tests, applicant.application_date, tests, compiled.parameters, SOURCE
+        )
     except Exception as error:
         assert type(error).__name__ == "InputError", error
         return

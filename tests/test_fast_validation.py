@@ -28,8 +28,12 @@ def test_there_is_a_fast_yes_unless_a_field_name_is_over_the_limit_on_text():
 def _same(fast, slow) -> bool:
     """The same values, types and fields given, all the way down (pydantic's == does not compare fields_set)."""
     if isinstance(slow, BaseModel):
-        return (type(fast) is type(slow) and fast.__pydantic_fields_set__ == slow.__pydantic_fields_set__
-                and fast.__dict__.keys() == slow.__dict__.keys() and all(_same(fast.__dict__[k], v) for k, v in slow.__dict__.items()))
+        return (
+            type(fast) is type(slow)
+            and fast.__pydantic_fields_set__ == slow.__pydantic_fields_set__
+            and fast.__dict__.keys() == slow.__dict__.keys()
+            and all(_same(fast.__dict__[k], v) for k, v in slow.__dict__.items())
+        )
     if isinstance(slow, list):
         return type(fast) is list and len(fast) == len(slow) and all(map(_same, fast, slow))
     return type(fast) is type(slow) and fast == slow
@@ -51,12 +55,40 @@ def _read(record, limits: Limits):
 
 # Values that often sit on an edge of a check: the shape of a date, a country, a whole number, a text's length.
 _EDGES = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([2016, 2021, 2016.0, 10 ** 18 - 1, 10 ** 18, -10 ** 18, 10 ** 19]),
-    st.floats(allow_nan=False), st.sampled_from([1e18, 1e300, 168, 168.5, -0.0, 37.5]),
-    st.sampled_from(["2026-02-30", "2026-2-01", "2026-11-01T00:00:00", "20261101", "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661",
-                     "2026-11-01\n", " 2026-11-01", "2026-11-01", "CA", "UK", "ca", "XX", "21231", "2123", "0423", "ON", "QC", "yes",
-                     "2026-05-01T14:03:00Z"]),
-    st.text(max_size=3), st.text(min_size=28, max_size=31), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=1))
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([2016, 2021, 2016.0, 10**18 - 1, 10**18, -(10**18), 10**19]),
+    st.floats(allow_nan=False),
+    st.sampled_from([1e18, 1e300, 168, 168.5, -0.0, 37.5]),
+    st.sampled_from(
+        [
+            "2026-02-30",
+            "2026-2-01",
+            "2026-11-01T00:00:00",
+            "20261101",
+            "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661",
+            "2026-11-01\n",
+            " 2026-11-01",
+            "2026-11-01",
+            "CA",
+            "UK",
+            "ca",
+            "XX",
+            "21231",
+            "2123",
+            "0423",
+            "ON",
+            "QC",
+            "yes",
+            "2026-05-01T14:03:00Z",
+        ]
+    ),
+    st.text(max_size=3),
+    st.text(min_size=28, max_size=31),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=1),
+)
 
 
 def _paths(value, prefix=()):
@@ -82,8 +114,14 @@ def _changed(record: dict, path: tuple, value) -> dict:
     return record
 
 
-_LIMITS = st.builds(Limits, string_chars=st.sampled_from([29, 30, 256]), work_periods=st.integers(1, 5), study_periods=st.integers(1, 3),
-                    language_tests=st.integers(1, 4), other_entries=st.integers(1, 3))  # (29: the longest field name)
+_LIMITS = st.builds(
+    Limits,
+    string_chars=st.sampled_from([29, 30, 256]),
+    work_periods=st.integers(1, 5),
+    study_periods=st.integers(1, 3),
+    language_tests=st.integers(1, 4),
+    other_entries=st.integers(1, 3),
+)  # (29: the longest field name)
 _RECORDS = st.one_of(applicants(), st.just(FULL), st.just({**FULL, "profile_submitted": None}))
 
 
@@ -112,6 +150,10 @@ def test_generated_records_within_the_limits_take_the_fast_yes(record):
 
 def test_a_timestamp_and_date_objects_go_the_usual_way():
     assert validated(FULL, Limits()) is None and not isinstance(_read(FULL, Limits()), str)
-    with_dates = {**FULL, "profile_submitted": None, "application_date": Applicant.model_validate(FULL).application_date}
+    with_dates = {
+        **FULL,
+        "profile_submitted": None,
+        "application_date": Applicant.model_validate(FULL).application_date,
+    }
     assert validated(with_dates, Limits()) is None and not isinstance(_read(with_dates, Limits()), str)
     assert validated({**FULL, "profile_submitted": None}, Limits()) is not None

@@ -46,8 +46,10 @@ def test_fst_language_levels_name_the_abilities_in_french():
 
 def test_fst_language_shortfall_names_the_ability_and_the_levels_in_french():
     reason = _criterion(_decide("fst", "fst-ineligible-language.yaml", "fr", "json"), "language_proficiency")["reason"]
-    assert reason == ("IELTS General Training du 2025-06-01 : expression orale au CLB 4; le CLB 5 est exigé "
-                      f"(niveaux exigés : {FST_LEVELS_FR})")
+    assert reason == (
+        "IELTS General Training du 2025-06-01 : expression orale au CLB 4; le CLB 5 est exigé "
+        f"(niveaux exigés : {FST_LEVELS_FR})"
+    )
 
 
 def test_fst_criterion_description_in_french_names_the_levels():
@@ -59,7 +61,9 @@ def test_fst_criterion_description_in_french_names_the_levels():
 
     edition = next(e for e in load_bundled_or(None).programs["fst"] if e.ruleset.edition == "2022-11-16")
     parameters = {name: p.value_on(edition.ruleset.effective_from) for name, p in edition.ruleset.parameters.items()}
-    text = fill_parameters(wording(edition.ruleset.criteria["language_proficiency"].description, "fr"), parameters, {}, "fr")
+    text = fill_parameters(
+        wording(edition.ruleset.criteria["language_proficiency"].description, "fr"), parameters, {}, "fr"
+    )
     assert text == f"Un résultat valide d'un test désigné au moins égal à ces niveaux NCLC/CLB : {FST_LEVELS_FR}."
 
 
@@ -68,14 +72,29 @@ def test_fst_without_trade_or_documents_is_said_in_french():
     in French by the ruleset's `words:`; the needs for funds and family size, worded in both languages."""
     french = _decide("fst", "eligible-french-tef.yaml", "fr", "json")
     english = _decide("fst", "eligible-french-tef.yaml", "en", "json")
-    assert _criterion(french, "skilled_trade_experience")["reason"].endswith("est 0 (aucun); au moins 3\u202f120 exigées")
-    assert _criterion(french, "offer_or_certificate")["reason"].endswith(" : aucune offre d'emploi ni certificat de compétence")
-    assert _criterion(english, "offer_or_certificate")["reason"].endswith(": no job offer and no certificate of qualification")
+    assert _criterion(french, "skilled_trade_experience")["reason"].endswith(
+        "est 0 (aucun); au moins 3\u202f120 exigées"
+    )
+    assert _criterion(french, "offer_or_certificate")["reason"].endswith(
+        " : aucune offre d'emploi ni certificat de compétence"
+    )
+    assert _criterion(english, "offer_or_certificate")["reason"].endswith(
+        ": no job offer and no certificate of qualification"
+    )
     assert _criterion(french, "settlement_funds")["needs"] == [
-        {"field": "settlement_funds", "why": "les fonds d'établissement disponibles (en dollars canadiens), comparés au montant exigé pour la taille de la famille"},
-        {"field": "family_size", "why": "le demandeur, l'époux ou le conjoint de fait et les enfants à charge, qu'ils accompagnent ou non"}]
+        {
+            "field": "settlement_funds",
+            "why": "les fonds d'établissement disponibles (en dollars canadiens), comparés au montant exigé pour la taille de la famille",
+        },
+        {
+            "field": "family_size",
+            "why": "le demandeur, l'époux ou le conjoint de fait et les enfants à charge, qu'ils accompagnent ou non",
+        },
+    ]
     assert _criterion(english, "settlement_funds")["needs"][1] == {
-        "field": "family_size", "why": "the applicant, spouse or partner and dependent children, accompanying or not"}
+        "field": "family_size",
+        "why": "the applicant, spouse or partner and dependent children, accompanying or not",
+    }
 
 
 def test_fsw_abilities_languages_and_titles_in_french():
@@ -99,19 +118,41 @@ def test_a_table_parameters_entry_fills_alike_with_or_without_the_parameters_giv
     assert now == later == "1\u202f560 / 7 / ? / {r.a.b} / 1\u202f560h"
 
 
-@pytest.mark.parametrize("placeholder, words", [
-    ("{param.language_level_by_ability.listning}", ["parameter 'language_level_by_ability' has no key 'listning'",
-                                                     "did you mean 'listening'?", "keys: listening, speaking, reading, writing"]),
-    ("{param.min_trade_hours.listening}", ["parameter 'min_trade_hours' is not a table (3120), so it has no key 'listening'"]),
-    ("{param.language_level_by_ability.Listening}", ["a key is written in lowercase letters, digits and _"]),
-    ("{param.settlement_funds_by_family_size.1}", ["parameter 'settlement_funds_by_family_size' has no key '1' on 2022-11-16"]),
-    ("{result.listening.level}", ["only a table parameter's entry is named by a key ({param.NAME.KEY}), not a fact's field"]),
-    ("{param.language_levels.listening}", ["unknown parameter 'language_levels'"]),
-])
+@pytest.mark.parametrize(
+    "placeholder, words",
+    [
+        (
+            "{param.language_level_by_ability.listning}",
+            [
+                "parameter 'language_level_by_ability' has no key 'listning'",
+                "did you mean 'listening'?",
+                "keys: listening, speaking, reading, writing",
+            ],
+        ),
+        (
+            "{param.min_trade_hours.listening}",
+            ["parameter 'min_trade_hours' is not a table (3120), so it has no key 'listening'"],
+        ),
+        ("{param.language_level_by_ability.Listening}", ["a key is written in lowercase letters, digits and _"]),
+        (
+            "{param.settlement_funds_by_family_size.1}",
+            ["parameter 'settlement_funds_by_family_size' has no key '1' on 2022-11-16"],
+        ),
+        (
+            "{result.listening.level}",
+            ["only a table parameter's entry is named by a key ({param.NAME.KEY}), not a fact's field"],
+        ),
+        ("{param.language_levels.listening}", ["unknown parameter 'language_levels'"]),
+    ],
+)
 def test_a_bad_table_entry_placeholder_is_reported_with_its_line(tmp_path, placeholder, words):
     root = copy_rulesets(tmp_path, ("fst",))
-    line = edit(root, FST, "exigé : compréhension de l'oral {param.language_level_by_ability.listening},",
-                f"exigé : compréhension de l'oral {placeholder},")
+    line = edit(
+        root,
+        FST,
+        "exigé : compréhension de l'oral {param.language_level_by_ability.listening},",
+        f"exigé : compréhension de l'oral {placeholder},",
+    )
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert result.exit_code == 2, result.output
     reported = [out for out in result.output.splitlines() if placeholder in out or "unknown parameter" in out]
@@ -126,8 +167,11 @@ def test_the_pattern_cache_on_or_off_gives_the_same_french(tmp_path, monkeypatch
     """French decisions of a generated population (FST and FSW, whose reasons use the new forms), replayed
     or decided afresh by durable-rules: the same bytes."""
     path = tmp_path / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "300", "--seed", "5", "-o", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "--count", "300", "--seed", "5", "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
     texts = path.read_text().splitlines()
     outputs = []
     for cache_on in (False, True):
@@ -136,7 +180,9 @@ def test_the_pattern_cache_on_or_off_gives_the_same_french(tmp_path, monkeypatch
         lines = []
         for seq, text in enumerate(texts):
             outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
-            lines.append(outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject))  # JSON lines: UTF-8 bytes
+            lines.append(
+                outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject)
+            )  # JSON lines: UTF-8 bytes
         outputs.append(lines)
         if cache_on:
             assert decider.evaluator.runtime.patterns.stats.hits > 0
@@ -147,17 +193,25 @@ def test_the_pattern_cache_on_or_off_gives_the_same_french(tmp_path, monkeypatch
 def test_the_engines_explanation_cites_the_thresholds_in_french():
     """FSW's explanation (the engine's, for a ruleset with a score) names the acts of its thresholds'
     citations in French, through the plugin's `cite`; English unchanged."""
+
     def explained(lang: str) -> str:
-        result = CliRunner().invoke(cli, ["explain", "--program", "fsw", "--lang", lang, str(EXAMPLES / "fsw-eligible.yaml")])
+        result = CliRunner().invoke(
+            cli, ["explain", "--program", "fsw", "--lang", lang, str(EXAMPLES / "fsw-eligible.yaml")]
+        )
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    assert "  Seuils: pass_mark = 67 (RIPR 76(1)(a), 76(2) (pass mark set by the Minister) (texte anglais))" in explained("fr")
+    assert (
+        "  Seuils: pass_mark = 67 (RIPR 76(1)(a), 76(2) (pass mark set by the Minister) (texte anglais))"
+        in explained("fr")
+    )
     assert "  Thresholds: pass_mark = 67 (IRPR 76(1)(a), 76(2) (pass mark set by the Minister))" in explained("en")
 
 
 def test_fsw_points_reasons_word_the_offer_and_mark_its_title():
     """A points reason quoting the offer's facts: `yes` worded by the ruleset, the NOC title marked."""
     text = _decide("fsw", "fst-ineligible-offer-or-certificate.yaml", "fr")
-    assert ("l'offre comme 72200 Electricians (except industrial and power system) (titre anglais) n'est pas admissible "
-            "(EIMT ou dispense : oui; temps plein : non; spécialisée : oui;") in text
+    assert (
+        "l'offre comme 72200 Electricians (except industrial and power system) (titre anglais) n'est pas admissible "
+        "(EIMT ou dispense : oui; temps plein : non; spécialisée : oui;"
+    ) in text

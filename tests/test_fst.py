@@ -36,7 +36,9 @@ def _trades(library, edition_name: str) -> list:
     """The unit groups of the edition's classification that its trade groups select."""
     edition = _edition(library, edition_name)
     params = {name: p.value_on(edition.ruleset.effective_from) for name, p in edition.ruleset.parameters.items()}
-    classifier = TradeClassifier(edition.tables.noc, params["noc_version"], params["trade_groups"], params["excluded_trade_groups"])
+    classifier = TradeClassifier(
+        edition.tables.noc, params["noc_version"], params["trade_groups"], params["excluded_trade_groups"]
+    )
     return [o for o in edition.tables.noc.units[params["noc_version"]].values() if classifier.is_skilled(o)]
 
 
@@ -95,9 +97,13 @@ def test_what_would_meet_each_unmet_criterion(fst, library):
     applicant, decision = _decide(fst, "fst-ineligible-experience.yaml")
     edition, compiled = fst.context(applicant)
     texts = to_meet(decision, edition, compiled.parameters, "en")
-    assert texts == {"skilled_trade_experience": "270 more qualifying hours in one skilled trade (at least 3,120 in the 5 years before applying)"}
+    assert texts == {
+        "skilled_trade_experience": "270 more qualifying hours in one skilled trade (at least 3,120 in the 5 years before applying)"
+    }
     _, decision = _decide(fst, "fst-ineligible-language.yaml")
-    assert to_meet(decision, edition, compiled.parameters, "fr") == {"language_proficiency": "expression orale doit atteindre le CLB 5"}
+    assert to_meet(decision, edition, compiled.parameters, "fr") == {
+        "language_proficiency": "expression orale doit atteindre le CLB 5"
+    }
 
 
 def test_fst_decisions_do_not_change_cec_ones(evaluator):
@@ -130,7 +136,9 @@ def test_fst_cases_run_under_fst_with_cec_test():
     assert "0 failed" in result.output and int(result.output.split()[-4]) >= 30
 
 
-SELF_EMPLOYED = Path(__file__).resolve().parent.parent / "rulesets" / "fst" / "2022-11-16" / "tests" / "self-employment.yaml"
+SELF_EMPLOYED = (
+    Path(__file__).resolve().parent.parent / "rulesets" / "fst" / "2022-11-16" / "tests" / "self-employment.yaml"
+)
 
 
 def _self_employed_applicant(tmp_path):
@@ -166,5 +174,7 @@ def test_what_would_settle_decisive_self_employed_hours(fst, tmp_path):
     decision = fst.evaluate(applicant, source="x")
     edition, compiled = fst.context(applicant)
     texts = to_meet(decision, edition, compiled.parameters, "en")
-    assert texts["skilled_trade_experience"] == ("confirm that IRCC accepts the self-employed work of work_history[0].self_employed "
-                                                 "toward the trade hours, or add work that is not self-employed")
+    assert texts["skilled_trade_experience"] == (
+        "confirm that IRCC accepts the self-employed work of work_history[0].self_employed "
+        "toward the trade hours, or add work that is not self-employed"
+    )

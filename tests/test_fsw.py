@@ -13,9 +13,21 @@ from cec_rules.engine.cases import find_case_files, load_cases
 from support import EXAMPLES, REPO, copy_rulesets, edit
 
 FSW_EXAMPLES = sorted(EXAMPLES.glob("fsw-*.yaml"))
-FACTORS = ["education", "language_first", "language_second", "experience", "age", "arranged_employment",
-           "adaptability_spouse_language", "adaptability_study", "adaptability_spouse_study", "adaptability_work",
-           "adaptability_spouse_work", "adaptability_arranged_employment", "adaptability_relative"]
+FACTORS = [
+    "education",
+    "language_first",
+    "language_second",
+    "experience",
+    "age",
+    "arranged_employment",
+    "adaptability_spouse_language",
+    "adaptability_study",
+    "adaptability_spouse_study",
+    "adaptability_work",
+    "adaptability_spouse_work",
+    "adaptability_arranged_employment",
+    "adaptability_relative",
+]
 
 
 def evaluate(*args: str):
@@ -66,31 +78,51 @@ def test_a_gap_in_the_age_table_is_reported_with_its_line(tmp_path):
 def test_a_new_funds_amount_is_a_dated_entry_with_no_python(tmp_path):
     """IRCC's yearly update: one more dated value, and the decision follows it from that day."""
     root = copy_rulesets(tmp_path, programs=("fsw",))
-    edit(root, "fsw/2022-11-16/ruleset.yaml",
-         '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n',
-         '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n'
-         '      "2026-07-01": {1: 26000, 2: 30000, 3: 34000, 4: 38000, 5: 42000, 6: 46000, 7: 50000}\n')
-    edit(root, "fsw/2022-11-16/ruleset.yaml", '      "2025-07-07": 4112\n', '      "2025-07-07": 4112\n      "2026-07-01": 4200\n')
+    edit(
+        root,
+        "fsw/2022-11-16/ruleset.yaml",
+        '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n',
+        '      "2025-07-07": {1: 15263, 2: 19001, 3: 23360, 4: 28362, 5: 32168, 6: 36280, 7: 40392}\n'
+        '      "2026-07-01": {1: 26000, 2: 30000, 3: 34000, 4: 38000, 5: 42000, 6: 46000, 7: 50000}\n',
+    )
+    edit(
+        root,
+        "fsw/2022-11-16/ruleset.yaml",
+        '      "2025-07-07": 4112\n',
+        '      "2025-07-07": 4112\n      "2026-07-01": 4200\n',
+    )
     result = evaluate(str(EXAMPLES / "fsw-eligible.yaml"), "--rulesets", str(root), "--format", "json")
     funds = next(c for c in json.loads(result.stdout)["criteria"] if c["id"] == "settlement_funds")
     assert funds["met"] is False and "30,000 needed for a family of 2" in funds["reason"]
-
 
 
 def test_experience_points_that_do_not_rise_with_the_years_are_bounded_over_every_count(tmp_path):
     """A table giving 11 for 3 and for 5 years but 13 for 4: 3 to 5 years under a split code are 11 to 13 points,
     undetermined, not 11 (the two ends agreeing settles nothing: a reading may count 4 years)."""
     root = copy_rulesets(tmp_path, programs=("fsw",))
-    edit(root, "fsw/2022-11-16/ruleset.yaml", "      - {when: {years: {gte: 4, lte: 5}}, value: 13}\n",
-         "      - {when: {years: {eq: 4}}, value: 13}\n      - {when: {years: {eq: 5}}, value: 11}\n")
+    edit(
+        root,
+        "fsw/2022-11-16/ruleset.yaml",
+        "      - {when: {years: {gte: 4, lte: 5}}, value: 13}\n",
+        "      - {when: {years: {eq: 4}}, value: 13}\n      - {when: {years: {eq: 5}}, value: 11}\n",
+    )
     case = REPO / "rulesets/fsw/2022-11-16/tests/experience.yaml"
-    applicant = next(c.case.applicant for c in load_cases(case)[0] if c.case.applicant and c.case.applicant["id"] == "F-split-3-5-years")
+    applicant = next(
+        c.case.applicant
+        for c in load_cases(case)[0]
+        if c.case.applicant and c.case.applicant["id"] == "F-split-3-5-years"
+    )
     path = tmp_path / "applicant.json"
     path.write_text(json.dumps(applicant))
     result = evaluate(str(path), "--rulesets", str(root), "--format", "json")
     score = json.loads(result.stdout)["score"]
     experience = next(f for f in score["factors"] if f["id"] == "experience")
-    assert (experience["points"], experience["between"], score["total"], score["possible_total"]) == (None, [11, 13], 70, 72)
+    assert (experience["points"], experience["between"], score["total"], score["possible_total"]) == (
+        None,
+        [11, 13],
+        70,
+        72,
+    )
 
 
 def _readme_rows() -> list[list[str]]:
@@ -114,16 +146,25 @@ def test_explain_fsw_shows_the_grid_and_the_cheapest_ways_to_the_pass_mark():
     text = CliRunner().invoke(cli, ["explain", "--program", "fsw", path])
     assert text.exit_code == 0, text.output
     assert "points: 66 / 100" in text.output
-    assert ("+1 point(s) for First official language: CLB 8 in writing: IELTS General Training 6.5 "
-            "(total 67, reaches the pass mark of 67)") in text.output
-    assert "+2 point(s) for Education: edu.level from masters to doctoral (total 68, reaches the pass mark of 67)" in text.output
+    assert (
+        "+1 point(s) for First official language: CLB 8 in writing: IELTS General Training 6.5 "
+        "(total 67, reaches the pass mark of 67)"
+    ) in text.output
+    assert (
+        "+2 point(s) for Education: edu.level from masters to doctoral (total 68, reaches the pass mark of 67)"
+        in text.output
+    )
     french = CliRunner().invoke(cli, ["explain", "--program", "fsw", "--lang", "fr", path]).output
-    assert ("+1 point(s) pour Première langue officielle : CLB 8 en expression écrite : IELTS General Training 6,5 "
-            "(total 67, atteint la note de passage de 67)") in french
+    assert (
+        "+1 point(s) pour Première langue officielle : CLB 8 en expression écrite : IELTS General Training 6,5 "
+        "(total 67, atteint la note de passage de 67)"
+    ) in french
     doc = json.loads(CliRunner().invoke(cli, ["explain", "--program", "fsw", "--format", "json", path]).output)
     gains = {(g["input"], g["from"], g["to"], g["points"], g["total"], g["passes"]) for g in doc["score"]["gains"]}
-    assert gains == {("edu.level", "masters", "doctoral", 2, 68, True),
-                     *{(f"lang.{ability}", 7, 8, 1, 67, True) for ability in ("listening", "reading", "writing", "speaking")}}
+    assert gains == {
+        ("edu.level", "masters", "doctoral", 2, 68, True),
+        *{(f"lang.{ability}", 7, 8, 1, 67, True) for ability in ("listening", "reading", "writing", "speaking")},
+    }
     assert doc["score"]["pass_mark"] == 67 and doc["eligible"] is False
 
 

@@ -35,24 +35,50 @@ def test_the_engine_and_the_checker_agree_on_the_edge_applicants(tmp_path, progr
     records = fsw_population.edges()
     source, out = tmp_path / "edges.jsonl", tmp_path / "out.jsonl"
     source.write_text("".join(json.dumps(record) + "\n" for record in records))
-    run = subprocess.run([CEC, "batch", str(source), "--program", program, "-o", str(out), "--workers", "1"],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [CEC, "batch", str(source), "--program", program, "-o", str(out), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     engine = {d["applicant_id"]: d for d in map(json.loads, out.read_text().splitlines())}
-    differences = {r["id"]: diffs for r in records
-                   if (diffs := fsw_check.compare_one(fsw_check.DECIDE[program](r), engine[r["id"]]))}
+    differences = {
+        r["id"]: diffs
+        for r in records
+        if (diffs := fsw_check.compare_one(fsw_check.DECIDE[program](r), engine[r["id"]]))
+    }
     assert differences == KNOWN[program]
-
 
 
 def test_enrich_passes_malformed_records_through(tmp_path):
     """A population's deliberate bad lines (bench/generate.py) reach the output, one per line, whatever their
     shape: text that is not JSON, and records whose fields have the wrong types (work_history an object)."""
-    good = {"id": "G-1", "application_date": "2024-06-03", "intended_province": "ON", "language_tests": [],
-            "work_history": [{"noc_code": "72200", "noc_version": 2021, "country": "CA", "start": "2022-01-03", "end": None,
-                              "hours_per_week": 40, "paid": True, "self_employed": False, "authorized": True}]}
-    lines = ["{not json\n", json.dumps({**good, "id": "B-1", "work_history": {"3": "x"}}) + "\n",
-             json.dumps({**good, "id": "B-2", "work_history": ["x"]}) + "\n", json.dumps(good) + "\n"]
+    good = {
+        "id": "G-1",
+        "application_date": "2024-06-03",
+        "intended_province": "ON",
+        "language_tests": [],
+        "work_history": [
+            {
+                "noc_code": "72200",
+                "noc_version": 2021,
+                "country": "CA",
+                "start": "2022-01-03",
+                "end": None,
+                "hours_per_week": 40,
+                "paid": True,
+                "self_employed": False,
+                "authorized": True,
+            }
+        ],
+    }
+    lines = [
+        "{not json\n",
+        json.dumps({**good, "id": "B-1", "work_history": {"3": "x"}}) + "\n",
+        json.dumps({**good, "id": "B-2", "work_history": ["x"]}) + "\n",
+        json.dumps(good) + "\n",
+    ]
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     for seed in range(20):  # (the enricher draws an offer or a certificate from the work history only sometimes)
         source.write_text("".join(lines), encoding="utf-8")

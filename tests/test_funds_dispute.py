@@ -16,13 +16,25 @@ import pytest
 from cec_rules.engine.evaluator import Evaluator
 from support import applicant, criterion
 
-FUNDS_PARAMETERS = ("settlement_funds_by_family_size", "settlement_funds_each_additional_member",
-                    "settlement_funds_disputed_by_family_size", "settlement_funds_disputed_each_additional_member",
-                    "settlement_funds_dispute_days")
+FUNDS_PARAMETERS = (
+    "settlement_funds_by_family_size",
+    "settlement_funds_each_additional_member",
+    "settlement_funds_disputed_by_family_size",
+    "settlement_funds_disputed_each_additional_member",
+    "settlement_funds_dispute_days",
+)
 # (day, funds for a family of 2, expected): 17,127 CAD (2023 amounts) and 18,288 CAD (2024 amounts).
-DAYS = [("2024-05-27", 17127, True), ("2024-05-27", 17126.99, False),
-        ("2024-05-30", 18288, True), ("2024-05-30", 17700, None), ("2024-05-30", 17127, None), ("2024-05-30", 17126.99, False),
-        ("2024-06-02", 17700, None), ("2024-06-03", 17700, False), ("2024-06-03", 18288, True)]
+DAYS = [
+    ("2024-05-27", 17127, True),
+    ("2024-05-27", 17126.99, False),
+    ("2024-05-30", 18288, True),
+    ("2024-05-30", 17700, None),
+    ("2024-05-30", 17127, None),
+    ("2024-05-30", 17126.99, False),
+    ("2024-06-02", 17700, None),
+    ("2024-06-03", 17700, False),
+    ("2024-06-03", 18288, True),
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +44,12 @@ def programs(library):
 
 @pytest.mark.parametrize("day, funds, expected", DAYS)
 def test_fsw_and_fst_give_the_same_funds_answer(programs, day, funds, expected):
-    person = applicant(id="T-funds", application_date=day, settlement_funds=funds, family_size=2, date_of_birth="1992-05-02")
-    answers = {name: criterion(evaluator.evaluate(person), "settlement_funds").met for name, evaluator in programs.items()}
+    person = applicant(
+        id="T-funds", application_date=day, settlement_funds=funds, family_size=2, date_of_birth="1992-05-02"
+    )
+    answers = {
+        name: criterion(evaluator.evaluate(person), "settlement_funds").met for name, evaluator in programs.items()
+    }
     assert answers == {"fsw": expected, "fst": expected}
 
 
@@ -51,7 +67,10 @@ def test_fsw_and_fst_hold_the_same_amounts_and_disputed_days(library):
     days = {d for r in (fsw, fst) for n in FUNDS_PARAMETERS for d in (r.parameters[n].values or {})}
     for day in sorted(days):
         for name in FUNDS_PARAMETERS:
-            assert _normal(fsw.parameters[name].value_on(day)) == _normal(fst.parameters[name].value_on(day)), (name, day)
+            assert _normal(fsw.parameters[name].value_on(day)) == _normal(fst.parameters[name].value_on(day)), (
+                name,
+                day,
+            )
 
 
 @pytest.mark.parametrize("program", ["fsw", "fst"])
@@ -68,4 +87,6 @@ def test_a_disputed_table_is_the_one_in_force_the_day_before_and_names_two_days(
             if table:
                 assert table == parameters["settlement_funds_by_family_size"].value_on(start - dt.timedelta(days=1))
                 assert len(days) == 2 and min(days.values()) == start.isoformat()
-                assert any(p.fact == "funds_dispute" for rule in edition.ruleset.rules for p in rule.when if hasattr(p, "fact"))
+                assert any(
+                    p.fact == "funds_dispute" for rule in edition.ruleset.rules for p in rule.when if hasattr(p, "fact")
+                )

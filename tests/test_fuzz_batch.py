@@ -20,17 +20,56 @@ CEC = str(Path(sys.executable).with_name("cec"))
 SEED = 20261201
 RECORDS = 2000
 
-ODD_VALUES = [None, True, False, 0, -1, 1e308, -0.0, 4e1, 10 ** 30, "", " ", "x" * 300, "2026-02-30", "2026-13-01",
-              "ON", "QC", "XX", "21231", "1234", "9999", "ielts_general", "tef_canada", [], {}, [1, 2], {"a": 1},
-              "2:30", "0x28", "\u00e9\u4e2d\U0001f600", "\u202e", "\t"]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1e308,
+    -0.0,
+    4e1,
+    10**30,
+    "",
+    " ",
+    "x" * 300,
+    "2026-02-30",
+    "2026-13-01",
+    "ON",
+    "QC",
+    "XX",
+    "21231",
+    "1234",
+    "9999",
+    "ielts_general",
+    "tef_canada",
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
+    "2:30",
+    "0x28",
+    "\u00e9\u4e2d\U0001f600",
+    "\u202e",
+    "\t",
+]
 
 
 def _seeds() -> list[dict]:
     """Valid applicants to start from: the examples and the test builders."""
     examples = [yaml.safe_load(path.read_text()) for path in cec_examples()]
-    built = [applicant_data(work_history=[job(), job("1311", start="2022-01-01", end="2023-06-30", hours=20)],
-                            study_history=[study("2020-09-01", "2023-04-30")]),
-             applicant_data(language_tests=[lang("celpip_general", "2025-01-01", 9, 9, 9, 9), lang("tef_canada", "2024-12-01", 400, 400, 400, 400)])]
+    built = [
+        applicant_data(
+            work_history=[job(), job("1311", start="2022-01-01", end="2023-06-30", hours=20)],
+            study_history=[study("2020-09-01", "2023-04-30")],
+        ),
+        applicant_data(
+            language_tests=[
+                lang("celpip_general", "2025-01-01", 9, 9, 9, 9),
+                lang("tef_canada", "2024-12-01", 400, 400, 400, 400),
+            ]
+        ),
+    ]
     return examples + built
 
 
@@ -69,9 +108,17 @@ def _mutate_data(rng: random.Random, data: dict) -> dict:
         elif kind == 1:
             _delete(data, path)
         elif kind == 2:
-            _set(data, path, {"nested": rng.choice(ODD_VALUES)} if rng.random() < 0.5 else [rng.choice(ODD_VALUES)] * rng.randint(1, 5))
+            _set(
+                data,
+                path,
+                {"nested": rng.choice(ODD_VALUES)}
+                if rng.random() < 0.5
+                else [rng.choice(ODD_VALUES)] * rng.randint(1, 5),
+            )
         elif kind == 3 and isinstance(path[-1], str):
-            _set(data, path[:-1] + (path[-1] + rng.choice(["_", "s", "X"]),), 1) if len(path) > 1 else data.update({path[0] + "_x": 1})
+            _set(data, path[:-1] + (path[-1] + rng.choice(["_", "s", "X"]),), 1) if len(path) > 1 else data.update(
+                {path[0] + "_x": 1}
+            )
         elif kind == 4 and isinstance(data.get("work_history"), list) and data["work_history"]:
             data["work_history"] = data["work_history"] * rng.choice([2, 50, 210])
         else:
@@ -91,13 +138,15 @@ def _mutate_text(rng: random.Random, line: bytes) -> bytes:
         return line[:-1] + b', "id": "DUP-KEY"}'
     if kind == 2:
         cut = rng.randrange(len(line))
-        return line[:cut] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\r", b"\xef\xbb\xbf"]) + line[cut:]
+        return (
+            line[:cut] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\r", b"\xef\xbb\xbf"]) + line[cut:]
+        )
     if kind == 3:
         return b"\xef\xbb\xbf" + line
     if kind == 4:
         return line.replace(b": ", b":\r\t ", rng.randint(1, 5))
     if kind == 5:
-        return bytes(rng.choice(b"{}[]\",:0123456789aeflnrstu \\") for _ in range(rng.randint(1, 80))) or b"{"
+        return bytes(rng.choice(b'{}[]",:0123456789aeflnrstu \\') for _ in range(rng.randint(1, 80))) or b"{"
     return line.replace(b'"', b"'", 1)
 
 
@@ -123,11 +172,15 @@ def test_mutated_records_are_each_decided_or_rejected_exactly_once(tmp_path):
     lines = _population(random.Random(SEED))
     source, out = tmp_path / "fuzz.jsonl", tmp_path / "out.jsonl"
     source.write_bytes(b"\n".join(lines) + b"\n")
-    result = subprocess.run([CEC, "batch", str(source), "-o", str(out), "--workers", "2"], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [CEC, "batch", str(source), "-o", str(out), "--workers", "2"], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode in (0, 3), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     decided = out.read_bytes().decode("utf-8").splitlines()
-    rejects = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    rejects = [
+        json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(decided) + len(rejects) == len(lines)
     reject_lines = [r["line"] for r in rejects]
     assert reject_lines == sorted(set(reject_lines)) and set(reject_lines) <= set(range(1, len(lines) + 1))

@@ -38,11 +38,14 @@ SEED = int(os.environ.get("CEC_FUZZ_SEED", "20261201"))  # another seed explores
 MUTANTS = int(os.environ.get("CEC_FUZZ_MUTANTS", "40"))
 PROBLEM_LINE = re.compile(r"^\S+:\d+(:\d+)?: \S")
 # Applicant fields a data table legitimately governs (see the module docstring).
-APPLICANT_SIDE = re.compile(r": (language_tests\[\d+\]\.(listening|reading|writing|speaking|date)|work_history\[\d+\]\.noc_code): ")
+APPLICANT_SIDE = re.compile(
+    r": (language_tests\[\d+\]\.(listening|reading|writing|speaking|date)|work_history\[\d+\]\.noc_code): "
+)
 NUMBERS = [math.inf, -math.inf, 1e308, -1e308, 10**30, 2**63, -1, 0, 3000, 1e-308]
 
 
 # --- writing mutated data back as YAML (flow style, one entry per line so problems keep lines) --------
+
 
 def dump(value, indent: int = 0) -> str:
     pad = " " * (indent + 1)
@@ -66,6 +69,7 @@ def _key(key) -> str:
 
 # --- the mutations ---------------------------------------------------------------------------------
 
+
 def leaves(value, path=()):
     """(path, value) of every scalar, list and mapping inside `value`."""
     yield path, value
@@ -84,7 +88,7 @@ def typo(text: str, rng: random.Random) -> str:
     if not text:
         return "x"
     i = rng.randrange(len(text))
-    return rng.choice([text[:i] + text[i + 1:], text[:i] + "x" + text[i:], text + "_"]) or "x"
+    return rng.choice([text[:i] + text[i + 1 :], text[:i] + "x" + text[i:], text + "_"]) or "x"
 
 
 def mutate_value(data, rng: random.Random) -> str:
@@ -169,6 +173,7 @@ def mutate(root: Path, rng: random.Random) -> str:
 
 # --- the property ------------------------------------------------------------------------------------
 
+
 def check_mutant(root: Path, what: str) -> bool:
     """Validate the mutant; when it validates, decide every example. Returns whether it validated."""
     runner = CliRunner()
@@ -184,9 +189,13 @@ def check_mutant(root: Path, what: str) -> bool:
         return False
     decided = runner.invoke(cli, ["evaluate", "--rulesets", str(root), *map(str, cec_examples())])
     assert decided.exception is None or isinstance(decided.exception, SystemExit), f"{what}: {decided.exception!r}"
-    assert decided.exit_code in (0, 2), f"{what}: a validated mutant made a decision fail (exit {decided.exit_code}):\n{decided.stderr}"
+    assert decided.exit_code in (0, 2), (
+        f"{what}: a validated mutant made a decision fail (exit {decided.exit_code}):\n{decided.stderr}"
+    )
     for line in decided.stderr.splitlines():
-        assert APPLICANT_SIDE.search(line), f"{what}: a validated mutant refused an applicant for the rulesets' mistake:\n{line}"
+        assert APPLICANT_SIDE.search(line), (
+            f"{what}: a validated mutant refused an applicant for the rulesets' mistake:\n{line}"
+        )
     return True
 
 

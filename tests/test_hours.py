@@ -27,6 +27,7 @@ def experience(decision) -> bool:
 
 # --- the 1,560-hour boundary -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("start", ["2024-01-01", "2024-01-03"], ids=["monday", "wednesday"])
 def test_364_days_at_30_hours_is_exactly_1560_and_met(evaluator, start):
     first = day(start)
@@ -47,6 +48,7 @@ def test_363_days_at_30_hours_falls_short(evaluator):
 
 
 # --- the weekly cap across concurrent jobs -----------------------------------------------------
+
 
 def test_two_concurrent_20_hour_jobs_are_capped_at_30_per_week(evaluator):
     end = MONDAY + dt.timedelta(weeks=52) - dt.timedelta(days=1)  # 52 whole Monday-Sunday weeks
@@ -75,6 +77,7 @@ def test_an_excluded_period_neither_adds_hours_nor_uses_the_cap(evaluator):
 
 
 # --- the counting window ------------------------------------------------------------------------
+
 
 def test_job_straddling_the_window_start_counts_only_days_inside(evaluator):
     # 2023-06-01 .. 2024-01-07 at 21 h/week (3 h a day, under the cap); 2023-11-01 .. 2024-01-07 is 68 days.
@@ -124,6 +127,7 @@ def test_29_february_application_date_starts_the_window_on_28_february(evaluator
 
 # --- study ---------------------------------------------------------------------------------------
 
+
 def test_full_time_study_removes_overlapping_days(evaluator):
     work = job(start=MONDAY, end=MONDAY + dt.timedelta(days=363), hours=30)
     decision = decide(evaluator, work, study_history=[study(MONDAY, MONDAY + dt.timedelta(days=6), full_time=True)])
@@ -146,6 +150,7 @@ def test_open_ended_full_time_study_removes_every_later_day(evaluator):
 
 
 # --- periods that do not qualify -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("overrides", "word"),
@@ -171,6 +176,7 @@ def test_non_qualifying_period_is_excluded_with_a_reason(evaluator, overrides, w
 
 # --- exact arithmetic ---------------------------------------------------------------------------
 
+
 def test_seven_days_at_10_hours_is_exactly_10(evaluator):
     wednesday = day("2024-01-03")
     decision = decide(evaluator, job(start=wednesday, end=wednesday + dt.timedelta(days=6), hours=10))
@@ -185,6 +191,7 @@ def test_one_day_at_10_hours_is_ten_sevenths(evaluator):
 
 
 # --- the arithmetic functions directly -----------------------------------------------------------
+
 
 def _span(first: dt.date, days: int) -> tuple[int, int]:
     return (first.toordinal(), first.toordinal() + days - 1)

@@ -23,17 +23,32 @@ def _summary() -> dict:
     levels = {c: {} for c in CATEGORIES}
     levels["ineligible_both"] = {"5": 5000, "none": 43}
     levels["became_ineligible"] = {"5": 1}
-    return {"old": "a", "new": "b", "population": "p.jsonl", "total": 5045, "decided": 5044, "rejected": 1,
-            "outcomes": {c: 0 for c in CATEGORIES} | {"became_ineligible": 1, "ineligible_both": 5043},
-            "changed_outcome": 1, "changed_criterion_without_outcome": 0,
-            "criteria_changed": {"language_proficiency": {"met -> unmet": 1, "unmet -> met": 0}, "skilled_work_experience": {"met -> unmet": 4000, "unmet -> met": 0}},
-            "samples": {"became_eligible": [], "became_ineligible": ["A-7"]},
-            "distributions": {"qualifying_hours_old": hours, "lowest_language_level_old": levels},
-            "rules_changes": [], "files": {"changes": "c", "rejects": "r"}}
+    return {
+        "old": "a",
+        "new": "b",
+        "population": "p.jsonl",
+        "total": 5045,
+        "decided": 5044,
+        "rejected": 1,
+        "outcomes": {c: 0 for c in CATEGORIES} | {"became_ineligible": 1, "ineligible_both": 5043},
+        "changed_outcome": 1,
+        "changed_criterion_without_outcome": 0,
+        "criteria_changed": {
+            "language_proficiency": {"met -> unmet": 1, "unmet -> met": 0},
+            "skilled_work_experience": {"met -> unmet": 4000, "unmet -> met": 0},
+        },
+        "samples": {"became_eligible": [], "became_ineligible": ["A-7"]},
+        "distributions": {"qualifying_hours_old": hours, "lowest_language_level_old": levels},
+        "rules_changes": [],
+        "files": {"changes": "c", "rejects": "r"},
+    }
 
 
 def _rects(page: str) -> list[dict]:
-    return [{k: html.unescape(v) for k, v in re.findall(r"([\w-]+)='([^']*)'", attrs)} for attrs in re.findall(r"<rect ([^>]*)>", page)]
+    return [
+        {k: html.unescape(v) for k, v in re.findall(r"([\w-]+)='([^']*)'", attrs)}
+        for attrs in re.findall(r"<rect ([^>]*)>", page)
+    ]
 
 
 def test_a_single_flip_among_thousands_is_a_visible_bar_with_its_count():

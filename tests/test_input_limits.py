@@ -68,7 +68,10 @@ def test_deep_nesting_in_json_is_refused(tmp_path):
     assert "nested deeper than 100 levels" in _error(path)
 
 
-@pytest.mark.parametrize("value", ['!!python/object/apply:os.system ["echo owned"]', "!!python/object:x {a: 1}", "!!binary aGk=", "!custom x"])
+@pytest.mark.parametrize(
+    "value",
+    ['!!python/object/apply:os.system ["echo owned"]', "!!python/object:x {a: 1}", "!!binary aGk=", "!custom x"],
+)
 def test_yaml_tags_are_refused(tmp_path, value):
     path = _write(tmp_path, "tag.yaml", f"id: {value}\n")
     message = _error(path)
@@ -87,9 +90,15 @@ def test_a_nul_character_is_refused_with_its_line(tmp_path):
 
 @pytest.mark.parametrize("literal", ["2:30", "0x28", "050", "0b101000", "1_000"])
 def test_yaml_11_number_forms_are_refused_not_silently_converted(tmp_path, literal):
-    path = _write(tmp_path, "hours.yaml", (EXAMPLES / "eligible.yaml").read_text().replace("hours_per_week: 40", f"hours_per_week: {literal}"))
+    path = _write(
+        tmp_path,
+        "hours.yaml",
+        (EXAMPLES / "eligible.yaml").read_text().replace("hours_per_week: 40", f"hours_per_week: {literal}"),
+    )
     message = _error(path)
-    assert "work_history[0].hours_per_week" in message and "YAML 1.1 number form" in message and repr(literal) in message
+    assert (
+        "work_history[0].hours_per_week" in message and "YAML 1.1 number form" in message and repr(literal) in message
+    )
 
 
 @pytest.mark.parametrize("literal", ["2:30", "0x28", "050", "0b101000", "NaN", "Infinity"])
@@ -102,7 +111,9 @@ def test_json_files_are_read_as_json(tmp_path, literal):
 
 def test_a_json_exponent_is_a_number(tmp_path):
     plain = _evaluate(_write(tmp_path, "plain.json", ELIGIBLE))
-    exponent = _evaluate(_write(tmp_path, "exp.json", ELIGIBLE.replace('"hours_per_week": 40', '"hours_per_week": 4e1')))
+    exponent = _evaluate(
+        _write(tmp_path, "exp.json", ELIGIBLE.replace('"hours_per_week": 40', '"hours_per_week": 4e1'))
+    )
     assert plain.exit_code == exponent.exit_code == 0
     assert json.loads(exponent.stdout)["derived"] == json.loads(plain.stdout)["derived"]
 
@@ -113,14 +124,16 @@ def test_a_4301_digit_integer_is_an_input_error(tmp_path):
 
 
 def test_json_duplicate_keys_are_refused_with_both_lines(tmp_path):
-    path = _write(tmp_path, "dup.json", ELIGIBLE.replace('"admissible": true', '"admissible": true,\n  "admissible": false'))
+    path = _write(
+        tmp_path, "dup.json", ELIGIBLE.replace('"admissible": true', '"admissible": true,\n  "admissible": false')
+    )
     message = _error(path)
     assert "admissible: duplicate key 'admissible' (first defined on line" in message
 
 
 def test_json_errors_name_the_line_of_the_field(tmp_path):
     path = _write(tmp_path, "paid.json", ELIGIBLE.replace('"paid": true', '"paid": "yes"'))
-    line = ELIGIBLE[:ELIGIBLE.index('"paid"')].count("\n") + 1
+    line = ELIGIBLE[: ELIGIBLE.index('"paid"')].count("\n") + 1
     assert _error(path).startswith(f"error: {path}:{line}: work_history[0].paid:")
 
 
@@ -141,11 +154,16 @@ def test_a_fifty_megabyte_id_is_an_input_error(tmp_path):
 def test_a_long_string_is_refused_with_its_field(tmp_path):
     data = json.loads(ELIGIBLE)
     path = _write(tmp_path, "long.json", json.dumps(dict(data, id="x" * 257), indent=1))
-    assert _error(path) == f"error: {path}:2: id: text of 257 characters is longer than the limit of 256 (CEC_MAX_STRING_CHARS)"
+    assert (
+        _error(path)
+        == f"error: {path}:2: id: text of 257 characters is longer than the limit of 256 (CEC_MAX_STRING_CHARS)"
+    )
     assert _evaluate(path, env={"CEC_MAX_STRING_CHARS": "300"}).exit_code == 0
 
 
-@pytest.mark.parametrize("field, variable", [("work_history", "CEC_MAX_WORK_PERIODS"), ("language_tests", "CEC_MAX_LANGUAGE_TESTS")])
+@pytest.mark.parametrize(
+    "field, variable", [("work_history", "CEC_MAX_WORK_PERIODS"), ("language_tests", "CEC_MAX_LANGUAGE_TESTS")]
+)
 def test_too_many_periods_or_tests_are_refused(tmp_path, field, variable):
     data = json.loads(ELIGIBLE)
     path = _write(tmp_path, "many.json", json.dumps(dict(data, **{field: data[field] * 3})))
@@ -156,19 +174,29 @@ def test_too_many_other_employers_of_a_job_offer_are_refused(tmp_path):
     offer = {"noc_version": "2021", "noc_code": "72200", "full_time": True, "duration_months": 12, "lmia": True}
     data = dict(json.loads(ELIGIBLE), job_offer=dict(offer, other_employers=[offer] * 3))
     path = _write(tmp_path, "offers.json", json.dumps(data))
-    assert "job_offer.other_employers: 3 entries is more than the limit of 2 (CEC_MAX_OTHER_ENTRIES)" in _error(path, env={"CEC_MAX_OTHER_ENTRIES": "2"})
+    assert "job_offer.other_employers: 3 entries is more than the limit of 2 (CEC_MAX_OTHER_ENTRIES)" in _error(
+        path, env={"CEC_MAX_OTHER_ENTRIES": "2"}
+    )
 
 
 def test_a_bad_limit_setting_is_a_clear_error(tmp_path):
     path = _write(tmp_path, "a.json", ELIGIBLE)
     result = _evaluate(path, env={"CEC_MAX_STRING_CHARS": "lots"})
-    assert result.exit_code == 2 and "CEC_MAX_STRING_CHARS: must be a positive whole number, got 'lots'" in result.stderr
+    assert (
+        result.exit_code == 2 and "CEC_MAX_STRING_CHARS: must be a positive whole number, got 'lots'" in result.stderr
+    )
 
 
-@pytest.mark.parametrize("code, hint", [("XX", ""), ("UK", " (did you mean 'GB'?)"), ("ca", " (did you mean 'CA'?)"), ("Canada", " (did you mean 'CA'?)")])
+@pytest.mark.parametrize(
+    "code, hint",
+    [("XX", ""), ("UK", " (did you mean 'GB'?)"), ("ca", " (did you mean 'CA'?)"), ("Canada", " (did you mean 'CA'?)")],
+)
 def test_unknown_country_codes_are_refused(tmp_path, code, hint):
     path = _write(tmp_path, "c.json", ELIGIBLE.replace('"country": "CA"', f'"country": "{code}"', 1))
-    assert f"work_history[0].country: unknown country code {code!r}{hint}; expected an ISO 3166-1 alpha-2 code" in _error(path)
+    assert (
+        f"work_history[0].country: unknown country code {code!r}{hint}; expected an ISO 3166-1 alpha-2 code"
+        in _error(path)
+    )
 
 
 def test_every_country_in_the_list_is_accepted_and_foreign_work_still_does_not_count(tmp_path):
@@ -179,13 +207,21 @@ def test_every_country_in_the_list_is_accepted_and_foreign_work_still_does_not_c
 
 def test_a_4301_digit_integer_in_yaml_is_an_input_error(tmp_path):
     text = (EXAMPLES / "eligible.yaml").read_text().replace("hours_per_week: 40", "hours_per_week: " + "1" * 4301)
-    assert "work_history[0].hours_per_week: a number written with 4,301 characters" in _error(_write(tmp_path, "big.yaml", text))
+    assert "work_history[0].hours_per_week: a number written with 4,301 characters" in _error(
+        _write(tmp_path, "big.yaml", text)
+    )
 
 
 # --- check_limits' fast yes (facts/limits.py `_mapping_within`) says yes exactly when the walk finds nothing ---------
 
-_LIMITS = st.builds(Limits, string_chars=st.sampled_from([29, 30, 40]), work_periods=st.integers(1, 3), study_periods=st.integers(1, 3),
-                    language_tests=st.integers(1, 3), other_entries=st.integers(1, 3))  # (29: the longest name in LISTS)
+_LIMITS = st.builds(
+    Limits,
+    string_chars=st.sampled_from([29, 30, 40]),
+    work_periods=st.integers(1, 3),
+    study_periods=st.integers(1, 3),
+    language_tests=st.integers(1, 3),
+    other_entries=st.integers(1, 3),
+)  # (29: the longest name in LISTS)
 
 
 @st.composite
@@ -193,10 +229,13 @@ def _near_the_limits(draw, limits: Limits, odd=st.nothing()):
     """A record whose texts, keys, whole numbers and lists are often just within or just over `limits`."""
     chars = limits.string_chars
     text = st.one_of(*[st.text(max_size=3)] * 5, st.text(min_size=chars - 1, max_size=chars + 1))
-    whole = st.integers(-5, 5) | st.sampled_from([10 ** 18 - 1, 10 ** 18, -10 ** 18, 1 - 10 ** 18])
+    whole = st.integers(-5, 5) | st.sampled_from([10**18 - 1, 10**18, -(10**18), 1 - 10**18])
     keys = st.sampled_from(sorted(LISTS) + list(NESTED) + ["id", "a"]) | text
-    value = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | whole | text | odd,
-                         lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+    value = st.recursive(
+        st.none() | st.booleans() | st.floats(allow_nan=False) | whole | text | odd,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=3),
+        max_leaves=12,
+    )
     lists = st.dictionaries(st.sampled_from(sorted(LISTS)), st.lists(value, max_size=4), max_size=2)
     nested = st.dictionaries(st.sampled_from(NESTED), lists | st.lists(lists, max_size=2) | value, max_size=2)
     return {**draw(st.dictionaries(keys, value, max_size=3)), **draw(nested), **draw(lists)}
@@ -218,7 +257,10 @@ def _check_message(data, limits) -> str | None:
     return None
 
 
-@given(_LIMITS.flatmap(lambda limits: st.tuples(st.just(limits), _near_the_limits(limits))), st.sampled_from([2, 3, MAX_DEPTH]))
+@given(
+    _LIMITS.flatmap(lambda limits: st.tuples(st.just(limits), _near_the_limits(limits))),
+    st.sampled_from([2, 3, MAX_DEPTH]),
+)
 @example((Limits(work_periods=3), {"spouse": {"work_history": [1, 2, 3, 4]}}), MAX_DEPTH)
 @example((Limits(other_entries=1), {"job_offer": {"other_employers": [{}, {}]}, "education": [1]}), MAX_DEPTH)
 @example((Limits(), {"a": [[[]]]}), 2)
@@ -229,7 +271,9 @@ def test_the_fast_yes_of_the_limits_agrees_with_the_walk(limited, depth):
         patch.setattr(limits_module, "MAX_DEPTH", depth)  # shallow limits too, so that hypothesis reaches them
         expected = _walk_message(record, limits)
         assert limits_module._mapping_within(record, 0, True, limits, set()) is (expected is None)
-        assert _check_message(record, limits) == expected  # with the keys already seen (the cache of each limit on text)
+        assert (
+            _check_message(record, limits) == expected
+        )  # with the keys already seen (the cache of each limit on text)
 
 
 class _Text(str):

@@ -14,11 +14,11 @@ from cec_rules.engine.errors import InputError
 from support import applicant, criterion, day, job, lang
 
 ABILITIES = ("listening", "reading", "writing", "speaking")
-CLB6_IELTS = lang("ielts_general", "2025-06-01", 5.5, 5.0, 5.5, 5.5)   # CLB 6 in all four
-CLB7_IELTS = lang("ielts_general", "2025-06-01", 6.0, 6.0, 6.0, 6.0)   # CLB 7 in all four
-CLB5_IELTS = lang("ielts_general", "2025-06-01", 5.0, 4.0, 5.0, 5.0)   # CLB 5 in all four
-CLB4_IELTS = lang("ielts_general", "2025-06-01", 4.5, 3.5, 4.0, 4.0)   # CLB 4 in all four
-TEER1_FULL_TIME = job("21231", "2024-01-01", None, 40)                  # well over 1,560 h, TEER 1
+CLB6_IELTS = lang("ielts_general", "2025-06-01", 5.5, 5.0, 5.5, 5.5)  # CLB 6 in all four
+CLB7_IELTS = lang("ielts_general", "2025-06-01", 6.0, 6.0, 6.0, 6.0)  # CLB 7 in all four
+CLB5_IELTS = lang("ielts_general", "2025-06-01", 5.0, 4.0, 5.0, 5.0)  # CLB 5 in all four
+CLB4_IELTS = lang("ielts_general", "2025-06-01", 4.5, 3.5, 4.0, 4.0)  # CLB 4 in all four
+TEER1_FULL_TIME = job("21231", "2024-01-01", None, 40)  # well over 1,560 h, TEER 1
 
 
 def language(decision):
@@ -30,6 +30,7 @@ def weeks_from(first: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
 
 
 # --- which threshold -----------------------------------------------------------------------------
+
 
 def _three_jobs(a_weeks: int, b_weeks: int, c_weeks: int) -> list[dict]:
     """Consecutive 30 h/week jobs from Monday 2023-11-06: A 21231 (TEER 1), B 73300 and C 33102 (TEER 3)."""
@@ -58,7 +59,9 @@ def test_threshold_is_5_when_a_teer3_occupation_has_most_hours(evaluator):
     assert decision.eligible
 
 
-@pytest.mark.parametrize("codes", [("21231", "73300"), ("31301", "13100")], ids=["teer1-code-first", "teer3-code-first"])
+@pytest.mark.parametrize(
+    "codes", [("21231", "73300"), ("31301", "13100")], ids=["teer1-code-first", "teer3-code-first"]
+)
 @pytest.mark.parametrize(("result", "met"), [(CLB6_IELTS, False), (CLB7_IELTS, True)], ids=["clb6", "clb7"])
 def test_tie_between_occupations_takes_the_higher_threshold(evaluator, result, met, codes):
     first, last = weeks_from(day("2024-01-01"), 104)
@@ -68,19 +71,24 @@ def test_tie_between_occupations_takes_the_higher_threshold(evaluator, result, m
     assert language(decision).met is met
 
 
-@pytest.mark.parametrize("codes", [("21231", "73300"), ("31301", "13100")], ids=["teer1-code-first", "teer3-code-first"])
+@pytest.mark.parametrize(
+    "codes", [("21231", "73300"), ("31301", "13100")], ids=["teer1-code-first", "teer3-code-first"]
+)
 def test_tie_shows_the_threshold_applied_in_derived(evaluator, codes):
     # The decision uses the higher level; derived.language_requirement must show that level, whatever
     # the order in which the tied occupations were derived.
     first, last = weeks_from(day("2024-01-01"), 104)
-    decision = evaluator.evaluate(applicant(work_history=[job(code, first, last, 15) for code in codes],
-                                            language_tests=[CLB6_IELTS]))
+    decision = evaluator.evaluate(
+        applicant(work_history=[job(code, first, last, 15) for code in codes], language_tests=[CLB6_IELTS])
+    )
     assert decision.derived["language_requirement"]["level"] == 7
 
 
 @pytest.mark.parametrize(("result", "met"), [(CLB5_IELTS, True), (CLB4_IELTS, False)], ids=["clb5", "clb4"])
 def test_no_qualifying_hours_uses_the_lowest_threshold(evaluator, result, met):
-    decision = evaluator.evaluate(applicant(work_history=[job("64100", "2024-01-01", None, 40)], language_tests=[result]))
+    decision = evaluator.evaluate(
+        applicant(work_history=[job("64100", "2024-01-01", None, 40)], language_tests=[result])
+    )
     assert decision.derived["qualifying_hours"] == 0
     assert decision.derived["language_requirement"]["level"] == 5
     assert language(decision).met is met
@@ -134,7 +142,12 @@ def test_tef_table_is_chosen_by_test_date(evaluator):
     scores = (440, 440, 440, 460)
     old_table = evaluator.evaluate(_teer1_applicant("tef_canada", "2023-12-10", scores))
     new_table = evaluator.evaluate(_teer1_applicant("tef_canada", "2023-12-11", scores))
-    assert old_table.derived["language_results"][0]["levels"] == {"listening": 6, "reading": 6, "writing": 6, "speaking": 7}
+    assert old_table.derived["language_results"][0]["levels"] == {
+        "listening": 6,
+        "reading": 6,
+        "writing": 6,
+        "speaking": 7,
+    }
     assert new_table.derived["language_results"][0]["levels"] == dict.fromkeys(ABILITIES, 7)
     assert not language(old_table).met
     assert language(new_table).met
@@ -149,6 +162,7 @@ def test_tef_old_scale_range_applies_to_tests_before_2019_10_01(evaluator):
 
 
 # --- validity ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("date", "valid"), [("2024-11-02", True), ("2024-11-01", False), ("2024-10-31", False)])
 def test_result_must_be_less_than_two_years_old(evaluator, date, valid):
@@ -165,16 +179,22 @@ def test_result_dated_after_the_assessment_date_is_not_valid(evaluator):
     assert not language(decision).met
 
 
-@pytest.mark.parametrize(("application_date", "result_date", "accepted"), [
-    ("2024-01-29", "2024-01-15", False),  # not yet designated on the assessment date
-    ("2024-01-30", "2024-01-15", False),  # designated, but a result dated before 2024-01-30 never counts
-    ("2024-03-01", "2024-01-29", False),
-    ("2024-03-01", "2024-01-30", True),
-])
-def test_pte_core_accepted_from_2024_01_30_by_assessment_and_result_date(evaluator, application_date, result_date, accepted):
+@pytest.mark.parametrize(
+    ("application_date", "result_date", "accepted"),
+    [
+        ("2024-01-29", "2024-01-15", False),  # not yet designated on the assessment date
+        ("2024-01-30", "2024-01-15", False),  # designated, but a result dated before 2024-01-30 never counts
+        ("2024-03-01", "2024-01-29", False),
+        ("2024-03-01", "2024-01-30", True),
+    ],
+)
+def test_pte_core_accepted_from_2024_01_30_by_assessment_and_result_date(
+    evaluator, application_date, result_date, accepted
+):
     result = lang("pte_core", result_date, 82, 78, 88, 84)  # CLB 9 in all four
-    person = applicant(application_date=application_date, work_history=[job("21231", "2022-01-03", None, 40)],
-                       language_tests=[result])
+    person = applicant(
+        application_date=application_date, work_history=[job("21231", "2022-01-03", None, 40)], language_tests=[result]
+    )
     decision = evaluator.evaluate(person)
     assert decision.derived["language_results"][0]["valid"] is accepted
     assert language(decision).met is accepted
@@ -183,14 +203,16 @@ def test_pte_core_accepted_from_2024_01_30_by_assessment_and_result_date(evaluat
 
 def test_pte_core_not_accepted_with_as_of_before_2024_01_30(evaluator):
     result = lang("pte_core", "2024-01-15", 82, 78, 88, 84)
-    person = applicant(application_date="2024-01-30", work_history=[job("21231", "2022-01-03", None, 40)],
-                       language_tests=[result])
+    person = applicant(
+        application_date="2024-01-30", work_history=[job("21231", "2022-01-03", None, 40)], language_tests=[result]
+    )
     decision = evaluator.evaluate(person, as_of=day("2024-01-29"))
     assert decision.as_of == "2024-01-29"
     assert not language(decision).met
 
 
 # --- best of several -----------------------------------------------------------------------------------
+
 
 def test_best_of_several_results_is_used(evaluator):
     strong = lang("celpip_general", "2025-01-10", 9, 9, 9, 10)
@@ -222,6 +244,7 @@ def test_no_result_at_all_fails_language(evaluator):
 
 # --- the conversions kept for a population's next applicants (facts/language.py) ------------------
 
+
 def test_kept_conversions_share_their_levels_and_scores_and_convert_as_before(evaluator, monkeypatch):
     """Combinations of scores with the same four levels keep one value, equal scores one number; a kept
     combination converts as a new one does, also after the shared copies are forgotten."""
@@ -230,17 +253,22 @@ def test_kept_conversions_share_their_levels_and_scores_and_convert_as_before(ev
     monkeypatch.setattr(module, "_LEVELS", {})
     monkeypatch.setattr(module, "_SAME_LEVELS", {})
     monkeypatch.setattr(module, "_SAME_SCORES", {})
-    people = [applicant(language_tests=[lang("ielts_general", "2025-06-01", *scores)])
-              for scores in ((6.0, 6.0, 6.0, 6.0), (6.5, 6.0, 6.0, 6.0), (5.5, 5.0, 5.5, 5.5), (6.0, 6.0, 6.0, 6.0))]
+    people = [
+        applicant(language_tests=[lang("ielts_general", "2025-06-01", *scores)])
+        for scores in ((6.0, 6.0, 6.0, 6.0), (6.5, 6.0, 6.0, 6.0), (5.5, 5.0, 5.5, 5.5), (6.0, 6.0, 6.0, 6.0))
+    ]
     tests = evaluator.edition_for(people[0].application_date, "<test>").tables.language_tests
     first = [module.convert(0, p.language_tests[0], tests, "<test>") for p in people]
-    (table, kept, _), = module._LEVELS.values()
+    ((table, kept, _),) = module._LEVELS.values()
     assert len(kept) == 3 and len({id(v) for v in kept.values()}) == 2  # 6.0 and 6.5 in listening: both CLB 7
     assert len({id(score) for scores in kept for score in scores if score == 6.0}) == 1
     monkeypatch.setattr(module, "_SAME_LEVELS_KEPT", 1)  # forgotten at every store
     kept.clear()
     again = [module.convert(0, p.language_tests[0], tests, "<test>") for p in people * 2]
     assert again == first * 2
-    assert [(c.levels, c.lowest, c.lowest_ability) for c in first] == \
-        [(dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"), (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"),
-         (dict(zip(ABILITIES, (6, 6, 6, 6))), 6, "listening"), (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening")]
+    assert [(c.levels, c.lowest, c.lowest_ability) for c in first] == [
+        (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"),
+        (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"),
+        (dict(zip(ABILITIES, (6, 6, 6, 6))), 6, "listening"),
+        (dict(zip(ABILITIES, (7, 7, 7, 7))), 7, "listening"),
+    ]

@@ -51,17 +51,27 @@ class Expected:
 
 # --- the fixtures: each edits a fresh copy and returns where the problem must be reported ---------
 
+
 def unknown_key(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "    citation: IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)",
-                "    citaton: IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)")
+    line = edit(
+        root,
+        NEW_EDITION,
+        "    citation: IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)",
+        "    citaton: IRPR 87.1(2)(a); IRCC CEC page (1,560 hours)",
+    )
     return Expected(NEW_FILE, line, "parameters.min_qualifying_hours.citaton", ("citaton",))
 
 
 def wrong_type_of_parameter(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, "    value: 1560", "    value: many")
     at_parameter = line_of(root, NEW_EDITION, "  min_qualifying_hours:")
-    return Expected(NEW_FILE, line, "parameters.min_qualifying_hours.value", ("many",),
-                    [Expected(NEW_FILE, at_parameter, "parameters.min_qualifying_hours", ("many",))])
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.min_qualifying_hours.value",
+        ("many",),
+        [Expected(NEW_FILE, at_parameter, "parameters.min_qualifying_hours", ("many",))],
+    )
 
 
 def wrong_type_in_rule(root: Path) -> Expected:
@@ -80,40 +90,74 @@ def invalid_yaml(root: Path) -> Expected:
 
 
 def unknown_parameter(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "qualifying_hours: {gte: {param: min_qualifying_hours}}",
-                "qualifying_hours: {gte: {param: min_qualifying_hour}}")
-    return Expected(NEW_FILE, line, "rules[0].when[0].where.qualifying_hours.gte.param",
-                    ("'min_qualifying_hour'", "did you mean 'min_qualifying_hours'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "qualifying_hours: {gte: {param: min_qualifying_hours}}",
+        "qualifying_hours: {gte: {param: min_qualifying_hour}}",
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "rules[0].when[0].where.qualifying_hours.gte.param",
+        ("'min_qualifying_hour'", "did you mean 'min_qualifying_hours'"),
+    )
 
 
 def unknown_fact(root: Path) -> Expected:
-    edit(root, NEW_EDITION, RULE0_HEAD + "      - fact: work_experience\n", RULE0_HEAD + "      - fact: work_experiance\n")
-    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "fact: work_experiance"), "rules[0].when[0].fact",
-                    ("'work_experiance'", "did you mean 'work_experience'"))
+    edit(
+        root,
+        NEW_EDITION,
+        RULE0_HEAD + "      - fact: work_experience\n",
+        RULE0_HEAD + "      - fact: work_experiance\n",
+    )
+    return Expected(
+        NEW_FILE,
+        line_of(root, NEW_EDITION, "fact: work_experiance"),
+        "rules[0].when[0].fact",
+        ("'work_experiance'", "did you mean 'work_experience'"),
+    )
 
 
 def unknown_fact_field(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "qualifying_hours: {gte: {param: min_qualifying_hours}}",
-                "qualifying_hour: {gte: {param: min_qualifying_hours}}")
-    return Expected(NEW_FILE, line, "rules[0].when[0].where.qualifying_hour",
-                    ("'qualifying_hour'", "did you mean 'qualifying_hours'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "qualifying_hours: {gte: {param: min_qualifying_hours}}",
+        "qualifying_hour: {gte: {param: min_qualifying_hours}}",
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "rules[0].when[0].where.qualifying_hour",
+        ("'qualifying_hour'", "did you mean 'qualifying_hours'"),
+    )
 
 
 def criterion_never_met(root: Path) -> Expected:
     edit(root, NEW_EDITION, "      meet: admissibility", "      fail: admissibility")
-    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "  admissibility:"), "criteria.admissibility", ("'admissibility'", "never"))
+    return Expected(
+        NEW_FILE, line_of(root, NEW_EDITION, "  admissibility:"), "criteria.admissibility", ("'admissibility'", "never")
+    )
 
 
 def undefined_criterion(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, "      meet: outside_quebec", "      meet: outside_quebek")
-    return Expected(NEW_FILE, line, re.compile(r"rules\[\d+\]\.then\.meet"), ("'outside_quebek'", "did you mean 'outside_quebec'"))
+    return Expected(
+        NEW_FILE, line, re.compile(r"rules\[\d+\]\.then\.meet"), ("'outside_quebek'", "did you mean 'outside_quebec'")
+    )
 
 
 def _timeline(root: Path, effective_to: str, word: str) -> Expected:
     old_line = edit(root, OLD_EDITION, 'effective_to: "2022-11-15"', f'effective_to: "{effective_to}"')
     new_line = line_of(root, NEW_EDITION, "effective_from:")
-    return Expected(NEW_FILE, new_line, "effective_from", (effective_to, word, "2015-01-01"),
-                    [Expected(OLD_FILE, old_line, "effective_to", (effective_to, word, "2022-11-16"))])
+    return Expected(
+        NEW_FILE,
+        new_line,
+        "effective_from",
+        (effective_to, word, "2015-01-01"),
+        [Expected(OLD_FILE, old_line, "effective_to", (effective_to, word, "2022-11-16"))],
+    )
 
 
 def overlapping_editions(root: Path) -> Expected:
@@ -132,19 +176,31 @@ def effective_to_before_effective_from(root: Path) -> Expected:
 def correspondence_unknown_code(root: Path) -> Expected:
     path = root / CORRESPONDENCE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + "1432,Payroll administrators,99999,No such unit group,VC1 - Code Change,,1,1,1:1\n", encoding="utf-8")
+    path.write_text(
+        text + "1432,Payroll administrators,99999,No such unit group,VC1 - Code Change,,1,1,1:1\n", encoding="utf-8"
+    )
     return Expected(f"rulesets/{CORRESPONDENCE}", text.count("\n") + 1, None, ("99999",))
 
 
 def unknown_data_name(root: Path) -> Expected:
     """`data:` names what the program's plugin reads (its `data_files`): a misspelt name is unknown."""
     line = edit(root, NEW_EDITION, "  noc_2016: data/noc/noc2016.csv\n", "  noc_2061: data/noc/noc2016.csv\n")
-    return Expected(NEW_FILE, line, "data.noc_2061", ("unknown data file 'noc_2061'", "did you mean 'noc_2016'?", "noc_correspondence"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "data.noc_2061",
+        ("unknown data file 'noc_2061'", "did you mean 'noc_2016'?", "noc_correspondence"),
+    )
 
 
 def missing_data_name(root: Path) -> Expected:
     edit(root, NEW_EDITION, "  noc_correspondence: data/noc/noc2016_to_2021.csv\n", "")
-    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "\ndata:") + 1, "data", ("missing data file 'noc_correspondence' (one path)",))
+    return Expected(
+        NEW_FILE,
+        line_of(root, NEW_EDITION, "\ndata:") + 1,
+        "data",
+        ("missing data file 'noc_correspondence' (one path)",),
+    )
 
 
 def data_list_for_one_path(root: Path) -> Expected:
@@ -155,29 +211,58 @@ def data_list_for_one_path(root: Path) -> Expected:
 def value_dates_out_of_order(root: Path) -> Expected:
     """A mistyped year in a parameter's `values`: its dates no longer increase."""
     line = edit(root, NEW_EDITION, '      "2024-01-30": [celpip_general', '      "2021-01-30": [celpip_general')
-    return Expected(NEW_FILE, line, "parameters.accepted_language_tests.values.2021-01-30",
-                    ("the dates of values must increase: 2021-01-30 comes after 2022-11-16", "mistyped year"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.accepted_language_tests.values.2021-01-30",
+        ("the dates of values must increase: 2021-01-30 comes after 2022-11-16", "mistyped year"),
+    )
 
 
 def key_indented_less(root: Path) -> Expected:
     """A parameter's key indented less than its siblings: PyYAML's words, then what to do."""
     line = edit(root, NEW_EDITION, "    unit: hours\n    value: 1560", "  unit: hours\n    value: 1560") + 1
-    return Expected(NEW_FILE, line, "parameters.unit.value", ("not valid YAML: mapping values are not allowed here",
-                                                              "align the keys of one mapping"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.unit.value",
+        ("not valid YAML: mapping values are not allowed here", "align the keys of one mapping"),
+    )
 
 
 def value_indented_less(root: Path) -> Expected:
     """A key indented one space less than its siblings: the key path is the line's own, not its block's."""
     line = edit(root, NEW_EDITION, "    unit: years\n    value: 3\n", "    unit: years\n   value: 3\n") + 1
-    return Expected(NEW_FILE, line, "parameters.experience_window_years.value",
-                    ("not valid YAML: expected <block end>", "indented less or more than the keys beside it"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.experience_window_years.value",
+        ("not valid YAML: expected <block end>", "indented less or more than the keys beside it"),
+    )
 
 
-FIXTURES = [unknown_key, wrong_type_of_parameter, wrong_type_in_rule, duplicate_key, invalid_yaml, unknown_parameter,
-            unknown_fact, unknown_fact_field, criterion_never_met, undefined_criterion, overlapping_editions,
-            gap_between_editions, effective_to_before_effective_from, correspondence_unknown_code, unknown_data_name,
-            missing_data_name, data_list_for_one_path, value_dates_out_of_order, key_indented_less,
-            value_indented_less]
+FIXTURES = [
+    unknown_key,
+    wrong_type_of_parameter,
+    wrong_type_in_rule,
+    duplicate_key,
+    invalid_yaml,
+    unknown_parameter,
+    unknown_fact,
+    unknown_fact_field,
+    criterion_never_met,
+    undefined_criterion,
+    overlapping_editions,
+    gap_between_editions,
+    effective_to_before_effective_from,
+    correspondence_unknown_code,
+    unknown_data_name,
+    missing_data_name,
+    data_list_for_one_path,
+    value_dates_out_of_order,
+    key_indented_less,
+    value_indented_less,
+]
 IDS = [f.__name__ for f in FIXTURES]
 
 
@@ -192,6 +277,7 @@ def describe(problems) -> str:
 
 
 # --- the tests -------------------------------------------------------------------------------------
+
 
 def test_the_unedited_copy_is_valid(tmp_path):
     root = copy_rulesets(tmp_path)

@@ -20,11 +20,20 @@ def variant(i: int) -> tuple[object, dict]:
     province = "QC" if kind == 2 else PROVINCES[i % len(PROVINCES)]
     weeks, hours = (20 + i % 20, 25) if kind == 1 else (60 + i % 50, 30)
     end = FIRST_MONDAY + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
-    fields = {"id": f"M-{i:04d}", "intended_province": province, "work_history": [job("21231", FIRST_MONDAY, end, hours)]}
+    fields = {
+        "id": f"M-{i:04d}",
+        "intended_province": province,
+        "work_history": [job("21231", FIRST_MONDAY, end, hours)],
+    }
     if kind == 3:
         fields["language_tests"] = [CLB6]
     unmet = {0: [], 1: ["skilled_work_experience"], 2: ["outside_quebec"], 3: ["language_proficiency"]}[kind]
-    return applicant(**fields), {"id": fields["id"], "province": province, "hours": float(weeks * hours), "unmet": unmet}
+    return applicant(**fields), {
+        "id": fields["id"],
+        "province": province,
+        "hours": float(weeks * hours),
+        "unmet": unmet,
+    }
 
 
 def test_two_thousand_applicants_each_get_their_own_decision(evaluator):

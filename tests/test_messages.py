@@ -33,5 +33,7 @@ def test_explanation_text_has_no_python_words():
     from support import EXAMPLES
 
     for language in ("en", "fr"):
-        result = CliRunner().invoke(cli, ["explain", str(EXAMPLES / "ineligible-admissibility.yaml"), "--lang", language])
+        result = CliRunner().invoke(
+            cli, ["explain", str(EXAMPLES / "ineligible-admissibility.yaml"), "--lang", language]
+        )
         assert result.exit_code == 0 and not PYTHON_WORDS.search(result.output), result.output

@@ -23,7 +23,9 @@ def _add_2027_edition(root: Path) -> None:
     new_dir = root / "cec" / "2027-01-01"
     new_dir.mkdir()
     text = current.read_text()
-    text = text.replace('edition: "2022-11-16"\neffective_from: "2022-11-16"', 'edition: "2027-01-01"\neffective_from: "2027-01-01"')
+    text = text.replace(
+        'edition: "2022-11-16"\neffective_from: "2022-11-16"', 'edition: "2027-01-01"\neffective_from: "2027-01-01"'
+    )
     text = text.replace('value: {"0": 7, "1": 7, "2": 5, "3": 5}', 'value: {"0": 7, "1": 7, "2": 6, "3": 6}')
     (new_dir / "ruleset.yaml").write_text(text)
     current.write_text(current.read_text().replace("effective_to: null", 'effective_to: "2026-12-31"', 1))
@@ -32,7 +34,19 @@ def _add_2027_edition(root: Path) -> None:
 def _evaluate(root: Path, as_of: str) -> dict:
     import json
 
-    result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible-teer3-clb5.yaml"), "--rulesets", str(root), "--as-of", as_of, "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            str(EXAMPLES / "eligible-teer3-clb5.yaml"),
+            "--rulesets",
+            str(root),
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -76,18 +90,52 @@ def test_dated_parameter_values_change_a_threshold_on_their_date(tmp_path):
     edition = root / "cec" / "2022-11-16" / "ruleset.yaml"
     text = edition.read_text()
     assert "    unit: hours\n    value: 1560\n" in text
-    edition.write_text(text.replace("    unit: hours\n    value: 1560\n", '    unit: hours\n    values:\n      "2022-11-16": 1560\n      "2027-07-01": 1000\n'))
+    edition.write_text(
+        text.replace(
+            "    unit: hours\n    value: 1560\n",
+            '    unit: hours\n    values:\n      "2022-11-16": 1560\n      "2027-07-01": 1000\n',
+        )
+    )
     import json
 
     applicant = tmp_path / "part-time.json"  # 2026-01-05 to 2027-02-28 at 20 h/week: 60 weeks, 1,200 hours
-    applicant.write_text(json.dumps({
-        "id": "DATED", "application_date": "2027-07-01", "intended_province": "ON",
-        "language_tests": [{"test": "celpip_general", "date": "2027-01-10", "listening": 9, "reading": 9, "writing": 9, "speaking": 9}],
-        "work_history": [{"noc_code": "21231", "noc_version": 2021, "country": "CA", "start": "2026-01-05", "end": "2027-02-28",
-                          "hours_per_week": 20, "paid": True, "self_employed": False, "authorized": True}]}))
+    applicant.write_text(
+        json.dumps(
+            {
+                "id": "DATED",
+                "application_date": "2027-07-01",
+                "intended_province": "ON",
+                "language_tests": [
+                    {
+                        "test": "celpip_general",
+                        "date": "2027-01-10",
+                        "listening": 9,
+                        "reading": 9,
+                        "writing": 9,
+                        "speaking": 9,
+                    }
+                ],
+                "work_history": [
+                    {
+                        "noc_code": "21231",
+                        "noc_version": 2021,
+                        "country": "CA",
+                        "start": "2026-01-05",
+                        "end": "2027-02-28",
+                        "hours_per_week": 20,
+                        "paid": True,
+                        "self_employed": False,
+                        "authorized": True,
+                    }
+                ],
+            }
+        )
+    )
 
     def decide(as_of: str) -> dict:
-        result = CliRunner().invoke(cli, ["evaluate", str(applicant), "--rulesets", str(root), "--as-of", as_of, "--format", "json"])
+        result = CliRunner().invoke(
+            cli, ["evaluate", str(applicant), "--rulesets", str(root), "--as-of", as_of, "--format", "json"]
+        )
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 

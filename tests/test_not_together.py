@@ -32,12 +32,36 @@ FST = "fst/2022-11-16/ruleset.yaml"
 TOGETHER_LINE = "      not_together: [skilled_trade_experience, settlement_funds]\n"
 CASES = sorted(REPO.glob("rulesets/fst/*/tests/*.yaml"))
 OTHER_TRADE = {  # self-employed as 72200 (five years), an LMIA offer as 72201, 1,000 CAD: each criterion open, never together
-    "id": "NT-1", "application_date": "2026-11-01", "intended_province": "ON",
-    "language_tests": [{"test": "ielts_general", "date": "2025-06-01", "listening": 5.0, "reading": 3.5, "writing": 4.0, "speaking": 5.0}],
-    "work_history": [{"noc_code": "72200", "noc_version": 2021, "country": "CA", "start": "2021-11-01", "end": None, "hours_per_week": 30,
-                      "paid": True, "self_employed": True, "authorized": True}],
+    "id": "NT-1",
+    "application_date": "2026-11-01",
+    "intended_province": "ON",
+    "language_tests": [
+        {
+            "test": "ielts_general",
+            "date": "2025-06-01",
+            "listening": 5.0,
+            "reading": 3.5,
+            "writing": 4.0,
+            "speaking": 5.0,
+        }
+    ],
+    "work_history": [
+        {
+            "noc_code": "72200",
+            "noc_version": 2021,
+            "country": "CA",
+            "start": "2021-11-01",
+            "end": None,
+            "hours_per_week": 30,
+            "paid": True,
+            "self_employed": True,
+            "authorized": True,
+        }
+    ],
     "job_offer": {"noc_code": "72201", "noc_version": 2021, "lmia": True, "full_time": True, "duration_months": None},
-    "settlement_funds": 1000, "family_size": 2}
+    "settlement_funds": 1000,
+    "family_size": 2,
+}
 
 
 def _decision(mets: list, together: list[tuple[str, ...]]) -> Decision:
@@ -55,11 +79,19 @@ def applicant_file(tmp_path_factory) -> Path:
 
 # --- validation ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("listed, words, at", [
-    ("[skilled_trade_experience, settlement_fund]", ("unknown criterion 'settlement_fund'", "did you mean 'settlement_funds'"), "not_together[1]"),
-    ("[settlement_funds, settlement_funds]", ("criterion 'settlement_funds' is named twice",), "not_together[1]"),
-    ("[settlement_funds]", ("names 1 criterion; it needs at least two",), "not_together"),
-])
+
+@pytest.mark.parametrize(
+    "listed, words, at",
+    [
+        (
+            "[skilled_trade_experience, settlement_fund]",
+            ("unknown criterion 'settlement_fund'", "did you mean 'settlement_funds'"),
+            "not_together[1]",
+        ),
+        ("[settlement_funds, settlement_funds]", ("criterion 'settlement_funds' is named twice",), "not_together[1]"),
+        ("[settlement_funds]", ("names 1 criterion; it needs at least two",), "not_together"),
+    ],
+)
 def test_a_bad_not_together_is_reported_with_file_line_and_key_path(tmp_path, listed, words, at):
     root = copy_rulesets(tmp_path, ("fst",))
     line = edit(root, FST, TOGETHER_LINE, f"      not_together: {listed}\n")
@@ -74,7 +106,10 @@ def test_a_misspelt_not_together_is_an_unknown_key_with_did_you_mean(tmp_path):
     line = edit(root, FST, TOGETHER_LINE, TOGETHER_LINE.replace("not_together", "not_togeter"))
     result = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert result.exit_code == 2
-    assert f"rulesets/{FST}:{line}:7:" in result.stderr and "unknown key 'not_togeter' (did you mean 'not_together'?)" in result.stderr
+    assert (
+        f"rulesets/{FST}:{line}:7:" in result.stderr
+        and "unknown key 'not_togeter' (did you mean 'not_together'?)" in result.stderr
+    )
 
 
 def test_a_not_together_needs_a_reason(tmp_path):
@@ -103,6 +138,7 @@ class _NoPositions:
 
 # --- the decision ----------------------------------------------------------------------------------
 
+
 def test_a_fired_not_together_makes_the_decision_not_eligible_and_says_why():
     decision = _decision([True, None, None], [("c1", "c2")])
     assert decision.eligible is False
@@ -119,19 +155,33 @@ def test_without_a_not_together_the_json_has_no_such_key():
 
 
 def test_a_not_together_whose_criteria_are_all_met_is_an_engine_error_naming_the_rule():
-    criteria = [CriterionResult("a", True, "r", "IRPR"), CriterionResult("b", True, "r", "IRPR"), CriterionResult("c", False, "r", "IRPR")]
-    result = RunResult(not_together=[NotTogether(("a", "c"), "x", None, "fine"), NotTogether(("a", "b"), "y", None, "wrong_rule")])
+    criteria = [
+        CriterionResult("a", True, "r", "IRPR"),
+        CriterionResult("b", True, "r", "IRPR"),
+        CriterionResult("c", False, "r", "IRPR"),
+    ]
+    result = RunResult(
+        not_together=[NotTogether(("a", "c"), "x", None, "fine"), NotTogether(("a", "b"), "y", None, "wrong_rule")]
+    )
     with pytest.raises(EngineError, match="rule 'wrong_rule' concluded not_together for a, b, which are all met"):
         _not_together(result, criteria)
 
 
 def test_the_same_record_from_several_firings_is_shown_once():
     record = NotTogether(("a", "b"), "x", None, "rule")
-    result = RunResult(not_together=[record, NotTogether(("a", "b"), "x", None, "rule"), NotTogether(("a", "b"), "z", None, "rule")])
-    assert [r.reason for r in _not_together(result, [CriterionResult("a", None, "r", "IRPR"), CriterionResult("b", None, "r", "IRPR")])] == ["x", "z"]
+    result = RunResult(
+        not_together=[record, NotTogether(("a", "b"), "x", None, "rule"), NotTogether(("a", "b"), "z", None, "rule")]
+    )
+    assert [
+        r.reason
+        for r in _not_together(
+            result, [CriterionResult("a", None, "r", "IRPR"), CriterionResult("b", None, "r", "IRPR")]
+        )
+    ] == ["x", "z"]
 
 
 # --- replay --------------------------------------------------------------------------------------
+
 
 def test_fst_cases_decide_byte_for_byte_the_same_with_the_pattern_cache_on_and_off(monkeypatch):
     """Each FST case decided twice (the second time replayed), cache on and off: the same lines, with the
@@ -142,8 +192,11 @@ def test_fst_cases_decide_byte_for_byte_the_same_with_the_pattern_cache_on_and_o
     for setting in ("0", "1"):
         monkeypatch.setenv(pattern_cache.CACHE_ENV, setting)
         evaluator = Evaluator(library, "fst")
-        runs[setting] = [evaluator.evaluate(PROGRAM.read_applicant(*applicant_data(c), None), c.case.as_of).to_json_line()
-                         for _ in range(2) for c in cases]
+        runs[setting] = [
+            evaluator.evaluate(PROGRAM.read_applicant(*applicant_data(c), None), c.case.as_of).to_json_line()
+            for _ in range(2)
+            for c in cases
+        ]
     assert evaluator.runtime.patterns.stats.hits > len(cases) // 2
     assert sum('"not_together"' in line for line in runs["1"]) >= 16
     assert runs["0"] == runs["1"]
@@ -151,12 +204,16 @@ def test_fst_cases_decide_byte_for_byte_the_same_with_the_pattern_cache_on_and_o
 
 # --- what shows a decision ------------------------------------------------------------------------
 
+
 def test_the_text_shows_each_not_together_in_english_and_french(applicant_file):
     english = CliRunner().invoke(cli, ["evaluate", str(applicant_file), "--program", "fst"])
     french = CliRunner().invoke(cli, ["evaluate", str(applicant_file), "--program", "fst", "--lang", "fr"])
     assert english.exit_code == 0 and french.exit_code == 0
     assert "NOT ELIGIBLE" in english.output
-    assert "[NEVER MET TOGETHER] skilled_trade_experience + offer_or_certificate: a qualifying job offer as 72201" in english.output
+    assert (
+        "[NEVER MET TOGETHER] skilled_trade_experience + offer_or_certificate: a qualifying job offer as 72201"
+        in english.output
+    )
     assert "[JAMAIS REMPLIS ENSEMBLE] skilled_trade_experience + settlement_funds: seulement 1" in french.output
     assert "ne dispense que si aucun métier n'a les heures" in french.output
     assert "(RIPR 87.2(5)" in french.output
@@ -166,8 +223,10 @@ def test_the_json_line_lists_the_records(applicant_file):
     result = CliRunner().invoke(cli, ["evaluate", str(applicant_file), "--program", "fst", "--format", "json"])
     data = json.loads(result.output)
     assert data["eligible"] is False and not [c for c in data["criteria"] if c["met"] is False]
-    assert [r["criteria"] for r in data["not_together"]] == [["skilled_trade_experience", "offer_or_certificate"],
-                                                             ["skilled_trade_experience", "settlement_funds"]]
+    assert [r["criteria"] for r in data["not_together"]] == [
+        ["skilled_trade_experience", "offer_or_certificate"],
+        ["skilled_trade_experience", "settlement_funds"],
+    ]
 
 
 def test_csv_summary_and_consumed_facts_name_the_group_as_unmet():
@@ -184,8 +243,16 @@ def test_csv_summary_and_consumed_facts_name_the_group_as_unmet():
 
 
 def test_an_explanation_shows_each_not_together():
-    doc = {"applicant_id": "A-1", "program": "fst", "edition": "2022-11-16", "as_of": "2026-11-01", "eligible": False, "language": "en",
-           "criteria": [], "not_together": [{"criteria": ["c1", "c2"], "reason": "never both", "citation": "IRPR 1"}]}
+    doc = {
+        "applicant_id": "A-1",
+        "program": "fst",
+        "edition": "2022-11-16",
+        "as_of": "2026-11-01",
+        "eligible": False,
+        "language": "en",
+        "criteria": [],
+        "not_together": [{"criteria": ["c1", "c2"], "reason": "never both", "citation": "IRPR 1"}],
+    }
     assert "[NEVER MET TOGETHER] c1 + c2 (IRPR 1)\n  Why: never both" in explanation_text(doc)
 
 
@@ -194,7 +261,11 @@ def test_cec_explain_shows_a_not_together_in_english_and_french(tmp_path):
     holds: outside_quebec is unmet): `cec explain` says it, with the reason in each language."""
     root = copy_rulesets(tmp_path, ("cec",))
     anchor = "  - id: not_found_inadmissible\n"
-    edit(root, "cec/2022-11-16/ruleset.yaml", anchor, """  - id: quebec_and_admissibility_never_together
+    edit(
+        root,
+        "cec/2022-11-16/ruleset.yaml",
+        anchor,
+        """  - id: quebec_and_admissibility_never_together
     description: A test rule.
     citation: IRPR 87.1(1)
     when:
@@ -204,11 +275,20 @@ def test_cec_explain_shows_a_not_together_in_english_and_french(tmp_path):
     then:
       not_together: [outside_quebec, admissibility]
       reason: {en: "intends to live in {applicant.intended_province}", fr: "résidence prévue : {applicant.intended_province}"}
-""" + anchor)
+"""
+        + anchor,
+    )
     quebec = tmp_path / "quebec.yaml"
-    quebec.write_text((REPO / "examples" / "eligible.yaml").read_text().replace('intended_province: "ON"', 'intended_province: "QC"'))
-    for lang, words in (("en", "[NEVER MET TOGETHER] outside_quebec + admissibility (IRPR 87.1(1))\n  Why: intends to live in QC"),
-                        ("fr", "[JAMAIS REMPLIS ENSEMBLE] outside_quebec + admissibility (RIPR 87.1(1))\n  Motif: résidence prévue : QC")):
+    quebec.write_text(
+        (REPO / "examples" / "eligible.yaml").read_text().replace('intended_province: "ON"', 'intended_province: "QC"')
+    )
+    for lang, words in (
+        ("en", "[NEVER MET TOGETHER] outside_quebec + admissibility (IRPR 87.1(1))\n  Why: intends to live in QC"),
+        (
+            "fr",
+            "[JAMAIS REMPLIS ENSEMBLE] outside_quebec + admissibility (RIPR 87.1(1))\n  Motif: résidence prévue : QC",
+        ),
+    ):
         result = CliRunner().invoke(cli, ["explain", "--rulesets", str(root), "--lang", lang, str(quebec)])
         assert result.exit_code == 0, result.output
         assert words in result.output

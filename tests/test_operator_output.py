@@ -24,7 +24,9 @@ def _records(tmp_path):
 def test_csv_has_reasons_and_with_csv_rejects_every_input_row(tmp_path):
     source = _records(tmp_path)
     out = tmp_path / "out.csv"
-    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--format", "csv", "--csv-rejects", "--workers", "1"])
+    result = CliRunner().invoke(
+        cli, ["batch", str(source), "-o", str(out), "--format", "csv", "--csv-rejects", "--workers", "1"]
+    )
     assert result.exit_code == 3, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 2
@@ -61,7 +63,9 @@ def test_lang_fr_on_evaluate_and_batch(tmp_path):
     assert text.exit_code == 0 and "NON ADMISSIBLE" in text.output and "le CLB 7 est exigé" in text.output
     assert "(RIPR 87.1(2)(d)-(e), 74(1))" in text.output and "(titre anglais)" in text.output
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(cli, ["batch", str(_records(tmp_path)), "-o", str(out), "--lang", "fr", "--workers", "1"])
+    result = CliRunner().invoke(
+        cli, ["batch", str(_records(tmp_path)), "-o", str(out), "--lang", "fr", "--workers", "1"]
+    )
     assert result.exit_code == 3, result.output
     decision = json.loads(out.read_text().splitlines()[0])
     language = next(c for c in decision["criteria"] if c["id"] == "language_proficiency")

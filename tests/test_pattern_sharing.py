@@ -30,7 +30,9 @@ def test_cec_2022_s_parameter_periods_decide_alike(evaluator):
 
 def test_a_parameter_a_rule_reads_keeps_the_patterns_apart(evaluator):
     compiled = _compiled(evaluator, BEFORE)
-    unread = dataclasses.replace(compiled, parameters={**compiled.parameters, "accepted_language_tests": ["ielts_general"]})
+    unread = dataclasses.replace(
+        compiled, parameters={**compiled.parameters, "accepted_language_tests": ["ielts_general"]}
+    )
     assert decides_alike(unread) == decides_alike(compiled)
     for name, value in (("min_qualifying_hours", 1500), ("excluded_provinces", ["QC", "ON"])):
         changed = dataclasses.replace(compiled, parameters={**compiled.parameters, name: value})
@@ -41,9 +43,21 @@ def test_a_parameter_a_rule_reads_keeps_the_patterns_apart(evaluator):
 
 def _decision(evaluator, cache, day: dt.date, person: str) -> str:
     evaluator.runtime.patterns = cache
-    dated = applicant(id=person, application_date=day, work_history=[job(start=day - dt.timedelta(days=900), hours=35)],
-                      language_tests=[{"test": "ielts_general", "date": (day - dt.timedelta(days=200)).isoformat(),
-                                       "listening": 8.0, "reading": 7.0, "writing": 7.0, "speaking": 7.0}])
+    dated = applicant(
+        id=person,
+        application_date=day,
+        work_history=[job(start=day - dt.timedelta(days=900), hours=35)],
+        language_tests=[
+            {
+                "test": "ielts_general",
+                "date": (day - dt.timedelta(days=200)).isoformat(),
+                "listening": 8.0,
+                "reading": 7.0,
+                "writing": 7.0,
+                "speaking": 7.0,
+            }
+        ],
+    )
     return evaluator.evaluate(dated).to_json_line()
 
 
@@ -54,5 +68,7 @@ def test_a_pattern_recorded_in_one_period_replays_in_the_other_with_the_same_byt
     _decision(evaluator, cache, BEFORE, "A")
     recorded = (cache.stats.misses, cache.stats.hits)
     assert _decision(evaluator, cache, AFTER, "B") == expected
-    assert (cache.stats.misses, cache.stats.hits) == (recorded[0], recorded[1] + recorded[0]), "every run of B replays A's"
+    assert (cache.stats.misses, cache.stats.hits) == (recorded[0], recorded[1] + recorded[0]), (
+        "every run of B replays A's"
+    )
     assert len({cache._names[_compiled(evaluator, day).name] for day in (BEFORE, AFTER)}) == 1

@@ -102,9 +102,14 @@ def test_a_program_is_unpickled_when_first_used(tmp_path, cache):
 def test_the_next_process_finds_the_entry(tmp_path, cache):
     """The entry's name is the same in every process (no object address in it): otherwise each start
     misses the cache and writes one more entry."""
-    script = ("from cec_rules.engine.library import bundled_root; from cec_rules.engine.program import installed_programs; "
-              "from cec_rules.engine.library_cache import _entry_name; print(_entry_name(bundled_root(), installed_programs()))")
-    names = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    script = (
+        "from cec_rules.engine.library import bundled_root; from cec_rules.engine.program import installed_programs; "
+        "from cec_rules.engine.library_cache import _entry_name; print(_entry_name(bundled_root(), installed_programs()))"
+    )
+    names = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    }
     assert len(names) == 1 and names.pop().strip()
 
 
@@ -153,7 +158,7 @@ def test_the_cache_keeps_only_the_most_recently_used_entries(tmp_path, cache, mo
         library_cache.load_library_cached(root, _inputs())
         names[root] = set(cache.glob("library-*.pickle")) - set().union(*names.values())
     first_entry = next(iter(names[roots[0]]))
-    os.utime(first_entry, (1, 1))                     # as if used long ago ...
+    os.utime(first_entry, (1, 1))  # as if used long ago ...
     library_cache.load_library_cached(roots[0], _inputs())  # ... then served: now the most recent
     library_cache.load_library_cached(roots[2], _inputs())
     kept = set(cache.glob("library-*.pickle"))

@@ -26,8 +26,22 @@ CEC = str(Path(sys.executable).with_name("cec"))
 def population(tmp_path_factory) -> Path:
     """The benchmark's own generator (a realistic mix, with malformed records), a few thousand records."""
     path = tmp_path_factory.mktemp("population") / "population.jsonl"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--count", "2500", "--seed", "7", "--malformed-share", "0.02", "-o", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "--count",
+            "2500",
+            "--seed",
+            "7",
+            "--malformed-share",
+            "0.02",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -37,7 +51,9 @@ def _decide_all(path: Path, cache_on: bool, monkeypatch) -> tuple[list[str], Rec
     lines = []
     for seq, text in enumerate(path.read_text().splitlines()):
         outcome = decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
-        lines.append(outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject))  # a JSON line: UTF-8 bytes
+        lines.append(
+            outcome.line.decode() if hasattr(outcome, "line") else repr(outcome.reject)
+        )  # a JSON line: UTF-8 bytes
     return lines, decider
 
 
@@ -61,7 +77,13 @@ def test_cec_batch_output_is_the_same_with_the_cache_on_and_off(population, tmp_
     for setting in ("0", "1"):
         out = tmp_path / f"decisions-{setting}.jsonl"
         env = {**os.environ, pattern_cache.CACHE_ENV: setting}
-        result = subprocess.run([CEC, "batch", str(head), "-o", str(out), "--workers", "2"], capture_output=True, text=True, env=env, timeout=600)
+        result = subprocess.run(
+            [CEC, "batch", str(head), "-o", str(out), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
         assert result.returncode in (0, 3), result.stderr
         outputs.append((out.read_bytes(), (tmp_path / f"decisions-{setting}.jsonl.rejects.jsonl").read_bytes()))
     assert outputs[0] == outputs[1]
@@ -82,8 +104,10 @@ def test_a_small_cache_keeps_only_its_most_recent_patterns(evaluator, monkeypatc
 def _four_patterns():
     from support import applicant, job
 
-    return [applicant(intended_province=province, work_history=[job(hours=hours, start="2020-01-01")])
-            for hours, province in ((5, "ON"), (40, "ON"), (5, "QC"), (40, "QC"))]
+    return [
+        applicant(intended_province=province, work_history=[job(hours=hours, start="2020-01-01")])
+        for hours, province in ((5, "ON"), (40, "ON"), (5, "QC"), (40, "QC"))
+    ]
 
 
 def test_patterns_keep_one_copy_of_each_firing(evaluator, monkeypatch):
@@ -127,7 +151,7 @@ def test_a_condition_the_key_cannot_express_disables_caching_for_the_ruleset(eva
 
     decision_facts = [{"t": "applicant", "id": "A", "as_of": 20260101, "intended_province": "ON", "admissible": True}]
     _, compiled = evaluator.context(applicant())
-    (name, body), = compiled.definition.items()
+    ((name, body),) = compiled.definition.items()
     odd = dict(body, odd_rule={"all": [{"a": {"$and": [{"t": "applicant"}, {"$mt": {"id": "A.*"}}]}}], "run": "noop"})
     changed = dataclasses.replace(compiled, definition={name: odd}, name=name + "_odd")
     cache = pattern_cache.PatternCache()
@@ -149,8 +173,14 @@ def test_the_key_separates_each_side_of_a_threshold_and_joins_exactly(evaluator)
     assert {constant for name, _, constant in spec.tests["language_result"] if name == "lowest"} == set(levels)
     assert "title" not in spec.exact.get("primary_occupation", set()), "shown in reasons only, not compared"
     cache = pattern_cache.PatternCache()
-    work = {"t": "work_experience", "qualifying_hours": 1559.99, "occupations_with_hours": 1, "window_start": 20200101,
-            "window_end": 20221231, "unresolved_periods": 0}
+    work = {
+        "t": "work_experience",
+        "qualifying_hours": 1559.99,
+        "occupations_with_hours": 1,
+        "window_start": 20200101,
+        "window_end": 20221231,
+        "unresolved_periods": 0,
+    }
     below, above, far_above = (cache.key(compiled, [dict(work, qualifying_hours=h)]) for h in (1559.99, 1560.0, 4000.0))
     assert below != above and above == far_above
     assert NEVER_ASSERTED not in spec.tests
@@ -164,9 +194,24 @@ def test_a_join_with_a_derived_field_of_known_values_keys_the_other_side_by_its_
 
     _, compiled = evaluator.context(applicant())
     cache = pattern_cache.PatternCache()
-    occupation = {"t": "primary_occupation", "reading": 0, "noc_code": "21231", "noc_version": 2021, "title": "t", "level": "1",
-                  "hours": 2000.0, "tied": False, "tied_with": ""}
-    result = {"t": "language_result", "test": "celpip_general", "date": 20240101, "lowest": 7, "lowest_ability": "reading"}
+    occupation = {
+        "t": "primary_occupation",
+        "reading": 0,
+        "noc_code": "21231",
+        "noc_version": 2021,
+        "title": "t",
+        "level": "1",
+        "hours": 2000.0,
+        "tied": False,
+        "tied_with": "",
+    }
+    result = {
+        "t": "language_result",
+        "test": "celpip_general",
+        "date": 20240101,
+        "lowest": 7,
+        "lowest_ability": "reading",
+    }
 
     def key(lowest):
         return cache.key(compiled, [occupation, dict(result, lowest=lowest)])
@@ -176,7 +221,7 @@ def test_a_join_with_a_derived_field_of_known_values_keys_the_other_side_by_its_
     assert key(7) == key(8) == key(12) and key(5) == key(6) and key(0) == key(4)
     assert len({key(4), key(5), key(7)}) == 3
     assert key(7.0) == key(8.5) and key(6.99) == key(5), "a plain number is placed among the levels"
-    assert key("7") != key(7) and key(True) != key(1) and key(2 ** 60) != key(2 ** 60 + 1), "any other value exactly"
+    assert key("7") != key(7) and key(True) != key(1) and key(2**60) != key(2**60 + 1), "any other value exactly"
     asserted = {"t": "language_requirement", "reading": 0, "level": 6, "basis": "b"}
     assert cache.key(compiled, [occupation, result, asserted]) is None
 
@@ -189,18 +234,31 @@ def test_a_join_is_kept_exact_when_the_derived_side_can_hold_any_value():
         return [SimpleNamespace(then=SimpleNamespace(derive=DeriveFact(fact="req", set=values))) for values in sets]
 
     parameters = {"table": {"a": 5, "b": 7.5}, "n": 3, "odd": {"a": "x"}, "flag": True}
-    bounded = pattern_cache._bounded(rules({"level": Lookup(lookup="table", key=FactRef(ref="o.level"))},
-                                           {"level": Lowest(lowest="table")}, {"level": ParamRef(param="n")}, {"level": 9}), parameters)
+    bounded = pattern_cache._bounded(
+        rules(
+            {"level": Lookup(lookup="table", key=FactRef(ref="o.level"))},
+            {"level": Lowest(lowest="table")},
+            {"level": ParamRef(param="n")},
+            {"level": 9},
+        ),
+        parameters,
+    )
     assert bounded == {("req", "level"): (3, 5, 7.5, 9)}
-    for other in ({"level": FactRef(ref="o.level")}, {"other": 1}, {"level": Lookup(lookup="odd", key="a")},
-                  {"level": ParamRef(param="flag")}, {"level": float("nan")}, {"level": 2 ** 60}):
+    for other in (
+        {"level": FactRef(ref="o.level")},
+        {"other": 1},
+        {"level": Lookup(lookup="odd", key="a")},
+        {"level": ParamRef(param="flag")},
+        {"level": float("nan")},
+        {"level": 2**60},
+    ):
         assert pattern_cache._bounded(rules({"level": 9}, other), parameters) == {}, other
 
 
 def test_values_python_and_durable_might_compare_differently_are_keyed_exactly():
     outcome = pattern_cache._outcome
     assert outcome(1560.0, "$gte", 1560) is True and outcome(1559.5, "$gte", 1560) is False
-    assert outcome(2 ** 60, "$gt", 10) != outcome(2 ** 60 + 1, "$gt", 10), "past 2**53: the exact value"
+    assert outcome(2**60, "$gt", 10) != outcome(2**60 + 1, "$gt", 10), "past 2**53: the exact value"
     assert outcome(float("nan"), "$lt", 1)[0] == "float", "NaN: the exact value (which never equals another key)"
     assert outcome("12", "$gt", 10) == ("str", "12"), "a text compared with a number: the exact text"
     assert outcome(True, "$eq", 1) == ("bool", True), "a boolean compared with a number: the exact value"
@@ -242,8 +300,13 @@ def _every_compiled_stage(library):
         evaluator = Evaluator(library, program)
         for edition in editions:
             ruleset = edition.ruleset
-            periods = {ruleset.effective_from} | {start for p in ruleset.parameters.values() if p.values for start in p.values
-                                                  if start >= ruleset.effective_from}
+            periods = {ruleset.effective_from} | {
+                start
+                for p in ruleset.parameters.values()
+                if p.values
+                for start in p.values
+                if start >= ruleset.effective_from
+            }
             for day in sorted(periods):
                 for screen in (False, True) if stage_rules(ruleset, screen=True) else (False,):
                     yield program, evaluator._compile(edition, day, screen)
@@ -263,8 +326,14 @@ def test_an_any_group_is_keyed_by_every_comparison_in_it(library):
     facts share a key only when every alternative falls the same way for both."""
     compiled = next(c for program, c in _every_compiled_stage(library) if program == "fst" and "__screen" not in c.name)
     (body,) = compiled.definition.values()
-    alternatives = [term for rule in body.values() for term in rule["all"] for pattern in term.values()
-                    for term in pattern.get("$and", []) if "$or" in term]
+    alternatives = [
+        term
+        for rule in body.values()
+        for term in rule["all"]
+        for pattern in term.values()
+        for term in pattern.get("$and", [])
+        if "$or" in term
+    ]
     assert alternatives, "FST's rulesets have `any:` groups"
     spec = pattern_cache.key_spec(compiled)
     for alternative in alternatives:
@@ -285,9 +354,12 @@ def test_every_program_decides_the_same_bytes_with_the_cache_on_and_off(populati
     for cache_on in (False, True):
         monkeypatch.setenv(pattern_cache.CACHE_ENV, "1" if cache_on else "0")
         decider = RecordDecider(None, None, "jsonl", programs=programs)
-        decided[cache_on] = [outcome.line.decode() if hasattr(outcome, "line") else f"rejected: {outcome.reject!r}"
-                             for outcome in (decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json"))
-                                             for seq, text in enumerate(head))]
+        decided[cache_on] = [
+            outcome.line.decode() if hasattr(outcome, "line") else f"rejected: {outcome.reject!r}"
+            for outcome in (
+                decider.decide(Record(seq, seq + 1, "population.jsonl", text, "json")) for seq, text in enumerate(head)
+            )
+        ]
     lines = [line for record in decided[True] for line in record.splitlines() if line.startswith("{")]
     assert {orjson_program(line) for line in lines} == set(programs)
     differing = [i for i, (a, b) in enumerate(zip(decided[False], decided[True])) if a != b]
@@ -310,12 +382,15 @@ def _evaluators(evaluators):
         yield from _evaluators(evaluator.chain._evaluators.values())
 
 
-@pytest.mark.parametrize("tests", [
-    (("$gte", 7), ("$lt", 7), ("$eq", 8), ("$gt", 9.5), ("$lte", 12), ("$neq", 0)),
-    (("$eq", "ON"), ("$neq", "QC"), ("$eq", "BC")),
-    (("$eq", True),),
-    (("$gte", 3120), ("$ex", None)),
-])
+@pytest.mark.parametrize(
+    "tests",
+    [
+        (("$gte", 7), ("$lt", 7), ("$eq", 8), ("$gt", 9.5), ("$lte", 12), ("$neq", 0)),
+        (("$eq", "ON"), ("$neq", "QC"), ("$eq", "BC")),
+        (("$eq", True),),
+        (("$gte", 3120), ("$ex", None)),
+    ],
+)
 def test_a_field_s_reader_separates_values_exactly_as_the_outcomes_of_its_comparisons(tests):
     """The key reads each field once (`_reading`: a place among the thresholds, or the text itself); two
     values get the same reading exactly when every comparison falls the same way for both."""
@@ -324,8 +399,27 @@ def test_a_field_s_reader_separates_values_exactly_as_the_outcomes_of_its_compar
     def read(value):
         return pattern_cache._fact_part({} if value is pattern_cache._ABSENT else {"field": value}, fields)
 
-    values = [*range(-2, 15), 6.99, 7.0, 9.5, 9.50001, 3119.99, 3120, 2 ** 60, float("nan"), float("inf"), True, False,
-              "ON", "QC", "BC", "AB", "7", None, pattern_cache._ABSENT]
+    values = [
+        *range(-2, 15),
+        6.99,
+        7.0,
+        9.5,
+        9.50001,
+        3119.99,
+        3120,
+        2**60,
+        float("nan"),
+        float("inf"),
+        True,
+        False,
+        "ON",
+        "QC",
+        "BC",
+        "AB",
+        "7",
+        None,
+        pattern_cache._ABSENT,
+    ]
     outcomes = {id(v): tuple(pattern_cache._outcome(v, op, c) for op, c in tests) for v in values}
     for a in values:
         for b in values:

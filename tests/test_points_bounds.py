@@ -44,14 +44,21 @@ def test_a_table_range_bounds_the_factor_and_both_totals(tmp_path):
     assert decision.criteria[0].reason == "between 64 and 68 points; 67 needed"
     assert decision.score.fact()["age"] == 7  # the score fact holds an open factor's least points, as `total` does
     shown = json.loads(decision.to_json_line())["score"]["factors"][0]
-    assert list(shown) == ["id", "points", "max", "between", "reason", "citation", "needs"] and shown["between"] == [7, 11]
+    assert list(shown) == ["id", "points", "max", "between", "reason", "citation", "needs"] and shown["between"] == [
+        7,
+        11,
+    ]
     assert "age                              7-11 / 12   [UNDETERMINED] no date of birth" in decision_text(decision)
 
 
 def test_bounds_that_reach_the_pass_mark_in_every_reading_meet_it(tmp_path):
     pts, _ = bounded(tmp_path, "{table: age_points, inputs: {age: {from: 18, to: 36}}}")
     decision = pts.evaluate(UNKNOWN_AGE)
-    assert (decision.score.factors[0].between, decision.score.total, decision.score.possible_total) == ((11, 12), 68, 69)
+    assert (decision.score.factors[0].between, decision.score.total, decision.score.possible_total) == (
+        (11, 12),
+        68,
+        69,
+    )
     assert (decision.eligible, decision.criteria[0].reason) == (True, "68 points; 67 needed")
     assert decision.score.factors[0].points is None  # the factor itself stays open: its input is still missing
 
@@ -107,7 +114,9 @@ def test_a_reversed_range_is_an_engine_error_not_a_guess(tmp_path):
 
 def test_a_range_outside_the_tables_domain_is_an_engine_error_not_a_guess(tmp_path):
     pts, _ = bounded(tmp_path, "{table: age_points, inputs: {age: {from: 36, to: {ref: person.spouse_clb}}}}")
-    with pytest.raises(EngineError, match=r"input age from 36 to 200 is outside its declared domain \(integer 0 to 130\)"):
+    with pytest.raises(
+        EngineError, match=r"input age from 36 to 200 is outside its declared domain \(integer 0 to 130\)"
+    ):
         pts.evaluate(PointsApplicant(age=None, spouse_clb=200))
 
 
@@ -126,7 +135,8 @@ def test_test_cases_can_expect_the_bounds_of_an_open_factor(tmp_path):
     assert compare(Expectation(score={"age": [7, 11], "total": 64, "possible_total": 68}), decision) == []
     assert compare(Expectation(score={"age": [0, 12], "education": [0, 25]}), decision) == [
         "score.age: expected undetermined between 0 and 12, got [7, 11]",
-        "score.education: expected undetermined between 0 and 25, got 23"]
+        "score.education: expected undetermined between 0 and 25, got 23",
+    ]
 
 
 def test_a_consumed_decision_gives_an_open_factor_at_its_least_points(tmp_path):
@@ -138,36 +148,55 @@ def test_a_consumed_decision_gives_an_open_factor_at_its_least_points(tmp_path):
 
 # --- the computation ------------------------------------------------------------------------------
 
-STEPS = Table.model_validate({
-    "description": "d", "citation": "c", "output": {"type": "integer"},
-    "inputs": {"years": {"type": "integer", "min": 0, "max": 50}, "bonus": {"type": "boolean"}},
-    "rows": [{"when": {"years": {"lt": 2}}, "value": 5}, {"when": {"years": {"gte": 2, "lte": 3}}, "value": 20},
-             {"when": {"years": {"gte": 4}, "bonus": {"eq": False}}, "value": 10},
-             {"when": {"years": {"gte": 4}, "bonus": {"eq": True}}, "value": 12}]})
+STEPS = Table.model_validate(
+    {
+        "description": "d",
+        "citation": "c",
+        "output": {"type": "integer"},
+        "inputs": {"years": {"type": "integer", "min": 0, "max": 50}, "bonus": {"type": "boolean"}},
+        "rows": [
+            {"when": {"years": {"lt": 2}}, "value": 5},
+            {"when": {"years": {"gte": 2, "lte": 3}}, "value": 20},
+            {"when": {"years": {"gte": 4}, "bonus": {"eq": False}}, "value": 10},
+            {"when": {"years": {"gte": 4}, "bonus": {"eq": True}}, "value": 12},
+        ],
+    }
+)
 
 
-@pytest.mark.parametrize("years, bonus, expected", [
-    ((1, 4), False, (5, 20)),   # a table that does not rise with its input: not its values at the ends (5, 10)
-    ((2, 3), False, (20, 20)),  # one segment: one value
-    ((4, 50), True, (12, 12)),
-    ((0, 0), False, (5, 5)),
-    (3, False, (20, 20)),       # no range: the one value
-])
+@pytest.mark.parametrize(
+    "years, bonus, expected",
+    [
+        ((1, 4), False, (5, 20)),  # a table that does not rise with its input: not its values at the ends (5, 10)
+        ((2, 3), False, (20, 20)),  # one segment: one value
+        ((4, 50), True, (12, 12)),
+        ((0, 0), False, (5, 5)),
+        (3, False, (20, 20)),  # no range: the one value
+    ],
+)
 def test_a_table_range_is_every_value_the_table_gives_over_the_range(years, bonus, expected):
     assert table_range("steps", STEPS, {"years": years, "bonus": bonus}, {}) == expected
 
 
-@pytest.mark.parametrize("years, message", [
-    ((4, 1), "table 'steps': input years from 4 to 1: the range is reversed"),
-    ((0, 51), r"table 'steps': input years from 0 to 51 is outside its declared domain \(integer 0 to 50\)"),
-])
+@pytest.mark.parametrize(
+    "years, message",
+    [
+        ((4, 1), "table 'steps': input years from 4 to 1: the range is reversed"),
+        ((0, 51), r"table 'steps': input years from 0 to 51 is outside its declared domain \(integer 0 to 50\)"),
+    ],
+)
 def test_a_table_range_out_of_order_or_of_domain_is_an_error(years, message):
     with pytest.raises(TableError, match=message):
         table_range("steps", STEPS, {"years": years, "bonus": False}, {})
 
 
-GRID = Score.model_validate({"max": 100, "factors": {name: {"max": 10, "description": name, "citation": "x"} for name in "abc"},
-                             "caps": [{"id": "ab", "factors": ["a", "b"], "max": 12}]})
+GRID = Score.model_validate(
+    {
+        "max": 100,
+        "factors": {name: {"max": 10, "description": name, "citation": "x"} for name in "abc"},
+        "caps": [{"id": "ab", "factors": ["a", "b"], "max": 12}],
+    }
+)
 
 
 def unknown(factor: str, between=None) -> PointsUnknown:

@@ -23,7 +23,7 @@ GUIDE = REPO / "docs" / "policy-editing.md"
 def guide_commands() -> list[tuple[str, int]]:
     """(command, expected exit code) for each line of the section's bash blocks."""
     text = GUIDE.read_text()
-    section = text[text.index("## Adding a new edition"):text.index("## Changing a table")]
+    section = text[text.index("## Adding a new edition") : text.index("## Changing a table")]
     commands = []
     for block in re.findall(r"```bash\n(.*?)```", section, re.DOTALL):
         for line in block.splitlines():
@@ -61,10 +61,20 @@ def _check_what_the_guide_says(outputs: dict, checkout: Path) -> None:
     by_start = lambda prefix: next(out for cmd, out in outputs.items() if cmd.startswith(prefix))
     first_test = by_start("cec test my-rules --coverage")
     assert " 0 failed" in first_test
-    assert "cec/2027-01-01:" in first_test and "rules never fired: occupation_without_counterpart_excluded;" in first_test.split("cec/2027-01-01:")[1].splitlines()[0]
-    assert "NOT ELIGIBLE" in by_start("cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2027-01-01")
-    assert ": ELIGIBLE" in by_start("cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2026-12-31")
+    assert (
+        "cec/2027-01-01:" in first_test
+        and "rules never fired: occupation_without_counterpart_excluded;"
+        in first_test.split("cec/2027-01-01:")[1].splitlines()[0]
+    )
+    assert "NOT ELIGIBLE" in by_start(
+        "cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2027-01-01"
+    )
+    assert ": ELIGIBLE" in by_start(
+        "cec evaluate examples/eligible-teer3-clb5.yaml --rulesets my-rules --as-of 2026-12-31"
+    )
     failures = [line for line in by_start("cec test my-rules/cec/2027-01-01").splitlines() if line.startswith("FAIL")]
     assert failures and all("language" in line for line in failures)
-    assert "language_level_by_occupation_level: {0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}" in by_start("cec diff")
+    assert "language_level_by_occupation_level: {0: 7, 1: 7, 2: 5, 3: 5} -> {0: 7, 1: 7, 2: 6, 3: 6}" in by_start(
+        "cec diff"
+    )
     assert "Sample applicants" in by_start("head -20 impact/report.md") or (checkout / "impact" / "report.md").is_file()

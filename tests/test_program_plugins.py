@@ -58,7 +58,8 @@ def test_a_program_without_a_plugin_is_unavailable_and_cec_still_decides(tmp_pat
     library = load_library(root, installed)
     assert "stub" not in installed and set(library.programs) == {"cec"}
     assert [p.message for p in library.unavailable["stub"]] == [
-        f"program 'stub' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed))} (docs/engine.md, 'Programs as plugins')"]
+        f"program 'stub' cannot be decided: no plugin is installed for it; working plugins: {', '.join(sorted(installed))} (docs/engine.md, 'Programs as plugins')"
+    ]
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--rulesets", str(root)])
     assert result.exit_code == 0, result.stderr
     assert "ELIGIBLE for CEC" in result.stdout
@@ -70,7 +71,10 @@ def test_validate_and_list_report_the_unavailable_program(tmp_path):
     add_stub_program(root)
     validate = CliRunner().invoke(cli, ["rulesets", "validate", str(root)])
     assert validate.exit_code == 2
-    assert re.search(r"stub/2026-01-01/ruleset\.yaml:5:\d+: program: program 'stub' cannot be decided: no plugin is installed", validate.stderr), validate.stderr
+    assert re.search(
+        r"stub/2026-01-01/ruleset\.yaml:5:\d+: program: program 'stub' cannot be decided: no plugin is installed",
+        validate.stderr,
+    ), validate.stderr
     listed = CliRunner().invoke(cli, ["rulesets", "list", "--rulesets", str(root)])
     assert listed.exit_code == 0, listed.stderr
     assert "stub: unavailable, 1 problem(s) in its rulesets" in listed.stdout
@@ -96,8 +100,10 @@ def test_a_plugin_that_cannot_be_loaded_costs_only_its_program(tmp_path, monkeyp
 
     from cec_rules.engine import program
 
-    entries = [EntryPoint("cec", "cec_rules.facts.cec_program:PROGRAM", ENTRY_POINT_GROUP),
-               EntryPoint("stub", "no_such_package.stub:PROGRAM", ENTRY_POINT_GROUP)]
+    entries = [
+        EntryPoint("cec", "cec_rules.facts.cec_program:PROGRAM", ENTRY_POINT_GROUP),
+        EntryPoint("stub", "no_such_package.stub:PROGRAM", ENTRY_POINT_GROUP),
+    ]
     monkeypatch.setattr(program, "entry_points", lambda group: entries)
     program._discover.cache_clear()
     try:

@@ -85,6 +85,7 @@ def with_item(record: dict, field: str, item: dict, position: int) -> dict:
 
 # --- adding work ------------------------------------------------------------------------------------
 
+
 @given(record=gen.applicants(), more=st.data())
 def test_adding_a_work_period_never_lowers_experience(evaluator, record, more):
     """Adding any work period never lowers the qualifying hours nor moves `skilled_work_experience` down.
@@ -101,13 +102,21 @@ def test_adding_a_work_period_never_lowers_experience(evaluator, record, more):
     `test_more_work_in_a_more_demanding_occupation_can_raise_the_threshold`.
     """
     day = gen.application_day(record)
-    changed = with_item(record, "work_history", more.draw(gen.work_periods(day), label="added period"),
-                        more.draw(st.integers(0, 9), label="position"))
+    changed = with_item(
+        record,
+        "work_history",
+        more.draw(gen.work_periods(day), label="added period"),
+        more.draw(st.integers(0, 9), label="position"),
+    )
     before, after = decide(evaluator, record), decide(evaluator, changed)
     label(outcome(before), "skilled_work_experience")
     assert qualifying_hours(after) >= qualifying_hours(before), changed
-    assert_never_lower(only(outcome(before), "skilled_work_experience"), only(outcome(after), "skilled_work_experience"), changed)
-    assert only(outcome(after), "outside_quebec", "admissibility") == only(outcome(before), "outside_quebec", "admissibility")
+    assert_never_lower(
+        only(outcome(before), "skilled_work_experience"), only(outcome(after), "skilled_work_experience"), changed
+    )
+    assert only(outcome(after), "outside_quebec", "admissibility") == only(
+        outcome(before), "outside_quebec", "admissibility"
+    )
 
 
 @given(record=gen.applicants(), more=st.data())
@@ -127,8 +136,12 @@ def test_adding_work_at_the_lowest_threshold_never_hurts(evaluator, record, more
     """
     day = gen.application_day(record)
     codes = st.sampled_from(gen.lowest_threshold_codes(gen.edition_on(day).ruleset.effective_from)).map(gen.period_code)
-    changed = with_item(record, "work_history", more.draw(gen.work_periods(day, codes), label="added period"),
-                        more.draw(st.integers(0, 9), label="position"))
+    changed = with_item(
+        record,
+        "work_history",
+        more.draw(gen.work_periods(day, codes), label="added period"),
+        more.draw(st.integers(0, 9), label="position"),
+    )
     before = outcome(decide(evaluator, record))
     label(before, "eligible")
     assert_never_lower(before, outcome(decide(evaluator, changed)), changed)
@@ -138,11 +151,26 @@ def test_more_work_in_a_more_demanding_occupation_can_raise_the_threshold(evalua
     """Why the property above is restricted: an applicant eligible with CLB 5 from TEER 3 work stops
     being eligible when more hours in a TEER 1 occupation make it the predominant one (CLB 7 needed,
     IRPR 87.1(2)(e)). Adding work is not monotone in law, only the hours are."""
-    record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON",
-              "language_tests": [celpip("2026-01-10", 5)],
-              "work_history": [{"noc_code": "73300", "noc_version": 2021, "country": "CA", "start": "2024-06-01", "end": None,
-                                "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}],
-              "study_history": []}
+    record = {
+        "id": "P-1",
+        "application_date": "2026-11-01",
+        "intended_province": "ON",
+        "language_tests": [celpip("2026-01-10", 5)],
+        "work_history": [
+            {
+                "noc_code": "73300",
+                "noc_version": 2021,
+                "country": "CA",
+                "start": "2024-06-01",
+                "end": None,
+                "hours_per_week": 30,
+                "paid": True,
+                "self_employed": False,
+                "authorized": True,
+            }
+        ],
+        "study_history": [],
+    }
     software = {**record["work_history"][0], "noc_code": "21231", "start": "2023-11-01", "hours_per_week": 40}
     changed = with_item(record, "work_history", software, 1)
     before, after = outcome(decide(evaluator, record)), outcome(decide(evaluator, changed))
@@ -184,11 +212,18 @@ def test_one_unit_group_under_two_names_is_one_occupation(evaluator):
     short. Grouping by the code as reported saw 1,560 h + 1,560 h in two "occupations" against 2,730 h,
     asked CLB 5 and found the applicant eligible."""
     work = {"country": "CA", "hours_per_week": 30, "paid": True, "self_employed": False, "authorized": True}
-    record = {"id": "P-1", "application_date": "2026-11-01", "intended_province": "ON", "study_history": [],
-              "language_tests": [celpip("2026-01-10", 5)],
-              "work_history": [{**work, "noc_version": 2021, "noc_code": "31301", "start": "2024-01-01", "end": "2024-12-29"},
-                               {**work, "noc_version": 2016, "noc_code": "3012", "start": "2024-12-30", "end": "2025-12-28"},
-                               {**work, "noc_version": 2021, "noc_code": "73300", "start": "2024-01-01", "end": "2025-09-28"}]}
+    record = {
+        "id": "P-1",
+        "application_date": "2026-11-01",
+        "intended_province": "ON",
+        "study_history": [],
+        "language_tests": [celpip("2026-01-10", 5)],
+        "work_history": [
+            {**work, "noc_version": 2021, "noc_code": "31301", "start": "2024-01-01", "end": "2024-12-29"},
+            {**work, "noc_version": 2016, "noc_code": "3012", "start": "2024-12-30", "end": "2025-12-28"},
+            {**work, "noc_version": 2021, "noc_code": "73300", "start": "2024-01-01", "end": "2025-09-28"},
+        ],
+    }
     same_names = copy.deepcopy(record)
     same_names["work_history"][1].update(noc_version=2021, noc_code="31301")
     assert outcome(decide(evaluator, same_names))["language_proficiency"] is False
@@ -215,15 +250,25 @@ def test_settling_a_split_code_never_contradicts_a_determined_answer(evaluator, 
     settled = with_item(record, "work_history", {**period, **gen.period_code(chosen)}, position)
     before, after = outcome(decide(evaluator, reported)), outcome(decide(evaluator, settled))
     event(f"undetermined before: {sorted(key for key, met in before.items() if met is None)}")
-    contradicted = {key: (before[key], after[key]) for key in before if before[key] is not None and after[key] != before[key]}
-    assert not contradicted, f"determined answers changed (reported, settled): {contradicted}\nsettled record: {settled}"
+    contradicted = {
+        key: (before[key], after[key]) for key in before if before[key] is not None and after[key] != before[key]
+    }
+    assert not contradicted, (
+        f"determined answers changed (reported, settled): {contradicted}\nsettled record: {settled}"
+    )
 
 
 @st.composite
 def split_point(draw, record: dict) -> tuple[int, dt.date] | None:
     """(index of a period of at least two days, the last day of its first part), or None."""
-    spans = [(i, gen.day_of(p["start"]), gen.day_of(p["end"]) if p["end"] else gen.application_day(record) - dt.timedelta(days=1))
-             for i, p in enumerate(record["work_history"])]
+    spans = [
+        (
+            i,
+            gen.day_of(p["start"]),
+            gen.day_of(p["end"]) if p["end"] else gen.application_day(record) - dt.timedelta(days=1),
+        )
+        for i, p in enumerate(record["work_history"])
+    ]
     spans = [(i, start, end) for i, start, end in spans if end > start]
     if not spans:
         return None
@@ -255,6 +300,7 @@ def test_splitting_a_period_in_two_changes_nothing(evaluator, record, more):
 
 # --- study ----------------------------------------------------------------------------------------
 
+
 @given(record=gen.applicants(), more=st.data())
 def test_part_time_study_changes_nothing(evaluator, record, more):
     """Adding a part-time study period changes no outcome and no hours: IRPR 87.1(3)(a) excludes only
@@ -281,11 +327,16 @@ def test_full_time_study_never_adds_experience(evaluator, record, more):
     changed = with_item(record, "study_history", study, more.draw(st.integers(0, 9), label="position"))
     before, after = decide(evaluator, record), decide(evaluator, changed)
     assert qualifying_hours(after) <= qualifying_hours(before), changed
-    assert_never_lower(only(outcome(after), "skilled_work_experience"), only(outcome(before), "skilled_work_experience"), changed)
-    assert only(outcome(after), "outside_quebec", "admissibility") == only(outcome(before), "outside_quebec", "admissibility")
+    assert_never_lower(
+        only(outcome(after), "skilled_work_experience"), only(outcome(before), "skilled_work_experience"), changed
+    )
+    assert only(outcome(after), "outside_quebec", "admissibility") == only(
+        outcome(before), "outside_quebec", "admissibility"
+    )
 
 
 # --- language results -------------------------------------------------------------------------------
+
 
 @st.composite
 def raised_score(draw, record: dict) -> tuple[int, str, object]:
@@ -335,8 +386,12 @@ def test_adding_a_valid_language_result_never_hurts(evaluator, record, more):
     result cannot spoil another. No other criterion reads language results.
     """
     day = gen.application_day(record)
-    changed = with_item(record, "language_tests", more.draw(gen.language_results(day, "valid"), label="added result"),
-                        more.draw(st.integers(0, 9), label="position"))
+    changed = with_item(
+        record,
+        "language_tests",
+        more.draw(gen.language_results(day, "valid"), label="added result"),
+        more.draw(st.integers(0, 9), label="position"),
+    )
     before = outcome(decide(evaluator, record))
     label(before, "language_proficiency")
     assert_never_lower(before, outcome(decide(evaluator, changed)), changed)
@@ -361,14 +416,21 @@ def test_a_result_dated_exactly_two_years_before_the_application_is_expired(eval
     Applying on 2015-01-01 with one CELPIP result of 2013-01-01 (CLB 5 everywhere, the threshold with
     no work): the result is exactly 2 years old, not less, so it is expired and language is unmet. The
     derivation used to take it as valid (`result.date < oldest` was the expiry test)."""
-    record = {"id": "P-1", "application_date": "2015-01-01", "intended_province": "ON", "work_history": [], "study_history": [],
-              "language_tests": [celpip("2013-01-01", 5)]}
+    record = {
+        "id": "P-1",
+        "application_date": "2015-01-01",
+        "intended_province": "ON",
+        "work_history": [],
+        "study_history": [],
+        "language_tests": [celpip("2013-01-01", 5)],
+    }
     decision = decide(evaluator, record)
     assert decision.derived["language_results"][0]["valid"] is False
     assert outcome(decision)["language_proficiency"] is False
 
 
 # --- province -----------------------------------------------------------------------------------------
+
 
 @given(record=gen.applicants(), more=st.data())
 def test_moving_the_intended_province_off_quebec_never_hurts(evaluator, record, more):
@@ -384,11 +446,13 @@ def test_moving_the_intended_province_off_quebec_never_hurts(evaluator, record, 
     label(before, "outside_quebec")
     assert after["outside_quebec"] is True, changed
     assert_never_lower(before, after, changed)
-    assert only(after, *(k for k in after if k not in ("outside_quebec", "eligible"))) == \
-        only(before, *(k for k in before if k not in ("outside_quebec", "eligible"))), changed
+    assert only(after, *(k for k in after if k not in ("outside_quebec", "eligible"))) == only(
+        before, *(k for k in before if k not in ("outside_quebec", "eligible"))
+    ), changed
 
 
 # --- order and determinism ------------------------------------------------------------------------
+
 
 @given(record=gen.applicants(), more=st.data())
 def test_the_order_of_the_lists_does_not_matter(evaluator, record, more):
@@ -399,8 +463,13 @@ def test_the_order_of_the_lists_does_not_matter(evaluator, record, more):
     the most hours, the best result); no provision depends on the order an application lists them in.
     Reasons may name a different one of two equally good results, so only outcomes are compared.
     """
-    changed = {**record, **{field: more.draw(st.permutations(record[field]), label=field)
-                            for field in ("work_history", "study_history", "language_tests")}}
+    changed = {
+        **record,
+        **{
+            field: more.draw(st.permutations(record[field]), label=field)
+            for field in ("work_history", "study_history", "language_tests")
+        },
+    }
     before, after = decide(evaluator, record), decide(evaluator, changed)
     assert outcome(after) == outcome(before), changed
     assert qualifying_hours(after) == qualifying_hours(before), changed

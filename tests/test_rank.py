@@ -33,10 +33,23 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 CEC = str(Path(sys.executable).with_name("cec"))
 
 
-def _line(applicant_id: str, score: int, submitted: str | None = None, eligible=True, programs=("cec",), categories=()) -> dict:
-    return {"applicant_id": applicant_id, "eligible": eligible, "edition": "2026-02-18", "score": score, "score_possible": score,
-            "score_note": None, "profile_submitted": submitted, "programs": list(programs), "programs_undetermined": [],
-            "categories": list(categories), "reasons": {}, "score_breakdown": None}
+def _line(
+    applicant_id: str, score: int, submitted: str | None = None, eligible=True, programs=("cec",), categories=()
+) -> dict:
+    return {
+        "applicant_id": applicant_id,
+        "eligible": eligible,
+        "edition": "2026-02-18",
+        "score": score,
+        "score_possible": score,
+        "score_note": None,
+        "profile_submitted": submitted,
+        "programs": list(programs),
+        "programs_undetermined": [],
+        "categories": list(categories),
+        "reasons": {},
+        "score_breakdown": None,
+    }
 
 
 POOL = [
@@ -52,7 +65,18 @@ POOL = [
 
 
 def _ranked(tmp_path: Path, selection: Round | None = None, lines=POOL) -> tuple[list[dict], dict, RankOptions]:
-    options = RankOptions("in.jsonl", tmp_path / "ranked.jsonl", tmp_path / "rejects.jsonl", 1, None, None, False, False, RANKING, selection)
+    options = RankOptions(
+        "in.jsonl",
+        tmp_path / "ranked.jsonl",
+        tmp_path / "rejects.jsonl",
+        1,
+        None,
+        None,
+        False,
+        False,
+        RANKING,
+        selection,
+    )
     options.decided.write_text("".join(json.dumps(line) + "\n" for line in lines))
     counts = write_ranked(options)
     return [json.loads(line) for line in options.output.read_text().splitlines()], counts, options
@@ -71,13 +95,23 @@ def test_higher_score_first_then_earlier_submission_then_id_missing_timestamps_l
 def test_a_round_by_count_invites_in_rank_order_and_reports_the_tie_break_cutoff(tmp_path):
     ranked, counts, _ = _ranked(tmp_path, Round(date="2026-11-05", type="general", invitations=3))
     assert [r["applicant_id"] for r in ranked if r["invited"]] == ["B", "C", "F"]
-    assert counts["round"]["cutoff"] == {"score": 450, "profile_submitted": "2026-02-01T10:00:00.000000Z", "applicant_id": "F"}
+    assert counts["round"]["cutoff"] == {
+        "score": 450,
+        "profile_submitted": "2026-02-01T10:00:00.000000Z",
+        "applicant_id": "F",
+    }
     assert counts["round"]["invited_by_program"] == {"cec": 2, "fsw": 2}
 
 
 def test_a_round_by_cutoff_invites_everyone_at_or_above_it_in_the_pool(tmp_path):
     ranked, counts, _ = _ranked(tmp_path, Round(date="2026-11-05", type="general", cutoff=450))
-    assert [r["applicant_id"] for r in ranked if r["invited"]] == ["B", "C", "F", "A", "D"]  # E (500) is not in the pool
+    assert [r["applicant_id"] for r in ranked if r["invited"]] == [
+        "B",
+        "C",
+        "F",
+        "A",
+        "D",
+    ]  # E (500) is not in the pool
     assert counts["round"]["cutoff"]["score"] == 450 and counts["round"]["cutoff"]["profile_submitted"] is None
 
 
@@ -96,18 +130,24 @@ def test_a_category_round_invites_only_that_category(tmp_path):
 def test_the_csv_has_a_row_per_profile_in_rank_order(tmp_path):
     _, _, options = _ranked(tmp_path, Round(date="2026-11-05", type="general", invitations=1))
     rows = options.csv.read_text().splitlines()
-    assert rows[0] == "rank,applicant_id,eligible,score,score_possible,profile_submitted,programs,categories,invited,score_note,reasons"
+    assert (
+        rows[0]
+        == "rank,applicant_id,eligible,score,score_possible,profile_submitted,programs,categories,invited,score_note,reasons"
+    )
     assert rows[1].startswith("1,B,true,480,480,2026-05-01T10:00:00.000000Z,fsw,,true,")
     assert rows[-1].startswith(",E,false,500")
 
 
-@pytest.mark.parametrize("text, words", [
-    ("date: 2026-11-05\ntype: general\n", ["exactly one of invitations"]),
-    ("date: 2026-11-05\ntype: category\ninvitations: 5\n", ["add `category: NAME`"]),
-    ("date: 2026-11-05\ntype: general\ninvitations: 5\nprogram: cec\n", ["does not take `program`"]),
-    ("date: 2026-11-05\ntype: draw\ninvitations: 5\n", ["round.yaml:2", "type"]),
-    ("date: 2026-11-05\ntype: general\ninvitation: 5\n", ["round.yaml:3", "invitation", "did you mean"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("date: 2026-11-05\ntype: general\n", ["exactly one of invitations"]),
+        ("date: 2026-11-05\ntype: category\ninvitations: 5\n", ["add `category: NAME`"]),
+        ("date: 2026-11-05\ntype: general\ninvitations: 5\nprogram: cec\n", ["does not take `program`"]),
+        ("date: 2026-11-05\ntype: draw\ninvitations: 5\n", ["round.yaml:2", "type"]),
+        ("date: 2026-11-05\ntype: general\ninvitation: 5\n", ["round.yaml:3", "invitation", "did you mean"]),
+    ],
+)
 def test_a_bad_round_file_names_the_file_line_and_key(tmp_path, text, words):
     path = tmp_path / "round.yaml"
     path.write_text(text)
@@ -128,9 +168,23 @@ def test_the_html_summary_shows_the_distribution_the_cutoff_and_the_invitations_
     _, counts, options = _ranked(tmp_path, Round(date="2026-11-05", type="category", category="french", invitations=2))
     page = tmp_path / "ranked.html"
     page.write_text(html_report({"input": "in.jsonl", "rejected": 0, "rank": counts}, RANKING))
-    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--no-first-run", "--disable-sync", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     dom = run.stdout
     bars = {label: int(n) for label, n in re.findall(r'data-bin="([^"]+)" data-count="(\d+)"', dom)}
@@ -143,8 +197,16 @@ def test_the_html_summary_shows_the_distribution_the_cutoff_and_the_invitations_
 def _ties() -> list[dict]:
     """POOL and 40 more hand-made lines with few distinct scores, timestamps and outcomes: many ties."""
     stamps = [None, "2026-02-01T10:00:00.000000Z", "2026-01-15T08:00:00.000000Z"]
-    return POOL + [_line(f"T{(n * 7) % 40:02d}", 450 + 30 * (n % 2), stamps[n % 3], eligible=[True, True, None, False][n % 4],
-                         categories=["french"] if n % 5 == 0 else []) for n in range(40)]
+    return POOL + [
+        _line(
+            f"T{(n * 7) % 40:02d}",
+            450 + 30 * (n % 2),
+            stamps[n % 3],
+            eligible=[True, True, None, False][n % 4],
+            categories=["french"] if n % 5 == 0 else [],
+        )
+        for n in range(40)
+    ]
 
 
 @pytest.mark.parametrize("lines", [POOL, _ties()], ids=["pool", "ties"])
@@ -158,15 +220,19 @@ def test_ranking_in_runs_of_three_keys_writes_the_same_bytes_as_in_one_run(tmp_p
         folder.mkdir()
         _, counts, options = _ranked(folder, selection, lines)
         outputs[run_size] = (options.output.read_bytes(), options.csv.read_bytes(), counts)
-        assert sorted(p.name for p in folder.iterdir()) == ["ranked.csv", "ranked.jsonl", "ranked.jsonl.decided"]  # no run files left
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "ranked.csv",
+            "ranked.jsonl",
+            "ranked.jsonl.decided",
+        ]  # no run files left
     assert outputs["3"] == outputs["1000000"]
-
 
 
 @pytest.mark.parametrize("text, size", [("7", 7), ("0", 50_000), ("-3", 50_000), ("many", 50_000), ("", 50_000)])
 def test_the_sort_run_setting_is_a_positive_whole_number_or_the_default(monkeypatch, text, size):
     monkeypatch.setenv("CEC_RANK_SORT_RUN", text)
     assert sort_run_size() == size
+
 
 def test_the_sort_runs_are_removed_when_ordering_fails(tmp_path, monkeypatch):
     from cec_rules.engine.rank import run as run_module
@@ -186,6 +252,7 @@ def test_the_sort_runs_are_removed_when_ordering_fails(tmp_path, monkeypatch):
 
 
 # --- the whole command -------------------------------------------------------------------------------
+
 
 def _population(path: Path, count: int, bad_every: int = 0) -> None:
     """Profiles cycling through the examples, on 2026-11-01, every third without a submission time."""
@@ -217,15 +284,31 @@ def test_cec_rank_ranks_every_profile_by_its_crs_score_and_rejects_bad_records(t
     ranked = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(ranked) == 38 and len((tmp_path / "ranked.jsonl.rejects.jsonl").read_text().splitlines()) == 2
     in_pool = [r for r in ranked if r["eligible"] is True]
-    assert in_pool and all(r["score_note"] is None and 0 < r["score"] <= r["score_possible"] for r in in_pool)  # the CRS is installed
+    assert in_pool and all(
+        r["score_note"] is None and 0 < r["score"] <= r["score_possible"] for r in in_pool
+    )  # the CRS is installed
     order = [(-r["score"], r["profile_submitted"] is None, r["profile_submitted"] or "") for r in in_pool]
-    assert order == sorted(order) and len({r["score"] for r in in_pool}) > 1  # by score, then the earlier submission, none last
+    assert (
+        order == sorted(order) and len({r["score"] for r in in_pool}) > 1
+    )  # by score, then the earlier submission, none last
     cec = [r for r in in_pool if "cec" in r["programs"]]  # a program round: only profiles eligible for CEC
-    assert len(cec) < len(in_pool) and [r["applicant_id"] for r in in_pool if r["invited"]] == [r["applicant_id"] for r in cec[:4]]
-    assert f"cut-off: score {cec[3]['score']}, profile_submitted {cec[3]['profile_submitted'] or '(none)'}" in result.stderr
+    assert len(cec) < len(in_pool) and [r["applicant_id"] for r in in_pool if r["invited"]] == [
+        r["applicant_id"] for r in cec[:4]
+    ]
+    assert (
+        f"cut-off: score {cec[3]['score']}, profile_submitted {cec[3]['profile_submitted'] or '(none)'}"
+        in result.stderr
+    )
     assert "crs not installed" not in result.stderr
-    assert {p.name for p in tmp_path.iterdir()} == {"pool.jsonl", "round.yaml", "ranked.jsonl", "ranked.csv", "ranked.html",
-                                                      "ranked.summary.json", "ranked.jsonl.rejects.jsonl"}
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "pool.jsonl",
+        "round.yaml",
+        "ranked.jsonl",
+        "ranked.csv",
+        "ranked.html",
+        "ranked.summary.json",
+        "ranked.jsonl.rejects.jsonl",
+    }
 
 
 def test_cec_rank_in_runs_of_three_keys_writes_the_same_files_as_in_one_run(tmp_path, monkeypatch):
@@ -257,8 +340,19 @@ def test_an_unfinished_run_is_refused_without_resume_and_a_different_run_with_it
 
 def test_as_of_and_a_round_on_another_date_are_refused(tmp_path):
     (tmp_path / "round.yaml").write_text('date: "2026-11-01"\ntype: general\ninvitations: 4\n')
-    result = CliRunner().invoke(cli, ["rank", "x.jsonl", "-o", str(tmp_path / "r.jsonl"), "--as-of", "2026-10-01",
-                                      "--round", str(tmp_path / "round.yaml")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            "x.jsonl",
+            "-o",
+            str(tmp_path / "r.jsonl"),
+            "--as-of",
+            "2026-10-01",
+            "--round",
+            str(tmp_path / "round.yaml"),
+        ],
+    )
     assert result.exit_code == 2 and "differs from the round's date" in result.stderr
 
 
@@ -270,7 +364,9 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     _rank(source, "-o", reference, "--workers", 2)
 
     out = tmp_path / "out.jsonl"
-    process = subprocess.Popen([CEC, "rank", source, "-o", out, "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [CEC, "rank", source, "-o", out, "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     progress = Path(str(out) + ".decided.progress")
     while not (progress.exists() and json.loads(progress.read_text() or "{}").get("done", 0) >= 300):
         assert process.poll() is None, "the run finished before it could be killed"
@@ -282,7 +378,9 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     assert out.read_bytes() == reference.read_bytes()
     assert out.with_suffix(".csv").read_bytes() == reference.with_suffix(".csv").read_bytes()
     assert (tmp_path / "out.jsonl.rejects.jsonl").read_bytes() == (tmp_path / "ref.jsonl.rejects.jsonl").read_bytes()
-    assert not any(p.name.endswith((".decided", ".run", ".partial", ".progress", ".sorting")) for p in tmp_path.iterdir())
+    assert not any(
+        p.name.endswith((".decided", ".run", ".partial", ".progress", ".sorting")) for p in tmp_path.iterdir()
+    )
 
 
 def test_a_kill_after_deciding_resumes_by_ordering_again(tmp_path, monkeypatch):

@@ -55,7 +55,9 @@ def results_of_one_applicant(draw) -> list[dict]:
     another whose lowest ability differs but falls the same way against every level."""
     record = draw(gen.applicants(min_tests=1, max_tests=2))
     day = gen.application_day(record)
-    others = draw(st.lists(st.lists(gen.language_results(day, "valid"), min_size=1, max_size=2), min_size=1, max_size=4))
+    others = draw(
+        st.lists(st.lists(gen.language_results(day, "valid"), min_size=1, max_size=2), min_size=1, max_size=4)
+    )
     return [record] + [dict(record, language_tests=tests) for tests in others]
 
 
@@ -67,14 +69,39 @@ def test_a_lowest_ability_keyed_by_its_place_among_the_levels_replays_as_durable
     off, on = deciders
     for record in records:
         applicant = applicant_from_data(record, SOURCE)
-        assert on.evaluate(applicant, source=SOURCE).to_json_line() == off.evaluate(applicant, source=SOURCE).to_json_line()
+        assert (
+            on.evaluate(applicant, source=SOURCE).to_json_line()
+            == off.evaluate(applicant, source=SOURCE).to_json_line()
+        )
 
 
 VALUES = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=0, max_value=1e6),
-    st.integers(min_value=-10 ** 20, max_value=10 ** 20), st.integers(min_value=19000101, max_value=21001231),
-    st.booleans(), st.none(), st.text(max_size=5), st.lists(st.integers(), max_size=3),
-    st.sampled_from([0.0, -0.0, 1e-4, 9.99e-5, 1e16, 1e16 - 2, 999.999, 1000.0, 999999.99, 1000000.01, 1559.9986, 0.29, 4701.428571428571]))
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=0, max_value=1e6),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.integers(min_value=19000101, max_value=21001231),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=3),
+    st.sampled_from(
+        [
+            0.0,
+            -0.0,
+            1e-4,
+            9.99e-5,
+            1e16,
+            1e16 - 2,
+            999.999,
+            1000.0,
+            999999.99,
+            1000000.01,
+            1559.9986,
+            0.29,
+            4701.428571428571,
+        ]
+    ),
+)
 
 
 def _shown(value, kind, lang):
@@ -101,7 +128,11 @@ def test_a_placeholder_shows_its_value_as_format_value_does(value, declared, lan
 def test_parameters_shown_when_the_template_is_prepared_read_as_shown_when_it_is_filled(value, lang):
     """A rule's reasons get the compiled ruleset's parameters when its action is made; the text is the same
     as filling them at each firing, and a parameter that cannot be shown fails at the firing as before."""
-    template, units, formats = "at least {param.p} ({x.v}); {param.q}", {"p": "days per week", "q": "points"}, {"days": "measure"}
+    template, units, formats = (
+        "at least {param.p} ({x.v}); {param.q}",
+        {"p": "days per week", "q": "points"},
+        {"days": "measure"},
+    )
     parameters = {"p": value, "q": 7}
     late = compile_template(template, {"x": "kind"}, {}, units, lang, formats)
     early = compile_template(template, {"x": "kind"}, {}, units, lang, formats, parameters)
@@ -114,8 +145,10 @@ def test_parameters_shown_when_the_template_is_prepared_read_as_shown_when_it_is
     assert results[0] == results[1]
 
 
-FACT = st.fixed_dictionaries({"t": st.sampled_from(["a", "b"]), "v": st.sampled_from([0, 1, 1.0, True, "1", None, math.inf])},
-                             optional={"w": st.sampled_from([0, False, "x"])})
+FACT = st.fixed_dictionaries(
+    {"t": st.sampled_from(["a", "b"]), "v": st.sampled_from([0, 1, 1.0, True, "1", None, math.inf])},
+    optional={"w": st.sampled_from([0, False, "x"])},
+)
 ODD = st.fixed_dictionaries({"t": st.sampled_from([None, 1, math.nan, "a"]), "v": st.sampled_from([0, None])})
 
 

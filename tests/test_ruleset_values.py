@@ -35,14 +35,25 @@ NOC2021 = "data/noc/noc2021.csv"
 
 # --- parameters: names from their vocabulary ------------------------------------------------------
 
+
 def excluded_province_typo(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, "    value: [QC]", "    value: [QB]")
     return Expected(NEW_FILE, line, "parameters.excluded_provinces.value[0]", ("'QB'", "QC"))
 
 
 def accepted_test_typo(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, '      "2022-11-16": [celpip_general, ielts_general,', '      "2022-11-16": [celpip_general, ielts_generl,')
-    return Expected(NEW_FILE, line, "parameters.accepted_language_tests.values.2022-11-16[1]", ("'ielts_generl'", "did you mean 'ielts_general'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        '      "2022-11-16": [celpip_general, ielts_general,',
+        '      "2022-11-16": [celpip_general, ielts_generl,',
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.accepted_language_tests.values.2022-11-16[1]",
+        ("'ielts_generl'", "did you mean 'ielts_general'"),
+    )
 
 
 def numbers_where_levels_expected(root: Path) -> Expected:
@@ -57,7 +68,9 @@ def level_not_in_the_classification(root: Path) -> Expected:
 
 def unknown_country(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, "    value: [CA]", "    value: [CAN]")
-    return Expected(NEW_FILE, line, "parameters.qualifying_work_countries.value[0]", ("'CAN'", "did you mean", "249 in all"))
+    return Expected(
+        NEW_FILE, line, "parameters.qualifying_work_countries.value[0]", ("'CAN'", "did you mean", "249 in all")
+    )
 
 
 def unknown_noc_version(root: Path) -> Expected:
@@ -71,45 +84,87 @@ def empty_province_list(root: Path) -> Expected:
 
 
 def incomplete_province_list(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "    value: [AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK, YT]", "    value: [AB, BC, MB, NB, NL, NS, NT, NU, PE, QC, SK, YT]")
+    line = edit(
+        root,
+        NEW_EDITION,
+        "    value: [AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK, YT]",
+        "    value: [AB, BC, MB, NB, NL, NS, NT, NU, PE, QC, SK, YT]",
+    )
     return Expected(NEW_FILE, line, "parameters.provinces_and_territories.value", ("missing ON",))
 
 
 def level_table_missing_a_level(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, '    value: {"0": 7, "1": 7, "2": 5, "3": 5}', '    value: {"0": 7, "1": 7, "2": 5}')
-    return Expected(NEW_FILE, line, "parameters.language_level_by_occupation_level.value", ("no entry for '3'", "skilled_levels"))
+    return Expected(
+        NEW_FILE, line, "parameters.language_level_by_occupation_level.value", ("no entry for '3'", "skilled_levels")
+    )
 
 
 def level_table_value_out_of_range(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, '    value: {"0": 7, "1": 7, "2": 5, "3": 5}', '    value: {"0": 70, "1": 7, "2": 5, "3": 5}')
-    return Expected(NEW_FILE, line, "parameters.language_level_by_occupation_level.value.0", ("70", "outside the sane range 1 to 12"))
+    line = edit(
+        root, NEW_EDITION, '    value: {"0": 7, "1": 7, "2": 5, "3": 5}', '    value: {"0": 70, "1": 7, "2": 5, "3": 5}'
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.language_level_by_occupation_level.value.0",
+        ("70", "outside the sane range 1 to 12"),
+    )
 
 
 def accepted_from_unknown_test(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, '    value: {pte_core: "2024-01-30"}', '    value: {pte_cor: "2024-01-30"}')
-    return Expected(NEW_FILE, line, "parameters.language_results_accepted_from.value.pte_cor", ("'pte_cor'", "did you mean 'pte_core'"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "parameters.language_results_accepted_from.value.pte_cor",
+        ("'pte_cor'", "did you mean 'pte_core'"),
+    )
 
 
 def accepted_from_not_a_date(root: Path) -> Expected:
     line = edit(root, NEW_EDITION, '    value: {pte_core: "2024-01-30"}', '    value: {pte_core: "2024-01-3x"}')
-    return Expected(NEW_FILE, line, "parameters.language_results_accepted_from.value.pte_core", ("'2024-01-3x'", "not a date"))
+    return Expected(
+        NEW_FILE, line, "parameters.language_results_accepted_from.value.pte_core", ("'2024-01-3x'", "not a date")
+    )
 
 
 # --- parameters: numbers finite and in a sane range for their unit ---------------------------------
+
 
 def _number(old: str, new: str, key_path: str, *words: str):
     def fixture(root: Path) -> Expected:
         line = edit(root, NEW_EDITION, old, new)
         return Expected(NEW_FILE, line, key_path, words)
-    fixture.__name__ = f"number_{key_path.split('.')[1]}_{re.sub(r'[^a-z0-9]+', '_', new.split(':')[-1].strip().lower())[:12]}"
+
+    fixture.__name__ = (
+        f"number_{key_path.split('.')[1]}_{re.sub(r'[^a-z0-9]+', '_', new.split(':')[-1].strip().lower())[:12]}"
+    )
     return fixture
 
 
-infinite_hours = _number("    value: 1560", "    value: .inf", "parameters.min_qualifying_hours.value", "inf", "not a finite number")
-huge_negative_hours = _number("    value: 1560", "    value: -1.0e+308", "parameters.min_qualifying_hours.value", "-1e+308")
-weekly_cap_10_to_30 = _number("    value: 30\n", "    value: 1000000000000000000000000000000\n", "parameters.weekly_hours_cap.value", "1000000000000000000000000000000", "2**53")
-validity_2_to_63 = _number("    value: 2\n", "    value: 9223372036854775808\n", "parameters.language_validity_years.value", "9223372036854775808")
-window_3000_years = _number("    value: 3\n", "    value: 3000\n", "parameters.experience_window_years.value", "3000", "1 to 50")
+infinite_hours = _number(
+    "    value: 1560", "    value: .inf", "parameters.min_qualifying_hours.value", "inf", "not a finite number"
+)
+huge_negative_hours = _number(
+    "    value: 1560", "    value: -1.0e+308", "parameters.min_qualifying_hours.value", "-1e+308"
+)
+weekly_cap_10_to_30 = _number(
+    "    value: 30\n",
+    "    value: 1000000000000000000000000000000\n",
+    "parameters.weekly_hours_cap.value",
+    "1000000000000000000000000000000",
+    "2**53",
+)
+validity_2_to_63 = _number(
+    "    value: 2\n",
+    "    value: 9223372036854775808\n",
+    "parameters.language_validity_years.value",
+    "9223372036854775808",
+)
+window_3000_years = _number(
+    "    value: 3\n", "    value: 3000\n", "parameters.experience_window_years.value", "3000", "1 to 50"
+)
 weekly_cap_zero = _number("    value: 30\n", "    value: 0\n", "parameters.weekly_hours_cap.value", "0", "1 to 168")
 
 
@@ -120,24 +175,43 @@ def infinite_number_in_a_condition(root: Path) -> Expected:
 
 # --- language score tables -------------------------------------------------------------------------
 
+
 def _ielts(old: str, new: str, key_path: str, *words: str):
     def fixture(root: Path) -> Expected:
         line = edit(root, IELTS, old, new)
         if key_path == "tables[0]":  # a check across abilities: reported at the table
             line = line_of(root, IELTS, "  - name:")
         return Expected(f"rulesets/{IELTS}", line, key_path, words)
+
     fixture.__name__ = "ielts_" + re.sub(r"[^a-z0-9]+", "_", new.strip().lower())[:30]
     return fixture
 
 
-step_zero = _ielts("      listening: {min: 0, max: 9, step: 0.5}", "      listening: {min: 0, max: 9, step: 0}",
-                   "tables[0].score_range.listening", "step 0", "positive")
-step_vanishing = _ielts("      listening: {min: 0, max: 9, step: 0.5}", "      listening: {min: 0, max: 9, step: 1.0e-308}",
-                        "tables[0].score_range.listening", "1e-308", "10,000 steps")
-minimum_above_maximum = _ielts("      listening: {min: 0, max: 9, step: 0.5}", "      listening: {min: 10, max: 9, step: 0.5}",
-                               "tables[0].score_range.listening", "min 10", "below max 9")
+step_zero = _ielts(
+    "      listening: {min: 0, max: 9, step: 0.5}",
+    "      listening: {min: 0, max: 9, step: 0}",
+    "tables[0].score_range.listening",
+    "step 0",
+    "positive",
+)
+step_vanishing = _ielts(
+    "      listening: {min: 0, max: 9, step: 0.5}",
+    "      listening: {min: 0, max: 9, step: 1.0e-308}",
+    "tables[0].score_range.listening",
+    "1e-308",
+    "10,000 steps",
+)
+minimum_above_maximum = _ielts(
+    "      listening: {min: 0, max: 9, step: 0.5}",
+    "      listening: {min: 10, max: 9, step: 0.5}",
+    "tables[0].score_range.listening",
+    "min 10",
+    "below max 9",
+)
 level_13 = _ielts("      listening: {10: 8.5,", "      listening: {13: 8.5,", "tables[0]", "levels 1-12", "13")
-minimum_outside_range = _ielts("      listening: {10: 8.5,", "      listening: {10: 85,", "tables[0]", "85", "outside the score range")
+minimum_outside_range = _ielts(
+    "      listening: {10: 8.5,", "      listening: {10: 85,", "tables[0]", "85", "outside the score range"
+)
 
 
 def renamed_test_id(root: Path) -> Expected:
@@ -147,6 +221,7 @@ def renamed_test_id(root: Path) -> Expected:
 
 # --- NOC tables ------------------------------------------------------------------------------------
 
+
 def teer_9(root: Path) -> Expected:
     line = edit(root, NOC2021, "00010,Legislators,0,", "00010,Legislators,9,")
     return Expected(f"rulesets/{NOC2021}", line, "teer", ("'9'", "0, 1, 2, 3, 4, 5"))
@@ -155,7 +230,9 @@ def teer_9(root: Path) -> Expected:
 def duplicate_noc_row(root: Path) -> Expected:
     path = root / NOC2021
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + "00010,Legislators again,0,Legislative and senior management occupations\n", encoding="utf-8")
+    path.write_text(
+        text + "00010,Legislators again,0,Legislative and senior management occupations\n", encoding="utf-8"
+    )
     return Expected(f"rulesets/{NOC2021}", text.count("\n") + 1, "code", ("duplicate", "'00010'", "first on line 2"))
 
 
@@ -175,68 +252,168 @@ def missing_title(root: Path) -> Expected:
 
 # --- rules: contradictions, cycles, size ------------------------------------------------------------
 
+
 def where_deleted(root: Path) -> Expected:
-    edit(root, NEW_EDITION, "        as: work\n        where:\n          qualifying_hours: {gte: {param: min_qualifying_hours}}\n", "        as: work\n")
+    edit(
+        root,
+        NEW_EDITION,
+        "        as: work\n        where:\n          qualifying_hours: {gte: {param: min_qualifying_hours}}\n",
+        "        as: work\n",
+    )
     line = line_of(root, NEW_EDITION, "      fail: skilled_work_experience")
-    return Expected(NEW_FILE, line, "rules[1].then.fail", ("'experience_hours_short'", "'experience_hours_reached'", "line ", "concluded two ways"))
+    return Expected(
+        NEW_FILE,
+        line,
+        "rules[1].then.fail",
+        ("'experience_hours_short'", "'experience_hours_reached'", "line ", "concluded two ways"),
+    )
 
 
 def comparison_dropped(root: Path) -> Expected:
     """The two rules then test different fields: independent fields can both hold."""
-    line = edit(root, NEW_EDITION, "          possible_hours: {lt: {param: min_qualifying_hours}}\n          unsettled_periods: {eq: 0}\n",
-                "          unsettled_periods: {eq: 0}\n")
-    return Expected(NEW_FILE, line + 2, "rules[1].then.fail", ("'experience_hours_short'", "'experience_hours_reached'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "          possible_hours: {lt: {param: min_qualifying_hours}}\n          unsettled_periods: {eq: 0}\n",
+        "          unsettled_periods: {eq: 0}\n",
+    )
+    return Expected(
+        NEW_FILE, line + 2, "rules[1].then.fail", ("'experience_hours_short'", "'experience_hours_reached'")
+    )
 
 
 def overlapping_membership(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "          intended_province: {in: {param: excluded_provinces}}", "          intended_province: {in: [ON, QC]}")
-    return Expected(NEW_FILE, line + 2, re.compile(r"rules\[\d+\]\.then\.fail"), ("'intends_to_live_in_quebec'", "'intends_to_live_outside_quebec'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "          intended_province: {in: {param: excluded_provinces}}",
+        "          intended_province: {in: [ON, QC]}",
+    )
+    return Expected(
+        NEW_FILE,
+        line + 2,
+        re.compile(r"rules\[\d+\]\.then\.fail"),
+        ("'intends_to_live_in_quebec'", "'intends_to_live_outside_quebec'"),
+    )
 
 
 def rule_derives_its_own_kind(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "          tied: {eq: false}\n    then:\n      derive:\n        fact: language_requirement\n",
-                "          tied: {eq: false}\n    then:\n      derive:\n        fact: primary_occupation\n")
-    return Expected(NEW_FILE, line + 3, re.compile(r"rules\[\d+\]\.then\.derive\.fact"),
-                    ("'language_level_from_main_occupation'", "primary_occupation -> primary_occupation", "forever"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "          tied: {eq: false}\n    then:\n      derive:\n        fact: language_requirement\n",
+        "          tied: {eq: false}\n    then:\n      derive:\n        fact: primary_occupation\n",
+    )
+    return Expected(
+        NEW_FILE,
+        line + 3,
+        re.compile(r"rules\[\d+\]\.then\.derive\.fact"),
+        ("'language_level_from_main_occupation'", "primary_occupation -> primary_occupation", "forever"),
+    )
 
 
-def _copies(root: Path, count: int, kind: str = "applicant", where: str = "admissible: {eq: true}", meet: str = "admissibility") -> None:
-    copies = "".join(f"  - id: copy_{i}\n    description: copy\n    when:\n      - fact: {kind}\n        where:\n          {where}\n"
-                     f"    then:\n      meet: {meet}\n      reason: copy\n" for i in range(count))
+def _copies(
+    root: Path, count: int, kind: str = "applicant", where: str = "admissible: {eq: true}", meet: str = "admissibility"
+) -> None:
+    copies = "".join(
+        f"  - id: copy_{i}\n    description: copy\n    when:\n      - fact: {kind}\n        where:\n          {where}\n"
+        f"    then:\n      meet: {meet}\n      reason: copy\n"
+        for i in range(count)
+    )
     edit(root, NEW_EDITION, "\n# --- explanations", "\n" + copies + "\n# --- explanations")
 
 
 def too_many_rules(root: Path) -> Expected:
     _copies(root, MAX_RULES)
-    return Expected(NEW_FILE, line_of(root, NEW_EDITION, "\nrules:") + 1, "rules", (" rules; a ruleset may have at most", str(MAX_RULES)))
+    return Expected(
+        NEW_FILE,
+        line_of(root, NEW_EDITION, "\nrules:") + 1,
+        "rules",
+        (" rules; a ruleset may have at most", str(MAX_RULES)),
+    )
 
 
 def too_many_patterns_on_one_kind(root: Path) -> Expected:
     existing = (root / NEW_EDITION).read_text(encoding="utf-8").count("fact: applicant\n")
     _copies(root, MAX_PATTERNS_PER_KIND)
     first_beyond = line_of(root, NEW_EDITION, f"  - id: copy_{MAX_PATTERNS_PER_KIND - existing}\n")
-    return Expected(NEW_FILE, first_beyond, re.compile(r"rules\[\d+\]"), ("match fact 'applicant'", f"at most {MAX_PATTERNS_PER_KIND} per fact kind"))
+    return Expected(
+        NEW_FILE,
+        first_beyond,
+        re.compile(r"rules\[\d+\]"),
+        ("match fact 'applicant'", f"at most {MAX_PATTERNS_PER_KIND} per fact kind"),
+    )
 
 
 # --- criterion descriptions ------------------------------------------------------------------------
 
+
 def stale_number_in_description(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "      en: At least {param.min_qualifying_hours} hours", "      en: At least 1,560 hours")
-    return Expected(NEW_FILE, line, "criteria.skilled_work_experience.description.en", ("'1,560'", "min_qualifying_hours", "{param.min_qualifying_hours}"))
+    line = edit(
+        root, NEW_EDITION, "      en: At least {param.min_qualifying_hours} hours", "      en: At least 1,560 hours"
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "criteria.skilled_work_experience.description.en",
+        ("'1,560'", "min_qualifying_hours", "{param.min_qualifying_hours}"),
+    )
 
 
 def unknown_parameter_in_description(root: Path) -> Expected:
-    line = edit(root, NEW_EDITION, "      en: At least {param.min_qualifying_hours} hours", "      en: At least {param.min_hours} hours")
-    return Expected(NEW_FILE, line, "criteria.skilled_work_experience.description.en", ("'min_hours'", "did you mean 'min_qualifying_hours'"))
+    line = edit(
+        root,
+        NEW_EDITION,
+        "      en: At least {param.min_qualifying_hours} hours",
+        "      en: At least {param.min_hours} hours",
+    )
+    return Expected(
+        NEW_FILE,
+        line,
+        "criteria.skilled_work_experience.description.en",
+        ("'min_hours'", "did you mean 'min_qualifying_hours'"),
+    )
 
 
-FIXTURES = [excluded_province_typo, accepted_test_typo, numbers_where_levels_expected, level_not_in_the_classification,
-            unknown_country, unknown_noc_version, empty_province_list, incomplete_province_list, level_table_missing_a_level,
-            level_table_value_out_of_range, accepted_from_unknown_test, accepted_from_not_a_date, infinite_hours, huge_negative_hours, weekly_cap_10_to_30, validity_2_to_63,
-            window_3000_years, weekly_cap_zero, infinite_number_in_a_condition, step_zero, step_vanishing,
-            minimum_above_maximum, level_13, minimum_outside_range, renamed_test_id, teer_9, duplicate_noc_row,
-            row_cut_to_one_field, missing_title, where_deleted, comparison_dropped, overlapping_membership, rule_derives_its_own_kind,
-            too_many_rules, too_many_patterns_on_one_kind, stale_number_in_description, unknown_parameter_in_description]
+FIXTURES = [
+    excluded_province_typo,
+    accepted_test_typo,
+    numbers_where_levels_expected,
+    level_not_in_the_classification,
+    unknown_country,
+    unknown_noc_version,
+    empty_province_list,
+    incomplete_province_list,
+    level_table_missing_a_level,
+    level_table_value_out_of_range,
+    accepted_from_unknown_test,
+    accepted_from_not_a_date,
+    infinite_hours,
+    huge_negative_hours,
+    weekly_cap_10_to_30,
+    validity_2_to_63,
+    window_3000_years,
+    weekly_cap_zero,
+    infinite_number_in_a_condition,
+    step_zero,
+    step_vanishing,
+    minimum_above_maximum,
+    level_13,
+    minimum_outside_range,
+    renamed_test_id,
+    teer_9,
+    duplicate_noc_row,
+    row_cut_to_one_field,
+    missing_title,
+    where_deleted,
+    comparison_dropped,
+    overlapping_membership,
+    rule_derives_its_own_kind,
+    too_many_rules,
+    too_many_patterns_on_one_kind,
+    stale_number_in_description,
+    unknown_parameter_in_description,
+]
 IDS = [f.__name__ for f in FIXTURES]
 
 
@@ -254,6 +431,7 @@ def test_reported_with_file_line_key_path_and_word_and_cli_exits_2(tmp_path, fix
 
 # --- symbolic links: reported, never silently skipped --------------------------------------------------
 
+
 def test_an_edition_file_that_is_a_symlink_loop_is_reported(tmp_path):
     root = copy_rulesets(tmp_path)
     (root / NEW_EDITION).unlink()
@@ -266,7 +444,9 @@ def test_an_edition_folder_that_is_a_symlink_loop_is_reported(tmp_path):
     root = copy_rulesets(tmp_path)
     os.symlink("2030-01-01", root / "cec/2030-01-01")
     problems = load_problems(root)
-    assert any(p.path == "rulesets/cec/2030-01-01" and "looping symbolic link" in p.message for p in problems), describe(problems)
+    assert any(p.path == "rulesets/cec/2030-01-01" and "looping symbolic link" in p.message for p in problems), (
+        describe(problems)
+    )
 
 
 def test_a_data_file_that_is_a_symlink_loop_is_reported(tmp_path):
@@ -275,20 +455,26 @@ def test_a_data_file_that_is_a_symlink_loop_is_reported(tmp_path):
     os.symlink("ielts_general.yaml", root / IELTS)
     problems = load_problems(root)
     line = line_of(root, NEW_EDITION, "    - data/language/ielts_general.yaml")
-    assert any(p.path == NEW_FILE and p.line == line and "ielts_general.yaml" in p.message for p in problems), describe(problems)
+    assert any(p.path == NEW_FILE and p.line == line and "ielts_general.yaml" in p.message for p in problems), describe(
+        problems
+    )
 
 
 # --- contradictions include undetermined (a third verdict) ------------------------------------------
+
 
 def test_a_deleted_where_contradicts_the_undetermined_rule_too(tmp_path):
     root = copy_rulesets(tmp_path)
     where_deleted(root)
     line = line_of(root, NEW_EDITION, "      undetermined: skilled_work_experience")
     problems = load_problems(root)
-    assert any(p.line == line and "'experience_hours_reached'" in p.message and "(undetermined)" in p.message for p in problems), describe(problems)
+    assert any(
+        p.line == line and "'experience_hours_reached'" in p.message and "(undetermined)" in p.message for p in problems
+    ), describe(problems)
 
 
 # --- the last line of defence: a bound on rule firings per decision -----------------------------------
+
 
 def test_a_decision_that_fires_more_rules_than_the_bound_is_an_internal_error_naming_them():
     result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml")], env={"CEC_MAX_FIRINGS": "3"})
@@ -301,15 +487,32 @@ def test_rules_that_feed_each_other_stop_at_the_bound():
     """The validator refuses such a ruleset; this builds one past it, as a last line of defence."""
     library = load_bundled_or(None)
     edition = library.programs["cec"][-1]
-    loop = Rule.model_validate({"id": "feeds_itself", "description": "x", "when": [{"fact": "language_requirement", "as": "r"}],
-                                "then": {"derive": {"fact": "language_requirement",
-                                                    "set": {"reading": {"ref": "r.reading"}, "level": {"ref": "r.level"}, "basis": {"text": "again {r.basis}"}}}}})
-    looping = dataclasses.replace(edition, ruleset=edition.ruleset.model_copy(update={"rules": [*edition.ruleset.rules, loop]}), sha256="loop")
+    loop = Rule.model_validate(
+        {
+            "id": "feeds_itself",
+            "description": "x",
+            "when": [{"fact": "language_requirement", "as": "r"}],
+            "then": {
+                "derive": {
+                    "fact": "language_requirement",
+                    "set": {
+                        "reading": {"ref": "r.reading"},
+                        "level": {"ref": "r.level"},
+                        "basis": {"text": "again {r.basis}"},
+                    },
+                }
+            },
+        }
+    )
+    looping = dataclasses.replace(
+        edition, ruleset=edition.ruleset.model_copy(update={"rules": [*edition.ruleset.rules, loop]}), sha256="loop"
+    )
     with pytest.raises(EngineError, match=r"more than 1,000 rule firings .* feeds_itself \(\d+ times\)"):
         Evaluator(library, "cec").evaluate(read_applicant_file(EXAMPLES / "eligible.yaml"), edition=looping)
 
 
 # --- descriptions show the parameter's value ----------------------------------------------------------
+
 
 def test_explain_fills_a_criterion_description_from_the_parameter(tmp_path):
     root = copy_rulesets(tmp_path)

@@ -36,7 +36,9 @@ def test_committed_schema_matches_the_command(kind):
     assert json.loads(result.stdout) == committed, f"regenerate: cec schema {kind} > schemas/{kind}.schema.json"
 
 
-@pytest.mark.parametrize(("kind", "path"), [(k, p) for k, paths in FILES.items() for p in paths], ids=lambda v: getattr(v, "name", v))
+@pytest.mark.parametrize(
+    ("kind", "path"), [(k, p) for k, paths in FILES.items() for p in paths], ids=lambda v: getattr(v, "name", v)
+)
 def test_every_bundled_file_validates(kind, path):
     errors = [e.message for e in _validator(kind).iter_errors(_data(path))]
     assert errors == []

@@ -39,7 +39,9 @@ def http(server):
 @pytest.fixture(scope="module")
 def cli_lines() -> dict[str, bytes]:
     """What `cec evaluate --format json` prints for each example (the real command, one run)."""
-    out = subprocess.run([CEC, "evaluate", *map(str, EXAMPLE_FILES), "--format", "json"], capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [CEC, "evaluate", *map(str, EXAMPLE_FILES), "--format", "json"], capture_output=True, check=True
+    ).stdout
     return {path.name: line for path, line in zip(EXAMPLE_FILES, out.splitlines())}
 
 
@@ -65,15 +67,28 @@ def test_as_of_picks_the_edition_in_force(http):
     assert problem.json()["errors"][0]["field"] == "as_of"
 
 
-@pytest.mark.parametrize("text, file_suffix", [
-    ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON", "paid": 1}', ".json"),
-    ('{"id": 7, "application_date": "2026-01-01", "intended_province": "ON"}', ".json"),
-    ('{"id": "x", "application_date": "2026-01-01",\n "intended_province": "ON", "admissible": "yes"}', ".json"),
-    ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON", "work_history": [' + json.dumps(job(noc_code="99999")) + ']}', ".json"),
-    ('{"id": "x", ', ".json"),
-    ('{"id": "x", "id": "y", "application_date": "2026-01-01", "intended_province": "ON"}', ".json"),
-    ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON",\n "work_history": [' + json.dumps(job(noc_code="9999", noc_version=2016)) + ']}', ".json"),
-])
+@pytest.mark.parametrize(
+    "text, file_suffix",
+    [
+        ('{"id": "x", "application_date": "2026-01-01", "intended_province": "ON", "paid": 1}', ".json"),
+        ('{"id": 7, "application_date": "2026-01-01", "intended_province": "ON"}', ".json"),
+        ('{"id": "x", "application_date": "2026-01-01",\n "intended_province": "ON", "admissible": "yes"}', ".json"),
+        (
+            '{"id": "x", "application_date": "2026-01-01", "intended_province": "ON", "work_history": ['
+            + json.dumps(job(noc_code="99999"))
+            + "]}",
+            ".json",
+        ),
+        ('{"id": "x", ', ".json"),
+        ('{"id": "x", "id": "y", "application_date": "2026-01-01", "intended_province": "ON"}', ".json"),
+        (
+            '{"id": "x", "application_date": "2026-01-01", "intended_province": "ON",\n "work_history": ['
+            + json.dumps(job(noc_code="9999", noc_version=2016))
+            + "]}",
+            ".json",
+        ),
+    ],
+)
 def test_bad_input_gets_the_cli_message_as_a_problem(http, tmp_path, text, file_suffix):
     path = tmp_path / f"applicant{file_suffix}"
     path.write_text(text)
@@ -100,7 +115,9 @@ def test_a_lone_surrogate_in_the_input_is_a_problem_not_a_500(http):
 
 def test_french_decisions_are_those_of_cec_evaluate_lang_fr(http):
     path = EXAMPLES / "ineligible-language.yaml"
-    expected = CliRunner().invoke(cli, ["evaluate", str(path), "--lang", "fr", "--format", "json"]).stdout.strip().encode()
+    expected = (
+        CliRunner().invoke(cli, ["evaluate", str(path), "--lang", "fr", "--format", "json"]).stdout.strip().encode()
+    )
     response = http.post("/v1/decisions", content=as_json(path), headers={"Accept-Language": "fr-CA, en;q=0.5"})
     assert response.headers["content-language"] == "fr"
     assert response.content == b'{"record_id":"%s","decision":%s}' % (response.json()["record_id"].encode(), expected)
@@ -113,14 +130,18 @@ def test_french_decisions_are_those_of_cec_evaluate_lang_fr(http):
 def test_batch_streams_answers_in_input_order(http, cli_lines):
     lines = [as_json(p) for p in EXAMPLE_FILES[:3]]
     body = b"\n".join([lines[0], b'{"id": 3}', b"", b"not json", *lines[1:]]) + b"\n"
-    with http.stream("POST", "/v1/decisions/batch", content=body, headers={"Content-Type": "application/x-ndjson"}) as response:
+    with http.stream(
+        "POST", "/v1/decisions/batch", content=body, headers={"Content-Type": "application/x-ndjson"}
+    ) as response:
         answers = [json.loads(line) for line in response.iter_lines() if line]
     assert [a["line"] for a in answers] == [1, 2, 4, 5, 6]
     assert answers[1]["problem"]["detail"] == "body:2: id: Input should be a valid string (got 3)"
     assert answers[2]["problem"]["detail"].startswith("body:4: not valid JSON")
     decided = [a for a in answers if "decision" in a]
     for answer, path in zip(decided, EXAMPLE_FILES[:3]):
-        assert json.dumps(answer["decision"], separators=(",", ":"), ensure_ascii=False).encode() == cli_lines[path.name]
+        assert (
+            json.dumps(answer["decision"], separators=(",", ":"), ensure_ascii=False).encode() == cli_lines[path.name]
+        )
 
 
 def test_a_batch_line_over_the_limit_is_a_problem_and_the_rest_is_decided(http):
@@ -154,7 +175,12 @@ def test_rulesets_are_listed_with_their_dated_parameters(http):
     editions = [e["edition"] for e in programs[0]["editions"]]
     assert programs[0]["program"] == "cec" and editions == ["2015-01-01", "2022-11-16"]
     edition = http.get("/v1/rulesets/cec/2022-11-16").json()
-    assert [c["id"] for c in edition["criteria"]] == ["skilled_work_experience", "language_proficiency", "outside_quebec", "admissibility"]
+    assert [c["id"] for c in edition["criteria"]] == [
+        "skilled_work_experience",
+        "language_proficiency",
+        "outside_quebec",
+        "admissibility",
+    ]
     minimum = next(p for p in edition["parameters"] if p["name"] == "min_qualifying_hours")
     assert minimum["values"] == [{"effective_from": "2022-11-16", "value": 1560}] and minimum["citation"]
     assert http.get("/v1/rulesets/cec/1999-01-01").status_code == 404
@@ -167,7 +193,9 @@ def test_health_readiness_and_metrics(http):
     text = http.get("/metrics").text
     assert 'cec_http_requests_total{method="POST",route="/v1/decisions",status="200"}' in text
     assert 'cec_http_request_duration_seconds_count{route="/v1/decisions"}' in text
-    not_eligible = next(line for line in text.splitlines() if line.startswith('cec_decisions_total{outcome="not_eligible"}'))
+    not_eligible = next(
+        line for line in text.splitlines() if line.startswith('cec_decisions_total{outcome="not_eligible"}')
+    )
     assert int(not_eligible.split()[-1]) >= 1
 
 
@@ -179,7 +207,9 @@ def test_logs_are_json_lines_with_the_request_id(server, http):
 
 
 def test_killing_a_worker_mid_load_loses_no_answered_record(server, http):
-    bodies = [json.dumps(applicant_data(id=f"LOAD-{i}", work_history=[job(hours_per_week=20 + i % 20)])) for i in range(120)]
+    bodies = [
+        json.dumps(applicant_data(id=f"LOAD-{i}", work_history=[job(hours_per_week=20 + i % 20)])) for i in range(120)
+    ]
 
     def post(body):
         return http.post("/v1/decisions", content=body)
@@ -200,7 +230,9 @@ def test_killing_a_worker_mid_load_loses_no_answered_record(server, http):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_explanations_are_those_of_cec_explain(http, language):
     path = EXAMPLES / "ineligible-work-experience.yaml"
-    expected = json.loads(CliRunner().invoke(cli, ["explain", str(path), "--lang", language, "--format", "json"]).stdout)
+    expected = json.loads(
+        CliRunner().invoke(cli, ["explain", str(path), "--lang", language, "--format", "json"]).stdout
+    )
     response = http.post("/v1/explanations", content=as_json(path), headers={"Accept-Language": language})
     assert response.status_code == 200, response.text
     assert response.json()["explanation"] == expected
@@ -210,7 +242,10 @@ def test_explanations_are_those_of_cec_explain(http, language):
 def test_an_unknown_program_is_a_problem(http):
     response = http.post("/v1/decisions", params={"program": "nope"}, content=as_json(EXAMPLES / "eligible.yaml"))
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "program", "message": "unknown program 'nope'; known: cec, crs, fst, fsw, pool"}
+    assert response.json()["errors"][0] == {
+        "field": "program",
+        "message": "unknown program 'nope'; known: cec, crs, fst, fsw, pool",
+    }
 
 
 def bundled_cases() -> list:

@@ -28,8 +28,15 @@ def rules(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(rules, tmp_path_factory):
-    server = Server("--rulesets", str(rules), "--db", "none", env={"CEC_API_TOKEN": API, "CEC_ADMIN_TOKEN": ADMIN},
-                    cwd=tmp_path_factory.mktemp("cwd"), workers=2)
+    server = Server(
+        "--rulesets",
+        str(rules),
+        "--db",
+        "none",
+        env={"CEC_API_TOKEN": API, "CEC_ADMIN_TOKEN": ADMIN},
+        cwd=tmp_path_factory.mktemp("cwd"),
+        workers=2,
+    )
     yield server
     server.stop()
 

@@ -7,7 +7,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 
 pytestmark = pytest.mark.slow
@@ -35,11 +39,17 @@ def operations(server) -> list:
 
 def test_every_answer_matches_the_openapi_document(server):
     found = operations(server)
-    assert {f"{o.method.upper()} {o.path}" for o in found} >= {"POST /v1/decisions", "POST /v1/decisions/batch", "GET /v1/rulesets"}
+    assert {f"{o.method.upper()} {o.path}" for o in found} >= {
+        "POST /v1/decisions",
+        "POST /v1/decisions/batch",
+        "GET /v1/rulesets",
+    }
     for operation in found:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=30, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=30, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case):
             case.call_and_validate(base_url=server.url, checks=CHECKS)
 

@@ -86,10 +86,19 @@ def test_replay_after_a_rules_change_says_what_changed(db_url, tmp_path):
     assert result.exit_code == 3, result.output
     assert "DIFFERENT decision today: stored not eligible, today eligible" in result.stdout
     assert "criterion language_proficiency: unmet -> met" in result.stdout
-    assert ('parameter language_level_by_occupation_level on 2026-11-01: {"0":7,"1":7,"2":5,"3":5} -> {"0":6,"1":6,"2":5,"3":5}'
-            in result.stdout)
-    assert "rules: cec/2022-11-16 parameter language_level_by_occupation_level: {0: 7, 1: 7, 2: 5, 3: 5} -> {0: 6, 1: 6, 2: 5, 3: 5}" in result.stdout
-    as_json = json.loads(CliRunner().invoke(cli, ["replay", record_id, "--db", db_url, "--rulesets", str(rules), "--format", "json"]).stdout)
+    assert (
+        'parameter language_level_by_occupation_level on 2026-11-01: {"0":7,"1":7,"2":5,"3":5} -> {"0":6,"1":6,"2":5,"3":5}'
+        in result.stdout
+    )
+    assert (
+        "rules: cec/2022-11-16 parameter language_level_by_occupation_level: {0: 7, 1: 7, 2: 5, 3: 5} -> {0: 6, 1: 6, 2: 5, 3: 5}"
+        in result.stdout
+    )
+    as_json = json.loads(
+        CliRunner()
+        .invoke(cli, ["replay", record_id, "--db", db_url, "--rulesets", str(rules), "--format", "json"])
+        .stdout
+    )
     assert (as_json["same"], as_json["stored_outcome"], as_json["today_outcome"]) == (False, "not_eligible", "eligible")
 
 
@@ -120,7 +129,9 @@ def test_bad_database_urls_are_one_line_errors(tmp_path):
     assert sqlite_path("sqlite:////abs/x.db") == "/abs/x.db"
     with pytest.raises(StoreError, match="unsupported database"):
         DecisionStore("mysql://u:secret@h/db")
-    result = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--record", "postgresql://u:secret@127.0.0.1:1/x"])
+    result = CliRunner().invoke(
+        cli, ["evaluate", str(EXAMPLES / "eligible.yaml"), "--record", "postgresql://u:secret@127.0.0.1:1/x"]
+    )
     assert result.exit_code == 2 and "cannot open the decision record postgresql://u:***@127.0.0.1:1/x" in result.stderr
     assert "secret" not in result.stderr
 
@@ -133,8 +144,20 @@ def test_batch_records_every_decision_it_makes(db_url, tmp_path):
     pool.write_text("\n".join(applicants) + "\n{broken\n")
     out = tmp_path / "decisions.jsonl"
     for attempt in range(2):
-        result = CliRunner().invoke(cli, ["batch", str(pool), "-o", str(out), "--workers", "2", "--record", db_url,
-                                          *(["--restart"] if attempt else [])])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "batch",
+                str(pool),
+                "-o",
+                str(out),
+                "--workers",
+                "2",
+                "--record",
+                db_url,
+                *(["--restart"] if attempt else []),
+            ],
+        )
         assert result.exit_code == 3, result.stderr  # the broken line is a reject; the rest are decided and stored
     lines = out.read_text().splitlines()
     with DecisionStore(db_url) as store:
@@ -146,8 +169,9 @@ def test_batch_records_every_decision_it_makes(db_url, tmp_path):
 def test_batch_with_an_unreachable_record_is_one_error(tmp_path):
     pool = tmp_path / "pool.jsonl"
     pool.write_text(json.dumps(_as_json(EXAMPLES / "eligible.yaml")) + "\n")
-    result = CliRunner().invoke(cli, ["batch", str(pool), "-o", str(tmp_path / "out.jsonl"), "--record",
-                                      "postgresql://u:secret@127.0.0.1:1/x"])
+    result = CliRunner().invoke(
+        cli, ["batch", str(pool), "-o", str(tmp_path / "out.jsonl"), "--record", "postgresql://u:secret@127.0.0.1:1/x"]
+    )
     assert result.exit_code == 2
     assert "cannot open the decision record postgresql://u:***@127.0.0.1:1/x" in result.stderr
     assert not (tmp_path / "out.jsonl").exists()
@@ -157,4 +181,3 @@ def _as_json(path) -> dict:
     import yaml
 
     return yaml.safe_load(path.read_text())
-

@@ -25,8 +25,13 @@ def test_the_join_of_the_settlements():
 
 def test_the_never_together_cases_are_the_join_of_their_settlements(tmp_path):
     """The YAML cases of both CEC editions with split codes, as a population: every one is checked and ok."""
-    records = [case["applicant"] for edition in ("2015-01-01", "2022-11-16")
-               for case in yaml.safe_load((REPO / f"rulesets/cec/{edition}/tests/never-together.yaml").read_text(encoding="utf-8"))]
+    records = [
+        case["applicant"]
+        for edition in ("2015-01-01", "2022-11-16")
+        for case in yaml.safe_load(
+            (REPO / f"rulesets/cec/{edition}/tests/never-together.yaml").read_text(encoding="utf-8")
+        )
+    ]
     population = tmp_path / "split.jsonl"
     population.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     assert settlement_join.check(str(population), "cec", 64, 0) == {"ok": len(records)}

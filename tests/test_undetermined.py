@@ -18,7 +18,9 @@ from support import NEW_EDITION, applicant_data, copy_rulesets, criterion, edit,
 CLB6 = lang("ielts_general", "2025-06-01", 5.5, 5.5, 5.5, 5.5)
 # NOC 2016 3142 Physiotherapists became 31202 (TEER 1, CLB 7) or 32109 (TEER 2, CLB 5): CLB 6 depends on which.
 SPLIT = applicant_data(id="U-SPLIT", language_tests=[CLB6], work_history=[job("3142", "2025-01-06", "2026-01-04", 30)])
-SETTLED = applicant_data(id="U-SETTLED", language_tests=[CLB6], work_history=[job("32109", "2025-01-06", "2026-01-04", 30)])
+SETTLED = applicant_data(
+    id="U-SETTLED", language_tests=[CLB6], work_history=[job("32109", "2025-01-06", "2026-01-04", 30)]
+)
 
 
 def _write(path: Path, *records: dict) -> Path:
@@ -65,8 +67,9 @@ def test_batch_counts_undetermined_in_summary_and_csv(tmp_path):
     population = _write(tmp_path / "pool.jsonl", SPLIT, SETTLED)
     out = tmp_path / "out.csv"
     summary = tmp_path / "summary.json"
-    result = CliRunner().invoke(cli, ["batch", str(population), "-o", str(out), "--format", "csv", "--workers", "1",
-                                      "--summary", str(summary)])
+    result = CliRunner().invoke(
+        cli, ["batch", str(population), "-o", str(out), "--format", "csv", "--workers", "1", "--summary", str(summary)]
+    )
     assert result.exit_code == 0, result.stderr
     doc = json.loads(summary.read_text())
     assert (doc["eligible"], doc["ineligible"], doc["undetermined"], doc["decided"]) == (1, 0, 1, 2)
@@ -85,8 +88,20 @@ def test_diff_reports_flips_from_undetermined(tmp_path):
     edit(proposed, NEW_EDITION, 'value: {"0": 7, "1": 7, "2": 5, "3": 5}', 'value: {"0": 7, "1": 7, "2": 7, "3": 5}')
     population = _write(tmp_path / "pool.jsonl", SPLIT, SETTLED)
     out = tmp_path / "impact"
-    result = CliRunner().invoke(cli, ["diff", str(load_bundled_or(None).root), str(proposed), "--population", str(population),
-                                      "-o", str(out), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "diff",
+            str(load_bundled_or(None).root),
+            str(proposed),
+            "--population",
+            str(population),
+            "-o",
+            str(out),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["outcomes"]["became_ineligible"] == 2
@@ -101,8 +116,12 @@ def test_diff_reports_flips_from_undetermined(tmp_path):
 
 def test_an_undetermined_conclusion_must_name_what_it_needs(tmp_path):
     root = copy_rulesets(tmp_path)
-    line = edit(root, NEW_EDITION, "      needs:\n        - field: {ref: code.field}\n          why: {ref: code.why}\n\n  # --- language",
-                "\n  # --- language")
+    line = edit(
+        root,
+        NEW_EDITION,
+        "      needs:\n        - field: {ref: code.field}\n          why: {ref: code.why}\n\n  # --- language",
+        "\n  # --- language",
+    )
     with pytest.raises(RulesetErrors) as caught:
         load_bundled_or(root)
     problem = next(p for p in caught.value.problems if "needs" in p.message)
@@ -115,5 +134,9 @@ def test_an_undetermined_conclusion_names_a_known_criterion(tmp_path):
     edit(root, NEW_EDITION, "undetermined: skilled_work_experience", "undetermined: skilled_work_experprience")
     with pytest.raises(RulesetErrors) as caught:
         load_bundled_or(root)
-    assert any("unknown criterion 'skilled_work_experprience'" in p.message and "did you mean 'skilled_work_experience'" in p.message
-               and p.key_path.endswith("then.undetermined") for p in caught.value.problems)
+    assert any(
+        "unknown criterion 'skilled_work_experprience'" in p.message
+        and "did you mean 'skilled_work_experience'" in p.message
+        and p.key_path.endswith("then.undetermined")
+        for p in caught.value.problems
+    )

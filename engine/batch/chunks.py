@@ -26,10 +26,10 @@ class Details(NamedTuple):
     """Per record, what only the unusual chunks need: where record i's lines end in the text (`ends`), and
     for each decided record in order its id, (input line, source), and index in the chunk's outcomes (`keys`)."""
 
-    ends: array   # "I"
+    ends: array  # "I"
     ids: list
     places: list
-    keys: array   # "H"
+    keys: array  # "H"
 
 
 class Packed(NamedTuple):
@@ -58,18 +58,33 @@ class Packed(NamedTuple):
                 yield ("rejected", rejected[i])
                 continue
             line, source = places[j]
-            yield ("decided", self.text[start:ends[i]], ids[j], line, source, outcomes[keys[j]])
+            yield ("decided", self.text[start : ends[i]], ids[j], line, source, outcomes[keys[j]])
             start, j = ends[i], j + 1
 
     def split(self, k: int) -> tuple["Packed", "Packed"]:
         """The first `k` records (0 < k < count), and the others: each a Packed of its own."""
         ends, ids, places, keys = self.unpacked()
         cut, decided = ends[k - 1], k - sum(1 for i, _ in self.rejects if i < k)
-        (head_outcomes, head_keys), (tail_outcomes, tail_keys) = self._tally(keys[:decided]), self._tally(keys[decided:])
-        head = Packed(k, [(i, r) for i, r in self.rejects if i < k], self.digests[:16 * decided], head_outcomes,
-                      Details(ends[:k], ids[:decided], places[:decided], head_keys), self.text[:cut])
-        tail = Packed(self.count - k, [(i - k, r) for i, r in self.rejects if i >= k], self.digests[16 * decided:], tail_outcomes,
-                      Details(array("I", (end - cut for end in ends[k:])), ids[decided:], places[decided:], tail_keys), self.text[cut:])
+        (head_outcomes, head_keys), (tail_outcomes, tail_keys) = (
+            self._tally(keys[:decided]),
+            self._tally(keys[decided:]),
+        )
+        head = Packed(
+            k,
+            [(i, r) for i, r in self.rejects if i < k],
+            self.digests[: 16 * decided],
+            head_outcomes,
+            Details(ends[:k], ids[:decided], places[:decided], head_keys),
+            self.text[:cut],
+        )
+        tail = Packed(
+            self.count - k,
+            [(i - k, r) for i, r in self.rejects if i >= k],
+            self.digests[16 * decided :],
+            tail_outcomes,
+            Details(array("I", (end - cut for end in ends[k:])), ids[decided:], places[decided:], tail_keys),
+            self.text[cut:],
+        )
         return head, tail
 
     def _tally(self, keys: array) -> tuple[list, array]:
@@ -111,7 +126,7 @@ def pack(chunk_id: int, results: list) -> bytes:
 def unpack(head: tuple, message: bytes) -> Packed:
     """The Packed of a message from `pack`, whose pickle gave `head`; its text is a view of the message, not a copy."""
     _, packed, length = head
-    return packed._replace(text=memoryview(message)[len(message) - length:])
+    return packed._replace(text=memoryview(message)[len(message) - length :])
 
 
 def packed(results: list) -> Packed:

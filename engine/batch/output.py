@@ -52,11 +52,15 @@ class DurableWriter:
         """Open the partial files: fresh, or cut back to the last checkpoint when resuming."""
         progress = self._load_progress() if resume else None
         if not resume and not restart and self.progress_path.exists():
-            raise ResumeError(f"{self.progress_path} exists: an earlier run writing {self.output} did not finish; run the same "
-                              f"command with --resume to finish it, or with --restart to start over")
+            raise ResumeError(
+                f"{self.progress_path} exists: an earlier run writing {self.output} did not finish; run the same "
+                f"command with --resume to finish it, or with --restart to start over"
+            )
         if progress is not None:
             if progress.fingerprint != fingerprint:
-                raise ResumeError(f"{self.progress_path} was written by a different run ({_difference(progress.fingerprint, fingerprint)}); remove it or drop --resume")
+                raise ResumeError(
+                    f"{self.progress_path} was written by a different run ({_difference(progress.fingerprint, fingerprint)}); remove it or drop --resume"
+                )
             if progress.finished:
                 self._rename_final()
                 return progress
@@ -130,7 +134,9 @@ class DurableWriter:
 
 def _open_truncated(path: Path, length: int):
     if not path.exists() or path.stat().st_size < length:
-        raise ResumeError(f"{path} is shorter than its last checkpoint; it was changed or removed: start over without --resume")
+        raise ResumeError(
+            f"{path} is shorter than its last checkpoint; it was changed or removed: start over without --resume"
+        )
     handle = open(path, "r+b")
     handle.truncate(length)
     handle.seek(length)

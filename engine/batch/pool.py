@@ -35,9 +35,9 @@ from .records import Lines, Record, block_records
 from .worker import Rejected, worker_main
 
 CRASHES_BEFORE_REJECT = 2
-CHUNK_RECORDS = 256          # records in a chunk (in a block of JSON Lines: lines), at most: the parent's work is per chunk
-CHUNK_CHARS = 1 << 20        # a chunk closes at this much record text, even before chunk_size records
-WINDOW_CHARS = 32 << 20      # record text read ahead of the output, at most (plus one record)
+CHUNK_RECORDS = 256  # records in a chunk (in a block of JSON Lines: lines), at most: the parent's work is per chunk
+CHUNK_CHARS = 1 << 20  # a chunk closes at this much record text, even before chunk_size records
+WINDOW_CHARS = 32 << 20  # record text read ahead of the output, at most (plus one record)
 
 
 @dataclass
@@ -45,8 +45,8 @@ class Slot:
     """One chunk of the input, in input order, until its results are out: one part, or after a crash one
     part per record (each retried alone)."""
 
-    count: int   # records (for a block of lines: lines), for the bound on work in flight
-    size: int    # characters (bytes) of input text
+    count: int  # records (for a block of lines: lines), for the bound on work in flight
+    size: int  # characters (bytes) of input text
     parts: list = field(default_factory=lambda: [None])
     missing: int = 1
     buffers: list = field(default_factory=list)  # the memory its results were received in
@@ -59,7 +59,7 @@ class Chunk:
     slot: Slot
     part: int = 0
     suspect: bool = False  # a single record retried after a crash: run alone
-    crashes: int = 0       # times a worker died holding these records
+    crashes: int = 0  # times a worker died holding these records
 
 
 @dataclass
@@ -75,12 +75,16 @@ class Worker:
 class WorkerPool:
     """Decides records on `size` worker processes; yields results strictly in input order."""
 
-    def __init__(self, size: int, decider_path: str, decider_args: tuple, chunk_size: int = CHUNK_RECORDS, per_worker: int = 2):
+    def __init__(
+        self, size: int, decider_path: str, decider_args: tuple, chunk_size: int = CHUNK_RECORDS, per_worker: int = 2
+    ):
         self.size = max(1, size)
         self.worker_args = (decider_path, decider_args)
         self.chunk_size = chunk_size
         self.per_worker = per_worker
-        self.context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        self.context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
         if self.context.get_start_method() == "forkserver":
             self.context.set_forkserver_preload(_preloaded(decider_path))
         self.workers: list[Worker] = []
@@ -131,7 +135,9 @@ class WorkerPool:
             worker.process.kill()
         worker.connection.close()
 
-    def chunks(self, items: Iterable[Record | Lines], packed: Callable[[list], object] = packed_results) -> Iterator[Packed]:
+    def chunks(
+        self, items: Iterable[Record | Lines], packed: Callable[[list], object] = packed_results
+    ) -> Iterator[Packed]:
         """Decide every record and every block of lines (records.open_input); yield the results packed
         (engine/batch/chunks.py, or by the decider's own `pack`: then `packed` packs the results made in this
         process the same way), a chunk at a time, in input order, each record exactly once."""
@@ -193,7 +199,9 @@ class WorkerPool:
             chars += slot.size
         return False
 
-    def _chunk(self, records: list[Record] | Lines, slot: Slot, part: int, suspect: bool = False, crashes: int = 0) -> Chunk:
+    def _chunk(
+        self, records: list[Record] | Lines, slot: Slot, part: int, suspect: bool = False, crashes: int = 0
+    ) -> Chunk:
         self._chunk_ids += 1
         return Chunk(self._chunk_ids, records, slot, part, suspect, crashes)
 
@@ -253,8 +261,15 @@ class WorkerPool:
 
     @staticmethod
     def _crash_reject(record: Record, crashes: int) -> Rejected:
-        return Rejected(record.seq, {"line": record.line, "id": _id_of(record), "source": record.source,
-                                     "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times"})
+        return Rejected(
+            record.seq,
+            {
+                "line": record.line,
+                "id": _id_of(record),
+                "source": record.source,
+                "error": f"{record.source}:{record.line}: engine crash: the worker process died on this record {crashes} times",
+            },
+        )
 
 
 def _preloaded(decider_path: str) -> list[str]:
@@ -281,9 +296,9 @@ def _receive(connection, buffers: list[bytearray]) -> tuple[memoryview, bytearra
     a megabyte or so: read into fresh memory each time, half its pages were faulted in anew, at a few µs each on
     this machine; Connection.recv_bytes also copies it twice more."""
     handle = connection.fileno()
-    size, = struct.unpack("!i", _read_into(handle, bytearray(4)))
+    (size,) = struct.unpack("!i", _read_into(handle, bytearray(4)))
     if size == -1:
-        size, = struct.unpack("!Q", _read_into(handle, bytearray(8)))
+        (size,) = struct.unpack("!Q", _read_into(handle, bytearray(8)))
     buffer = buffers.pop() if buffers else bytearray()
     if len(buffer) < size:
         try:

@@ -11,8 +11,14 @@ from typing import Callable
 class ProgressReporter:
     """Shows records done, rate and (when the total is known) ETA."""
 
-    def __init__(self, total: int | None | Callable[[], int | None], initial: int, interval: float = 10.0, stream=None,
-                 label: str = "batch"):
+    def __init__(
+        self,
+        total: int | None | Callable[[], int | None],
+        initial: int,
+        interval: float = 10.0,
+        stream=None,
+        label: str = "batch",
+    ):
         """`total` may be a function, called when the total is first shown: counting the input's lines reads the
         whole input once more, which a run over before its first progress line never needs."""
         self.stream = stream or sys.stderr
@@ -26,7 +32,9 @@ class ProgressReporter:
         if self.stream.isatty():
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.total, initial=initial, unit="rec", unit_scale=True, file=self.stream, smoothing=0.1)
+            self._bar = tqdm(
+                total=self.total, initial=initial, unit="rec", unit_scale=True, file=self.stream, smoothing=0.1
+            )
 
     @property
     def total(self) -> int | None:

@@ -28,11 +28,11 @@ class Record(NamedTuple):
     """One applicant record: its position in the input, where it came from, and its raw text (a named tuple:
     made and pickled once per record)."""
 
-    seq: int          # 0-based index among records
+    seq: int  # 0-based index among records
     line: int | None  # 1-based line in the input file (first line of the record)
-    source: str       # input file name, for messages
+    source: str  # input file name, for messages
     text: str
-    syntax: str       # "json" (a JSON Lines or JSON array record), or a whole file of a folder: "json-file" or "yaml"
+    syntax: str  # "json" (a JSON Lines or JSON array record), or a whole file of a folder: "json-file" or "yaml"
 
 
 UNREADABLE = "\0unreadable: "  # a record whose text could not be read: the rest of the text is the reason
@@ -44,10 +44,10 @@ class Lines(NamedTuple):
     """Whole lines of JSON Lines input, each at most the size limit, as read: the worker decodes them
     (`block_records`). Blank lines are among them, so that the line numbers stay right."""
 
-    line: int    # 1-based number of the first line
+    line: int  # 1-based number of the first line
     source: str
     data: bytes  # the lines, each ending with \n (the input's last line may not)
-    count: int   # how many
+    count: int  # how many
 
 
 def open_records(input_path: str, max_bytes: int = 1 << 20) -> Iterator[Record]:
@@ -60,7 +60,9 @@ def open_records(input_path: str, max_bytes: int = 1 << 20) -> Iterator[Record]:
     return _folder(where, max_bytes) if kind == "folder" else _json_array(where, source, max_bytes)
 
 
-def open_input(input_path: str, max_bytes: int = 1 << 20, per_block: int = 64) -> Callable[[int], Iterator[Record | Lines]]:
+def open_input(
+    input_path: str, max_bytes: int = 1 << 20, per_block: int = 64
+) -> Callable[[int], Iterator[Record | Lines]]:
     """What `cec batch` decides, as a function of how many records to skip (done by the run being resumed):
     the records of `open_records`, except that JSON Lines come as blocks of up to `per_block` lines
     (`Lines`; a line over `max_bytes` is still a record of its own, unreadable, and never buffered whole).
@@ -81,7 +83,11 @@ def _input(input_path: str) -> tuple[str, object, str]:
         return "folder", path, str(path)
     if not path.is_file():
         raise InputFormatError(f"{input_path}: no such file or folder")
-    if path.suffix.lower() not in (".jsonl", ".ndjson") and _first_significant_byte(path) == b"[" and not _first_line_is_a_record(path):
+    if (
+        path.suffix.lower() not in (".jsonl", ".ndjson")
+        and _first_significant_byte(path) == b"["
+        and not _first_line_is_a_record(path)
+    ):
         return "array", path, str(path)
     return "lines", lambda: path.open("rb"), str(path)
 
@@ -224,7 +230,9 @@ def _folder(folder: Path, max_bytes: int) -> Iterator[Record]:
     reads a file (the worker: `_parse`)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".json", ".yaml", ".yml") and p.is_file())
     for seq, path in enumerate(files):
-        yield Record(seq, 1, str(path), _file_text(path, max_bytes), "json-file" if path.suffix.lower() == ".json" else "yaml")
+        yield Record(
+            seq, 1, str(path), _file_text(path, max_bytes), "json-file" if path.suffix.lower() == ".json" else "yaml"
+        )
 
 
 def _file_text(path: Path, max_bytes: int) -> str:
@@ -246,7 +254,9 @@ def _json_array(path: Path, source: str, max_bytes: int) -> Iterator[Record]:
         try:
             yield from _array_elements(handle, source, max_bytes)
         except UnicodeDecodeError as exc:
-            raise InputFormatError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start} of a block); the rest of the JSON array cannot be read") from None
+            raise InputFormatError(
+                f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start} of a block); the rest of the JSON array cannot be read"
+            ) from None
 
 
 def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
@@ -266,7 +276,7 @@ def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
             position, state = position + 1, "first"
             continue
         if char == "]" and state in ("first", "comma"):
-            _expect_end(handle, buffer[position + 1:], source, line)
+            _expect_end(handle, buffer[position + 1 :], source, line)
             return
         if state == "comma":
             if char != ",":
@@ -276,7 +286,9 @@ def _array_elements(handle, source: str, max_bytes: int) -> Iterator[Record]:
         end = _decode_end(decoder, buffer, position, eof)
         while end is None:
             if eof or len(buffer) - position > max_bytes:
-                raise InputFormatError(f"{source}:{line}: array element {seq + 1} is not valid JSON; the rest of the array cannot be read")
+                raise InputFormatError(
+                    f"{source}:{line}: array element {seq + 1} is not valid JSON; the rest of the array cannot be read"
+                )
             buffer, position, eof = _refill(handle, buffer, position, eof, force=True)
             end = _decode_end(decoder, buffer, position, eof)
         text = buffer[position:end]
@@ -291,9 +303,11 @@ def _expect_end(handle, rest: str, source: str, line: int) -> None:
     while True:
         text = rest.lstrip()
         if text:
-            line += rest[:len(rest) - len(text)].count("\n")
-            raise InputFormatError(f"{source}:{line}: text after the end of the JSON array; if this is JSON Lines "
-                                   f"(one applicant per line), name the file .jsonl")
+            line += rest[: len(rest) - len(text)].count("\n")
+            raise InputFormatError(
+                f"{source}:{line}: text after the end of the JSON array; if this is JSON Lines "
+                f"(one applicant per line), name the file .jsonl"
+            )
         rest = handle.read(_CHUNK)
         if not rest:
             return

@@ -28,7 +28,7 @@ CHECKPOINT_RECORDS = 2_000
 @dataclass(frozen=True)
 class BatchOptions:
     input: str
-    output: Path          # Path("-"): decisions to standard output
+    output: Path  # Path("-"): decisions to standard output
     rejects: Path
     workers: int
     as_of: str | None
@@ -36,9 +36,9 @@ class BatchOptions:
     resume: bool
     output_format: str  # jsonl | csv
     csv_rejects: bool = False  # CSV only: rejected records also as rows of the output, with their error
-    lang: str = "en"           # of the reasons: en or fr
+    lang: str = "en"  # of the reasons: en or fr
     restart: bool = False  # discard an interrupted run's checkpoint instead of refusing to start
-    decider: str = DECIDER      # "module:Class" each worker decides with (e.g. one that also stores decisions)
+    decider: str = DECIDER  # "module:Class" each worker decides with (e.g. one that also stores decisions)
     decider_options: tuple = ()  # extra arguments for that class, after the usual ones
     programs: tuple[str, ...] = ()  # the programs each record is decided under, in their order (one line each)
 
@@ -52,10 +52,22 @@ def run_batch(options: BatchOptions) -> dict:
     check_paths(options)
     library = load_bundled_or(Path(options.rulesets) if options.rulesets else None)  # fail fast, once
     plugin = _first_plugin(options, library)
-    records = open_input(options.input, plugin.input_limits().record_bytes, CHUNK_RECORDS)  # a missing input fails here, before any file exists
+    records = open_input(
+        options.input, plugin.input_limits().record_bytes, CHUNK_RECORDS
+    )  # a missing input fails here, before any file exists
     writer = _writer(options, plugin)
-    with WorkerPool(options.workers, options.decider,
-                    (options.rulesets, options.as_of, options.output_format, options.lang, options.programs, *options.decider_options)) as pool:
+    with WorkerPool(
+        options.workers,
+        options.decider,
+        (
+            options.rulesets,
+            options.as_of,
+            options.output_format,
+            options.lang,
+            options.programs,
+            *options.decider_options,
+        ),
+    ) as pool:
         progress = _start(writer, options, _fingerprint(options, library))
         try:
             return _run(pool, writer, progress, records(progress.done), options, plugin)
@@ -83,9 +95,13 @@ def _first_plugin(options: BatchOptions, library):
     for program in options.programs:
         if program not in library.programs:
             found = len(library.unavailable.get(program, []))
-            raise ProgramsError(f"program {program} is unavailable: its rulesets have {found} problem(s) (cec rulesets validate)")
+            raise ProgramsError(
+                f"program {program} is unavailable: its rulesets have {found} problem(s) (cec rulesets validate)"
+            )
     if options.output_format == "csv" and len(options.programs) > 1:
-        raise ProgramsError(f"--format csv has one program's columns: decide one program per CSV file (not {', '.join(options.programs)})")
+        raise ProgramsError(
+            f"--format csv has one program's columns: decide one program per CSV file (not {', '.join(options.programs)})"
+        )
     return library.plugins[options.programs[0]]
 
 
@@ -98,9 +114,13 @@ def check_paths(options: BatchOptions) -> None:
         if not path.parent.is_dir():
             raise OutputError(f"{option} {path}: the folder {path.parent} does not exist; create it first")
         if options.input != "-" and _same_file(path, Path(options.input)):
-            raise OutputError(f"{option} {path} is the input file: choose another name (the input would be overwritten)")
+            raise OutputError(
+                f"{option} {path} is the input file: choose another name (the input would be overwritten)"
+            )
     if _same_file(options.output, options.rejects):
-        raise OutputError(f"-o and --rejects are the same file ({options.rejects}): choose another name for one of them")
+        raise OutputError(
+            f"-o and --rejects are the same file ({options.rejects}): choose another name for one of them"
+        )
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -126,7 +146,9 @@ def _start(writer: DurableWriter, options: BatchOptions, fingerprint: dict) -> P
         writer.discard()
         if _reader_gone(exc, options):
             raise
-        raise OutputError(f"cannot create the output files: {exc.strerror or exc} ({exc.filename or options.output})") from None
+        raise OutputError(
+            f"cannot create the output files: {exc.strerror or exc} ({exc.filename or options.output})"
+        ) from None
 
 
 def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, options: BatchOptions, plugin) -> dict:
@@ -138,10 +160,18 @@ def _run(pool: WorkerPool, writer: DurableWriter, progress: Progress, records, o
     ledger = IdLedger()
     if options.resume and progress.done:
         ledger.read_output(writer.output_partial, progress.output_bytes, options.output_format)
-    reporter = ProgressReporter(functools.partial(count_lines, options.input) if options.input != "-" and os.path.isfile(options.input) else None,
-                                progress.done)
+    reporter = ProgressReporter(
+        functools.partial(count_lines, options.input)
+        if options.input != "-" and os.path.isfile(options.input)
+        else None,
+        progress.done,
+    )
     try:
-        reject_row = functools.partial(csv_reject_row, plugin=plugin) if options.output_format == "csv" and options.csv_rejects else None
+        reject_row = (
+            functools.partial(csv_reject_row, plugin=plugin)
+            if options.output_format == "csv" and options.csv_rejects
+            else None
+        )
         _Consumer(writer, progress, counts, reporter, ledger, reject_row).consume(pool.chunks(records))
         progress.counts, progress.elapsed = counts, progress.elapsed + time.monotonic() - started
         writer.finish(progress)
@@ -161,8 +191,10 @@ def _reader_gone(exc: OSError, options: BatchOptions) -> bool:
 
 def _write_failure(exc: OSError, options: BatchOptions) -> str:
     where = exc.filename or (options.output.parent if str(options.output) != "-" else "standard output")
-    return (f"cannot write the output ({where}): {exc.strerror or exc}; the decisions up to the last checkpoint are kept: "
-            f"fix the cause (disk space, the folder or its permissions) and run the same command with --resume to finish")
+    return (
+        f"cannot write the output ({where}): {exc.strerror or exc}; the decisions up to the last checkpoint are kept: "
+        f"fix the cause (disk space, the folder or its permissions) and run the same command with --resume to finish"
+    )
 
 
 class _Consumer:
@@ -173,8 +205,15 @@ class _Consumer:
     own (an id decided before, or a reject row to put among the CSV rows): then its records are handled one by
     one, as they always were. Either way, the same bytes and the same checkpoints."""
 
-    def __init__(self, writer: DurableWriter, progress: Progress, counts: dict, reporter: ProgressReporter, ledger: IdLedger,
-                 reject_row=None):
+    def __init__(
+        self,
+        writer: DurableWriter,
+        progress: Progress,
+        counts: dict,
+        reporter: ProgressReporter,
+        ledger: IdLedger,
+        reject_row=None,
+    ):
         self.writer, self.progress, self.counts, self.reporter = writer, progress, counts, reporter
         self.ledger, self.reject_row = ledger, reject_row
         self.last_checkpoint, self.since = time.monotonic(), 0
@@ -235,7 +274,15 @@ class _Consumer:
 
 def _fingerprint(options: BatchOptions, library) -> dict:
     """What must not change between a run and its resumption."""
-    editions = sorted(f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds)
-    return {"input": os.path.abspath(options.input) if options.input != "-" else "-", "as_of": options.as_of,
-            "format": options.output_format, "rulesets": editions, "programs": list(options.programs), **({"csv_rejects": True} if options.csv_rejects else {}),
-            **({"lang": options.lang} if options.lang != "en" else {})}
+    editions = sorted(
+        f"{e.ruleset.program}/{e.ruleset.edition}:{e.sha256}" for eds in library.programs.values() for e in eds
+    )
+    return {
+        "input": os.path.abspath(options.input) if options.input != "-" else "-",
+        "as_of": options.as_of,
+        "format": options.output_format,
+        "rulesets": editions,
+        "programs": list(options.programs),
+        **({"csv_rejects": True} if options.csv_rejects else {}),
+        **({"lang": options.lang} if options.lang != "en" else {}),
+    }

@@ -7,8 +7,16 @@ OUTCOME_KEYS = {True: "eligible", False: "ineligible", None: "undetermined"}
 
 
 def new_counts() -> dict:
-    return {"total": 0, "eligible": 0, "ineligible": 0, "undetermined": 0, "rejected": 0, "unmet_by_criterion": {},
-            "undetermined_by_criterion": {}, "by_edition": {}}
+    return {
+        "total": 0,
+        "eligible": 0,
+        "ineligible": 0,
+        "undetermined": 0,
+        "rejected": 0,
+        "unmet_by_criterion": {},
+        "undetermined_by_criterion": {},
+        "by_edition": {},
+    }
 
 
 def count_rejected(counts: dict, n: int = 1) -> None:
@@ -32,10 +40,19 @@ def count_outcome(counts: dict, key: tuple, n: int = 1) -> None:
 
 def _program_counts() -> dict:
     """One program's counts in a run that decides several (`programs` in the summary)."""
-    return {"eligible": 0, "ineligible": 0, "undetermined": 0, "unmet_by_criterion": {}, "undetermined_by_criterion": {}, "by_edition": {}}
+    return {
+        "eligible": 0,
+        "ineligible": 0,
+        "undetermined": 0,
+        "unmet_by_criterion": {},
+        "undetermined_by_criterion": {},
+        "by_edition": {},
+    }
 
 
-def _count_decision(counts: dict, eligible, unmet, edition: str, undetermined, n: int = 1, outcome: bool = True) -> None:
+def _count_decision(
+    counts: dict, eligible, unmet, edition: str, undetermined, n: int = 1, outcome: bool = True
+) -> None:
     if outcome:
         counts[OUTCOME_KEYS[eligible]] += n
     counts["by_edition"][edition] = counts["by_edition"].get(edition, 0) + n
@@ -49,27 +66,42 @@ def _count_decision(counts: dict, eligible, unmet, edition: str, undetermined, n
 def summary(counts: dict, elapsed: float, workers: int, worker_deaths: int, resumed_from: int) -> dict:
     """The summary document."""
     rate = (counts["total"] - resumed_from) / elapsed if elapsed > 0 else 0.0
-    return {**counts, "decided": counts["eligible"] + counts["ineligible"] + counts.get("undetermined", 0), "elapsed_seconds": round(elapsed, 3),
-            "records_per_second": round(rate, 1), "workers": workers, "worker_deaths": worker_deaths,
-            "resumed_from": resumed_from}
+    return {
+        **counts,
+        "decided": counts["eligible"] + counts["ineligible"] + counts.get("undetermined", 0),
+        "elapsed_seconds": round(elapsed, 3),
+        "records_per_second": round(rate, 1),
+        "workers": workers,
+        "worker_deaths": worker_deaths,
+        "resumed_from": resumed_from,
+    }
 
 
 def _criteria_lines(counts: dict, indent: str) -> list[str]:
     """The criteria most often unmet, then undetermined."""
-    lines = [f"{indent}unmet {criterion}: {n:,}" for criterion, n in sorted(counts["unmet_by_criterion"].items(), key=lambda kv: -kv[1])]
-    return lines + [f"{indent}undetermined {criterion}: {n:,}"
-                    for criterion, n in sorted(counts.get("undetermined_by_criterion", {}).items(), key=lambda kv: -kv[1])]
+    lines = [
+        f"{indent}unmet {criterion}: {n:,}"
+        for criterion, n in sorted(counts["unmet_by_criterion"].items(), key=lambda kv: -kv[1])
+    ]
+    return lines + [
+        f"{indent}undetermined {criterion}: {n:,}"
+        for criterion, n in sorted(counts.get("undetermined_by_criterion", {}).items(), key=lambda kv: -kv[1])
+    ]
 
 
 def summary_text(doc: dict) -> str:
     """A few lines for the operator; with several programs, each program's counts after the totals (which
     count an applicant eligible when any program finds it eligible)."""
-    lines = [f"batch: {doc['total']:,} records: {doc['eligible']:,} eligible, {doc['ineligible']:,} not eligible, "
-             f"{doc.get('undetermined', 0):,} undetermined, {doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
-             f"with {doc['workers']} worker(s)"]
+    lines = [
+        f"batch: {doc['total']:,} records: {doc['eligible']:,} eligible, {doc['ineligible']:,} not eligible, "
+        f"{doc.get('undetermined', 0):,} undetermined, {doc['rejected']:,} rejected; {doc['elapsed_seconds']:.1f} s, {doc['records_per_second']:,.0f} records/s "
+        f"with {doc['workers']} worker(s)"
+    ]
     lines += _criteria_lines(doc, "  ")
     for program, mine in doc.get("programs", {}).items():
-        lines.append(f"  {program}: {mine['eligible']:,} eligible, {mine['ineligible']:,} not eligible, {mine['undetermined']:,} undetermined")
+        lines.append(
+            f"  {program}: {mine['eligible']:,} eligible, {mine['ineligible']:,} not eligible, {mine['undetermined']:,} undetermined"
+        )
         lines += _criteria_lines(mine, "    ")
     if doc["worker_deaths"]:
         lines.append(f"  worker processes that died and were replaced: {doc['worker_deaths']}")

@@ -26,10 +26,20 @@ def csv_header(plugin) -> str:
 
 def csv_row(decision: Decision, plugin) -> str:
     """One spreadsheet row: the outcome and the values that decided it (the plugin's `csv_cells`)."""
-    return _line([
-        decision.applicant_id, ELIGIBLE_CELLS[decision.eligible], ";".join(decision.unmet), ";".join(decision.undetermined), decision.program,
-        decision.edition, decision.as_of, *plugin.csv_cells(decision.derived), reasons_cell(decision), "",
-    ])
+    return _line(
+        [
+            decision.applicant_id,
+            ELIGIBLE_CELLS[decision.eligible],
+            ";".join(decision.unmet),
+            ";".join(decision.undetermined),
+            decision.program,
+            decision.edition,
+            decision.as_of,
+            *plugin.csv_cells(decision.derived),
+            reasons_cell(decision),
+            "",
+        ]
+    )
 
 
 def reasons_cell(decision: Decision) -> str:

@@ -58,14 +58,18 @@ class IdLedger:
         """Record consecutive 16-byte digests in order; the positions (0, 1, ...) of those already there, or
         seen earlier in `digests`."""
         add = self.add_digest
-        return {j for j in range(len(digests) // 16) if not add(digests[16 * j:16 * j + 16])}
+        return {j for j in range(len(digests) // 16) if not add(digests[16 * j : 16 * j + 16])}
 
     def read_output(self, path: Path, length: int, output_format: str) -> "IdLedger":
         """Add the ids of the decisions in the first `length` bytes of an output file (resuming)."""
         with open(path, "rb") as handle:
             text = handle.read(length).decode("utf-8")
         if output_format == "csv":  # skip the header, and the rows of rejects (--csv-rejects)
-            ids = (row[0] for row in itertools.islice(csv.reader(io.StringIO(text)), 1, None) if row and row[1] != "rejected")
+            ids = (
+                row[0]
+                for row in itertools.islice(csv.reader(io.StringIO(text)), 1, None)
+                if row and row[1] != "rejected"
+            )
         else:
             ids = (orjson.loads(line)["applicant_id"] for line in text.split("\n") if line)
         for applicant_id in ids:
@@ -76,6 +80,10 @@ class IdLedger:
 def duplicate_reject(applicant_id: str, line: int | None, source: str) -> dict:
     """The reject of a record whose id was decided before in the batch."""
     label = f"{source}:{line}" if line else source
-    return {"line": line, "id": applicant_id, "source": source,
-            "error": f"{label}: id: duplicate id {applicant_id!r}: an earlier record of this "
-                     f"batch has the same id, and ids must be unique within a batch"}
+    return {
+        "line": line,
+        "id": applicant_id,
+        "source": source,
+        "error": f"{label}: id: duplicate id {applicant_id!r}: an earlier record of this "
+        f"batch has the same id, and ids must be unique within a batch",
+    }

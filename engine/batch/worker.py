@@ -39,7 +39,9 @@ class Decided(NamedTuple):
     """One decided record (a named tuple: results cross a pipe per record, and tuples pickle cheaply)."""
 
     seq: int
-    line: bytes | str  # the output line without newline: a JSON line as UTF-8 bytes (Decision.to_json_bytes), a CSV row as text
+    line: (
+        bytes | str
+    )  # the output line without newline: a JSON line as UTF-8 bytes (Decision.to_json_bytes), a CSV row as text
     eligible: bool | None
     unmet: tuple[str, ...]
     edition: str
@@ -54,7 +56,7 @@ class Rejected(NamedTuple):
     """One record that could not be decided."""
 
     seq: int
-    reject: dict       # {"line", "id", "source", "error"}
+    reject: dict  # {"line", "id", "source", "error"}
 
 
 class RecordDecider:
@@ -62,7 +64,9 @@ class RecordDecider:
 
     several = False  # more than one program: each record gives a line per program in force (subclasses decide one)
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str = "en", programs: tuple = ()):
+    def __init__(
+        self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str = "en", programs: tuple = ()
+    ):
         self.lang = lang
         library = load_bundled_or(Path(rulesets_dir) if rulesets_dir else None)
         self.deciders = EachProgram(library, list(programs), translations=lang != "en")
@@ -79,7 +83,9 @@ class RecordDecider:
         return self.plugin.input_limits()
 
     def decide(self, record: Record) -> Decided | Rejected:
-        whole_file = record.syntax != "json"  # a file of a folder: its errors name their own line, as `cec evaluate`'s do
+        whole_file = (
+            record.syntax != "json"
+        )  # a file of a folder: its errors name their own line, as `cec evaluate`'s do
         label = f"{record.source}:{record.line}" if record.line and not whole_file else record.source
         data = positions = None
         try:
@@ -103,7 +109,17 @@ class RecordDecider:
     def decided(self, record: Record, decision) -> Decided:
         line = decision.to_json_bytes() if self.output_format == "jsonl" else csv_row(decision, self.plugin)
         eligible, unmet, undetermined = decision.verdict()
-        return Decided(record.seq, line, eligible, unmet, decision.edition, undetermined, decision.applicant_id, record.line, record.source)
+        return Decided(
+            record.seq,
+            line,
+            eligible,
+            unmet,
+            decision.edition,
+            undetermined,
+            decision.applicant_id,
+            record.line,
+            record.source,
+        )
 
     def _decided_each(self, record: Record, results: list, label: str) -> Decided:
         """One record decided under several programs: a JSON line per program in force, in program order; an
@@ -111,14 +127,32 @@ class RecordDecider:
         when one is eligible, else undetermined when one is, else false)."""
         error = next((r.error for r in results if r.error), None)
         if error is not None:
-            raise InputError(error.source, error.field, f"program {next(r.program for r in results if r.error)}: {error.detail}", line=error.line)
-        decisions = [self.deciders.evaluators[r.program].plugin.translate(self.deciders.evaluators[r.program], r.decision, r.applicant,
-                                                                             self.as_of, label, self.lang) for r in results]
+            raise InputError(
+                error.source,
+                error.field,
+                f"program {next(r.program for r in results if r.error)}: {error.detail}",
+                line=error.line,
+            )
+        decisions = [
+            self.deciders.evaluators[r.program].plugin.translate(
+                self.deciders.evaluators[r.program], r.decision, r.applicant, self.as_of, label, self.lang
+            )
+            for r in results
+        ]
         outcomes = {d.eligible for d in decisions}
         eligible = True if True in outcomes else None if None in outcomes else False
-        return Decided(record.seq, b"\n".join(d.to_json_bytes() for d in decisions), eligible, (), "", (), decisions[0].applicant_id,
-                       record.line, record.source,
-                       tuple((d.program, d.eligible, tuple(d.unmet), d.edition, tuple(d.undetermined)) for d in decisions))
+        return Decided(
+            record.seq,
+            b"\n".join(d.to_json_bytes() for d in decisions),
+            eligible,
+            (),
+            "",
+            (),
+            decisions[0].applicant_id,
+            record.line,
+            record.source,
+            tuple((d.program, d.eligible, tuple(d.unmet), d.edition, tuple(d.undetermined)) for d in decisions),
+        )
 
     def evaluate(self, applicant, label: str):
         """One decision (its reasons in the run's language); subclasses (e.g. the impact diff) decide twice."""
@@ -136,7 +170,7 @@ def _parse(record: Record, label: str) -> tuple[object, Positions | None]:
     element of a JSON array: the line is the record's). A file is read as `cec evaluate` reads it: a .json file
     by the strict JSON reader (duplicate keys refused), any other by the strict YAML reader."""
     if record.text.startswith(UNREADABLE):
-        raise InputError(label, "", record.text[len(UNREADABLE):])
+        raise InputError(label, "", record.text[len(UNREADABLE) :])
     if record.syntax == "json":
         try:
             return orjson.loads(record.text), None
@@ -171,7 +205,9 @@ def worker_main(connection, decider_path: str, decider_args: tuple) -> None:
         if message is None:
             return
         chunk_id, records, *packed = message  # (chunk id, records), as the service sends, or with `packed`
-        results = [decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)]
+        results = [
+            decider.decide(record) for record in (block_records(records) if records.__class__ is Lines else records)
+        ]
         if packed and packed[0]:
             connection.send_bytes(packer(chunk_id, results))
         else:

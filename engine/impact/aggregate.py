@@ -11,7 +11,14 @@ from cec_rules.engine.batch.worker import Rejected
 
 
 SAMPLES = 10
-CATEGORIES = ("became_eligible", "became_ineligible", "became_undetermined", "eligible_both", "ineligible_both", "undetermined_both")
+CATEGORIES = (
+    "became_eligible",
+    "became_ineligible",
+    "became_undetermined",
+    "eligible_both",
+    "ineligible_both",
+    "undetermined_both",
+)
 FLIPS = ("became_eligible", "became_ineligible", "became_undetermined")
 _BECAME = {True: "became_eligible", False: "became_ineligible", None: "became_undetermined"}
 _BOTH = {True: "eligible_both", False: "ineligible_both", None: "undetermined_both"}
@@ -56,15 +63,15 @@ def bucket_keys(distribution) -> list[str]:
 
 @dataclass
 class ImpactCounts:
-    distributions: tuple = ()                              # the program's `impact_distributions`
+    distributions: tuple = ()  # the program's `impact_distributions`
     total: int = 0
     rejected: int = 0
     outcomes: dict = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
-    criteria_changed: dict = field(default_factory=dict)   # criterion -> {"met -> unmet": n, "unmet -> met": n}
-    changed_without_outcome: int = 0                       # a criterion changed but eligibility did not
+    criteria_changed: dict = field(default_factory=dict)  # criterion -> {"met -> unmet": n, "unmet -> met": n}
+    changed_without_outcome: int = 0  # a criterion changed but eligibility did not
     samples: dict = field(default_factory=lambda: {c: [] for c in FLIPS})
-    spread: dict = field(default_factory=dict)             # distribution name -> outcome -> bucket -> n (old values)
-    editions: dict = field(default_factory=dict)           # (old edition, new edition) -> n
+    spread: dict = field(default_factory=dict)  # distribution name -> outcome -> bucket -> n (old values)
+    editions: dict = field(default_factory=dict)  # (old edition, new edition) -> n
 
     def __post_init__(self):
         self.spread = {d.name: {c: {} for c in CATEGORIES} for d in self.distributions}
@@ -81,7 +88,11 @@ class ImpactCounts:
         self.editions[pair] = self.editions.get(pair, 0) + 1
         if kind in self.samples and len(self.samples[kind]) < SAMPLES:
             self.samples[kind].append(result.applicant_id)
-        if old["criteria"] != new["criteria"] and self._criteria_changed(old["criteria"], new["criteria"]) and kind not in FLIPS:
+        if (
+            old["criteria"] != new["criteria"]
+            and self._criteria_changed(old["criteria"], new["criteria"])
+            and kind not in FLIPS
+        ):
             self.changed_without_outcome += 1
         for distribution in self.distributions:
             _bump(self.spread[distribution.name][kind], bucket(distribution, old.get(distribution.value)))
@@ -108,7 +119,7 @@ class ImpactCounts:
         for criterion, directions in other.criteria_changed.items():
             _add_counts(self.criteria_changed.setdefault(criterion, {"met -> unmet": 0, "unmet -> met": 0}), directions)
         for kind, ids in other.samples.items():
-            self.samples[kind] += ids[:SAMPLES - len(self.samples[kind])]
+            self.samples[kind] += ids[: SAMPLES - len(self.samples[kind])]
         for name, by_outcome in other.spread.items():
             for kind, counter in by_outcome.items():
                 _add_counts(self.spread[name][kind], counter)
@@ -118,12 +129,18 @@ class ImpactCounts:
         return self.total - self.rejected
 
     def to_json(self) -> dict:
-        return {"total": self.total, "decided": self.decided, "rejected": self.rejected, "outcomes": self.outcomes,
-                "changed_outcome": sum(self.outcomes[c] for c in FLIPS),
-                "criteria_changed": self.criteria_changed, "changed_criterion_without_outcome": self.changed_without_outcome,
-                "samples": self.samples,
-                "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
-                "distributions": {name: _ordered(by_outcome) for name, by_outcome in self.spread.items()}}
+        return {
+            "total": self.total,
+            "decided": self.decided,
+            "rejected": self.rejected,
+            "outcomes": self.outcomes,
+            "changed_outcome": sum(self.outcomes[c] for c in FLIPS),
+            "criteria_changed": self.criteria_changed,
+            "changed_criterion_without_outcome": self.changed_without_outcome,
+            "samples": self.samples,
+            "editions_used": [{"old": o, "new": n, "applicants": c} for (o, n), c in sorted(self.editions.items())],
+            "distributions": {name: _ordered(by_outcome) for name, by_outcome in self.spread.items()},
+        }
 
 
 def bucket_order(key: str) -> tuple:
@@ -133,7 +150,9 @@ def bucket_order(key: str) -> tuple:
 
 
 def _ordered(by_outcome: dict) -> dict:
-    return {c: dict(sorted(counter.items(), key=lambda item: bucket_order(item[0]))) for c, counter in by_outcome.items()}
+    return {
+        c: dict(sorted(counter.items(), key=lambda item: bucket_order(item[0]))) for c, counter in by_outcome.items()
+    }
 
 
 def _bump(counter: dict, key: str) -> None:

@@ -27,7 +27,7 @@ class Compared(NamedTuple):
 
     seq: int
     applicant_id: str
-    line: str | None   # the JSON Lines record when the outcome, a criterion, the score or a group changed, else None
+    line: str | None  # the JSON Lines record when the outcome, a criterion, the score or a group changed, else None
     old: dict
     new: dict
     ranked: tuple | None = None  # for a ranked program: (tie-break value, old place, new place), see `place`
@@ -38,8 +38,12 @@ def outcome(decision, plugin) -> dict:
     one its ranking ranks by: `compared_score`), and the values the program's plugin keeps for the report
     (`impact_values`). It is counted in the worker for every applicant: the reasons are only in a changed
     one's line (`with_reasons`)."""
-    shown = {"eligible": decision.eligible, "edition": decision.edition, "criteria": {c.id: c.met for c in decision.criteria},
-             **plugin.impact_values(decision.derived)}
+    shown = {
+        "eligible": decision.eligible,
+        "edition": decision.edition,
+        "criteria": {c.id: c.met for c in decision.criteria},
+        **plugin.impact_values(decision.derived),
+    }
     score = compared_score(decision, plugin.ranking)
     if score is not None:
         shown["score"] = score
@@ -49,8 +53,12 @@ def outcome(decision, plugin) -> dict:
 def with_reasons(shown: dict, decision) -> dict:
     """An `outcome` as changes.jsonl shows it: the reasons of the criteria not met follow the criteria, then
     each `not_together` that fired (why a side with no unmet criterion is not eligible)."""
-    head = {"eligible": shown["eligible"], "edition": shown["edition"], "criteria": shown["criteria"],
-            "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True}}
+    head = {
+        "eligible": shown["eligible"],
+        "edition": shown["edition"],
+        "criteria": shown["criteria"],
+        "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
+    }
     if decision.not_together:
         head["not_together"] = [record.to_json() for record in decision.not_together]
     return {**head, **shown}
@@ -62,21 +70,25 @@ def place(decision, shown: dict, ranking) -> tuple:
     the decision's `outcome`."""
     consumed = decision.derived.get("consumed", {})
     score = shown.get("score")
-    return (shown["eligible"], score["total"] if score else 0, tuple(eligible_programs(consumed, ranking)),
-            tuple(groups_of(decision.derived, ranking)))
+    return (
+        shown["eligible"],
+        score["total"] if score else 0,
+        tuple(eligible_programs(consumed, ranking)),
+        tuple(groups_of(decision.derived, ranking)),
+    )
 
 
 class Pair(NamedTuple):
     """One applicant decided under both sides (`ImpactDecider.evaluate`), and compared."""
 
-    decisions: list        # [old, new]: one object twice when decided once; with reasons only when `changed`; of
-                           # the derived values those `impact_values` reads (and more when the plugin derives them)
+    decisions: list  # [old, new]: one object twice when decided once; with reasons only when `changed`; of
+    # the derived values those `impact_values` reads (and more when the plugin derives them)
     applicant_id: str
-    old: dict              # each side's `outcome`
+    old: dict  # each side's `outcome`
     new: dict
-    ranked: tuple | None   # `ImpactDecider._ranked`
-    changed: dict          # criterion -> its change (`criterion_change`)
-    moved: dict            # the score and the groups, when they changed
+    ranked: tuple | None  # `ImpactDecider._ranked`
+    changed: dict  # criterion -> its change (`criterion_change`)
+    moved: dict  # the score and the groups, when they changed
 
     @property
     def shows_change(self) -> bool:
@@ -120,12 +132,22 @@ class ImpactDecider(RecordDecider):
         shared = self.alike(old_edition, new_edition)
         if shared == DECISION:  # decided once: nothing can have changed
             shown = outcome(old, self.plugin)
-            return Pair([old, old], old.applicant_id, shown, shown, self._ranked([old, old], applicant, shown, shown), {}, {})
-        new_facts = old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label, self.reasons)
-        pair = self._compared([old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant)
+            return Pair(
+                [old, old], old.applicant_id, shown, shown, self._ranked([old, old], applicant, shown, shown), {}, {}
+            )
+        new_facts = (
+            old_facts if shared == FACTS else new_evaluator.facts(applicant, day, new_edition, label, self.reasons)
+        )
+        pair = self._compared(
+            [old, new_evaluator.evaluate(applicant, day, label, new_edition, new_facts, self.reasons)], applicant
+        )
         if not self.reasons and pair.shows_change:
-            return pair._replace(decisions=[old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
-                                            new_evaluator.evaluate(applicant, day, label, new_edition, new_facts)])
+            return pair._replace(
+                decisions=[
+                    old_evaluator.evaluate(applicant, day, label, old_edition, old_facts),
+                    new_evaluator.evaluate(applicant, day, label, new_edition, new_facts),
+                ]
+            )
         return pair
 
     def _edition(self, side: int, day: dt.date, label: str):
@@ -140,8 +162,15 @@ class ImpactDecider(RecordDecider):
     def _compared(self, decisions: list, applicant) -> Pair:
         """Two decisions compared on what the report shows: outcomes, criteria, score and groups."""
         old, new = outcome(decisions[0], self.plugin), outcome(decisions[1], self.plugin)
-        changed = {} if old["criteria"] == new["criteria"] else \
-            {c: criterion_change(old["criteria"].get(c, False), met) for c, met in new["criteria"].items() if old["criteria"].get(c, False) != met}
+        changed = (
+            {}
+            if old["criteria"] == new["criteria"]
+            else {
+                c: criterion_change(old["criteria"].get(c, False), met)
+                for c, met in new["criteria"].items()
+                if old["criteria"].get(c, False) != met
+            }
+        )
         moved = {}  # the score and the groups, when they changed
         if old.get("score") != new.get("score"):
             moved["score"] = score_change(old.get("score"), new.get("score"))
@@ -156,10 +185,19 @@ class ImpactDecider(RecordDecider):
         old, new = pair.old, pair.new
         line = None
         if pair.shows_change:
-            line = json.dumps({"applicant_id": pair.applicant_id, "line": record.line,
-                               "eligible": {"old": old["eligible"], "new": new["eligible"]}, "criteria_changed": pair.changed,
-                               **pair.moved, "old": with_reasons(old, pair.decisions[0]), "new": with_reasons(new, pair.decisions[1])},
-                              ensure_ascii=False, separators=(",", ":"))
+            line = json.dumps(
+                {
+                    "applicant_id": pair.applicant_id,
+                    "line": record.line,
+                    "eligible": {"old": old["eligible"], "new": new["eligible"]},
+                    "criteria_changed": pair.changed,
+                    **pair.moved,
+                    "old": with_reasons(old, pair.decisions[0]),
+                    "new": with_reasons(new, pair.decisions[1]),
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
         return Compared(record.seq, pair.applicant_id, line, old, new, pair.ranked)
 
     def pack(self, chunk_id: int, results: list) -> bytes:

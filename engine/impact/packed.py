@@ -28,14 +28,14 @@ class ComparedChunk(NamedTuple):
     """The results of one chunk, in input order; `text` holds the changed applicants' lines (changes.jsonl,
     each with its newline: the first `changes` bytes), then the `ranked` rank rows (engine/impact/ranks.py)."""
 
-    count: int                # records in the chunk, rejected ones included
-    rejects: list             # (index in the chunk, reject)
-    counts: ImpactCounts      # the chunk's
-    same_scores: int          # applicants with a score, the same under both sides
-    moved_scores: list        # (index in the chunk, applicant id, old score, new score): the others with a score on a side
-    groups: dict              # group -> joined and left, with samples (ranks.py `moved_groups`)
-    ranked: int               # rank rows in `text`
-    changes: int              # bytes of changed lines at the start of `text`
+    count: int  # records in the chunk, rejected ones included
+    rejects: list  # (index in the chunk, reject)
+    counts: ImpactCounts  # the chunk's
+    same_scores: int  # applicants with a score, the same under both sides
+    moved_scores: list  # (index in the chunk, applicant id, old score, new score): the others with a score on a side
+    groups: dict  # group -> joined and left, with samples (ranks.py `moved_groups`)
+    ranked: int  # rank rows in `text`
+    changes: int  # bytes of changed lines at the start of `text`
     text: bytes | memoryview = b""
 
 
@@ -88,7 +88,7 @@ class Merger:
             for index, applicant_id, old, new in chunk.moved_scores:
                 self.scores.add(self.done + index, applicant_id, old, new)
             if chunk.ranked:
-                self.ranks.add_rows(chunk.text[chunk.changes:], chunk.ranked, chunk.groups)
-            self.changes.write_bytes(chunk.text[:chunk.changes])
+                self.ranks.add_rows(chunk.text[chunk.changes :], chunk.ranked, chunk.groups)
+            self.changes.write_bytes(chunk.text[: chunk.changes])
             self.done += chunk.count
             advance(chunk.count)

@@ -37,10 +37,12 @@ class RankChanges:
 
     ranking: Ranking
     round: Round | None = None
-    sorting: Path | None = None                     # where sort runs are spilled (None: sort in memory, rows in the system's temporary folder)
-    count: int = 0                                  # rows written
-    groups: dict = field(default_factory=dict)      # group -> {"joined": n, "left": n, "samples": {...}}
-    _rows: object = None                            # the rows file, opened at the first row
+    sorting: Path | None = (
+        None  # where sort runs are spilled (None: sort in memory, rows in the system's temporary folder)
+    )
+    count: int = 0  # rows written
+    groups: dict = field(default_factory=dict)  # group -> {"joined": n, "left": n, "samples": {...}}
+    _rows: object = None  # the rows file, opened at the first row
 
     def add(self, result) -> None:
         """One applicant under both sides (a `Compared` whose `ranked` is set)."""
@@ -58,7 +60,7 @@ class RankChanges:
             for direction in ("joined", "left"):
                 merged[direction] += counts[direction]
                 samples = merged["samples"][direction]
-                samples += counts["samples"][direction][:SAMPLES - len(samples)]
+                samples += counts["samples"][direction][: SAMPLES - len(samples)]
 
     def _temporary(self):
         """An unnamed file beside the sort runs (removed when closed, or when the process ends)."""
@@ -71,8 +73,14 @@ class RankChanges:
         """The applicant's ranked line on one side, with what `sort_key` and `Selection` read."""
         applicant_id, tie, *places = row
         eligible, score, programs, groups = places[side]
-        return {"applicant_id": applicant_id, "eligible": eligible, "score": score, self.ranking.tie_field: tie,
-                "programs": tuple(programs), self.ranking.groups: tuple(groups)}
+        return {
+            "applicant_id": applicant_id,
+            "eligible": eligible,
+            "score": score,
+            self.ranking.tie_field: tie,
+            "programs": tuple(programs),
+            self.ranking.groups: tuple(groups),
+        }
 
     def _stream(self):
         """(row number, offset, row) for every row, in input order."""
@@ -91,8 +99,10 @@ class RankChanges:
         """Write every row's rank on one side (0: not ranked) and whether the round invites it to `places`, a
         record per row; return how many are ranked and the round's selection."""
         ranking = self.ranking
-        keys = (sort_key(self._line(row, side), ranking.tie_field, index, ranking.entry_first) + (offset,)
-                for index, offset, row in self._stream())
+        keys = (
+            sort_key(self._line(row, side), ranking.tie_field, index, ranking.entry_first) + (offset,)
+            for index, offset, row in self._stream()
+        )
         selection, rank = Selection(self.round, ranking.tie_field, ranking.groups), 0
         with external_sort(keys, self.sorting, sort_run_size()) as order:
             for *_, index, offset in order:  # the keys are all read before the first comes out
@@ -108,26 +118,51 @@ class RankChanges:
         if self._rows is None:
             self._rows = self._temporary()
         with self._rows, self._temporary() as old_places, self._temporary() as new_places:
-            (old_ranked, old_selection), (new_ranked, new_selection) = self.rank(OLD, old_places), self.rank(NEW, new_places)
+            (old_ranked, old_selection), (new_ranked, new_selection) = (
+                self.rank(OLD, old_places),
+                self.rank(NEW, new_places),
+            )
             counts, up, down = {"changed": 0, "same": 0, "entered": 0, "left": 0, "unranked": 0}, [], []
             invitations = {"gained": 0, "lost": 0, "gained_samples": [], "lost_samples": []}
             old_places.seek(0)
             new_places.seek(0)
             for index, _, row in self._stream():
-                (old, old_invited), (new, new_invited) = (PLACE.unpack(places.read(PLACE.size)) for places in (old_places, new_places))
+                (old, old_invited), (new, new_invited) = (
+                    PLACE.unpack(places.read(PLACE.size)) for places in (old_places, new_places)
+                )
                 kind = _movement(old, new)
                 counts[kind] += 1
                 if kind == "changed":
-                    keep_largest(up if new < old else down, (abs(old - new), -index, {**_sample(row, old, new), "places": old - new}))
+                    keep_largest(
+                        up if new < old else down,
+                        (abs(old - new), -index, {**_sample(row, old, new), "places": old - new}),
+                    )
                 if kind not in ("same", "unranked") or old_invited != new_invited:
                     write(self._change(row, old, new, old_invited, new_invited))
                 if old_invited != new_invited:
-                    _invitation(invitations, "gained" if new_invited else "lost", new if new_invited else old, index, row, old, new)
-        return {"program": self.ranking.program, "score_program": self.ranking.score_program, "tie_field": self.ranking.tie_field,
-                "entry_first": self.ranking.entry_first, "ranked": {"old": old_ranked, "new": new_ranked},
-                **counts, "largest_up": largest(up), "largest_down": largest(down),
-                "groups": {"name": self.ranking.groups, "changed": dict(sorted(self.groups.items()))} if self.ranking.group_kind else None,
-                "round": self._round(invitations, old_selection, new_selection)}
+                    _invitation(
+                        invitations,
+                        "gained" if new_invited else "lost",
+                        new if new_invited else old,
+                        index,
+                        row,
+                        old,
+                        new,
+                    )
+        return {
+            "program": self.ranking.program,
+            "score_program": self.ranking.score_program,
+            "tie_field": self.ranking.tie_field,
+            "entry_first": self.ranking.entry_first,
+            "ranked": {"old": old_ranked, "new": new_ranked},
+            **counts,
+            "largest_up": largest(up),
+            "largest_down": largest(down),
+            "groups": {"name": self.ranking.groups, "changed": dict(sorted(self.groups.items()))}
+            if self.ranking.group_kind
+            else None,
+            "round": self._round(invitations, old_selection, new_selection),
+        }
 
     def _change(self, row: list, old: int, new: int, old_invited: int, new_invited: int) -> dict:
         change = _sample(row, old, new)
@@ -139,11 +174,15 @@ class RankChanges:
         """Who gains and who loses an invitation (samples in rank order), and each side's cut-off."""
         if self.round is None:
             return None
-        return {"description": self.round.describe(),
-                "old": {"invited": old_selection.invited, "cutoff": old_selection.cutoff()},
-                "new": {"invited": new_selection.invited, "cutoff": new_selection.cutoff()},
-                "gained": invitations["gained"], "lost": invitations["lost"],
-                "gained_samples": largest(invitations["gained_samples"]), "lost_samples": largest(invitations["lost_samples"])}
+        return {
+            "description": self.round.describe(),
+            "old": {"invited": old_selection.invited, "cutoff": old_selection.cutoff()},
+            "new": {"invited": new_selection.invited, "cutoff": new_selection.cutoff()},
+            "gained": invitations["gained"],
+            "lost": invitations["lost"],
+            "gained_samples": largest(invitations["gained_samples"]),
+            "lost_samples": largest(invitations["lost_samples"]),
+        }
 
 
 def rank_row(result) -> bytes:
@@ -168,8 +207,11 @@ def moved_groups(groups: dict, result) -> dict:
 def _sample(row: list, old: int, new: int) -> dict:
     """An applicant's ranks (None: not ranked) and the scores they rank by, under both sides."""
     applicant_id, _, old_place, new_place = row
-    return {"applicant_id": applicant_id, "rank": {"old": old or None, "new": new or None},
-            "score": {"old": old_place[1], "new": new_place[1]}}
+    return {
+        "applicant_id": applicant_id,
+        "rank": {"old": old or None, "new": new or None},
+        "score": {"old": old_place[1], "new": new_place[1]},
+    }
 
 
 def _invitation(invitations: dict, direction: str, rank: int, index: int, row: list, old: int, new: int) -> None:

@@ -23,8 +23,14 @@ def compare_editions(old: list[Edition], new: list[Edition], pairs: dict | None 
             continue
         compared.add((_key(a), _key(b)))
         if _key(a) != _key(b):
-            changes.append(_change(f"{_key(a)} -> {_key(b)}", "editions", "applicants", f"{count:,} applicant(s) decided by "
-                                   f"{_key(a)} under the old rules and by {_key(b)} under the new"))
+            changes.append(
+                _change(
+                    f"{_key(a)} -> {_key(b)}",
+                    "editions",
+                    "applicants",
+                    f"{count:,} applicant(s) decided by {_key(a)} under the old rules and by {_key(b)} under the new",
+                )
+            )
         changes.extend(_compare(a, b, dates=False))
     for key in sorted(set(old_by) & set(new_by)):
         if (key, key) not in compared:
@@ -44,7 +50,14 @@ def _timeline(old_by: dict, new_by: dict) -> list[dict]:
             changes.append(_change(key, "edition", key, "removed"))
         elif key not in old_by:
             e = new_by[key]
-            changes.append(_change(key, "edition", key, f"added, in force {e.ruleset.effective_from} to {e.ruleset.effective_to or '(no end)'}"))
+            changes.append(
+                _change(
+                    key,
+                    "edition",
+                    key,
+                    f"added, in force {e.ruleset.effective_from} to {e.ruleset.effective_to or '(no end)'}",
+                )
+            )
     return changes
 
 
@@ -62,17 +75,39 @@ def _compare(old: Edition, new: Edition, dates: bool = True) -> list[dict]:
     changes = []
     for field_name in ("effective_from", "effective_to"):
         if (dates or _key(old) == _key(new)) and getattr(a, field_name) != getattr(b, field_name):
-            changes.append(_change(where, "dates", field_name, f"{_day(getattr(a, field_name))} -> {_day(getattr(b, field_name))}"))
+            changes.append(
+                _change(where, "dates", field_name, f"{_day(getattr(a, field_name))} -> {_day(getattr(b, field_name))}")
+            )
     changes += _mapping_changes(where, "parameter", a.parameters, b.parameters, _parameter_text)
-    changes += _mapping_changes(where, "criterion", a.criteria, b.criteria, lambda x: f"{wording(x.description)} ({x.citation})")
-    changes += _mapping_changes(where, "rule", {r.id: r for r in a.rules}, {r.id: r for r in b.rules}, lambda r: r.description)
+    changes += _mapping_changes(
+        where, "criterion", a.criteria, b.criteria, lambda x: f"{wording(x.description)} ({x.citation})"
+    )
+    changes += _mapping_changes(
+        where, "rule", {r.id: r for r in a.rules}, {r.id: r for r in b.rules}, lambda r: r.description
+    )
     changes += _mapping_changes(where, "table", a.tables, b.tables, lambda t: wording(t.description))
-    changes += _mapping_changes(where, "factor", _factors(a), _factors(b), lambda f: f"{wording(f.description)}, at most {f.max} ({f.citation})")
+    changes += _mapping_changes(
+        where, "factor", _factors(a), _factors(b), lambda f: f"{wording(f.description)}, at most {f.max} ({f.citation})"
+    )
     changes += _mapping_changes(where, "cap", _caps(a), _caps(b), lambda c: f"{', '.join(c.factors)} at most {c.max}")
     if (a.score and a.score.max) != (b.score and b.score.max):
-        changes.append(_change(where, "score", "max", f"{a.score.max if a.score else '(no score)'} -> {b.score.max if b.score else '(no score)'}"))
+        changes.append(
+            _change(
+                where,
+                "score",
+                "max",
+                f"{a.score.max if a.score else '(no score)'} -> {b.score.max if b.score else '(no score)'}",
+            )
+        )
     if not changes and old.sha256 != new.sha256:
-        changes.append(_change(where, "data", "tables or wording", "data tables or texts changed (no parameter, criterion or rule changed)"))
+        changes.append(
+            _change(
+                where,
+                "data",
+                "tables or wording",
+                "data tables or texts changed (no parameter, criterion or rule changed)",
+            )
+        )
     return changes
 
 
@@ -85,7 +120,9 @@ def _mapping_changes(where: str, kind: str, old: dict, new: dict, show) -> list[
             changes.append(_change(where, kind, name, f"added: {show(new[name])}"))
         elif old[name] != new[name]:
             if kind == "parameter" and _parameter_text(old[name]) != _parameter_text(new[name]):
-                changes.append(_change(where, kind, name, f"{_parameter_text(old[name])} -> {_parameter_text(new[name])}"))
+                changes.append(
+                    _change(where, kind, name, f"{_parameter_text(old[name])} -> {_parameter_text(new[name])}")
+                )
             elif kind == "parameter":
                 changes.append(_change(where, kind, name, "description or citation changed; value unchanged"))
             else:

@@ -44,28 +44,46 @@ def run_diff(options: DiffOptions) -> dict:
     program); return the summary."""
     editions = [_editions(side) for side in (options.old, options.new)]
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    files = {name: options.out_dir / name for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html", "ranks.jsonl")}
+    files = {
+        name: options.out_dir / name
+        for name in ("changes.jsonl", "rejects.jsonl", "summary.json", "report.md", "report.html", "ranks.jsonl")
+    }
     plugin = _plugin(options.old)
     if options.round is not None and plugin.ranking is None:
         raise SideError(f"a round needs a ranked program; {plugin.id!r} is not ranked (its plugin gives no ranking)")
     counts, scores = ImpactCounts(plugin.impact_distributions), ScoreShifts()
     ranks = RankChanges(plugin.ranking, options.round, options.out_dir / "ranks.sorting") if plugin.ranking else None
     started = time.monotonic()
-    known = options.population != "-" and os.path.isfile(options.population)  # counted when first shown: 1 s for 250k lines
+    known = options.population != "-" and os.path.isfile(
+        options.population
+    )  # counted when first shown: 1 s for 250k lines
     reporter = ProgressReporter(functools.partial(count_lines, options.population) if known else None, 0, label="diff")
-    records = open_input(options.population, RECORD_BYTES, CHUNK_RECORDS)(0)  # a missing population fails here, before any output
-    with _Writer(files["changes.jsonl"]) as changes, _Writer(files["rejects.jsonl"]) as rejects, \
-            WorkerPool(options.workers, DECIDER, (options.old, options.new, options.as_of)) as pool:
+    records = open_input(options.population, RECORD_BYTES, CHUNK_RECORDS)(
+        0
+    )  # a missing population fails here, before any output
+    with (
+        _Writer(files["changes.jsonl"]) as changes,
+        _Writer(files["rejects.jsonl"]) as rejects,
+        WorkerPool(options.workers, DECIDER, (options.old, options.new, options.as_of)) as pool,
+    ):
         Merger(counts, scores, ranks, changes, rejects).merge(pool.chunks(records, packed_rejects), reporter.advance)
     reporter.close()
-    summary = {"old": options.old.label, "new": options.new.label, "population": options.population, **counts.to_json(),
-               "scores": scores.to_json() if scores.scored or scores.old_only or scores.new_only else None,
-               "ranks": _ranks(ranks, files["ranks.jsonl"]),
-               "rules_changes": compare_editions(*editions, pairs=counts.editions) + _consumed_changes(options, editions),
-               "thresholds": thresholds(*editions, plugin.impact_distributions),
-               "elapsed_seconds": round(time.monotonic() - started, 3),
-               "files": {"changes": str(files["changes.jsonl"]), "rejects": str(files["rejects.jsonl"]),
-                         **({"ranks": str(files["ranks.jsonl"])} if ranks is not None else {})}}
+    summary = {
+        "old": options.old.label,
+        "new": options.new.label,
+        "population": options.population,
+        **counts.to_json(),
+        "scores": scores.to_json() if scores.scored or scores.old_only or scores.new_only else None,
+        "ranks": _ranks(ranks, files["ranks.jsonl"]),
+        "rules_changes": compare_editions(*editions, pairs=counts.editions) + _consumed_changes(options, editions),
+        "thresholds": thresholds(*editions, plugin.impact_distributions),
+        "elapsed_seconds": round(time.monotonic() - started, 3),
+        "files": {
+            "changes": str(files["changes.jsonl"]),
+            "rejects": str(files["rejects.jsonl"]),
+            **({"ranks": str(files["ranks.jsonl"])} if ranks is not None else {}),
+        },
+    }
     summary = dict(sorted(summary.items()))  # top-level keys sorted; histogram buckets keep their numeric order
     _write(files["summary.json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     _write(files["report.md"], markdown(summary))
@@ -85,17 +103,22 @@ def _ranks(ranks: RankChanges | None, path: Path) -> dict | None:
 def thresholds(old: list, new: list, distributions: tuple) -> dict:
     """The values of the deciding thresholds on each side (each distribution's `parameter`), to mark them
     on the distributions."""
+
     def values(editions: list, name: str) -> list:
         found = set()
         for edition in editions:
             parameter = edition.ruleset.parameters.get(name)
             if parameter is None:
                 continue
-            for value in ([parameter.value] if parameter.values is None else parameter.values.values()):
+            for value in [parameter.value] if parameter.values is None else parameter.values.values():
                 found.update(value.values() if isinstance(value, dict) else [value])
         return sorted(found)
 
-    return {d.thresholds: {"old": values(old, d.parameter), "new": values(new, d.parameter)} for d in distributions if d.thresholds}
+    return {
+        d.thresholds: {"old": values(old, d.parameter), "new": values(new, d.parameter)}
+        for d in distributions
+        if d.thresholds
+    }
 
 
 def _consumed_changes(options: DiffOptions, editions: list) -> list[dict]:
@@ -105,8 +128,11 @@ def _consumed_changes(options: DiffOptions, editions: list) -> list[dict]:
         return []
     libraries = [load_bundled_or(Path(side.root) if side.root else None) for side in (options.old, options.new)]
     consumed = dict.fromkeys(program for side in editions for edition in side for program in edition.ruleset.consumes)
-    return [change for program in consumed
-            for change in compare_editions(*(list(library.programs.get(program, [])) for library in libraries))]
+    return [
+        change
+        for program in consumed
+        for change in compare_editions(*(list(library.programs.get(program, [])) for library in libraries))
+    ]
 
 
 def _editions(side: Side):
@@ -120,7 +146,9 @@ def _plugin(side: Side):
     """The plugin of the program both sides decide (its impact values and distributions)."""
     library = load_bundled_or(Path(side.root) if side.root else None)
     if side.program not in library.plugins:
-        raise SideError(f"no plugin is installed for program {side.program!r}; installed: {', '.join(sorted(library.plugins)) or 'none'}")
+        raise SideError(
+            f"no plugin is installed for program {side.program!r}; installed: {', '.join(sorted(library.plugins)) or 'none'}"
+        )
     return library.plugins[side.program]
 
 

@@ -33,8 +33,11 @@ def shown_score(score: dict | None) -> dict | None:
     """What `cec diff` keeps of a score (the output contract's `score`): its totals and each factor's points."""
     if score is None:
         return None
-    return {"total": score["total"], "possible_total": score["possible_total"],
-            "factors": {factor["id"]: factor["points"] for factor in score.get("factors", [])}}
+    return {
+        "total": score["total"],
+        "possible_total": score["possible_total"],
+        "factors": {factor["id"]: factor["points"] for factor in score.get("factors", [])},
+    }
 
 
 def compared_score(decision, ranking) -> dict | None:
@@ -46,7 +49,11 @@ def compared_score(decision, ranking) -> dict | None:
     score = getattr(decision, "score", None)
     if score is None:
         return None
-    return {"total": score.total, "possible_total": score.possible_total, "factors": {factor.id: factor.points for factor in score.factors}}
+    return {
+        "total": score.total,
+        "possible_total": score.possible_total,
+        "factors": {factor.id: factor.points for factor in score.factors},
+    }
 
 
 def score_change(old: dict | None, new: dict | None) -> dict | None:
@@ -60,17 +67,26 @@ def score_change(old: dict | None, new: dict | None) -> dict | None:
     """
     if old is None and new is None:
         return None
-    totals = {side: None if s is None else {"total": s["total"], "possible_total": s["possible_total"]} for side, s in (("old", old), ("new", new))}
+    totals = {
+        side: None if s is None else {"total": s["total"], "possible_total": s["possible_total"]}
+        for side, s in (("old", old), ("new", new))
+    }
     both = old is not None and new is not None
-    return {**totals, "shift": new["total"] - old["total"] if both else None,
-            "possible_shift": new["possible_total"] - old["possible_total"] if both else None,
-            "factors": moved_factors((old or {}).get("factors", {}), (new or {}).get("factors", {}))}
+    return {
+        **totals,
+        "shift": new["total"] - old["total"] if both else None,
+        "possible_shift": new["possible_total"] - old["possible_total"] if both else None,
+        "factors": moved_factors((old or {}).get("factors", {}), (new or {}).get("factors", {})),
+    }
 
 
 def moved_factors(old: dict, new: dict) -> dict:
     """factor -> {old, new, shift} for each factor whose points differ (undetermined points count 0 in the shift)."""
-    return {name: {"old": old.get(name), "new": new.get(name), "shift": (new.get(name) or 0) - (old.get(name) or 0)}
-            for name in dict.fromkeys([*old, *new]) if old.get(name) != new.get(name)}
+    return {
+        name: {"old": old.get(name), "new": new.get(name), "shift": (new.get(name) or 0) - (old.get(name) or 0)}
+        for name in dict.fromkeys([*old, *new])
+        if old.get(name) != new.get(name)
+    }
 
 
 def shift_bucket(shift) -> str:
@@ -82,7 +98,9 @@ def shift_bucket(shift) -> str:
     """
     if shift == 0:
         return "0"
-    position = max(1, sum(abs(shift) >= bound for bound in BOUNDS))  # 1 for (0, 5), 2 for [5, 10), ...; 6 for 100 or more
+    position = max(
+        1, sum(abs(shift) >= bound for bound in BOUNDS)
+    )  # 1 for (0, 5), 2 for [5, 10), ...; 6 for 100 or more
     middle = SHIFT_BUCKETS.index("0")
     return SHIFT_BUCKETS[middle + position if shift > 0 else middle - position]
 
@@ -91,15 +109,15 @@ def shift_bucket(shift) -> str:
 class ScoreShifts:
     """The score part of a diff, added to one applicant at a time."""
 
-    scored: int = 0                                        # applicants with a score under both sides
-    old_only: int = 0                                      # a score under the old rules only
+    scored: int = 0  # applicants with a score under both sides
+    old_only: int = 0  # a score under the old rules only
     new_only: int = 0
     total: dict = field(default_factory=lambda: {"rose": 0, "fell": 0, "same": 0})
     possible_total: dict = field(default_factory=lambda: {"rose": 0, "fell": 0, "same": 0})
     net_shift: int | float = 0
     buckets: dict = field(default_factory=lambda: dict.fromkeys(SHIFT_BUCKETS, 0))
-    factors: dict = field(default_factory=dict)            # factor -> {records, rose, fell, total_shift}
-    rises: list = field(default_factory=list)              # heaps of (shift, -seq, sample), the largest kept
+    factors: dict = field(default_factory=dict)  # factor -> {records, rose, fell, total_shift}
+    rises: list = field(default_factory=list)  # heaps of (shift, -seq, sample), the largest kept
     falls: list = field(default_factory=list)
 
     def add(self, seq: int, applicant_id: str, old: dict | None, new: dict | None) -> None:
@@ -125,8 +143,13 @@ class ScoreShifts:
             counts["rose" if moved["shift"] > 0 else "fell"] += moved["shift"] != 0
             counts["total_shift"] += moved["shift"]
         if change["shift"]:
-            sample = {"applicant_id": applicant_id, "old": change["old"]["total"], "new": change["new"]["total"],
-                      "shift": change["shift"], "factors": {name: moved["shift"] for name, moved in change["factors"].items()}}
+            sample = {
+                "applicant_id": applicant_id,
+                "old": change["old"]["total"],
+                "new": change["new"]["total"],
+                "shift": change["shift"],
+                "factors": {name: moved["shift"] for name, moved in change["factors"].items()},
+            }
             keep_largest(self.rises if change["shift"] > 0 else self.falls, (abs(change["shift"]), -seq, sample))
 
     def add_same(self, n: int) -> None:
@@ -137,10 +160,18 @@ class ScoreShifts:
         self.buckets["0"] += n
 
     def to_json(self) -> dict:
-        return {"scored": self.scored, "old_only": self.old_only, "new_only": self.new_only, "total": self.total,
-                "possible_total": self.possible_total, "net_shift": self.net_shift, "shift_buckets": self.buckets,
-                "factors": dict(sorted(self.factors.items())),
-                "largest_rises": largest(self.rises), "largest_falls": largest(self.falls)}
+        return {
+            "scored": self.scored,
+            "old_only": self.old_only,
+            "new_only": self.new_only,
+            "total": self.total,
+            "possible_total": self.possible_total,
+            "net_shift": self.net_shift,
+            "shift_buckets": self.buckets,
+            "factors": dict(sorted(self.factors.items())),
+            "largest_rises": largest(self.rises),
+            "largest_falls": largest(self.falls),
+        }
 
 
 def _direction(counts: dict, shift) -> None:

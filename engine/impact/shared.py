@@ -55,8 +55,12 @@ def derive_alike(plugin, old: Edition, new: Edition) -> bool:
     if plugin.derivation_inputs is None or plugin.derivation_inputs(old) != plugin.derivation_inputs(new):
         return False
     digest = _data_digest(plugin, old)
-    return digest is not None and old.ruleset.data == new.ruleset.data and digest == _data_digest(plugin, new) \
+    return (
+        digest is not None
+        and old.ruleset.data == new.ruleset.data
+        and digest == _data_digest(plugin, new)
         and same_screen(old.ruleset, new.ruleset)
+    )
 
 
 def same_screen(old, new) -> bool:
@@ -66,11 +70,17 @@ def same_screen(old, new) -> bool:
     if rules != stage_rules(new, screen=True):
         return False
     text = _text(rules)
-    tables = [name for name in old.tables.keys() | new.tables.keys() if name in text]  # the decision tables they may use
+    tables = [
+        name for name in old.tables.keys() | new.tables.keys() if name in text
+    ]  # the decision tables they may use
     if any(old.tables.get(name) != new.tables.get(name) for name in tables):
         return False
     text += _text([old.tables[name] for name in tables])
-    differing = {name for name in old.parameters.keys() | new.parameters.keys() if old.parameters.get(name) != new.parameters.get(name)}
+    differing = {
+        name
+        for name in old.parameters.keys() | new.parameters.keys()
+        if old.parameters.get(name) != new.parameters.get(name)
+    }
     return not any(name in text for name in differing)
 
 

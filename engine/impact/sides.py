@@ -24,9 +24,9 @@ class Side:
     """Picklable description of one side, rebuilt in each worker process."""
 
     label: str
-    root: str | None          # rulesets folder (None: the bundled one)
+    root: str | None  # rulesets folder (None: the bundled one)
     program: str
-    edition: str | None       # None: the edition in force on each applicant's date
+    edition: str | None  # None: the edition in force on each applicant's date
 
     def pick(self, library: Library) -> Edition | None:
         if self.edition is None:
@@ -44,5 +44,7 @@ def parse_side(text: str, default_root: Path | None, program: str) -> Side:
     program_name, edition = (parts[0], parts[1]) if len(parts) == 2 else (program, parts[0])
     root = default_root or bundled_root()
     if not (root / program_name / edition / "ruleset.yaml").is_file():
-        raise SideError(f"{text!r} is neither a rulesets folder nor an edition of {root} (expected PROGRAM/EDITION, e.g. {program}/{_first_edition(root, program)})")
+        raise SideError(
+            f"{text!r} is neither a rulesets folder nor an edition of {root} (expected PROGRAM/EDITION, e.g. {program}/{_first_edition(root, program)})"
+        )
     return Side(text, str(default_root) if default_root else None, program_name, edition)

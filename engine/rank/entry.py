@@ -39,16 +39,24 @@ def entry(decision, applicant, ranking: Ranking) -> dict:
     derived = decision.derived
     consumed = derived.get("consumed", {})
     score = ranked_score(decision, ranking)
-    line = {"applicant_id": decision.applicant_id, "eligible": decision.eligible, "edition": decision.edition,
-            "score": score["total"] if score else 0, "score_possible": score["possible_total"] if score else None,
-            "score_note": None if score else _no_score(ranking.score_program, consumed.get(ranking.score_program, {})),
-            ranking.tie_field: utc_text(getattr(applicant, ranking.tie_field, None)),
-            "programs": eligible_programs(consumed, ranking),
-            "programs_undetermined": [p for p, shown in consumed.items() if p != ranking.score_program and "absent" not in shown
-                                      and shown.get("eligible") is None],
-            ranking.groups: groups_of(derived, ranking),
-            "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
-            "score_breakdown": _breakdown(score)}
+    line = {
+        "applicant_id": decision.applicant_id,
+        "eligible": decision.eligible,
+        "edition": decision.edition,
+        "score": score["total"] if score else 0,
+        "score_possible": score["possible_total"] if score else None,
+        "score_note": None if score else _no_score(ranking.score_program, consumed.get(ranking.score_program, {})),
+        ranking.tie_field: utc_text(getattr(applicant, ranking.tie_field, None)),
+        "programs": eligible_programs(consumed, ranking),
+        "programs_undetermined": [
+            p
+            for p, shown in consumed.items()
+            if p != ranking.score_program and "absent" not in shown and shown.get("eligible") is None
+        ],
+        ranking.groups: groups_of(derived, ranking),
+        "reasons": {c.id: c.reason for c in decision.criteria if c.met is not True},
+        "score_breakdown": _breakdown(score),
+    }
     return line
 
 
@@ -80,14 +88,25 @@ def _breakdown(score: dict | None) -> dict | None:
     """The score's factors and caps, without their reasons (the full decision has them)."""
     if not score:
         return None
-    return {"max": score.get("max"), "factors": [{k: f.get(k) for k in ("id", "points", "max")} for f in score.get("factors", [])],
-            "caps": score.get("caps", [])}
+    return {
+        "max": score.get("max"),
+        "factors": [{k: f.get(k) for k in ("id", "points", "max")} for f in score.get("factors", [])],
+        "caps": score.get("caps", []),
+    }
 
 
 class RankDecider(RecordDecider):
     """Decides each record with the ranking program and returns its ranked line (a batch worker's decider)."""
 
-    def __init__(self, rulesets_dir: str | None, as_of: str | None, output_format: str, lang: str, programs: tuple, ranking: Ranking):
+    def __init__(
+        self,
+        rulesets_dir: str | None,
+        as_of: str | None,
+        output_format: str,
+        lang: str,
+        programs: tuple,
+        ranking: Ranking,
+    ):
         self.lang = "en"
         self.several = False  # one program decides: the ranking program (`programs` is the batch's, unused)
         self.evaluator = Evaluator(load_bundled_or(Path(rulesets_dir) if rulesets_dir else None), ranking.program)
@@ -103,5 +122,14 @@ class RankDecider(RecordDecider):
     def decided(self, record: Record, outcome) -> Decided:
         decision, applicant = outcome
         line = orjson.dumps(entry(decision, applicant, self.ranking)).decode("utf-8")
-        return Decided(record.seq, line, decision.eligible, tuple(decision.unmet), decision.edition, tuple(decision.undetermined),
-                       decision.applicant_id, record.line, record.source)
+        return Decided(
+            record.seq,
+            line,
+            decision.eligible,
+            tuple(decision.unmet),
+            decision.edition,
+            tuple(decision.undetermined),
+            decision.applicant_id,
+            record.line,
+            record.source,
+        )

@@ -84,8 +84,13 @@ def run_rank(options: RankOptions) -> dict:
     if "batch" not in record:
         record["batch"] = run_batch(_batch_options(options))
         _write_json(options.run_file, record)
-    summary = {"input": options.input, "as_of": options.as_of, **record["batch"],
-               "rank": write_ranked(options), "files": {name: str(getattr(options, name)) for name in ("output", "csv", "html", "rejects")}}
+    summary = {
+        "input": options.input,
+        "as_of": options.as_of,
+        **record["batch"],
+        "rank": write_ranked(options),
+        "files": {name: str(getattr(options, name)) for name in ("output", "csv", "html", "rejects")},
+    }
     summary["elapsed_seconds"] = round(time.monotonic() - started, 3)
     _replace(options.summary, json.dumps(summary, indent=2, sort_keys=True) + "\n")
     _replace(options.html, html_report(summary, options.ranking))
@@ -97,27 +102,40 @@ def run_rank(options: RankOptions) -> dict:
 def _check_paths(options: RankOptions) -> None:
     written = [options.output, options.csv, options.html, options.summary, options.rejects]
     if len({os.path.abspath(p) for p in written}) < len(written):
-        raise OutputError(f"-o {options.output}: its CSV, HTML or summary file would be the same file as another output; name it NAME.jsonl")
+        raise OutputError(
+            f"-o {options.output}: its CSV, HTML or summary file would be the same file as another output; name it NAME.jsonl"
+        )
     if options.input == "-":
-        raise OutputError("cec rank reads a file or folder, not standard input (a killed run must be able to read it again)")
+        raise OutputError(
+            "cec rank reads a file or folder, not standard input (a killed run must be able to read it again)"
+        )
 
 
 def _fingerprint(options: RankOptions) -> dict:
-    return {"input": os.path.abspath(options.input), "as_of": options.as_of, "rulesets": options.rulesets,
-            "ranking": asdict(options.ranking), "round": options.round.model_dump(mode="json") if options.round else None}
+    return {
+        "input": os.path.abspath(options.input),
+        "as_of": options.as_of,
+        "rulesets": options.rulesets,
+        "ranking": asdict(options.ranking),
+        "round": options.round.model_dump(mode="json") if options.round else None,
+    }
 
 
 def _start(options: RankOptions) -> dict:
     """The run's record: a new one, or (with --resume) the unfinished one, which must be this same run."""
     unfinished = options.run_file.exists() or options.decided.exists()
     if unfinished and not (options.resume or options.restart):
-        raise ResumeError(f"{options.run_file} exists: an earlier cec rank writing {options.output} did not finish; run the same command "
-                          f"with --resume to finish it, or with --restart to start over")
+        raise ResumeError(
+            f"{options.run_file} exists: an earlier cec rank writing {options.output} did not finish; run the same command "
+            f"with --resume to finish it, or with --restart to start over"
+        )
     if options.resume and options.run_file.exists():
         record = json.loads(options.run_file.read_text())
         if record.get("fingerprint") != _fingerprint(options):
-            raise ResumeError(f"{options.run_file} was written by a different run (input, date, rulesets, ranking or round); "
-                              f"remove it or use --restart")
+            raise ResumeError(
+                f"{options.run_file} was written by a different run (input, date, rulesets, ranking or round); "
+                f"remove it or use --restart"
+            )
         if "batch" in record and options.decided.exists():
             return record
         record.pop("batch", None)
@@ -129,17 +147,32 @@ def _start(options: RankOptions) -> dict:
 
 
 def _batch_options(options: RankOptions) -> BatchOptions:
-    return BatchOptions(options.input, options.decided, options.rejects, options.workers, options.as_of, options.rulesets,
-                        options.resume, "jsonl", restart=options.restart, decider=DECIDER, decider_options=(options.ranking,),
-                        programs=(options.ranking.program,))
+    return BatchOptions(
+        options.input,
+        options.decided,
+        options.rejects,
+        options.workers,
+        options.as_of,
+        options.rulesets,
+        options.resume,
+        "jsonl",
+        restart=options.restart,
+        decider=DECIDER,
+        decider_options=(options.ranking,),
+        programs=(options.ranking.program,),
+    )
 
 
 def write_ranked(options: RankOptions) -> dict:
     """Phase 2: rank order, ranks, invitations, the JSON Lines and CSV outputs; returns the counts."""
     ranking = options.ranking
     selection, counts, rank = Selection(options.round, ranking.tie_field, ranking.groups), Counts(ranking), 0
-    with external_sort(_sort_keys(options.decided, ranking.tie_field), options.sorting, sort_run_size()) as keys, \
-            open(options.decided, "rb") as source, _Partial(options.output) as ranked, _Partial(options.csv) as table:
+    with (
+        external_sort(_sort_keys(options.decided, ranking.tie_field), options.sorting, sort_run_size()) as keys,
+        open(options.decided, "rb") as source,
+        _Partial(options.output) as ranked,
+        _Partial(options.csv) as table,
+    ):
         table.write((csv_header(ranking) + "\n").encode("utf-8"))
         for key in keys:
             source.seek(key[-1])

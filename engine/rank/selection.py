@@ -30,7 +30,10 @@ from cec_rules.engine.pydantic_problems import problems_from_validation
 from cec_rules.engine.yaml_source import YamlProblem, load_yaml
 
 GROUP_ORDER = {True: 0, None: 1, False: 2}  # in the pool, undetermined, not in the pool
-SORT_RUN_ENV, SORT_RUN_DEFAULT = "CEC_RANK_SORT_RUN", 50_000  # sort keys held in memory at once (engine/external_sort.py)
+SORT_RUN_ENV, SORT_RUN_DEFAULT = (
+    "CEC_RANK_SORT_RUN",
+    50_000,
+)  # sort keys held in memory at once (engine/external_sort.py)
 
 
 class RoundError(CecError):
@@ -85,7 +88,9 @@ def read_round(path: Path) -> Round:
     try:
         return Round.model_validate(data)
     except ValidationError as exc:
-        raise RoundError("\n".join(str(p) for p in problems_from_validation(exc, str(path), positions, Round, data))) from None
+        raise RoundError(
+            "\n".join(str(p) for p in problems_from_validation(exc, str(path), positions, Round, data))
+        ) from None
 
 
 def sort_key(line: dict, tie_field: str, offset: int, entry_first: bool = True) -> tuple:
@@ -99,7 +104,14 @@ def sort_key(line: dict, tie_field: str, offset: int, entry_first: bool = True) 
         0
     """
     stamp = line.get(tie_field)
-    return (GROUP_ORDER[line["eligible"]] if entry_first else 0, -line["score"], stamp is None, stamp or "", line["applicant_id"], offset)
+    return (
+        GROUP_ORDER[line["eligible"]] if entry_first else 0,
+        -line["score"],
+        stamp is None,
+        stamp or "",
+        line["applicant_id"],
+        offset,
+    )
 
 
 def sort_run_size() -> int:
@@ -125,8 +137,11 @@ class Selection:
         """Whether this profile (the next in rank order) is invited; None without a round."""
         if self.round is None:
             return None
-        chosen = self.round.admits(line, self.groups) and (self.invited < self.round.invitations if self.round.invitations is not None
-                                              else line["score"] >= self.round.cutoff)
+        chosen = self.round.admits(line, self.groups) and (
+            self.invited < self.round.invitations
+            if self.round.invitations is not None
+            else line["score"] >= self.round.cutoff
+        )
         if chosen:
             self.invited += 1
             self.last = line
@@ -142,4 +157,8 @@ class Selection:
             return None
         if self.last is None:
             return {"score": None, self.tie_field: None, "applicant_id": None}
-        return {"score": self.last["score"], self.tie_field: self.last.get(self.tie_field), "applicant_id": self.last["applicant_id"]}
+        return {
+            "score": self.last["score"],
+            self.tie_field: self.last.get(self.tie_field),
+            "applicant_id": self.last["applicant_id"],
+        }

@@ -12,7 +12,10 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "with_spouse": ("bool", "an accompanying spouse or partner who is not a Canadian citizen or PR"),
         "age": ("count", "completed years on the assessment date (0 when unknown)"),
         "age_known": ("bool", "whether a date of birth was given"),
-        "education": ("text", "the highest education level (education_ranking): none, secondary, one_year, two_year, three_year, two_or_more, masters, doctoral"),
+        "education": (
+            "text",
+            "the highest education level (education_ranking): none, secondary, one_year, two_year, three_year, two_or_more, masters, doctoral",
+        ),
         "education_settled": ("bool", "whether the input settles the education level"),
         "first_language": ("text", "english, french or none: the official language with the higher valid result"),
         "first_lowest": ("count", "the lowest CLB/NCLC of the four abilities in the first official language (0: none)"),
@@ -21,11 +24,17 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "canadian_years": ("count", "whole years (full-time equivalent) of skilled Canadian work in the window"),
         "canadian_hours": ("hours", "those hours, exact sum as a float never above it"),
         "canadian_settled": ("bool", "whether the years are the same however split NOC codes are read"),
-        "foreign_years": ("count", "whole years (full-time equivalent) of skilled foreign work in one occupation in the window"),
+        "foreign_years": (
+            "count",
+            "whole years (full-time equivalent) of skilled foreign work in one occupation in the window",
+        ),
         "foreign_settled": ("bool", "whether the foreign years are the same however split NOC codes are read"),
         "certificate": ("bool", "holds a Canadian certificate of qualification issued by the assessment date"),
         "nominated": ("bool", "holds a provincial or territorial nomination dated by the assessment date"),
-        "canadian_credential": ("text", "the highest Canadian credential's level: none, secondary, one_year, two_year, three_year, masters, doctoral"),
+        "canadian_credential": (
+            "text",
+            "the highest Canadian credential's level: none, secondary, one_year, two_year, three_year, masters, doctoral",
+        ),
         "canadian_credential_settled": ("bool", "whether the input settles that level"),
     },
     "crs_ability": {
@@ -65,7 +74,10 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "spouse_accompanying": ("bool", "whether the applicant's spouse or partner comes to Canada"),
     },
     "crs_unsettled": {
-        "input": ("text", "what is unsettled: age, education, canadian_experience, foreign_experience, canadian_credential, spouse_education, spouse_canadian_experience, job_offer"),
+        "input": (
+            "text",
+            "what is unsettled: age, education, canadian_experience, foreign_experience, canadian_credential, spouse_education, spouse_canadian_experience, job_offer",
+        ),
         "field": ("text", "the input field that would settle it"),
         "why": ("text", "what is unknown and what it decides"),
         # Only on the work inputs (canadian_experience and foreign_experience: both counts on each, when the
@@ -73,7 +85,13 @@ FACT_KINDS: dict[str, dict[str, tuple[str, str]]] = {
         # spouse's): the whole years every reading of the split codes gives at least and at most.
         "canadian_years": ("count", "the fewest years of Canadian work any reading gives (work inputs only)"),
         "canadian_possible_years": ("count", "the most years of Canadian work any reading gives (work inputs only)"),
-        "foreign_years": ("count", "the fewest years of foreign work any reading gives (the applicant's work inputs only)"),
-        "foreign_possible_years": ("count", "the most years of foreign work any reading gives (the applicant's work inputs only)"),
+        "foreign_years": (
+            "count",
+            "the fewest years of foreign work any reading gives (the applicant's work inputs only)",
+        ),
+        "foreign_possible_years": (
+            "count",
+            "the most years of foreign work any reading gives (the applicant's work inputs only)",
+        ),
     },
 }

@@ -20,12 +20,16 @@ from cec_rules.engine.errors import EngineError
 from cec_rules.engine.score import capped_total
 from cec_rules.facts.tables import ABILITIES
 
-REQUIRED_TABLES = {"first_language_points": ("clb", "with_spouse"), "second_language_points": ("clb",),
-                   "spouse_language_points": ("clb",), "education_language_points": ("education", "lowest_clb"),
-                   "education_canadian_work_points": ("education", "canadian_years"),
-                   "foreign_work_language_points": ("foreign_years", "lowest_clb"),
-                   "foreign_canadian_work_points": ("foreign_years", "canadian_years"),
-                   "certificate_language_points": ("lowest_clb",)}
+REQUIRED_TABLES = {
+    "first_language_points": ("clb", "with_spouse"),
+    "second_language_points": ("clb",),
+    "spouse_language_points": ("clb",),
+    "education_language_points": ("education", "lowest_clb"),
+    "education_canadian_work_points": ("education", "canadian_years"),
+    "foreign_work_language_points": ("foreign_years", "lowest_clb"),
+    "foreign_canadian_work_points": ("foreign_years", "canadian_years"),
+    "certificate_language_points": ("lowest_clb",),
+}
 # The French bonus's parameters (editions from 2016-11-19; the rules `french_with_english` and
 # `french_without_english` read the same ones) and the nomination's, which shares its cap.
 FRENCH_PARAMETERS = ("french_min_nclc", "french_english_min_clb", "french_only_points", "french_bilingual_points")
@@ -47,16 +51,34 @@ def applicant_worth(edition, params: dict, profile: dict):
     def worth(first, others) -> int | float:
         lowest = first.lowest
         second = "second_language_with_spouse" if profile["with_spouse"] else "second_language"
-        points = {"first_language": sum(look("first_language_points", clb=first.levels[a], with_spouse=profile["with_spouse"]) for a in ABILITIES),
-                  second: sum(look("second_language_points", clb=r.levels[a]) for r in others for a in ABILITIES),
-                  "education_language": look("education_language_points", education=profile["education"], lowest_clb=lowest),
-                  "education_canadian_work": look("education_canadian_work_points", education=profile["education"], canadian_years=profile["canadian_years"]),
-                  "foreign_work_language": look("foreign_work_language_points", foreign_years=profile["foreign_years"], lowest_clb=lowest),
-                  "foreign_canadian_work": look("foreign_canadian_work_points", foreign_years=profile["foreign_years"], canadian_years=profile["canadian_years"]),
-                  "certificate_language": look("certificate_language_points", lowest_clb=lowest) if profile["certificate"] else 0,
-                  "french_language": _french(params, [first, *others]),
-                  "provincial_nomination": params.get(NOMINATION_POINTS, 0) if profile["nominated"] else 0}
+        points = {
+            "first_language": sum(
+                look("first_language_points", clb=first.levels[a], with_spouse=profile["with_spouse"])
+                for a in ABILITIES
+            ),
+            second: sum(look("second_language_points", clb=r.levels[a]) for r in others for a in ABILITIES),
+            "education_language": look("education_language_points", education=profile["education"], lowest_clb=lowest),
+            "education_canadian_work": look(
+                "education_canadian_work_points",
+                education=profile["education"],
+                canadian_years=profile["canadian_years"],
+            ),
+            "foreign_work_language": look(
+                "foreign_work_language_points", foreign_years=profile["foreign_years"], lowest_clb=lowest
+            ),
+            "foreign_canadian_work": look(
+                "foreign_canadian_work_points",
+                foreign_years=profile["foreign_years"],
+                canadian_years=profile["canadian_years"],
+            ),
+            "certificate_language": look("certificate_language_points", lowest_clb=lowest)
+            if profile["certificate"]
+            else 0,
+            "french_language": _french(params, [first, *others]),
+            "provincial_nomination": params.get(NOMINATION_POINTS, 0) if profile["nominated"] else 0,
+        }
         return _capped(edition.ruleset.score, points)
+
     return worth
 
 
@@ -75,7 +97,10 @@ def _french(params: dict, results: list) -> int | float:
 def spouse_worth(edition, params: dict):
     """`worth(first, others)` for the spouse: the points of the spouse's first official language only."""
     look = _lookup(edition, params)
-    return lambda first, others: _capped(edition.ruleset.score, {"spouse_language": sum(look("spouse_language_points", clb=first.levels[a]) for a in ABILITIES)})
+    return lambda first, others: _capped(
+        edition.ruleset.score,
+        {"spouse_language": sum(look("spouse_language_points", clb=first.levels[a]) for a in ABILITIES)},
+    )
 
 
 def _capped(score, points: dict) -> int | float:
@@ -88,6 +113,9 @@ def _lookup(edition, params: dict):
 
     def look(name: str, **inputs):
         if name not in tables:
-            raise EngineError(f"{edition.display_path}: the CRS derivation needs the decision table {name!r} (inputs {', '.join(REQUIRED_TABLES[name])})")
+            raise EngineError(
+                f"{edition.display_path}: the CRS derivation needs the decision table {name!r} (inputs {', '.join(REQUIRED_TABLES[name])})"
+            )
         return table_value(name, tables[name], inputs, params)
+
     return look

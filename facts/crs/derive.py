@@ -17,7 +17,13 @@ from itertools import product
 from cec_rules.engine.values import ValueSpec
 from cec_rules.facts.age import age_on
 from cec_rules.facts.dates import as_int
-from cec_rules.facts.derive import REQUIRED_PARAMETERS as CEC_PARAMETERS, Derivation, classifier_for, float_not_above, round_down
+from cec_rules.facts.derive import (
+    REQUIRED_PARAMETERS as CEC_PARAMETERS,
+    Derivation,
+    classifier_for,
+    float_not_above,
+    round_down,
+)
 from cec_rules.facts.language import assess_results, result_summary
 from cec_rules.facts.occupations import candidates_text
 from cec_rules.engine.errors import InputError
@@ -30,16 +36,40 @@ from .languages import ordered
 from .words import EDUCATION, LANGUAGES, ability_words, with_french
 
 EDUCATION_LEVELS = ("none", "secondary", "one_year", "two_year", "three_year", "two_or_more", "masters", "doctoral")
-_SHARED = ("experience_window_years", "weekly_hours_cap", "qualifying_work_countries", "provinces_and_territories", "noc_version", "skilled_levels",
-           "language_validity_years", "accepted_language_tests", "language_results_accepted_from")
+_SHARED = (
+    "experience_window_years",
+    "weekly_hours_cap",
+    "qualifying_work_countries",
+    "provinces_and_territories",
+    "noc_version",
+    "skilled_levels",
+    "language_validity_years",
+    "accepted_language_tests",
+    "language_results_accepted_from",
+)
 
 REQUIRED_PARAMETERS: dict[str, tuple] = {
     **{name: CEC_PARAMETERS[name] for name in _SHARED},
-    "hours_per_year": ("number", "hours of work that make one full-time-equivalent year", ValueSpec(minimum=1, maximum=10_000)),
-    "eca_validity_years": ("integer", "how long an educational credential assessment stays valid", ValueSpec(minimum=1, maximum=50)),
-    "education_ranking": ("list", "the CRS education levels, lowest first (the highest one a person has counts)",
-                          ValueSpec(items=EDUCATION_LEVELS, non_empty=True, complete=True)),
-    "first_language_on_tie": ("text", "the first official language when both score alike", ValueSpec(items=("english", "french"))),
+    "hours_per_year": (
+        "number",
+        "hours of work that make one full-time-equivalent year",
+        ValueSpec(minimum=1, maximum=10_000),
+    ),
+    "eca_validity_years": (
+        "integer",
+        "how long an educational credential assessment stays valid",
+        ValueSpec(minimum=1, maximum=50),
+    ),
+    "education_ranking": (
+        "list",
+        "the CRS education levels, lowest first (the highest one a person has counts)",
+        ValueSpec(items=EDUCATION_LEVELS, non_empty=True, complete=True),
+    ),
+    "first_language_on_tie": (
+        "text",
+        "the first official language when both score alike",
+        ValueSpec(items=("english", "french")),
+    ),
     "senior_management_prefix": ("text", "the NOC code prefix of the senior-management major group (00)"),
 }
 
@@ -54,11 +84,23 @@ def derive(applicant, day: dt.date, edition, params: dict, source: str, exclusio
     unsettled: list[dict] = []
     derived: dict = {"with_spouse": with_spouse, "findings": []}
     valid = _valid(applicant.language_tests, day, tables, params, source, "language_tests")
-    applicant_fact, languages = _applicant_fact(applicant, day, with_spouse, valid, edition, params, source, unsettled, derived,
-                                                of_applicant(exclusions, applicant))
+    applicant_fact, languages = _applicant_fact(
+        applicant,
+        day,
+        with_spouse,
+        valid,
+        edition,
+        params,
+        source,
+        unsettled,
+        derived,
+        of_applicant(exclusions, applicant),
+    )
     facts = [applicant_fact, *_abilities(languages, ("first", "second"), with_spouse)]
     if with_spouse:
-        facts += _spouse_facts(applicant.spouse, day, edition, params, source, unsettled, derived, of_spouse(exclusions, applicant))
+        facts += _spouse_facts(
+            applicant.spouse, day, edition, params, source, unsettled, derived, of_spouse(exclusions, applicant)
+        )
     if applicant.job_offer is not None:
         facts.append(_job_offer_fact(applicant.job_offer, tables.noc, params, source, unsettled, derived))
     facts += [_relative_fact(i, r, applicant.spouse) for i, r in enumerate(applicant.relatives_in_canada)]
@@ -78,7 +120,9 @@ def _with_spouse(applicant) -> bool:
     return spouse is not None and spouse.accompanying and not spouse.canadian_citizen_or_pr
 
 
-def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source, unsettled, derived, exclusions) -> tuple[dict, list]:
+def _applicant_fact(
+    applicant, day, with_spouse, valid, edition, params, source, unsettled, derived, exclusions
+) -> tuple[dict, list]:
     """The applicant's fact, and the best result per official language, first official language first (the
     order worth more points given the other factors, facts/crs/choice.py)."""
     tables = edition.tables
@@ -91,29 +135,63 @@ def _applicant_fact(applicant, day, with_spouse, valid, edition, params, source,
     _note(abroad, "foreign_experience", unsettled, derived)
     certificate = any(c.issued <= day for c in applicant.certificates_of_qualification)
     nominated = applicant.provincial_nomination is not None and applicant.provincial_nomination.date <= day
-    profile = {"with_spouse": with_spouse, "education": education.level, "canadian_years": here.years,
-               "foreign_years": abroad.years, "certificate": certificate, "nominated": nominated}
+    profile = {
+        "with_spouse": with_spouse,
+        "education": education.level,
+        "canadian_years": here.years,
+        "foreign_years": abroad.years,
+        "certificate": certificate,
+        "nominated": nominated,
+    }
     languages = ordered(valid, params["first_language_on_tie"], applicant_worth(edition, params, profile))
     if not (here.settled and abroad.settled) and _same_choice(valid, edition, params, profile, here, abroad, languages):
-        _bound_work(unsettled, canadian_years=here.years, canadian_possible_years=here.most,
-                    foreign_years=abroad.years, foreign_possible_years=abroad.most)
+        _bound_work(
+            unsettled,
+            canadian_years=here.years,
+            canadian_possible_years=here.most,
+            foreign_years=abroad.years,
+            foreign_possible_years=abroad.most,
+        )
     lowest = {r.test.language: r.lowest for r in languages}
-    derived.update(age=age, education=education.level, canadian_credential=canadian.level, canadian_years=here.years,
-                   canadian_hours=round_down(here.hours), foreign_years=abroad.years, foreign_hours=round_down(abroad.hours),
-                   first_language=languages[0].test.language if languages else NONE,
-                   language_results=[result_summary(r) for r in languages])
-    return with_french({"t": "crs_applicant", "id": applicant.id, "as_of": as_int(day), "with_spouse": with_spouse,
-            "age": age or 0, "age_known": age is not None,
-            "education": education.level, "education_settled": education.settled,
+    derived.update(
+        age=age,
+        education=education.level,
+        canadian_credential=canadian.level,
+        canadian_years=here.years,
+        canadian_hours=round_down(here.hours),
+        foreign_years=abroad.years,
+        foreign_hours=round_down(abroad.hours),
+        first_language=languages[0].test.language if languages else NONE,
+        language_results=[result_summary(r) for r in languages],
+    )
+    return with_french(
+        {
+            "t": "crs_applicant",
+            "id": applicant.id,
+            "as_of": as_int(day),
+            "with_spouse": with_spouse,
+            "age": age or 0,
+            "age_known": age is not None,
+            "education": education.level,
+            "education_settled": education.settled,
             "first_language": languages[0].test.language if languages else NONE,
             "first_lowest": languages[0].lowest if languages else 0,
-            "english_lowest": lowest.get("english", 0), "french_lowest": lowest.get("french", 0),
-            "canadian_years": here.years, "canadian_hours": float_not_above(here.hours), "canadian_settled": here.settled,
-            "foreign_years": abroad.years, "foreign_settled": abroad.settled,
+            "english_lowest": lowest.get("english", 0),
+            "french_lowest": lowest.get("french", 0),
+            "canadian_years": here.years,
+            "canadian_hours": float_not_above(here.hours),
+            "canadian_settled": here.settled,
+            "foreign_years": abroad.years,
+            "foreign_settled": abroad.settled,
             "certificate": certificate,
             "nominated": nominated,
-            "canadian_credential": canadian.level, "canadian_credential_settled": canadian.settled},
-        first_language=LANGUAGES, education=EDUCATION, canadian_credential=EDUCATION), languages
+            "canadian_credential": canadian.level,
+            "canadian_credential_settled": canadian.settled,
+        },
+        first_language=LANGUAGES,
+        education=EDUCATION,
+        canadian_credential=EDUCATION,
+    ), languages
 
 
 def _same_choice(valid, edition, params, profile, here, abroad, chosen) -> bool:
@@ -124,9 +202,17 @@ def _same_choice(valid, edition, params, profile, here, abroad, chosen) -> bool:
     if len(valid) < 2:  # one result or none: nothing to choose (facts/crs/languages.py `ordered`)
         return True
     counts = product(range(here.years, here.most + 1), range(abroad.years, abroad.most + 1))
-    return all(_same(ordered(valid, params["first_language_on_tie"],
-                             applicant_worth(edition, params, {**profile, "canadian_years": c, "foreign_years": f})), chosen)
-               for c, f in counts)
+    return all(
+        _same(
+            ordered(
+                valid,
+                params["first_language_on_tie"],
+                applicant_worth(edition, params, {**profile, "canadian_years": c, "foreign_years": f}),
+            ),
+            chosen,
+        )
+        for c, f in counts
+    )
 
 
 def _same(results: list, others: list) -> bool:
@@ -146,11 +232,20 @@ MAX_AGE = 130  # the age tables' domain: an older age is a typo in the date of b
 
 def _age(applicant, day, unsettled, source) -> int | None:
     if applicant.date_of_birth is None:
-        unsettled.append(_unsettled("age", "date_of_birth", "the age on the day points are assigned", "l'âge le jour de l'attribution des points"))
+        unsettled.append(
+            _unsettled(
+                "age",
+                "date_of_birth",
+                "the age on the day points are assigned",
+                "l'âge le jour de l'attribution des points",
+            )
+        )
         return None
     age = age_on(applicant.date_of_birth, day) if applicant.date_of_birth <= day else -1
     if not 0 <= age <= MAX_AGE:
-        raise InputError(source, "date_of_birth", f"{applicant.date_of_birth} gives no age from 0 to {MAX_AGE} on {day}")
+        raise InputError(
+            source, "date_of_birth", f"{applicant.date_of_birth} gives no age from 0 to {MAX_AGE} on {day}"
+        )
     return age
 
 
@@ -158,8 +253,13 @@ def _education(person, prefix: str, day, params, derived) -> tuple[Level, Level]
     """The highest level and the highest Canadian credential's level; `education` left out is not "none"."""
     field = f"{prefix}education"
     if "education" not in person.model_fields_set:
-        missing = Level(NONE, False, field, f"the completed credentials ({field}: [] when there are none)",
-                        f"les diplômes obtenus ({field} : [] s'il n'y en a aucun)")
+        missing = Level(
+            NONE,
+            False,
+            field,
+            f"the completed credentials ({field}: [] when there are none)",
+            f"les diplômes obtenus ({field} : [] s'il n'y en a aucun)",
+        )
         return missing, missing
     counted, notes = recognized_credentials(person.education, day, params["eca_validity_years"])
     derived["findings"].extend(f"{prefix}{note}" for note in notes)
@@ -183,26 +283,58 @@ def _valid(results, day, tables, params, source, field) -> list:
 
 def _abilities(languages: list, roles: tuple, with_spouse: bool) -> list[dict]:
     """One fact per ability of each official language in `roles` order (the spouse's: first only)."""
-    return [ability_words({"t": "crs_ability", "role": role, "language": result.test.language, "ability": ability,
-                           "clb": result.levels[ability], "level_name": result.test.level_name, "test_title": result.test.title,
-                           "with_spouse": with_spouse})
-            for role, result in zip(roles, languages) for ability in ABILITIES]
+    return [
+        ability_words(
+            {
+                "t": "crs_ability",
+                "role": role,
+                "language": result.test.language,
+                "ability": ability,
+                "clb": result.levels[ability],
+                "level_name": result.test.level_name,
+                "test_title": result.test.title,
+                "with_spouse": with_spouse,
+            }
+        )
+        for role, result in zip(roles, languages)
+        for ability in ABILITIES
+    ]
 
 
 def _spouse_facts(spouse, day, edition, params, source, unsettled, derived, exclusions) -> list[dict]:
     tables = edition.tables
     education, _ = _education(spouse, "spouse.", day, params, derived)
     _note(education, "spouse_education", unsettled)
-    here = _note(canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions), "spouse_canadian_experience", unsettled, derived)
+    here = _note(
+        canadian_years(spouse, day, tables.noc, params, source, "spouse.", exclusions),
+        "spouse_canadian_experience",
+        unsettled,
+        derived,
+    )
     if not here.settled:  # the spouse's years weigh in no choice of language (facts/crs/choice.py `spouse_worth`)
         unsettled[-1].update(canadian_years=here.years, canadian_possible_years=here.most)
-    languages = ordered(_valid(spouse.language_tests, day, tables, params, source, "spouse.language_tests"),
-                        params["first_language_on_tie"], spouse_worth(edition, params))
-    derived["spouse"] = {"education": education.level, "canadian_years": here.years,
-                         "language_results": [result_summary(r) for r in languages]}
-    fact = with_french({"t": "crs_spouse", "education": education.level, "education_settled": education.settled,
-                        "canadian_years": here.years, "canadian_settled": here.settled,
-                        "language": languages[0].test.language if languages else NONE}, education=EDUCATION, language=LANGUAGES)
+    languages = ordered(
+        _valid(spouse.language_tests, day, tables, params, source, "spouse.language_tests"),
+        params["first_language_on_tie"],
+        spouse_worth(edition, params),
+    )
+    derived["spouse"] = {
+        "education": education.level,
+        "canadian_years": here.years,
+        "language_results": [result_summary(r) for r in languages],
+    }
+    fact = with_french(
+        {
+            "t": "crs_spouse",
+            "education": education.level,
+            "education_settled": education.settled,
+            "canadian_years": here.years,
+            "canadian_settled": here.settled,
+            "language": languages[0].test.language if languages else NONE,
+        },
+        education=EDUCATION,
+        language=LANGUAGES,
+    )
     return [fact, *_abilities(languages, ("spouse",), True)]
 
 
@@ -216,19 +348,45 @@ def _job_offer_fact(offer, noc, params, source, unsettled, derived) -> dict:
     senior = {c.code.startswith(params["senior_management_prefix"]) for c in status.candidates}
     settled = status.skilled is not None and len(senior) == 1
     if not settled:
-        unsettled.append(_unsettled("job_offer", "job_offer.noc_code", f"the unit group of the offer: {candidates_text(status)}",
-                                    f"le groupe de base de l'offre : {candidates_text(status, 'fr')}"))
-    derived["job_offer"] = {"noc_code": offer.noc_code, "candidates": [c.code for c in status.candidates], "settled": settled}
-    return {"t": "crs_job_offer", "noc_code": offer.noc_code, "title": reported.title, "lmia": offer.lmia,
-            "full_time": offer.full_time, "indefinite": offer.duration_months is None, "duration_months": offer.duration_months or 0,
-            "skilled": settled and bool(status.skilled), "senior": settled and senior == {True}, "settled": settled}
+        unsettled.append(
+            _unsettled(
+                "job_offer",
+                "job_offer.noc_code",
+                f"the unit group of the offer: {candidates_text(status)}",
+                f"le groupe de base de l'offre : {candidates_text(status, 'fr')}",
+            )
+        )
+    derived["job_offer"] = {
+        "noc_code": offer.noc_code,
+        "candidates": [c.code for c in status.candidates],
+        "settled": settled,
+    }
+    return {
+        "t": "crs_job_offer",
+        "noc_code": offer.noc_code,
+        "title": reported.title,
+        "lmia": offer.lmia,
+        "full_time": offer.full_time,
+        "indefinite": offer.duration_months is None,
+        "duration_months": offer.duration_months or 0,
+        "skilled": settled and bool(status.skilled),
+        "senior": settled and senior == {True},
+        "settled": settled,
+    }
 
 
 def _relative_fact(index: int, relative, spouse) -> dict:
     """One relative; `index` keeps two alike relatives two facts (durable-rules refuses an identical fact twice)."""
-    return {"t": "crs_relative", "index": index, "relation": relative.relation, "of": relative.of, "citizen_or_pr": relative.citizen_or_pr,
-            "lives_in_canada": relative.lives_in_canada, "age_18_plus": relative.age_18_plus,
-            "spouse_accompanying": spouse is not None and spouse.accompanying}
+    return {
+        "t": "crs_relative",
+        "index": index,
+        "relation": relative.relation,
+        "of": relative.of,
+        "citizen_or_pr": relative.citizen_or_pr,
+        "lives_in_canada": relative.lives_in_canada,
+        "age_18_plus": relative.age_18_plus,
+        "spouse_accompanying": spouse is not None and spouse.accompanying,
+    }
 
 
 def _unsettled(name: str, field: str, why: str, why_fr: str) -> dict:

@@ -62,10 +62,14 @@ def level_of(credentials: list, ranking: list[str], field: str, combined: bool =
     if low == high:
         return Level(low)
     index = next(i for i, c in credentials if c.level == "post_secondary" and c.years is None)
-    return Level(low, False, f"{field}[{index}].years",
-                 f"the length of the post-secondary program of {field}[{index}] decides the education level ({low} or {high})",
-                 f"la durée du programme postsecondaire de {field}[{index}] détermine le niveau de scolarité "
-                 f"({EDUCATION[low]} ou {EDUCATION[high]})")
+    return Level(
+        low,
+        False,
+        f"{field}[{index}].years",
+        f"the length of the post-secondary program of {field}[{index}] decides the education level ({low} or {high})",
+        f"la durée du programme postsecondaire de {field}[{index}] détermine le niveau de scolarité "
+        f"({EDUCATION[low]} ou {EDUCATION[high]})",
+    )
 
 
 def recognized_credentials(credentials: list, day: dt.date, eca_years: int) -> tuple[list, list[str]]:

@@ -51,8 +51,11 @@ def screen_groups(applicant, spouse, day: dt.date, noc, params: dict, source: st
     of `spouse` (None: not counted), whose items are numbered after the applicant's (`of_spouse` reads them back)."""
     groups = screen_facts(applicant, day, noc, params, source)
     if spouse is not None:
-        view = SimpleNamespace(work_history=spouse.work_history, study_history=spouse.study_history,
-                               intended_province=applicant.intended_province)
+        view = SimpleNamespace(
+            work_history=spouse.work_history,
+            study_history=spouse.study_history,
+            intended_province=applicant.intended_province,
+        )
         offset = len(applicant.work_history)
         for group in _prefixed("spouse.", screen_facts, view, day, noc, params, source):
             groups.append([{**group[0], "item": group[0]["item"] + offset}, *group[1:]])
@@ -70,7 +73,9 @@ def of_spouse(exclusions: list, applicant) -> list:
     return [dataclasses.replace(e, item=e.item - offset) for e in exclusions if e.item >= offset]
 
 
-def canadian_years(person, day: dt.date, noc, params: dict, source: str, prefix: str = "", exclusions: list = ()) -> Years:
+def canadian_years(
+    person, day: dt.date, noc, params: dict, source: str, prefix: str = "", exclusions: list = ()
+) -> Years:
     """Skilled Canadian work in the window that the screen did not exclude, in years of `hours_per_year`."""
     return _canadian(_experience(person, day, noc, params, source, prefix, exclusions), params, prefix)
 
@@ -92,8 +97,11 @@ def _foreign(state: Experience, params: dict, prefix: str) -> Years:
     """Skilled work outside Canada in the window that the screen did not exclude, in the one unit group with the most hours."""
     state = _part(state, params, canadian=False)
     known = [p for p in state.counted if not p.status.split]
-    groups = hours_by_group([Countable(p.index, tuple(p.intervals), p.rate, (), False) for p in known],
-                            [p.status.candidates[0] for p in known], state.cap)
+    groups = hours_by_group(
+        [Countable(p.index, tuple(p.intervals), p.rate, (), False) for p in known],
+        [p.status.candidates[0] for p in known],
+        state.cap,
+    )
     certain = max(groups.values(), default=Fraction(0))
     unsettled = any(p.status.split for p in state.possible)
     possible = state.total(state.possible) if unsettled else certain
@@ -127,5 +135,13 @@ def _years(certain: Fraction, possible: Fraction, state, params: dict, prefix: s
         return Years(low, certain, notes=notes)
     split = next(p for p in state.possible if p.status.split)
     field = f"{prefix}work_history[{split.index}].noc_code"
-    return Years(low, certain, False, field, f"{what} is {low} to {high} years depending on the unit group of {field}", notes,
-                 f"{WHAT[what]} compte de {low} à {high} année(s) selon le groupe de base de {field}", high)
+    return Years(
+        low,
+        certain,
+        False,
+        field,
+        f"{what} is {low} to {high} years depending on the unit group of {field}",
+        notes,
+        f"{WHAT[what]} compte de {low} à {high} année(s) selon le groupe de base de {field}",
+        high,
+    )

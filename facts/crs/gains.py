@@ -7,10 +7,18 @@ from __future__ import annotations
 from ..fsw.gains import ABILITY
 
 WORDS = {"en": "{level_name} {level} in {ability} ({role})", "fr": "{level_name} {level} en {ability} ({role})"}
-ROLES = {"en": {"first": "first official language", "second": "second official language",
-                "spouse": "the spouse's first official language"},
-         "fr": {"first": "première langue officielle", "second": "seconde langue officielle",
-                "spouse": "première langue officielle de l'époux"}}
+ROLES = {
+    "en": {
+        "first": "first official language",
+        "second": "second official language",
+        "spouse": "the spouse's first official language",
+    },
+    "fr": {
+        "first": "première langue officielle",
+        "second": "seconde langue officielle",
+        "spouse": "première langue officielle de l'époux",
+    },
+}
 
 
 def describe_gain(gain, edition, language: str) -> str | None:
@@ -19,5 +27,9 @@ def describe_gain(gain, edition, language: str) -> str | None:
     if gain.field != "clb" or fact.get("ability") not in ABILITY["en"]:
         return None
     role = ROLES[language].get(fact.get("role"), fact.get("role", ""))
-    return WORDS[language].format(level_name=fact.get("level_name", "CLB"), level=gain.proposed,
-                                  ability=ABILITY[language][fact["ability"]], role=role)
+    return WORDS[language].format(
+        level_name=fact.get("level_name", "CLB"),
+        level=gain.proposed,
+        ability=ABILITY[language][fact["ability"]],
+        role=role,
+    )

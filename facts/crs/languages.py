@@ -43,6 +43,12 @@ def ordered(valid: list[ConvertedResult], on_tie: str, worth=lambda first, other
         kept = sum(pick is best[pick.test.language] for pick in picks)
         for first in picks:
             others = [pick for pick in picks if pick is not first]
-            key = (-worth(first, others), -kept, -sum(first.levels.values()), -first.lowest, first.test.language != on_tie)
+            key = (
+                -worth(first, others),
+                -kept,
+                -sum(first.levels.values()),
+                -first.lowest,
+                first.test.language != on_tie,
+            )
             choices.append((key, [first, *others]))
     return min(choices, key=lambda choice: choice[0])[1]

@@ -57,8 +57,26 @@ def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str
     return translated(evaluator, decision, applicant, as_of, source, language)
 
 
-PROGRAM = Program(id="crs", cite=cite, describe_gain=describe_gain, fact_kinds={**FACT_KINDS, **SCREEN_KINDS}, required_parameters=REQUIRED_PARAMETERS, derive=derive,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=translate, data_files=DATA_FILES,
-                  load_tables=load_cec_tables, table_files=table_files, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  formats=FORMATS, order=90, ranking=RANKING, source_dirs=(Path(__file__).resolve().parent,),
-                  screen_facts=screen, screen_kinds=tuple(SCREEN_KINDS), derivation_inputs=derivation_inputs)
+PROGRAM = Program(
+    id="crs",
+    cite=cite,
+    describe_gain=describe_gain,
+    fact_kinds={**FACT_KINDS, **SCREEN_KINDS},
+    required_parameters=REQUIRED_PARAMETERS,
+    derive=derive,
+    read_applicant=read_applicant,
+    input_limits=Limits.from_env,
+    translate=translate,
+    data_files=DATA_FILES,
+    load_tables=load_cec_tables,
+    table_files=table_files,
+    csv_columns=CSV_COLUMNS,
+    csv_cells=csv_cells,
+    formats=FORMATS,
+    order=90,
+    ranking=RANKING,
+    source_dirs=(Path(__file__).resolve().parent,),
+    screen_facts=screen,
+    screen_kinds=tuple(SCREEN_KINDS),
+    derivation_inputs=derivation_inputs,
+)

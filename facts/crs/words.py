@@ -21,8 +21,10 @@ EDUCATION = {
     "masters": "maîtrise ou diplôme professionnel",
     "doctoral": "doctorat",
 }
-WHAT = {"Canadian work experience": "l'expérience de travail au Canada",
-        "foreign work experience": "l'expérience de travail à l'étranger"}
+WHAT = {
+    "Canadian work experience": "l'expérience de travail au Canada",
+    "foreign work experience": "l'expérience de travail à l'étranger",
+}
 
 
 def with_french(fact: dict, **words: dict) -> dict:

@@ -33,8 +33,9 @@ def to_meet(decision, edition, params: dict, language: str = "en") -> dict[str, 
     texts = {}
     for result in decision.criteria:
         if result.met is None:
-            texts[result.id] = "; ".join(advisor.say(_question(n["field"]), field=n["field"]) for n in result.needs) or \
-                advisor.say("funds_details")
+            texts[result.id] = "; ".join(
+                advisor.say(_question(n["field"]), field=n["field"]) for n in result.needs
+            ) or advisor.say("funds_details")
         elif result.met is False:
             texts[result.id] = _unmet(result.id, decision.derived, advisor, params, language)
     return texts
@@ -48,8 +49,12 @@ def _question(field: str) -> str:
 def _unmet(criterion: str, derived: dict, advisor: Advisor, params: dict, language: str) -> str:
     if criterion == "skilled_trade_experience":
         most = max((t["hours"] for t in derived["trades"]), default=0)
-        return advisor.say("trade_hours", hours=_number(params["min_trade_hours"] - most, language),
-                           minimum=_number(params["min_trade_hours"], language), years=params["experience_window_years"])
+        return advisor.say(
+            "trade_hours",
+            hours=_number(params["min_trade_hours"] - most, language),
+            minimum=_number(params["min_trade_hours"], language),
+            years=params["experience_window_years"],
+        )
     if criterion == "language_proficiency":
         return _language(derived.get("best_language_result"), advisor, params)
     if criterion == "offer_or_certificate":
@@ -70,8 +75,12 @@ def _language(best: dict | None, advisor: Advisor, params: dict) -> str:
         levels = ", ".join(f"{advisor.say('ability_' + a)} {required[a]}" for a in ABILITIES)
         return advisor.say("new_result", levels=levels)
     short = [a for a in ABILITIES if best["levels"][a] < required[a]]
-    return "; ".join(advisor.say("raise_ability", ability=advisor.say(f"ability_{a}"), level_name=best["level_name"], level=required[a])
-                     for a in short)
+    return "; ".join(
+        advisor.say(
+            "raise_ability", ability=advisor.say(f"ability_{a}"), level_name=best["level_name"], level=required[a]
+        )
+        for a in short
+    )
 
 
 def _number(value: float, language: str) -> str:

@@ -44,10 +44,33 @@ def csv_cells(derived: dict) -> list:
     trade = (derived.get("trades") or [{}])[0]
     best = derived.get("best_language_result") or {}
     funds = derived.get("funds") or {}
-    return [trade.get("noc_code", ""), trade.get("hours", ""), best.get("test", ""), funds.get("available", ""), funds.get("required", "")]
+    return [
+        trade.get("noc_code", ""),
+        trade.get("hours", ""),
+        best.get("test", ""),
+        funds.get("available", ""),
+        funds.get("required", ""),
+    ]
 
 
-PROGRAM = Program(id="fst", derive_translations=True, cite=cite, order=30, fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, translate=translate,
-                  load_tables=load_cec_tables, table_files=table_files, data_files=DATA_FILES, formats=FORMATS, csv_columns=CSV_COLUMNS, csv_cells=csv_cells,
-                  required_advice=REQUIRED_ADVICE, field_relations=FIELD_RELATIONS, source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
+PROGRAM = Program(
+    id="fst",
+    derive_translations=True,
+    cite=cite,
+    order=30,
+    fact_kinds=FACT_KINDS,
+    required_parameters=REQUIRED_PARAMETERS,
+    derive=derive,
+    read_applicant=read_applicant,
+    input_limits=Limits.from_env,
+    translate=translate,
+    load_tables=load_cec_tables,
+    table_files=table_files,
+    data_files=DATA_FILES,
+    formats=FORMATS,
+    csv_columns=CSV_COLUMNS,
+    csv_cells=csv_cells,
+    required_advice=REQUIRED_ADVICE,
+    field_relations=FIELD_RELATIONS,
+    source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent),
+)

@@ -8,10 +8,19 @@ from ..advice import minimum_score, score_text
 from ..dates import as_date
 from ..tables import ABILITIES
 
-ABILITY = {"en": {"listening": "listening", "reading": "reading", "writing": "writing", "speaking": "speaking"},
-           "fr": {"listening": "compréhension de l'oral", "reading": "compréhension de l'écrit",
-                  "writing": "expression écrite", "speaking": "expression orale"}}
-WORDS = {"en": "{level_name} {level} in {ability}: {test} {score}", "fr": "{level_name} {level} en {ability} : {test} {score}"}
+ABILITY = {
+    "en": {"listening": "listening", "reading": "reading", "writing": "writing", "speaking": "speaking"},
+    "fr": {
+        "listening": "compréhension de l'oral",
+        "reading": "compréhension de l'écrit",
+        "writing": "expression écrite",
+        "speaking": "expression orale",
+    },
+}
+WORDS = {
+    "en": "{level_name} {level} in {ability}: {test} {score}",
+    "fr": "{level_name} {level} en {ability} : {test} {score}",
+}
 
 
 def describe_gain(gain, edition, language: str) -> str | None:
@@ -23,5 +32,10 @@ def describe_gain(gain, edition, language: str) -> str | None:
     if table is None:
         return None
     score = score_text(minimum_score(table, gain.field, gain.proposed), language)
-    return WORDS[language].format(level_name=fact["level_name"], level=gain.proposed, ability=ABILITY[language][gain.field],
-                                  test=fact["test_title"], score=score)
+    return WORDS[language].format(
+        level_name=fact["level_name"],
+        level=gain.proposed,
+        ability=ABILITY[language][gain.field],
+        test=fact["test_title"],
+        score=score,
+    )

@@ -91,8 +91,11 @@ class WorkSums:
         rounded down (`_floor`)."""
         key = tuple((w.index, w.codes) for w in subset)
         if key not in self._sums:
-            self._sums[key] = (_floor(_hours(subset, self.cap)), _floor(_longest_run(subset, self.cap)),
-                               _floor(_best_occupation(subset, self.cap)))
+            self._sums[key] = (
+                _floor(_hours(subset, self.cap)),
+                _floor(_longest_run(subset, self.cap)),
+                _floor(_best_occupation(subset, self.cap)),
+            )
         return self._sums[key]
 
 
@@ -103,16 +106,30 @@ def experience_fact(category: str, listed: set[str], sums: WorkSums, offer: froz
     possible = sorted(inside + [replace(w, codes=w.codes & listed) for w in unsettled], key=lambda w: w.index)
     (hours, run, one), (canadian_hours, canadian_run, canadian_one) = sums.of(inside), sums.of(_canadian(inside))
     (possible_hours, possible_run, possible_one), (_, possible_canadian_run, possible_canadian_one) = (
-        sums.of(possible), sums.of(_canadian(possible)))
-    return {"t": "category_experience", "category": category, "hours": hours, "canadian_hours": canadian_hours,
-            "occupation_hours": one, "canadian_occupation_hours": canadian_one,
-            "longest_run_hours": run, "longest_canadian_run_hours": canadian_run,
-            "unsettled_periods": len(unsettled),
-            "unsettled_fields": ", ".join(f"work_history[{w.index}].noc_code" for w in sorted(unsettled, key=lambda w: w.index)),
-            "possible_hours": possible_hours, "possible_occupation_hours": possible_one,
-            "possible_canadian_occupation_hours": possible_canadian_one,
-            "possible_run_hours": possible_run, "possible_canadian_run_hours": possible_canadian_run,
-            "job_offer": bool(offer) and offer <= listed, "possible_job_offer": bool(offer & listed)}
+        sums.of(possible),
+        sums.of(_canadian(possible)),
+    )
+    return {
+        "t": "category_experience",
+        "category": category,
+        "hours": hours,
+        "canadian_hours": canadian_hours,
+        "occupation_hours": one,
+        "canadian_occupation_hours": canadian_one,
+        "longest_run_hours": run,
+        "longest_canadian_run_hours": canadian_run,
+        "unsettled_periods": len(unsettled),
+        "unsettled_fields": ", ".join(
+            f"work_history[{w.index}].noc_code" for w in sorted(unsettled, key=lambda w: w.index)
+        ),
+        "possible_hours": possible_hours,
+        "possible_occupation_hours": possible_one,
+        "possible_canadian_occupation_hours": possible_canadian_one,
+        "possible_run_hours": possible_run,
+        "possible_canadian_run_hours": possible_canadian_run,
+        "job_offer": bool(offer) and offer <= listed,
+        "possible_job_offer": bool(offer & listed),
+    }
 
 
 def _canadian(work: list[CountedWork]) -> list[CountedWork]:
@@ -125,7 +142,9 @@ def _hours(work: list[CountedWork], cap: Fraction) -> Fraction:
 
 def _best_occupation(work: list[CountedWork], cap: Fraction) -> Fraction:
     """Hours in the one occupation (unit group) with the most, the weekly cap applied within it."""
-    return max((_hours([w for w in work if w.codes == codes], cap) for codes in {w.codes for w in work}), default=Fraction(0))
+    return max(
+        (_hours([w for w in work if w.codes == codes], cap) for codes in {w.codes for w in work}), default=Fraction(0)
+    )
 
 
 def _longest_run(work: list[CountedWork], cap: Fraction) -> Fraction:
@@ -134,7 +153,9 @@ def _longest_run(work: list[CountedWork], cap: Fraction) -> Fraction:
     for codes in {w.codes for w in work}:
         same = sorted((w for w in work if w.codes == codes), key=lambda w: w.interval)
         for run in _runs([w.interval for w in same]):
-            best = max(best, capped_hours([(clip(w.interval, run), w.rate) for w in same if clip(w.interval, run)], cap))
+            best = max(
+                best, capped_hours([(clip(w.interval, run), w.rate) for w in same if clip(w.interval, run)], cap)
+            )
     return best
 
 

@@ -29,13 +29,35 @@ def _categories_with_lists(data) -> list[str]:
 
 
 REQUIRED_PARAMETERS: dict[str, tuple] = {
-    **{name: CEC_PARAMETERS[name] for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")},
-    "profile_validity_months": ("integer", "months a profile stays in the pool after its submission (IRPA 10.1(3))", ValueSpec(minimum=1, maximum=120)),
-    "experience_window_years": ("integer", "the years before the assessment day in which category experience counts", YEARS),
-    "weekly_hours_cap": ("number", "most hours credited per ISO week across all jobs (category experience)", HOURS_PER_WEEK),
-    "canadian_work_countries": ("list", "where work is Canadian work experience (ISO 3166 alpha-2)", ValueSpec(items=COUNTRIES, non_empty=True)),
-    "occupation_categories": ("list", "the occupation categories in force; each has a <category>_occupations list of NOC 2021 codes",
-                              ValueSpec(items=_categories_with_lists)),
+    **{
+        name: CEC_PARAMETERS[name]
+        for name in ("language_validity_years", "accepted_language_tests", "language_results_accepted_from")
+    },
+    "profile_validity_months": (
+        "integer",
+        "months a profile stays in the pool after its submission (IRPA 10.1(3))",
+        ValueSpec(minimum=1, maximum=120),
+    ),
+    "experience_window_years": (
+        "integer",
+        "the years before the assessment day in which category experience counts",
+        YEARS,
+    ),
+    "weekly_hours_cap": (
+        "number",
+        "most hours credited per ISO week across all jobs (category experience)",
+        HOURS_PER_WEEK,
+    ),
+    "canadian_work_countries": (
+        "list",
+        "where work is Canadian work experience (ISO 3166 alpha-2)",
+        ValueSpec(items=COUNTRIES, non_empty=True),
+    ),
+    "occupation_categories": (
+        "list",
+        "the occupation categories in force; each has a <category>_occupations list of NOC 2021 codes",
+        ValueSpec(items=_categories_with_lists),
+    ),
 }
 
 
@@ -51,17 +73,24 @@ def derive(applicant, as_of: dt.date, tables, params: dict, source: str) -> Pool
     """The pool's facts for `applicant` on `as_of`; raises `InputError` for codes or tests the data does not know."""
     results, valid = assess_results(applicant.language_tests, as_of, tables.language_tests, params, source)
     best = best_per_language(valid)
-    facts = [{"t": "applicant", "id": applicant.id, "as_of": as_int(as_of)},
-             {"t": "language_tests", "given": len(results), "valid": len(valid)}]
+    facts = [
+        {"t": "applicant", "id": applicant.id, "as_of": as_int(as_of)},
+        {"t": "language_tests", "given": len(results), "valid": len(valid)},
+    ]
     facts += [_language_fact(result) for result in best.values()]
     facts.append(_profile_fact(applicant, as_of, params))
     facts += _late_profile_facts(applicant, as_of)
     experience = _category_facts(applicant, as_of, tables.noc, params, source)
     facts += experience
     window = category_window(as_of, params)
-    derived = {"language_results": results, "best_language_results": {lang: result_summary(r) for lang, r in best.items()},
-               "category_window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
-               "category_experience": {f["category"]: {k: v for k, v in f.items() if k not in ("t", "category")} for f in experience}}
+    derived = {
+        "language_results": results,
+        "best_language_results": {lang: result_summary(r) for lang, r in best.items()},
+        "category_window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
+        "category_experience": {
+            f["category"]: {k: v for k, v in f.items() if k not in ("t", "category")} for f in experience
+        },
+    }
     return PoolDerivation(facts, derived)
 
 
@@ -73,7 +102,13 @@ def _profile_fact(applicant, as_of: dt.date, params: dict) -> dict:
         return {"t": "profile", "given": False, "submitted": 0, "expires": 0, "expired": False}
     submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
     expires = months_after(submitted, params["profile_validity_months"])
-    return {"t": "profile", "given": True, "submitted": as_int(submitted), "expires": as_int(expires), "expired": as_of >= expires}
+    return {
+        "t": "profile",
+        "given": True,
+        "submitted": as_int(submitted),
+        "expires": as_int(expires),
+        "expired": as_of >= expires,
+    }
 
 
 def _late_profile_facts(applicant, as_of: dt.date) -> list[dict]:
@@ -84,13 +119,24 @@ def _late_profile_facts(applicant, as_of: dt.date) -> list[dict]:
     if applicant.profile_submitted is None:
         return []
     submitted = applicant.profile_submitted.astimezone(dt.timezone.utc).date()
-    return [{"t": "profile_after_assessment", "submitted": as_int(submitted), "as_of": as_int(as_of)}] if submitted > as_of else []
+    return (
+        [{"t": "profile_after_assessment", "submitted": as_int(submitted), "as_of": as_int(as_of)}]
+        if submitted > as_of
+        else []
+    )
 
 
 def _language_fact(result) -> dict:
-    return {"t": "language_result", "test": result.test.test, "test_title": result.test.title, "language": result.test.language,
-            "level_name": result.test.level_name, "date": as_int(result.date), "lowest": result.lowest,
-            "lowest_ability": result.lowest_ability}
+    return {
+        "t": "language_result",
+        "test": result.test.test,
+        "test_title": result.test.title,
+        "language": result.test.language,
+        "level_name": result.test.level_name,
+        "date": as_int(result.date),
+        "lowest": result.lowest,
+        "lowest_ability": result.lowest_ability,
+    }
 
 
 def _category_facts(applicant, as_of: dt.date, noc, params: dict, source: str) -> list[dict]:
@@ -100,6 +146,8 @@ def _category_facts(applicant, as_of: dt.date, noc, params: dict, source: str) -
         return []
     work = counted_work(applicant, as_of, noc, params, source)
     offer = applicant.job_offer
-    offer_codes = unit_groups(offer.noc_version, offer.noc_code, noc, source, "job_offer.noc_code") if offer else frozenset()
+    offer_codes = (
+        unit_groups(offer.noc_version, offer.noc_code, noc, source, "job_offer.noc_code") if offer else frozenset()
+    )
     sums = WorkSums(work, Fraction(str(params["weekly_hours_cap"])))
     return [experience_fact(c, set(params[c + LIST_SUFFIX]), sums, offer_codes) for c in categories]

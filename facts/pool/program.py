@@ -50,8 +50,21 @@ def translate(evaluator, decision, applicant, as_of: dt.date | None, source: str
     return translated(evaluator, decision, applicant, as_of, source, language)
 
 
-PROGRAM = Program(id="pool", fact_kinds=FACT_KINDS, required_parameters=REQUIRED_PARAMETERS, derive=derive_pool,
-                  read_applicant=read_applicant, input_limits=Limits.from_env, data_files=DATA_FILES, load_tables=load_cec_tables,
-                  translate=translate,
-                  table_files=table_files, formats=FORMATS, csv_columns=CSV_COLUMNS, csv_cells=csv_cells, order=90, ranking=RANKING,
-                  source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent))
+PROGRAM = Program(
+    id="pool",
+    fact_kinds=FACT_KINDS,
+    required_parameters=REQUIRED_PARAMETERS,
+    derive=derive_pool,
+    read_applicant=read_applicant,
+    input_limits=Limits.from_env,
+    data_files=DATA_FILES,
+    load_tables=load_cec_tables,
+    translate=translate,
+    table_files=table_files,
+    formats=FORMATS,
+    csv_columns=CSV_COLUMNS,
+    csv_cells=csv_cells,
+    order=90,
+    ranking=RANKING,
+    source_dirs=(Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent),
+)

@@ -3,5 +3,11 @@ the earlier Express Entry profile submission (MI 2017-1, from 2017-06-06), round
 
 from cec_rules.engine.rank.ranking import Ranking
 
-RANKING = Ranking(program="pool", score_program="crs", tie_field="profile_submitted", group_kind="in_category",
-                  group_field="category", groups="categories")
+RANKING = Ranking(
+    program="pool",
+    score_program="crs",
+    tie_field="profile_submitted",
+    group_kind="in_category",
+    group_field="category",
+    groups="categories",
+)
