@@ -449,9 +449,9 @@ def three_valued(low, high, needed) -> bool | None:
 
 
 def possible_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
-    """Every level 87.1(2)(e) can require, one per reading of the split codes that has qualifying hours (a
-    reading without names no occupation); the lowest level of the edition when no reading has any. The
-    readings are enumerated, or searched when there are too many of them."""
+    """Every level 87.1(2)(e) can require, one per reading of the split codes: the predominant occupation's,
+    or the lowest level of the edition in a reading with no qualifying hours (DESIGN.md). The readings are
+    enumerated, or searched when there are too many of them."""
     split = [c for c in counted if len(c.options) > 1]
     if math.prod(len(options) for options in _choices(counted, split)) > MAX_READINGS:
         return reachable_thresholds(counted, edition)
@@ -479,11 +479,10 @@ def enumerated_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     for reading in itertools.product(*choices):
         chosen = [(option, c.items) for option, c in zip(reading, split) if option is not None]
         threshold = _predominant_threshold(fixed + chosen)
-        if threshold is not None:
-            found.add(threshold)
+        found.add(edition.lowest_threshold if threshold is None else threshold)
         if found == every:
             break
-    return found or {edition.lowest_threshold}
+    return found
 
 
 MAX_READINGS = 4096  # beyond, `reachable_thresholds` searches instead of enumerating
@@ -493,10 +492,9 @@ def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
     """The same set as `possible_thresholds`, without enumerating every reading (many split periods).
 
     Level L is required in some reading when a unit group G of level L can have the most hours (more than
-    any group of a higher level, at least as many as the others); the lowest level only when no reading has
-    any hours (`possible_thresholds`). If a reading makes G the predominant occupation, so does the reading
-    where every
-    period that can mean G means G, and every other period that can fail to count does not count: hours
+    any group of a higher level, at least as many as the others); the lowest level when a reading has no hours
+    (every period that can fail to count does not, and the others have no hours). If a reading makes G the
+    predominant occupation, so does the reading where every period that can mean G means G, and every other period that can fail to count does not count: hours
     moved into G, or out of another group, never take G's place. Only the remaining periods are searched.
     """
     found = set()
@@ -509,7 +507,9 @@ def reachable_thresholds(counted: list[Counted], edition: Edition) -> set[int]:
         rest.sort(key=lambda c: len(c.options))
         if hours > 0 and _others_fit(rest, {}, hours, level):
             found.add(level)
-    return found or {edition.lowest_threshold}
+    if all(not c.always or capped_hours(list(c.items)) == 0 for c in counted):  # a reading where no work counts
+        found.add(edition.lowest_threshold)
+    return found
 
 
 def _others_fit(rest: list[Counted], others: dict, hours: Fraction, level: int) -> bool:
@@ -551,7 +551,7 @@ def _distinct_options(n: int, period: Counted, shared: set) -> list:
 def _predominant_threshold(occupations: list) -> int | None:
     """The level of the occupation with the most hours (each capped within itself); ties take the higher
     level; None with no qualifying hours in this reading (87.1(2)(e) names no occupation: the lowest level
-    of the edition applies only when no reading has hours, `possible_thresholds`)."""
+    of the edition applies, `possible_thresholds`)."""
     by_group: dict = {}
     for (group, threshold), items in occupations:
         by_group.setdefault((group, threshold), []).extend(items)

@@ -451,16 +451,17 @@ def split_cases() -> list[tuple[dict, dict]]:
             ),
             want(undetermined=[LANG], hours=3120),
         ),
-        # 1123 -> 10022 (TEER 0), 11202 (TEER 1) or 64409 (TEER 4): CLB 7 wherever the hours count, and a
-        # reading without hours names no occupation, so CLB 6 is unmet (not eligible in any reading).
+        # 1123 -> 10022 (TEER 0), 11202 (TEER 1) or 64409 (TEER 4): CLB 7 wherever the hours count; in the
+        # reading without hours the lowest level (CLB 5) applies, so CLB 6 is undetermined, and no reading
+        # is eligible (no hours where CLB 6 passes).
         (
             applicant(
-                "split-1123-clb6-unmet-where-hours-count",
+                "split-1123-clb6-open-never-eligible",
                 MON,
                 [work("1123", TWO_YEARS_FROM, SUN, 30)],
                 [ielts(6, "2024-06-01")],
             ),
-            want([LANG], [SKILL], hours=0),
+            want(undetermined=[SKILL, LANG], hours=0, never_together=True),
         ),
         (
             applicant(
@@ -500,7 +501,7 @@ def split_cases() -> list[tuple[dict, dict]]:
                 [work("64409", "2019-01-07", "2021-01-03", 30)],
                 [ielts(6, "2020-06-01")],
             ),
-            want([LANG], [SKILL], hours=0),
+            want(undetermined=[SKILL, LANG], hours=0, never_together=True),
         ),
         # Read as 14402 (TEER 4) the 30 h do not count and the TEER 1 job sets CLB 7; as 13201, CLB 5.
         (
