@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cec_rules.cli.render import score_lines
+from cec_rules.cli.render import language_option, score_lines
 from cec_rules.engine.each_program import EachProgram
 from cec_rules.engine.errors import InputError
 from cec_rules.engine.explanation import scored_explanation
@@ -124,14 +124,7 @@ def register(cli, load_library, iso_date) -> None:
         name="explain", short_help="Explain decisions: facts, thresholds, citations, what would meet each criterion."
     )
     @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option(
-        "--lang",
-        "language",
-        type=click.Choice(["en", "fr"]),
-        default="en",
-        show_default=True,
-        help="Language of the explanation: en (English) or fr (French).",
-    )
+    @language_option("the explanation")
     @click.option("--as-of", type=iso_date, help="Assess on this date instead of the application_date.")
     @click.option(
         "--rulesets", "rulesets_dir", type=click.Path(file_okay=False, path_type=Path), help="Use this rulesets folder."

@@ -20,7 +20,7 @@ from cec_rules.facts.reading import read_data_with_positions
 
 from .closed_output import quiet_when_reader_gone
 from .programs import chosen_programs, program_option
-from .render import decision_json, decision_text
+from .render import decision_json, decision_text, language_option
 from .version import version_option
 
 EXIT_BAD_INPUT = 2
@@ -161,14 +161,7 @@ def cli() -> None:
     show_default=True,
     help="text for people; json: one object per line, the output contract.",
 )
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of the reasons and the text: en (English) or fr (French).",
-)
+@language_option("the reasons and the text")
 @click.option(
     "--record",
     "record_url",
@@ -272,14 +265,7 @@ EXIT_REJECTS = 3
     show_default=True,
     help="jsonl: one decision per line (the output contract); csv: one row per applicant, with a reasons column.",
 )
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of the reasons in the output: en (English) or fr (French).",
-)
+@language_option("the reasons in the output")
 @click.option(
     "--csv-rejects",
     is_flag=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import click
+
 from cec_rules.engine.decision import Decision
 
 
@@ -33,6 +35,19 @@ WORDS = {
         "not_together": "JAMAIS REMPLIS ENSEMBLE",
     },
 }
+
+
+def language_option(what: str):
+    """The `--lang` option of a command that shows reasons, one choice per language of WORDS; `what`: what
+    the language is of, for the help."""
+    return click.option(
+        "--lang",
+        "language",
+        type=click.Choice(sorted(WORDS)),
+        default="en",
+        show_default=True,
+        help=f"Language of {what}: en (English) or fr (French).",
+    )
 
 
 def decision_text(decision: Decision, language: str = "en") -> str:
